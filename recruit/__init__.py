@@ -1,0 +1,76 @@
+"""Recruit: competency-based recruitment for public bodies."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from recruit.config import Config
+from recruit.extensions import csrf, db, migrate
+
+
+def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "recruit.db")
+
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_commands(app)
+    return app
+
+
+def register_templates(app: Flask) -> None:
+    from recruit.templating import GOVUK_TEMPLATE_DEFAULTS, StrictVariableUndefined
+
+    app.jinja_env.undefined = StrictVariableUndefined
+    app.jinja_env.globals.update(GOVUK_TEMPLATE_DEFAULTS)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("recruit"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    from recruit import models  # noqa: F401  (registers the tables with the metadata)
+    from recruit.database import configure_engine_events
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from recruit.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+
+def register_errors(app: Flask) -> None:
+    from recruit.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from recruit.cli import frameworks_cli, seed_command
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(frameworks_cli)

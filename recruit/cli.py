@@ -1,0 +1,74 @@
+"""Command-line tools: `flask --app recruit seed` and `flask --app recruit frameworks import|export`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from recruit.extensions import db
+from recruit.models import Framework
+from recruit.services.frameworks import export_framework, import_framework_file
+from recruit.services.seed import seed
+from recruit.services.yaml_files import FileProblems, dump_yaml
+
+
+def _fail(error: FileProblems, what: str) -> None:
+    click.echo(f"{what} was refused; nothing was changed. {len(error.problems)} problem(s):", err=True)
+    for problem in error.problems:
+        click.echo(f"  {problem}", err=True)
+    raise SystemExit(1)
+
+
+@click.command("seed")
+@click.option("--dir", "seeds_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of seed files (default: the project's seeds/).")
+@with_appcontext
+def seed_command(seeds_dir: str | None) -> None:
+    """Load or update the scales, frameworks and role profiles in seeds/."""
+    try:
+        summary = seed(seeds_dir or current_app.config["SEEDS_DIR"])
+    except FileProblems as error:
+        _fail(error, "The seed data")
+    click.echo(
+        f"Seeded {summary.scales} scales, {len(summary.frameworks)} frameworks "
+        f"({', '.join(summary.frameworks)}) and {len(summary.role_profiles)} role profiles."
+    )
+
+
+@click.group("frameworks")
+def frameworks_cli() -> None:
+    """Import and export competency frameworks as YAML."""
+
+
+@frameworks_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(file: Path) -> None:
+    """Import FILE, creating the framework or updating it in place."""
+    try:
+        framework = import_framework_file(file.read_bytes())
+    except FileProblems as error:
+        _fail(error, str(file))
+    click.echo(f"Imported {framework.name} ({framework.slug}).")
+
+
+@frameworks_cli.command("export")
+@click.argument("slug")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@with_appcontext
+def export_command(slug: str, output: Path | None) -> None:
+    """Export the framework SLUG as YAML."""
+    framework = db.session.scalar(select(Framework).where(Framework.slug == slug))
+    if framework is None:
+        click.echo(f"There is no framework with the slug '{slug}'.", err=True)
+        raise SystemExit(1)
+    text = dump_yaml(export_framework(framework))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Exported {framework.slug} to {output}.")

@@ -1,0 +1,74 @@
+"""Routes for the public guidance pages and the health check."""
+from flask import abort, jsonify, render_template, request
+from sqlalchemy import text
+
+from recruit.extensions import db
+from recruit.public import bp
+from recruit.services import catalogue
+
+
+def _framework_or_404(slug: str):
+    framework = catalogue.get_framework(slug)
+    if framework is None:
+        abort(404)
+    return framework
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html")
+
+
+@bp.get("/frameworks")
+def frameworks():
+    return render_template("public/frameworks.html", frameworks=catalogue.list_frameworks())
+
+
+@bp.get("/frameworks/<framework_slug>")
+def framework(framework_slug: str):
+    framework = _framework_or_404(framework_slug)
+    return render_template(
+        "public/framework.html", framework=framework, role_profiles=catalogue.role_profiles_for(framework)
+    )
+
+
+@bp.get("/frameworks/<framework_slug>/competencies/<competency_slug>")
+def competency(framework_slug: str, competency_slug: str):
+    framework = _framework_or_404(framework_slug)
+    competency = catalogue.get_competency(framework, competency_slug)
+    if competency is None:
+        abort(404)
+    opened = None
+    if "level" in request.args:
+        opened = request.args.get("level", type=int)
+        if opened is None or framework.level(opened) is None:
+            abort(404)
+    return render_template("public/competency.html", framework=framework, competency=competency, opened=opened)
+
+
+@bp.get("/frameworks/<framework_slug>/grades/<grade_slug>")
+def grade(framework_slug: str, grade_slug: str):
+    framework = _framework_or_404(framework_slug)
+    grade = catalogue.get_grade(framework, grade_slug)
+    if grade is None:
+        abort(404)
+    return render_template("public/grade.html", framework=framework, grade=grade)
+
+
+@bp.get("/frameworks/<framework_slug>/roles/<role_slug>")
+def role_profile(framework_slug: str, role_slug: str):
+    framework = _framework_or_404(framework_slug)
+    profile = catalogue.get_role_profile(framework, role_slug)
+    if profile is None:
+        abort(404)
+    return render_template("public/role_profile.html", framework=framework, profile=profile)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database is "unhealthy", never a 500
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

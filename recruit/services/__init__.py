@@ -1,0 +1,1 @@
+"""The domain rules of Recruit, as plain functions over models and small dataclasses."""
