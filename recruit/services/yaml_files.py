@@ -114,7 +114,7 @@ def validate(model: type[BaseModel], data: Any) -> tuple[BaseModel | None, list[
         for item in error.errors():
             # Pydantic adds the name of a tagged union or validator step to the location; drop them.
             loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
-            if item["type"] == "dict_type" and not loc:
+            if item["type"] in ("dict_type", "model_type") and not loc:
                 problems.append(Problem("", "the file must be a mapping of names to values"))
                 continue
             problems.append(Problem(format_path(data, loc), MESSAGES.get(item["type"], item["msg"])))

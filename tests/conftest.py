@@ -1,0 +1,113 @@
+"""Shared fixtures: one migrated and seeded database per run, each test inside a rolled-back transaction.
+
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from bs4 import BeautifulSoup
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, text
+
+from recruit import create_app
+from recruit.config import TestConfig
+from recruit.extensions import db
+from recruit.services.seed import seed
+
+
+class _ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy picks its engine for every statement; in tests use the test's connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "recruit.db")
+
+
+def reset_schema() -> None:
+    """Empty the database the suite was given, so the run starts from nothing."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(tmp_path_factory))
+    with app.app_context():
+        reset_schema()
+        upgrade()
+        seed(app.config["SEEDS_DIR"])
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test runs in a transaction that is rolled back, whatever it commits."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"class_": _ConnectionBoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def page(client):
+    """GET a page, check its status, and return it parsed."""
+
+    def get(url: str, status: int = 200) -> BeautifulSoup:
+        response = client.get(url)
+        assert response.status_code == status, f"{url} answered {response.status_code}"
+        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    return get
+
+
+@pytest.fixture
+def count_writes():
+    """Count the INSERT, UPDATE and DELETE statements run inside a block."""
+
+    class Counter:
+        def __init__(self):
+            self.statements: list[str] = []
+
+        def __enter__(self):
+            event.listen(db.engine, "before_cursor_execute", self._record)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(db.engine, "before_cursor_execute", self._record)
+
+        def _record(self, conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+                self.statements.append(statement)
+
+    return Counter
