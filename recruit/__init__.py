@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from recruit.config import Config
@@ -18,8 +19,12 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "recruit.db")
 
+    from recruit.security import check_production_settings, init_security
+
+    check_production_settings(app)
     register_templates(app)
     register_extensions(app)
+    init_security(app)
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
@@ -27,10 +32,14 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
 
 def register_templates(app: Flask) -> None:
-    from recruit.templating import GOVUK_TEMPLATE_DEFAULTS, StrictVariableUndefined
+    from recruit.templating import FILTERS, StrictVariableUndefined
 
     app.jinja_env.undefined = StrictVariableUndefined
-    app.jinja_env.globals.update(GOVUK_TEMPLATE_DEFAULTS)
+    app.jinja_env.filters.update(FILTERS)
+    # GOV.UK Frontend macros read this global to choose the 2025 brand.
+    app.jinja_env.globals["govukRebrand"] = True
+    # The macros are ported from Nunjucks and compare values with its `undefined` and `null`.
+    app.jinja_env.globals.update(undefined=None, null=None)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_loader = ChoiceLoader(
@@ -44,6 +53,7 @@ def register_templates(app: Flask) -> None:
             ),
         ]
     )
+    WTFormsHelpers(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -58,9 +68,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from recruit.admin import bp as admin_bp
+    from recruit.auth import bp as auth_bp
     from recruit.public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errors(app: Flask) -> None:
@@ -70,7 +84,8 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from recruit.cli import frameworks_cli, seed_command
+    from recruit.cli import frameworks_cli, seed_command, users_cli
 
     app.cli.add_command(seed_command)
     app.cli.add_command(frameworks_cli)
+    app.cli.add_command(users_cli)

@@ -72,3 +72,26 @@ def export_command(slug: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"Exported {framework.slug} to {output}.")
+
+
+@click.group("users")
+def users_cli() -> None:
+    """Manage accounts from the command line."""
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", prompt="Full name", help="The admin's full name.")
+@click.password_option(help="The admin's password (asked for when not given).")
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create the first recruitment admin account (or another one)."""
+    from recruit.services.accounts import create_admin
+    from recruit.services.errors import Refused
+
+    try:
+        user = create_admin(name, email, password)
+    except Refused as error:
+        click.echo(f"{error.message}. No account was created.", err=True)
+        raise SystemExit(1)
+    click.echo(f"Created admin account {user.email}.")

@@ -1,20 +1,44 @@
 """Configuration from environment variables only; no secrets in code."""
 import os
+from datetime import timedelta
+
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
 class Config:
     RECRUIT_ENV = os.environ.get("RECRUIT_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-change-me")
-    # None means "SQLite in the instance folder", resolved in create_app once
-    # the instance path is known.
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # None means "SQLite in the instance folder", resolved in create_app once the instance path is known.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEEDS_DIR = os.environ.get("RECRUIT_SEEDS_DIR") or os.path.join(
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds"
     )
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
     WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "recruit_session"
+    # The longest any session lives; staff sessions also end after 30 minutes idle.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+
+    # Per-client limits on sign-in and registration attempts (Flask-Limiter syntax).
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 100 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "recruit@localhost")
 
 
 class TestConfig(Config):
@@ -22,3 +46,5 @@ class TestConfig(Config):
     RECRUIT_ENV = "test"
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+    MAIL_SERVER = None
+    REDIS_URL = None

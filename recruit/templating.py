@@ -48,19 +48,19 @@ class StrictVariableUndefined(StrictUndefined):
         return self._fail_with_undefined_error()
 
 
-# Defaults for the variables the GOV.UK page template reads, so strict mode can be on.
-GOVUK_TEMPLATE_DEFAULTS = {
-    "govukRebrand": True,
-    "htmlLang": "en",
-    "htmlClasses": "",
-    "pageTitleLang": "",
-    "opengraphImageUrl": "",
-    "assetUrl": "",
-    "bodyClasses": "",
-    "bodyAttributes": {},
-    "containerClasses": "",
-    "mainClasses": "",
-    "mainLang": "",
-    "themeColor": "",
-    "cspNonce": "",
-}
+
+def uk_datetime(moment) -> str:
+    """A UTC time as people in the UK read it: 22 November 2026 at 2:05pm."""
+    from recruit.clock import uk_time
+
+    local = uk_time(moment)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
+
+
+def reject_key(mapping: dict, key: str) -> dict:
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+FILTERS = {"uk_datetime": uk_datetime, "reject_key": reject_key}

@@ -1,4 +1,5 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
+from recruit.models.audit import AuditEvent, AuditLogIsAppendOnly
 from recruit.models.framework import (
     Cluster,
     Competency,
@@ -18,8 +19,14 @@ from recruit.models.role import (
     RoleProfileCompetency,
 )
 from recruit.models.scale import ScalePoint, ScoringScale
+from recruit.models.user import RecoveryCode, User, UserToken
 
 __all__ = [
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+    "RecoveryCode",
+    "User",
+    "UserToken",
     "Cluster",
     "Competency",
     "CompetencyAlias",

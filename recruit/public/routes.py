@@ -2,6 +2,7 @@
 from flask import abort, jsonify, render_template, request
 from sqlalchemy import text
 
+from recruit.access import public
 from recruit.extensions import db
 from recruit.public import bp
 from recruit.services import catalogue
@@ -15,16 +16,19 @@ def _framework_or_404(slug: str):
 
 
 @bp.get("/")
+@public
 def index():
     return render_template("public/index.html")
 
 
 @bp.get("/frameworks")
+@public
 def frameworks():
     return render_template("public/frameworks.html", frameworks=catalogue.list_frameworks())
 
 
 @bp.get("/frameworks/<framework_slug>")
+@public
 def framework(framework_slug: str):
     framework = _framework_or_404(framework_slug)
     return render_template(
@@ -33,6 +37,7 @@ def framework(framework_slug: str):
 
 
 @bp.get("/frameworks/<framework_slug>/competencies/<competency_slug>")
+@public
 def competency(framework_slug: str, competency_slug: str):
     framework = _framework_or_404(framework_slug)
     competency = catalogue.get_competency(framework, competency_slug)
@@ -47,6 +52,7 @@ def competency(framework_slug: str, competency_slug: str):
 
 
 @bp.get("/frameworks/<framework_slug>/grades/<grade_slug>")
+@public
 def grade(framework_slug: str, grade_slug: str):
     framework = _framework_or_404(framework_slug)
     grade = catalogue.get_grade(framework, grade_slug)
@@ -56,6 +62,7 @@ def grade(framework_slug: str, grade_slug: str):
 
 
 @bp.get("/frameworks/<framework_slug>/roles/<role_slug>")
+@public
 def role_profile(framework_slug: str, role_slug: str):
     framework = _framework_or_404(framework_slug)
     profile = catalogue.get_role_profile(framework, role_slug)
@@ -65,6 +72,7 @@ def role_profile(framework_slug: str, role_slug: str):
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

@@ -1,0 +1,130 @@
+"""Routes for managing accounts and reading the audit log."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from recruit.access import roles
+from recruit.admin import bp
+from recruit.admin.forms import AuditFilterForm, InviteForm, RoleForm
+from recruit.auth.forms import ConfirmForm
+from recruit.extensions import db
+from recruit.mail import send
+from recruit.models import User
+from recruit.services import accounts, users
+from recruit.services.errors import Refused
+
+
+def _user_or_404(user_id: int) -> User:
+    user = users.user_for_admin(current_user, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _invitation_page(user: User, raw: str):
+    link = url_for("auth.set_password", token=raw, _external=True)
+    sent = send(user.email, "You have been invited to Recruit",
+                f"{current_user.name} has invited you to Recruit as {user.role}.\n\n"
+                f"Choose your password within 72 hours using this link:\n\n{link}\n")
+    return render_template("admin/invited.html", user=user, link=None if sent else link)
+
+
+@bp.get("/users")
+@roles("admin")
+def users_list():
+    role = request.args.get("role") if request.args.get("role") in ("admin", "assessor", "candidate") else None
+    pagination = db.paginate(users.users_query(role), page=_page(), per_page=users.PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", pagination=pagination, role=role)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@roles("admin")
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user, raw = accounts.invite_staff(current_user, form.name.data, form.email.data, form.role.data)
+        except Refused as error:
+            getattr(form, error.field).errors = [error.message]
+        else:
+            return _invitation_page(user, raw)
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.get("/users/<int:user_id>")
+@roles("admin")
+def user_detail(user_id: int):
+    user = _user_or_404(user_id)
+    return render_template("admin/user.html", user=user, form=RoleForm(role=user.role), action=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles("admin")
+def change_role(user_id: int):
+    user = _user_or_404(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_role(current_user, user, form.role.data)
+        except Refused as error:
+            form.role.errors = [error.message]
+        else:
+            flash(f"{user.name} is now {dict(form.role.choices)[user.role].lower()}.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user.html", user=user, form=form, action=ConfirmForm()), 400
+
+
+def _set_active(user_id: int, active: bool):
+    user = _user_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(current_user, user, active)
+    except Refused as error:
+        flash(error.message, "important")
+    else:
+        flash(f"{user.name}'s account is {'active' if active else 'deactivated'}.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@roles("admin")
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@roles("admin")
+def reactivate(user_id: int):
+    return _set_active(user_id, True)
+
+
+@bp.post("/users/<int:user_id>/invitation")
+@roles("admin")
+def reissue_invitation(user_id: int):
+    user = _user_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if user.password_hash is not None:
+        flash(f"{user.name} has already set a password.", "important")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _invitation_page(user, accounts.reissue_invitation(current_user, user))
+
+
+@bp.get("/audit")
+@roles("admin")
+def audit_log():
+    form = AuditFilterForm(formdata=request.args)
+    if request.args and not form.validate():
+        return render_template("admin/audit.html", form=form, pagination=None), 400
+    query = users.audit_query(form.user.data, form.record_type.data, form.record_id.data, form.since.data,
+                              form.until.data)
+    pagination = db.paginate(query, page=_page(), per_page=users.PAGE_SIZE, error_out=False)
+    return render_template("admin/audit.html", form=form, pagination=pagination)

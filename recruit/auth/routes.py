@@ -1,0 +1,274 @@
+"""Routes for signing in, registering, setting and resetting passwords, and the account pages."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from recruit.access import mfa_exempt, public, safe_next, signed_in
+from recruit.auth import bp
+from recruit.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgottenPasswordForm,
+    RegisterForm,
+    SetPasswordForm,
+    SignInForm,
+    TwoFactorForm,
+    TwoFactorSetupForm,
+)
+from recruit.clock import utcnow
+from recruit.extensions import db, limiter
+from recruit.mail import send
+from recruit.models import User
+from recruit.security import end_session, start_session
+from recruit.services import accounts, mfa, signin, tokens
+from recruit.services.errors import Refused
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+TWO_FACTOR_WINDOW_SECONDS = 600
+
+
+def _rate_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def home_for(user: User) -> str:
+    if user.role == "admin":
+        return url_for("admin.users_list")
+    return url_for("auth.account")
+
+
+def _finish_sign_in(user: User, method: str):
+    signin.complete_sign_in(user, method)
+    target = safe_next(session.get("next")) or safe_next(request.args.get("next")) or home_for(user)
+    start_session(user)
+    return redirect(target)
+
+
+def _show_refusal(form, error: Refused):
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate_limit, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = signin.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.email.errors = [SIGN_IN_FAILED]
+            form.password.errors = [""]
+            return render_template("auth/sign_in.html", form=form), 200
+        if user.has_two_factor:
+            next_target = safe_next(request.args.get("next"))
+            session.clear()
+            db.session.commit()  # keep the rehash and reset of failures made by authenticate
+            session["two_factor_user"] = user.get_id()
+            session["two_factor_started"] = utcnow().timestamp()
+            if next_target:
+                session["next"] = next_target
+            return redirect(url_for("auth.two_factor"))
+        return _finish_sign_in(user, "password")
+    return render_template("auth/sign_in.html", form=form)
+
+
+def _pending_two_factor_user() -> User | None:
+    pending = session.get("two_factor_user")
+    started = session.get("two_factor_started", 0)
+    if not pending or utcnow().timestamp() - started > TWO_FACTOR_WINDOW_SECONDS:
+        return None
+    user_id, _, version = pending.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+@bp.route("/sign-in/two-factor", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate_limit, methods=["POST"])
+def two_factor():
+    user = _pending_two_factor_user()
+    if user is None:
+        session.clear()
+        flash("Sign in again to continue.", "signed-out")
+        return redirect(url_for("auth.sign_in"))
+    form = TwoFactorForm()
+    if form.validate_on_submit():
+        method = mfa.verify(user, form.code.data)
+        if method is None:
+            signin.record_failure(user, "wrong security code")
+            if user.locked_until is not None:
+                session.clear()
+                form = SignInForm()
+                form.email.errors = [SIGN_IN_FAILED]
+                return render_template("auth/sign_in.html", form=form)
+            form.code.errors = ["Enter a correct security code"]
+        else:
+            return _finish_sign_in(user, method)
+    return render_template("auth/two_factor.html", form=form)
+
+
+@bp.post("/sign-out")
+@signed_in
+@mfa_exempt
+def sign_out():
+    accounts.sign_out(current_user._get_current_object())
+    end_session()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register_candidate(form.name.data, form.email.data, form.password.data)
+        except Refused as error:
+            _show_refusal(form, error)
+        else:
+            signin.complete_sign_in(user, "registration")
+            start_session(user)
+            flash("Your account has been created.", "success")
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/register.html", form=form)
+
+
+TOKEN_PROBLEMS = {
+    "invalid": "This link is not valid. Check you copied the whole link, or ask for a new one.",
+    "used": "This link has already been used. Sign in, or ask for a new link if you cannot.",
+    "expired": "This link has expired. Ask for a new one.",
+}
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate_limit, methods=["POST"])
+def set_password(token: str):
+    checked = tokens.check(token)
+    if checked.problem:
+        status = 404 if checked.problem == "invalid" else 410
+        return render_template("auth/link_problem.html", message=TOKEN_PROBLEMS[checked.problem]), status
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password_with_token(token, form.password.data)
+        except Refused as error:
+            _show_refusal(form, error)
+        else:
+            end_session()
+            flash("Your password has been saved. Sign in with it now.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, user=checked.token.user)
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate_limit, methods=["POST"])
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        found = accounts.request_password_reset(form.email.data)
+        if found is not None:
+            user, raw = found
+            link = url_for("auth.set_password", token=raw, _external=True)
+            if not send(user.email, "Reset your Recruit password",
+                        f"Use this link within 2 hours to choose a new password:\n\n{link}\n\n"
+                        "If you did not ask for this, you can ignore this email."):
+                current_app.logger.warning("No mail server: password reset link for user %s is %s", user.id, link)
+        # The same page whether or not the account exists.
+        return render_template("auth/check_email.html", email=form.email.data)
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+@bp.get("/account")
+@signed_in
+@mfa_exempt
+def account():
+    return render_template(
+        "auth/account.html",
+        unused_codes=mfa.unused_recovery_codes(current_user),
+        mfa_required=current_app.config["REQUIRE_STAFF_MFA"] and current_user.is_staff,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+@mfa_exempt
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except Refused as error:
+            _show_refusal(form, error)
+        else:
+            # Every other session has ended; this one carries on with the new session version.
+            start_session(user)
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/two-factor/set-up", methods=["GET", "POST"])
+@signed_in
+@mfa_exempt
+def two_factor_setup():
+    user = current_user._get_current_object()
+    if user.has_two_factor:
+        return redirect(url_for("auth.account"))
+    form = TwoFactorSetupForm()
+    secret = session.get("two_factor_secret")
+    if request.method == "GET" or not secret:
+        secret = mfa.new_secret()
+        session["two_factor_secret"] = secret
+    if form.validate_on_submit():
+        try:
+            codes = mfa.enable(user, secret, form.code.data)
+        except Refused as error:
+            _show_refusal(form, error)
+        else:
+            session.pop("two_factor_secret", None)
+            return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+    uri = mfa.provisioning_uri(user, secret)
+    return render_template("auth/two_factor_setup.html", form=form, secret=secret, qr_svg=mfa.qr_code_svg(uri),
+                           required=current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@signed_in
+def regenerate_recovery_codes():
+    form = ConfirmForm()
+    user = current_user._get_current_object()
+    if not form.validate_on_submit() or not user.has_two_factor:
+        abort(400)
+    return render_template("auth/recovery_codes.html", codes=mfa.regenerate_recovery_codes(user), first_time=False)
+
+
+@bp.post("/account/two-factor/turn-off")
+@signed_in
+def turn_off_two_factor():
+    form = ConfirmForm()
+    user = current_user._get_current_object()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff:
+        flash("Staff accounts must keep two-factor authentication turned on.", "important")
+        return redirect(url_for("auth.account"))
+    mfa.disable(user, user)
+    flash("Two-factor authentication is turned off.", "success")
+    return redirect(url_for("auth.account"))

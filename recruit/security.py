@@ -1,0 +1,111 @@
+"""Sign-in sessions, response headers and rate limits."""
+from __future__ import annotations
+
+from flask import Flask, current_app, flash, g, request, session
+from flask_login import current_user, login_user, logout_user
+
+from recruit.clock import utcnow
+from recruit.config import DEVELOPMENT_SECRET_KEY
+from recruit.extensions import db, limiter, login_manager, talisman
+from recruit.models import User
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def check_production_settings(app: Flask) -> None:
+    if app.config["RECRUIT_ENV"] != "production":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "SECRET_KEY must be set to a long random value in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+
+
+def init_security(app: Flask) -> None:
+    production = app.config["RECRUIT_ENV"] == "production"
+    app.config.setdefault("REQUIRE_STAFF_MFA", production)
+    app.config["SESSION_COOKIE_SECURE"] = production
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+
+    talisman.init_app(
+        app,
+        force_https=production,
+        strict_transport_security=production,
+        strict_transport_security_max_age=31536000,
+        session_cookie_secure=production,
+        session_cookie_http_only=True,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        x_content_type_options=True,
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # sessions are ended by the per-user session version instead
+    login_manager.user_loader(_load_user)
+    app.before_request(_enforce_session_lifetime)
+    app.after_request(_no_store_when_signed_in)
+
+
+def _load_user(user_id: str) -> User | None:
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+        version = int(raw_version)
+    except (ValueError, TypeError):
+        return None
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """A fresh session for a signed-in person: nothing from before sign-in carries over."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = utcnow().timestamp()
+    session["signed_in_at"] = now
+    session["seen_at"] = now
+
+
+def end_session() -> None:
+    logout_user()
+    session.clear()
+
+
+def _enforce_session_lifetime():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    started = session.get("signed_in_at", 0)
+    seen = session.get("seen_at", 0)
+    expired = now - started > current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    idle = current_user.is_staff and now - seen > current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds()
+    if expired or idle:
+        end_session()
+        g.session_expired = True
+        flash("You were signed out to keep your account secure. Sign in again to continue.", "signed-out")
+        return None
+    session["seen_at"] = now
+    return None
+
+
+def _no_store_when_signed_in(response):
+    if current_user.is_authenticated or getattr(g, "session_expired", False):
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,165 @@
+"""Accounts: registration, invitations, passwords, roles and deactivation. Each function commits its change
+together with its audit entry."""
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import User
+from recruit.models.user import ROLES, STAFF_ROLES
+from recruit.services import audit, tokens
+from recruit.services.errors import Refused
+from recruit.services.passwords import hash_password, password_problem, verify_password
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_password(password: str, name: str, email: str, field: str = "password") -> None:
+    problem = password_problem(password, personal=(name, email))
+    if problem:
+        raise Refused(problem, field)
+
+
+def _snapshot(user: User) -> dict:
+    return {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
+
+
+def register_candidate(name: str, email: str, password: str) -> User:
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise Refused("An account already exists with this email address. Sign in or reset your password", "email")
+    _check_password(password, name, email)
+    user = User(name=name.strip(), email=email, role="candidate", password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.registered", "user", user.id, after=_snapshot(user), actor=user)
+    db.session.commit()
+    return user
+
+
+def create_admin(name: str, email: str, password: str) -> User:
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise Refused("Enter an email address in the correct format, like name@example.com", "email") from None
+    if not name.strip():
+        raise Refused("Enter the admin's full name", "name")
+    if find_by_email(email) is not None:
+        raise Refused("An account already exists with this email address", "email")
+    _check_password(password, name, email)
+    user = User(name=name.strip(), email=email, role="admin", password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.admin_created", "user", user.id, after=_snapshot(user))
+    db.session.commit()
+    return user
+
+
+def invite_staff(actor: User, name: str, email: str, role: str) -> tuple[User, str]:
+    """Create a staff account with no password and a 72-hour set-password token for it."""
+    if role not in STAFF_ROLES:
+        raise Refused("Select whether the person is an assessor or an admin", "role")
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise Refused("An account already exists with this email address", "email")
+    user = User(name=name.strip(), email=email, role=role, password_hash=None)
+    db.session.add(user)
+    db.session.flush()
+    raw = tokens.issue(user, "set_password", created_by=actor)
+    audit.record("account.invited", "user", user.id, after=_snapshot(user), actor=actor)
+    db.session.commit()
+    return user, raw
+
+
+def reissue_invitation(actor: User, user: User) -> str:
+    raw = tokens.issue(user, "set_password", created_by=actor)
+    audit.record("account.invitation_reissued", "user", user.id, actor=actor)
+    db.session.commit()
+    return raw
+
+
+def set_password_with_token(raw: str, password: str) -> User:
+    checked = tokens.check(raw)
+    if checked.problem:
+        raise Refused(checked.problem)
+    user = checked.token.user
+    _check_password(password, user.name, user.email)
+    checked.token.used_at = utcnow()
+    user.password_hash = hash_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    user.end_all_sessions()
+    audit.record("account.password_set", "user", user.id, after={"purpose": checked.token.purpose}, actor=user)
+    db.session.commit()
+    return user
+
+
+def request_password_reset(email: str) -> tuple[User, str] | None:
+    """A reset token for an active account with this email, or None; callers must not reveal which."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return None
+    raw = tokens.issue(user, "reset_password")
+    audit.record("account.password_reset_requested", "user", user.id, actor=user)
+    db.session.commit()
+    return user, raw
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise Refused("Your current password is not correct", "current_password")
+    _check_password(new, user.name, user.email, field="new_password")
+    user.password_hash = hash_password(new)
+    user.end_all_sessions()
+    audit.record("account.password_changed", "user", user.id, actor=user)
+    db.session.commit()
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+
+
+def change_role(actor: User, user: User, role: str) -> None:
+    if role not in ROLES:
+        raise Refused("Select a role", "role")
+    if role == user.role:
+        return
+    if user.role == "admin" and _other_active_admins(user) == 0:
+        raise Refused("You cannot change the role of the only active admin", "role")
+    before = _snapshot(user)
+    user.role = role
+    user.end_all_sessions()
+    audit.record("account.role_changed", "user", user.id, before=before, after=_snapshot(user), actor=actor)
+    db.session.commit()
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    if not active and user.id == actor.id:
+        raise Refused("You cannot deactivate your own account")
+    if not active and user.role == "admin" and _other_active_admins(user) == 0:
+        raise Refused("You cannot deactivate the only active admin")
+    before = _snapshot(user)
+    user.active = active
+    user.end_all_sessions()
+    audit.record("account.reactivated" if active else "account.deactivated", "user", user.id,
+                 before=before, after=_snapshot(user), actor=actor)
+    db.session.commit()
+
+
+def sign_out(user: User) -> None:
+    user.end_all_sessions()
+    audit.record("sign_in.signed_out", "user", user.id, actor=user)
+    db.session.commit()

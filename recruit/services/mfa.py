@@ -1,0 +1,123 @@
+"""Two-factor authentication: TOTP from an authenticator app, and single-use recovery codes."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import pyotp
+import segno
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import RecoveryCode, User
+from recruit.services import audit
+from recruit.services.errors import Refused
+
+ISSUER = "Recruit"
+RECOVERY_CODE_COUNT = 10
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def qr_code_svg(uri: str) -> str:
+    """The QR code as inline SVG, drawn here: the secret never leaves the server."""
+    return segno.make(uri, error="m").svg_inline(scale=5, dark="#0b0c0c", light="#ffffff",
+                                                 title="QR code for your authenticator app")
+
+
+def _clean(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _matching_step(secret: str, code: str) -> int | None:
+    """The time step the code belongs to (now, or one step either side for clock drift)."""
+    code = _clean(code)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    for drift in (0, -1, 1):
+        step = totp.timecode(now) + drift
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def enable(user: User, secret: str, code: str) -> list[str]:
+    """Turn on two-factor after the person proves their app works; returns the new recovery codes."""
+    step = _matching_step(secret, code)
+    if step is None:
+        raise Refused("The code is not correct. Check your authenticator app and enter the code it shows now",
+                      "code")
+    user.totp_secret = secret
+    user.totp_enabled_at = utcnow()
+    user.totp_last_step = step
+    codes = _replace_recovery_codes(user)
+    audit.record("mfa.enabled", "user", user.id, actor=user)
+    db.session.commit()
+    return codes
+
+
+def disable(actor: User, user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    user.recovery_codes.clear()
+    audit.record("mfa.disabled", "user", user.id, actor=actor)
+    db.session.commit()
+
+
+def verify(user: User, code: str) -> str | None:
+    """Check a sign-in code: an authenticator code, or else a recovery code. Returns the method used.
+
+    An authenticator code is accepted once; a recovery code is used up.
+    """
+    if not user.has_two_factor or not code or len(code) > 64:
+        return None
+    step = _matching_step(user.totp_secret, code)
+    if step is not None:
+        if user.totp_last_step is not None and step <= user.totp_last_step:
+            return None
+        user.totp_last_step = step
+        return "authenticator app"
+    digest = _digest(code)
+    for recovery in user.recovery_codes:
+        if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, digest):
+            recovery.used_at = utcnow()
+            audit.record("mfa.recovery_code_used", "user", user.id, actor=user)
+            return "recovery code"
+    return None
+
+
+def regenerate_recovery_codes(user: User) -> list[str]:
+    codes = _replace_recovery_codes(user)
+    audit.record("mfa.recovery_codes_regenerated", "user", user.id, actor=user)
+    db.session.commit()
+    return codes
+
+
+def unused_recovery_codes(user: User) -> int:
+    return sum(1 for code in user.recovery_codes if code.used_at is None)
+
+
+def _digest(code: str) -> str:
+    # Recovery codes are random (60 bits), so a fast hash is enough to make the stored form useless.
+    return hashlib.sha256(_clean(code).encode()).hexdigest()
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    codes = []
+    user.recovery_codes.clear()
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
+        user.recovery_codes.append(RecoveryCode(code_hash=_digest(raw)))
+    return codes

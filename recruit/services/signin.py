@@ -1,0 +1,60 @@
+"""Checking a sign-in: one outcome for every failure, lockout after repeated failures."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import User
+from recruit.services import audit
+from recruit.services.accounts import find_by_email
+from recruit.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+
+LOCK_AFTER_FAILURES = 10
+LOCK_FOR = timedelta(minutes=15)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the email and password are right and the account can sign in, otherwise None.
+
+    Unknown email, wrong password, locked or deactivated accounts all give None, and take the same time.
+    """
+    user = find_by_email(email)
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        audit.record("sign_in.failed", "user", None, after={"reason": "unknown email"})
+        db.session.commit()
+        return None
+    if user.locked_until is not None and user.locked_until > utcnow():
+        verify_password(DUMMY_HASH, password)
+        audit.record("sign_in.failed", "user", user.id, after={"reason": "locked"}, actor=user)
+        db.session.commit()
+        return None
+    if not verify_password(user.password_hash, password):
+        record_failure(user, "wrong password")
+        return None
+    if not user.active:
+        record_failure(user, "deactivated")
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    return user
+
+
+def record_failure(user: User, reason: str) -> None:
+    """A failed attempt (wrong password or wrong security code); the tenth in a row locks the account."""
+    user.failed_sign_ins += 1
+    audit.record("sign_in.failed", "user", user.id, after={"reason": reason}, actor=user)
+    if user.failed_sign_ins >= LOCK_AFTER_FAILURES:
+        user.locked_until = utcnow() + LOCK_FOR
+        user.failed_sign_ins = 0
+        audit.record("sign_in.locked", "user", user.id, after={"until": user.locked_until.isoformat()}, actor=user)
+    db.session.commit()
+
+
+def complete_sign_in(user: User, method: str) -> None:
+    user.last_signed_in_at = utcnow()
+    audit.record("sign_in.succeeded", "user", user.id, after={"method": method}, actor=user)
+    db.session.commit()
