@@ -12,10 +12,13 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, text
 
+import pyotp
+
 from recruit import create_app
 from recruit.config import TestConfig
-from recruit.extensions import db
+from recruit.extensions import db, limiter
 from recruit.services.seed import seed
+from tests.factories import PASSWORD, UserFactory
 
 
 class _ConnectionBoundSession(Session):
@@ -53,6 +56,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Every test runs in a transaction that is rolled back, whatever it commits."""
+    limiter.reset()
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -111,3 +115,46 @@ def count_writes():
                 self.statements.append(statement)
 
     return Counter
+
+
+def csrf_token_from(html: str) -> str:
+    field = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
+    assert field is not None, "the page has no CSRF token"
+    return field["value"]
+
+
+class Forms:
+    """Fill in and send forms as a browser would: the CSRF token comes from the page itself."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        token = csrf_token_from(self.client.get(page or url).get_data(as_text=True))
+        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    def sign_in(self, user, password: str = PASSWORD):
+        response = self.submit("/sign-in", {"email": user.email, "password": password})
+        if user.has_two_factor and response.status_code == 302 and "/two-factor" in response.location:
+            response = self.submit("/sign-in/two-factor", {"code": pyotp.TOTP(user.totp_secret).now()})
+        assert response.status_code == 302, f"sign-in failed for {user.email}"
+        return response
+
+
+@pytest.fixture
+def forms(client):
+    return Forms(client)
+
+
+@pytest.fixture
+def make_user():
+    return UserFactory
+
+
+def parse(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def error_messages(soup: BeautifulSoup) -> list[str]:
+    """The messages in the GOV.UK error summary, in order."""
+    return [a.get_text(strip=True) for a in soup.select(".govuk-error-summary__list a")]
