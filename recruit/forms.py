@@ -4,10 +4,15 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
 
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label: str = "Email address") -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
+        filters=[strip],
         validators=[
             InputRequired(message="Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
@@ -26,5 +31,6 @@ def name_field(label: str = "Full name", missing: str = "Enter your full name") 
     return StringField(
         label,
         widget=GovTextInput(),
+        filters=[strip],
         validators=[InputRequired(message=missing), Length(max=200, message="Name must be 200 characters or fewer")],
     )

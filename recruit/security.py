@@ -6,7 +6,9 @@ from flask_login import current_user, login_user, logout_user
 
 from recruit.clock import utcnow
 from recruit.config import DEVELOPMENT_SECRET_KEY
-from recruit.extensions import db, limiter, login_manager, talisman
+from flask_talisman import Talisman
+
+from recruit.extensions import db, limiter, login_manager
 from recruit.models import User
 
 CONTENT_SECURITY_POLICY = {
@@ -39,7 +41,8 @@ def init_security(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = production
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
 
-    talisman.init_app(
+    # Talisman keeps its settings on the instance, so each app gets its own.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=production,
         strict_transport_security=production,

@@ -1,18 +1,43 @@
 """Template settings: undefined variables raise, so a typo fails a test instead of rendering blank.
 
-The GOV.UK Frontend macros read optional parameters from plain dicts
-(`params.classes`) and rely on a missing key being empty, as in Nunjucks. A
-missing key of a dict is therefore allowed to be empty; a missing variable, or
-a missing attribute of any other object (a model, a form), raises.
+The GOV.UK Frontend macros are ported from Nunjucks and rely on its forgiving
+undefined: they read optional parameters from dicts (`params.classes`) and test
+variables they set only sometimes. So inside those vendored templates, and for a
+missing key of a dict anywhere, undefined is empty; in our own templates a missing
+variable, or a missing attribute of a model or form, raises.
 """
+import sys
+
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
+VENDORED_TEMPLATES = ("/govuk_frontend_jinja/", "/govuk_frontend_wtf/")
+
+
+def _raised_in_vendored_template() -> bool:
+    frame = sys._getframe(2)
+    for _ in range(6):
+        if frame is None:
+            return False
+        if any(part in frame.f_code.co_filename for part in VENDORED_TEMPLATES):
+            return True
+        frame = frame.f_back
+    return False
+
 
 class StrictVariableUndefined(StrictUndefined):
-    __slots__ = ()
+    __slots__ = ("_vendored",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._vendored = _raised_in_vendored_template()
 
     def _lenient(self) -> bool:
+        if self._vendored:
+            return True
+        # `caller` is undefined in a macro called without a call block; the macros test for it.
+        if self._undefined_name == "caller" and self._undefined_obj is missing:
+            return True
         return self._undefined_obj is not missing and isinstance(self._undefined_obj, dict)
 
     def __str__(self) -> str:

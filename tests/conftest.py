@@ -8,6 +8,7 @@ import os
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import g, request_started
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, text
@@ -64,13 +65,21 @@ def _transaction(request, app):
         db.session = db._make_scoped_session(
             {"class_": _ConnectionBoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
         )
+        # The test holds an app context, and test-client requests reuse it; give each request a
+        # fresh `g` as a real request would have (Flask-Login and Flask-WTF cache in it).
+        request_started.connect(_fresh_g, app)
         try:
             yield
         finally:
+            request_started.disconnect(_fresh_g, app)
             db.session.remove()
             db.session = original
             outer.rollback()
             connection.close()
+
+
+def _fresh_g(sender, **extra):
+    g.__dict__.clear()
 
 
 @pytest.fixture

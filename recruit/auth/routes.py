@@ -64,7 +64,6 @@ def sign_in():
         user = signin.authenticate(form.email.data, form.password.data)
         if user is None:
             form.email.errors = [SIGN_IN_FAILED]
-            form.password.errors = [""]
             return render_template("auth/sign_in.html", form=form), 200
         if user.has_two_factor:
             next_target = safe_next(request.args.get("next"))
@@ -95,25 +94,31 @@ def _pending_two_factor_user() -> User | None:
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
 def two_factor():
+    if current_user.is_authenticated:
+        # Going back to this page after signing in must not sign the person out.
+        return redirect(home_for(current_user))
     user = _pending_two_factor_user()
-    if user is None:
-        session.clear()
-        flash("Sign in again to continue.", "signed-out")
-        return redirect(url_for("auth.sign_in"))
+    # A locked account cannot finish signing in, even from a sign-in started before the lock.
+    if user is None or (user.locked_until is not None and user.locked_until > utcnow()):
+        return _restart_sign_in()
     form = TwoFactorForm()
     if form.validate_on_submit():
         method = mfa.verify(user, form.code.data)
         if method is None:
             signin.record_failure(user, "wrong security code")
             if user.locked_until is not None:
-                session.clear()
-                form = SignInForm()
-                form.email.errors = [SIGN_IN_FAILED]
-                return render_template("auth/sign_in.html", form=form)
+                # Back to the sign-in page itself, where the generic message follows (the account is locked).
+                return _restart_sign_in()
             form.code.errors = ["Enter a correct security code"]
         else:
             return _finish_sign_in(user, method)
     return render_template("auth/two_factor.html", form=form)
+
+
+def _restart_sign_in():
+    session.clear()
+    flash("Sign in again to continue.", "signed-out")
+    return redirect(url_for("auth.sign_in"))
 
 
 @bp.post("/sign-out")
@@ -232,18 +237,17 @@ def two_factor_setup():
     if user.has_two_factor:
         return redirect(url_for("auth.account"))
     form = TwoFactorSetupForm()
-    secret = session.get("two_factor_secret")
-    if request.method == "GET" or not secret:
-        secret = mfa.new_secret()
-        session["two_factor_secret"] = secret
+    # A new key each time the page is shown; a failed attempt keeps the key the person has scanned.
+    if request.method == "GET" or user.totp_secret is None:
+        mfa.start_enrolment(user)
     if form.validate_on_submit():
         try:
-            codes = mfa.enable(user, secret, form.code.data)
+            codes = mfa.enable(user, form.code.data)
         except Refused as error:
             _show_refusal(form, error)
         else:
-            session.pop("two_factor_secret", None)
             return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+    secret = user.totp_secret
     uri = mfa.provisioning_uri(user, secret)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret, qr_svg=mfa.qr_code_svg(uri),
                            required=current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff)
@@ -266,6 +270,8 @@ def turn_off_two_factor():
     user = current_user._get_current_object()
     if not form.validate_on_submit():
         abort(400)
+    if not user.has_two_factor:
+        return redirect(url_for("auth.account"))
     if current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff:
         flash("Staff accounts must keep two-factor authentication turned on.", "important")
         return redirect(url_for("auth.account"))

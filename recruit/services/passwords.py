@@ -7,8 +7,8 @@ from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
-# zxcvbn's cost grows with length; what it cannot guess in the first 100 characters is long enough.
-STRENGTH_CHECK_LENGTH = 100
+# zxcvbn refuses input over 72 characters; what it cannot guess in the first 72 is long enough.
+STRENGTH_CHECK_LENGTH = 72
 MIN_STRENGTH = 3
 
 _hasher = PasswordHasher()
