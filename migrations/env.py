@@ -16,6 +16,13 @@ db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
 
 
+def _render_item(type_, obj, autogen_context):
+    # Revisions stand alone: our UTCDateTime is stored as a plain timezone-aware DateTime.
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _skip_empty_autogenerate(context_, revision, directives):
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
         directives[:] = []
@@ -42,6 +49,7 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             process_revision_directives=_skip_empty_autogenerate,
+            render_item=_render_item,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,7 +1,8 @@
 """Form fields shared across features, with GOV.UK widgets and messages."""
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
-from wtforms import PasswordField, StringField
-from wtforms.validators import Email, InputRequired, Length
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovPasswordInput, GovTextArea, GovTextInput
+from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 
 def strip(value):
@@ -34,3 +35,94 @@ def name_field(label: str = "Full name", missing: str = "Enter your full name") 
         filters=[strip],
         validators=[InputRequired(message=missing), Length(max=200, message="Name must be 200 characters or fewer")],
     )
+
+
+def text_field(label: str, missing: str, max_length: int = 200, description: str = "") -> StringField:
+    return StringField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[InputRequired(message=missing),
+                    Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
+    )
+
+
+def text_area(label: str, missing: str | None, max_length: int = 10000, description: str = "") -> TextAreaField:
+    first = InputRequired(message=missing) if missing else Optional()
+    return TextAreaField(
+        label,
+        description=description,
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[first, Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
+    )
+
+
+class WholeNumberField(IntegerField):
+    """A whole number with a GOV.UK message when what was typed is not one."""
+
+    def __init__(self, label, *, example: str = "2", **kwargs):
+        kwargs.setdefault("widget", GovTextInput())
+        super().__init__(label, **kwargs)
+        self.example = example
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a whole number, like {self.example}") from None
+
+
+def whole_number(label: str, minimum: int, maximum: int, *, required: str | None = None, example: str = "2",
+                 description: str = "") -> WholeNumberField:
+    return WholeNumberField(
+        label,
+        example=example,
+        description=description,
+        validators=[
+            InputRequired(message=required) if required else Optional(),
+            NumberRange(min=minimum, max=maximum,
+                        message=f"{label} must be between {minimum} and {maximum}"),
+        ],
+    )
+
+
+class UKDateField(DateField):
+    """Day, month and year in three boxes, with GOV.UK wording when the date is not real."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+
+
+WTFORMS_CHOICE_MESSAGES = ("Not a valid choice", "Invalid Choice", "is not a valid choice", "Invalid choice")
+
+
+class Form(FlaskForm):
+    """A FlaskForm whose choice fields answer an unknown value with their own 'Select …' message."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if not field.errors:
+                continue
+            required = next((v.message for v in field.validators if isinstance(v, InputRequired) and v.message), None)
+            field.errors = [
+                (required or f"Select a valid {field.label.text.lower()}")
+                if any(marker in str(error) for marker in WTFORMS_CHOICE_MESSAGES) else error
+                for error in field.errors
+            ]
+        return valid

@@ -11,6 +11,8 @@ import sys
 from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
+from recruit.clock import format_uk
+
 VENDORED_TEMPLATES = ("/govuk_frontend_jinja/", "/govuk_frontend_wtf/")
 
 
@@ -74,18 +76,8 @@ class StrictVariableUndefined(StrictUndefined):
 
 
 
-def uk_datetime(moment) -> str:
-    """A UTC time as people in the UK read it: 22 November 2026 at 2:05pm."""
-    from recruit.clock import uk_time
-
-    local = uk_time(moment)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
-
-
 def reject_key(mapping: dict, key: str) -> dict:
     return {k: v for k, v in mapping.items() if k != key}
 
 
-FILTERS = {"uk_datetime": uk_datetime, "reject_key": reject_key}
+FILTERS = {"uk_datetime": format_uk, "reject_key": reject_key}

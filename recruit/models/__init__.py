@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 from recruit.models.audit import AuditEvent, AuditLogIsAppendOnly
+from recruit.models.campaign import Campaign, Criterion, Panel, PanelMember, StatusChange
 from recruit.models.framework import (
     Cluster,
     Competency,
@@ -22,6 +23,11 @@ from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.user import RecoveryCode, User, UserToken
 
 __all__ = [
+    "Campaign",
+    "Criterion",
+    "Panel",
+    "PanelMember",
+    "StatusChange",
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "RecoveryCode",

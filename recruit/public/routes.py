@@ -5,7 +5,7 @@ from sqlalchemy import text
 from recruit.access import public
 from recruit.extensions import db
 from recruit.public import bp
-from recruit.services import catalogue
+from recruit.services import catalogue, vacancies
 
 
 def _framework_or_404(slug: str):
@@ -69,6 +69,22 @@ def role_profile(framework_slug: str, role_slug: str):
     if profile is None:
         abort(404)
     return render_template("public/role_profile.html", framework=framework, profile=profile)
+
+
+@bp.get("/vacancies")
+@public
+def vacancies_list():
+    return render_template("public/vacancies.html", vacancies=vacancies.open_vacancies())
+
+
+@bp.get("/vacancies/<reference>")
+@public
+def vacancy(reference: str):
+    campaign = vacancies.public_vacancy(reference)
+    if campaign is None:
+        abort(404)
+    return render_template("public/vacancy.html", campaign=campaign,
+                           accepting=vacancies.accepting_applications(campaign))
 
 
 @bp.get("/healthz")

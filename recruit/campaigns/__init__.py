@@ -1,0 +1,6 @@
+"""Campaign set-up for recruitment admins: details, criteria, scoring settings, panels and status."""
+from flask import Blueprint
+
+bp = Blueprint("campaigns", __name__, url_prefix="/admin/campaigns")
+
+from recruit.campaigns import routes  # noqa: E402,F401

@@ -1,0 +1,326 @@
+"""Routes for building and running a campaign (admins only)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from recruit.access import roles
+from recruit.campaigns import bp
+from recruit.campaigns.forms import (
+    AddCompetencyForm,
+    AddOwnCriterionForm,
+    ClosingForm,
+    CriterionForm,
+    DetailsForm,
+    NewCampaignForm,
+    PanelForm,
+    SettingsForm,
+    StatusForm,
+)
+from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
+from recruit.extensions import db
+from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale, User
+from recruit.services import campaign_status, campaigns, criteria
+from recruit.services.campaign_rules import allowed
+from recruit.services.campaign_views import campaign_list, campaign_for_admin, source_choices
+from recruit.services.errors import Refused
+from recruit.models.campaign import STATUSES
+
+
+def _campaign_or_404(campaign_id: int) -> Campaign:
+    campaign = campaign_for_admin(current_user, campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def _criterion_or_404(campaign: Campaign, criterion_id: int) -> Criterion:
+    criterion = next((c for c in campaign.criteria if c.id == criterion_id), None)
+    if criterion is None:
+        abort(404)
+    return criterion
+
+
+def _refused(form, error: Refused, default_field: str | None = None):
+    db.session.rollback()
+    name = error.field or default_field
+    field = getattr(form, name, None) if name else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _overview(campaign: Campaign):
+    return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
+
+
+@bp.get("")
+@roles("admin")
+def campaign_index():
+    status = request.args.get("status")
+    status = status if status in STATUSES else None
+    return render_template("campaigns/list.html", campaigns=campaign_list(status), status=status, statuses=STATUSES)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("admin")
+def new():
+    form = NewCampaignForm(choices=source_choices())
+    if form.validate_on_submit():
+        kind, _, raw_id = form.source.data.partition(":")
+        grade = db.session.get(Grade, int(raw_id)) if kind == "grade" else None
+        profile = db.session.get(RoleProfile, int(raw_id)) if kind == "role" else None
+        details = campaigns.Details(form.title.data, form.organisation.data, form.location.data, form.posts.data,
+                                    form.description.data)
+        try:
+            campaign = campaigns.create_campaign(current_user, details, grade=grade, role_profile=profile)
+        except Refused as error:
+            _refused(form, error, "source")
+        else:
+            flash(f"Campaign {campaign.reference} created with {len(campaign.criteria)} proposed criteria.", "success")
+            return _overview(campaign)
+    return render_template("campaigns/new.html", form=form)
+
+
+@bp.get("/<int:campaign_id>")
+@roles("admin")
+def overview(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    from recruit.services.users import audit_query
+
+    entries = db.session.scalars(audit_query(record_type="campaign", record_id=str(campaign.id)).limit(20)).all()
+    next_status = campaign_status.NEXT.get(campaign.status)
+    return render_template(
+        "campaigns/overview.html", campaign=campaign, allowed=allowed, level_warning=criteria.level_warning,
+        entries=entries, next_status=next_status, action_names=campaign_status.ACTION_NAMES, form=StatusForm(),
+    )
+
+
+@bp.route("/<int:campaign_id>/details", methods=["GET", "POST"])
+@roles("admin")
+def details(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    form = DetailsForm(obj=campaign)
+    if form.validate_on_submit():
+        try:
+            campaigns.update_details(current_user, campaign, campaigns.Details(
+                form.title.data, form.organisation.data, form.location.data, form.posts.data, form.description.data))
+        except Refused as error:
+            _refused(form, error)
+        else:
+            return _overview(campaign)
+    return render_template("campaigns/details.html", form=form, campaign=campaign)
+
+
+@bp.route("/<int:campaign_id>/closing", methods=["GET", "POST"])
+@roles("admin")
+def closing(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    form = ClosingForm()
+    if request.method == "GET" and campaign.closes_at is not None:
+        local = uk_time(campaign.closes_at)
+        form.closes_on.data = local.date()
+        form.closes_at_time.data = f"{local:%H:%M}"
+    if form.validate_on_submit():
+        try:
+            hour, minute = parse_time_of_day(form.closes_at_time.data)
+            moment = uk_to_utc(form.closes_on.data, hour, minute)
+        except NotAUKTime as error:
+            form.closes_at_time.errors = [str(error)]
+        else:
+            try:
+                campaigns.set_closing(current_user, campaign, moment)
+            except Refused as error:
+                _refused(form, error, "closes_on")
+            else:
+                return _overview(campaign)
+    return render_template("campaigns/closing.html", form=form, campaign=campaign)
+
+
+@bp.route("/<int:campaign_id>/settings", methods=["GET", "POST"])
+@roles("admin")
+def settings(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    form = SettingsForm(obj=campaign) if request.method == "GET" else SettingsForm()
+    scales = list(db.session.scalars(select(ScoringScale).order_by(ScoringScale.is_default.desc(), ScoringScale.name)))
+    form.scale.choices = [(s.id, s.name) for s in scales]
+    if request.method == "GET":
+        form.scale.data = campaign.scale_id
+    if form.validate_on_submit():
+        try:
+            campaigns.update_settings(
+                current_user, campaign, scale=db.session.get(ScoringScale, form.scale.data),
+                discrepancy_threshold=form.discrepancy_threshold.data,
+                overall_pass_mark=form.overall_pass_mark.data, presift_threshold=form.presift_threshold.data)
+        except Refused as error:
+            _refused(form, error)
+        else:
+            return _overview(campaign)
+    return render_template("campaigns/settings.html", form=form, campaign=campaign, scales=scales)
+
+
+def _level_choices(campaign: Campaign):
+    return [(level.id, level.name + (f" ({level.description})" if level.description else ""))
+            for level in campaign.framework.levels]
+
+
+@bp.route("/<int:campaign_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
+@roles("admin")
+def criterion(campaign_id: int, criterion_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    item = _criterion_or_404(campaign, criterion_id)
+    form = CriterionForm(obj=item) if request.method == "GET" else CriterionForm()
+    form.level.choices = _level_choices(campaign)
+    if item.competency is None:
+        # A criterion of the campaign's own has no framework level.
+        form.level.validators = []
+        form.level.choices = []
+    if request.method == "GET":
+        form.level.data = item.level_id
+        form.stages.data = item.stages
+    if form.validate_on_submit():
+        level = next((lv for lv in campaign.framework.levels if lv.id == form.level.data), None)
+        try:
+            criteria.update_criterion(
+                current_user, item, level=level, at_sift="sift" in form.stages.data,
+                at_interview="interview" in form.stages.data, weight=form.weight.data,
+                pass_mark=form.pass_mark.data, word_limit=form.word_limit.data, is_lead=form.is_lead.data)
+        except Refused as error:
+            _refused(form, error)
+        else:
+            return _overview(campaign)
+    return render_template("campaigns/criterion.html", form=form, campaign=campaign, criterion=item,
+                           warning=criteria.level_warning(item))
+
+
+@bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/remove")
+@roles("admin")
+def remove_criterion(campaign_id: int, criterion_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    item = _criterion_or_404(campaign, criterion_id)
+    if not StatusForm().validate_on_submit():
+        abort(400)
+    try:
+        criteria.remove_criterion(current_user, item)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+    else:
+        flash(f"{item.name} removed.", "success")
+    return _overview(campaign)
+
+
+@bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/move/<direction>")
+@roles("admin")
+def move_criterion(campaign_id: int, criterion_id: int, direction: str):
+    campaign = _campaign_or_404(campaign_id)
+    item = _criterion_or_404(campaign, criterion_id)
+    if direction not in ("up", "down") or not StatusForm().validate_on_submit():
+        abort(400)
+    try:
+        criteria.move_criterion(current_user, item, -1 if direction == "up" else 1)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+    return _overview(campaign)
+
+
+@bp.route("/<int:campaign_id>/criteria/add-competency", methods=["GET", "POST"])
+@roles("admin")
+def add_competency(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    form = AddCompetencyForm()
+    used = {c.competency_id for c in campaign.criteria}
+    available = [c for c in campaign.framework.competencies if c.id not in used]
+    form.competency.choices = [(0, "Select a competency")] + [(c.id, c.name) for c in available]
+    form.level.choices = _level_choices(campaign)
+    if request.method == "GET":
+        form.stages.data = ["sift", "interview"]
+    if form.validate_on_submit():
+        competency = next((c for c in available if c.id == form.competency.data), None)
+        level = next((lv for lv in campaign.framework.levels if lv.id == form.level.data), None)
+        if competency is None:
+            form.competency.errors = ["Select a competency"]
+        else:
+            try:
+                criteria.add_competency(current_user, campaign, competency, level, "sift" in form.stages.data,
+                                        "interview" in form.stages.data)
+            except Refused as error:
+                _refused(form, error, "competency")
+            else:
+                return _overview(campaign)
+    return render_template("campaigns/add_competency.html", form=form, campaign=campaign)
+
+
+@bp.route("/<int:campaign_id>/criteria/add-own", methods=["GET", "POST"])
+@roles("admin")
+def add_own_criterion(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    form = AddOwnCriterionForm()
+    if request.method == "GET":
+        form.stages.data = ["sift", "interview"]
+    if form.validate_on_submit():
+        try:
+            criteria.add_own_criterion(current_user, campaign, form.title.data, form.description.data,
+                                       "sift" in form.stages.data, "interview" in form.stages.data)
+        except Refused as error:
+            _refused(form, error, "title")
+        else:
+            return _overview(campaign)
+    suggestions = campaign.role_profile.essential_criteria if campaign.role_profile else []
+    return render_template("campaigns/add_own.html", form=form, campaign=campaign, suggestions=suggestions)
+
+
+@bp.route("/<int:campaign_id>/panels/<stage>", methods=["GET", "POST"])
+@roles("admin")
+def panel(campaign_id: int, stage: str):
+    campaign = _campaign_or_404(campaign_id)
+    if stage not in ("sift", "interview"):
+        abort(404)
+    people = campaigns.assessors()
+    form = PanelForm()
+    form.chair.choices = [(0, "Select the chair")] + [(p.id, f"{p.name} ({p.email})") for p in people]
+    form.members.choices = [(p.id, f"{p.name} ({p.email})") for p in people]
+    current = campaign.panel(stage)
+    if request.method == "GET" and current is not None:
+        form.chair.data = current.chair.id if current.chair else 0
+        form.members.data = [m.user_id for m in current.members if not m.is_chair]
+    if form.validate_on_submit():
+        chosen = {p.id: p for p in people}
+        chair = chosen.get(form.chair.data)
+        if chair is None:
+            form.chair.errors = ["Select the chair"]
+        else:
+            try:
+                campaigns.set_panel(current_user, campaign, stage, chair,
+                                    [chosen[i] for i in form.members.data if i in chosen])
+            except Refused as error:
+                _refused(form, error, "members")
+            else:
+                return _overview(campaign)
+    return render_template("campaigns/panel.html", form=form, campaign=campaign, stage=stage, people=people)
+
+
+@bp.route("/<int:campaign_id>/status/<target>", methods=["GET", "POST"])
+@roles("admin")
+def change_status(campaign_id: int, target: str):
+    campaign = _campaign_or_404(campaign_id)
+    if target not in campaign_status.ACTION_NAMES:
+        abort(404)
+    form = StatusForm()
+    problems = campaign_status.problems_before(campaign, target)
+    if form.validate_on_submit():
+        try:
+            campaign_status.move(current_user, campaign, target, form.reason.data or "")
+        except Refused as error:
+            _refused(form, error, "reason" if target == "withdrawn" else None)
+            return render_template("campaigns/status.html", form=form, campaign=campaign, target=target,
+                                   problems=campaign_status.problems_before(campaign, target),
+                                   action=campaign_status.ACTION_NAMES[target]), 400
+        flash(f"{campaign.reference}: {campaign_status.ACTION_NAMES[target].lower()} – done.", "success")
+        return _overview(campaign)
+    return render_template("campaigns/status.html", form=form, campaign=campaign, target=target, problems=problems,
+                           action=campaign_status.ACTION_NAMES[target], warnings=[
+                               w for w in (criteria.level_warning(c) for c in campaign.criteria) if w])

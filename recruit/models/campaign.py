@@ -1,0 +1,195 @@
+"""Campaigns (vacancies): details, status, scoring settings, criteria and the panels for each stage."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models.framework import Competency, Framework, FrameworkLevel, Grade
+from recruit.models.role import RoleProfile
+from recruit.models.scale import ScoringScale
+from recruit.models.types import UTCDateTime
+from recruit.models.user import User
+
+STATUSES = ("draft", "open", "closed", "sift", "interview", "complete", "withdrawn")
+STAGES = ("sift", "interview")
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'open', 'closed', 'sift', 'interview', 'complete', 'withdrawn')", name="status_known"
+        ),
+        CheckConstraint("posts >= 1", name="posts_positive"),
+        CheckConstraint("discrepancy_threshold >= 1", name="threshold_positive"),
+        CheckConstraint("presift_threshold IS NULL OR presift_threshold >= 1", name="presift_positive"),
+        CheckConstraint("length(reference) > 0", name="reference_not_empty"),
+        Index("ix_campaigns_status_closes_at", "status", "closes_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200))
+    posts: Mapped[int] = mapped_column(default=1)
+    description: Mapped[str] = mapped_column(Text, default="")
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    grade_id: Mapped[int | None] = mapped_column(ForeignKey("grades.id"))
+    role_profile_id: Mapped[int | None] = mapped_column(ForeignKey("role_profiles.id"))
+    scale_id: Mapped[int] = mapped_column(ForeignKey("scoring_scales.id"))
+    discrepancy_threshold: Mapped[int] = mapped_column(default=2)
+    overall_pass_mark: Mapped[int | None]
+    presift_threshold: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    framework: Mapped[Framework] = relationship()
+    grade: Mapped[Grade | None] = relationship()
+    role_profile: Mapped[RoleProfile | None] = relationship()
+    scale: Mapped[ScoringScale] = relationship()
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    panels: Mapped[list[Panel]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+
+    def panel(self, stage: str) -> Panel | None:
+        return next((panel for panel in self.panels if panel.stage == stage), None)
+
+    def criteria_at(self, stage: str) -> list[Criterion]:
+        return [criterion for criterion in self.criteria if criterion.assessed_at(stage)]
+
+    @property
+    def lead_criterion(self) -> Criterion | None:
+        return next((criterion for criterion in self.criteria if criterion.is_lead), None)
+
+    @property
+    def grade_label(self) -> str:
+        if self.grade is not None:
+            return self.grade.name
+        if self.role_profile is not None and self.role_profile.grade_name:
+            return self.role_profile.grade_name
+        return ""
+
+
+class Criterion(db.Model):
+    """What a campaign assesses: a framework competency at a level, or a criterion of its own."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "code"),
+        CheckConstraint("at_sift OR at_interview", name="assessed_somewhere"),
+        CheckConstraint("weight >= 1 AND weight <= 10", name="weight_range"),
+        CheckConstraint("word_limit >= 50 AND word_limit <= 2000", name="word_limit_range"),
+        CheckConstraint(
+            "(competency_id IS NOT NULL AND level_id IS NOT NULL) OR (competency_id IS NULL AND length(title) > 0)",
+            name="competency_or_own_title",
+        ),
+        # At most one lead criterion per campaign.
+        Index(
+            "uq_criteria_one_lead", "campaign_id", unique=True,
+            sqlite_where=text("is_lead"), postgresql_where=text("is_lead"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    # A short, stable name for the criterion, used for CSV columns; never reused within a campaign.
+    code: Mapped[str] = mapped_column(String(100))
+    competency_id: Mapped[int | None] = mapped_column(ForeignKey("competencies.id"))
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("framework_levels.id"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    at_sift: Mapped[bool] = mapped_column(default=True)
+    at_interview: Mapped[bool] = mapped_column(default=True)
+    weight: Mapped[int] = mapped_column(default=1)
+    pass_mark: Mapped[int] = mapped_column(default=4)
+    word_limit: Mapped[int] = mapped_column(default=250)
+    is_lead: Mapped[bool] = mapped_column(default=False)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="criteria")
+    competency: Mapped[Competency | None] = relationship()
+    level: Mapped[FrameworkLevel | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.competency.name if self.competency is not None else self.title
+
+    @property
+    def summary(self) -> str:
+        return self.competency.description if self.competency is not None else self.description
+
+    def assessed_at(self, stage: str) -> bool:
+        return self.at_sift if stage == "sift" else self.at_interview
+
+    @property
+    def stages(self) -> list[str]:
+        return [stage for stage in STAGES if self.assessed_at(stage)]
+
+
+class Panel(db.Model):
+    __tablename__ = "panels"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "stage"),
+        CheckConstraint("stage IN ('sift', 'interview')", name="stage_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="panels")
+    members: Mapped[list[PanelMember]] = relationship(
+        back_populates="panel", order_by="PanelMember.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def chair(self) -> User | None:
+        return next((member.user for member in self.members if member.is_chair), None)
+
+    @property
+    def assessors(self) -> list[User]:
+        return [member.user for member in self.members]
+
+
+class PanelMember(db.Model):
+    __tablename__ = "panel_members"
+    __table_args__ = (
+        UniqueConstraint("panel_id", "user_id"),
+        Index("uq_panel_members_one_chair", "panel_id", unique=True,
+              sqlite_where=text("is_chair"), postgresql_where=text("is_chair")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    is_chair: Mapped[bool] = mapped_column(default=False)
+
+    panel: Mapped[Panel] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class StatusChange(db.Model):
+    """The campaign's status history, as shown on its overview (the audit log has it too)."""
+
+    __tablename__ = "campaign_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    by: Mapped[User | None] = relationship()

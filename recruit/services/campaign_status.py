@@ -1,0 +1,77 @@
+"""The campaign status flow: draft → open → closed → sift → interview → complete, or withdrawn.
+
+Every move is an explicit admin action; each has checks, and a refused move says why
+and changes nothing.
+"""
+from __future__ import annotations
+
+from recruit.clock import format_uk, utcnow
+from recruit.extensions import db
+from recruit.models import Campaign, StatusChange, User
+from recruit.services import audit
+from recruit.services.errors import Refused
+
+NEXT = {"draft": "open", "open": "closed", "closed": "sift", "sift": "interview", "interview": "complete"}
+ACTION_NAMES = {
+    "open": "Open for applications",
+    "closed": "Close applications",
+    "sift": "Start the sift",
+    "interview": "Start the interview stage",
+    "complete": "Complete the campaign",
+    "withdrawn": "Withdraw the campaign",
+}
+
+
+def panel_problems(campaign: Campaign, stage: str) -> list[str]:
+    panel = campaign.panel(stage)
+    name = "sift" if stage == "sift" else "interview"
+    if panel is None or panel.chair is None:
+        return [f"Choose a chair for the {name} panel"]
+    if len(panel.members) < 2:
+        return [f"Add at least one member to the {name} panel as well as the chair"]
+    return []
+
+
+def problems_before(campaign: Campaign, target: str) -> list[str]:
+    """Everything that stops the move to `target` now; empty when it can happen."""
+    if target == "withdrawn":
+        if campaign.status in ("complete", "withdrawn"):
+            return [f"A {campaign.status} campaign cannot be withdrawn"]
+        return []
+    if NEXT.get(campaign.status) != target:
+        return [f"A {campaign.status} campaign cannot move to {target}"]
+    problems: list[str] = []
+    if target == "open":
+        if campaign.closes_at is None:
+            problems.append("Set a closing date and time")
+        elif campaign.closes_at <= utcnow():
+            problems.append("The closing date must be in the future")
+        if not campaign.criteria_at("sift"):
+            problems.append("Add at least one criterion assessed at the sift")
+        problems += panel_problems(campaign, "sift")
+    elif target == "closed":
+        if campaign.closes_at is not None and campaign.closes_at > utcnow():
+            problems.append(f"Applications are open until {format_uk(campaign.closes_at)}; "
+                            "close the campaign after that")
+    elif target == "sift":
+        problems += panel_problems(campaign, "sift")
+    elif target == "interview":
+        if not campaign.criteria_at("interview"):
+            problems.append("Add at least one criterion assessed at interview")
+        problems += panel_problems(campaign, "interview")
+    return problems
+
+
+def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None:
+    problems = problems_before(campaign, target)
+    if target == "withdrawn" and not reason.strip():
+        problems.append("Enter the reason for withdrawing the campaign")
+    if problems:
+        raise Refused("; ".join(problems))
+    before = campaign.status
+    campaign.status = target
+    campaign.status_changes.append(StatusChange(from_status=before, to_status=target, by_id=actor.id,
+                                                reason=reason.strip()))
+    audit.record("campaign.status_changed", "campaign", campaign.id, before={"status": before},
+                 after={"status": target, **({"reason": reason.strip()} if reason.strip() else {})}, actor=actor)
+    db.session.commit()
