@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from recruit.admin import bp as admin_bp
+    from recruit.apply import bp as apply_bp
     from recruit.auth import bp as auth_bp
     from recruit.campaigns import bp as campaigns_bp
     from recruit.public import bp as public_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(apply_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovPasswordInput, GovTextArea, GovTextInput
 from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 
 def strip(value):
@@ -15,7 +15,7 @@ def email_field(label: str = "Email address") -> StringField:
         widget=GovTextInput(),
         filters=[strip],
         validators=[
-            InputRequired(message="Enter your email address"),
+            DataRequired(message="Enter your email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(message="Enter an email address in the correct format, like name@example.com"),
         ],
@@ -33,7 +33,7 @@ def name_field(label: str = "Full name", missing: str = "Enter your full name") 
         label,
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message=missing), Length(max=200, message="Name must be 200 characters or fewer")],
+        validators=[DataRequired(message=missing), Length(max=200, message="Name must be 200 characters or fewer")],
     )
 
 
@@ -43,13 +43,13 @@ def text_field(label: str, missing: str, max_length: int = 200, description: str
         description=description,
         widget=GovTextInput(),
         filters=[strip],
-        validators=[InputRequired(message=missing),
+        validators=[DataRequired(message=missing),
                     Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
     )
 
 
 def text_area(label: str, missing: str | None, max_length: int = 10000, description: str = "") -> TextAreaField:
-    first = InputRequired(message=missing) if missing else Optional()
+    first = DataRequired(message=missing) if missing else Optional()
     return TextAreaField(
         label,
         description=description,
@@ -93,19 +93,31 @@ def whole_number(label: str, minimum: int, maximum: int, *, required: str | None
 
 
 class UKDateField(DateField):
-    """Day, month and year in three boxes, with GOV.UK wording when the date is not real."""
+    """Day, month and year in three boxes, with GOV.UK wording when the date is not real.
+
+    Leave all three boxes empty for no date. Do not add Optional(): it would clear the "real date"
+    message whenever the day box alone is empty, and a part-filled date would be silently ignored.
+    """
 
     def __init__(self, label, **kwargs):
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
 
     def process_formdata(self, valuelist):
-        if valuelist and not any(part.strip() for part in valuelist):
+        if not any(part.strip() for part in valuelist):
+            # Absent or all three boxes empty. The widget unpacks raw_data into the three boxes.
+            self.raw_data = None
             self.data = None
             return
+        message = f"{self.label.text} must be a real date, like 27 3 2026"
+        if len(valuelist) != 3:
+            # Not from our form: show what can be shown in the three boxes, and say the date is not real.
+            self.raw_data = ([part for part in valuelist] + ["", "", ""])[:3]
+            self.data = None
+            raise ValueError(message)
         try:
-            super().process_formdata(valuelist)
+            super().process_formdata([part.strip() for part in valuelist])
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+            raise ValueError(message) from None
 
 
 WTFORMS_CHOICE_MESSAGES = ("Not a valid choice", "Invalid Choice", "is not a valid choice", "Invalid choice")
@@ -119,7 +131,8 @@ class Form(FlaskForm):
         for field in self:
             if not field.errors:
                 continue
-            required = next((v.message for v in field.validators if isinstance(v, InputRequired) and v.message), None)
+            required = next((v.message for v in field.validators
+                             if isinstance(v, (InputRequired, DataRequired)) and v.message), None)
             field.errors = [
                 (required or f"Select a valid {field.label.text.lower()}")
                 if any(marker in str(error) for marker in WTFORMS_CHOICE_MESSAGES) else error

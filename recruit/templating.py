@@ -55,10 +55,11 @@ class StrictVariableUndefined(StrictUndefined):
         return Undefined.__bool__(self) if self._lenient() else super().__bool__()
 
     def __eq__(self, other) -> bool:
-        return Undefined.__eq__(self, other) if self._lenient() else super().__eq__(other)
+        # As in Nunjucks, a missing value equals `undefined` and `null` (both None here).
+        return (other is None or isinstance(other, Undefined)) if self._lenient() else super().__eq__(other)
 
     def __ne__(self, other) -> bool:
-        return Undefined.__ne__(self, other) if self._lenient() else super().__ne__(other)
+        return not self.__eq__(other)
 
     def __contains__(self, item) -> bool:
         return False if self._lenient() else super().__contains__(item)

@@ -33,3 +33,19 @@ def test_govuk_macros_render_under_strict_mode(app):
         '{{ govukButton({"text": "Continue"}) }}',
     )
     assert "govuk-button" in html and "Continue" in html
+
+
+def test_form_inputs_render_enabled_with_their_values(forms, make_user, client):
+    """The GOV.UK macros print optional attributes only when given: no stray disabled="" or empty values."""
+    from bs4 import BeautifulSoup
+
+    forms.sign_in(make_user(role="admin"))
+    response = forms.submit("/account/password", {"current_password": "", "new_password": ""})
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    inputs = soup.select("input.govuk-input")
+    assert len(inputs) == 2
+    for field in inputs:
+        assert not field.has_attr("disabled"), field
+        assert not field.has_attr("pattern") and not field.has_attr("inputmode"), field
+    soup = BeautifulSoup(client.get("/admin/audit?user=shown@example.org").get_data(as_text=True), "html.parser")
+    assert soup.select_one("input#user")["value"] == "shown@example.org"

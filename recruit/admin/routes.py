@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from recruit.access import roles
 from recruit.admin import bp
-from recruit.admin.forms import AuditFilterForm, InviteForm, RoleForm
+from recruit.admin.forms import ROLE_LABELS, AuditFilterForm, InviteForm, RoleForm
 from recruit.auth.forms import ConfirmForm
 from recruit.extensions import db
 from recruit.mail import send
@@ -22,8 +22,12 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
+# Far beyond any real list, and small enough that the database can take the offset it makes.
+LAST_PAGE = 100_000
+
+
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
 
 
 def _invitation_page(user: User, raw: str):
@@ -74,7 +78,7 @@ def change_role(user_id: int):
         except Refused as error:
             form.role.errors = [error.message]
         else:
-            flash(f"{user.name} is now {dict(form.role.choices)[user.role].lower()}.", "success")
+            flash(f"{user.name}'s role is now {ROLE_LABELS[user.role]}.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user.html", user=user, form=form, action=ConfirmForm()), 400
 
@@ -112,10 +116,12 @@ def reissue_invitation(user_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if user.password_hash is not None:
-        flash(f"{user.name} has already set a password.", "important")
+    try:
+        raw = accounts.reissue_invitation(current_user, user)
+    except Refused as error:
+        flash(error.message, "important")
         return redirect(url_for("admin.user_detail", user_id=user.id))
-    return _invitation_page(user, accounts.reissue_invitation(current_user, user))
+    return _invitation_page(user, raw)
 
 
 @bp.get("/audit")

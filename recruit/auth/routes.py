@@ -111,6 +111,7 @@ def two_factor():
                 return _restart_sign_in()
             form.code.errors = ["Enter a correct security code"]
         else:
+            user.failed_sign_ins = 0  # the run of failures ends when sign-in does; committed with it
             return _finish_sign_in(user, method)
     return render_template("auth/two_factor.html", form=form)
 

@@ -1,4 +1,5 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
+from recruit.models.application import Application, PersonalDetails, Statement
 from recruit.models.audit import AuditEvent, AuditLogIsAppendOnly
 from recruit.models.campaign import Campaign, Criterion, Panel, PanelMember, StatusChange
 from recruit.models.framework import (
@@ -23,6 +24,9 @@ from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.user import RecoveryCode, User, UserToken
 
 __all__ = [
+    "Application",
+    "PersonalDetails",
+    "Statement",
     "Campaign",
     "Criterion",
     "Panel",

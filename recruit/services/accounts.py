@@ -53,6 +53,8 @@ def create_admin(name: str, email: str, password: str) -> User:
         raise Refused("Enter an email address in the correct format, like name@example.com", "email") from None
     if not name.strip():
         raise Refused("Enter the admin's full name", "name")
+    if len(name.strip()) > 200:
+        raise Refused("Name must be 200 characters or fewer", "name")
     if find_by_email(email) is not None:
         raise Refused("An account already exists with this email address", "email")
     _check_password(password, name, email)
@@ -81,6 +83,11 @@ def invite_staff(actor: User, name: str, email: str, role: str) -> tuple[User, s
 
 
 def reissue_invitation(actor: User, user: User) -> str:
+    if user.password_hash is not None:
+        raise Refused(f"{user.name} has already set a password.")
+    if not user.active:
+        # Links for deactivated accounts do not work (see tokens.check).
+        raise Refused(f"Reactivate {user.name}'s account before sending a new invitation link.")
     raw = tokens.issue(user, "set_password", created_by=actor)
     audit.record("account.invitation_reissued", "user", user.id, actor=actor)
     db.session.commit()

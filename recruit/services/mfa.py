@@ -7,6 +7,8 @@ import secrets
 
 import pyotp
 import segno
+from sqlalchemy import or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -36,10 +38,15 @@ def _clean(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
 
 
+def _is_six_digits(code: str) -> bool:
+    # str.isdigit() is also true of other scripts' digits ("١٢٣٤٥٦"), which compare_digest refuses.
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step the code belongs to (now, or one step either side for clock drift)."""
     code = _clean(code)
-    if not (code.isdigit() and len(code) == 6):
+    if not _is_six_digits(code):
         return None
     totp = pyotp.TOTP(secret)
     now = utcnow()
@@ -50,13 +57,31 @@ def _matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def enable(user: User, secret: str, code: str) -> list[str]:
+def start_enrolment(user: User) -> str:
+    """A new secret for a person setting up two-factor, kept on their record until they prove their app works.
+
+    It is kept here rather than in the session, which is a cookie the browser stores and sends back.
+    """
+    if user.has_two_factor:
+        raise ValueError("two-factor authentication is already on")
+    user.totp_secret = new_secret()
+    db.session.commit()
+    return user.totp_secret
+
+
+def enable(user: User, code: str) -> list[str]:
     """Turn on two-factor after the person proves their app works; returns the new recovery codes."""
-    step = _matching_step(secret, code)
+    cleaned = _clean(code)
+    if not cleaned:
+        raise Refused("Enter the 6-digit code from your authenticator app", "code")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise Refused("Code must only include numbers 0 to 9", "code")
+    if len(cleaned) != 6:
+        raise Refused("Code must be 6 digits", "code")
+    step = _matching_step(user.totp_secret, cleaned) if user.totp_secret and not user.has_two_factor else None
     if step is None:
         raise Refused("The code is not correct. Check your authenticator app and enter the code it shows now",
                       "code")
-    user.totp_secret = secret
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
@@ -77,20 +102,36 @@ def disable(actor: User, user: User) -> None:
 def verify(user: User, code: str) -> str | None:
     """Check a sign-in code: an authenticator code, or else a recovery code. Returns the method used.
 
-    An authenticator code is accepted once; a recovery code is used up.
+    An authenticator code is accepted once; a recovery code is used up. Both are claimed with a
+    conditional UPDATE, so two requests racing with the same code cannot both succeed.
     """
     if not user.has_two_factor or not code or len(code) > 64:
         return None
     step = _matching_step(user.totp_secret, code)
     if step is not None:
-        if user.totp_last_step is not None and step <= user.totp_last_step:
+        claimed = db.session.execute(
+            update(User)
+            .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
             return None
-        user.totp_last_step = step
+        set_committed_value(user, "totp_last_step", step)
         return "authenticator app"
     digest = _digest(code)
     for recovery in user.recovery_codes:
         if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, digest):
-            recovery.used_at = utcnow()
+            used_at = utcnow()
+            claimed = db.session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=used_at)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                return None
+            set_committed_value(recovery, "used_at", used_at)
             audit.record("mfa.recovery_code_used", "user", user.id, actor=user)
             return "recovery code"
     return None

@@ -37,7 +37,11 @@ def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | 
         return f"Password must be {MIN_LENGTH} characters or more"
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
-    words = [part for value in personal for part in value.replace("@", " ").replace(".", " ").split() if part]
+    words = []
+    for value in personal:
+        # The whole value (an email address, a name), its local part, and each word in it.
+        words += [value, value.split("@")[0], *value.replace("@", " ").replace(".", " ").split()]
+    words = [word for word in words if word]
     if zxcvbn(password[:STRENGTH_CHECK_LENGTH], user_inputs=words)["score"] < MIN_STRENGTH:
         return "Enter a password that is harder to guess, such as three random words"
     return None

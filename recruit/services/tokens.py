@@ -50,6 +50,9 @@ def check(raw: str, purposes: tuple[str, ...] = ("set_password", "reset_password
     token = db.session.scalar(select(UserToken).where(UserToken.token_hash == _digest(raw)))
     if token is None or token.purpose not in purposes:
         return TokenCheck(None, "invalid")
+    # A deactivated account cannot sign in, so its links must not let anyone choose its password.
+    if not token.user.active:
+        return TokenCheck(None, "invalid")
     if token.used_at is not None:
         return TokenCheck(token, "used")
     if token.expires_at <= utcnow():

@@ -1,0 +1,6 @@
+"""The candidate's side: applying with evidence statements, following applications, their own data."""
+from flask import Blueprint
+
+bp = Blueprint("apply", __name__)
+
+from recruit.apply import routes  # noqa: E402,F401

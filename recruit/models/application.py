@@ -1,0 +1,91 @@
+"""Applications: one per candidate per campaign, with personal details held apart from the evidence."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models.campaign import Campaign, Criterion
+from recruit.models.types import UTCDateTime
+from recruit.models.user import User
+
+# Stage outcomes are added by the sift and interview stages.
+APPLICATION_STATUSES = ("draft", "submitted", "withdrawn")
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "candidate_id"),
+        CheckConstraint("length(reference) = 9", name="reference_format"),
+        Index("ix_applications_campaign_status", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Random and unguessable: the only identifier a sift panel sees.
+    reference: Mapped[str] = mapped_column(String(9), unique=True)
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    source: Mapped[str] = mapped_column(String(20), default="online")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every change; a save based on an older version is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(default=1)
+
+    campaign: Mapped[Campaign] = relationship()
+    candidate: Mapped[User] = relationship()
+    personal_details: Mapped[PersonalDetails | None] = relationship(
+        back_populates="application", cascade="all, delete-orphan", uselist=False
+    )
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def statement_for(self, criterion: Criterion) -> Statement | None:
+        return next((s for s in self.statements if s.criterion_id == criterion.id), None)
+
+    @property
+    def editable(self) -> bool:
+        return self.status == "draft"
+
+
+class PersonalDetails(db.Model):
+    """Who the candidate is. Kept out of the evidence so the sift can be name-blind."""
+
+    __tablename__ = "personal_details"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    application: Mapped[Application] = relationship(back_populates="personal_details")
+
+
+class Statement(db.Model):
+    """The candidate's evidence for one sift criterion."""
+
+    __tablename__ = "statements"
+    __table_args__ = (
+        UniqueConstraint("application_id", "criterion_id"),
+        CheckConstraint("word_count >= 0", name="word_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    word_count: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="statements")
+    criterion: Mapped[Criterion] = relationship()
