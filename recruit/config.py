@@ -20,6 +20,8 @@ class Config:
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
+    # Uploads (CSV imports) larger than this are refused before they reach the app.
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     SESSION_COOKIE_HTTPONLY = True

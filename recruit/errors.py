@@ -11,6 +11,8 @@ TITLES = {
     403: "You do not have permission to see this page",
     404: "Page not found",
     405: "Sorry, you cannot do that on this page",
+    410: "This link is no longer valid",
+    413: "The file is too large",
     429: "Sorry, there have been too many attempts",
     500: "Sorry, there is a problem with the service",
 }

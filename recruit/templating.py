@@ -77,8 +77,12 @@ class StrictVariableUndefined(StrictUndefined):
 
 
 
+def combine(first: dict, second: dict) -> dict:
+    return {**first, **second}
+
+
 def reject_key(mapping: dict, key: str) -> dict:
     return {k: v for k, v in mapping.items() if k != key}
 
 
-FILTERS = {"uk_datetime": format_uk, "reject_key": reject_key}
+FILTERS = {"uk_datetime": format_uk, "reject_key": reject_key, "combine": combine}
