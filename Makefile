@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app recruit
 GOVUK := recruit/static/govuk
 GOVUK_VERSION := $(shell sed -n 's/.*"govuk-frontend": *"\([^"]*\)".*/\1/p' package.json)
 
-.PHONY: install assets db run test clean
+.PHONY: install assets browser db run test clean
 
 install: $(VENV)/.installed assets
 
@@ -30,6 +30,12 @@ $(GOVUK)/.version-$(GOVUK_VERSION): package.json package-lock.json
 	sed 's#url(/assets/#url(/static/govuk/assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $(GOVUK)/govuk-frontend.min.css
 	touch $@
 
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root, as in CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
@@ -37,7 +43,7 @@ db: install
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -181,6 +181,11 @@ def test_set_up_page_shows_a_qr_code_drawn_in_the_page_and_the_key_as_text(clien
     assert qr_modules(svg) in [modules_of(segno.make(uri, error=level)) for level in "lmqh"]
     assert soup.select_one("label[for=code]").get_text(strip=True) == "Code from your app"
     assert soup.select_one("#code-hint").get_text(strip=True) == "The 6-digit code your authenticator app shows"
+    field = soup.select_one("input#code")
+    assert not field.has_attr("disabled")
+    assert field["autocomplete"] == "one-time-code"
+    assert field["inputmode"] == "numeric"
+    assert field["aria-describedby"] == "code-hint"
 
 
 def test_set_up_key_is_not_put_in_the_session_cookie(app, client, forms, make_user, clock):
@@ -266,6 +271,7 @@ def test_set_up_refuses_a_bad_code_with_a_message_and_leaves_two_factor_off(
     assert error_messages(page) == [message]
     assert page.select_one(".govuk-error-summary__list a")["href"] == "#code"
     assert field_error(page) == f"Error: {message}"
+    assert page.select_one("input#code")["aria-describedby"].split() == ["code-hint", "code-error"]
     # The same key, so the person can try again without scanning a new QR code.
     assert key_on(page) == key
     person = reload(person)
@@ -327,6 +333,11 @@ def test_sign_in_asks_for_the_code_and_signs_in_only_once_it_is_given(client, fo
     assert page.h1.get_text(strip=True) == "Enter your security code"
     assert page.select_one("label[for=code]").get_text(strip=True) == "Security code"
     assert "recovery codes" in page.select_one("#code-hint").get_text()
+    field = page.select_one("input#code")
+    assert not field.has_attr("disabled")
+    assert field["autocomplete"] == "one-time-code"
+    assert not field.has_attr("inputmode")  # recovery codes have letters, so not a number pad
+    assert field["aria-describedby"] == "code-hint"
     not_yet = client.get("/account")
     assert path_of(not_yet) == "/sign-in"
     assert parse_qs(urlsplit(not_yet.location).query) == {"next": ["/account"]}
@@ -376,6 +387,7 @@ def test_sign_in_refuses_a_bad_code_with_a_message(client, forms, make_user, clo
     assert page.title.get_text().startswith("Error: ")
     assert error_messages(page) == [message]
     assert field_error(page) == f"Error: {message}"
+    assert page.select_one("input#code")["aria-describedby"].split() == ["code-hint", "code-error"]
     assert not is_signed_in(client)
     person = reload(person)
     assert person.totp_last_step is None

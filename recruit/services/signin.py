@@ -38,8 +38,8 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    # The failure count is reset only when sign-in completes (after any security code), so guessing
+    # codes between correct passwords still leads to the lockout.
     return user
 
 
@@ -56,5 +56,7 @@ def record_failure(user: User, reason: str) -> None:
 
 def complete_sign_in(user: User, method: str) -> None:
     user.last_signed_in_at = utcnow()
+    user.failed_sign_ins = 0
+    user.locked_until = None
     audit.record("sign_in.succeeded", "user", user.id, after={"method": method}, actor=user)
     db.session.commit()
