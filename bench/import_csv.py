@@ -46,21 +46,30 @@ OPENINGS = [
     "As the lead for our team's improvement project last year",
 ]
 SITUATIONS = [
-    "our backlog of arrears cases had grown to more than 400, and customers were waiting up to twelve weeks for a decision.",
-    "a new digital system was introduced with only two weeks' notice, and many colleagues felt anxious about the change.",
+    "our backlog of arrears cases had grown to more than 400, and customers were waiting up to twelve "
+    "weeks for a decision.",
+    "a new digital system was introduced with only two weeks' notice, and many colleagues felt anxious "
+    "about the change.",
     "a vulnerable customer rang repeatedly because a payment had been delayed and she could not pay her rent.",
     "two colleagues disagreed about how to prioritise urgent enforcement cases, and it was affecting the whole team.",
     "our quality checks showed that one in five decisions lacked the evidence the guidance required.",
     "the team was asked to take on work from another site while three people were on long-term leave.",
 ]
 ACTIONS = [
-    "I gathered the figures from our management information, spoke to each caseworker about their caseload, and proposed a triage approach that put the oldest and most urgent cases first.",
-    "I listened carefully, checked the case history on the system, explained the options in plain English, and agreed a clear next step with a date I would call her back.",
-    "I arranged short daily huddles, wrote a one-page guide with screenshots, and paired experienced colleagues with those who were less confident.",
-    "I met both colleagues separately, then together, set out the facts and the policy, and we agreed a shared rota that everyone could see.",
-    "I reviewed a sample of twenty cases, identified the three most common gaps, and ran a half-hour session on the evidence each decision needs.",
-    "I weighed the risks of each option, consulted my manager and the policy team, and recorded my reasoning so that others could follow it.",
-    "I kept stakeholders informed with a weekly update, flagged the risks early, and adjusted the plan when the figures showed it was not working.",
+    "I gathered the figures from our management information, spoke to each caseworker about their "
+    "caseload, and proposed a triage approach that put the oldest and most urgent cases first.",
+    "I listened carefully, checked the case history on the system, explained the options in plain "
+    "English, and agreed a clear next step with a date I would call her back.",
+    "I arranged short daily huddles, wrote a one-page guide with screenshots, and paired experienced "
+    "colleagues with those who were less confident.",
+    "I met both colleagues separately, then together, set out the facts and the policy, and we agreed a "
+    "shared rota that everyone could see.",
+    "I reviewed a sample of twenty cases, identified the three most common gaps, and ran a half-hour "
+    "session on the evidence each decision needs.",
+    "I weighed the risks of each option, consulted my manager and the policy team, and recorded my "
+    "reasoning so that others could follow it.",
+    "I kept stakeholders informed with a weekly update, flagged the risks early, and adjusted the plan "
+    "when the figures showed it was not working.",
 ]
 RESULTS = [
     "Within six weeks the backlog had fallen by half and complaints dropped noticeably.",

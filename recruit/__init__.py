@@ -70,8 +70,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from recruit.admin import bp as admin_bp
     from recruit.apply import bp as apply_bp
+    from recruit.assess import bp as assess_bp
     from recruit.auth import bp as auth_bp
     from recruit.campaigns import bp as campaigns_bp
+    from recruit.moderate import bp as moderate_bp
     from recruit.public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -79,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(apply_bp)
+    app.register_blueprint(assess_bp)
+    app.register_blueprint(moderate_bp)
 
 
 def register_errors(app: Flask) -> None:

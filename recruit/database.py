@@ -21,4 +21,6 @@ def configure_engine_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # Take the write lock when the transaction starts, so concurrent writers queue on the busy
+        # timeout instead of failing with "database is locked" when a read turns into a write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent, Campaign, Criterion, ScoringScale
-from recruit.services import campaign_status, campaigns, criteria
+from recruit.services import campaign_status, campaigns, criteria, results
 from recruit.services.errors import Refused
 from tests.campaign_helpers import draft_campaign, open_campaign, ready_to_open
 from tests.conftest import parse
@@ -46,6 +46,10 @@ def test_full_flow_is_recorded(forms, admin):
         assert attempt(forms, campaign, "closed") == []
         assert attempt(forms, campaign, "sift") == []
         campaigns.set_panel(admin, campaign, "interview", UserFactory(role="assessor"), [UserFactory(role="assessor")])
+        assert attempt(forms, campaign, "interview") == ["Record the sift decision: who goes on to interview",
+                                                         "The sift panel's chair must sign off the sift"]
+        results.decide(admin, campaign, "sift", "all_passing", None)
+        results.sign_off(campaign.panel("sift").chair, campaign, "sift")
         assert attempt(forms, campaign, "interview") == []
         assert attempt(forms, campaign, "complete") == []
     db.session.expire_all()
@@ -122,7 +126,9 @@ def test_interview_needs_interview_criteria_and_panel(admin):
             item.at_interview = False
         db.session.commit()
         problems = campaign_status.problems_before(campaign, "interview")
-    assert problems == ["Add at least one criterion assessed at interview", "Choose a chair for the interview panel"]
+    assert problems == ["Record the sift decision: who goes on to interview",
+                        "The sift panel's chair must sign off the sift",
+                        "Add at least one criterion assessed at interview", "Choose a chair for the interview panel"]
 
 
 def test_withdrawing_needs_a_reason_and_is_final(forms, admin):

@@ -22,10 +22,10 @@ def audit_actions(user=None) -> list[str]:
     return list(db.session.scalars(query))
 
 
-def test_sign_in_takes_candidate_to_their_account(forms, client, make_user):
+def test_sign_in_takes_candidate_to_their_applications(forms, client, make_user):
     user = make_user(email="sam@example.org")
     response = forms.sign_in(user)
-    assert response.location == "/account"
+    assert response.location == "/applications"
     soup = parse(client.get("/account"))
     assert soup.h1.get_text(strip=True) == "Your account"
     assert "sam@example.org" in soup.select_one(".govuk-summary-list").get_text()
@@ -49,7 +49,7 @@ def test_sign_in_goes_back_to_the_page_asked_for(forms, make_user):
 def test_sign_in_never_redirects_off_site(forms, make_user, target):
     user = make_user()
     response = forms.submit(f"/sign-in?next={target}", {"email": user.email, "password": PASSWORD})
-    assert response.location == "/account"
+    assert response.location == "/applications"
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,10 @@ def reload(user: User) -> User:
     return db.session.get(User, user.id)
 
 
+# Where each role lands after signing in.
+HOME = {"candidate": "/applications", "assessor": "/assess", "admin": "/admin/campaigns"}
+
+
 def path_of(response) -> str:
     assert response.status_code == 302, f"expected a redirect, got {response.status_code}"
     return urlsplit(response.location).path
@@ -344,7 +348,7 @@ def test_sign_in_asks_for_the_code_and_signs_in_only_once_it_is_given(client, fo
 
     response = enter_code(forms, pyotp.TOTP(person.totp_secret).now())
 
-    assert path_of(response) == "/account"
+    assert path_of(response) == HOME[person.role]
     assert is_signed_in(client)
     (succeeded,) = audit(person, "sign_in.succeeded")
     assert succeeded.after == {"method": "authenticator app"}
@@ -395,14 +399,14 @@ def test_sign_in_refuses_a_bad_code_with_a_message(client, forms, make_user, clo
     assert person.failed_sign_ins == (1 if counts_as_a_failure else 0)
     assert actions(person, "sign_in.succeeded") == []
     # The person is still at the code step, and the right code signs them in.
-    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == "/account"
+    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == HOME[person.role]
 
 
 def test_the_same_authenticator_code_cannot_be_used_twice(client, forms, make_user, clock):
     person = make_user(two_factor=True)
     code = pyotp.TOTP(person.totp_secret).now()
     enter_password(forms, person)
-    assert path_of(enter_code(forms, code)) == "/account"
+    assert path_of(enter_code(forms, code)) == HOME[person.role]
     sign_out(forms)
 
     clock.shift(timedelta(seconds=20))  # still the same 30-second step: the app still shows this code
@@ -413,7 +417,7 @@ def test_the_same_authenticator_code_cannot_be_used_twice(client, forms, make_us
     assert error_messages(parse(response)) == [WRONG_SECURITY_CODE]
     assert not is_signed_in(client)
     clock.shift(STEP)
-    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == "/account"
+    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == HOME[person.role]
 
 
 def test_an_earlier_code_is_refused_once_a_later_one_has_been_used(client, forms, make_user, clock):
@@ -421,7 +425,7 @@ def test_an_earlier_code_is_refused_once_a_later_one_has_been_used(client, forms
     totp = pyotp.TOTP(person.totp_secret)
     earlier, now = totp.at(START - STEP), totp.now()
     enter_password(forms, person)
-    assert path_of(enter_code(forms, now)) == "/account"
+    assert path_of(enter_code(forms, now)) == HOME[person.role]
     sign_out(forms)
 
     enter_password(forms, person)
@@ -443,7 +447,7 @@ def test_a_code_a_step_either_side_of_now_is_accepted_but_no_further(client, for
     response = enter_code(forms, pyotp.TOTP(person.totp_secret).at(START + steps * STEP))
 
     if accepted:
-        assert path_of(response) == "/account"
+        assert path_of(response) == HOME[person.role]
     else:
         assert error_messages(parse(response)) == [WRONG_SECURITY_CODE]
         assert not is_signed_in(client)
@@ -487,7 +491,7 @@ def test_a_recovery_code_signs_in_once(client, forms, make_user, clock):
     enter_password(forms, person)
     response = enter_code(forms, codes[3])
 
-    assert path_of(response) == "/account"
+    assert path_of(response) == HOME[person.role]
     assert "On – 9 unused recovery codes" in parse(client.get("/account")).select_one("dl").get_text(" ")
     assert actions(person) == ["mfa.enabled", "mfa.recovery_code_used"]
     assert audit(person, "sign_in.succeeded")[-1].after == {"method": "recovery code"}
@@ -500,7 +504,7 @@ def test_a_recovery_code_signs_in_once(client, forms, make_user, clock):
     assert not is_signed_in(client)
     assert actions(person) == ["mfa.enabled", "mfa.recovery_code_used"]
     # Typed without dashes and in lower case, another one still works.
-    assert path_of(enter_code(forms, codes[4].replace("-", "").lower())) == "/account"
+    assert path_of(enter_code(forms, codes[4].replace("-", "").lower())) == HOME[person.role]
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, forms, make_user, clock):
@@ -524,7 +528,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, forms, make_user, clock
     enter_password(forms, person)
     assert error_messages(parse(enter_code(forms, old_codes[0]))) == [WRONG_SECURITY_CODE]
     assert not is_signed_in(client)
-    assert path_of(enter_code(forms, new_codes[0])) == "/account"
+    assert path_of(enter_code(forms, new_codes[0])) == HOME[person.role]
 
 
 def test_new_recovery_codes_need_a_csrf_token(client, forms, make_user, clock):
@@ -554,7 +558,7 @@ def test_new_recovery_codes_need_two_factor_to_be_on(client, forms, make_user, c
 def test_going_back_to_the_code_page_after_signing_in_keeps_the_person_signed_in(client, forms, make_user, clock):
     forms.sign_in(make_user(two_factor=True))
 
-    assert path_of(client.get(CODE_PAGE)) == "/account"
+    assert path_of(client.get(CODE_PAGE)) == HOME["candidate"]
     assert is_signed_in(client)
 
 
@@ -578,7 +582,7 @@ def test_the_code_step_lasts_ten_minutes(client, forms, make_user, clock, wait, 
     response = post_form(client, page, CODE_PAGE, {"code": pyotp.TOTP(person.totp_secret).now()})
 
     if signs_in:
-        assert path_of(response) == "/account"
+        assert path_of(response) == HOME[person.role]
         assert is_signed_in(client)
     else:
         assert path_of(response) == "/sign-in"
@@ -641,7 +645,7 @@ def test_signing_in_ends_a_run_of_wrong_codes(client, forms, make_user, clock):
     enter_password(forms, person)
     for _ in range(LOCK_AFTER_FAILURES - 1):
         enter_code(forms, wrong_code(person.totp_secret))
-    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == "/account"
+    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == HOME[person.role]
     sign_out(forms)
 
     clock.shift(timedelta(minutes=1))
@@ -650,7 +654,7 @@ def test_signing_in_ends_a_run_of_wrong_codes(client, forms, make_user, clock):
     assert error_messages(parse(response)) == [SIGN_IN_FAILED]
     assert actions(person, "sign_in.locked") == []
     assert path_of(enter_password(forms, person)) == CODE_PAGE
-    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == "/account"
+    assert path_of(enter_code(forms, pyotp.TOTP(person.totp_secret).now())) == HOME[person.role]
 
 
 # --- required for staff -------------------------------------------------------------------------

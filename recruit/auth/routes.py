@@ -34,8 +34,10 @@ def _rate_limit() -> str:
 
 def home_for(user: User) -> str:
     if user.role == "admin":
-        return url_for("admin.users_list")
-    return url_for("auth.account")
+        return url_for("campaigns.campaign_index")
+    if user.role == "assessor":
+        return url_for("assess.dashboard")
+    return url_for("apply.your_applications")
 
 
 def _finish_sign_in(user: User, method: str):

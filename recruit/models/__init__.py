@@ -20,10 +20,17 @@ from recruit.models.role import (
     RoleProfile,
     RoleProfileCompetency,
 )
+from recruit.models.scoring import AgreedScore, AgreedScoreVersion, Conflict, Score, ScoreVersion, StageRecord
 from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.user import RecoveryCode, User, UserToken
 
 __all__ = [
+    "AgreedScore",
+    "AgreedScoreVersion",
+    "Conflict",
+    "Score",
+    "ScoreVersion",
+    "StageRecord",
     "Application",
     "PersonalDetails",
     "Statement",

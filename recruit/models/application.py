@@ -12,8 +12,8 @@ from recruit.models.campaign import Campaign, Criterion
 from recruit.models.types import UTCDateTime
 from recruit.models.user import User
 
-# Stage outcomes are added by the sift and interview stages.
-APPLICATION_STATUSES = ("draft", "submitted", "withdrawn")
+# After submission the sift decides who goes on; the interview stage adds its own outcomes.
+APPLICATION_STATUSES = ("draft", "submitted", "withdrawn", "presift_failed", "sift_failed", "sift_passed")
 
 
 class Application(db.Model):

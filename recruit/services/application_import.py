@@ -55,6 +55,7 @@ class Row:
     number: int  # as a spreadsheet numbers it: the header is row 1, blank rows count
     cells: list[str]
     not_utf8: set[int] = field(default_factory=set)  # indexes of cells with bytes that are not UTF-8
+    values: dict[str, str] = field(default_factory=dict)  # by column name, stripped; filled in by check()
     word_counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -72,8 +73,8 @@ def _decode(raw: bytes) -> tuple[str, bool]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblems([Problem("", f"The file is UTF-16 text, not UTF-8. {SAVE_AS_UTF8}")])
     if b"\x00" in raw:
-        raise FileProblems([Problem("", "The file is not a CSV file: it contains binary data. "
-                                        f"If it is a spreadsheet, {SAVE_AS_UTF8[0].lower()}{SAVE_AS_UTF8[1:]}")])
+        raise FileProblems([Problem("", "The file is not a CSV file: it contains binary data, as a workbook or "
+                                        f"a PDF does. {SAVE_AS_UTF8}")])
     try:
         return raw.decode("utf-8-sig"), True
     except UnicodeDecodeError:
@@ -109,6 +110,8 @@ def read_rows(raw: bytes) -> tuple[list[str], list[Row], list[Problem]]:
         raise FileProblems([Problem("", f"The file has more than {MAX_ROWS} rows; split it into smaller files")])
     problems: list[Problem] = []
     header_cells = records[start]
+    while not header_cells[-1].strip():  # spreadsheets often save empty columns after the last one
+        header_cells.pop()
     if not all_utf8:
         problems.append(Problem("", f"The file is not all UTF-8 text, so some characters cannot be read. "
                                     f"{SAVE_AS_UTF8}"))
@@ -160,7 +163,8 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
         index = positions.get(column)
         if index is None or index in row.not_utf8:
             return None
-        return row.cells[index].strip() if index < len(row.cells) else ""
+        value = row.values[column] = row.cells[index].strip() if index < len(row.cells) else ""
+        return value
 
     emails_in_file = {(cell(row, "email") or "").lower() for row in rows} - {""}
     existing_users = {user.email: user for user in
@@ -229,16 +233,58 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
     """Check the file and, when it has no problems, import every row in one transaction.
 
     Raises Refused when the campaign cannot take imports, FileProblems listing everything wrong with the file.
+    Rows are written with bulk INSERTs (a 2,000-row file is some 20,000 records).
     """
     if campaign.status not in IMPORT_STATUSES:
         raise Refused("Applications can be imported only while the campaign is open or closed, before the sift")
     rows, problems = check(campaign, raw)
     if problems:
         raise FileProblems(problems)
-    header, _, _ = read_rows(raw) if False else (None, None, None)  # noqa: F841 - see positions below
     criteria = campaign.criteria_at("sift")
-    return _write(actor, campaign, rows, criteria, send_claim_links)
-
-
-def _write(actor: User, campaign: Campaign, rows: list[Row], criteria, send_claim_links: bool) -> ImportResult:
-    raise NotImplementedError
+    now = utcnow()
+    try:
+        ids = {email: user_id for user_id, email in db.session.execute(
+            select(User.id, User.email).where(User.email.in_([row.values["email"].lower() for row in rows])))}
+        new_rows = [row for row in rows if row.values["email"].lower() not in ids]
+        new_ids: list[int] = []
+        if new_rows:
+            new_ids = list(db.session.scalars(
+                insert(User).returning(User.id, sort_by_parameter_order=True),
+                [{"email": row.values["email"].lower(), "name": row.values["name"], "role": "candidate",
+                  "password_hash": None, "created_at": now} for row in new_rows]))
+            ids |= {row.values["email"].lower(): user_id for row, user_id in zip(new_rows, new_ids)}
+        references = unique_references(len(rows))
+        application_ids = list(db.session.scalars(
+            insert(Application).returning(Application.id, sort_by_parameter_order=True),
+            [{"campaign_id": campaign.id, "candidate_id": ids[row.values["email"].lower()], "reference": reference,
+              "status": "submitted", "source": "import", "created_at": now, "updated_at": now,
+              "submitted_at": now, "version": 1} for row, reference in zip(rows, references)]))
+        db.session.execute(insert(PersonalDetails), [
+            {"application_id": application_id, "full_name": row.values["name"],
+             "email": row.values["email"].lower(), "phone": row.values.get("phone", "")}
+            for row, application_id in zip(rows, application_ids)])
+        db.session.execute(insert(Statement), [
+            {"application_id": application_id, "criterion_id": criterion.id, "text": row.values[criterion.code],
+             "word_count": row.word_counts[criterion.code], "updated_at": now}
+            for row, application_id in zip(rows, application_ids) for criterion in criteria])
+        users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(new_ids)))} \
+            if new_ids else {}
+        new_accounts: list[tuple[User, str | None]] = []
+        with db.session.no_autoflush:  # the tokens are written together at the commit
+            for user_id in new_ids:
+                user = users[user_id]
+                new_accounts.append((user, tokens.issue(user, "set_password", created_by=actor)
+                                     if send_claim_links else None))
+        audit.record("applications.imported", "campaign", campaign.id,
+                     after={"count": len(rows), "new_accounts": len(new_ids), "references": references},
+                     actor=actor)
+        db.session.commit()
+    except IntegrityError:
+        # Someone else registered or applied with an email in the file since it was checked.
+        db.session.rollback()
+        raise Refused("Another change was made to these candidates while the file was being imported, "
+                      "so nothing was imported. Upload the file again") from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return ImportResult(imported=len(rows), new_accounts=new_accounts)

@@ -32,6 +32,14 @@ def panel_problems(campaign: Campaign, stage: str) -> list[str]:
     return []
 
 
+def _record(campaign: Campaign, stage: str):
+    from recruit.models import StageRecord
+    from sqlalchemy import select
+
+    return db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
+                                                       StageRecord.stage == stage))
+
+
 def problems_before(campaign: Campaign, target: str) -> list[str]:
     """Everything that stops the move to `target` now; empty when it can happen."""
     if target == "withdrawn":
@@ -56,6 +64,11 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
     elif target == "sift":
         problems += panel_problems(campaign, "sift")
     elif target == "interview":
+        record = _record(campaign, "sift")
+        if record is None or record.decided_at is None:
+            problems.append("Record the sift decision: who goes on to interview")
+        if record is None or record.signed_off_at is None:
+            problems.append("The sift panel's chair must sign off the sift")
         if not campaign.criteria_at("interview"):
             problems.append("Add at least one criterion assessed at interview")
         problems += panel_problems(campaign, "interview")
@@ -74,4 +87,8 @@ def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None
                                                 reason=reason.strip()))
     audit.record("campaign.status_changed", "campaign", campaign.id, before={"status": before},
                  after={"status": target, **({"reason": reason.strip()} if reason.strip() else {})}, actor=actor)
+    if target == "sift":
+        from recruit.services.results import start_presift
+
+        start_presift(actor, campaign)
     db.session.commit()

@@ -1,0 +1,6 @@
+"""Assessors: the dashboard of panels they sit on, and independent scoring against indicators."""
+from flask import Blueprint
+
+bp = Blueprint("assess", __name__, url_prefix="/assess")
+
+from recruit.assess import routes  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""The chair's moderation board, agreed scores, results, the sift decision and sign-off."""
+from flask import Blueprint
+
+bp = Blueprint("moderate", __name__, url_prefix="/moderate")
+
+from recruit.moderate import routes  # noqa: E402,F401

@@ -1,0 +1,221 @@
+"""Routes for the chair (moderation) and for chair and admins (results); admins record the sift decision."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from recruit.access import roles
+from recruit.extensions import db
+from recruit.moderate import bp
+from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
+from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
+from recruit.services import agreement, assessor_views, board, results, scoring
+from recruit.services.campaigns import load_campaign
+from recruit.services.errors import Refused
+from recruit.services.moderation import agreement_needs_rationale
+from recruit.services.stages import eligible_query, is_chair, presift_active, scoring_open, stage_criteria, stage_record
+
+PAGE_SIZE = 50
+
+
+def _campaign(campaign_id: int, stage: str, *, admin_may_view: bool) -> Campaign:
+    """Object access for moderation: the stage's chair; admins too for viewing progress and results."""
+    campaign = load_campaign(campaign_id) if stage in ("sift", "interview") else None
+    if campaign is None:
+        abort(404)
+    if is_chair(campaign, stage, current_user):
+        return campaign
+    if admin_may_view and current_user.role == "admin":
+        return campaign
+    abort(403 if current_user.role in ("admin", "assessor") else 404)
+
+
+def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Application, Criterion]:
+    application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
+    criterion = next((c for c in stage_criteria(campaign, stage) if c.code == code), None)
+    if application is None or criterion is None:
+        abort(404)
+    return application, criterion
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+
+
+def _own_submitted(stage: str, application_ids: list[int]) -> set[tuple[int, int]]:
+    if not application_ids:
+        return set()
+    return set(db.session.execute(select(Score.application_id, Score.criterion_id).where(
+        Score.assessor_id == current_user.id, Score.stage == stage, Score.status == "submitted",
+        Score.application_id.in_(application_ids))).all())
+
+
+@bp.get("/<int:campaign_id>/<stage>")
+@roles("assessor")
+def board_view(campaign_id: int, stage: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=False)
+    view = request.args.get("view") if request.args.get("view") in board.FILTERS else "all"
+    pagination = db.paginate(eligible_query(campaign, stage).order_by(Application.reference), page=_page(),
+                             per_page=PAGE_SIZE, error_out=False)
+    items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
+    visible = _own_submitted(stage, [a.id for a in pagination.items])
+    own_conflicts = {application_id for application_id, conflict in
+                     assessor_views.own_conflicts(current_user, stage, pagination.items).items() if conflict.has_conflict}
+    return render_template("moderate/board.html", campaign=campaign, stage=stage, items=items, view=view,
+                           pagination=pagination, visible=visible, own_conflicts=own_conflicts,
+                           open=scoring_open(campaign, stage), action=ActionForm(),
+                           presift=presift_active(campaign, stage))
+
+
+@bp.post("/<int:campaign_id>/<stage>/confirm-all")
+@roles("assessor")
+def confirm_all(campaign_id: int, stage: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=False)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    applications = list(db.session.scalars(eligible_query(campaign, stage)))
+    try:
+        count = agreement.confirm_all_proposals(current_user, campaign, stage, applications)
+    except Refused as error:
+        flash(error.message, "important")
+    else:
+        flash(f"{count} proposed scores confirmed. Discrepant items need an agreed score with a rationale.",
+              "success")
+    return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
+
+
+@bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>", methods=["GET", "POST"])
+@roles("assessor", "admin")
+def item(campaign_id: int, stage: str, reference: str, code: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=True)
+    application, criterion = _item(campaign, stage, reference, code)
+    current = agreement.item_for(campaign, stage, application, criterion)
+    chair = is_chair(campaign, stage, current_user)
+    own_visible = chair and ((application.id, criterion.id) in _own_submitted(stage, [application.id])
+                             or scoring.has_conflict(current_user, application, stage))
+    form = AgreeForm()
+    form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
+    if request.method == "GET" and current.state.proposal is not None:
+        form.value.data = current.agreed.value if current.agreed else current.state.proposal
+    if chair and form.validate_on_submit():
+        try:
+            agreement.agree(current_user, campaign, application, criterion, stage, form.value.data,
+                            form.rationale.data or "")
+        except Refused as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors if field is not None else form.form_errors).append(error.message)
+            current = agreement.item_for(campaign, stage, application, criterion)
+        else:
+            flash(f"Agreed score recorded for {application.reference}, {criterion.name}.", "success")
+            return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
+    elif request.method == "POST" and not chair:
+        abort(403)
+    history = agreement.history_of(current.agreed) if current.agreed else []
+    return render_template("moderate/item.html", campaign=campaign, stage=stage, application=application,
+                           criterion=criterion, current=current, form=form, chair=chair, visible=own_visible or
+                           current_user.role == "admin", history=history, reopen_form=ReasonForm(),
+                           needs_rationale=agreement_needs_rationale, open=scoring_open(campaign, stage),
+                           indicators=scoring.indicator_choices(criterion))
+
+
+@bp.post("/<int:campaign_id>/<stage>/items/<reference>/<code>/reopen")
+@roles("assessor", "admin")
+def reopen(campaign_id: int, stage: str, reference: str, code: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=True)
+    application, criterion = _item(campaign, stage, reference, code)
+    current = agreement.item_for(campaign, stage, application, criterion)
+    form = ReasonForm()
+    if current.agreed is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            agreement.reopen(current_user, campaign, current.agreed, form.reason.data)
+        except Refused as error:
+            db.session.rollback()
+            flash(error.message, "important")
+        else:
+            flash("The item is open again. Assessors can change their scores; the chair agrees it again.",
+                  "success")
+    else:
+        flash(form.reason.errors[0] if form.reason.errors else "Enter the reason for reopening", "important")
+    return redirect(url_for("moderate.item", campaign_id=campaign.id, stage=stage, reference=application.reference,
+                            code=criterion.code))
+
+
+@bp.get("/<int:campaign_id>/<stage>/items/<reference>/<code>/history")
+@roles("assessor", "admin")
+def score_history(campaign_id: int, stage: str, reference: str, code: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=True)
+    application, criterion = _item(campaign, stage, reference, code)
+    versions = db.session.scalars(
+        select(ScoreVersion).join(Score).where(Score.application_id == application.id,
+                                               Score.criterion_id == criterion.id, Score.stage == stage)
+        .order_by(ScoreVersion.id)).all()
+    current = agreement.item_for(campaign, stage, application, criterion)
+    agreed_history = agreement.history_of(current.agreed) if current.agreed else []
+    return render_template("moderate/history.html", campaign=campaign, stage=stage, application=application,
+                           criterion=criterion, versions=versions, agreed_history=agreed_history)
+
+
+@bp.get("/<int:campaign_id>/<stage>/results")
+@roles("assessor", "admin")
+def results_page(campaign_id: int, stage: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=True)
+    outcome = results.compute(campaign, stage)
+    record = stage_record(campaign, stage)
+    db.session.commit()
+    return render_template("moderate/results.html", campaign=campaign, stage=stage, outcome=outcome, record=record,
+                           chair=is_chair(campaign, stage, current_user), decision=DecisionForm(),
+                           action=ActionForm(), presift=presift_active(campaign, stage))
+
+
+@bp.post("/<int:campaign_id>/<stage>/decision")
+@roles("admin")
+def decision(campaign_id: int, stage: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=True)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            chosen = results.decide(current_user, campaign, stage, form.rule.data, form.top_n.data)
+        except Refused as error:
+            db.session.rollback()
+            flash(error.message, "important")
+        else:
+            flash(f"Decision recorded: {len(chosen)} applications go on to interview.", "success")
+    else:
+        flash(next(iter(e for errors in form.errors.values() for e in errors)), "important")
+    return redirect(url_for("moderate.results_page", campaign_id=campaign.id, stage=stage))
+
+
+@bp.post("/<int:campaign_id>/<stage>/sign-off")
+@roles("assessor")
+def sign_off(campaign_id: int, stage: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=False)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        results.sign_off(current_user, campaign, stage)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+    else:
+        flash(f"The {stage} is signed off.", "success")
+    return redirect(url_for("moderate.results_page", campaign_id=campaign.id, stage=stage))
+
+
+@bp.post("/<int:campaign_id>/<stage>/presift")
+@roles("assessor", "admin")
+def finish_presift(campaign_id: int, stage: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        failed = results.finish_presift(current_user, campaign)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+    else:
+        flash(f"Pre-sift finished: {failed} applications did not pass the lead criterion.", "success")
+    return redirect(url_for("moderate.results_page", campaign_id=campaign.id, stage=stage))
