@@ -1,6 +1,7 @@
 """Building a campaign that is at the sift, with submitted applications and a panel, for tests."""
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
 import time_machine
 
@@ -28,10 +29,12 @@ class SiftSetup:
 
 
 def sift_campaign(admin: User, applications: int = 3, members: int = 2, grade: str = "band-b",
-                  keep_criteria: int | None = None, presift_threshold: int | None = None) -> SiftSetup:
+                  keep_criteria: int | None = None, presift_threshold: int | None = None,
+                  configure: Callable[[Campaign], None] | None = None) -> SiftSetup:
     """An open campaign with `applications` submitted applications, closed and moved to the sift.
 
     Candidates' names are "Candidate N" with emails candidateN@example.org and phone 0770090000N.
+    `configure` is called with the draft campaign, for changes only a draft allows (the lead criterion).
     """
     campaign = draft_campaign(admin, grade)
     if keep_criteria is not None:
@@ -40,6 +43,8 @@ def sift_campaign(admin: User, applications: int = 3, members: int = 2, grade: s
     if presift_threshold is not None:
         campaigns.update_settings(admin, campaign, scale=campaign.scale, discrepancy_threshold=2,
                                   overall_pass_mark=None, presift_threshold=presift_threshold)
+    if configure is not None:
+        configure(campaign)
     chair = UserFactory(role="assessor", name="Chair Person")
     panel = [UserFactory(role="assessor", name=f"Member {i + 1}") for i in range(members)]
     campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=1))

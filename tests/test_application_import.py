@@ -413,8 +413,8 @@ def test_with_a_mail_server_new_candidates_are_emailed_a_set_password_link(app, 
     data, _ = clean_file
     sent = []
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
-    monkeypatch.setattr("recruit.campaigns.applications.send",
-                        lambda to, subject, body: sent.append((to, subject, body)) or True)
+    monkeypatch.setattr("recruit.campaigns.applications.send_many",
+                        lambda messages: sent.extend(messages) or len(messages))
 
     response = upload(as_admin, campaign, data)
 

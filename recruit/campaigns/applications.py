@@ -12,7 +12,7 @@ from recruit.campaigns import bp
 from recruit.campaigns.routes import _campaign_or_404
 from recruit.extensions import db
 from recruit.forms import Form
-from recruit.mail import mail_configured, send
+from recruit.mail import mail_configured, send_many
 from recruit.models.application import APPLICATION_STATUSES
 from recruit.services import application_import, application_views
 from recruit.services.errors import Refused
@@ -66,11 +66,13 @@ def import_applications(campaign_id: int):
         except Refused as error:
             form.file.errors = [error.message]
         else:
-            for user, raw_token in result.new_accounts:
-                if raw_token:
-                    send(user.email, "Your application has been added to Recruit",
-                         f"Your application for {campaign.title} has been added to Recruit.\n\nChoose a password "
-                         f"within 72 hours to follow it:\n\n{url_for('auth.set_password', token=raw_token, _external=True)}\n")
+            # One SMTP connection for every claim link.
+            send_many([
+                (user.email, "Your application has been added to Recruit",
+                 f"Your application for {campaign.title} has been added to Recruit.\n\nChoose a password "
+                 f"within 72 hours to follow it:\n\n{url_for('auth.set_password', token=raw_token, _external=True)}\n")
+                for user, raw_token in result.new_accounts if raw_token
+            ])
             return render_template("campaigns/import_done.html", campaign=campaign, result=result,
                                    mailed=mail_configured())
     status = 400 if request.method == "POST" else 200

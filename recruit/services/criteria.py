@@ -101,24 +101,22 @@ def add_competency(actor, campaign: Campaign, competency: Competency, level: Fra
         raise Refused("Select a competency from this campaign's framework", "competency")
     if any(criterion.competency_id == competency.id for criterion in campaign.criteria):
         raise Refused(f"{competency.name} is already a criterion", "competency")
-    criterion = Criterion(position=len(campaign.criteria), code=_code_for(campaign, competency.slug),
-                          competency=competency, level=level, at_sift=at_sift, at_interview=at_interview,
-                          pass_mark=default_pass_mark(campaign))
-    _check_stages(criterion)
-    campaign.criteria.append(criterion)
-    db.session.flush()
-    audit.record("criterion.added", "campaign", campaign.id, after=_snapshot(criterion), actor=actor)
-    db.session.commit()
-    return criterion
+    return _add(actor, campaign, Criterion(code=_code_for(campaign, competency.slug), competency=competency,
+                                           level=level, at_sift=at_sift, at_interview=at_interview))
 
 
 def add_own_criterion(actor, campaign: Campaign, title: str, description: str,
                       at_sift: bool, at_interview: bool) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
-    criterion = Criterion(position=len(campaign.criteria), code=_code_for(campaign, title), title=title.strip(),
-                          description=description.strip(), at_sift=at_sift, at_interview=at_interview,
-                          pass_mark=default_pass_mark(campaign))
+    return _add(actor, campaign, Criterion(code=_code_for(campaign, title), title=title.strip(),
+                                           description=description.strip(), at_sift=at_sift,
+                                           at_interview=at_interview))
+
+
+def _add(actor, campaign: Campaign, criterion: Criterion) -> Criterion:
     _check_stages(criterion)
+    criterion.position = len(campaign.criteria)
+    criterion.pass_mark = default_pass_mark(campaign)
     campaign.criteria.append(criterion)
     db.session.flush()
     audit.record("criterion.added", "campaign", campaign.id, after=_snapshot(criterion), actor=actor)

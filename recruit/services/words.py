@@ -11,4 +11,4 @@ _WORD = re.compile(f"[^{JS_WHITESPACE}]+")
 
 
 def count_words(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text or ""))
+    return len(_WORD.findall(text or ""))
