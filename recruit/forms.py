@@ -139,3 +139,17 @@ class Form(FlaskForm):
                 for error in field.errors
             ]
         return valid
+
+
+def show_refusal(form, error, default_field: str | None = None) -> None:
+    """Show a service's refusal on the form (on the field it names, else at the top), after undoing
+    whatever the refused change had started."""
+    from recruit.extensions import db
+
+    db.session.rollback()
+    name = error.field or default_field
+    field = getattr(form, name, None) if name else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

@@ -9,6 +9,7 @@ from recruit.admin import bp
 from recruit.admin.forms import ROLE_LABELS, AuditFilterForm, InviteForm, RoleForm
 from recruit.auth.forms import ConfirmForm
 from recruit.extensions import db
+from recruit.forms import show_refusal
 from recruit.mail import send
 from recruit.models import User
 from recruit.services import accounts, users
@@ -54,7 +55,7 @@ def invite():
         try:
             user, raw = accounts.invite_staff(current_user, form.name.data, form.email.data, form.role.data)
         except Refused as error:
-            getattr(form, error.field).errors = [error.message]
+            show_refusal(form, error)
         else:
             return _invitation_page(user, raw)
     return render_template("admin/invite.html", form=form)

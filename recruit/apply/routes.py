@@ -10,6 +10,7 @@ from recruit.access import roles, signed_in
 from recruit.apply import bp
 from recruit.apply.forms import ConfirmForm, PersonalDetailsForm, StatementForm, SubmitForm
 from recruit.extensions import db
+from recruit.forms import show_refusal
 from recruit.models import Application, Criterion
 from recruit.services import applications, personal_data, vacancies
 from recruit.services.errors import Refused
@@ -33,15 +34,6 @@ def _task_list(application: Application):
     return redirect(url_for("apply.task_list", reference=application.reference))
 
 
-def _show(form, error: Refused, field: str | None = None) -> None:
-    db.session.rollback()
-    target = getattr(form, error.field or field or "", None)
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.route("/vacancies/<reference>/apply", methods=["GET", "POST"])
 @roles("candidate")
 def start(reference: str):
@@ -57,7 +49,7 @@ def start(reference: str):
         try:
             application = applications.start(current_user, campaign)
         except Refused as error:
-            _show(form, error)
+            show_refusal(form, error)
         else:
             return _task_list(application)
     return render_template("apply/start.html", campaign=campaign, form=form,
@@ -96,7 +88,7 @@ def personal_details(reference: str):
                                                email=form.email.data, phone=form.phone.data or "",
                                                version=form.version_number())
         except Refused as error:
-            _show(form, error)
+            show_refusal(form, error)
         else:
             return _task_list(application)
     return render_template("apply/personal_details.html", application=application, form=form,
@@ -118,7 +110,7 @@ def statement(reference: str, code: str):
             applications.save_statement(current_user, application, criterion, form.text.data or "",
                                         form.version_number())
         except Refused as error:
-            _show(form, error, "text")
+            show_refusal(form, error, "text")
         else:
             return _task_list(application)
     return render_template("apply/statement.html", application=application, criterion=criterion, form=form,
@@ -138,7 +130,7 @@ def check(reference: str):
         try:
             applications.submit(current_user, application, form.version_number())
         except Refused as error:
-            _show(form, error, "declaration")
+            show_refusal(form, error, "declaration")
         else:
             return redirect(url_for("apply.submitted", reference=application.reference))
     return render_template("apply/check.html", application=application, form=form,
@@ -163,7 +155,7 @@ def withdraw(reference: str):
         try:
             applications.withdraw(current_user, application)
         except Refused as error:
-            _show(form, error)
+            show_refusal(form, error)
         else:
             flash(f"You have withdrawn application {application.reference}.", "success")
             return redirect(url_for("apply.your_applications"))

@@ -18,6 +18,7 @@ from recruit.auth.forms import (
 )
 from recruit.clock import utcnow
 from recruit.extensions import db, limiter
+from recruit.forms import show_refusal
 from recruit.mail import send
 from recruit.models import User
 from recruit.security import end_session, start_session
@@ -45,14 +46,6 @@ def _finish_sign_in(user: User, method: str):
     target = safe_next(session.get("next")) or safe_next(request.args.get("next")) or home_for(user)
     start_session(user)
     return redirect(target)
-
-
-def _show_refusal(form, error: Refused):
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -145,7 +138,7 @@ def register():
         try:
             user = accounts.register_candidate(form.name.data, form.email.data, form.password.data)
         except Refused as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             signin.complete_sign_in(user, "registration")
             start_session(user)
@@ -174,7 +167,7 @@ def set_password(token: str):
         try:
             accounts.set_password_with_token(token, form.password.data)
         except Refused as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             end_session()
             flash("Your password has been saved. Sign in with it now.", "success")
@@ -223,7 +216,7 @@ def change_password():
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
         except Refused as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             # Every other session has ended; this one carries on with the new session version.
             start_session(user)
@@ -247,7 +240,7 @@ def two_factor_setup():
         try:
             codes = mfa.enable(user, form.code.data)
         except Refused as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
     secret = user.totp_secret

@@ -20,6 +20,7 @@ from recruit.campaigns.forms import (
 )
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
+from recruit.forms import show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale, User
 from recruit.services import campaign_status, campaigns, criteria
 from recruit.services.campaign_rules import allowed
@@ -40,16 +41,6 @@ def _criterion_or_404(campaign: Campaign, criterion_id: int) -> Criterion:
     if criterion is None:
         abort(404)
     return criterion
-
-
-def _refused(form, error: Refused, default_field: str | None = None):
-    db.session.rollback()
-    name = error.field or default_field
-    field = getattr(form, name, None) if name else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _overview(campaign: Campaign):
@@ -77,7 +68,7 @@ def new():
         try:
             campaign = campaigns.create_campaign(current_user, details, grade=grade, role_profile=profile)
         except Refused as error:
-            _refused(form, error, "source")
+            show_refusal(form, error, "source")
         else:
             flash(f"Campaign {campaign.reference} created with {len(campaign.criteria)} proposed criteria.", "success")
             return _overview(campaign)
@@ -108,7 +99,7 @@ def details(campaign_id: int):
             campaigns.update_details(current_user, campaign, campaigns.Details(
                 form.title.data, form.organisation.data, form.location.data, form.posts.data, form.description.data))
         except Refused as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return _overview(campaign)
     return render_template("campaigns/details.html", form=form, campaign=campaign)
@@ -133,7 +124,7 @@ def closing(campaign_id: int):
             try:
                 campaigns.set_closing(current_user, campaign, moment)
             except Refused as error:
-                _refused(form, error, "closes_on")
+                show_refusal(form, error, "closes_on")
             else:
                 return _overview(campaign)
     return render_template("campaigns/closing.html", form=form, campaign=campaign)
@@ -155,7 +146,7 @@ def settings(campaign_id: int):
                 discrepancy_threshold=form.discrepancy_threshold.data,
                 overall_pass_mark=form.overall_pass_mark.data, presift_threshold=form.presift_threshold.data)
         except Refused as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return _overview(campaign)
     return render_template("campaigns/settings.html", form=form, campaign=campaign, scales=scales)
@@ -188,7 +179,7 @@ def criterion(campaign_id: int, criterion_id: int):
                 at_interview="interview" in form.stages.data, weight=form.weight.data,
                 pass_mark=form.pass_mark.data, word_limit=form.word_limit.data, is_lead=form.is_lead.data)
         except Refused as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return _overview(campaign)
     return render_template("campaigns/criterion.html", form=form, campaign=campaign, criterion=item,
@@ -248,7 +239,7 @@ def add_competency(campaign_id: int):
                 criteria.add_competency(current_user, campaign, competency, level, "sift" in form.stages.data,
                                         "interview" in form.stages.data)
             except Refused as error:
-                _refused(form, error, "competency")
+                show_refusal(form, error, "competency")
             else:
                 return _overview(campaign)
     return render_template("campaigns/add_competency.html", form=form, campaign=campaign)
@@ -266,7 +257,7 @@ def add_own_criterion(campaign_id: int):
             criteria.add_own_criterion(current_user, campaign, form.title.data, form.description.data,
                                        "sift" in form.stages.data, "interview" in form.stages.data)
         except Refused as error:
-            _refused(form, error, "title")
+            show_refusal(form, error, "title")
         else:
             return _overview(campaign)
     suggestions = campaign.role_profile.essential_criteria if campaign.role_profile else []
@@ -297,7 +288,7 @@ def panel(campaign_id: int, stage: str):
                 campaigns.set_panel(current_user, campaign, stage, chair,
                                     [chosen[i] for i in form.members.data if i in chosen])
             except Refused as error:
-                _refused(form, error, "members")
+                show_refusal(form, error, "members")
             else:
                 return _overview(campaign)
     return render_template("campaigns/panel.html", form=form, campaign=campaign, stage=stage, people=people)
@@ -315,7 +306,7 @@ def change_status(campaign_id: int, target: str):
         try:
             campaign_status.move(current_user, campaign, target, form.reason.data or "")
         except Refused as error:
-            _refused(form, error, "reason" if target == "withdrawn" else None)
+            show_refusal(form, error, "reason" if target == "withdrawn" else None)
             return render_template("campaigns/status.html", form=form, campaign=campaign, target=target,
                                    problems=campaign_status.problems_before(campaign, target),
                                    action=campaign_status.ACTION_NAMES[target]), 400
