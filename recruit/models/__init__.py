@@ -12,6 +12,7 @@ from recruit.models.framework import (
     GradeRequirement,
     Indicator,
 )
+from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, Offer
 from recruit.models.role import (
     EssentialCriterion,
     Objective,
@@ -25,6 +26,10 @@ from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.user import RecoveryCode, User, UserToken
 
 __all__ = [
+    "CriterionQuestion",
+    "InterviewQuestion",
+    "InterviewSlot",
+    "Offer",
     "AgreedScore",
     "AgreedScoreVersion",
     "Conflict",

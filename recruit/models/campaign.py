@@ -27,6 +27,8 @@ class Campaign(db.Model):
         CheckConstraint("posts >= 1", name="posts_positive"),
         CheckConstraint("discrepancy_threshold >= 1", name="threshold_positive"),
         CheckConstraint("presift_threshold IS NULL OR presift_threshold >= 1", name="presift_positive"),
+        CheckConstraint("merit_basis IN ('interview', 'sift_and_interview')", name="merit_basis_known"),
+        CheckConstraint("reserve_months >= 0 AND reserve_months <= 36", name="reserve_months_range"),
         CheckConstraint("length(reference) > 0", name="reference_not_empty"),
         Index("ix_campaigns_status_closes_at", "status", "closes_at"),
     )
@@ -47,6 +49,9 @@ class Campaign(db.Model):
     discrepancy_threshold: Mapped[int] = mapped_column(default=2)
     overall_pass_mark: Mapped[int | None]
     presift_threshold: Mapped[int | None]
+    # Merit order by the interview total, or by the sift and interview totals together.
+    merit_basis: Mapped[str] = mapped_column(String(30), default="interview")
+    reserve_months: Mapped[int] = mapped_column(default=12)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

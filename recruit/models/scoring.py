@@ -163,6 +163,10 @@ class StageRecord(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Outcomes and feedback are released to candidates per stage; before that they see nothing of scores.
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reserve_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])

@@ -1,0 +1,97 @@
+"""The interview stage: invitations with a time and place, the question bank, and offers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models.application import Application
+from recruit.models.campaign import Criterion
+from recruit.models.framework import Competency, FrameworkLevel
+from recruit.models.types import UTCDateTime
+from recruit.models.user import User
+
+SLOT_STATUSES = ("invited", "accepted", "change_requested", "did_not_attend", "withdrew")
+OFFER_STATUSES = ("offered", "accepted", "declined", "withdrawn")
+
+
+class InterviewSlot(db.Model):
+    """A candidate's interview: when, for how long, where or by which video link."""
+
+    __tablename__ = "interview_slots"
+    __table_args__ = (
+        CheckConstraint("minutes >= 10 AND minutes <= 480", name="minutes_range"),
+        CheckConstraint("status IN ('invited', 'accepted', 'change_requested', 'did_not_attend', 'withdrew')",
+                        name="status_known"),
+        CheckConstraint("length(place) > 0 OR length(video_link) > 0", name="place_or_link"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(default=60)
+    place: Mapped[str] = mapped_column(Text, default="")
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    candidate_note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    application: Mapped[Application] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InterviewQuestion(db.Model):
+    """A question in the bank, for a competency (and optionally one level), or general."""
+
+    __tablename__ = "interview_questions"
+    __table_args__ = (CheckConstraint("length(trim(text)) > 0", name="text_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competency_id: Mapped[int | None] = mapped_column(ForeignKey("competencies.id"))
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("framework_levels.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    competency: Mapped[Competency | None] = relationship()
+    level: Mapped[FrameworkLevel | None] = relationship()
+
+
+class CriterionQuestion(db.Model):
+    """A question chosen for one of a campaign's interview criteria, shown to the panel."""
+
+    __tablename__ = "criterion_questions"
+    __table_args__ = (UniqueConstraint("criterion_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("interview_questions.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    criterion: Mapped[Criterion] = relationship()
+    question: Mapped[InterviewQuestion] = relationship()
+
+
+class Offer(db.Model):
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("status IN ('offered', 'accepted', 'declined', 'withdrawn')", name="status_known"),
+        Index("ix_offers_campaign_status", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="offered")
+    from_reserve: Mapped[bool] = mapped_column(default=False)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    application: Mapped[Application] = relationship()
+    made_by: Mapped[User] = relationship()
