@@ -102,7 +102,7 @@ def test_candidate_accepts_or_asks_for_another_time_and_admin_reschedules(setup)
                        "interview.accepted"]
 
 
-@pytest.mark.parametrize("outcome, status", [("did_not_attend", "did_not_attend"), ("withdrew", "withdrawn")])
+@pytest.mark.parametrize("outcome, status", [("did_not_attend", "did_not_attend"), ("withdrew", "interview_withdrawn")])
 def test_absence_takes_the_candidate_out_of_the_interview_stage(setup, outcome, status):
     application = setup.applications[0]
     slot = interviews.schedule(setup.admin, application, starts_at=utcnow() + timedelta(days=1), minutes=60,

@@ -13,7 +13,8 @@ from recruit.models.types import UTCDateTime
 from recruit.models.user import User
 
 # After submission the sift decides who goes on; the interview stage adds its own outcomes.
-APPLICATION_STATUSES = ("draft", "submitted", "withdrawn", "presift_failed", "sift_failed", "sift_passed")
+APPLICATION_STATUSES = ("draft", "submitted", "withdrawn", "presift_failed", "sift_failed", "sift_passed",
+                        "did_not_attend", "interview_withdrawn")
 
 
 class Application(db.Model):

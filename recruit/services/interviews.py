@@ -13,7 +13,8 @@ from recruit.models import Application, InterviewSlot, User
 from recruit.services import audit
 from recruit.services.errors import Refused
 
-ABSENCES = {"did_not_attend": "did_not_attend", "withdrew": "withdrawn"}
+# The slot's outcome and the application status it leads to.
+ABSENCES = {"did_not_attend": "did_not_attend", "withdrew": "interview_withdrawn"}
 
 
 def slot_for(application: Application) -> InterviewSlot | None:

@@ -1,0 +1,91 @@
+"""Feedback for candidates, written by the chair from the moderated record, and its release per stage.
+
+Before an admin releases a stage, candidates see nothing of its scores; afterwards they see, per
+criterion, the agreed score's label and the feedback, and their outcome.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Indicator, Score, User
+from recruit.services import audit
+from recruit.services.errors import Refused
+from recruit.services.stages import is_chair, stage_record
+
+
+def draft(agreed: AgreedScore) -> str:
+    """A starting point for the chair: the indicators the panel saw, and the panel's agreed rationale."""
+    conflicted = set(db.session.scalars(select(Conflict.assessor_id).where(
+        Conflict.application_id == agreed.application_id, Conflict.stage == agreed.stage,
+        Conflict.has_conflict.is_(True))))
+    ticked: set[int] = set()
+    for score in db.session.scalars(select(Score).where(
+            Score.application_id == agreed.application_id, Score.criterion_id == agreed.criterion_id,
+            Score.stage == agreed.stage, Score.status == "submitted")):
+        if score.assessor_id not in conflicted:
+            ticked |= set(score.ticked)
+    indicators = db.session.scalars(select(Indicator).where(Indicator.id.in_(ticked)).order_by(
+        Indicator.kind, Indicator.position)).all() if ticked else []
+    strengths = [i.text for i in indicators if i.kind == "effective"]
+    develop = [i.text for i in indicators if i.kind == "ineffective"]
+    parts = []
+    if strengths:
+        parts.append("Your evidence showed that you: " + "; ".join(s[0].lower() + s[1:] for s in strengths) + ".")
+    if develop:
+        parts.append("To develop: the panel noted evidence that you " +
+                     "; ".join(s[0].lower() + s[1:] for s in develop) + ".")
+    if agreed.rationale:
+        parts.append(agreed.rationale)
+    return "\n\n".join(parts)
+
+
+def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> None:
+    if not is_chair(campaign, agreed.stage, actor):
+        raise Refused("Only the panel's chair writes feedback")
+    if stage_record(campaign, agreed.stage).released_at is not None:
+        raise Refused("Feedback for this stage has been released and can no longer change")
+    if len(text) > 5000:
+        raise Refused("Feedback must be 5000 characters or fewer", "feedback")
+    before = agreed.feedback
+    agreed.feedback = text.strip()
+    audit.record("feedback.written", "agreed_score", agreed.id, before={"feedback": before},
+                 after={"feedback": agreed.feedback}, actor=actor)
+    db.session.commit()
+
+
+def release(actor: User, campaign: Campaign, stage: str) -> None:
+    if actor.role != "admin":
+        raise Refused("Only an admin releases outcomes and feedback")
+    record = stage_record(campaign, stage)
+    if record.signed_off_at is None:
+        raise Refused("The stage must be signed off before its outcomes are released")
+    if record.released_at is not None:
+        raise Refused("Outcomes for this stage have already been released")
+    record.released_at, record.released_by_id = utcnow(), actor.id
+    audit.record(f"{stage}.released", "campaign", campaign.id, actor=actor)
+    db.session.commit()
+
+
+@dataclass
+class CriterionFeedback:
+    criterion: str
+    label: str
+    feedback: str
+
+
+def released_for(application: Application, stage: str) -> list[CriterionFeedback] | None:
+    """What the candidate may see for a stage: None until it is released."""
+    record = stage_record(application.campaign, stage)
+    if record.released_at is None:
+        return None
+    labels = {point.value: point.label for point in application.campaign.scale.points}
+    rows = db.session.scalars(select(AgreedScore).where(
+        AgreedScore.application_id == application.id, AgreedScore.stage == stage,
+        AgreedScore.status == "agreed")).all()
+    order = {c.id: c.position for c in application.campaign.criteria}
+    return [CriterionFeedback(row.criterion.name, labels.get(row.value, str(row.value)), row.feedback)
+            for row in sorted(rows, key=lambda r: order.get(r.criterion_id, 0))]

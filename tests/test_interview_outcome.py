@@ -1,0 +1,118 @@
+"""A hand-computed interview stage: appointability, merit order, offers for two posts, a declined
+offer passing to the next candidate, and the reserve list with its expiry date; feedback release."""
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.services import agreement, campaign_status, campaigns, feedback, offers, results, scoring
+from recruit.services.errors import Refused
+from recruit.services.merit import reserve_expiry
+from recruit.services.stages import stage_record
+from tests.factories import UserFactory
+from tests.sift_helpers import sift_campaign
+
+# Interview agreed scores per candidate for the Band B criteria, in their listed order
+# (Leading and Communicating, Collaborating and Partnering, Managing a Quality Service, Delivering at Pace),
+# all weight 1, pass mark 4.  Totals: A 24, B 22, C 20, D 18, E has a 3 (not appointable).
+INTERVIEW = {
+    0: [6, 6, 6, 6],
+    1: [6, 5, 6, 5],
+    2: [5, 5, 5, 5],
+    3: [5, 4, 5, 4],
+    4: [7, 7, 7, 3],
+}
+
+
+@pytest.fixture
+def stage(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=5)
+    campaign = setup.campaign
+    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
+    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
+    for application in setup.applications:
+        application.status = "sift_passed"
+    record = stage_record(campaign, "sift")
+    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+    db.session.commit()
+    campaign_status.move(setup.admin, campaign, "interview")
+    panel = [chair, member]
+    for application in setup.applications:
+        for person in panel:
+            scoring.declare(person, campaign, application, "interview", False, "")
+    for index, application in enumerate(setup.applications):
+        for criterion, value in zip(campaign.criteria_at("interview"), INTERVIEW[index]):
+            for person in panel:
+                scoring.save(person, campaign, application, criterion, "interview",
+                             scoring.ScoreInput(value=value, ticked=[], rationale="Heard at interview",
+                                                notes="Answered the question"), submit=True, version=None,
+                             confirmed=True)
+    assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
+    results.sign_off(chair, campaign, "interview")
+    return setup, chair
+
+
+def test_merit_order_offers_decline_and_reserve(stage):
+    setup, chair = stage
+    campaign, admin, people = setup.campaign, setup.admin, setup.applications
+    view = offers.merit_view(campaign)
+    assert [(e.key.id, e.total, e.rank_label) for e in view.entries] == [
+        (people[0].id, 24, "1"), (people[1].id, 22, "2"), (people[2].id, 20, "3"), (people[3].id, 18, "4")]
+    assert offers.outcome_for(view, people[4]) == "not appointable"
+    assert campaign.posts == 2
+    assert view.allocation.next_offers == [people[0], people[1]]
+
+    with time_machine.travel(utcnow(), tick=False):
+        first = offers.make_offer(admin, campaign, people[0])
+        second = offers.make_offer(admin, campaign, people[1])
+        expected_expiry = reserve_expiry(utcnow(), 12)
+    with pytest.raises(Refused, match="this candidate is not next"):
+        offers.make_offer(admin, campaign, people[3])
+    view = offers.merit_view(campaign)
+    assert view.reserve_expires_at == expected_expiry
+    assert view.allocation.reserve == [people[2], people[3]]
+    assert offers.outcome_for(view, people[2]) == "appointable – reserve"
+
+    offers.record_response(admin, first, "accepted")
+    offers.record_response(admin, second, "declined")
+    view = offers.merit_view(campaign)
+    assert view.allocation.next_offers == [people[2]] and view.allocation.reserve == [people[3]]
+    third = offers.make_offer(admin, campaign, people[2])
+    assert third.from_reserve
+    assert offers.outcome_for(offers.merit_view(campaign), people[1]) == "offer declined"
+
+    # After the reserve list expires, no more offers can be made from it.
+    offers.record_response(admin, third, "withdrawn")
+    with time_machine.travel(expected_expiry + timedelta(seconds=1)):
+        with pytest.raises(Refused, match="The reserve list expired on"):
+            offers.make_offer(admin, campaign, people[3])
+
+
+def test_offers_wait_for_the_interview_sign_off(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=1)
+    with pytest.raises(Refused, match="must be signed off"):
+        offers.make_offer(setup.admin, setup.campaign, setup.applications[0])
+
+
+def test_feedback_is_drafted_saved_and_released_only_after_sign_off(stage):
+    setup, chair = stage
+    campaign, application = setup.campaign, setup.applications[3]
+    assert feedback.released_for(application, "interview") is None
+    agreed = agreement.item_for(campaign, "interview", application, campaign.criteria_at("interview")[1]).agreed
+    text = feedback.draft(agreed)
+    feedback.save(chair, campaign, agreed, text + "\n\nA good answer; give more detail on the result.")
+    with pytest.raises(Refused, match="Only the panel's chair"):
+        feedback.save(setup.admin, campaign, agreed, "x")
+    db.session.rollback()
+    with pytest.raises(Refused, match="Only an admin"):
+        feedback.release(chair, campaign, "interview")
+    feedback.release(setup.admin, campaign, "interview")
+    shown = feedback.released_for(application, "interview")
+    assert [(row.criterion, row.label) for row in shown] == [
+        ("Leading and Communicating", "Good"), ("Collaborating and Partnering", "Acceptable"),
+        ("Managing a Quality Service", "Good"), ("Delivering at Pace", "Acceptable")]
+    assert shown[1].feedback.endswith("give more detail on the result.")
+    with pytest.raises(Refused, match="can no longer change"):
+        feedback.save(chair, campaign, agreed, "later")
