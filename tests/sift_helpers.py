@@ -8,7 +8,8 @@ import time_machine
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, PersonalDetails, Statement, User
-from recruit.services import campaign_status, campaigns, criteria as criteria_service
+from recruit.services import agreement, campaign_status, campaigns, criteria as criteria_service, results, scoring
+from recruit.services.stages import stage_record
 from recruit.services.applications import unique_references
 from recruit.services.scoring import ScoreInput, save
 from tests.campaign_helpers import draft_campaign
@@ -75,3 +76,43 @@ def score(assessor: User, setup: SiftSetup, application: Application, code: str,
     return save(assessor, setup.campaign, application, criterion, "sift",
                 ScoreInput(value=value, ticked=ticked or [], rationale=rationale), submit=submit, version=None,
                 confirmed=True)
+
+
+# Interview agreed scores per candidate for the Band B criteria, in their listed order
+# (Leading and Communicating, Collaborating and Partnering, Managing a Quality Service, Delivering at Pace),
+# all weight 1, pass mark 4.  Totals: A 24, B 22, C 20, D 18, E has a 3 (not appointable).
+INTERVIEW = {
+    0: [6, 6, 6, 6],
+    1: [6, 5, 6, 5],
+    2: [5, 5, 5, 5],
+    3: [5, 4, 5, 4],
+    4: [7, 7, 7, 3],
+}
+
+
+def interview_stage(admin: User):
+    """Five candidates through the sift to a signed-off interview stage, with agreed interview scores."""
+    setup = sift_campaign(admin, applications=5)
+    campaign = setup.campaign
+    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
+    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
+    for application in setup.applications:
+        application.status = "sift_passed"
+    record = stage_record(campaign, "sift")
+    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+    db.session.commit()
+    campaign_status.move(setup.admin, campaign, "interview")
+    panel = [chair, member]
+    for application in setup.applications:
+        for person in panel:
+            scoring.declare(person, campaign, application, "interview", False, "")
+    for index, application in enumerate(setup.applications):
+        for criterion, value in zip(campaign.criteria_at("interview"), INTERVIEW[index]):
+            for person in panel:
+                scoring.save(person, campaign, application, criterion, "interview",
+                             scoring.ScoreInput(value=value, ticked=[], rationale="Heard at interview",
+                                                notes="Answered the question"), submit=True, version=None,
+                             confirmed=True)
+    assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
+    results.sign_off(chair, campaign, "interview")
+    return setup, chair

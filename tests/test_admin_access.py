@@ -7,7 +7,7 @@ from tests.conftest import csrf_token_from
 
 def admin_urls(app, campaign, criterion, other_user):
     values = {"campaign_id": campaign.id, "criterion_id": criterion.id, "user_id": other_user.id,
-              "stage": "sift", "target": "open", "direction": "up", "reference": "RC-AAAAAA"}
+              "stage": "sift", "target": "open", "direction": "up", "reference": "RC-AAAAAA", "offer_id": 1}
     found = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in ("admin", "campaigns"):

@@ -12,46 +12,11 @@ from recruit.services.errors import Refused
 from recruit.services.merit import reserve_expiry
 from recruit.services.stages import stage_record
 from tests.factories import UserFactory
-from tests.sift_helpers import sift_campaign
-
-# Interview agreed scores per candidate for the Band B criteria, in their listed order
-# (Leading and Communicating, Collaborating and Partnering, Managing a Quality Service, Delivering at Pace),
-# all weight 1, pass mark 4.  Totals: A 24, B 22, C 20, D 18, E has a 3 (not appointable).
-INTERVIEW = {
-    0: [6, 6, 6, 6],
-    1: [6, 5, 6, 5],
-    2: [5, 5, 5, 5],
-    3: [5, 4, 5, 4],
-    4: [7, 7, 7, 3],
-}
-
+from tests.sift_helpers import interview_stage, sift_campaign
 
 @pytest.fixture
 def stage(make_user):
-    setup = sift_campaign(make_user(role="admin"), applications=5)
-    campaign = setup.campaign
-    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
-    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
-    for application in setup.applications:
-        application.status = "sift_passed"
-    record = stage_record(campaign, "sift")
-    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
-    db.session.commit()
-    campaign_status.move(setup.admin, campaign, "interview")
-    panel = [chair, member]
-    for application in setup.applications:
-        for person in panel:
-            scoring.declare(person, campaign, application, "interview", False, "")
-    for index, application in enumerate(setup.applications):
-        for criterion, value in zip(campaign.criteria_at("interview"), INTERVIEW[index]):
-            for person in panel:
-                scoring.save(person, campaign, application, criterion, "interview",
-                             scoring.ScoreInput(value=value, ticked=[], rationale="Heard at interview",
-                                                notes="Answered the question"), submit=True, version=None,
-                             confirmed=True)
-    assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
-    results.sign_off(chair, campaign, "interview")
-    return setup, chair
+    return interview_stage(make_user(role="admin"))
 
 
 def test_merit_order_offers_decline_and_reserve(stage):

@@ -1,0 +1,206 @@
+"""Routes for the interview stage on the admin side: invitations, absences, the merit list, offers,
+releasing outcomes, and the question bank."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from recruit.access import roles
+from recruit.campaigns import bp
+from recruit.campaigns.interview_forms import (
+    AbsenceForm,
+    OfferResponseForm,
+    PickQuestionsForm,
+    QuestionForm,
+    ScheduleForm,
+)
+from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
+from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
+from recruit.extensions import db
+from recruit.forms import show_refusal
+from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer
+from recruit.moderate.forms import ActionForm
+from recruit.services import feedback, interviews, offers, questions
+from recruit.services.errors import Refused
+from recruit.services.stages import stage_record
+
+INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
+
+
+def _invitee_or_404(campaign, reference: str) -> Application:
+    application = db.session.scalar(select(Application).where(
+        Application.campaign_id == campaign.id, Application.reference == reference[:20],
+        Application.status.in_(INVITED)))
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.get("/<int:campaign_id>/interviews")
+@roles("admin")
+def interview_list(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    invitees = list(db.session.scalars(select(Application).where(
+        Application.campaign_id == campaign.id, Application.status.in_(INVITED)).order_by(Application.reference)))
+    slots = {a.id: interviews.slot_for(a) for a in invitees}
+    return render_template("campaigns/interviews.html", campaign=campaign, invitees=invitees, slots=slots)
+
+
+@bp.route("/<int:campaign_id>/interviews/<reference>", methods=["GET", "POST"])
+@roles("admin")
+def interview(campaign_id: int, reference: str):
+    campaign = _campaign_or_404(campaign_id)
+    application = _invitee_or_404(campaign, reference)
+    slot = interviews.slot_for(application)
+    form = ScheduleForm()
+    if request.method == "GET" and slot is not None:
+        local = uk_time(slot.starts_at)
+        form.starts_on.data, form.starts_at_time.data = local.date(), f"{local:%H:%M}"
+        form.minutes.data, form.place.data, form.video_link.data = slot.minutes, slot.place, slot.video_link
+    if form.validate_on_submit():
+        try:
+            hour, minute = parse_time_of_day(form.starts_at_time.data)
+            moment = uk_to_utc(form.starts_on.data, hour, minute)
+            interviews.schedule(current_user, application, starts_at=moment, minutes=form.minutes.data,
+                                place=form.place.data or "", video_link=form.video_link.data or "")
+        except NotAUKTime as error:
+            form.starts_at_time.errors = [str(error)]
+        except Refused as error:
+            show_refusal(form, error, "starts_on")
+        else:
+            flash(f"Interview invitation saved for {application.reference}.", "success")
+            return redirect(url_for("campaigns.interview_list", campaign_id=campaign.id))
+    return render_template("campaigns/interview.html", campaign=campaign, application=application, slot=slot,
+                           form=form, absence=AbsenceForm())
+
+
+@bp.post("/<int:campaign_id>/interviews/<reference>/absence")
+@roles("admin")
+def interview_absence(campaign_id: int, reference: str):
+    campaign = _campaign_or_404(campaign_id)
+    application = _invitee_or_404(campaign, reference)
+    slot = interviews.slot_for(application)
+    form = AbsenceForm()
+    if slot is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            interviews.record_absence(current_user, slot, form.outcome.data)
+        except Refused as error:
+            db.session.rollback()
+            flash(error.message, "important")
+        else:
+            flash("Recorded.", "success")
+    else:
+        flash("Select what happened", "important")
+    return redirect(url_for("campaigns.interview", campaign_id=campaign.id, reference=application.reference))
+
+
+@bp.get("/<int:campaign_id>/merit")
+@roles("admin")
+def merit(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    view = offers.merit_view(campaign)
+    records = {stage: stage_record(campaign, stage) for stage in ("sift", "interview")}
+    db.session.commit()
+    return render_template("campaigns/merit.html", campaign=campaign, view=view, records=records,
+                           action=ActionForm(), response=OfferResponseForm())
+
+
+@bp.post("/<int:campaign_id>/offers/<reference>")
+@roles("admin")
+def make_offer(campaign_id: int, reference: str):
+    campaign = _campaign_or_404(campaign_id)
+    application = _invitee_or_404(campaign, reference)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        offers.make_offer(current_user, campaign, application)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+    else:
+        flash(f"Offer recorded for {application.reference}.", "success")
+    return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
+
+
+@bp.post("/<int:campaign_id>/offers/<int:offer_id>/response")
+@roles("admin")
+def offer_response(campaign_id: int, offer_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or offer.campaign_id != campaign.id:
+        abort(404)
+    form = OfferResponseForm()
+    if form.validate_on_submit():
+        try:
+            offers.record_response(current_user, offer, form.outcome.data)
+        except Refused as error:
+            db.session.rollback()
+            flash(error.message, "important")
+        else:
+            flash("The answer to the offer is recorded.", "success")
+    else:
+        flash("Select what happened to the offer", "important")
+    return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
+
+
+@bp.post("/<int:campaign_id>/release/<stage>")
+@roles("admin")
+def release(campaign_id: int, stage: str):
+    campaign = _campaign_or_404(campaign_id)
+    if stage not in ("sift", "interview") or not ActionForm().validate_on_submit():
+        abort(404 if stage not in ("sift", "interview") else 400)
+    try:
+        feedback.release(current_user, campaign, stage)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+    else:
+        flash(f"Outcomes and feedback for the {stage} are released to candidates.", "success")
+    return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
+
+
+@bp.route("/<int:campaign_id>/criteria/<int:criterion_id>/questions", methods=["GET", "POST"])
+@roles("admin")
+def criterion_questions(campaign_id: int, criterion_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    criterion = _criterion_or_404(campaign, criterion_id)
+    if not criterion.at_interview:
+        abort(404)
+    form = PickQuestionsForm()
+    form.questions.choices = [(q.id, q.text) for q in questions.suitable(criterion)]
+    if request.method == "GET":
+        form.questions.data = [q.id for q in questions.chosen(criterion)]
+    if form.validate_on_submit():
+        try:
+            questions.choose(current_user, criterion, form.questions.data)
+        except Refused as error:
+            show_refusal(form, error, "questions")
+        else:
+            return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
+    return render_template("campaigns/criterion_questions.html", campaign=campaign, criterion=criterion, form=form)
+
+
+@bp.route("/questions", methods=["GET", "POST"])
+@roles("admin")
+def question_bank():
+    form = QuestionForm()
+    competencies = list(db.session.scalars(select(Competency).join(Framework).order_by(Framework.name,
+                                                                                      Competency.name)))
+    levels = list(db.session.scalars(select(FrameworkLevel).join(Framework).order_by(Framework.name,
+                                                                                    FrameworkLevel.number)))
+    form.competency.choices = [(0, "Any competency")] + [(c.id, f"{c.name} ({c.framework.name})") for c in competencies]
+    form.level.choices = [(0, "Any level")] + [(lv.id, f"{lv.name} ({lv.framework.name})") for lv in levels]
+    if form.validate_on_submit():
+        competency = next((c for c in competencies if c.id == form.competency.data), None)
+        level = next((lv for lv in levels if lv.id == form.level.data), None)
+        try:
+            questions.add(current_user, form.text.data, competency, level)
+        except Refused as error:
+            show_refusal(form, error)
+        else:
+            flash("Question added.", "success")
+            return redirect(url_for("campaigns.question_bank"))
+    return render_template("campaigns/questions.html", form=form, bank=questions.bank())
