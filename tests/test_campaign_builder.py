@@ -248,12 +248,14 @@ def test_scoring_settings(forms, signed_in_admin):
     campaign = draft_campaign(signed_in_admin)
     five = db.session.scalar(select(campaign.scale.__class__).where(campaign.scale.__class__.slug == "one-to-five"))
     response = forms.submit(f"/admin/campaigns/{campaign.id}/settings", {
-        "scale": str(five.id), "discrepancy_threshold": "3", "overall_pass_mark": "20", "presift_threshold": "300"})
+        "scale": str(five.id), "discrepancy_threshold": "3", "overall_pass_mark": "20", "presift_threshold": "300",
+        "merit_basis": "sift_and_interview", "reserve_months": "6"})
     assert response.status_code == 302
     db.session.expire_all()
     campaign = db.session.get(Campaign, campaign.id)
     assert (campaign.scale.slug, campaign.discrepancy_threshold, campaign.overall_pass_mark,
-            campaign.presift_threshold) == ("one-to-five", 3, 20, 300)
+            campaign.presift_threshold, campaign.merit_basis, campaign.reserve_months) == (
+        "one-to-five", 3, 20, 300, "sift_and_interview", 6)
 
 
 @pytest.mark.parametrize(
@@ -264,11 +266,15 @@ def test_scoring_settings(forms, signed_in_admin):
         ({"overall_pass_mark": "lots"}, "Overall pass mark (optional) must be a whole number, like 20"),
         ({"presift_threshold": "0"}, "Pre-sift threshold (optional) must be between 1 and 100000"),
         ({"scale": "999999"}, "Select a scoring scale"),
+        ({"merit_basis": "coin toss"}, "Select how the merit order is decided"),
+        ({"reserve_months": "40"}, "Reserve list lasts (months) must be between 0 and 36"),
+        ({"reserve_months": ""}, "Enter how many months the reserve list lasts"),
     ],
 )
 def test_settings_bad_input(forms, signed_in_admin, changes, message):
     campaign = draft_campaign(signed_in_admin)
-    data = {"scale": str(campaign.scale_id), "discrepancy_threshold": "2", **changes}
+    data = {"scale": str(campaign.scale_id), "discrepancy_threshold": "2", "merit_basis": "interview",
+            "reserve_months": "12", **changes}
     response = forms.submit(f"/admin/campaigns/{campaign.id}/settings", data)
     assert message in error_messages(parse(response))
     db.session.expire_all()

@@ -54,6 +54,12 @@ class SettingsForm(Form):
     presift_threshold = whole_number(
         "Pre-sift threshold (optional)", 1, 100000, example="200",
         description="With more applications than this, the lead criterion is sifted first")
+    merit_basis = RadioField("Merit order", widget=GovRadioInput(),
+                             choices=[("interview", "By the interview total"),
+                                      ("sift_and_interview", "By the sift and interview totals together")],
+                             validators=[InputRequired(message="Select how the merit order is decided")])
+    reserve_months = whole_number("Reserve list lasts (months)", 0, 36, required="Enter how many months the "
+                                  "reserve list lasts", example="12")
     submit = SubmitField("Save scoring settings", widget=GovSubmitInput())
 
 

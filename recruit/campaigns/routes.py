@@ -144,7 +144,8 @@ def settings(campaign_id: int):
             campaigns.update_settings(
                 current_user, campaign, scale=db.session.get(ScoringScale, form.scale.data),
                 discrepancy_threshold=form.discrepancy_threshold.data,
-                overall_pass_mark=form.overall_pass_mark.data, presift_threshold=form.presift_threshold.data)
+                overall_pass_mark=form.overall_pass_mark.data, presift_threshold=form.presift_threshold.data,
+                merit_basis=form.merit_basis.data, reserve_months=form.reserve_months.data)
         except Refused as error:
             show_refusal(form, error)
         else:

@@ -105,11 +105,18 @@ def settings_of(campaign: Campaign) -> dict:
         "discrepancy_threshold": campaign.discrepancy_threshold,
         "overall_pass_mark": campaign.overall_pass_mark,
         "presift_threshold": campaign.presift_threshold,
+        "merit_basis": campaign.merit_basis,
+        "reserve_months": campaign.reserve_months,
     }
 
 
 def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, discrepancy_threshold: int,
-                    overall_pass_mark: int | None, presift_threshold: int | None) -> None:
+                    overall_pass_mark: int | None, presift_threshold: int | None,
+                    merit_basis: str | None = None, reserve_months: int | None = None) -> None:
+    merit_basis = campaign.merit_basis if merit_basis is None else merit_basis
+    reserve_months = campaign.reserve_months if reserve_months is None else reserve_months
+    if (merit_basis, reserve_months) != (campaign.merit_basis, campaign.reserve_months):
+        require(campaign, "change_interview_criteria")
     if scale.id != campaign.scale_id:
         require(campaign, "change_scale")
     if (discrepancy_threshold, overall_pass_mark, presift_threshold) != (
@@ -132,6 +139,8 @@ def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, dis
     campaign.discrepancy_threshold = discrepancy_threshold
     campaign.overall_pass_mark = overall_pass_mark
     campaign.presift_threshold = presift_threshold
+    campaign.merit_basis = merit_basis
+    campaign.reserve_months = reserve_months
     if settings_of(campaign) != before:
         audit.record("campaign.settings_changed", "campaign", campaign.id, before=before,
                      after=settings_of(campaign), actor=actor)
