@@ -81,3 +81,17 @@ def test_feedback_is_drafted_saved_and_released_only_after_sign_off(stage):
     assert shown[1].feedback.endswith("give more detail on the result.")
     with pytest.raises(Refused, match="can no longer change"):
         feedback.save(chair, campaign, agreed, "later")
+
+
+def test_download_your_data_includes_released_results_only(stage, app):
+    from recruit.services.personal_data import everything_about
+
+    setup, chair = stage
+    candidate = setup.applications[0].candidate
+    [before] = everything_about(candidate)["applications"]
+    assert before["results"] == {}
+    feedback.release(setup.admin, setup.campaign, "interview")
+    [after] = everything_about(candidate)["applications"]
+    assert list(after["results"]) == ["interview"]
+    assert after["results"]["interview"]["outcome"] == "appointable – reserve"
+    assert [row["score"] for row in after["results"]["interview"]["criteria"]] == ["Strong"] * 4

@@ -89,3 +89,18 @@ def released_for(application: Application, stage: str) -> list[CriterionFeedback
     order = {c.id: c.position for c in application.campaign.criteria}
     return [CriterionFeedback(row.criterion.name, labels.get(row.value, str(row.value)), row.feedback)
             for row in sorted(rows, key=lambda r: order.get(r.criterion_id, 0))]
+
+
+SIFT_OUTCOMES = {"sift_passed": "Invited to interview", "did_not_attend": "Invited to interview",
+                 "interview_withdrawn": "Invited to interview"}
+
+
+def released_outcome(application: Application, stage: str) -> str | None:
+    """The outcome a candidate is told for a stage, or None before the stage is released."""
+    if stage_record(application.campaign, stage).released_at is None:
+        return None
+    if stage == "sift":
+        return SIFT_OUTCOMES.get(application.status, "Not taken forward")
+    from recruit.services.offers import merit_view, outcome_for
+
+    return outcome_for(merit_view(application.campaign), application)

@@ -6,10 +6,25 @@ from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Statement, User
+from recruit.services.feedback import released_for, released_outcome
 
 
 def _time(moment) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _released(application: Application) -> dict:
+    released = {}
+    for stage in ("sift", "interview"):
+        outcome = released_outcome(application, stage)
+        if outcome is None:
+            continue
+        released[stage] = {
+            "outcome": outcome,
+            "criteria": [{"criterion": row.criterion, "score": row.label, "feedback": row.feedback}
+                         for row in released_for(application, stage)],
+        }
+    return released
 
 
 def everything_about(user: User) -> dict:
@@ -44,6 +59,8 @@ def everything_about(user: User) -> dict:
                     {"criterion": s.criterion.name, "text": s.text, "words": s.word_count}
                     for s in sorted(application.statements, key=lambda s: s.criterion.position)
                 ],
+                # Scores and feedback only once an admin has released the stage.
+                "results": _released(application),
             }
             for application in applications
         ],
