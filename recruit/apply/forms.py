@@ -1,6 +1,13 @@
 """Forms for the application journey."""
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovSubmitInput, GovTextInput
-from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from recruit.forms import Form, email_field, name_field, strip
@@ -46,3 +53,18 @@ class SubmitForm(VersionedForm):
 
 class ConfirmForm(Form):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class InterviewReplyForm(Form):
+    reply = RadioField(
+        "Can you come to the interview at this time?",
+        choices=[("accept", "Yes, I can come at this time"), ("change", "No, I need another time")],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message="Select whether you can come to the interview at this time")],
+    )
+    # Required only when asking for another time; the interviews service says so, naming this field.
+    note = TextAreaField("Which dates and times can you do?", widget=GovTextArea(), filters=[strip],
+                         validators=[Length(max=2000, message="Your note must be 2000 characters or fewer")])
+    # The version of the invitation the page showed, so a reply never accepts a time the candidate has not seen.
+    version = HiddenField()
+    submit = SubmitField("Send reply", widget=GovSubmitInput())

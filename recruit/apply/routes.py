@@ -1,18 +1,22 @@
-"""Routes for candidates: start an application, fill in its parts, check, submit, withdraw."""
+"""Routes for candidates: start an application, fill in its parts, check, submit, withdraw; reply to an
+interview invitation and read released outcomes and feedback."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from recruit.access import roles, signed_in
 from recruit.apply import bp
-from recruit.apply.forms import ConfirmForm, PersonalDetailsForm, StatementForm, SubmitForm
+from recruit.apply.forms import ConfirmForm, InterviewReplyForm, PersonalDetailsForm, StatementForm, SubmitForm
+from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.forms import show_refusal
-from recruit.models import Application, Criterion
-from recruit.services import applications, personal_data, vacancies
+from recruit.models import Application, Criterion, InterviewSlot, StageRecord
+from recruit.services import applications, feedback, interviews, offers, personal_data, vacancies
 from recruit.services.errors import Refused
 
 
@@ -32,6 +36,120 @@ def _criterion_or_404(application: Application, code: str) -> Criterion:
 
 def _task_list(application: Application):
     return redirect(url_for("apply.task_list", reference=application.reference))
+
+
+# What a candidate is told about their progress. Nothing here reads a stage's scores or decision until the
+# stage is released: before that, a sifted application reads "Submitted" (an interview invitation, once sent,
+# is the one thing that tells a candidate they went through).
+STAGES = ("sift", "interview")
+TOOK_PART = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
+             "interview": ("sift_passed", "did_not_attend", "interview_withdrawn")}
+# Absence from the interview leaves the sift as it was: these candidates were invited.
+ABSENT = {"did_not_attend": "Did not attend the interview", "interview_withdrawn": "Withdrew from the interview"}
+LIVE_INVITATION = ("invited", "accepted", "change_requested")
+SLOT_STATUS = {"invited": ("Waiting for your reply", "govuk-tag--blue"),
+               "accepted": ("Accepted", "govuk-tag--green"),
+               "change_requested": ("You asked for another time", "govuk-tag--yellow"),
+               "did_not_attend": ("Did not attend", "govuk-tag--grey"),
+               "withdrew": ("Withdrawn", "govuk-tag--grey")}
+
+
+def released_stages(application: Application) -> tuple[str, ...]:
+    # Read directly: services.stages.stage_record creates a missing record, and a page view writes nothing.
+    released = set(db.session.scalars(select(StageRecord.stage).where(
+        StageRecord.campaign_id == application.campaign_id, StageRecord.released_at.is_not(None))))
+    return tuple(stage for stage in STAGES if stage in released)
+
+
+def stage_outcome(application: Application, stage: str) -> str:
+    """The outcome of a released stage the candidate took part in."""
+    if stage == "sift":
+        return "Not taken forward" if application.status in ("submitted", "sift_failed") else "Invited to interview"
+    if application.status in ABSENT:
+        return ABSENT[application.status]
+    outcome = offers.outcome_for(offers.merit_view(application.campaign), application)
+    return outcome[:1].upper() + outcome[1:]
+
+
+@dataclass
+class Progress:
+    application: Application
+    released: tuple[str, ...]
+    status: str
+    slot: InterviewSlot | None
+
+    @property
+    def slot_status(self) -> tuple[str, str]:
+        if self.application.status == "withdrawn" and self.slot.status in LIVE_INVITATION:
+            return "Cancelled", "govuk-tag--grey"
+        return SLOT_STATUS[self.slot.status]
+
+    @property
+    def reply_refusal(self) -> str | None:
+        """Why the candidate cannot answer the invitation now; None when they can."""
+        slot, application = self.slot, self.application
+        if slot is None:
+            return "You have not been invited to an interview"
+        if (application.status != "sift_passed" or slot.status not in LIVE_INVITATION
+                or application.campaign.status in ("complete", "withdrawn")):
+            return "This interview can no longer be changed"
+        if slot.starts_at <= utcnow():
+            return "This interview has already started"
+        return None
+
+    @property
+    def calendar(self) -> bool:
+        return (self.slot is not None and self.application.status == "sift_passed"
+                and self.slot.status in LIVE_INVITATION)
+
+    @property
+    def outcome_link(self) -> bool:
+        return bool(self.released) and self.application.status in TOOK_PART["sift"]
+
+
+def progress_of(application: Application) -> Progress:
+    released = released_stages(application)
+    status = application.status.capitalize() if application.status in ("draft", "withdrawn") else "Submitted"
+    for stage in reversed(STAGES):
+        if stage in released and application.status in TOOK_PART[stage]:
+            status = stage_outcome(application, stage)
+            break
+    return Progress(application, released, status, interviews.slot_for(application))
+
+
+@dataclass
+class StageOutcome:
+    stage: str
+    released: bool
+    outcome: str = ""
+    criteria: list[feedback.CriterionFeedback] | None = None
+
+
+def stage_outcomes(application: Application, released: tuple[str, ...]) -> list[StageOutcome]:
+    """Per stage the candidate took part in: its outcome and feedback once released. Nothing at all while no
+    stage is released, since even which stages there are to wait for would tell the sift's decision."""
+    if not released:
+        return []
+    shown = []
+    for stage in STAGES:
+        if application.status not in TOOK_PART[stage]:
+            continue
+        if stage not in released:
+            shown.append(StageOutcome(stage, released=False))
+            continue
+        absent = stage == "interview" and application.status in ABSENT
+        rows = [] if absent else (feedback.released_for(application, stage) or [])
+        shown.append(StageOutcome(stage, True, stage_outcome(application, stage), rows))
+    return shown
+
+
+def _render_task_list(application: Application, progress: Progress, form: InterviewReplyForm):
+    if progress.slot is not None:
+        # Always the invitation on screen now, so a reply never answers a time the candidate has not seen.
+        form.version.data = str(progress.slot.version)
+    return render_template("apply/task_list.html", application=application, progress=progress, form=form,
+                           missing=applications.missing_parts(application),
+                           accepting=vacancies.accepting_applications(application.campaign))
 
 
 @bp.route("/vacancies/<reference>/apply", methods=["GET", "POST"])
@@ -59,16 +177,63 @@ def start(reference: str):
 @bp.get("/applications")
 @roles("candidate")
 def your_applications():
-    return render_template("apply/list.html", applications=applications.applications_of(current_user))
+    rows = [progress_of(application) for application in applications.applications_of(current_user)]
+    return render_template("apply/list.html", rows=rows, interviews=any(row.slot for row in rows))
 
 
 @bp.get("/applications/<reference>")
 @roles("candidate")
 def task_list(reference: str):
     application = _application_or_404(reference)
-    return render_template("apply/task_list.html", application=application,
-                           missing=applications.missing_parts(application),
-                           accepting=vacancies.accepting_applications(application.campaign))
+    return _render_task_list(application, progress_of(application), InterviewReplyForm())
+
+
+@bp.post("/applications/<reference>/interview")
+@roles("candidate")
+def interview_reply(reference: str):
+    application = _application_or_404(reference)
+    progress = progress_of(application)
+    if progress.slot is None:
+        abort(404)
+    form = InterviewReplyForm()
+    if form.validate_on_submit():
+        try:
+            if progress.reply_refusal:
+                raise Refused(progress.reply_refusal)
+            if form.version.data != str(progress.slot.version):
+                raise Refused("Your interview has changed since you opened the page. Check the new details "
+                              "and reply again")
+            accept = form.reply.data == "accept"
+            interviews.respond(current_user, progress.slot, accept=accept, note=form.note.data or "")
+        except Refused as error:
+            show_refusal(form, error, "reply")
+        else:
+            flash(f"You have accepted your interview on {format_uk(progress.slot.starts_at)} (UK time)." if accept
+                  else "You have asked for another time. The recruitment team will contact you with a new time.",
+                  "success")
+            return redirect(url_for("apply.task_list", reference=application.reference, _anchor="interview"))
+    return _render_task_list(application, progress_of(application), form)
+
+
+@bp.get("/applications/<reference>/interview.ics")
+@roles("candidate")
+def interview_calendar(reference: str):
+    application = _application_or_404(reference)
+    progress = progress_of(application)
+    if not progress.calendar:
+        abort(404)
+    return Response(interviews.calendar_file(progress.slot), mimetype="text/calendar",
+                    headers={"Content-Disposition": f"attachment; filename=interview-{application.reference}.ics",
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/applications/<reference>/outcome")
+@roles("candidate")
+def outcome(reference: str):
+    application = _application_or_404(reference)
+    released = released_stages(application)
+    return render_template("apply/outcome.html", application=application, released=released,
+                           stages=stage_outcomes(application, released))
 
 
 @bp.route("/applications/<reference>/personal-details", methods=["GET", "POST"])

@@ -13,10 +13,11 @@ from recruit.forms import Form, strip
 
 
 class ScoreForm(Form):
+    # Which indicators may be ticked is the scoring service's rule, and its message says so in plain words.
     effective = SelectMultipleField("Effective indicators evidenced", coerce=int, widget=GovCheckboxesInput(),
-                                    validators=[Optional()])
+                                    validators=[Optional()], validate_choice=False)
     ineffective = SelectMultipleField("Ineffective indicators evidenced", coerce=int, widget=GovCheckboxesInput(),
-                                      validators=[Optional()])
+                                      validators=[Optional()], validate_choice=False)
     notes = TextAreaField("Evidence heard", widget=GovTextArea(), filters=[strip],
                           validators=[Length(max=20000, message="Evidence heard must be 20000 characters or fewer")])
     value = RadioField("Score", coerce=int, widget=GovRadioInput(), validators=[Optional()])

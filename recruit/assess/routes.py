@@ -122,6 +122,10 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
             db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
+            if error.message == scoring.STALE:
+                # The answers stay as typed; saving them again, once checked, replaces the newer version.
+                existing = scoring.own_score(current_user, item, criterion, stage)
+                form.version.data = str(existing.version) if existing else "0"
         else:
             flash("Score submitted." if submitting else "Draft saved.", "success")
             back = request.args.get("by")

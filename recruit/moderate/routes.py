@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from recruit.access import roles
 from recruit.extensions import db
@@ -51,6 +51,13 @@ def _own_submitted(stage: str, application_ids: list[int]) -> set[tuple[int, int
         Score.application_id.in_(application_ids))).all())
 
 
+def _sees_others(stage: str, application: Application, criterion: Criterion) -> bool:
+    """An assessor sees the others' scores for an item once their own is submitted (DESIGN §6), or when a
+    declared conflict means they will not score it."""
+    return ((application.id, criterion.id) in _own_submitted(stage, [application.id])
+            or scoring.has_conflict(current_user, application, stage))
+
+
 @bp.get("/<int:campaign_id>/<stage>")
 @roles("assessor")
 def board_view(campaign_id: int, stage: str):
@@ -92,8 +99,7 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
     application, criterion = _item(campaign, stage, reference, code)
     current = agreement.item_for(campaign, stage, application, criterion)
     chair = is_chair(campaign, stage, current_user)
-    own_visible = chair and ((application.id, criterion.id) in _own_submitted(stage, [application.id])
-                             or scoring.has_conflict(current_user, application, stage))
+    own_visible = chair and _sees_others(stage, application, criterion)
     form = AgreeForm()
     form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
     if request.method == "GET" and current.state.proposal is not None:
@@ -149,10 +155,16 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
 def score_history(campaign_id: int, stage: str, reference: str, code: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     application, criterion = _item(campaign, stage, reference, code)
-    versions = db.session.scalars(
-        select(ScoreVersion).join(Score).where(Score.application_id == application.id,
-                                               Score.criterion_id == criterion.id, Score.stage == stage)
-        .order_by(ScoreVersion.id)).all()
+    query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
+                                                   Score.criterion_id == criterion.id, Score.stage == stage)
+    if current_user.role != "admin":
+        # The chair sees the others' scores on the item page's terms: their submitted versions, once the chair's
+        # own score is in; never another assessor's drafts.
+        visible = Score.assessor_id == current_user.id
+        if _sees_others(stage, application, criterion):
+            visible = or_(visible, ScoreVersion.status == "submitted")
+        query = query.where(visible)
+    versions = db.session.scalars(query.order_by(ScoreVersion.id)).all()
     current = agreement.item_for(campaign, stage, application, criterion)
     agreed_history = agreement.history_of(current.agreed) if current.agreed else []
     return render_template("moderate/history.html", campaign=campaign, stage=stage, application=application,

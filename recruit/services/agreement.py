@@ -17,6 +17,7 @@ from recruit.services import audit
 from recruit.services.board import Item, load_items
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale
+from recruit.services.results import withdraw_decision
 from recruit.services.stages import is_chair, scoring_open
 
 ALREADY = "This item has just been agreed by someone else; the agreed score is shown below"
@@ -116,6 +117,7 @@ def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> 
     audit.record("moderation.reopened", "agreed_score", agreed.id,
                  before={"value": agreed.value, "status": "agreed"},
                  after={"status": "reopened", "reason": reason.strip()}, actor=user)
+    withdraw_decision(user, campaign, stage, reason.strip())
     try:
         db.session.commit()
     except StaleDataError:

@@ -38,11 +38,15 @@ def compute(campaign: Campaign, stage: str, criteria: list[Criterion] | None = N
         overall_pass_mark = None if presift_active(campaign, stage) else campaign.overall_pass_mark
     applications = list(db.session.scalars(eligible_query(campaign, stage).order_by(Application.reference)))
     ids = [a.id for a in applications]
-    agreed_rows = db.session.execute(
+    # Plain rows, read one at a time (30,000 ORM-processed rows held at once keep the garbage collector busy),
+    # for the same applications by subquery rather than thousands of ids.
+    db.session.flush()
+    agreed_rows = db.session.connection().execute(
         select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.value)
         .where(AgreedScore.stage == stage, AgreedScore.status == "agreed",
-               AgreedScore.application_id.in_(ids))
-    ).all() if ids else []
+               AgreedScore.application_id.in_(eligible_query(campaign, stage).with_only_columns(Application.id)
+                                              .scalar_subquery()))
+    ) if ids else []
     codes = {c.id: c.code for c in criteria}
     agreed: dict[int, dict[str, int]] = {a.id: {} for a in applications}
     for application_id, criterion_id, value in agreed_rows:
@@ -129,6 +133,23 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
                         "through": sorted(r.key.reference for r in chosen)}, actor=actor)
     db.session.commit()
     return [r.key for r in chosen]
+
+
+def withdraw_decision(actor: User, campaign: Campaign, stage: str, reason: str) -> None:
+    """An agreed score reopened after the sift decision makes that decision stale: it is withdrawn (in the
+    caller's transaction) and the admin decides again once the item is agreed again."""
+    if stage != "sift":
+        return
+    record = stage_record(campaign, stage)
+    if record.decided_at is None:
+        return
+    decided = eligible_query(campaign, stage).where(Application.status.in_(("sift_passed", "sift_failed")))
+    for application in db.session.scalars(decided):
+        application.status = "submitted"
+    before = {"rule": record.decision_rule, "top_n": record.decision_top_n}
+    record.decision_rule = record.decision_top_n = record.decided_at = record.decided_by_id = None
+    audit.record("sift.decision_withdrawn", "campaign", campaign.id, before=before, after={"reason": reason},
+                 actor=actor)
 
 
 def sign_off(actor: User, campaign: Campaign, stage: str) -> None:

@@ -95,6 +95,12 @@ def own_score(user: User, application: Application, criterion: Criterion, stage:
         Score.assessor_id == user.id, Score.stage == stage))
 
 
+def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
+    return (score.value == entry.value and list(score.ticked) == ticked
+            and score.rationale == entry.rationale.strip() and score.notes == entry.notes.strip()
+            and (score.status == "submitted" or not submit))
+
+
 def save(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
          entry: ScoreInput, *, submit: bool, version: int | None, confirmed: bool = False) -> Score:
     check_can_score(user, campaign, application, criterion, stage)
@@ -108,7 +114,9 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
     points = {point.value for point in campaign.scale.points}
     if entry.value is not None and entry.value not in points:
         raise Refused("Select a score", "value")
-    if submit:
+    score = own_score(user, application, criterion, stage)
+    # A submitted score stays submitted when it is changed, even saved "as draft", so it must stay complete.
+    if submit or (score is not None and score.status == "submitted"):
         if entry.value is None:
             raise Refused("Select a score", "value")
         if not entry.rationale.strip():
@@ -117,8 +125,9 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
         if prompt and not confirmed:
             raise NeedsConfirmation(prompt, "value")
 
-    score = own_score(user, application, criterion, stage)
     if score is not None and version is not None and score.version != version:
+        if _already_saved(score, entry, ticked, submit):
+            return score  # the same save sent twice (a double click): nothing was lost, nothing to write
         raise Refused(STALE)
     if score is None:
         if version not in (None, 0):

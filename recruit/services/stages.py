@@ -4,12 +4,16 @@ The sift and the interview run on the same engine; everything here takes the sta
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import BigInteger, Select, cast, literal, select
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PanelMember, StageRecord, User
 
-ELIGIBLE = {"sift": ("submitted",), "interview": ("sift_passed",)}
+# The sift decision marks applications sift_passed or sift_failed; they stay in the sift (its board, results,
+# a changed decision and the sign-off) as well as going on to interview.
+# Absence from the interview (did_not_attend, interview_withdrawn) leaves the sift record as it was.
+ELIGIBLE = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
+            "interview": ("sift_passed",)}
 
 
 def stage_record(campaign: Campaign, stage: str) -> StageRecord:
@@ -70,4 +74,6 @@ def eligible_query(campaign: Campaign, stage: str) -> Select:
 def assessor_order(user: User):
     """A shuffled order of applications that stays the same for this assessor (a hash of id and assessor)."""
     seed = (user.id * 7919 + 104729) % 1_000_003
-    return (Application.id * 2_654_435_761 + seed) % 4_294_967_311
+    # In 64-bit arithmetic: PostgreSQL would take these constants as 32-bit integers and overflow.
+    big = [literal(value, BigInteger) for value in (2_654_435_761, seed, 4_294_967_311)]
+    return (cast(Application.id, BigInteger) * big[0] + big[1]) % big[2]
