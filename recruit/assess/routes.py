@@ -13,7 +13,7 @@ from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
-from recruit.services import assessor_views, scoring
+from recruit.services import assessor_views, questions, scoring
 from recruit.services.errors import Refused
 from recruit.services.stages import is_chair, presift_active, scoring_open, stage_criteria
 
@@ -135,8 +135,9 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
             return redirect(url_for("assess.application", campaign_id=campaign.id, stage=stage,
                                     reference=item.reference))
     statement = item.statement_for(criterion) if stage == "sift" else None
+    asked = questions.chosen(criterion) if stage == "interview" else []
     return render_template(
-        "assess/score.html", campaign=campaign, stage=stage, application=item, criterion=criterion, form=form,
+        "assess/score.html", questions=asked, campaign=campaign, stage=stage, application=item, criterion=criterion, form=form,
         statement=statement, existing=existing, agreed=agreed, prompt=prompt, conflict=conflict,
         open=scoring_open(campaign, stage))
 

@@ -1,0 +1,81 @@
+"""Interview scoring on the sift engine: names visible, the conflict declaration before the record
+opens, questions from the bank, evidence heard, and a declared conflict excluding that member's scores."""
+import pytest
+from sqlalchemy import select
+
+from recruit.extensions import db
+from recruit.models import CriterionQuestion, InterviewQuestion
+from recruit.services import campaign_status, campaigns, scoring
+from recruit.services.board import load_items
+from recruit.services.stages import stage_record
+from recruit.clock import utcnow
+from tests.conftest import error_messages, parse
+from tests.factories import UserFactory
+from tests.sift_helpers import sift_campaign
+
+
+@pytest.fixture
+def interview(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=2)
+    campaign = setup.campaign
+    chair, member = UserFactory(role="assessor", name="Interview Chair"), UserFactory(role="assessor")
+    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
+    criterion = campaign.criteria_at("interview")[0]
+    question = InterviewQuestion(text="Describe a time you changed how your team communicated.",
+                                 competency_id=criterion.competency_id)
+    db.session.add(question)
+    db.session.flush()
+    db.session.add(CriterionQuestion(criterion_id=criterion.id, question_id=question.id))
+    for application in setup.applications:
+        application.status = "sift_passed"
+    record = stage_record(campaign, "sift")
+    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+    db.session.commit()
+    campaign_status.move(setup.admin, campaign, "interview")
+    return setup, chair, member, criterion
+
+
+def test_the_record_opens_only_after_the_conflict_declaration(forms, interview):
+    setup, chair, member, criterion = interview
+    application = setup.applications[0]
+    forms.sign_in(member)
+    base = f"/assess/{setup.campaign.id}/interview/{application.reference}"
+    for url in (base, f"{base}/{criterion.code}"):
+        response = forms.client.get(url)
+        assert response.status_code == 302 and response.location == f"{base}/conflict"
+    declaration = parse(forms.client.get(f"{base}/conflict"))
+    assert declaration.h1.get_text(strip=True) == "Candidate 1"
+    # Scoring before declaring is refused by the service too.
+    with pytest.raises(Exception, match="Declare whether you have a conflict of interest"):
+        scoring.save(member, setup.campaign, application, criterion, "interview",
+                     scoring.ScoreInput(value=5, ticked=[], rationale="x"), submit=True, version=None)
+    db.session.rollback()
+    response = forms.submit(f"{base}/conflict", {})
+    assert error_messages(parse(response)) == ["Select yes if you have a conflict of interest"]
+    response = forms.submit(f"{base}/conflict", {"has_conflict": "yes", "reason": ""})
+    assert error_messages(parse(response)) == ["Enter why you have a conflict of interest"]
+    assert forms.submit(f"{base}/conflict", {"has_conflict": "no"}).status_code == 302
+    page = parse(forms.client.get(f"{base}/{criterion.code}"))
+    assert "Candidate 1" in page.select_one(".govuk-caption-l").get_text()
+    assert [li.get_text(strip=True) for li in page.select("#questions li")] == [
+        "Describe a time you changed how your team communicated."]
+    assert page.select_one("textarea#notes") is not None
+
+
+def test_a_declared_conflict_excludes_that_members_scores(forms, interview):
+    setup, chair, member, criterion = interview
+    application = setup.applications[1]
+    for person in (chair, member):
+        scoring.declare(person, setup.campaign, application, "interview", False, "")
+    scoring.save(member, setup.campaign, application, criterion, "interview",
+                 scoring.ScoreInput(value=7, ticked=[], rationale="Strong", notes="Good answer"),
+                 submit=True, version=None, confirmed=True)
+    forms.sign_in(member)
+    base = f"/assess/{setup.campaign.id}/interview/{application.reference}"
+    # Having said "no conflict" and scored, the member realises they know the candidate and declares it.
+    scoring.declare(member, setup.campaign, application, "interview", True, "The candidate is a neighbour")
+    [item] = [i for i in load_items(setup.campaign, "interview", [application]) if i.criterion.id == criterion.id]
+    assert item.state.scores == () and item.state.expected == 1
+    assert member.id in item.conflicted
+    page = parse(forms.client.get(base))
+    assert "You declared a conflict of interest" in page.select_one("#conflict-notice").get_text()
