@@ -95,3 +95,55 @@ def test_download_your_data_includes_released_results_only(stage, app):
     assert list(after["results"]) == ["interview"]
     assert after["results"]["interview"]["outcome"] == "appointable – reserve"
     assert [row["score"] for row in after["results"]["interview"]["criteria"]] == ["Strong"] * 4
+
+
+def test_chair_writes_feedback_from_a_draft_on_the_moderated_record(stage, app, make_user):
+    from tests.conftest import Forms, error_messages, parse
+
+    setup, chair = stage
+    campaign, application = setup.campaign, setup.applications[2]
+    criterion = campaign.criteria_at("interview")[0]
+    url = f"/moderate/{campaign.id}/interview/items/{application.reference}/{criterion.code}/feedback"
+    agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
+    agreed.rationale = "The panel agreed the examples showed clear, two-way communication."
+    db.session.commit()
+    chair_forms = Forms(app.test_client())
+    chair_forms.sign_in(chair)
+    page = parse(chair_forms.client.get(url))
+    assert page.select_one("#drafted") is not None
+    assert page.select_one("textarea#feedback").get_text().strip() == (
+        "The panel agreed the examples showed clear, two-way communication.")
+    too_long = chair_forms.submit(url, {"feedback": "x" * 5001})
+    assert error_messages(parse(too_long)) == ["Feedback must be 5000 characters or fewer"]
+    assert chair_forms.submit(url, {"feedback": "Clear examples; say more about the result."}).status_code == 302
+    agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
+    assert agreed.feedback == "Clear examples; say more about the result."
+    other = Forms(app.test_client())
+    other.sign_in(make_user(role="assessor"))
+    assert other.client.get(url).status_code == 403
+    feedback.release(setup.admin, campaign, "interview")
+    refused = chair_forms.submit(url, {"feedback": "Changed after release"})
+    assert error_messages(parse(refused)) == ["Feedback for this stage has been released and can no longer change"]
+    db.session.expire_all()
+    assert agreement.item_for(campaign, "interview", application, criterion).agreed.feedback == (
+        "Clear examples; say more about the result.")
+
+
+def test_feedback_draft_lists_the_indicators_the_panel_ticked(stage):
+    from sqlalchemy import select as sql_select
+
+    from recruit.models import Score
+
+    setup, chair = stage
+    campaign, application = setup.campaign, setup.applications[0]
+    criterion = campaign.criteria_at("interview")[0]
+    lists = scoring.indicator_choices(criterion)
+    effective, ineffective = lists["effective"][0], lists["ineffective"][1]
+    first, second = db.session.scalars(sql_select(Score).where(
+        Score.application_id == application.id, Score.criterion_id == criterion.id)).all()
+    first.ticked, second.ticked = [effective.id], [ineffective.id]
+    db.session.commit()
+    agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
+    text = feedback.draft(agreed)
+    assert text.startswith("Your evidence showed that you: " + effective.text[0].lower() + effective.text[1:])
+    assert ("To develop: the panel noted evidence that you " + ineffective.text[0].lower()) in text

@@ -1,0 +1,46 @@
+"""The chair writes each candidate's feedback per criterion, starting from a draft built from the
+moderated record (the indicators the panel saw and the agreed rationale)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import Length
+
+from recruit.access import roles
+from recruit.forms import Form, show_refusal, strip
+from recruit.moderate import bp
+from recruit.moderate.routes import _campaign, _item
+from recruit.services import agreement, feedback
+from recruit.services.errors import Refused
+
+
+class FeedbackForm(Form):
+    feedback = TextAreaField("Feedback for the candidate", widget=GovTextArea(), filters=[strip],
+                             validators=[Length(max=5000, message="Feedback must be 5000 characters or fewer")])
+    submit = SubmitField("Save feedback", widget=GovSubmitInput())
+
+
+@bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>/feedback", methods=["GET", "POST"])
+@roles("assessor")
+def write_feedback(campaign_id: int, stage: str, reference: str, code: str):
+    campaign = _campaign(campaign_id, stage, admin_may_view=False)
+    application, criterion = _item(campaign, stage, reference, code)
+    agreed = agreement.item_for(campaign, stage, application, criterion).agreed
+    if agreed is None or agreed.status != "agreed":
+        abort(404)
+    form = FeedbackForm()
+    if request.method == "GET":
+        form.feedback.data = agreed.feedback or feedback.draft(agreed)
+    if form.validate_on_submit():
+        try:
+            feedback.save(current_user, campaign, agreed, form.feedback.data or "")
+        except Refused as error:
+            show_refusal(form, error, "feedback")
+        else:
+            flash("Feedback saved. Candidates see it once an admin releases the outcomes.", "success")
+            return redirect(url_for("moderate.item", campaign_id=campaign.id, stage=stage,
+                                    reference=application.reference, code=criterion.code))
+    return render_template("moderate/feedback.html", campaign=campaign, stage=stage, application=application,
+                           criterion=criterion, agreed=agreed, form=form, drafted=not agreed.feedback)
