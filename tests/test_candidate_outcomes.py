@@ -2,6 +2,7 @@
 calendar file, the outcome page with released feedback, and nothing of scores or outcomes before release."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -76,7 +77,8 @@ def test_task_list_shows_the_invitation_in_uk_time_and_the_list_has_an_interview
 
     rows = parse(pages.client.get("/applications")).select("#applications tbody tr")
     assert [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in rows] == [
-        [invited.campaign.title, first.reference, "Submitted", "15 July 2031 at 10:00am (UK time) Waiting for your reply"]]
+        [invited.campaign.title, first.reference, "Submitted",
+         "15 July 2031 at 10:00am (UK time) Waiting for your reply"]]
 
     video = parse(signed_in(app, second.candidate).client.get(f"/applications/{second.reference}"))
     assert interview_summary(video)["Date and time"] == "2 December 2031 at 2:30pm (UK time)"
@@ -265,14 +267,15 @@ def test_other_candidates_get_404_on_each_new_route(app, invited):
 
 # Outcomes: a whole campaign, released stage by stage ---------------------------------------------------------
 
-# Three candidates with labels that differ between them, so each one's can be told apart on a page.
-# 1: sift 6 Strong, interview 7 Outstanding → offer; 2: sift 5 Good, interview 3 Moderate → not appointable;
-# 3: sift 2 Minimal → not taken forward.
-SIFT_SCORES = [6, 5, 2]
-INTERVIEW_SCORES = [7, 3]
-LABELS = {2: "Minimal", 3: "Moderate", 5: "Good", 6: "Strong", 7: "Outstanding"}
-OUTCOMES = {"sift": ["Invited to interview", "Invited to interview", "Not taken forward"],
-            "interview": ["Offer", "Not appointable", None]}
+# Four candidates, with agreed scores whose labels differ between them, so each one's can be told apart on a
+# page: per candidate the sift score, the interview score, and the outcome of each stage (None: not in it).
+CANDIDATES = {
+    1: {"sift": (6, "Invited to interview"), "interview": (7, "Offer")},
+    2: {"sift": (5, "Invited to interview"), "interview": (3, "Not appointable")},
+    3: {"sift": (2, "Not taken forward"), "interview": (None, None)},
+    4: {"sift": (4, "Invited to interview"), "interview": (None, "Did not attend the interview")},
+}
+LABELS = {2: "Minimal", 3: "Moderate", 4: "Acceptable", 5: "Good", 6: "Strong", 7: "Outstanding"}
 
 
 def feedback_text(stage: str, number: int, criterion) -> str:
@@ -286,15 +289,15 @@ class Outcomes:
 
 
 def run_campaign(admin) -> Outcomes:
-    setup = sift_campaign(admin, applications=3)
+    setup = sift_campaign(admin, applications=len(CANDIDATES))
     campaign, people = setup.campaign, setup.applications
-    for application, value in zip(people, SIFT_SCORES):
+    for number, application in enumerate(people, start=1):
         for criterion in campaign.criteria_at("sift"):
             for assessor in setup.assessors:
-                score(assessor, setup, application, criterion.code, value)
+                score(assessor, setup, application, criterion.code, CANDIDATES[number]["sift"][0])
     agreement.confirm_all_proposals(setup.chair, campaign, "sift", people)
-    assert [a.reference for a in results.decide(admin, campaign, "sift", "all_passing", None)] == [
-        people[0].reference, people[1].reference]
+    assert {a.reference for a in results.decide(admin, campaign, "sift", "all_passing", None)} == {
+        people[0].reference, people[1].reference, people[3].reference}
     for number, application in enumerate(people, start=1):
         for criterion in campaign.criteria_at("sift"):
             agreed = agreement.item_for(campaign, "sift", application, criterion).agreed
@@ -306,7 +309,10 @@ def run_campaign(admin) -> Outcomes:
     campaign_status.move(admin, campaign, "interview")
     interviews.schedule(admin, people[0], starts_at=SUMMER, minutes=45, place="Room 4", video_link="")
     interviews.schedule(admin, people[1], starts_at=WINTER, minutes=60, place="Room 5", video_link="")
-    for application, value in zip(people[:2], INTERVIEW_SCORES):
+    absent = interviews.schedule(admin, people[3], starts_at=WINTER, minutes=60, place="Room 6", video_link="")
+    interviews.record_absence(admin, absent, "did_not_attend")
+    for number, application in enumerate(people[:2], start=1):
+        value = CANDIDATES[number]["interview"][0]
         for person in (chair, member):
             scoring.declare(person, campaign, application, "interview", False, "")
             for criterion in campaign.criteria_at("interview"):
@@ -349,7 +355,7 @@ def what_a_candidate_sees(pages: Forms, application) -> dict[str, str]:
     seen = {}
     for endpoint, url in candidate_pages(pages.client.application, application):
         response = pages.client.get(url, follow_redirects=True)
-        expected = 404 if endpoint == "apply.interview_calendar" and application.status == "sift_failed" else 200
+        expected = 404 if endpoint == "apply.interview_calendar" and application.status != "sift_passed" else 200
         assert response.status_code == expected, url
         if response.mimetype == "text/html":
             seen[url] = parse(response).get_text(" ", strip=True)
@@ -363,14 +369,10 @@ def what_a_candidate_sees(pages: Forms, application) -> dict[str, str]:
 
 
 def secrets(campaign, number: int, stage: str) -> list[str]:
-    """What candidate `number` (from 1) has in a stage: feedback, labels and outcome."""
-    index = number - 1
-    values = (SIFT_SCORES if stage == "sift" else INTERVIEW_SCORES + [None])[index]
-    if values is None:
-        return []
-    criteria = campaign.criteria_at(stage)
-    return ([feedback_text(stage, number, c) for c in criteria] + [LABELS[values]]
-            + [OUTCOMES[stage][index]])
+    """What candidate `number` has in a stage: feedback, the agreed scores' label and the outcome."""
+    value, outcome = CANDIDATES[number][stage]
+    scored = [feedback_text(stage, number, c) for c in campaign.criteria_at(stage)] + [LABELS[value]] if value else []
+    return scored + ([outcome] if outcome else [])
 
 
 def appears(secret: str, text: str) -> bool:
@@ -398,15 +400,23 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
         for number, application in enumerate(people, start=1):
             own = {stage: secrets(campaign, number, stage) for stage in ("sift", "interview")}
             allowed = {s for stage in released for s in own[stage]}
-            others = {s for other in (1, 2, 3) if other != number
+            others = {s for other in CANDIDATES if other != number
                       for stage in ("sift", "interview") for s in secrets(campaign, other, stage)}
             forbidden = ({s for stage in ("sift", "interview") for s in own[stage]} | others) - allowed
-            for url, text in what_a_candidate_sees(pages[number], application).items():
+            seen = what_a_candidate_sees(pages[number], application)
+            for url, text in seen.items():
                 for secret in forbidden:
                     assert not appears(secret, text), (released, number, url, secret)
                 assert not SCORE_NEAR_NUMBER.search(text), (released, number, url)
-                if url != "/account/your-data":
-                    assert not STORED_DECISION.search(text), (released, number, url)
+                assert not STORED_DECISION.search(text), (released, number, url)
+            # The data download holds released results only, and only this candidate's.
+            [data] = json.loads(seen["/account/your-data"])["applications"]
+            assert set(data["results"]) <= set(released), (released, number)
+            for stage, result in data["results"].items():
+                value = CANDIDATES[number][stage][0]
+                assert [(row["criterion"], row["score"], row["feedback"]) for row in result["criteria"]] == [
+                    (c.name, LABELS[value], feedback_text(stage, number, c)) for c in campaign.criteria_at(stage)
+                ] if value else result["criteria"] == [], (released, number, stage)
             outcome = parse(pages[number].client.get(f"/applications/{application.reference}/outcome"))
             task_list = parse(pages[number].client.get(f"/applications/{application.reference}"))
             if not released:
@@ -417,23 +427,21 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
             assert task_list.select_one("#outcome-link a")["href"] == f"/applications/{application.reference}/outcome"
             for stage in ("sift", "interview"):
                 section = outcome.select_one(f"#outcome-{stage}")
-                took_part = stage == "sift" or number < 3
-                if not took_part:
+                value, expected_outcome = CANDIDATES[number][stage]
+                if expected_outcome is None:
                     assert section is None
                     continue
                 if stage not in released:
                     assert section.select(".recruit-criterion-feedback, .recruit-outcome") == []
                     assert "has not been released yet" in section.get_text()
                     continue
-                index = number - 1
-                assert section.select_one(f"#{stage}-outcome").get_text(strip=True) == OUTCOMES[stage][index]
-                value = (SIFT_SCORES if stage == "sift" else INTERVIEW_SCORES)[index]
+                assert section.select_one(f"#{stage}-outcome").get_text(strip=True) == expected_outcome
                 cards = [(card.select_one(".govuk-summary-card__title").get_text(strip=True),
                           card.select_one(".recruit-score-label").get_text(strip=True),
                           card.select_one(".recruit-feedback").get_text(strip=True))
                          for card in section.select(".recruit-criterion-feedback")]
                 assert cards == [(c.name, LABELS[value], feedback_text(stage, number, c))
-                                 for c in campaign.criteria_at(stage)]
+                                 for c in campaign.criteria_at(stage)] if value else cards == []
 
     check(())
     feedback.release(admin, campaign, "sift")
@@ -444,7 +452,7 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
     # The list says the same as the outcome page.
     statuses = {number: parse(pages[number].client.get("/applications")).select_one(
         "#applications tbody tr td:nth-of-type(3) .govuk-tag").get_text(strip=True) for number in pages}
-    assert statuses == {1: "Offer", 2: "Not appointable", 3: "Not taken forward"}
+    assert statuses == {1: "Offer", 2: "Not appointable", 3: "Not taken forward", 4: "Did not attend the interview"}
 
 
 def test_outcome_page_of_a_draft_or_withdrawn_application(app, make_user):

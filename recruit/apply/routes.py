@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from recruit.access import roles, signed_in
 from recruit.apply import bp
@@ -15,8 +14,8 @@ from recruit.apply.forms import ConfirmForm, InterviewReplyForm, PersonalDetails
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.forms import show_refusal
-from recruit.models import Application, Criterion, InterviewSlot, StageRecord
-from recruit.services import applications, feedback, interviews, offers, personal_data, vacancies
+from recruit.models import Application, Criterion, InterviewSlot
+from recruit.services import applications, feedback, interviews, personal_data, vacancies
 from recruit.services.errors import Refused
 
 
@@ -38,37 +37,12 @@ def _task_list(application: Application):
     return redirect(url_for("apply.task_list", reference=application.reference))
 
 
-# What a candidate is told about their progress. Nothing here reads a stage's scores or decision until the
-# stage is released: before that, a sifted application reads "Submitted" (an interview invitation, once sent,
-# is the one thing that tells a candidate they went through).
-STAGES = ("sift", "interview")
-TOOK_PART = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
-             "interview": ("sift_passed", "did_not_attend", "interview_withdrawn")}
-# Absence from the interview leaves the sift as it was: these candidates were invited.
-ABSENT = {"did_not_attend": "Did not attend the interview", "interview_withdrawn": "Withdrew from the interview"}
 LIVE_INVITATION = ("invited", "accepted", "change_requested")
 SLOT_STATUS = {"invited": ("Waiting for your reply", "govuk-tag--blue"),
                "accepted": ("Accepted", "govuk-tag--green"),
                "change_requested": ("You asked for another time", "govuk-tag--yellow"),
                "did_not_attend": ("Did not attend", "govuk-tag--grey"),
                "withdrew": ("Withdrawn", "govuk-tag--grey")}
-
-
-def released_stages(application: Application) -> tuple[str, ...]:
-    # Read directly: services.stages.stage_record creates a missing record, and a page view writes nothing.
-    released = set(db.session.scalars(select(StageRecord.stage).where(
-        StageRecord.campaign_id == application.campaign_id, StageRecord.released_at.is_not(None))))
-    return tuple(stage for stage in STAGES if stage in released)
-
-
-def stage_outcome(application: Application, stage: str) -> str:
-    """The outcome of a released stage the candidate took part in."""
-    if stage == "sift":
-        return "Not taken forward" if application.status in ("submitted", "sift_failed") else "Invited to interview"
-    if application.status in ABSENT:
-        return ABSENT[application.status]
-    outcome = offers.outcome_for(offers.merit_view(application.campaign), application)
-    return outcome[:1].upper() + outcome[1:]
 
 
 @dataclass
@@ -104,15 +78,15 @@ class Progress:
 
     @property
     def outcome_link(self) -> bool:
-        return bool(self.released) and self.application.status in TOOK_PART["sift"]
+        return bool(self.released) and self.application.status in feedback.TOOK_PART["sift"]
 
 
 def progress_of(application: Application) -> Progress:
-    released = released_stages(application)
+    released = feedback.released_stages(application)
     status = application.status.capitalize() if application.status in ("draft", "withdrawn") else "Submitted"
-    for stage in reversed(STAGES):
-        if stage in released and application.status in TOOK_PART[stage]:
-            status = stage_outcome(application, stage)
+    for stage in reversed(feedback.STAGES):
+        if stage in released and application.status in feedback.TOOK_PART[stage]:
+            status = feedback.stage_outcome(application, stage)
             break
     return Progress(application, released, status, interviews.slot_for(application))
 
@@ -131,15 +105,15 @@ def stage_outcomes(application: Application, released: tuple[str, ...]) -> list[
     if not released:
         return []
     shown = []
-    for stage in STAGES:
-        if application.status not in TOOK_PART[stage]:
+    for stage in feedback.STAGES:
+        if application.status not in feedback.TOOK_PART[stage]:
             continue
         if stage not in released:
             shown.append(StageOutcome(stage, released=False))
             continue
-        absent = stage == "interview" and application.status in ABSENT
+        absent = stage == "interview" and application.status in feedback.ABSENT
         rows = [] if absent else (feedback.released_for(application, stage) or [])
-        shown.append(StageOutcome(stage, True, stage_outcome(application, stage), rows))
+        shown.append(StageOutcome(stage, True, feedback.stage_outcome(application, stage), rows))
     return shown
 
 
@@ -231,7 +205,7 @@ def interview_calendar(reference: str):
 @roles("candidate")
 def outcome(reference: str):
     application = _application_or_404(reference)
-    released = released_stages(application)
+    released = feedback.released_stages(application)
     return render_template("apply/outcome.html", application=application, released=released,
                            stages=stage_outcomes(application, released))
 

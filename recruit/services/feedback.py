@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Indicator, Score, User
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Indicator, Score, StageRecord, User
 from recruit.services import audit
 from recruit.services.errors import Refused
 from recruit.services.stages import is_chair, stage_record
@@ -79,8 +79,7 @@ class CriterionFeedback:
 
 def released_for(application: Application, stage: str) -> list[CriterionFeedback] | None:
     """What the candidate may see for a stage: None until it is released."""
-    record = stage_record(application.campaign, stage)
-    if record.released_at is None:
+    if stage not in released_stages(application) or application.status not in TOOK_PART[stage]:
         return None
     labels = {point.value: point.label for point in application.campaign.scale.points}
     rows = db.session.scalars(select(AgreedScore).where(
@@ -91,16 +90,45 @@ def released_for(application: Application, stage: str) -> list[CriterionFeedback
             for row in sorted(rows, key=lambda r: order.get(r.criterion_id, 0))]
 
 
+# What a candidate is told about their progress. Nothing here reads a stage's scores or decision until the
+# stage is released: before that, a sifted application reads "Submitted".
+STAGES = ("sift", "interview")
+TOOK_PART = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
+             "interview": ("sift_passed", "did_not_attend", "interview_withdrawn")}
+# Absence from the interview leaves the sift as it was: these candidates were invited.
+ABSENT = {"did_not_attend": "Did not attend the interview", "interview_withdrawn": "Withdrew from the interview"}
 SIFT_OUTCOMES = {"sift_passed": "Invited to interview", "did_not_attend": "Invited to interview",
                  "interview_withdrawn": "Invited to interview"}
 
 
+def released_stages(application: Application) -> tuple[str, ...]:
+    """The stages of the campaign released to candidates (read only: a page view writes nothing)."""
+    released = set(db.session.scalars(select(StageRecord.stage).where(
+        StageRecord.campaign_id == application.campaign_id, StageRecord.released_at.is_not(None))))
+    return tuple(stage for stage in STAGES if stage in released)
+
+
 def released_outcome(application: Application, stage: str) -> str | None:
-    """The outcome a candidate is told for a stage, or None before the stage is released."""
-    if stage_record(application.campaign, stage).released_at is None:
+    """The outcome a candidate is told for a stage they took part in, or None before it is released."""
+    if stage not in released_stages(application) or application.status not in TOOK_PART[stage]:
         return None
     if stage == "sift":
         return SIFT_OUTCOMES.get(application.status, "Not taken forward")
+    if application.status in ABSENT:
+        return ABSENT[application.status]
     from recruit.services.offers import merit_view, outcome_for
 
     return outcome_for(merit_view(application.campaign), application)
+
+
+def stage_outcome(application: Application, stage: str) -> str:
+    """The outcome of a released stage, capitalised for display."""
+    outcome = released_outcome(application, stage) or ""
+    return outcome[:1].upper() + outcome[1:]
+
+
+def visible_status(application: Application) -> str:
+    """The application's status as its candidate may know it: stage decisions only once released."""
+    if application.status in ("draft", "submitted", "withdrawn"):
+        return application.status
+    return released_outcome(application, "sift") or "submitted"

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Statement, User
-from recruit.services.feedback import released_for, released_outcome
+from recruit.services.feedback import released_for, released_outcome, visible_status
 
 
 def _time(moment) -> str | None:
@@ -46,7 +46,7 @@ def everything_about(user: User) -> dict:
             {
                 "reference": application.reference,
                 "vacancy": {"reference": application.campaign.reference, "title": application.campaign.title},
-                "status": application.status,
+                "status": visible_status(application),
                 "started_at": _time(application.created_at),
                 "submitted_at": _time(application.submitted_at),
                 "withdrawn_at": _time(application.withdrawn_at),
