@@ -51,6 +51,9 @@ def test_full_flow_is_recorded(forms, admin):
         results.decide(admin, campaign, "sift", "all_passing", None)
         results.sign_off(campaign.panel("sift").chair, campaign, "sift")
         assert attempt(forms, campaign, "interview") == []
+        assert attempt(forms, campaign, "complete") == [
+            "The interview panel's chair must sign off the interview stage"]
+        results.sign_off(campaign.panel("interview").chair, campaign, "interview")
         assert attempt(forms, campaign, "complete") == []
     db.session.expire_all()
     campaign = db.session.get(Campaign, campaign.id)

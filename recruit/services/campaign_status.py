@@ -72,6 +72,10 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
         if not campaign.criteria_at("interview"):
             problems.append("Add at least one criterion assessed at interview")
         problems += panel_problems(campaign, "interview")
+    elif target == "complete":
+        record = _record(campaign, "interview")
+        if record is None or record.signed_off_at is None:
+            problems.append("The interview panel's chair must sign off the interview stage")
     return problems
 
 
