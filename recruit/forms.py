@@ -153,3 +153,20 @@ def show_refusal(form, error, default_field: str | None = None) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def flash_outcome(action, success: str) -> bool:
+    """Run a service action from a button: flash its success, or its refusal (after undoing it)."""
+    from flask import flash
+
+    from recruit.extensions import db
+    from recruit.services.errors import Refused
+
+    try:
+        action()
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "important")
+        return False
+    flash(success, "success")
+    return True

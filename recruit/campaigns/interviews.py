@@ -18,7 +18,7 @@ from recruit.campaigns.interview_forms import (
 from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
-from recruit.forms import show_refusal
+from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer
 from recruit.moderate.forms import ActionForm
 from recruit.services import feedback, interviews, offers, questions
@@ -85,13 +85,7 @@ def interview_absence(campaign_id: int, reference: str):
     if slot is None:
         abort(404)
     if form.validate_on_submit():
-        try:
-            interviews.record_absence(current_user, slot, form.outcome.data)
-        except Refused as error:
-            db.session.rollback()
-            flash(error.message, "important")
-        else:
-            flash("Recorded.", "success")
+        flash_outcome(lambda: interviews.record_absence(current_user, slot, form.outcome.data), "Recorded.")
     else:
         flash("Select what happened", "important")
     return redirect(url_for("campaigns.interview", campaign_id=campaign.id, reference=application.reference))
@@ -115,13 +109,8 @@ def make_offer(campaign_id: int, reference: str):
     application = _invitee_or_404(campaign, reference)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        offers.make_offer(current_user, campaign, application)
-    except Refused as error:
-        db.session.rollback()
-        flash(error.message, "important")
-    else:
-        flash(f"Offer recorded for {application.reference}.", "success")
+    flash_outcome(lambda: offers.make_offer(current_user, campaign, application),
+                  f"Offer recorded for {application.reference}.")
     return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
 
 
@@ -134,13 +123,8 @@ def offer_response(campaign_id: int, offer_id: int):
         abort(404)
     form = OfferResponseForm()
     if form.validate_on_submit():
-        try:
-            offers.record_response(current_user, offer, form.outcome.data)
-        except Refused as error:
-            db.session.rollback()
-            flash(error.message, "important")
-        else:
-            flash("The answer to the offer is recorded.", "success")
+        flash_outcome(lambda: offers.record_response(current_user, offer, form.outcome.data),
+                      "The answer to the offer is recorded.")
     else:
         flash("Select what happened to the offer", "important")
     return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
@@ -152,13 +136,8 @@ def release(campaign_id: int, stage: str):
     campaign = _campaign_or_404(campaign_id)
     if stage not in ("sift", "interview") or not ActionForm().validate_on_submit():
         abort(404 if stage not in ("sift", "interview") else 400)
-    try:
-        feedback.release(current_user, campaign, stage)
-    except Refused as error:
-        db.session.rollback()
-        flash(error.message, "important")
-    else:
-        flash(f"Outcomes and feedback for the {stage} are released to candidates.", "success")
+    flash_outcome(lambda: feedback.release(current_user, campaign, stage),
+                  f"Outcomes and feedback for the {stage} are released to candidates.")
     return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
 
 

@@ -20,7 +20,7 @@ from recruit.campaigns.forms import (
 )
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
-from recruit.forms import show_refusal
+from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale, User
 from recruit.services import campaign_status, campaigns, criteria
 from recruit.services.campaign_rules import allowed
@@ -194,13 +194,7 @@ def remove_criterion(campaign_id: int, criterion_id: int):
     item = _criterion_or_404(campaign, criterion_id)
     if not StatusForm().validate_on_submit():
         abort(400)
-    try:
-        criteria.remove_criterion(current_user, item)
-    except Refused as error:
-        db.session.rollback()
-        flash(error.message, "important")
-    else:
-        flash(f"{item.name} removed.", "success")
+    flash_outcome(lambda: criteria.remove_criterion(current_user, item), f"{item.name} removed.")
     return _overview(campaign)
 
 
