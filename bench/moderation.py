@@ -8,7 +8,8 @@ against a temporary schema in it (dropped afterwards, so the database's own data
 and seeds it, creates a Band D campaign at the sift with N submitted applications, C sift criteria and a
 panel of A assessors, bulk-inserts a submitted score from every assessor for every item and an agreed
 score for every item, then times, from a fresh session as a request would start:
-  (a) recruit.services.board.load_items for every application, with each item's proposal and discrepancy;
+  (a) the campaign's applications and recruit.services.board.load_items for all of them, with each item's
+      proposal and discrepancy;
   (b) recruit.services.results.compute: every application's result, and the ranks.
 Each is timed --repeat times, each time from a fresh session and a collected heap, with the garbage collector
 on (it is a large share of the cost); the fastest run is judged, as with timeit, so that other processes on the

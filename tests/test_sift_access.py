@@ -2,7 +2,8 @@
 
 Blindness: no candidate's name, email or phone on any page an assessor or the chair can reach,
 and no other assessor's score before one's own is in. Access: a walk over every scoring and
-moderation route, as everyone who might try it. Query counts: the same for 10 and 1,000 applications.
+moderation route, as everyone who might try it. Query counts: the same for 10 and 1,000 applications,
+at the sift and at interview (where the panel sees names).
 """
 from __future__ import annotations
 
@@ -10,53 +11,20 @@ from collections import deque
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from sqlalchemy import event, insert, select
+from sqlalchemy import select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, PersonalDetails, Score, Statement, User
-from recruit.services import agreement, scoring
+from recruit.models import Application, Campaign, User
+from recruit.services import agreement, campaign_status, campaigns, scoring
+from recruit.services.stages import stage_record
 from tests.conftest import Forms, parse
+from tests.factories import UserFactory
+from tests.sift_bulk import add_applications, add_scores, statements_for
 from tests.sift_helpers import SiftSetup, score, sift_campaign
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-def add_applications(campaign: Campaign, count: int, start: int, status: str = "submitted") -> list[tuple[int, str]]:
-    """`count` more submitted applications, inserted in bulk: the helpers' one-by-one way is too slow for 1,000.
-
-    Candidates are "Candidate N", candidateN@example.org, phone 0770090000N for N from `start`.
-    """
-    from recruit.services.applications import unique_references
-
-    now = utcnow()
-    numbers = range(start, start + count)
-    user_ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": f"candidate{n}@example.org", "name": f"Candidate {n}", "role": "candidate"} for n in numbers]).all()
-    references = unique_references(count)
-    application_ids = db.session.scalars(insert(Application).returning(Application.id, sort_by_parameter_order=True), [
-        {"campaign_id": campaign.id, "candidate_id": user_id, "reference": reference, "status": status,
-         "submitted_at": None if status == "draft" else now} for user_id, reference in zip(user_ids, references)]).all()
-    db.session.execute(insert(PersonalDetails), [
-        {"application_id": application_id, "full_name": f"Candidate {n}", "email": f"candidate{n}@example.org",
-         "phone": f"0770090000{n}"} for application_id, n in zip(application_ids, numbers)])
-    db.session.execute(insert(Statement), [
-        {"application_id": application_id, "criterion_id": criterion.id, "word_count": 8,
-         "text": f"Evidence {n} for {criterion.name}: I led a project."}
-        for application_id, n in zip(application_ids, numbers) for criterion in campaign.criteria_at("sift")])
-    db.session.commit()
-    return list(zip(application_ids, references))
-
-
-def add_scores(campaign: Campaign, application_ids: list[int], assessors: list[User], value: int = 5) -> None:
-    now = utcnow()
-    db.session.execute(insert(Score), [
-        {"application_id": application_id, "criterion_id": criterion.id, "assessor_id": assessor.id, "stage": "sift",
-         "value": value, "rationale": "Bulk rationale.", "status": "submitted", "ticked": [], "submitted_at": now,
-         "version": 1}
-        for application_id in application_ids for criterion in campaign.criteria_at("sift") for assessor in assessors])
-    db.session.commit()
-
 
 def another_sift(admin: User) -> SiftSetup:
     """A second campaign at the sift with its own panel (its applications, if any, come from add_applications:
@@ -68,34 +36,6 @@ def signed_in(app, user: User) -> Forms:
     forms = Forms(app.test_client())
     forms.sign_in(user)
     return forms
-
-
-class Statements:
-    """Count every SQL statement run inside a block."""
-
-    def __enter__(self):
-        self.count = 0
-        event.listen(db.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(db.engine, "before_cursor_execute", self._record)
-
-    def _record(self, *args):
-        self.count += 1
-
-
-def statements_for(client, url: str) -> int:
-    """Statements for one GET, from an empty session as a real request starts (the test's app context,
-    which test-client requests share, would otherwise keep yesterday's objects in the identity map)."""
-    db.session.remove()
-    client.get(url)  # warm: templates compiled, nothing else kept
-    db.session.remove()
-    with Statements() as counter:
-        response = client.get(url)
-    assert response.status_code == 200, f"{url} answered {response.status_code}"
-    db.session.remove()
-    return counter.count
 
 
 # -- blindness ------------------------------------------------------------------------------------
@@ -208,7 +148,8 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
     adapter = app.url_map.bind("localhost")
     reached = {endpoint_of(adapter, url) for url in [*pages, *chair_pages]}
     assert reached == {"assess.dashboard", "assess.work", "assess.application", "assess.score", "assess.conflict",
-                       "moderate.board_view", "moderate.item", "moderate.score_history", "moderate.results_page"}
+                       "moderate.board_view", "moderate.item", "moderate.score_history", "moderate.results_page",
+                       "moderate.write_feedback"}
     assert any("by=criterion" in url for url in pages), "the criterion-by-criterion lists were not walked"
     leaks = {url: found_in(response, secrets)
              for url, response in [*pages.items(), *refused.items(), *chair_pages.items()]}
@@ -350,15 +291,45 @@ def test_dashboard_scoring_page_and_board_run_the_same_queries_for_10_and_1000_a
     add_scores(campaign, [application_id for application_id, _ in added[:300]], [chair, other], value=4)
     large = {name: statements_for(clients[who], url) for name, (who, url) in urls.items()}
 
-    print(f"statements for 10 applications: {small}; for 1,000: {large}")
-    assert large == small
+    assert large == small, f"statements for 10 applications: {small}; for 1,000: {large}"
+
+
+def test_interview_pages_with_names_run_the_same_queries_for_10_and_1000_candidates(app, make_user):
+    """At interview the panel sees names: reading them must not cost a query per row."""
+    setup = sift_campaign(make_user(role="admin"), applications=10, members=1)
+    campaign = setup.campaign
+    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
+    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
+    for application in setup.applications:
+        application.status = "sift_passed"
+    record = stage_record(campaign, "sift")
+    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+    db.session.commit()
+    campaign_status.move(setup.admin, campaign, "interview")
+    first = setup.applications[0]
+    scoring.declare(member, campaign, first, "interview", False, "")
+    code = campaign.criteria_at("interview")[0].code
+
+    urls = {
+        "dashboard": ("member", "/assess"),
+        "work list": ("member", f"/assess/{campaign.id}/interview"),
+        "scoring page": ("member", f"/assess/{campaign.id}/interview/{first.reference}/{code}"),
+        "moderation board": ("chair", f"/moderate/{campaign.id}/interview"),
+    }
+    clients = {"member": signed_in(app, member).client, "chair": signed_in(app, chair).client}
+    campaign_id = campaign.id
+    small = {name: statements_for(clients[who], url) for name, (who, url) in urls.items()}
+    add_applications(db.session.get(Campaign, campaign_id), 990, start=11, status="sift_passed")
+    large = {name: statements_for(clients[who], url) for name, (who, url) in urls.items()}
+
+    assert large == small, f"statements for 10 candidates: {small}; for 1,000: {large}"
 
 
 # -- access ----------------------------------------------------------------------------------------
 
 # Who gets what from each scoring and moderation route, on a campaign at the sift whose first item is
-# agreed. Allowed POSTs carry a valid CSRF token and nothing else, so they reach the view and change
-# nothing (an empty form, a locked item, a refused action); refused ones must be refused before that.
+# agreed. Every POST carries a valid CSRF token and nothing else, so it is the access check that answers:
+# allowed ones reach the view (an empty form, a locked item, a refused action); refused ones write nothing.
 SIGN_IN = "sign-in"
 MEMBER_SCORING = {"GET": 200, "POST": 200}
 EXPECTED = {
@@ -377,6 +348,9 @@ EXPECTED = {
     # DESIGN §6: "Reopening needs the chair or an admin and a reason".
     "moderate.reopen": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
     "moderate.score_history": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
+    # An agreed item's feedback for the candidate is the chair's to write (an empty form saves empty feedback).
+    "moderate.write_feedback": {"member": 403, "chair": {"GET": 200, "POST": 302}, "other assessor": 403,
+                                "candidate": 403, "admin": 403},
     "moderate.results_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # The sift decision is the admin's (DESIGN §1: admins run the stages); sign-off is the chair's.
     "moderate.decision": {"member": 403, "chair": 403, "other assessor": 403, "candidate": 403, "admin": 302},
@@ -446,7 +420,8 @@ def test_every_scoring_and_moderation_route_admits_only_the_panel_and_its_chair(
                 got = response.status_code
                 assert not (got == 302 and "/sign-in" in response.location), f"{role} was signed out"
             answers.append((method, url, role, got, wanted))
-            assert writes.statements == [], f"{method} {url} as {role} wrote {writes.statements}"
+            if wanted in (SIGN_IN, 403, 404):
+                assert writes.statements == [], f"{method} {url} as {role} wrote {writes.statements}"
     wrong = [answer for answer in answers if answer[3] != answer[4]]
     assert wrong == [], "\n".join(f"{m} {u} as {r}: got {g}, expected {w}" for m, u, r, g, w in wrong)
 

@@ -14,7 +14,8 @@ from recruit.services import agreement, assessor_views, board, results, scoring
 from recruit.services.campaigns import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale
-from recruit.services.stages import eligible_query, is_chair, presift_active, scoring_open, stage_criteria, stage_record
+from recruit.services.stages import (eligible_query, is_chair, listing_query, presift_active, scoring_open,
+                                     stage_criteria, stage_record)
 
 PAGE_SIZE = 50
 
@@ -63,7 +64,7 @@ def _sees_others(stage: str, application: Application, criterion: Criterion) -> 
 def board_view(campaign_id: int, stage: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
     view = request.args.get("view") if request.args.get("view") in board.FILTERS else "all"
-    pagination = db.paginate(eligible_query(campaign, stage).order_by(Application.reference), page=_page(),
+    pagination = db.paginate(listing_query(campaign, stage).order_by(Application.reference), page=_page(),
                              per_page=PAGE_SIZE, error_out=False)
     items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
     visible = _own_submitted(stage, [a.id for a in pagination.items])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Panel, PanelMember, Score, Statement, User
-from recruit.services.stages import assessor_order, eligible_query, stage_criteria
+from recruit.services.stages import assessor_order, eligible_query, listing_query, stage_criteria
 from recruit.services.campaigns import load_campaign
 
 
@@ -68,7 +68,7 @@ def dashboard(user: User) -> list[Progress]:
 
 
 def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50):
-    query = (eligible_query(campaign, stage)
+    query = (listing_query(campaign, stage)
              .order_by(assessor_order(user), Application.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

@@ -5,6 +5,7 @@ The sift and the interview run on the same engine; everything here takes the sta
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Select, cast, literal, select
+from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PanelMember, StageRecord, User
@@ -69,6 +70,15 @@ def stage_criteria(campaign: Campaign, stage: str) -> list[Criterion]:
 def eligible_query(campaign: Campaign, stage: str) -> Select:
     return select(Application).where(Application.campaign_id == campaign.id,
                                      Application.status.in_(ELIGIBLE[stage]))
+
+
+def listing_query(campaign: Campaign, stage: str) -> Select:
+    """The stage's applications for a list page. At interview, where the panel sees names, the names come with
+    the page in one query rather than one per row; at the sift they are not loaded at all."""
+    query = eligible_query(campaign, stage)
+    if stage == "interview":
+        query = query.options(selectinload(Application.personal_details))
+    return query
 
 
 def assessor_order(user: User):
