@@ -12,27 +12,23 @@ The target (from the issue): 2,000 rows in under 10 seconds.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import secrets
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from recruit import create_app  # noqa: E402
 from recruit.clock import utcnow  # noqa: E402
-from recruit.config import Config  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.models import Application, Campaign, Framework, Grade, Statement, User  # noqa: E402
 from recruit.services import application_import, campaign_status, campaigns, criteria  # noqa: E402
-from recruit.services.seed import seed  # noqa: E402
+from harness import seeded_app, throwaway_database  # noqa: E402
 
 TARGET_SECONDS = 10.0
 CRITERIA = 6
@@ -149,15 +145,7 @@ def make_campaign(admin: User):
 
 
 def run(url: str, rows: int, claim_links: bool, engine_options: dict) -> bool:
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options,
-                     MAIL_SERVER=None)
-    with app.app_context():
-        print(f"Database: {db.engine.dialect.name}; migrating and seeding…", flush=True)
-        upgrade()
-        seed(app.config["SEEDS_DIR"])
-        admin = User(email=f"admin.{secrets.token_hex(3)}@example.org", name="Bench Admin", role="admin")
-        db.session.add(admin)
-        db.session.commit()
+    with seeded_app(url, engine_options) as (_, admin):
         campaign = make_campaign(admin)
         codes = [c.code for c in campaign.criteria_at("sift")]
         raw = build_csv(rows, codes)
@@ -201,26 +189,8 @@ def main() -> int:
     if not 1 <= args.rows <= application_import.MAX_ROWS:
         parser.error(f"--rows must be between 1 and {application_import.MAX_ROWS}")
 
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        with tempfile.TemporaryDirectory() as folder:
-            return 0 if run(f"sqlite:///{folder}/bench.db", args.rows, args.claim_links, {}) else 1
-    if not url.startswith("postgresql"):
-        parser.error("DATABASE_URL must be a PostgreSQL database (or unset, for a temporary SQLite one)")
-    from sqlalchemy import create_engine
-
-    schema = f"bench_{secrets.token_hex(4)}"
-    admin_engine = create_engine(url)
-    with admin_engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        return 0 if run(url, args.rows, args.claim_links,
-                        {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}) else 1
-    finally:
-        with admin_engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin_engine.dispose()
-
+    with throwaway_database(parser) as (url, options):
+        return 0 if run(url, args.rows, args.claim_links, options) else 1
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,23 +19,19 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import random
 import secrets
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from recruit import create_app  # noqa: E402
 from recruit.clock import utcnow  # noqa: E402
-from recruit.config import Config  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.models import (AgreedScore, Application, Campaign, Framework, Grade, PersonalDetails,  # noqa: E402
                             Score, Statement, User)
@@ -43,7 +39,7 @@ from recruit.services import board, campaign_status, campaigns, criteria, result
 from recruit.services.applications import unique_references  # noqa: E402
 from recruit.services.campaigns import load_campaign  # noqa: E402
 from recruit.services.moderation import is_discrepant, proposal  # noqa: E402
-from recruit.services.seed import seed  # noqa: E402
+from harness import seeded_app, throwaway_database  # noqa: E402
 from recruit.services.stages import eligible_query  # noqa: E402
 
 TARGET_SECONDS = 1.0
@@ -144,15 +140,7 @@ def time_results(campaign_id: int) -> tuple[float, float, int, int, bool]:
 
 
 def run(url: str, count: int, criteria_count: int, assessors: int, repeat: int, engine_options: dict) -> bool:
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options,
-                     MAIL_SERVER=None)
-    with app.app_context():
-        print(f"Database: {db.engine.dialect.name}; migrating and seeding…", flush=True)
-        upgrade()
-        seed(app.config["SEEDS_DIR"])
-        admin = User(email=f"admin.{secrets.token_hex(3)}@example.org", name="Bench Admin", role="admin")
-        db.session.add(admin)
-        db.session.commit()
+    with seeded_app(url, engine_options) as (_, admin):
         campaign, panel = make_campaign(admin, criteria_count, assessors)
         print(f"Inserting {count} applications, {count * criteria_count * assessors} scores and "
               f"{count * criteria_count} agreed scores…", flush=True)
@@ -204,27 +192,8 @@ def main() -> int:
     if args.applications < 1 or not 1 <= args.criteria <= 6 or args.assessors < 2 or args.repeat < 1:
         parser.error("--applications and --repeat must be at least 1, --criteria 1 to 6 and --assessors at least 2")
 
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        with tempfile.TemporaryDirectory() as folder:
-            return 0 if run(f"sqlite:///{folder}/bench.db", args.applications, args.criteria, args.assessors,
-                            args.repeat, {}) else 1
-    if not url.startswith("postgresql"):
-        parser.error("DATABASE_URL must be a PostgreSQL database (or unset, for a temporary SQLite one)")
-    from sqlalchemy import create_engine
-
-    schema = f"bench_{secrets.token_hex(4)}"
-    admin_engine = create_engine(url)
-    with admin_engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        return 0 if run(url, args.applications, args.criteria, args.assessors, args.repeat,
-                        {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={schema}"}}) else 1
-    finally:
-        with admin_engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin_engine.dispose()
-
+    with throwaway_database(parser) as (url, options):
+        return 0 if run(url, args.applications, args.criteria, args.assessors, args.repeat, options) else 1
 
 if __name__ == "__main__":
     sys.exit(main())
