@@ -13,6 +13,7 @@ from recruit.models.framework import (
     Indicator,
 )
 from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, Offer
+from recruit.models.report import RenderedReport
 from recruit.models.role import (
     EssentialCriterion,
     Objective,
@@ -65,4 +66,5 @@ __all__ = [
     "RoleProfileCompetency",
     "ScalePoint",
     "ScoringScale",
+    "RenderedReport",
 ]

@@ -54,6 +54,13 @@ class Campaign(db.Model):
     reserve_months: Mapped[int] = mapped_column(default=12)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A legal hold keeps the campaign's personal data past the retention period (a tribunal or appeal).
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    legal_hold_reason: Mapped[str] = mapped_column(Text, default="")
+    legal_hold_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_hold_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the retention purge erased the campaign's personal data (scores are kept, anonymous).
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     framework: Mapped[Framework] = relationship()
     grade: Mapped[Grade | None] = relationship()
