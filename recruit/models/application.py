@@ -27,7 +27,8 @@ class Application(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Empty once the retention purge has erased the campaign's personal data: the scores stay, anonymous.
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Random and unguessable: the only identifier a sift panel sees.
     reference: Mapped[str] = mapped_column(String(9), unique=True)
     status: Mapped[str] = mapped_column(String(30), default="draft")
@@ -40,7 +41,7 @@ class Application(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     campaign: Mapped[Campaign] = relationship()
-    candidate: Mapped[User] = relationship()
+    candidate: Mapped[User | None] = relationship()
     personal_details: Mapped[PersonalDetails | None] = relationship(
         back_populates="application", cascade="all, delete-orphan", uselist=False
     )
