@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.auth import bp as auth_bp
     from recruit.campaigns import bp as campaigns_bp
     from recruit.moderate import bp as moderate_bp
+    from recruit.reports import bp as reports_bp
     from recruit.public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(apply_bp)
     app.register_blueprint(assess_bp)
     app.register_blueprint(moderate_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errors(app: Flask) -> None:
@@ -92,8 +94,10 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from recruit.cli import frameworks_cli, seed_command, users_cli
+    from recruit.cli import frameworks_cli, reports_cli, retention_cli, seed_command, users_cli
 
     app.cli.add_command(seed_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(reports_cli)

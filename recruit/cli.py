@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app recruit seed` and `flask --app recruit frameworks import|export`."""
+"""Command-line tools: `seed`, `frameworks import|export`, `users create-admin` and `retention purge`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -95,3 +95,56 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         click.echo(f"{error.message}. No account was created.", err=True)
         raise SystemExit(1)
     click.echo(f"Created admin account {user.email}.")
+
+
+@click.group("retention")
+def retention_cli() -> None:
+    """Erase candidates' personal data once its retention period is over."""
+
+
+@retention_cli.command("purge")
+@click.option("--apply", "apply_changes", is_flag=True,
+              help="Erase what is listed. Without it, the command only lists and changes nothing.")
+@with_appcontext
+def purge_command(apply_changes: bool) -> None:
+    """List the campaigns past RETENTION_MONTHS (and idle candidate accounts) whose personal data would be
+    erased; with --apply, erase it. Safe to run on a schedule: a second run finds nothing more to do."""
+    from recruit.services import retention
+
+    try:
+        months = retention.retention_months(current_app.config.get("RETENTION_MONTHS"))
+    except retention.BadRetentionPeriod as error:
+        click.echo(f"{error} Nothing was changed.", err=True)
+        raise SystemExit(2)
+    for line in retention.summary_lines(retention.purge(months, apply=apply_changes)):
+        click.echo(line)
+
+
+@click.group("reports")
+def reports_cli() -> None:
+    """Render PDF reports in the background."""
+
+
+@reports_cli.command("render")
+@click.argument("report_id", type=int)
+@with_appcontext
+def render_command(report_id: int) -> None:
+    """Render one queued report (the local worker process the app starts when there is no REDIS_URL)."""
+    from recruit.services import jobs
+
+    jobs.work(report_id)
+
+
+@reports_cli.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Work through the report queue on REDIS_URL until stopped (run one or more beside the app)."""
+    from rq import SimpleWorker
+
+    from recruit.services import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        click.echo("REDIS_URL is not set: the app renders reports in local worker processes of its own.", err=True)
+        raise SystemExit(2)
+    queue = jobs.queue()
+    SimpleWorker([queue], connection=queue.connection).work()

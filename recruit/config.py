@@ -19,6 +19,12 @@ class Config:
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds"
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Reports covering more applications than this are rendered by a background job, with a progress page.
+    REPORT_BACKGROUND_OVER = int(os.environ.get("REPORT_BACKGROUND_OVER", "500"))
+    # Processes laying out one large report's page ranges at once (default: one per CPU core).
+    REPORT_WORKERS = int(os.environ.get("REPORT_WORKERS", "0")) or os.cpu_count() or 1
+    # Months after a campaign finishes before `retention purge` erases its personal data; checked by the purge.
+    RETENTION_MONTHS = os.environ.get("RETENTION_MONTHS", "12")
 
     # Uploads (CSV imports) larger than this are refused before they reach the app.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024

@@ -210,6 +210,23 @@ def outcome(reference: str):
                            stages=stage_outcomes(application, released))
 
 
+@bp.get("/applications/<reference>/feedback.pdf")
+@roles("candidate")
+def feedback_letter(reference: str):
+    """The candidate's feedback letter as a PDF, once an outcome has been released."""
+    from recruit.reports.routes import send_pdf
+    from recruit.services import reports
+
+    application = _application_or_404(reference)
+    if not feedback.released_stages(application):
+        return render_template("apply/outcome.html", application=application, released=(), stages=[]), 409
+    try:
+        report = reports.render_now(current_user, application.campaign, reports.KINDS["feedback"], application)
+    except Refused:
+        return render_template("apply/outcome.html", application=application, released=(), stages=[]), 409
+    return send_pdf(application.campaign, report, f"feedback-{application.reference}")
+
+
 @bp.route("/applications/<reference>/personal-details", methods=["GET", "POST"])
 @roles("candidate")
 def personal_details(reference: str):

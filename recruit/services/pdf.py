@@ -6,7 +6,9 @@ only files inside `recruit/static` and inline images are ever read.
 """
 from __future__ import annotations
 
+import gc
 import logging
+import math
 import mimetypes
 import posixpath
 from pathlib import Path
@@ -68,3 +70,368 @@ def render_pdf(html: str, *, title: str) -> bytes:
     document.metadata.title = title
     document.metadata.lang = "en-GB"
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+# Parallel rendering -----------------------------------------------------------------------------------------------
+#
+# One WeasyPrint render is single-threaded and its cost grows with the number of table rows, so a long report is
+# cut into page ranges: the HTML is split between top-level blocks of <main> and between the rows of any table
+# marked `data-split` (each range repeats the table's header), the ranges are laid out in parallel processes, and
+# the PDFs are joined with pikepdf: pages, structure tree (renumbered), outline and metadata. "Page X of Y" can
+# only be known once every range is laid out, so the ranges are rendered without it and the numbers are drawn
+# afterwards, by WeasyPrint in the document's own page-margin style, and laid over each page as an artifact (page
+# furniture is not part of the tagged content in PDF/UA).
+
+VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+MARGIN_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "left-top", "left-middle",
+    "left-bottom", "right-top", "right-middle", "right-bottom", "bottom-left-corner", "bottom-left",
+    "bottom-center", "bottom-right-corner",
+)
+# The ranges leave the page number out: it is laid over each page once the total is known.
+WITHOUT_PAGE_NUMBERS = "@page { @bottom-right { content: none !important; } }"
+PAGE_NUMBERS_ONLY = (
+    "@page { background: none !important; "
+    + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " } "
+    "html, body { background: none !important; } .recruit-page { height: 1px; break-before: page; }"
+    ".recruit-page:first-child { break-before: auto; }"
+)
+
+
+class SplitError(ValueError):
+    """The HTML could not be cut into ranges (not well formed as the report templates write it)."""
+
+
+class _Element:
+    __slots__ = ("tag", "attrs", "start", "open_end", "close_start", "end", "children", "parent")
+
+    def __init__(self, tag, attrs, start, open_end, parent):
+        self.tag, self.attrs, self.start, self.open_end, self.parent = tag, attrs, start, open_end, parent
+        self.close_start = self.end = None
+        self.children: list[_Element] = []
+
+
+def _parse(html: str) -> _Element:
+    """Elements with their offsets in the source, so that ranges are cut from the exact HTML text."""
+    from html.parser import HTMLParser
+
+    line_starts = [0]
+    for index, char in enumerate(html):
+        if char == "\n":
+            line_starts.append(index + 1)
+    root = _Element("#root", {}, 0, 0, None)
+
+    class Parser(HTMLParser):
+        current = root
+
+        def position(self) -> int:
+            line, column = self.getpos()
+            return line_starts[line - 1] + column
+
+        def handle_starttag(self, tag, attrs):
+            start = self.position()
+            element = _Element(tag, dict(attrs), start, start + len(self.get_starttag_text()), self.current)
+            self.current.children.append(element)
+            if tag in VOID_ELEMENTS:
+                element.close_start = element.end = element.open_end
+            else:
+                self.current = element
+
+        def handle_startendtag(self, tag, attrs):
+            start = self.position()
+            element = _Element(tag, dict(attrs), start, start + len(self.get_starttag_text()), self.current)
+            element.close_start = element.end = element.open_end
+            self.current.children.append(element)
+
+        def handle_endtag(self, tag):
+            if tag in VOID_ELEMENTS:
+                return
+            if self.current.tag != tag:
+                raise SplitError(f"</{tag}> closes <{self.current.tag}>")
+            start = self.position()
+            self.current.close_start, self.current.end = start, html.index(">", start) + 1
+            self.current = self.current.parent
+
+    parser = Parser(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    if parser.current is not root:
+        raise SplitError(f"<{parser.current.tag}> is never closed")
+    return root
+
+
+def _find(element: _Element, tag: str) -> _Element | None:
+    for child in element.children:
+        if child.tag == tag:
+            return child
+        found = _find(child, tag)
+        if found is not None:
+            return found
+    return None
+
+
+def _split_table(block: _Element) -> list[_Element] | None:
+    """The path from a top-level block to a table marked data-split (the block itself or a child of it)."""
+    if block.tag == "table" and "data-split" in block.attrs:
+        return [block]
+    for child in block.children:
+        if child.tag == "table" and "data-split" in child.attrs:
+            return [block, child]
+    return None
+
+
+def _weight(text: str) -> int:
+    # Layout cost follows the number of boxes, roughly the number of tags; inline images cost little.
+    return text.count("<")
+
+
+def split_html(html: str, parts: int) -> list[str]:
+    """The document cut into at most `parts` documents of about equal layout cost, each a complete HTML page."""
+    root = _parse(html)
+    main = _find(root, "main")
+    if main is None or main.close_start is None:
+        raise SplitError("The report has no <main>")
+    head, tail = html[:main.open_end], html[main.close_start:]
+    # Each top-level block as pieces that can be cut between: the block whole, or a split table's rows.
+    pieces: list[tuple[str, int, tuple[str, str] | None]] = []  # (text, weight, (reopen, reclose) after a cut)
+    previous_end = main.open_end
+    for block in main.children:
+        path = _split_table(block)
+        tbody = None
+        if path is not None:
+            table = path[-1]
+            bodies = [child for child in table.children if child.tag == "tbody"]
+            tbody = bodies[0] if len(bodies) == 1 else None
+        if tbody is None or not tbody.children:
+            text = html[previous_end:block.end]
+            pieces.append((text, _weight(text), None))
+        else:
+            table = path[-1]
+            reopen = "".join(html[element.start:element.open_end] for element in path) + "".join(
+                html[child.start:child.end] for child in table.children if child.tag in ("colgroup", "col", "thead")
+            ) + html[tbody.start:tbody.open_end]
+            reclose = html[tbody.close_start:tbody.end] + "".join(f"</{element.tag}>" for element in reversed(path))
+            opener = html[previous_end:tbody.open_end]
+            pieces.append((opener, _weight(opener), None))
+            for row in tbody.children:
+                text = html[row.start:row.end]
+                pieces.append((text, _weight(text), (reopen, reclose)))
+            closer = html[tbody.close_start:block.end]
+            pieces.append((closer, _weight(closer), None))
+        previous_end = block.end
+    total = sum(weight for _, weight, _ in pieces) or 1
+    target = total / max(parts, 1)
+    documents: list[list[str]] = [[]]
+    weight = 0
+    for index, (text, piece_weight, table) in enumerate(pieces):
+        # Cut before this piece when the range is full: between blocks, or between two rows of a split table.
+        cuttable = table is not None and pieces[index - 1][2] is not None
+        between_blocks = table is None and not text.lstrip().startswith("</")
+        if weight >= target and len(documents) < parts and (cuttable or between_blocks) and documents[-1]:
+            if cuttable:
+                documents[-1].append(table[1])
+                documents.append([table[0]])
+            else:
+                documents.append([])
+            weight = 0
+        documents[-1].append(text)
+        weight += piece_weight
+    return [head + "".join(body) + tail for body in documents]
+
+
+def _start_worker() -> None:
+    # What the worker inherited from its parent (the app, the report's data) is never garbage: leave it out of
+    # every collection.
+    gc.freeze()
+
+
+def _render_range(html: str) -> bytes:
+    """One page range, tagged, without page numbers (run in a worker process).
+
+    The layout allocates millions of short-lived objects and few reference cycles; the cyclic garbage collector
+    would walk the growing heap again and again (a fifth of the render time), so it runs once, afterwards."""
+    from weasyprint import CSS
+
+    gc.disable()
+    try:
+        document = html_document(html).render(pdf_variant=PDF_VARIANT,
+                                               stylesheets=[CSS(string=WITHOUT_PAGE_NUMBERS)])
+        document.metadata.lang = "en-GB"
+        return document.write_pdf(pdf_variant=PDF_VARIANT)
+    finally:
+        document = None
+        gc.enable()
+        gc.collect()
+
+
+def _page_numbers(html: str, sizes: list[tuple[float, float]]) -> bytes:
+    """Pages holding only "Page X of Y", in the document's own page style, one for each page size given."""
+    from weasyprint import CSS
+
+    head_end = html.find("</head>")
+    head = html[:head_end] if head_end != -1 else '<!doctype html><html lang="en-GB"><head>'
+    names = {size: f"recruit-size-{index}" for index, size in enumerate(dict.fromkeys(sizes))}
+    page_rules = " ".join(f"@page {name} {{ size: {w:.3f}pt {h:.3f}pt !important; }}" for (w, h), name in names.items())
+    body = "".join(f'<div class="recruit-page" style="page: {names[size]}"></div>' for size in sizes)
+    document = HTML(string=f"{head}</head><body>{body}</body></html>", base_url=BASE_URL,
+                    url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules)])
+
+
+def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str) -> bytes:
+    """One tagged PDF from page ranges: pages in order, one structure tree, one outline, page numbers laid over."""
+    import io
+
+    import pikepdf
+
+    out = pikepdf.open(io.BytesIO(ranges[0]))
+    tree = out.Root.StructTreeRoot
+    document_element = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+    nums = tree.ParentTree.Nums
+    next_key = _next_key(nums)
+    outline_items = [_outline_entries(out, 0)]
+    for data in ranges[1:]:
+        source = pikepdf.open(io.BytesIO(data))
+        page_offset = len(out.pages)
+        out.pages.extend(source.pages)  # copies the pages; later copies from `source` map onto these
+        source_tree = source.Root.StructTreeRoot
+        copied_document = out.copy_foreign(source_tree.K[0] if isinstance(source_tree.K, pikepdf.Array)
+                                           else source_tree.K)
+        for kid in copied_document.K:
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = document_element
+            document_element.K.append(kid)
+        copied_nums = out.copy_foreign(source_tree.ParentTree).Nums
+        for index in range(0, len(copied_nums), 2):
+            nums.append(int(copied_nums[index]) + next_key)
+            nums.append(copied_nums[index + 1])
+        for page in out.pages[page_offset:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + next_key
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + next_key
+        next_key += _next_key(copied_nums)
+        outline_items.append(_outline_entries(source, page_offset))
+        source.close()
+    tree.ParentTreeNextKey = next_key
+    _rebuild_outline(out, outline_items)
+    if numbers is not None:
+        _lay_over(out, numbers)
+    with out.open_metadata(set_pikepdf_as_editor=False) as metadata:
+        metadata["dc:title"] = title
+    out.docinfo.Title = title
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def _next_key(nums) -> int:
+    keys = [int(nums[index]) for index in range(0, len(nums), 2)]
+    return max(keys) + 1 if keys else 0
+
+
+def _outline_entries(pdf, page_offset: int) -> list:
+    """(title, page index, children) for each outline item, page indexes counted in the joined document."""
+    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+
+    def entries(items):
+        found = []
+        for item in items:
+            destination = item.destination
+            index = None
+            if isinstance(destination, list) or hasattr(destination, "__getitem__"):
+                try:
+                    index = pages.get(destination[0].objgen)
+                except (TypeError, AttributeError, IndexError):
+                    index = None
+            found.append((item.title, None if index is None else index + page_offset, entries(item.children)))
+        return found
+
+    with pdf.open_outline() as outline:
+        return entries(outline.root)
+
+
+def _rebuild_outline(pdf, ranges: list[list]) -> None:
+    from pikepdf import OutlineItem
+
+    def items(entries):
+        made = []
+        for title, page, children in entries:
+            item = OutlineItem(title, page) if page is not None else OutlineItem(title)
+            item.children.extend(items(children))
+            made.append(item)
+        return made
+
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        for entries in ranges:
+            outline.root.extend(items(entries))
+
+
+def _lay_over(pdf, numbers: bytes) -> None:
+    """Draw each page's number over it, marked as an artifact so that it stays out of the tagged content."""
+    import io
+
+    import pikepdf
+
+    overlay = pikepdf.open(io.BytesIO(numbers))
+    for page, number_page in zip(pdf.pages, overlay.pages):
+        number_page.contents_coalesce()
+        number_page.obj.Contents.write(b"/Artifact BMC\n" + number_page.obj.Contents.read_bytes() + b"\nEMC\n")
+        page.add_overlay(number_page)
+
+
+# About 130 rows of the sift table per range: a range's layout holds roughly 1 MB per row in memory, so ranges
+# of this size keep each worker near 200 MB however long the report.
+RANGE_WEIGHT = 8000
+
+
+def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, progress=None) -> bytes:
+    """The same document as render_pdf, laid out as page ranges in parallel processes and joined.
+
+    `progress(done, total)` is called as ranges finish. Small documents are not worth the split."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = workers or os.cpu_count() or 1
+    ranges = max(workers, math.ceil(_weight(html) / RANGE_WEIGHT))
+    try:
+        documents = split_html(html, ranges) if ranges > 1 else [html]
+    except SplitError as error:
+        log.warning("Rendering a report as one document: %s", error)
+        documents = [html]
+    if len(documents) == 1:
+        pdf = render_pdf(html, title=title)
+        if progress:
+            progress(1, 1)
+        return pdf
+    results: list[bytes | None] = [None] * len(documents)
+    # Forked workers start at once with WeasyPrint already imported; they only lay out HTML, touching no database.
+    with ProcessPoolExecutor(max_workers=min(workers, len(documents)),
+                             mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
+        futures = {pool.submit(_render_range, document): index for index, document in enumerate(documents)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            results[futures[future]] = future.result()
+            if progress:
+                progress(done, len(documents) + 1)
+    sizes = _page_sizes(results)
+    pdf = join_ranges(results, _page_numbers(html, sizes), title=title)
+    if progress:
+        progress(len(documents) + 1, len(documents) + 1)
+    return pdf
+
+
+def _page_sizes(ranges: list[bytes]) -> list[tuple[float, float]]:
+    import io
+
+    import pikepdf
+
+    sizes = []
+    for data in ranges:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                box = [float(value) for value in page.mediabox]
+                sizes.append((round(box[2] - box[0], 3), round(box[3] - box[1], 3)))
+    return sizes

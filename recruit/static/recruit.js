@@ -8,3 +8,23 @@ if ('noModule' in HTMLScriptElement.prototype) {
   document.body.classList.add('govuk-frontend-supported')
 }
 initAll()
+
+// A report being prepared in the background: say how far it has got, and show the download once it is ready.
+const reportStatus = document.querySelector('[data-status-url]')
+const reportProgress = document.getElementById('report-progress')
+if (reportStatus && reportProgress && !document.getElementById('report-download')) {
+  const check = () => {
+    fetch(reportStatus.dataset.statusUrl, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then((response) => response.json())
+      .then((state) => {
+        if (state.status === 'queued' || state.status === 'rendering') {
+          reportProgress.textContent = `Being prepared: ${state.progress}% done.`
+          window.setTimeout(check, 3000)
+        } else {
+          window.location.reload()
+        }
+      })
+      .catch(() => window.setTimeout(check, 10000))
+  }
+  window.setTimeout(check, 3000)
+}

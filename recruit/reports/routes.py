@@ -1,0 +1,120 @@
+"""Report downloads for admins and the stage's chair; large reports go through a progress page."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, redirect, render_template, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from recruit.access import roles
+from recruit.extensions import db
+from recruit.models import Application, Campaign
+from recruit.reports import bp
+from recruit.services import reports
+from recruit.services.campaigns import load_campaign
+from recruit.services.errors import Refused
+from recruit.services.stages import eligible_query
+
+CAMPAIGN_KINDS = ("sift", "interview", "merit")
+
+
+def _campaign(campaign_id: int, kind: reports.Kind | None = None) -> Campaign:
+    campaign = load_campaign(campaign_id)
+    if campaign is None:
+        abort(404)
+    kinds = [kind] if kind is not None else list(reports.KINDS.values())
+    if not any(reports.may_have(current_user, campaign, each) for each in kinds):
+        abort(403 if current_user.role in ("admin", "assessor") else 404)
+    return campaign
+
+
+def _kind(slug: str) -> reports.Kind:
+    if slug not in CAMPAIGN_KINDS:
+        abort(404)
+    return reports.KINDS[slug]
+
+
+def send_pdf(campaign: Campaign, report, name: str):
+    return send_file(io.BytesIO(reports.pdf_of(report)), mimetype="application/pdf",
+                     download_name=f"{campaign.reference}-{name}.pdf", max_age=0)
+
+
+@bp.get("/<int:campaign_id>")
+@roles("admin", "assessor")
+def index(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    available = [reports.KINDS[slug] for slug in CAMPAIGN_KINDS
+                 if reports.may_have(current_user, campaign, reports.KINDS[slug])]
+    candidates = []
+    if reports.may_have(current_user, campaign, reports.KINDS["interview-candidate"]):
+        candidates = list(db.session.scalars(eligible_query(campaign, "interview").order_by(Application.reference)))
+    return render_template("reports_pages/index.html", campaign=campaign, available=available,
+                           candidates=candidates, background={kind.slug: reports.in_background(campaign, kind)
+                                                              for kind in available},
+                           kept={kind.slug: reports.kept(campaign, kind) for kind in available})
+
+
+@bp.get("/<int:campaign_id>/<slug>.pdf")
+@roles("admin", "assessor")
+def download(campaign_id: int, slug: str):
+    kind = _kind(slug)
+    campaign = _campaign(campaign_id, kind)
+    if reports.in_background(campaign, kind):
+        state, _, _ = reports.current(campaign, kind)
+        if not state.ready:
+            return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
+        return send_pdf(campaign, state.report, slug)
+    return send_pdf(campaign, reports.render_now(current_user, campaign, kind), f"{slug}-report")
+
+
+@bp.route("/<int:campaign_id>/<slug>", methods=["GET", "POST"])
+@roles("admin", "assessor")
+def progress(campaign_id: int, slug: str):
+    kind = _kind(slug)
+    campaign = _campaign(campaign_id, kind)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        reports.request_render(current_user, campaign, kind)
+        return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
+    report = reports.kept(campaign, kind)
+    return render_template("reports_pages/progress.html", campaign=campaign, kind=kind, report=report, form=form,
+                           stalled=report is not None and reports.stalled(report))
+
+
+@bp.get("/<int:campaign_id>/<slug>/status")
+@roles("admin", "assessor")
+def status(campaign_id: int, slug: str):
+    kind = _kind(slug)
+    campaign = _campaign(campaign_id, kind)
+    report = reports.kept(campaign, kind)
+    if report is None:
+        return {"status": "none", "progress": 0}
+    return {"status": report.status, "progress": report.progress,
+            "download": url_for("reports.download", campaign_id=campaign.id, slug=slug)
+            if report.status == "ready" else None}
+
+
+def _candidate_report(campaign_id: int, reference: str, slug: str):
+    kind = reports.KINDS[slug]
+    campaign = _campaign(campaign_id, kind)
+    application = reports.application_in(campaign, reference)
+    if application is None:
+        abort(404)
+    try:
+        report = reports.render_now(current_user, campaign, kind, application)
+    except Refused as refusal:
+        return render_template("reports_pages/refused.html", campaign=campaign, message=refusal.message), 409
+    return send_pdf(campaign, report, f"{slug}-{application.reference}")
+
+
+@bp.get("/<int:campaign_id>/interview/<reference>.pdf")
+@roles("admin", "assessor")
+def interview_candidate(campaign_id: int, reference: str):
+    return _candidate_report(campaign_id, reference, "interview-candidate")
+
+
+@bp.get("/<int:campaign_id>/feedback/<reference>.pdf")
+@roles("admin", "assessor")
+def feedback(campaign_id: int, reference: str):
+    return _candidate_report(campaign_id, reference, "feedback")
