@@ -1,0 +1,138 @@
+"""Charts for the PDF reports and the results pages, drawn with matplotlib as SVG.
+
+Text is drawn as paths, so a browser and WeasyPrint show the same drawing without the fonts; every chart
+carries a text alternative that states the same numbers, and the pages follow it with a table of them.
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from base64 import b64encode
+from dataclasses import dataclass
+
+# GOV.UK Design System colours, with a hatch each so that bars stay apart in greyscale print.
+COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d53880", "#28a197", "#b58840", "#6f777b")
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
+TEXT = "#0b0c0c"
+AGREED = "#505a5f"
+# Wide enough for an A4 page's text column, and for the main column of a GOV.UK page.
+WIDTH_INCHES = 7.0
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    alt: str
+
+    @property
+    def src(self) -> str:
+        """The chart as a data URI, for an <img> in a report or a page (the CSP allows data: images)."""
+        return "data:image/svg+xml;base64," + b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _svg(figure) -> str:
+    import matplotlib
+
+    buffer = io.StringIO()
+    # A fixed hash salt and no date: the same figures give the same SVG.
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "recruit"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _figure(width: float, height: float):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    # A Figure of its own rather than pyplot: no global state shared between threads or requests.
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _style(axes) -> None:
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(colors=TEXT, labelsize=8)
+    axes.yaxis.label.set_color(TEXT)
+    axes.xaxis.label.set_color(TEXT)
+
+
+def distribution_alt(criteria: list[str], points: list[int], counts: list[list[int]], applications: int) -> str:
+    parts = [f"Bar charts of the agreed scores of {_plural(applications, 'application', 'applications')}, "
+             f"one per criterion, on the {points[0]} to {points[-1]} scale."]
+    for name, row in zip(criteria, counts):
+        scored = [(point, count) for point, count in zip(points, row) if count]
+        if not scored:
+            parts.append(f"{name}: no agreed scores.")
+            continue
+        said = [f"{_plural(count, 'application', 'applications')} scored {point}" if index == 0
+                else f"{count} scored {point}" for index, (point, count) in enumerate(scored)]
+        parts.append(f"{name}: {', '.join(said)}.")
+    return " ".join(parts)
+
+
+def score_distribution(criteria: list[str], points: list[int], counts: list[list[int]],
+                       applications: int) -> Chart:
+    """Per criterion, how many applications got each agreed score on the scale (one small chart each)."""
+    from matplotlib.ticker import MaxNLocator
+
+    columns = min(3, len(criteria))
+    rows = -(-len(criteria) // columns)
+    figure = _figure(WIDTH_INCHES, 2.1 * rows + 0.2)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    top = max((max(row) for row in counts if row), default=0)
+    for index, axes in enumerate(grid.flat):
+        if index >= len(criteria):
+            axes.set_visible(False)
+            continue
+        bars = axes.bar([str(p) for p in points], counts[index], color=COLOURS[0], width=0.7)
+        axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT,
+                       padding=1)
+        axes.set_title(textwrap.fill(criteria[index], 30), fontsize=8.5, color=TEXT)
+        axes.set_ylim(0, max(top, 1) * 1.2)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+        _style(axes)
+    # One label per axis for the whole figure: every glyph is a path WeasyPrint draws, so fewer is faster.
+    figure.supxlabel("Agreed score", fontsize=8, color=TEXT)
+    figure.supylabel("Applications", fontsize=8, color=TEXT)
+    return Chart(_svg(figure), distribution_alt(criteria, points, counts, applications))
+
+
+def comparison_alt(criteria: list[str], members: list[str], scores: list[list[int | None]],
+                   agreed: list[int | None]) -> str:
+    parts = ["Bar chart of each panel member's score, side by side, with the agreed score, for each criterion."]
+    for name, row, final in zip(criteria, scores, agreed):
+        said = [f"{member} {value}" if value is not None else f"{member} no score"
+                for member, value in zip(members, row)]
+        outcome = f"agreed {final}" if final is not None else "not agreed yet"
+        parts.append(f"{name}: {', '.join(said)}; {outcome}.")
+    return " ".join(parts)
+
+
+def panel_comparison(criteria: list[str], members: list[str], scores: list[list[int | None]],
+                     agreed: list[int | None], points: list[int]) -> Chart:
+    """Per criterion, each panel member's score as a bar side by side, then the agreed score as a dark bar."""
+    figure = _figure(WIDTH_INCHES, 3.0)
+    axes = figure.subplots()
+    series = [(member, [row[number] for row in scores], COLOURS[number % len(COLOURS)],
+               HATCHES[number % len(HATCHES)]) for number, member in enumerate(members)]
+    series.append(("Agreed score", agreed, AGREED, ""))
+    width = 0.8 / len(series)
+    for number, (label, values, colour, hatch) in enumerate(series):
+        shown = [(index - 0.4 + width * (number + 0.5), value) for index, value in enumerate(values)
+                 if value is not None]
+        bars = axes.bar([x for x, _ in shown], [v for _, v in shown], width=width * 0.92, label=label,
+                        color=colour, edgecolor="white", hatch=hatch)
+        axes.bar_label(bars, fontsize=7, color=TEXT, padding=1)
+    axes.set_xticks(range(len(criteria)), [textwrap.fill(name, 18) for name in criteria], fontsize=7.5)
+    axes.set_ylim(min(0, points[0]), points[-1] + 0.8)
+    axes.set_yticks(points)
+    axes.set_ylabel("Score", fontsize=8)
+    axes.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    _style(axes)
+    return Chart(_svg(figure), comparison_alt(criteria, members, scores, agreed))

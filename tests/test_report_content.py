@@ -1,0 +1,342 @@
+"""What the PDF reports show, read back from the rendered PDF: the sift report (name-blind), the interview report,
+the merit list and the candidate's feedback letter; their page furniture, tagging and escaping; and the same
+score-distribution chart on the results page."""
+from __future__ import annotations
+
+import io
+import re
+from base64 import b64decode
+
+import pypdf
+import pytest
+from flask import render_template
+from sqlalchemy import select
+
+from recruit.extensions import db
+from recruit.models import Indicator, Score
+from recruit.services import (agreement, campaign_status, campaigns, feedback, offers, report_content, results,
+                              scoring)
+from recruit.services.errors import Refused
+from recruit.services.stages import stage_record
+from recruit.clock import utcnow
+from bs4 import BeautifulSoup
+from tests.factories import UserFactory
+from tests.sift_helpers import score, sift_campaign
+from tests.sift_bulk import Statements
+
+NAMES = ["Zephyrine Quillfeather", "Ottoline Vasquez-Brannigan", "Ignatius Wolfenden", "Philippa Okonkwo-Marchetti"]
+HOSTILE = ('<script>alert("owned")</script> <img src="file:///etc/passwd"> '
+           'see https://tracker.example.net/pixel.png')
+
+
+def to_pdf(html: str, title: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def rendered(spec: report_content.ReportSpec) -> tuple[str, pypdf.PdfReader]:
+    html = render_template(spec.template, **spec.context)
+    return html, pypdf.PdfReader(io.BytesIO(to_pdf(html, spec.title)))
+
+
+def parse_html(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def pages_text(reader: pypdf.PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def shows(fragment: str, text: str) -> bool:
+    """Whether the text read back from a PDF shows the fragment, whitespace aside (pypdf puts a space inside some
+    kerned pairs, such as "T obias")."""
+    return squeezed(fragment) in squeezed(text)
+
+
+def squeezed(text: str) -> str:
+    """Text without whitespace: a long word wrapped across lines in a table cell reads back with a break in it."""
+    return re.sub(r"\s+", "", text)
+
+
+def check_furniture(reader: pypdf.PdfReader, reference: str, title: str) -> None:
+    """Every page has its number out of the total, the marking and the campaign reference; the PDF is tagged."""
+    texts = pages_text(reader)
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {total}" in text
+        assert "OFFICIAL-SENSITIVE" in text
+        assert reference in text
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == title
+
+
+def set_identity(application, number: int) -> None:
+    name = NAMES[number]
+    email = name.split()[0].lower() + "@example.org"
+    application.personal_details.full_name = name
+    application.personal_details.email = email
+    application.personal_details.phone = f"07700 9001{number:02d}"
+    application.candidate.name = name
+    application.candidate.email = email
+
+
+# Agreed sift scores per application (A1 chair, A2 Member 1, A3 Member 2; None: Member 2 declared a conflict) for
+# the three criteria; proposals are the mean rounded half up.
+SIFT = [
+    [[5, 5, 6], [6, 6, 6], [5, 5, 5]],          # 5 6 5 → 16, ties with the next: =1
+    [[2, 5, 6], [6, 6, 6], [5, 5, 5]],          # discrepant first criterion, agreed 5 → 16: =1
+    [[4, 4, 4], [4, 5, 4], [6, 6, 7]],          # 4 4 6 → 14: 3; the third item is reopened and agreed again
+    [[3, 3, None], [5, 5, None], [5, 5, None]],  # 3 below the pass mark → 13, fails
+]
+EXPECTED_ROWS = [
+    ("5 5 6 5", "6 6 6 6", "5 5 5 5", "16 Pass =1"),
+    ("2 5 6 5", "6 6 6 6", "5 5 5 5", "16 Pass =1"),
+    ("4 4 4 4", "4 5 4 4", "6 6 7 6", "14 Pass 3"),
+    ("3 3 C 3*", "5 5 C 5", "5 5 C 5", "13 Fail"),
+]
+REOPEN_REASON = "Member 2 asked to look again at the evidence on outcomes"
+
+
+@pytest.fixture
+def sift(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=4, keep_criteria=3)
+    campaign = setup.campaign
+    setup.applications.sort(key=lambda a: a.reference)
+    for number, application in enumerate(setup.applications):
+        set_identity(application, number)
+    db.session.commit()
+    codes = [c.code for c in campaign.criteria_at("sift")]
+    member_2 = setup.members[1]
+    scoring.declare(member_2, campaign, setup.applications[3], "sift", True, "Worked with this candidate")
+    for application, rows in zip(setup.applications, SIFT):
+        for code, values in zip(codes, rows):
+            for assessor, value in zip(setup.assessors, values):
+                if value is not None:
+                    score(assessor, setup, application, code, value)
+    chair = setup.chair
+    assert agreement.confirm_all_proposals(chair, campaign, "sift", setup.applications) == 11
+    criteria = campaign.criteria_at("sift")
+    agreement.agree(chair, campaign, setup.applications[1], criteria[0], "sift", 5, HOSTILE)
+    reopened = agreement.item_for(campaign, "sift", setup.applications[2], criteria[2]).agreed
+    agreement.reopen(chair, campaign, reopened, REOPEN_REASON)
+    agreement.agree(chair, campaign, setup.applications[2], criteria[2], "sift", 6, "Confirmed after a second look")
+    results.decide(setup.admin, campaign, "sift", "all_passing", None)
+    results.sign_off(chair, campaign, "sift")
+    return setup
+
+
+def test_sift_report_shows_every_score_total_rank_and_the_moderation_log(sift):
+    campaign = sift.campaign
+    spec = report_content.sift_report(campaign)
+    assert spec.template == "reports/sift.html"
+    assert spec.title == f"Sift report – {campaign.reference} – {campaign.title}"
+    html, reader = rendered(spec)
+    check_furniture(reader, campaign.reference, spec.title)
+    text = flat(" ".join(pages_text(reader)))
+
+    for application, expected in zip(sift.applications, EXPECTED_ROWS):
+        assert f"{application.reference} {' '.join(expected)}" in text, application.reference
+    # The panel and the criteria with their levels, weights and pass marks; the scale.
+    for person in sift.assessors:
+        assert person.name in text
+    for criterion in campaign.criteria_at("sift"):
+        assert f"{criterion.name} {criterion.level.name} 1 4" in text
+    assert "7 Outstanding" in text
+    assert "Applications passing 3" in text and "Applications not passing 1" in text
+    assert "Discrepant items 1" in text and "Agreed scores reopened 1" in text
+    # The moderation log: the discrepant item with its scores and rationale, and the reopening with its reason.
+    first, third = campaign.criteria_at("sift")[0].name, campaign.criteria_at("sift")[2].name
+    assert f"{sift.applications[1].reference} {first} A1 2, A2 5, A3 6 Scores 4 apart; scores on both sides" in text
+    assert f"Reason: {REOPEN_REASON}" in text
+    assert f"{sift.applications[2].reference} {third} A1 6, A2 6, A3 7" in text
+    assert "Confirmed after a second look" in text
+    # Sign-off, with the chair and the UK time.
+    record = stage_record(campaign, "sift")
+    from recruit.clock import format_uk
+
+    assert f"Signed off by {sift.chair.name} on {format_uk(record.signed_off_at)}" in text
+    assert "everyone who passes; 3 go on to interview" in text
+
+
+def test_sift_report_is_name_blind_and_shows_candidate_text_as_written(sift):
+    html, reader = rendered(report_content.sift_report(sift.campaign))
+    text = " ".join(pages_text(reader))
+    for application in sift.applications:
+        details = application.personal_details
+        for value in (details.full_name, details.email, details.phone, *details.full_name.split()):
+            assert not shows(value, text) and value not in html
+        assert application.reference in text
+    # The rationale with markup in it is text: no script, no image fetched from a file or another site.
+    assert "<script>" not in html and '<img src="file:' not in html
+    assert squeezed(HOSTILE) in squeezed(text)
+    assert re.findall(r'<img src="([^":]*):', html) == ["data"]
+
+
+# Interview: (chair, member) scores for the two criteria; candidate 0 and 1 are appointable, 2 is not (3 is below the
+# pass mark), 3 did not attend and 4 did not pass the sift. One post: 0 is offered it, 1 is on the reserve list.
+INTERVIEW = [
+    [(6, 5), (6, 6)],    # agreed 6, 6 → 12, place 1
+    [(4, 4), (3, 6)],    # agreed 4, and 5 on the discrepant item → 9, place 2
+    [(3, 3), (5, 5)],    # agreed 3 (below 4), 5 → not appointable
+]
+FEEDBACK = "You gave a clear example of leading a team.\n\nGive more detail of the result you achieved."
+
+
+@pytest.fixture
+def interview(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=5, keep_criteria=2)
+    campaign, admin = setup.campaign, setup.admin
+    setup.applications.sort(key=lambda a: a.reference)
+    for number, application in enumerate(setup.applications[:4]):
+        set_identity(application, number)
+    setup.applications[4].personal_details.full_name = "Cornelius Sift-Failed"
+    chair = UserFactory(role="assessor", name="Rosalind Interview-Chair")
+    member = UserFactory(role="assessor", name="Tobias Panel-Member")
+    campaigns.set_panel(admin, campaign, "interview", chair, [member])
+    for application in setup.applications[:4]:
+        application.status = "sift_passed"
+    setup.applications[4].status = "sift_failed"
+    campaign.posts = 1
+    record = stage_record(campaign, "sift")
+    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+    db.session.commit()
+    campaign_status.move(admin, campaign, "interview")
+    setup.applications[3].status = "did_not_attend"
+    db.session.commit()
+    criteria = campaign.criteria_at("interview")
+    lists = scoring.indicator_choices(criteria[0])
+    ticks = [lists["effective"][0].id, lists["ineffective"][0].id]
+    for application, rows in zip(setup.applications, INTERVIEW):
+        for person in (chair, member):
+            scoring.declare(person, campaign, application, "interview", False, "")
+        for criterion, values in zip(criteria, rows):
+            for person, value in zip((chair, member), values):
+                chosen = ticks if (person is chair and criterion is criteria[0]) else []
+                rationale = HOSTILE if (person is chair and application is setup.applications[0]) \
+                    else f"{person.name} heard {value} for {criterion.name}"
+                scoring.save(person, campaign, application, criterion, "interview",
+                             scoring.ScoreInput(value=value, ticked=chosen, rationale=rationale, notes=""),
+                             submit=True, version=None, confirmed=True)
+    assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications[:3]) == 5
+    agreement.agree(chair, campaign, setup.applications[1], criteria[1], "interview", 5,
+                    "The member's higher score is borne out by the evidence")
+    for criterion in criteria:
+        agreed = agreement.item_for(campaign, "interview", setup.applications[1], criterion).agreed
+        feedback.save(chair, campaign, agreed, FEEDBACK if criterion is criteria[0] else HOSTILE)
+    results.sign_off(chair, campaign, "interview")
+    offers.make_offer(admin, campaign, setup.applications[0])
+    return setup, chair, member, [lists["effective"][0].text, lists["ineffective"][0].text]
+
+
+def test_interview_report_for_the_campaign(interview):
+    setup, chair, member, ticked = interview
+    campaign, people = setup.campaign, setup.applications
+    spec = report_content.interview_report(campaign)
+    assert spec.title == f"Interview report – {campaign.reference} – {campaign.title}"
+    html, reader = rendered(spec)
+    check_furniture(reader, campaign.reference, spec.title)
+    text = flat(" ".join(pages_text(reader)))
+    criteria = campaign.criteria_at("interview")
+
+    for number in range(4):
+        assert shows(NAMES[number], text)
+    assert not shows("Cornelius", text)
+    # Per criterion: the level, each member's score with the indicators they ticked and their rationale.
+    assert shows(f"{criteria[0].name} Level: {criteria[0].level.name}", text)
+    for indicator in ticked:
+        assert squeezed(indicator) in squeezed(text)
+    assert squeezed(HOSTILE) in squeezed(text) and "<script>" not in html
+    assert shows(f"{member.name} 4 None ticked {member.name} heard 4 for {criteria[0].name}", text)
+    assert shows(f"{member.name} 6 None ticked {member.name} heard 6 for {criteria[1].name}", text)
+    assert shows("Agreed score: 5 – Good (proposed 5) Agreed rationale: The member's higher score is borne out", text)
+    # Outcomes, in merit order, and the merit list.
+    assert shows("Outcome Appointable, place 1 on the merit list: offer made Interview total 12", text)
+    assert shows("Outcome Appointable, place 2 on the merit list: reserve list Interview total 9", text)
+    assert shows("Outcome Not appointable Interview total 8", text)
+    assert shows("Outcome Did not attend the interview", text)
+    assert text.index(NAMES[0]) < text.index(NAMES[1]) < text.index(NAMES[2]) < text.index(NAMES[3])
+    assert shows(f"1 {NAMES[0]} {people[0].reference} 12 Offer made", text)
+    assert shows(f"2 {NAMES[1]} {people[1].reference} 9 Reserve list", text)
+    # The chart of the panel's scores, described in words, and the same figures in a table.
+    soup = parse_html(html)
+    alts = [img["alt"] for img in soup.select("figure img")]
+    assert len(alts) == 3
+    assert (f"{criteria[1].name}: {chair.name} 3, {member.name} 6; agreed 5.") in alts[1]
+    assert shows(f"{criteria[1].name} 3 6 5", text)
+    assert shows("Signed off by Rosalind Interview-Chair", text)
+
+
+def test_interview_report_for_one_candidate(interview):
+    setup, chair, member, ticked = interview
+    campaign, people = setup.campaign, setup.applications
+    spec = report_content.interview_report(campaign, people[1])
+    assert spec.title == f"Interview report – {campaign.reference} – {people[1].reference}"
+    html, reader = rendered(spec)
+    check_furniture(reader, campaign.reference, spec.title)
+    text = flat(" ".join(pages_text(reader)))
+    assert shows(f"Interview report: {NAMES[1]}", text)
+    assert shows("Outcome Appointable, place 2 on the merit list: reserve list", text)
+    for other in (NAMES[0], NAMES[2], NAMES[3]):
+        assert not shows(other, text)
+    with pytest.raises(Refused, match="was not invited to interview"):
+        report_content.interview_report(campaign, people[4])
+    elsewhere = sift_campaign(setup.admin, applications=1).applications[0]
+    with pytest.raises(Refused):
+        report_content.interview_report(campaign, elsewhere)
+
+
+def test_merit_list_report(interview):
+    setup, chair, member, ticked = interview
+    campaign, people = setup.campaign, setup.applications
+    spec = report_content.merit_report(campaign)
+    assert spec.title == f"Merit list – {campaign.reference} – {campaign.title}"
+    html, reader = rendered(spec)
+    check_furniture(reader, campaign.reference, spec.title)
+    text = flat(" ".join(pages_text(reader)))
+    view = offers.merit_view(campaign)
+    from recruit.clock import format_uk
+
+    assert shows("1 post. Merit order by the interview total", text)
+    assert shows(f"The reserve list expires on {format_uk(view.reserve_expires_at)}", text)
+    assert shows(f"1 {NAMES[0]} {people[0].reference} 12 Offer made 2 {NAMES[1]} {people[1].reference} 9 Reserve list",
+                 text)
+    offer = view.offers[people[0].id]
+    assert shows(f"{NAMES[0]} {people[0].reference} {format_uk(offer.made_at)} by {setup.admin.name} Offer made –",
+                 text)
+    assert shows(f"Appointable candidates without an offer, in merit order Place Candidate Reference 2 {NAMES[1]}",
+                 text)
+    assert not shows(NAMES[2], text) and not shows(NAMES[3], text)
+
+
+def test_feedback_letter_only_once_released(interview):
+    setup, chair, member, ticked = interview
+    campaign, candidate = setup.campaign, setup.applications[1]
+    with pytest.raises(Refused, match="not been released"):
+        report_content.feedback_letter(campaign, candidate)
+    feedback.release(setup.admin, campaign, "interview")
+    spec = report_content.feedback_letter(campaign, candidate)
+    assert spec.title == f"Feedback – {campaign.reference} – {candidate.reference}"
+    html, reader = rendered(spec)
+    check_furniture(reader, campaign.reference, spec.title)
+    text = flat(" ".join(pages_text(reader)))
+    criteria = campaign.criteria_at("interview")
+    assert shows(f"Dear {NAMES[1]},", text)
+    assert shows("Outcome: Appointable – reserve", text)
+    # The agreed score's label from the scale, not the number, and the feedback as written.
+    assert shows(f"{criteria[0].name} Acceptable {flat(FEEDBACK)}", text)
+    assert shows(f"{criteria[1].name} Good", text)
+    assert squeezed(HOSTILE) in squeezed(text) and "<script>" not in html
+    assert not shows("borne out by the evidence", text)   # the panel's own rationale is not the candidate's feedback
+    for other in (NAMES[0], NAMES[2]):
+        assert not shows(other, text)
+    elsewhere = sift_campaign(setup.admin, applications=1)
+    with pytest.raises(Refused):
+        report_content.feedback_letter(elsewhere.campaign, candidate)
