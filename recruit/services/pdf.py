@@ -245,7 +245,7 @@ def _start_worker() -> None:
     gc.freeze()
 
 
-def _render_range(html: str) -> bytes:
+def _render_range(html: str) -> tuple[bytes, list[tuple[int, str, int, float, float]]]:
     """One page range, tagged, without page numbers (run in a worker process).
 
     The layout allocates millions of short-lived objects and few reference cycles; the cyclic garbage collector
@@ -257,7 +257,11 @@ def _render_range(html: str) -> bytes:
         document = html_document(html).render(pdf_variant=PDF_VARIANT,
                                                stylesheets=[CSS(string=WITHOUT_PAGE_NUMBERS)])
         document.metadata.lang = "en-GB"
-        return document.write_pdf(pdf_variant=PDF_VARIANT)
+        # The headings, for one outline across the ranges: (level, label, page in this range, x, y).
+        marks = [(level, label, index, *target)
+                 for index, page in enumerate(document.pages)
+                 for level, label, target, _ in page.bookmarks]
+        return document.write_pdf(pdf_variant=PDF_VARIANT), marks
     finally:
         document = None
         gc.enable()
@@ -278,8 +282,11 @@ def _page_numbers(html: str, sizes: list[tuple[float, float]]) -> bytes:
     return document.write_pdf(stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules)])
 
 
-def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str) -> bytes:
-    """One tagged PDF from page ranges: pages in order, one structure tree, one outline, page numbers laid over."""
+def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str, marks: list[list] | None = None) -> bytes:
+    """One tagged PDF from page ranges: pages in order, one structure tree, one outline, page numbers laid over.
+
+    `marks` are each range's headings (level, label, page, x, y) for the outline; without them, each range's own
+    outline is kept as it is."""
     import io
 
     import pikepdf
@@ -315,7 +322,10 @@ def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str) -> by
         outline_items.append(_outline_entries(source, page_offset))
         source.close()
     tree.ParentTreeNextKey = next_key
-    _rebuild_outline(out, outline_items)
+    if marks is not None:
+        _outline_from_marks(out, marks)
+    else:
+        _rebuild_outline(out, outline_items)
     if numbers is not None:
         _lay_over(out, numbers)
     with out.open_metadata(set_pikepdf_as_editor=False) as metadata:
@@ -369,6 +379,26 @@ def _rebuild_outline(pdf, ranges: list[list]) -> None:
             outline.root.extend(items(entries))
 
 
+def _outline_from_marks(pdf, marks: list[list]) -> None:
+    """One outline from every range's headings, nested by heading level as one render would nest them."""
+    from pikepdf import OutlineItem, PageLocation
+
+    heights = [float(page.mediabox[3]) for page in pdf.pages]
+    offset, stack = 0, []
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        for range_marks, range_pages in marks:
+            for level, label, page, x, y in range_marks:
+                index = offset + page
+                # CSS pixels from the top left, to PDF points from the bottom left.
+                item = OutlineItem(label, index, PageLocation.XYZ, left=x * 0.75, top=heights[index] - y * 0.75)
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                (stack[-1][1].children if stack else outline.root).append(item)
+                stack.append((level, item))
+            offset += range_pages
+
+
 def _lay_over(pdf, numbers: bytes) -> None:
     """Draw each page's number over it, marked as an artifact so that it stays out of the tagged content."""
     import io
@@ -407,7 +437,7 @@ def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, pr
         if progress:
             progress(1, 1)
         return pdf
-    results: list[bytes | None] = [None] * len(documents)
+    results: list[tuple | None] = [None] * len(documents)
     # Forked workers start at once with WeasyPrint already imported; they only lay out HTML, touching no database.
     with ProcessPoolExecutor(max_workers=min(workers, len(documents)),
                              mp_context=multiprocessing.get_context("fork"), initializer=_start_worker) as pool:
@@ -416,14 +446,17 @@ def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, pr
             results[futures[future]] = future.result()
             if progress:
                 progress(done, len(documents) + 1)
-    sizes = _page_sizes(results)
-    pdf = join_ranges(results, _page_numbers(html, sizes), title=title)
+    ranges = [data for data, _ in results]
+    sizes = _page_sizes(ranges)
+    pdf = join_ranges(ranges, _page_numbers(html, [size for each in sizes for size in each]), title=title,
+                      marks=[(marks, len(each)) for (_, marks), each in zip(results, sizes)])
     if progress:
         progress(len(documents) + 1, len(documents) + 1)
     return pdf
 
 
-def _page_sizes(ranges: list[bytes]) -> list[tuple[float, float]]:
+def _page_sizes(ranges: list[bytes]) -> list[list[tuple[float, float]]]:
+    """Each range's page sizes, in points."""
     import io
 
     import pikepdf
@@ -431,7 +464,6 @@ def _page_sizes(ranges: list[bytes]) -> list[tuple[float, float]]:
     sizes = []
     for data in ranges:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                box = [float(value) for value in page.mediabox]
-                sizes.append((round(box[2] - box[0], 3), round(box[3] - box[1], 3)))
+            sizes.append([(round(float(page.mediabox[2]) - float(page.mediabox[0]), 3),
+                           round(float(page.mediabox[3]) - float(page.mediabox[1]), 3)) for page in pdf.pages])
     return sizes

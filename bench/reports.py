@@ -1,0 +1,165 @@
+"""Render a large campaign's sift report the naive way and Recruit's way, and compare.
+
+    .venv/bin/python bench/reports.py [--applications 1000] [--criteria 6] [--assessors 3] [--workers N]
+
+Builds a synthetic campaign at the sift (as bench/moderation.py does: every assessor's submitted score and an
+agreed score for every item, a share of them discrepant with a rationale) in a throwaway database (a temporary
+SQLite file, or a temporary schema in DATABASE_URL's PostgreSQL database), builds the sift report's HTML once,
+then, each in a fresh process forked from this one so that neither inherits the other's heap:
+
+  naive:     the whole HTML as one WeasyPrint document (recruit.services.pdf.render_pdf);
+  Recruit's: page ranges laid out in parallel processes and joined (recruit.services.pdf.render_pdf_parallel),
+             as the background job renders it.
+
+Peak memory is the largest sum, over the rendering process and every process it started, of their proportional
+set size (PSS: a page shared by forked processes counts once in all), sampled every 20 ms. Targets: Recruit's
+way in at most half the naive time, within 400 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing
+import os
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pypdf import PdfReader  # noqa: E402
+
+from harness import seeded_app, throwaway_database  # noqa: E402
+from moderation import fill, make_campaign  # noqa: E402
+from recruit.clock import utcnow  # noqa: E402
+from recruit.extensions import db  # noqa: E402
+from recruit.services import campaign_status, pdf, reports  # noqa: E402
+
+TARGET_RATIO = 0.5
+TARGET_MB = 400
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    """The process and all its descendants, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(parent, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def measure(render) -> tuple[float, float, bytes]:
+    """Run `render()` in a forked process; (seconds, peak MB of the process tree, the PDF)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child():
+        started = time.perf_counter()
+        data = render()
+        send.send((time.perf_counter() - started, data))
+
+    process = context.Process(target=child)
+    process.start()
+    peak, done = 0, threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    seconds, data = receive.recv()
+    process.join()
+    done.set()
+    sampler.join()
+    if process.exitcode != 0:
+        raise SystemExit(f"The render failed (exit code {process.exitcode})")
+    return seconds, peak / 1024, data
+
+
+def describe(data: bytes) -> tuple[int, str, str]:
+    reader = PdfReader(io.BytesIO(data))
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    return len(reader.pages), first, last
+
+
+def run(url: str, options: dict, count: int, criteria_count: int, assessors: int, workers: int) -> bool:
+    with seeded_app(url, options) as (app, admin):
+        campaign, panel = make_campaign(admin, criteria_count, assessors)
+        print(f"Inserting {count} applications × {criteria_count} criteria × {assessors} assessors…", flush=True)
+        fill(campaign, panel, count, random.Random(2026))
+        campaign.closes_at = utcnow()
+        db.session.commit()
+        campaign_status.move(admin, campaign, "closed")
+        campaign_status.move(admin, campaign, "sift")
+        with app.test_request_context():
+            started = time.perf_counter()
+            spec = reports.spec_for(campaign, reports.KINDS["sift"])
+            html = reports.html_of(spec)
+            build = time.perf_counter() - started
+        db.session.remove()
+        db.engine.dispose()  # the forked renderers hold no database connection
+
+        print(f"Report HTML: {len(html) / 1e6:.1f} MB, built in {build:.2f} s", flush=True)
+        pdf.render_pdf("<!doctype html><html lang='en-GB'><title>warm</title><main><p>warm</p></main></html>",
+                       title="warm")  # fonts and WeasyPrint's own start-up, for both alike
+        naive_s, naive_mb, naive_pdf = measure(lambda: pdf.render_pdf(html, title=spec.title))
+        print(f"Naive:      {naive_s:7.2f} s  peak {naive_mb:6.0f} MB", flush=True)
+        ours_s, ours_mb, ours_pdf = measure(lambda: pdf.render_pdf_parallel(html, title=spec.title, workers=workers))
+        print(f"Recruit's:  {ours_s:7.2f} s  peak {ours_mb:6.0f} MB  ({workers} worker processes)", flush=True)
+    ratio = ours_s / naive_s
+    naive_pages, _, _ = describe(naive_pdf)
+    pages, first, last = describe(ours_pdf)
+    numbered = f"Page 1 of {pages}" in first and f"Page {pages} of {pages}" in last
+    print(f"Pages:      naive {naive_pages}, Recruit's {pages} "
+          f"({'numbered 1 to ' + str(pages) if numbered else 'PAGE NUMBERS WRONG'})")
+    print(f"Ratio:      {ratio:.2f} of the naive time (target at most {TARGET_RATIO}); "
+          f"cores: {os.cpu_count()}")
+    met = ratio <= TARGET_RATIO and ours_mb <= TARGET_MB and numbered
+    print(f"Targets:    time {'met' if ratio <= TARGET_RATIO else 'MISSED'}, "
+          f"memory {'met' if ours_mb <= TARGET_MB else 'MISSED'} (at most {TARGET_MB} MB)")
+    return met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--applications", type=int, default=1000)
+    parser.add_argument("--criteria", type=int, default=6)
+    parser.add_argument("--assessors", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes laying out page ranges at once (default: the number of cores)")
+    args = parser.parse_args()
+    if args.applications < 1 or not 1 <= args.criteria <= 6 or args.assessors < 2 or args.workers < 1:
+        parser.error("--applications and --workers at least 1, --criteria 1 to 6, --assessors at least 2")
+    with throwaway_database(parser) as (url, options):
+        return 0 if run(url, options, args.applications, args.criteria, args.assessors, args.workers) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
