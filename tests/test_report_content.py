@@ -17,9 +17,11 @@ from recruit.models import Indicator, Score
 from recruit.services import (agreement, campaign_status, campaigns, feedback, offers, report_content, results,
                               scoring)
 from recruit.services.errors import Refused
+from recruit.services.pdf import render_pdf, render_pdf_parallel
 from recruit.services.stages import stage_record
 from recruit.clock import utcnow
 from bs4 import BeautifulSoup
+from tests.campaign_helpers import draft_campaign
 from tests.factories import UserFactory
 from tests.sift_helpers import score, sift_campaign
 from tests.sift_bulk import Statements
@@ -30,9 +32,7 @@ HOSTILE = ('<script>alert("owned")</script> <img src="file:///etc/passwd"> '
 
 
 def to_pdf(html: str, title: str) -> bytes:
-    import weasyprint
-
-    return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return render_pdf(html, title=title)
 
 
 def rendered(spec: report_content.ReportSpec) -> tuple[str, pypdf.PdfReader]:
@@ -288,9 +288,8 @@ def test_interview_report_for_one_candidate(interview):
         assert not shows(other, text)
     with pytest.raises(Refused, match="was not invited to interview"):
         report_content.interview_report(campaign, people[4])
-    elsewhere = sift_campaign(setup.admin, applications=1).applications[0]
     with pytest.raises(Refused):
-        report_content.interview_report(campaign, elsewhere)
+        report_content.interview_report(draft_campaign(setup.admin), people[1])
 
 
 def test_merit_list_report(interview):
@@ -337,6 +336,76 @@ def test_feedback_letter_only_once_released(interview):
     assert not shows("borne out by the evidence", text)   # the panel's own rationale is not the candidate's feedback
     for other in (NAMES[0], NAMES[2]):
         assert not shows(other, text)
-    elsewhere = sift_campaign(setup.admin, applications=1)
     with pytest.raises(Refused):
-        report_content.feedback_letter(elsewhere.campaign, candidate)
+        report_content.feedback_letter(draft_campaign(setup.admin), candidate)
+
+
+def test_the_results_page_shows_the_same_distribution_chart(sift, forms, page):
+    spec = report_content.sift_report(sift.campaign)
+    in_report = spec.context["distribution"]
+    forms.sign_in(sift.chair)
+    soup = page(f"/moderate/{sift.campaign.id}/sift/results")
+    image = soup.select_one("#distribution img")
+    assert image["src"] == in_report.chart.src and image["alt"] == in_report.chart.alt
+    first = sift.campaign.criteria_at("sift")[0].name
+    # Leading and Communicating's agreed scores: 5, 5, 4 and 3.
+    assert f"{first}: 1 application scored 3, 1 scored 4, 2 scored 5." in image["alt"]
+    rows = [[cell.get_text(strip=True) for cell in row.select("th, td")]
+            for row in soup.select("#distribution-figures tbody tr")]
+    assert rows[0] == [first, "0", "0", "1", "1", "2", "0", "0", "3"]
+
+
+def test_charts_are_svg_with_text_as_paths_and_say_their_numbers():
+    from recruit.services import charts
+
+    chart = charts.score_distribution(["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4],
+                                      [[0, 2, 1, 0], [0, 0, 0, 0]], 3)
+    assert chart.svg.lstrip().startswith("<?xml") and "<svg" in chart.svg
+    assert "<text" not in chart.svg          # glyphs are paths: the PDF needs no fonts
+    assert b64decode(chart.src.split(",", 1)[1]).decode() == chart.svg
+    assert chart.alt == ("Bar charts of the agreed scores of 3 applications, one per criterion, on the 1 to 4 scale. "
+                         "Seeing the Big Picture: 2 applications scored 2, 1 scored 3. "
+                         "Delivering at Pace: no agreed scores.")
+    again = charts.score_distribution(["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4],
+                                      [[0, 2, 1, 0], [0, 0, 0, 0]], 3)
+    assert again.svg == chart.svg            # the same figures draw the same SVG
+    comparison = charts.panel_comparison(["Leading", "Delivering"], ["Ann Chair", "Bob Member"],
+                                         [[5, None], [3, 6]], [5, None], [1, 2, 3, 4, 5, 6, 7])
+    assert "<text" not in comparison.svg
+    assert comparison.alt.endswith("Leading: Ann Chair 5, Bob Member no score; agreed 5. "
+                                   "Delivering: Ann Chair 3, Bob Member 6; not agreed yet.")
+
+
+def test_the_sift_report_reads_its_rows_in_a_fixed_number_of_queries(make_user):
+    from recruit.models import Application
+    from tests.sift_bulk import add_applications, add_scores
+
+    setup = sift_campaign(make_user(role="admin"), applications=2, keep_criteria=3)
+    campaign = setup.campaign
+
+    def statements() -> int:
+        applications = db.session.scalars(select(Application).where(Application.campaign_id == campaign.id)).all()
+        add_scores(campaign, [a.id for a in applications if a.id not in scored], setup.assessors)
+        scored.update(a.id for a in applications)
+        agreement.confirm_all_proposals(setup.chair, campaign, "sift", applications)
+        db.session.expire_all()
+        with Statements() as counter:
+            spec = report_content.sift_report(campaign)
+        assert len(spec.context["rows"]) == len(applications)
+        assert all(row.result == "Pass" and row.total == "15" for row in spec.context["rows"])
+        return counter.count
+
+    scored: set[int] = set()
+    two = statements()
+    add_applications(campaign, 5, start=100)
+    assert statements() == two
+
+
+def test_the_sift_report_split_into_page_ranges_keeps_every_row_once(sift):
+    spec = report_content.sift_report(sift.campaign)
+    html = render_template(spec.template, **spec.context)
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf_parallel(html, title=spec.title, workers=2)))
+    check_furniture(reader, sift.campaign.reference, spec.title)
+    text = flat(" ".join(pages_text(reader)))
+    for application, expected in zip(sift.applications, EXPECTED_ROWS):
+        assert text.count(f"{application.reference} {' '.join(expected)}") == 1
