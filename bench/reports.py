@@ -121,7 +121,7 @@ def run(url: str, options: dict, count: int, criteria_count: int, assessors: int
         with app.test_request_context():
             started = time.perf_counter()
             spec = reports.spec_for(campaign, reports.KINDS["sift"])
-            html = reports.html_of(spec)
+            html, _ = reports.html_of(spec)
             build = time.perf_counter() - started
         db.session.remove()
         db.engine.dispose()  # the forked renderers hold no database connection

@@ -65,12 +65,16 @@ def spec_for(campaign: Campaign, kind: Kind, application: Application | None = N
     return report_content.feedback_letter(campaign, application)
 
 
-def html_of(spec) -> str:
-    return render_template(spec.template, **spec.context)
+PRODUCED = "\x1fproduced\x1f"
 
 
-def fingerprint(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+def html_of(spec) -> tuple[str, str]:
+    """The report's HTML and its fingerprint: the digest of the HTML with the time it was produced left out, so
+    that the same data gives the same fingerprint whenever it is asked for."""
+    produced = spec.context.get("produced")
+    html = render_template(spec.template, **{**spec.context, "produced": PRODUCED} if produced else spec.context)
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    return (html.replace(PRODUCED, str(produced)) if produced else html), digest
 
 
 def size_of(campaign: Campaign, kind: Kind) -> int:
@@ -105,17 +109,17 @@ class Current:
 def current(campaign: Campaign, kind: Kind, application: Application | None = None):
     """The kept report and whether it still matches the data, with the report as the data gives it now."""
     spec = spec_for(campaign, kind, application)
-    html = html_of(spec)
+    html, digest = html_of(spec)
     report = kept(campaign, kind, application.reference if application else "")
-    return Current(report, report is not None and report.fingerprint == fingerprint(html)), spec, html
+    return Current(report, report is not None and report.fingerprint == digest), spec, (html, digest)
 
 
 def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
     """A small report: the kept PDF if it still matches the data, otherwise rendered now and kept."""
-    state, spec, html = current(campaign, kind, application)
+    state, spec, (html, digest) = current(campaign, kind, application)
     if state.ready:
         return state.report
-    report = _claim(actor, campaign, kind, application.reference if application else "", fingerprint(html))
+    report = _claim(actor, campaign, kind, application.reference if application else "", digest)
     data = pdf.render_pdf(html, title=spec.title)
     _store(report, data)
     db.session.commit()
@@ -126,13 +130,13 @@ def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedRepor
     """A large report: queue a render unless the kept one matches the data or one is already under way for it."""
     from recruit.services import jobs
 
-    state, _, html = current(campaign, kind)
+    state, _, (_, digest) = current(campaign, kind)
     report = state.report
     if state.ready:
         return report
     if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
         return report
-    report = _claim(actor, campaign, kind, "", fingerprint(html))
+    report = _claim(actor, campaign, kind, "", digest)
     audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
     db.session.commit()
     jobs.enqueue(report.id)
@@ -175,8 +179,8 @@ def run_job(report_id: int) -> None:
     db.session.commit()
     try:
         spec = spec_for(campaign, kind)
-        html = html_of(spec)
-        report.fingerprint, report.progress = fingerprint(html), 10
+        html, report.fingerprint = html_of(spec)
+        report.progress = 10
         db.session.commit()
 
         def progress(done: int, total: int) -> None:
