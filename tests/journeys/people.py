@@ -38,6 +38,8 @@ class Journey:
 
     def person(self, name: str, **context_options) -> Person:
         context = self.browser.new_context(base_url=self.server.url, **context_options)
+        # axe-core goes into every document through DevTools, which the page's CSP does not govern.
+        context.add_init_script(script=axe.axe_source())
         person = Person(self, name, context)
         self.people.append(person)
         return person

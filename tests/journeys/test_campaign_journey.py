@@ -8,14 +8,20 @@ and a candidate reads the feedback released to them. Every page visited is check
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from recruit.clock import UK, format_uk
 
 from tests.journeys.flows import Candidate, Staff, accept_invitation, apply, invite_assessor
 
 LC = "Leading and Communicating"
 MQ = "Managing a Quality Service"
+CODES = {LC: "leading-and-communicating", MQ: "managing-a-quality-service"}
+SCALE = {1: "Not demonstrated", 2: "Minimal", 3: "Moderate", 4: "Acceptable", 5: "Good", 6: "Strong",
+         7: "Outstanding"}
 GRADE = "Grade: Civil Service Competency Framework 2012 – Band B"
 TITLE = "Benefits Caseworker"
 
@@ -46,6 +52,13 @@ INTERVIEW = {
     ("Priya Shah", MQ): (6, 6),
     ("Tom Evans", LC): (5, 5),
     ("Tom Evans", MQ): (4, 4),
+}
+# What the chair writes for Priya at interview, from the draft built from the moderated record.
+FEEDBACK = {
+    LC: "You explained a difficult change clearly and kept your colleagues with you. Next time, say more "
+        "about how you checked that the message had landed.",
+    MQ: "A strong example of spotting a fault and putting it right for customers. You could show more of "
+        "how you stopped it happening again.",
 }
 
 
@@ -95,12 +108,15 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
             expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{name} removed")
         expect(criteria).to_have_text([LC, MQ])
 
+        # The vacancy closes a quarter of an hour from now (UK time); the served app's clock is moved on
+        # past it once the candidates have applied.
         admin.person.follow("Change closing date")
-        closes = date.today() + timedelta(days=1)
+        closes = (datetime.fromtimestamp(server.clock.now(), UK) + timedelta(minutes=15)).replace(second=0,
+                                                                                                  microsecond=0)
         admin.person.fill_date("Closing date", closes.day, closes.month, closes.year)
-        admin.person.fill("Closing time", "17:00")
+        admin.person.fill("Closing time", f"{closes:%H:%M}")
         admin.person.press_button("Save closing date")
-        expect(page.locator("#vacancy-summary")).to_contain_text(f"{closes.day} {closes:%B %Y} at 5:00pm (UK time)")
+        expect(page.locator("#vacancy-summary")).to_contain_text(f"{format_uk(closes)} (UK time)")
 
         for stage, staff_chair, staff_members in (("sift", chair, (member1, member2)), ("interview", chair, (member1,))):
             admin.person.follow(f"Change {stage} panel")
@@ -119,3 +135,201 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
     for candidate in candidates:
         with journey.step(f"{candidate.name} registers and applies"):
             apply(candidate, TITLE, reference)
+
+    with journey.step("the closing time passes and the admin starts the sift"):
+        server.clock.advance(closes.timestamp() - server.clock.now() + 60)
+        admin.person.goto(campaign_path)
+        for action, status in (("Close applications", "Closed"), ("Start the sift", "Sift")):
+            admin.person.follow(action)
+            admin.person.press_button(action)
+            expect(page.locator("#campaign-status")).to_have_text(status)
+
+    for staff in assessors:
+        with journey.step(f"{staff.name} scores the sift"):
+            score_stage(staff, "sift", candidates, SIFT, assessors.index(staff))
+
+    with journey.step("the chair moderates the sift"):
+        board = chair.person.page
+        chair.person.follow("Moderation board")
+        rows = {(candidate.name, criterion): board.locator(
+                    f'#board tr[data-item="{candidate.reference}/{CODES[criterion]}"]')
+                for candidate in candidates for criterion in (LC, MQ)}
+        discrepant = rows[("Priya Shah", LC)]
+        expect(discrepant.locator("td").nth(2)).to_contain_text("3, 6, 5")
+        expect(discrepant.locator("td").nth(3)).to_have_text("3")
+        expect(discrepant.locator("td").nth(4)).to_have_text("5")
+        expect(discrepant.locator("td").nth(5)).to_have_text("Discrepant")
+        chair.person.press_button("Confirm every proposal that is not discrepant")
+        expect(board.locator(".govuk-notification-banner")).to_contain_text("3 proposed scores confirmed")
+        for key, row in rows.items():
+            if key != ("Priya Shah", LC):
+                expect(row.locator("td").nth(5)).to_have_text(re.compile(r"Agreed \d"))
+        chair.person.follow(LC, within=discrepant)
+        expect(board.locator("#item-summary")).to_contain_text(
+            "discrepant (scores 3 apart; scores on both sides of the pass mark)")
+        chair.person.choose("5 – Good")
+        chair.person.fill("Rationale", "The example shows the change explained well; the panel settled on good.")
+        chair.person.press_button("Agree score")
+        expect(board.locator(".govuk-notification-banner")).to_contain_text(
+            f"Agreed score recorded for {priya.reference}, {LC}")
+
+    with journey.step("the admin records the sift decision and the chair signs off"):
+        admin.person.goto(campaign_path)
+        admin.person.follow("Sift results")
+        results = page.locator("#results")
+        expect(results.locator(f'tr[data-reference="{priya.reference}"] td').last).to_have_text("Pass")
+        expect(results.locator(f'tr[data-reference="{tom.reference}"] td').last).to_have_text("Pass")
+        admin.person.choose("Everyone who passes")
+        admin.person.press_button("Record the decision")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("2 applications go on to interview")
+        chair.person.follow("Results, decision and sign-off")
+        expect(chair.person.page.locator("#decision")).to_contain_text("everyone who passes")
+        chair.person.press_button("Sign off the sift")
+        expect(chair.person.page.locator("#signed-off")).to_contain_text("Signed off by Chris Chair")
+
+    with journey.step("the admin starts the interview stage and invites both candidates"):
+        admin.person.goto(campaign_path)
+        admin.person.follow("Start the interview stage")
+        admin.person.press_button("Start the interview stage")
+        expect(page.locator("#campaign-status")).to_have_text("Interview")
+        admin.person.follow("Interviews")
+        day = date.fromtimestamp(server.clock.now()) + timedelta(days=7)
+        for hour, candidate in zip((10, 11), candidates):
+            admin.person.follow(candidate.name)
+            admin.person.fill_date("Date", day.day, day.month, day.year)
+            admin.person.fill("Time", f"{hour}am")
+            admin.person.fill("Length in minutes", "45")
+            admin.person.fill("Place (optional if there is a video link)", "Room 4, 1 Atlantic Quay, Glasgow")
+            admin.person.press_button("Send invitation")
+            expect(page.locator(f'#interviews tr[data-reference="{candidate.reference}"]')).to_contain_text(
+                f"{day.day} {day:%B %Y} at {hour}:00am")
+
+    for candidate in candidates:
+        with journey.step(f"{candidate.name} accepts the interview"):
+            candidate.person.follow("Your applications")
+            candidate.person.follow(TITLE)
+            candidate.person.choose("Yes, I can come at this time")
+            candidate.person.press_button("Send reply")
+            expect(candidate.person.page.locator(".govuk-notification-banner")).to_contain_text(
+                "You have accepted your interview")
+
+    for staff in (chair, member1):
+        with journey.step(f"{staff.name} scores the interviews"):
+            score_stage(staff, "interview", candidates, INTERVIEW, (chair, member1).index(staff))
+
+    with journey.step("the chair agrees the interview scores, writes feedback and signs off"):
+        board = chair.person.page
+        chair.person.follow("Your panels")
+        chair.person.follow(f"{reference} – {TITLE}", within=board.locator('#panels tr[data-stage="interview"]'))
+        chair.person.follow("Moderation board")
+        chair.person.press_button("Confirm every proposal that is not discrepant")
+        expect(board.locator(".govuk-notification-banner")).to_contain_text("4 proposed scores confirmed")
+        for criterion in (LC, MQ):
+            row = board.locator(f'#board tr[data-item="{priya.reference}/{CODES[criterion]}"]')
+            chair.person.follow(criterion, within=row)
+            chair.person.follow("Write the candidate's feedback")
+            chair.person.fill("Feedback for the candidate", FEEDBACK[criterion])
+            chair.person.press_button("Save feedback")
+            expect(board.locator(".govuk-notification-banner")).to_contain_text("Feedback saved")
+            chair.person.follow("Back")
+        chair.person.follow("Results, decision and sign-off")
+        chair.person.press_button("Sign off the interview")
+        expect(board.locator("#signed-off")).to_contain_text("Signed off by Chris Chair")
+
+    with journey.step("the admin offers the post down the merit list and releases the outcomes"):
+        admin.person.goto(campaign_path)
+        admin.person.follow("Merit list and offers")
+        merit = page.locator("#merit tbody tr")
+        expect(merit).to_have_count(2)
+        expect(merit.nth(0)).to_contain_text(priya.name)
+        expect(merit.nth(0).locator("td").nth(2)).to_have_text("12")
+        expect(merit.nth(1)).to_contain_text(tom.name)
+        expect(merit.nth(1).locator("td").nth(2)).to_have_text("9")
+        expect(merit.nth(1)).to_contain_text("Reserve list")
+        admin.person.press_button(f"Make an offer to {priya.reference}")
+        expect(merit.nth(0)).to_contain_text("Offered")
+        admin.person.choose("Accepted")
+        admin.person.press_button("Record the answer")
+        expect(merit.nth(0)).to_contain_text("Accepted")
+        for stage in ("sift", "interview"):
+            admin.person.press_button(f"Release the {stage} outcomes and feedback")
+            expect(page.locator(f'[data-released="{stage}"]')).to_be_visible()
+
+    with journey.step("the reports download"):
+        campaign_id = campaign_path.rsplit("/", 1)[1]
+        admin.person.goto(f"/reports/{campaign_id}")
+        pdfs = {
+            f"/reports/{campaign_id}/sift.pdf": "Download the sift report (PDF)",
+            f"/reports/{campaign_id}/interview.pdf": "Download the interview report (PDF)",
+            f"/reports/{campaign_id}/merit.pdf": "Download the merit list (PDF)",
+            f"/reports/{campaign_id}/interview/{priya.reference}.pdf":
+                f"Download the interview report for {priya.reference} (PDF)",
+            f"/reports/{campaign_id}/feedback/{priya.reference}.pdf":
+                f"Download the feedback letter for {priya.reference} (PDF)",
+        }
+        for url in pdfs:
+            expect(page.locator(f'a[href="{url}"]')).to_have_count(1)
+            assert_pdf(admin.person, url, reference)
+
+    with journey.step("Priya reads her released feedback"):
+        person = priya.person
+        person.follow("Your applications")
+        person.follow(f"Outcome and feedback for {TITLE}")
+        outcome = person.page.locator("#outcome-interview")
+        for criterion in (LC, MQ):
+            card = outcome.locator(".recruit-criterion-feedback", has_text=criterion)
+            expect(card.locator(".recruit-score-label")).to_contain_text("Strong")
+            expect(card.locator(".recruit-feedback")).to_have_text(FEEDBACK[criterion])
+        expect(person.page.locator("#outcome-sift")).to_be_visible()
+        letter = person.page.get_by_role("link", name="Download your feedback letter (PDF)")
+        expect(letter).to_have_attribute("href", f"/applications/{priya.reference}/feedback.pdf")
+        text = assert_pdf(person, f"/applications/{priya.reference}/feedback.pdf", reference)
+        assert FEEDBACK[LC].split(".")[0] in " ".join(text.split())
+
+
+def score_stage(staff: Staff, stage: str, candidates, scores, position: int) -> None:
+    """An assessor scores every candidate on every criterion at a stage, from their list of work.
+
+    At the sift they see only references and the evidence; at interview they declare any conflict of
+    interest first and note the evidence heard.
+    """
+    person, page = staff.person, staff.person.page
+    person.follow("Your panels")
+    row = page.locator(f'#panels tr[data-stage="{stage}"]')
+    person.follow(row.get_by_role("link").inner_text().strip(), within=row)
+    for candidate in candidates:
+        person.follow(candidate.reference)
+        if stage == "interview":
+            expect(page.get_by_role("heading", level=1)).to_have_text(candidate.name)
+            person.choose("No")
+            person.press_button("Continue")
+        for criterion in (LC, MQ):
+            value = scores[(candidate.name, criterion)][position]
+            person.follow(criterion)
+            if stage == "sift":
+                expect(page.locator("#statement")).to_have_text(candidate.evidence[criterion])
+                expect(page.locator("main")).not_to_contain_text(candidate.name)
+            else:
+                person.fill("Evidence heard", f"{candidate.name} answered the {criterion.lower()} question.")
+            kind = "Effective" if value >= 4 else "Ineffective"
+            page.get_by_role("group", name=f"{kind} indicators evidenced").get_by_role("checkbox").first.check()
+            person.choose(f"{value} – {SCALE[value]}")
+            person.fill("Rationale", f"{kind} evidence against the indicators: {value}.")
+            person.press_button("Submit score")
+            expect(page.locator(".govuk-notification-banner")).to_contain_text("Score submitted.")
+            expect(page.locator("#criteria")).to_contain_text(f"Submitted: {value}")
+        person.follow("Back to the list")
+
+
+def assert_pdf(person, url: str, campaign_reference: str) -> str:
+    """Download a report with the person's own session, as their browser would, and read its text."""
+    import io
+
+    response = person.context.request.get(url)
+    assert response.status == 200, f"{url} answered {response.status}"
+    assert response.headers["content-type"].startswith("application/pdf"), response.headers["content-type"]
+    body = response.body()
+    assert body.startswith(b"%PDF"), f"{url} is not a PDF"
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    assert campaign_reference in text, f"{url} does not name the campaign {campaign_reference}"
+    return text

@@ -1,0 +1,65 @@
+"""The accessibility check the journeys rely on: what it reports and the one GOV.UK pattern it lets through."""
+from __future__ import annotations
+
+import pytest
+
+from tests.journeys import axe
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><title>Check</title></head><body><main>
+<h1>Check</h1>{body}</main></body></html>"""
+
+# GOV.UK Frontend's radios with a conditionally revealed question, after its script has run.
+CONDITIONAL_REVEAL = """<form><fieldset><legend>Can you come?</legend>
+<input class="govuk-radios__input" id="reply" name="reply" type="radio" value="accept">
+<label for="reply">Yes</label>
+<input class="govuk-radios__input" id="reply-2" name="reply" type="radio" value="change"
+       aria-controls="conditional-reply-2" aria-expanded="false"{extra}>
+<label for="reply-2">No</label>
+<div id="conditional-reply-2"><label for="note">Which times can you do?</label><textarea id="note"></textarea></div>
+</fieldset></form>"""
+
+
+@pytest.fixture
+def blank(chromium):
+    page = chromium.new_page()
+    yield page
+    page.close()
+
+
+def check(page, body: str) -> list[axe.Violation]:
+    page.set_content(PAGE.format(body=body))
+    return axe.check(page)
+
+
+def test_a_clean_page_has_no_violations(blank):
+    assert check(blank, '<p>Nothing wrong here.</p><img src="data:," alt="A blank picture">') == []
+    assert axe.already_checked(blank)
+
+
+def test_serious_and_critical_violations_are_reported_with_rule_impact_and_target(blank):
+    found = check(blank, '<img src="data:," id="portrait"><input type="text" id="unlabelled">')
+    assert {(v.id, v.impact, v.targets) for v in found} == {
+        ("image-alt", "critical", ("#portrait",)),
+        ("label", "critical", ("#unlabelled",)),
+    }
+    assert str(found[0]).startswith(f"{found[0].id} ({found[0].impact}): ")
+
+
+def test_minor_and_moderate_violations_do_not_fail(blank):
+    # Two level-one headings is a moderate best-practice finding, not a failure.
+    assert check(blank, "<h1>Another main heading</h1>") == []
+
+
+def test_govuk_conditional_reveal_is_let_through(blank):
+    assert check(blank, CONDITIONAL_REVEAL.format(extra="")) == []
+
+
+def test_other_disallowed_attributes_on_a_conditional_reveal_still_fail(blank):
+    found = check(blank, CONDITIONAL_REVEAL.format(extra=' aria-selected="true"'))
+    assert [(v.id, v.targets) for v in found] == [("aria-allowed-attr", ("#reply-2",))]
+
+
+def test_aria_expanded_on_a_radio_that_reveals_nothing_still_fails(blank):
+    found = check(blank, '<fieldset><legend>Pick</legend><input type="radio" class="govuk-radios__input" '
+                         'id="lonely" name="x" aria-expanded="true"><label for="lonely">One</label></fieldset>')
+    assert [(v.id, v.targets) for v in found] == [("aria-allowed-attr", ("#lonely",))]
