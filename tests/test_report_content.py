@@ -308,7 +308,7 @@ def test_merit_list_report(interview):
     assert shows(f"1 {NAMES[0]} {people[0].reference} 12 Offer made 2 {NAMES[1]} {people[1].reference} 9 Reserve list",
                  text)
     offer = view.offers[people[0].id]
-    assert shows(f"{NAMES[0]} {people[0].reference} {format_uk(offer.made_at)} by {setup.admin.name} Offer made –",
+    assert shows(f"{NAMES[0]} {people[0].reference} {format_uk(offer.made_at)} by {setup.admin.name} Offered –",
                  text)
     assert shows(f"Appointable candidates without an offer, in merit order Place Candidate Reference 2 {NAMES[1]}",
                  text)

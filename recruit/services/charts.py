@@ -9,6 +9,7 @@ import io
 import textwrap
 from base64 import b64encode
 from dataclasses import dataclass
+from functools import lru_cache
 
 # GOV.UK Design System colours, with a hatch each so that bars stay apart in greyscale print.
 COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d53880", "#28a197", "#b58840", "#6f777b")
@@ -40,7 +41,7 @@ def _svg(figure) -> str:
     buffer = io.StringIO()
     # A fixed hash salt and no date: the same figures give the same SVG.
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "recruit"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -50,8 +51,21 @@ def _figure(width: float, height: float):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    # A Figure of its own rather than pyplot: no global state shared between threads or requests.
-    return Figure(figsize=(width, height), layout="constrained")
+    # A Figure of its own rather than pyplot: no global state shared between threads or requests. Margins are
+    # set by hand: matplotlib's automatic layouts draw the figure again and again, and cost more than the drawing.
+    return Figure(figsize=(width, height))
+
+
+def _margins(figure, *, top: float, bottom: float, left: float, right: float, gap: float = 0.0, rows: int = 1):
+    """Margins in inches, as subplots_adjust takes them in fractions of the figure."""
+    width, height = figure.get_size_inches()
+    axes_height = (height - top - bottom - gap * (rows - 1)) / rows
+    figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                           bottom=bottom / height, hspace=gap / axes_height, wspace=0.25)
+
+
+def _title(text: str, width: int) -> str:
+    return textwrap.fill(text, width, max_lines=2, placeholder="…", break_long_words=False)
 
 
 def _style(axes) -> None:
@@ -79,12 +93,20 @@ def distribution_alt(criteria: list[str], points: list[int], counts: list[list[i
 def score_distribution(criteria: list[str], points: list[int], counts: list[list[int]],
                        applications: int) -> Chart:
     """Per criterion, how many applications got each agreed score on the scale (one small chart each)."""
+    return _score_distribution(tuple(criteria), tuple(points), tuple(tuple(row) for row in counts), applications)
+
+
+# The results page draws the same chart on every visit until a score changes; keep the last few drawings.
+@lru_cache(maxsize=32)
+def _score_distribution(criteria: tuple[str, ...], points: tuple[int, ...], counts: tuple[tuple[int, ...], ...],
+                        applications: int) -> Chart:
     from matplotlib.ticker import MaxNLocator
 
     columns = min(3, len(criteria))
     rows = -(-len(criteria) // columns)
-    figure = _figure(WIDTH_INCHES, 2.1 * rows + 0.2)
-    grid = figure.subplots(rows, columns, squeeze=False)
+    figure = _figure(WIDTH_INCHES, 1.9 * rows + 0.6)
+    grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
+    _margins(figure, top=0.4, bottom=0.55, left=0.6, right=0.1, gap=0.65, rows=rows)
     top = max((max(row) for row in counts if row), default=0)
     for index, axes in enumerate(grid.flat):
         if index >= len(criteria):
@@ -93,14 +115,15 @@ def score_distribution(criteria: list[str], points: list[int], counts: list[list
         bars = axes.bar([str(p) for p in points], counts[index], color=COLOURS[0], width=0.7)
         axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT,
                        padding=1)
-        axes.set_title(textwrap.fill(criteria[index], 30), fontsize=8.5, color=TEXT)
+        axes.set_title(_title(criteria[index], 32), fontsize=8.5, color=TEXT)
         axes.set_ylim(0, max(top, 1) * 1.2)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
         _style(axes)
     # One label per axis for the whole figure: every glyph is a path WeasyPrint draws, so fewer is faster.
     figure.supxlabel("Agreed score", fontsize=8, color=TEXT)
     figure.supylabel("Applications", fontsize=8, color=TEXT)
-    return Chart(_svg(figure), distribution_alt(criteria, points, counts, applications))
+    return Chart(_svg(figure), distribution_alt(list(criteria), list(points), [list(r) for r in counts],
+                                                applications))
 
 
 def comparison_alt(criteria: list[str], members: list[str], scores: list[list[int | None]],
@@ -119,6 +142,7 @@ def panel_comparison(criteria: list[str], members: list[str], scores: list[list[
     """Per criterion, each panel member's score as a bar side by side, then the agreed score as a dark bar."""
     figure = _figure(WIDTH_INCHES, 3.0)
     axes = figure.subplots()
+    _margins(figure, top=0.15, bottom=0.5, left=0.5, right=1.9)
     series = [(member, [row[number] for row in scores], COLOURS[number % len(COLOURS)],
                HATCHES[number % len(HATCHES)]) for number, member in enumerate(members)]
     series.append(("Agreed score", agreed, AGREED, ""))
@@ -126,10 +150,13 @@ def panel_comparison(criteria: list[str], members: list[str], scores: list[list[
     for number, (label, values, colour, hatch) in enumerate(series):
         shown = [(index - 0.4 + width * (number + 0.5), value) for index, value in enumerate(values)
                  if value is not None]
-        bars = axes.bar([x for x, _ in shown], [v for _, v in shown], width=width * 0.92, label=label,
+        bars = axes.bar([x for x, _ in shown], [v for _, v in shown], width=width * 0.92, label=_title(label, 26),
                         color=colour, edgecolor="white", hatch=hatch)
         axes.bar_label(bars, fontsize=7, color=TEXT, padding=1)
-    axes.set_xticks(range(len(criteria)), [textwrap.fill(name, 18) for name in criteria], fontsize=7.5)
+    # About 13 characters an inch at this size: wrap each criterion's name to its group's width.
+    per_group = (WIDTH_INCHES - 2.4) / max(len(criteria), 1)
+    axes.set_xticks(range(len(criteria)), [_title(name, max(10, int(per_group * 13))) for name in criteria],
+                    fontsize=7.5 if len(criteria) <= 4 else 7)
     axes.set_ylim(min(0, points[0]), points[-1] + 0.8)
     axes.set_yticks(points)
     axes.set_ylabel("Score", fontsize=8)

@@ -167,11 +167,11 @@ def _agreed_records(stage: str, criteria) -> tuple[dict, dict]:
     return agreed, versions
 
 
-def _log_entry(item: Item, seats: list[PanelSeat], agreed, history: list, names: dict) -> LogEntry | None:
-    state = item.state
+def _log_entry(item: Item, state, seats: list[PanelSeat], agreed, history: list, names: dict) -> LogEntry | None:
+    discrepant = state.discrepant
     reopened = any(v.action == "reopened" for v in history)
     changed = agreed is not None and (agreed.discrepant or agreed.value != agreed.proposal or agreed.rationale)
-    if not (state.discrepant or changed or reopened):
+    if not (discrepant or changed or reopened):
         return None
     labels = {seat.user_id: seat.label for seat in seats}
     scores = ", ".join(f"{labels[a]} {v}" for a, v in zip(item.assessors, item.values) if a in labels)
@@ -179,7 +179,7 @@ def _log_entry(item: Item, seats: list[PanelSeat], agreed, history: list, names:
                "text": v.reason if v.action == "reopened" else v.rationale} for v in history]
     current = agreed is not None and agreed.status == "agreed"
     return LogEntry(item.application.reference, item.criterion.name, scores or NO_SCORE,
-                    "; ".join(state.reasons).capitalize(),
+                    "; ".join(state.reasons).capitalize() if discrepant else "",
                     str(state.proposal) if state.proposal is not None else NO_SCORE,
                     str(agreed.value) if current else "Not agreed", agreed.rationale if current else "", events)
 
@@ -215,9 +215,12 @@ def sift_report(campaign) -> ReportSpec:
         rows.append(SiftRow(application.reference, cells, str(result.total) if result else NO_SCORE,
                             ("Pass" if result.passed else "Fail") if result else "Not agreed",
                             result.rank_label if result else ""))
+    discrepant = 0
     for item in sorted(items, key=lambda i: (i.application.reference, i.criterion.position)):
+        state = item.state
+        discrepant += state.discrepant
         row = agreed.get((item.application.id, item.criterion.id))
-        entry = _log_entry(item, seats, row, versions.get(row.id, []) if row else [], names)
+        entry = _log_entry(item, state, seats, row, versions.get(row.id, []) if row else [], names)
         if entry is not None:
             log.append(entry)
 
@@ -228,7 +231,7 @@ def sift_report(campaign) -> ReportSpec:
                ("Items still to agree", outcome.unagreed),
                ("Applications passing", passed),
                ("Applications not passing", len(outcome.results) - passed),
-               ("Discrepant items", sum(1 for item in items if item.state.discrepant)),
+               ("Discrepant items", discrepant),
                ("Agreed scores reopened", sum(1 for rows_ in versions.values() for v in rows_
                                               if v.action == "reopened")),
                ("Conflicts of interest declared", len({(i.application.id, a) for i in items for a in i.conflicted}))]
@@ -467,7 +470,7 @@ def merit_report(campaign) -> ReportSpec:
     context.update(
         merit=_merit_rows(view), basis=campaign.merit_basis, final=view.final, posts=campaign.posts,
         offers=[{"name": _name(o.application), "reference": o.application.reference, "made": format_uk(o.made_at),
-                 "by": o.made_by.name, "status": OFFER_STATUS[o.status], "from_reserve": o.from_reserve,
+                 "by": o.made_by.name, "status": o.status.capitalize(), "from_reserve": o.from_reserve,
                  "answered": format_uk(o.responded_at) if o.responded_at else ""} for o in made],
         reserve=reserve, reserve_expiry=expiry, tied=bool(view.allocation.tied_at_cut),
         sign_off=_sign_off(_record(campaign, "interview")))
