@@ -1,0 +1,472 @@
+"""Load benchmark: the app under gunicorn, with concurrent simulated assessors, chairs and visitors.
+
+    .venv/bin/python bench/load.py [--campaigns 50] [--applications 2000] [--users 30] [--duration 60]
+
+Creates a throwaway PostgreSQL database on the server named by --server (or DATABASE_URL, or the local one),
+migrates and seeds it, and fills it with campaigns part-way through the sift (bench/load_seed.py). Runs the
+app under gunicorn with production settings (two-factor sign-in for staff, secure cookies, rate-limit counters
+in Redis), as behind a TLS-terminating proxy on the same host: requests say X-Forwarded-Proto: https, as the
+proxy's would. A second process then signs every simulated user in and, after a warm-up, drives them for
+the timed window: assessors work down their own shuffled lists (work list, application page, then for each
+criterion the scoring page and a submitted score with its CSRF token), chairs go through the moderation
+board agreeing items, and visitors read the public pages, alternating with /healthz, a bare route that runs
+one query: the floor the other pages are compared with. Each simulated person waits a random think time
+between requests. It prints p50/p95/p99 per page, each page's p95 as a multiple of the floor's, request
+counts and errors, and judges the targets: the scoring page's p95 at most 100 ms and at most 3 × the floor's,
+and no errors. It exits with status 1 when a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+TARGET_P95_MS = 100.0
+TARGET_RATIO = 3.0
+SCORING_PAGE = "scoring page"
+FLOOR = "floor: /healthz"
+# The order pages are reported in.
+PAGES = [FLOOR, "public pages", "work list", "application page", SCORING_PAGE, "score submitted (POST)",
+         "moderation board", "moderation item", "item agreed (POST)"]
+# Every signed-in person signs in once (a password and a security code, both POSTs) before the timed window;
+# they all come from the one loopback address, so the limit must let that many through.
+SIGN_IN_RATE_LIMIT = "300 per minute; 3000 per hour"
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+VERSION = re.compile(r'name="version" type="hidden" value="(\d*)"')
+ERROR_SUMMARY = re.compile(r'class="govuk-error-summary__list">(.*?)</ul>', re.S)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def checkbox_values(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input[^>]*name="{name}"[^>]*value="(\d+)"', html)
+
+
+# -- the simulated users (run in their own process) -------------------------------------------------------------
+
+class BehindTLSProxy(http.cookiejar.DefaultCookiePolicy):
+    """The app marks its cookies Secure; the client stands behind the TLS-terminating proxy, so it keeps them
+    and sends them back over plain HTTP on loopback."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+class Recorder:
+    def __init__(self, window_start: float, window_end: float):
+        self.window_start, self.window_end = window_start, window_end
+        self.samples: list[tuple[str, float]] = []
+        self.errors: list[tuple[str, str]] = []
+        self.outside = 0
+
+    def timed(self, started: float) -> bool:
+        return self.window_start <= started < self.window_end
+
+    def record(self, page: str, started: float, seconds: float, problem: str | None) -> None:
+        if not self.timed(started):
+            self.outside += 1
+            return
+        self.samples.append((page, seconds))
+        if problem:
+            self.errors.append((page, problem))
+
+
+class Person:
+    def __init__(self, spec: dict, base_url: str, recorder: Recorder, think: tuple[float, float], seed: int):
+        import httpx
+
+        self.spec, self.recorder, self.think_range = spec, recorder, think
+        self.rng = random.Random(seed)
+        # As a browser would, a form is posted with the page it came from as the Referer (over HTTPS, Flask-WTF
+        # refuses a POST whose Referer is not the same site).
+        self.origin = "https://" + base_url.split("://", 1)[1]
+        self.jar = http.cookiejar.CookieJar(policy=BehindTLSProxy())
+        self.client = httpx.AsyncClient(
+            base_url=base_url, cookies=self.jar, event_hooks={"request": [self.send_cookies]},
+            headers={"X-Forwarded-Proto": "https", "User-Agent": "recruit-load-benchmark"},
+            timeout=30.0, follow_redirects=False)
+
+    async def send_cookies(self, request) -> None:
+        # httpx copies the jar into one with the default policy when it builds a request, which keeps Secure
+        # cookies back over plain HTTP; the cookies (all for this one host and path) are added here instead.
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+        if cookies:
+            request.headers["Cookie"] = cookies
+
+    async def think(self) -> None:
+        await asyncio.sleep(self.rng.uniform(*self.think_range))
+
+    def over(self) -> bool:
+        return time.perf_counter() >= self.recorder.window_end
+
+    async def request(self, page: str, method: str, url: str, *, expect: int = 200, data=None):
+        """One request, timed from sending to the last byte of the body; returns the response, or None after
+        an exception. A response other than the one expected is an error."""
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(method, url, data=data, headers=self.referer(method, url))
+        except Exception as error:  # any failure to get a response is an error, counted and shown
+            self.recorder.record(page, started, time.perf_counter() - started, f"{type(error).__name__}: {error}")
+            return None
+        seconds = time.perf_counter() - started
+        problem = None
+        if response.status_code != expect:
+            problem = f"{method} {url} answered {response.status_code}"
+            if response.status_code == 200 and method == "POST":
+                summary = ERROR_SUMMARY.search(response.text)
+                reason = TAGS.sub(" ", summary.group(1)).split() if summary else ["no", "error", "summary"]
+                problem += f" (the form was refused: {' '.join(reason)})"
+            elif response.status_code in (301, 302, 303):
+                problem += f" to {response.headers.get('location')}"
+        self.recorder.record(page, started, seconds, problem)
+        return response
+
+    def referer(self, method: str, url: str) -> dict:
+        return {"Referer": self.origin + url} if method == "POST" else {}
+
+    async def sign_in(self, password: str) -> None:
+        import pyotp
+
+        page = await self.client.get("/sign-in")
+        response = await self.client.post("/sign-in", data={"csrf_token": CSRF.search(page.text).group(1),
+                                                             "email": self.spec["email"], "password": password},
+                                           headers=self.referer("POST", "/sign-in"))
+        if response.status_code != 302 or "two-factor" not in response.headers.get("location", ""):
+            raise RuntimeError(f"signing in {self.spec['email']} answered {response.status_code}")
+        totp = pyotp.TOTP(self.spec["totp_secret"])
+        # A code is accepted once: if this step's was used (a run moments ago), the next step's is accepted too.
+        for code in (totp.now(), totp.at(time.time() + 30)):
+            page = await self.client.get("/sign-in/two-factor")
+            response = await self.client.post("/sign-in/two-factor", data={
+                "csrf_token": CSRF.search(page.text).group(1), "code": code},
+                headers=self.referer("POST", "/sign-in/two-factor"))
+            if response.status_code == 302:
+                return
+        raise RuntimeError(f"the security code for {self.spec['email']} was refused")
+
+    async def run(self) -> None:
+        try:
+            await getattr(self, self.spec["kind"])()
+        finally:
+            await self.client.aclose()
+
+    async def visitor(self) -> None:
+        while not self.over():
+            await self.request("public pages", "GET", self.rng.choice(self.spec["urls"]))
+            await self.think()
+            if self.over():
+                break
+            await self.request(FLOOR, "GET", "/healthz")
+            await self.think()
+
+    async def assessor(self) -> None:
+        base = f"/assess/{self.spec['campaign_id']}/sift"
+        for application in self.spec["work"]:
+            await self.request("work list", "GET", f"{base}?page={application['page']}")
+            await self.think()
+            await self.request("application page", "GET", f"{base}/{application['reference']}")
+            await self.think()
+            for code in application["codes"]:
+                if self.over():
+                    return
+                await self.score(f"{base}/{application['reference']}/{code}", f"{base}/{application['reference']}")
+        while not self.over():  # nothing left to score: the work list, as someone checking their progress
+            await self.request("work list", "GET", base)
+            await self.think()
+
+    async def score(self, url: str, back: str) -> None:
+        page = await self.request(SCORING_PAGE, "GET", url)
+        if page is None or page.status_code != 200:
+            return
+        await self.think()  # reading the evidence
+        value = self.rng.randint(2, 6)
+        # Ticks that agree with the score, so that no consistency prompt is expected.
+        ticks = checkbox_values(page.text, "effective")[:2] if value >= 4 else \
+            checkbox_values(page.text, "ineffective")[:1]
+        field = "effective" if value >= 4 else "ineffective"
+        data = {"csrf_token": CSRF.search(page.text).group(1), "version": VERSION.search(page.text).group(1),
+                "value": str(value), field: ticks, "submit_score": "Submit score",
+                "rationale": "Clear example at the required level: the candidate describes their own actions and a "
+                             "measurable result, with some reflection on what they would do differently."}
+        response = await self.request("score submitted (POST)", "POST", url, expect=302, data=data)
+        if response is not None and response.status_code == 302:
+            await self.request("application page", "GET", back)
+        await self.think()
+
+    async def chair(self) -> None:
+        base = f"/moderate/{self.spec['campaign_id']}/sift"
+        for item in self.spec["work"]:
+            if self.over():
+                return
+            await self.request("moderation board", "GET", f"{base}?page={item['page']}")
+            await self.think()
+            url = f"{base}/items/{item['reference']}/{item['code']}"
+            page = await self.request("moderation item", "GET", url)
+            if page is None or page.status_code != 200:
+                continue
+            await self.think()  # reading the scores and rationales
+            data = {"csrf_token": CSRF.search(page.text).group(1), "value": str(item["proposal"]),
+                    "rationale": "Discussed at the panel meeting: the evidence supports the proposed score."}
+            response = await self.request("item agreed (POST)", "POST", url, expect=302, data=data)
+            if response is not None and response.status_code == 302:
+                await self.request("moderation board", "GET", base)
+            await self.think()
+        while not self.over():
+            await self.request("moderation board", "GET", base)
+            await self.think()
+
+
+async def drive(plan: dict, base_url: str, duration: float, warmup: float, think: tuple[float, float]) -> dict:
+    recorder = Recorder(float("inf"), float("inf"))
+    people = [Person(spec, base_url, recorder, think, seed) for seed, spec in enumerate(plan["users"])]
+    gate = asyncio.Semaphore(4)  # signing in checks a memory-hard password hash: a few at a time
+
+    async def sign_in(person: Person) -> None:
+        async with gate:
+            await person.sign_in(plan["password"])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sign_in(p) for p in people if p.spec["kind"] != "visitor"))
+    signed_in = time.perf_counter() - started
+    recorder.window_start = time.perf_counter() + warmup
+    recorder.window_end = recorder.window_start + duration
+    load_before = None
+
+    async def note_load() -> None:
+        nonlocal load_before
+        await asyncio.sleep(max(recorder.window_start - time.perf_counter(), 0))
+        load_before = os.getloadavg()
+
+    watcher = asyncio.create_task(note_load())
+    await asyncio.gather(*(person.run() for person in people))
+    await watcher
+    return {"samples": recorder.samples, "errors": recorder.errors, "outside": recorder.outside,
+            "sign_in_seconds": signed_in, "load_before": load_before, "load_after": os.getloadavg(),
+            "duration": duration}
+
+
+# -- the app under gunicorn ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def clear_limits(redis_url: str) -> None:
+    """Drop the rate-limit counters in the benchmark's Redis database, so that one run does not limit the next."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match="LIMITS*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def start_app(url: str, redis_url: str, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MAIL_")}
+    env.update(RECRUIT_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=url, REDIS_URL=redis_url,
+               SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--forwarded-allow-ips", "127.0.0.1", "--timeout", "60", "--error-logfile", str(log), "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped (status {server.returncode}); its log:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/healthz", headers={"X-Forwarded-Proto": "https"}, timeout=2).status_code == 200:
+                return server, base_url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    stop_app(server)
+    raise SystemExit(f"gunicorn did not answer /healthz within a minute; its log:\n{log.read_text()}")
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+# -- the report ------------------------------------------------------------------------------------------------
+
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+def report(results: dict, plan: dict, args, seeded: str) -> bool:
+    by_page: dict[str, list[float]] = {}
+    for page, seconds in results["samples"]:
+        by_page.setdefault(page, []).append(seconds * 1000)
+    errors: dict[str, list[str]] = {}
+    for page, problem in results["errors"]:
+        errors.setdefault(page, []).append(problem)
+    floor = percentiles(by_page[FLOOR])[1] if by_page.get(FLOOR) else None
+    kinds = [spec["kind"] for spec in plan["users"]]
+    total = sum(len(values) for values in by_page.values())
+    print()
+    print(f"Machine:          {os.cpu_count()} cores (nproc {os.sched_getaffinity(0).__len__()}); load average "
+          f"{' '.join(f'{v:.2f}' for v in results['load_before'])} at the start of the timed window, "
+          f"{' '.join(f'{v:.2f}' for v in results['load_after'])} at its end")
+    print(f"Data:             {seeded}")
+    print(f"App:              gunicorn, {args.workers} sync workers, RECRUIT_ENV=production, PostgreSQL, "
+          f"rate-limit counters in Redis ({args.redis_url})")
+    print(f"Users:            {len(kinds)} at once ({kinds.count('assessor')} assessors, {kinds.count('chair')} "
+          f"chairs, {kinds.count('visitor')} visitors), think time {args.think[0]:g}–{args.think[1]:g} s; "
+          f"signed in beforehand in {results['sign_in_seconds']:.1f} s; {args.warmup:g} s warm-up")
+    print(f"Timed window:     {results['duration']:g} s, {total} requests ({total / results['duration']:.1f} per "
+          f"second), {len(results['errors'])} errors")
+    print()
+    print(f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}")
+    for page in PAGES + sorted(set(by_page) - set(PAGES)):
+        values = by_page.get(page)
+        if not values:
+            print(f"{page:<24}{0:>9}{len(errors.get(page, [])):>8}")
+            continue
+        p50, p95, p99 = percentiles(values)
+        ratio = f"{p95 / floor:.1f}×" if floor else "–"
+        print(f"{page:<24}{len(values):>9}{len(errors.get(page, [])):>8}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
+              f"{ratio:>13}")
+    if results["errors"]:
+        print("\nErrors (first of each kind):")
+        seen = set()
+        for page, problem in results["errors"]:
+            key = (page, problem.split(" answered")[-1][:80])
+            if key not in seen:
+                seen.add(key)
+                print(f"  {page}: {problem}")
+    print()
+    scoring = by_page.get(SCORING_PAGE)
+    met = True
+    if not scoring or not floor:
+        print("Targets:          NOT JUDGED: no scoring page or floor requests in the timed window")
+        return False
+    p95 = percentiles(scoring)[1]
+    checks = [(f"scoring page p95 {p95:.1f} ms ≤ {TARGET_P95_MS:.0f} ms", p95 <= TARGET_P95_MS),
+              (f"scoring page p95 {p95 / floor:.1f}× the floor's ({floor:.1f} ms) ≤ {TARGET_RATIO:.0f}×",
+               p95 <= TARGET_RATIO * floor),
+              (f"{len(results['errors'])} errors = 0", not results["errors"])]
+    for text, ok in checks:
+        print(f"Target:           {text}: {'met' if ok else 'MISSED'}")
+        met = met and ok
+    return met
+
+
+# -- putting it together ---------------------------------------------------------------------------------------
+
+def split_users(users: int) -> tuple[int, int, int]:
+    """Three in five are assessors scoring, one in five chairs moderating, one in five visitors."""
+    chairs = max(1, round(users / 5))
+    visitors = max(1, round(users / 5))
+    return users - chairs - visitors, chairs, visitors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=os.environ.get("DATABASE_URL") or DEFAULT_SERVER,
+                        help="PostgreSQL server to create the throwaway database on; its database part, if any, is "
+                             "only used to connect (default: DATABASE_URL, else " + DEFAULT_SERVER + ")")
+    parser.add_argument("--database", help="drive an already seeded database (one kept with --keep) instead of "
+                                           "creating and seeding one")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database afterwards, for --database")
+    parser.add_argument("--campaigns", type=int, default=50, help="campaigns at the sift (default 50)")
+    parser.add_argument("--applications", type=int, default=2000, help="applications per campaign (default 2000)")
+    parser.add_argument("--criteria", type=int, default=6, help="sift criteria per campaign, 1 to 6 (default 6)")
+    parser.add_argument("--users", type=int, default=30,
+                        help="simulated people at once: 3 in 5 assessors, 1 in 5 chairs, 1 in 5 visitors (default 30)")
+    parser.add_argument("--duration", type=float, default=60, help="seconds in the timed window (default 60)")
+    parser.add_argument("--warmup", type=float, default=10,
+                        help="seconds of load before the timed window, not counted (default 10)")
+    parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"),
+                        help="each person's pause between requests, uniform between MIN and MAX seconds "
+                             "(default 0.5 1.5)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
+                        help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/14)")
+    parser.add_argument("--drive", nargs=4, metavar=("PLAN", "RESULTS", "BASE_URL", "SETTINGS"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.drive:  # the second process: the simulated users
+        plan_path, results_path, base_url, settings = args.drive
+        settings = json.loads(settings)
+        plan = json.loads(Path(plan_path).read_text())
+        results = asyncio.run(drive(plan, base_url, settings["duration"], settings["warmup"],
+                                    tuple(settings["think"])))
+        Path(results_path).write_text(json.dumps(results))
+        return 0
+
+    if args.campaigns < 1 or args.applications < 1 or not 1 <= args.criteria <= 6 or args.users < 3:
+        parser.error("--campaigns and --applications must be at least 1, --criteria 1 to 6 and --users at least 3")
+    if args.duration <= 0 or args.warmup < 0 or not 0 <= args.think[0] <= args.think[1] or args.workers < 1:
+        parser.error("--duration must be positive, --warmup and --think not negative (MIN ≤ MAX), --workers ≥ 1")
+    if not args.server.startswith("postgresql"):
+        parser.error("--server must be a PostgreSQL URL, such as " + DEFAULT_SERVER)
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from load_seed import plan as make_plan, seed_load, throwaway_database
+
+    from contextlib import nullcontext
+    database = nullcontext(args.database) if args.database else throwaway_database(args.server, keep=args.keep)
+    with database as url, tempfile.TemporaryDirectory() as folder:
+        if args.database:
+            seeded = f"the existing database {args.database.rsplit('/', 1)[-1]}"
+        else:
+            seed_load(url, args.campaigns, args.applications, args.criteria, 3)
+        assessors, chairs, visitors = split_users(args.users)
+        plan = make_plan(url, assessors, chairs, visitors)
+        if not args.database:
+            seeded = (f"{plan['campaigns']} campaigns at the sift, {plan['applications']} applications, "
+                      f"{args.criteria} criteria, panels of 3")
+        plan_path, results_path, log = Path(folder, "plan.json"), Path(folder, "results.json"), Path(folder, "app.log")
+        plan_path.write_text(json.dumps(plan))
+        clear_limits(args.redis_url)
+        server, base_url = start_app(url, args.redis_url, args.workers, log)
+        try:
+            print(f"App on {base_url}; driving {args.users} simulated people for {args.warmup:g} + "
+                  f"{args.duration:g} s…", flush=True)
+            settings = json.dumps({"duration": args.duration, "warmup": args.warmup, "think": args.think})
+            subprocess.run([sys.executable, __file__, "--drive", str(plan_path), str(results_path), base_url,
+                            settings], check=True, cwd=ROOT)
+        finally:
+            stop_app(server)
+            clear_limits(args.redis_url)
+        results = json.loads(results_path.read_text())
+        met = report(results, plan, args, seeded)
+        if results["errors"] and "Traceback" in log.read_text():
+            print("\nThe app's log:\n" + log.read_text()[-4000:])
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
