@@ -9,6 +9,16 @@ if ('noModule' in HTMLScriptElement.prototype) {
 }
 initAll()
 
+// A form without an action posts back to the page's address, fragment included. After the skip link
+// that is "#main-content", and the browser's move to that fragment on the answer page takes focus off
+// the error summary GOV.UK Frontend has just focused. So such forms post to the address without it.
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  if (form instanceof HTMLFormElement && !form.hasAttribute('action') && window.location.hash) {
+    form.setAttribute('action', window.location.pathname + window.location.search)
+  }
+})
+
 // A report being prepared in the background: say how far it has got, and show the download once it is ready.
 const reportStatus = document.querySelector('[data-status-url]')
 const reportProgress = document.getElementById('report-progress')
