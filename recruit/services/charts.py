@@ -140,6 +140,14 @@ def comparison_alt(criteria: list[str], members: list[str], scores: list[list[in
 def panel_comparison(criteria: list[str], members: list[str], scores: list[list[int | None]],
                      agreed: list[int | None], points: list[int]) -> Chart:
     """Per criterion, each panel member's score as a bar side by side, then the agreed score as a dark bar."""
+    return _panel_comparison(tuple(criteria), tuple(members), tuple(tuple(row) for row in scores), tuple(agreed),
+                             tuple(points))
+
+
+# A campaign's interview report draws one of these per candidate each time it is asked for.
+@lru_cache(maxsize=128)
+def _panel_comparison(criteria: tuple[str, ...], members: tuple[str, ...], scores: tuple[tuple[int | None, ...], ...],
+                      agreed: tuple[int | None, ...], points: tuple[int, ...]) -> Chart:
     figure = _figure(WIDTH_INCHES, 3.0)
     axes = figure.subplots()
     _margins(figure, top=0.15, bottom=0.5, left=0.5, right=1.9)
@@ -162,4 +170,5 @@ def panel_comparison(criteria: list[str], members: list[str], scores: list[list[
     axes.set_ylabel("Score", fontsize=8)
     axes.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     _style(axes)
-    return Chart(_svg(figure), comparison_alt(criteria, members, scores, agreed))
+    return Chart(_svg(figure), comparison_alt(list(criteria), list(members), [list(r) for r in scores],
+                                              list(agreed)))

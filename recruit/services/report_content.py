@@ -40,8 +40,9 @@ def css_string(text: str) -> str:
 
 
 def _base(campaign: Campaign, title: str, heading: str) -> dict:
-    return {"title": title, "heading": heading, "campaign": campaign, "header_reference": css_string(campaign.reference),
-            "produced": format_uk(utcnow()), "details": _details(campaign)}
+    return {"title": title, "heading": heading, "campaign": campaign,
+            "header_reference": css_string(campaign.reference), "produced": format_uk(utcnow()),
+            "details": _details(campaign)}
 
 
 def _details(campaign: Campaign) -> list[tuple[str, str]]:
@@ -240,7 +241,8 @@ def sift_report(campaign) -> ReportSpec:
         summary.append(("Applications not through the pre-sift", len(presift["rows"])))
     decision = None
     if record is not None and record.decided_at is not None:
-        through = sum(1 for a in applications if a.status == "sift_passed")
+        # Those absent from the interview were invited all the same.
+        through = sum(1 for a in applications if a.status in feedback.SIFT_OUTCOMES)
         rule = "everyone who passes" if record.decision_rule == "all_passing" \
             else f"the top {record.decision_top_n} by rank"
         decision = f"Decided on {format_uk(record.decided_at)}: {rule}; {through} go on to interview."
