@@ -28,7 +28,7 @@ class Application(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     # Empty once the retention purge has erased the campaign's personal data: the scores stay, anonymous.
-    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Random and unguessable: the only identifier a sift panel sees.
     reference: Mapped[str] = mapped_column(String(9), unique=True)
     status: Mapped[str] = mapped_column(String(30), default="draft")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, and_, case, cast, delete, exists, func, or_, select, update
+from sqlalchemy import String, and_, case, cast, delete, exists, func, literal, or_, select, update
 
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
@@ -44,6 +44,7 @@ ERASED_ACCOUNT_NAME = "Erased account"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 MAX_MONTHS = 1200
 REASON_MAX = 2000
+ACCOUNT_BATCH = 500
 BULK = {"synchronize_session": False}
 
 
@@ -115,6 +116,10 @@ def _agreed(campaign_id: int):
     return select(AgreedScore.id).where(AgreedScore.application_id.in_(_applications(campaign_id)))
 
 
+def _of_campaign(model, campaign_id: int):
+    return model.application_id.in_(_applications(campaign_id))
+
+
 def _has_text(column):
     return and_(column != "", column != ERASED_TEXT)
 
@@ -146,11 +151,12 @@ def counts_for(campaign_id: int) -> dict[str, int]:
                                Application.candidate_id.is_not(None)),
         "personal_details": _count(PersonalDetails, PersonalDetails.application_id.in_(applications)),
         "statements": _count(Statement, Statement.application_id.in_(applications), _has_text(Statement.text)),
-        "score_texts": _count(Score, Score.id.in_(scores), or_(_has_text(Score.rationale), _has_text(Score.notes)))
+        "score_texts": _count(Score, _of_campaign(Score, campaign_id),
+                              or_(_has_text(Score.rationale), _has_text(Score.notes)))
         + _count(ScoreVersion, ScoreVersion.score_id.in_(scores),
                  or_(_has_text(ScoreVersion.rationale), _has_text(ScoreVersion.notes))),
         "conflict_reasons": _count(Conflict, Conflict.application_id.in_(applications), _has_text(Conflict.reason)),
-        "agreed_texts": _count(AgreedScore, AgreedScore.id.in_(agreed),
+        "agreed_texts": _count(AgreedScore, _of_campaign(AgreedScore, campaign_id),
                                or_(_has_text(AgreedScore.rationale), _has_text(AgreedScore.feedback)))
         + _count(AgreedScoreVersion, AgreedScoreVersion.agreed_score_id.in_(agreed),
                  or_(_has_text(AgreedScoreVersion.rationale), _has_text(AgreedScoreVersion.reason))),
@@ -222,7 +228,7 @@ def purge(months: int, *, apply: bool, now: datetime | None = None) -> PurgeRepo
         accounts = len(db.session.scalars(_idle_accounts(cutoff, [line.id for line in due])).all())
         return PurgeReport(months, cutoff, False, due, held, accounts)
     erased = [line for line in (erase_campaign(line.id, months, now) for line in due) if line is not None]
-    accounts = sum(erase_account(user_id, months, now) for user_id in db.session.scalars(_idle_accounts(cutoff)).all())
+    accounts = erase_accounts(db.session.scalars(_idle_accounts(cutoff)).all(), months, now)
     return PurgeReport(months, cutoff, True, erased, held, accounts)
 
 
@@ -242,14 +248,15 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
         return None
     counts = counts_for(campaign_id)
     applications, scores, agreed = _applications(campaign_id), _scores(campaign_id), _agreed(campaign_id)
-    # Earlier audit entries about these records stay as written: the log is append-only.
+
+    # Earlier audit entries about these records stay as written (the log is append-only); the entry says how many.
+    def about(record_type: str, ids):
+        return and_(AuditEvent.record_type == record_type, AuditEvent.record_id.in_(ids))
+
     audit_entries = _count(AuditEvent, or_(
-        and_(AuditEvent.record_type == "application",
-             AuditEvent.record_id.in_(select(cast(Application.id, String)).where(Application.campaign_id == campaign_id))),
-        and_(AuditEvent.record_type == "score", AuditEvent.record_id.in_(select(cast(Score.id, String))
-                                                                          .where(Score.id.in_(scores)))),
-        and_(AuditEvent.record_type == "agreed_score",
-             AuditEvent.record_id.in_(select(cast(AgreedScore.id, String)).where(AgreedScore.id.in_(agreed)))),
+        about("application", select(cast(Application.id, String)).where(Application.campaign_id == campaign_id)),
+        about("score", select(cast(Score.id, String)).where(_of_campaign(Score, campaign_id))),
+        about("agreed_score", select(cast(AgreedScore.id, String)).where(_of_campaign(AgreedScore, campaign_id))),
     ))
 
     run = db.session.execute
@@ -257,14 +264,14 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     run(delete(InterviewSlot).where(InterviewSlot.application_id.in_(applications)), execution_options=BULK)
     run(update(Statement).where(Statement.application_id.in_(applications), _has_text(Statement.text))
         .values(text=ERASED_TEXT), execution_options=BULK)
-    run(update(Score).where(Score.id.in_(scores), or_(_has_text(Score.rationale), _has_text(Score.notes)))
+    run(update(Score).where(_of_campaign(Score, campaign_id), or_(_has_text(Score.rationale), _has_text(Score.notes)))
         .values(rationale=_erased(Score.rationale), notes=_erased(Score.notes)), execution_options=BULK)
     run(update(ScoreVersion).where(ScoreVersion.score_id.in_(scores),
                                    or_(_has_text(ScoreVersion.rationale), _has_text(ScoreVersion.notes)))
         .values(rationale=_erased(ScoreVersion.rationale), notes=_erased(ScoreVersion.notes)), execution_options=BULK)
     run(update(Conflict).where(Conflict.application_id.in_(applications), _has_text(Conflict.reason))
         .values(reason=ERASED_TEXT), execution_options=BULK)
-    run(update(AgreedScore).where(AgreedScore.id.in_(agreed),
+    run(update(AgreedScore).where(_of_campaign(AgreedScore, campaign_id),
                                   or_(_has_text(AgreedScore.rationale), _has_text(AgreedScore.feedback)))
         .values(rationale=_erased(AgreedScore.rationale), feedback=_erased(AgreedScore.feedback)),
         execution_options=BULK)
@@ -292,28 +299,34 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     return line
 
 
-def erase_account(user_id: int, months: int, now: datetime | None = None) -> bool:
-    """Erase an idle candidate account in place: the audit log refers to it, so the row stays, anonymous."""
-    user = _locked(User, user_id)
-    if user is None or not db.session.scalars(_idle_accounts(cutoff_for(months, now))
-                                              .where(User.id == user_id)).first():
-        db.session.rollback()
-        return False
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id), execution_options=BULK)
-    db.session.execute(delete(UserToken).where(UserToken.user_id == user.id), execution_options=BULK)
-    user.name = ERASED_ACCOUNT_NAME
-    user.email = f"erased-{user.id}@{ERASED_EMAIL_DOMAIN}"
-    user.password_hash = None
-    user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
-    user.failed_sign_ins, user.locked_until = 0, None
-    user.active = False
-    user.end_all_sessions()
-    audit.record("account.erased", "user", user.id, after={
-        "retention_months": months,
-        "why": "a candidate account with no applications, not used within the retention period",
-    })
-    db.session.commit()
-    return True
+def erase_accounts(user_ids: list[int], months: int, now: datetime | None = None) -> int:
+    """Erase idle candidate accounts in place, a batch per transaction: the audit log refers to them, so the rows
+    stay, with nothing left that says who the person was. Returns how many were erased."""
+    erased = 0
+    for start in range(0, len(user_ids), ACCOUNT_BATCH):
+        batch = user_ids[start:start + ACCOUNT_BATCH]
+        # Locked and checked again: someone may have signed in or applied since the list was made.
+        ids = db.session.scalars(_idle_accounts(cutoff_for(months, now)).where(User.id.in_(batch))
+                                 .with_for_update(of=User)).all()
+        if not ids:
+            db.session.rollback()
+            continue
+        run = db.session.execute
+        run(delete(RecoveryCode).where(RecoveryCode.user_id.in_(ids)), execution_options=BULK)
+        run(delete(UserToken).where(UserToken.user_id.in_(ids)), execution_options=BULK)
+        run(update(User).where(User.id.in_(ids)).values(
+            name=ERASED_ACCOUNT_NAME, email=literal("erased-") + cast(User.id, String) + f"@{ERASED_EMAIL_DOMAIN}",
+            password_hash=None, totp_secret=None, totp_enabled_at=None, totp_last_step=None, failed_sign_ins=0,
+            locked_until=None, active=False, session_version=User.session_version + 1,
+        ), execution_options=BULK)
+        for user_id in ids:
+            audit.record("account.erased", "user", user_id, after={
+                "retention_months": months,
+                "why": "a candidate account with no applications, not used within the retention period",
+            })
+        db.session.commit()
+        erased += len(ids)
+    return erased
 
 
 def summary_lines(report: PurgeReport) -> list[str]:
@@ -337,10 +350,10 @@ def summary_lines(report: PurgeReport) -> list[str]:
         lines += [f"  {line.reference} {line.title} ({line.status} since {format_uk(line.finished_at)})"
                   for line in report.held]
     if report.accounts:
-        lines.append(
-            (f"Erased {accounts(report.accounts)}" if report.applied else f"{accounts(report.accounts)} would be erased")
-            + f" (no applications left and not used for {report.months} months): name, email address and "
-              "sign-in details.")
+        done = f"Erased {accounts(report.accounts)}" if report.applied \
+            else f"{accounts(report.accounts)} would be erased"
+        lines.append(f"{done} (no applications left and not used for {report.months} months): name, email address "
+                     "and sign-in details.")
     if report.applied:
         lines.append("Scores, agreed scores, criteria and outcomes are kept, anonymous, for statistics.")
     else:
