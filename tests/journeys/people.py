@@ -92,12 +92,19 @@ class Person:
         self.checked: list[str] = []
         self.console_errors: list[str] = []
         self.server_errors: list[str] = []
+        # Set when the page navigates, so that acting on an unchanged document costs no trip to the browser.
+        self._navigated = True
+        self.page.on("framenavigated", self._frame_navigated)
         self.page.on("load", self._loaded)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.console_errors.append(f"script error: {error}"))
         self.page.on("response", self._response)
 
     # What the person sees -------------------------------------------------------------------------
+
+    def _frame_navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self._navigated = True
 
     def _loaded(self, page) -> None:
         if page.url.startswith(self.journey.server.url):
@@ -116,6 +123,9 @@ class Person:
         self.page.wait_for_load_state("load")
         assert not self.server_errors, f"{self.name} got a server error: {self.server_errors}"
         assert not self.console_errors, f"{self.name}'s browser reported errors: {self.console_errors}"
+        if not self._navigated:
+            return self.page
+        self._navigated = False
         if self.page.url.startswith(self.journey.server.url) and not axe.already_checked(self.page):
             started = time.monotonic()
             violations = axe.check(self.page)
