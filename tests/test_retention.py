@@ -1,11 +1,14 @@
 """Retention: the purge lists, then erases, the personal data of campaigns finished longer ago than
 RETENTION_MONTHS, keeps the scores anonymous, skips campaigns on legal hold, and does nothing twice."""
+import io
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from recruit.clock import utcnow
@@ -240,10 +243,17 @@ def test_erased_campaign_pages_still_work_and_say_so(runner, forms, finished):
                     f"/admin/campaigns/{campaign.id}/applications/{finished.applications[0].reference}",
                     f"/admin/campaigns/{campaign.id}/merit",
                     f"/admin/campaigns/{campaign.id}/interviews",
-                    f"/moderate/{campaign.id}/interview/results"):
+                    f"/moderate/{campaign.id}/interview/results",
+                    f"/reports/{campaign.id}"):
             response = forms.client.get(url)
             assert response.status_code == 200, url
             assert "Candidate 1" not in response.get_data(as_text=True), url
+        # A report rendered after the erasure has the scores and no names.
+        response = forms.client.get(f"/reports/{campaign.id}/merit.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+        assert "Name erased" in text and not re.search(r"Candidate \d", text)
+        assert finished.applications[0].reference in text
         hold_page = parse(forms.client.get(f"/admin/campaigns/{campaign.id}/legal-hold"))
         assert "nothing left to hold" in hold_page.select_one("#nothing-to-hold").get_text()
         response = forms.submit(f"/admin/campaigns/{campaign.id}/legal-hold", {"reason": "A late tribunal claim"},
