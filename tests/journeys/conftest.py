@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.journeys.live_server import (
@@ -17,6 +18,10 @@ from tests.journeys.live_server import (
     prepare,
 )
 from tests.journeys.people import Journey
+
+
+# Other people's test runs share this machine's two cores: give a page time to answer.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,9 @@ class Journey:
 class Person:
     def __init__(self, journey: Journey, name: str, context):
         self.journey, self.name, self.context = journey, name, context
+        context.set_default_navigation_timeout(60_000)
         self.page: Page = context.new_page()
+        self._closed = False
         self.loaded: list[str] = []
         self.checked: list[str] = []
         self.console_errors: list[str] = []
@@ -197,6 +199,9 @@ class Person:
         return self.press_button("Sign out")
 
     def close(self, check: bool = True) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             if not check:
                 return

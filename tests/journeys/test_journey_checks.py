@@ -1,9 +1,14 @@
-"""The accessibility check the journeys rely on: what it reports and the one GOV.UK pattern it lets through."""
+"""The checks the journeys rely on: what axe reports and the one GOV.UK pattern it lets through, that no
+loaded page escapes it, and what a failed step leaves behind."""
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
 from tests.journeys import axe
+from tests.journeys.people import Journey
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>Check</title></head><body><main>
 <h1>Check</h1>{body}</main></body></html>"""
@@ -63,3 +68,30 @@ def test_aria_expanded_on_a_radio_that_reveals_nothing_still_fails(blank):
     found = check(blank, '<fieldset><legend>Pick</legend><input type="radio" class="govuk-radios__input" '
                          'id="lonely" name="x" aria-expanded="true"><label for="lonely">One</label></fieldset>')
     assert [(v.id, v.targets) for v in found] == [("aria-allowed-attr", ("#lonely",))]
+
+
+def test_a_page_loaded_but_never_checked_fails_the_journey(chromium, live_server):
+    journey = Journey(chromium, live_server, "a page loaded but never checked")
+    person = journey.person("visitor")
+    # Straight to the browser twice, past the helper that checks each page before leaving it.
+    person.page.goto("/frameworks")
+    person.page.goto("/vacancies")
+    person.goto("/")
+    with pytest.raises(AssertionError, match=r"visitor loaded 1 page\(s\) that axe did not check"):
+        journey.close()
+    assert person.checked == [f"{live_server.url}/vacancies", f"{live_server.url}/"]
+
+
+def test_a_failed_step_saves_each_persons_screen_and_html(chromium, live_server):
+    journey = Journey(chromium, live_server, "a failed step")
+    person = journey.person("visitor")
+    shutil.rmtree(journey.output, ignore_errors=True)
+    with pytest.raises(AssertionError) as failure:
+        with journey.step("read the frameworks"):
+            person.goto("/frameworks")
+            assert person.heading() == "Not the frameworks page"
+    journey.close(check=False)
+    stem = journey.output / "01-read-the-frameworks--visitor"
+    assert Path(f"{stem}.png").read_bytes().startswith(b"\x89PNG")
+    assert "Competency frameworks" in Path(f"{stem}.html").read_text(encoding="utf-8")
+    assert "Journey step 'read the frameworks' failed" in "\n".join(failure.value.__notes__)
