@@ -28,6 +28,12 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind that many proxies, the client's address, scheme and host come from their X-Forwarded-* headers.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
@@ -68,6 +74,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from recruit.converters import CONVERTERS
+
+    # Before any route is added: a URL value the database cannot take is no page (404).
+    app.url_map.converters.update(CONVERTERS)
+
     from recruit.admin import bp as admin_bp
     from recruit.apply import bp as apply_bp
     from recruit.assess import bp as assess_bp

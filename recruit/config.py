@@ -9,6 +9,16 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"The environment variable {name} must be a whole number, not {value!r}.") from None
+
+
 class Config:
     RECRUIT_ENV = os.environ.get("RECRUIT_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -19,10 +29,12 @@ class Config:
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds"
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: use the connection's own).
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     # Reports covering more applications than this are rendered by a background job, with a progress page.
-    REPORT_BACKGROUND_OVER = int(os.environ.get("REPORT_BACKGROUND_OVER", "500"))
+    REPORT_BACKGROUND_OVER = _env_int("REPORT_BACKGROUND_OVER", 500)
     # Processes laying out one large report's page ranges at once (default: one per CPU core).
-    REPORT_WORKERS = int(os.environ.get("REPORT_WORKERS", "0")) or os.cpu_count() or 1
+    REPORT_WORKERS = _env_int("REPORT_WORKERS", 0) or os.cpu_count() or 1
     # Months after a campaign finishes before `retention purge` erases its personal data; checked by the purge.
     RETENTION_MONTHS = os.environ.get("RETENTION_MONTHS", "12")
 
@@ -42,7 +54,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)

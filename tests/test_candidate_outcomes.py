@@ -2,12 +2,14 @@
 calendar file, the outcome page with released feedback, and nothing of scores or outcomes before release."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 import time_machine
 from flask import url_for
 from icalendar import Calendar
@@ -359,6 +361,8 @@ def what_a_candidate_sees(pages: Forms, application) -> dict[str, str]:
         assert response.status_code == expected, url
         if response.mimetype == "text/html":
             seen[url] = parse(response).get_text(" ", strip=True)
+        elif response.mimetype == "application/pdf":
+            seen[url] = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
         else:
             seen[url] = response.get_data(as_text=True)
     base = f"/applications/{application.reference}"

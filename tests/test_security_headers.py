@@ -57,3 +57,31 @@ def test_production_adds_hsts_secure_cookies_and_https(monkeypatch):
     assert response.headers["Content-Security-Policy"] == CSP
     assert "Secure" in response.headers["Set-Cookie"]
     assert app.config["REQUIRE_STAFF_MFA"] is True
+
+
+def test_behind_a_trusted_proxy_the_clients_address_comes_from_x_forwarded_for(app):
+    from recruit import create_app
+    from recruit.config import TestConfig
+    from recruit.services import audit  # noqa: F401  (the audit log records request.remote_addr)
+
+    proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                         TRUSTED_PROXIES=1)
+    seen = {}
+
+    @proxied.get("/_address")
+    def _address():
+        from flask import request
+
+        seen["address"], seen["scheme"] = request.remote_addr, request.scheme
+        return ""
+
+    _address.recruit_access = ("public",)
+    proxied.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.7",
+                                                    "X-Forwarded-Proto": "https"})
+    assert seen == {"address": "203.0.113.7", "scheme": "https"}
+    # Without trusted proxies the header is ignored: a client cannot choose its own address.
+    app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+    with app.test_request_context("/", headers={"X-Forwarded-For": "203.0.113.7"}):
+        from flask import request
+
+        assert request.remote_addr != "203.0.113.7"

@@ -218,12 +218,13 @@ def feedback_letter(reference: str):
     from recruit.services import reports
 
     application = _application_or_404(reference)
+    outcome_page = redirect(url_for("apply.outcome", reference=application.reference))
     if not feedback.released_stages(application):
-        return render_template("apply/outcome.html", application=application, released=(), stages=[]), 409
+        return outcome_page  # which says that nothing has been released yet
     try:
         report = reports.render_now(current_user, application.campaign, reports.KINDS["feedback"], application)
     except Refused:
-        return render_template("apply/outcome.html", application=application, released=(), stages=[]), 409
+        return outcome_page
     return send_pdf(application.campaign, report, f"feedback-{application.reference}")
 
 
