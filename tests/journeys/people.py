@@ -169,9 +169,11 @@ class Person:
         scope = within or self.page
         return self._navigating(lambda: scope.get_by_role("button", name=name, exact=exact).click())
 
-    def follow(self, name: str, exact: bool = True, within=None) -> Page:
+    def follow(self, name: str | None = None, exact: bool = True, within=None) -> Page:
+        """Follow the link with this name (on the page, or within part of it), or the only link within."""
         scope = within or self.page
-        return self._navigating(lambda: scope.get_by_role("link", name=name, exact=exact).first.click())
+        link = scope.get_by_role("link", name=name, exact=exact) if name else scope.get_by_role("link")
+        return self._navigating(lambda: link.first.click())
 
     def fill(self, label: str, text: str, exact: bool = True) -> None:
         self.arrived()
