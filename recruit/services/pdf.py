@@ -243,11 +243,6 @@ def split_html(html: str, parts: int) -> list[str]:
 _warmed = False
 
 
-def _render_numbered(numbered: tuple[int, str]) -> tuple[int, tuple]:
-    index, html = numbered
-    return index, _render_range(html)
-
-
 def _warm() -> None:
     """Load fonts and WeasyPrint's own style sheets once in this process, so that every forked worker has them."""
     global _warmed
@@ -263,7 +258,7 @@ def _start_worker() -> None:
     gc.freeze()
 
 
-def _render_range(html: str) -> tuple[bytes, list[tuple[int, str, int, float, float]]]:
+def _render_range(html: str) -> tuple[bytes, list[tuple[int, str, int, float, float]], list[tuple[float, float]]]:
     """One page range, tagged, without page numbers (run in a worker process).
 
     The layout allocates millions of short-lived objects and few reference cycles; the cyclic garbage collector
@@ -279,19 +274,24 @@ def _render_range(html: str) -> tuple[bytes, list[tuple[int, str, int, float, fl
         marks = [(level, label, index, *target)
                  for index, page in enumerate(document.pages)
                  for level, label, target, _ in page.bookmarks]
-        return document.write_pdf(pdf_variant=PDF_VARIANT), marks
+        # Page sizes in points (CSS pixels are 0.75 pt), for the page numbers laid over them.
+        sizes = [(round(page.width * 0.75, 3), round(page.height * 0.75, 3)) for page in document.pages]
+        return document.write_pdf(pdf_variant=PDF_VARIANT), marks, sizes
     finally:
         document = None
         gc.enable()
         gc.collect()
 
 
-def _page_numbers(html: str, sizes: list[tuple[float, float]]) -> bytes:
-    """Pages holding only "Page X of Y", in the document's own page style, one for each page size given."""
+def _head(html: str) -> str:
+    head_end = html.find("</head>")
+    return html[:head_end] if head_end != -1 else '<!doctype html><html lang="en-GB"><head>'
+
+
+def _page_numbers(head: str, sizes: list[tuple[float, float]]) -> bytes:
+    """Pages holding only "Page X of Y", in the document's own page style (its <head>), one for each page size."""
     from weasyprint import CSS
 
-    head_end = html.find("</head>")
-    head = html[:head_end] if head_end != -1 else '<!doctype html><html lang="en-GB"><head>'
     names = {size: f"recruit-size-{index}" for index, size in enumerate(dict.fromkeys(sizes))}
     page_rules = " ".join(f"@page {name} {{ size: {w:.3f}pt {h:.3f}pt !important; }}" for (w, h), name in names.items())
     body = "".join(f'<div class="recruit-page" style="page: {names[size]}"></div>' for size in sizes)
@@ -300,22 +300,28 @@ def _page_numbers(html: str, sizes: list[tuple[float, float]]) -> bytes:
     return document.write_pdf(stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules)])
 
 
-def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str, marks: list[list] | None = None) -> bytes:
-    """One tagged PDF from page ranges: pages in order, one structure tree, one outline, page numbers laid over.
+class RangeJoiner:
+    """Page ranges joined, in order, into one tagged PDF: pages, one structure tree (the ranges' parent-tree keys
+    renumbered), one outline from every range's headings, and the page numbers laid over at the end."""
 
-    `marks` are each range's headings (level, label, page, x, y) for the outline; without them, each range's own
-    outline is kept as it is."""
-    import io
+    def __init__(self):
+        self.out = None
+        self.marks: list = []
 
-    import pikepdf
+    def add(self, data: bytes, marks: list, page_count: int) -> None:
+        import io
 
-    out = pikepdf.open(io.BytesIO(ranges[0]))
-    tree = out.Root.StructTreeRoot
-    document_element = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
-    nums = tree.ParentTree.Nums
-    next_key = _next_key(nums)
-    outline_items = [_outline_entries(out, 0)]
-    for data in ranges[1:]:
+        import pikepdf
+
+        self.marks.append((marks, page_count))
+        if self.out is None:
+            self.out = pikepdf.open(io.BytesIO(data))
+            tree = self.out.Root.StructTreeRoot
+            self.document_element = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+            self.nums = tree.ParentTree.Nums
+            self.next_key = _next_key(self.nums)
+            return
+        out = self.out
         source = pikepdf.open(io.BytesIO(data))
         page_offset = len(out.pages)
         out.pages.extend(source.pages)  # copies the pages; later copies from `source` map onto these
@@ -324,77 +330,51 @@ def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str, marks
                                            else source_tree.K)
         for kid in copied_document.K:
             if isinstance(kid, pikepdf.Dictionary):
-                kid.P = document_element
-            document_element.K.append(kid)
+                kid.P = self.document_element
+            self.document_element.K.append(kid)
         copied_nums = out.copy_foreign(source_tree.ParentTree).Nums
         for index in range(0, len(copied_nums), 2):
-            nums.append(int(copied_nums[index]) + next_key)
-            nums.append(copied_nums[index + 1])
+            self.nums.append(int(copied_nums[index]) + self.next_key)
+            self.nums.append(copied_nums[index + 1])
         for page in out.pages[page_offset:]:
             if "/StructParents" in page.obj:
-                page.obj.StructParents = int(page.obj.StructParents) + next_key
+                page.obj.StructParents = int(page.obj.StructParents) + self.next_key
             for annotation in page.obj.get("/Annots", []):
                 if "/StructParent" in annotation:
-                    annotation.StructParent = int(annotation.StructParent) + next_key
-        next_key += _next_key(copied_nums)
-        outline_items.append(_outline_entries(source, page_offset))
+                    annotation.StructParent = int(annotation.StructParent) + self.next_key
+        self.next_key += _next_key(copied_nums)
         source.close()
-    tree.ParentTreeNextKey = next_key
-    if marks is not None:
-        _outline_from_marks(out, marks)
-    else:
-        _rebuild_outline(out, outline_items)
-    if numbers is not None:
-        _lay_over(out, numbers)
-    with out.open_metadata(set_pikepdf_as_editor=False) as metadata:
-        metadata["dc:title"] = title
-    out.docinfo.Title = title
-    buffer = io.BytesIO()
-    out.save(buffer)
-    return buffer.getvalue()
+
+    def finish(self, numbers: bytes | None, *, title: str) -> bytes:
+        import io
+
+        import pikepdf
+
+        out = self.out
+        out.Root.StructTreeRoot.ParentTreeNextKey = self.next_key
+        _outline_from_marks(out, self.marks)
+        if numbers is not None:
+            _lay_over(out, numbers)
+        with out.open_metadata(set_pikepdf_as_editor=False) as metadata:
+            metadata["dc:title"] = title
+        out.docinfo.Title = title
+        buffer = io.BytesIO()
+        # Object streams: a third of the size, and quicker to write than keeping each range's layout.
+        out.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
+
+
+def join_ranges(ranges: list[bytes], numbers: bytes | None, *, title: str, marks: list[tuple[list, int]]) -> bytes:
+    """One tagged PDF from page ranges; `marks` are each range's (headings, page count)."""
+    joiner = RangeJoiner()
+    for data, (range_marks, page_count) in zip(ranges, marks):
+        joiner.add(data, range_marks, page_count)
+    return joiner.finish(numbers, title=title)
 
 
 def _next_key(nums) -> int:
     keys = [int(nums[index]) for index in range(0, len(nums), 2)]
     return max(keys) + 1 if keys else 0
-
-
-def _outline_entries(pdf, page_offset: int) -> list:
-    """(title, page index, children) for each outline item, page indexes counted in the joined document."""
-    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-
-    def entries(items):
-        found = []
-        for item in items:
-            destination = item.destination
-            index = None
-            if isinstance(destination, list) or hasattr(destination, "__getitem__"):
-                try:
-                    index = pages.get(destination[0].objgen)
-                except (TypeError, AttributeError, IndexError):
-                    index = None
-            found.append((item.title, None if index is None else index + page_offset, entries(item.children)))
-        return found
-
-    with pdf.open_outline() as outline:
-        return entries(outline.root)
-
-
-def _rebuild_outline(pdf, ranges: list[list]) -> None:
-    from pikepdf import OutlineItem
-
-    def items(entries):
-        made = []
-        for title, page, children in entries:
-            item = OutlineItem(title, page) if page is not None else OutlineItem(title)
-            item.children.extend(items(children))
-            made.append(item)
-        return made
-
-    with pdf.open_outline() as outline:
-        outline.root.clear()
-        for entries in ranges:
-            outline.root.extend(items(entries))
 
 
 def _outline_from_marks(pdf, marks: list[list]) -> None:
@@ -453,35 +433,20 @@ def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, pr
         if progress:
             progress(1, 1)
         return pdf
-    results: list[tuple | None] = [None] * len(documents)
-    # Forked workers start at once with WeasyPrint already imported; they only lay out HTML, touching no database.
     _warm()
+    joiner, sizes = RangeJoiner(), []
     # A fresh process for each range (forked from this warm one, so it starts at once): a worker's heap does not
-    # shrink after a range, and the next one would grow it further.
+    # shrink after a range, and the next one would grow it further. Forked workers only lay out HTML; they touch
+    # no database. Ranges are joined in order while the later ones are still being laid out.
     with multiprocessing.get_context("fork").Pool(min(workers, len(documents)), initializer=_start_worker,
                                                   maxtasksperchild=1) as pool:
-        for done, (index, result) in enumerate(pool.imap_unordered(_render_numbered, enumerate(documents)), start=1):
-            results[index] = result
+        for done, (data, marks, range_sizes) in enumerate(pool.imap(_render_range, documents), start=1):
+            joiner.add(data, marks, len(range_sizes))
+            sizes += range_sizes
             if progress:
                 progress(done, len(documents) + 1)
-    ranges = [data for data, _ in results]
-    sizes = _page_sizes(ranges)
-    pdf = join_ranges(ranges, _page_numbers(html, [size for each in sizes for size in each]), title=title,
-                      marks=[(marks, len(each)) for (_, marks), each in zip(results, sizes)])
+        numbers = pool.apply(_page_numbers, (_head(html), sizes))
+    pdf = joiner.finish(numbers, title=title)
     if progress:
         progress(len(documents) + 1, len(documents) + 1)
     return pdf
-
-
-def _page_sizes(ranges: list[bytes]) -> list[list[tuple[float, float]]]:
-    """Each range's page sizes, in points."""
-    import io
-
-    import pikepdf
-
-    sizes = []
-    for data in ranges:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            sizes.append([(round(float(page.mediabox[2]) - float(page.mediabox[0]), 3),
-                           round(float(page.mediabox[3]) - float(page.mediabox[1]), 3)) for page in pdf.pages])
-    return sizes
