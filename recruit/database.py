@@ -1,6 +1,13 @@
 """Engine settings that depend on the database: SQLite gets WAL, a busy timeout and real transactions."""
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+import random
+import sqlite3
+import time
+
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Connection, Engine
+
+# How long a transaction waits for another connection's write to finish before "database is locked".
+BUSY_TIMEOUT_MS = 10_000
 
 
 def configure_engine_events(engine: Engine) -> None:
@@ -14,13 +21,38 @@ def configure_engine_events(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 10000")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # Take the write lock when the transaction starts, so concurrent writers queue on the busy
-        # timeout instead of failing with "database is locked" when a read turns into a write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Take the write lock when the transaction starts, so concurrent writers queue for it instead of
+        # failing with "database is locked" when a read turns into a write.
+        begin_immediate(connection)
+
+
+def begin_immediate(connection: Connection) -> None:
+    """BEGIN IMMEDIATE, trying again about every millisecond until the busy timeout.
+
+    SQLite's own busy handler sleeps longer and longer between tries, up to 100 ms, so under steady load a
+    connection that has waited a while keeps missing the moments the lock is free while newcomers take it:
+    with ten processes writing scores, some waited past even a 30-second timeout (bench/concurrency.py).
+    Trying at a short, even interval gives every waiting connection the same chance.
+    """
+    raw = connection.connection.driver_connection
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
+            time.sleep(0.001 + random.random() / 1000)
+    finally:
+        # Every other statement keeps SQLite's own busy timeout.
+        raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
