@@ -5,6 +5,8 @@ contact detail.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -58,9 +60,12 @@ def work(campaign_id: int, stage: str):
     chosen = next((c for c in criteria if c.code == request.args.get("criterion")), criteria[0] if criteria else None)
     pagination = assessor_views.work_list(current_user, campaign, stage, _page())
     items = pagination.items
+    scores = assessor_views.own_scores(current_user, stage, items)
+    # Counted here, once: counting in the template went through every score on the page for every row.
+    submitted = Counter(score.application_id for score in scores.values() if score.status == "submitted")
     return render_template(
         "assess/work.html", campaign=campaign, stage=stage, criteria=criteria, mode=mode, chosen=chosen,
-        pagination=pagination, scores=assessor_views.own_scores(current_user, stage, items),
+        pagination=pagination, scores=scores, submitted=submitted,
         conflicts=assessor_views.own_conflicts(current_user, stage, items), open=scoring_open(campaign, stage),
         chair=is_chair(campaign, stage, current_user), presift=presift_active(campaign, stage),
     )
@@ -110,6 +115,7 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
         form.version.data = str(existing.version) if existing else "0"
     if form.validate_on_submit():
         submitting = bool(form.submit_score.data)
+        reference_read, code_read = item.reference, criterion.code
         entry = scoring.ScoreInput(value=form.value.data, ticked=[*form.effective.data, *form.ineffective.data],
                                    rationale=form.rationale.data or "", notes=form.notes.data or "")
         try:
@@ -129,11 +135,13 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
         else:
             flash("Score submitted." if submitting else "Draft saved.", "success")
             back = request.args.get("by")
+            # From what was read before saving: the commit expired the models, and reading them again would reload
+            # the campaign with everything loaded alongside it.
             if back == "criterion":
-                return redirect(url_for("assess.work", campaign_id=campaign.id, stage=stage, by="criterion",
-                                        criterion=criterion.code))
-            return redirect(url_for("assess.application", campaign_id=campaign.id, stage=stage,
-                                    reference=item.reference))
+                return redirect(url_for("assess.work", campaign_id=campaign_id, stage=stage, by="criterion",
+                                        criterion=code_read))
+            return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage,
+                                    reference=reference_read))
     statement = item.statement_for(criterion) if stage == "sift" else None
     asked = questions.chosen(criterion) if stage == "interview" else []
     return render_template(

@@ -125,18 +125,25 @@ class Competency(db.Model):
     def folded_names(self) -> set[str]:
         return {fold_name(self.name)} | {fold_name(alias.name) for alias in self.aliases}
 
+    def _level_numbers(self) -> dict[int, int]:
+        # Through the framework's levels (one query, often already made) rather than each indicator's own level,
+        # which would cost a query per level.
+        return {level.id: level.number for level in self.framework.levels}
+
     def indicators_at(self, number: int) -> dict[str, list[Indicator]]:
         """The effective and ineffective indicators at one level, each in source order."""
         found: dict[str, list[Indicator]] = {kind: [] for kind in INDICATOR_KINDS}
+        numbers = self._level_numbers()
         for indicator in self.indicators:
-            if indicator.level.number == number:
+            if numbers.get(indicator.level_id) == number:
                 found[indicator.kind].append(indicator)
         for items in found.values():
             items.sort(key=lambda indicator: indicator.position)
         return found
 
     def level_numbers_with_indicators(self) -> list[int]:
-        return sorted({indicator.level.number for indicator in self.indicators})
+        numbers = self._level_numbers()
+        return sorted({numbers[indicator.level_id] for indicator in self.indicators})
 
 
 class CompetencyAlias(db.Model):

@@ -106,6 +106,8 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
     if request.method == "GET" and current.state.proposal is not None:
         form.value.data = current.agreed.value if current.agreed else current.state.proposal
     if chair and form.validate_on_submit():
+        # Read before agreeing: the commit expires the models, and reading them again would reload them.
+        agreed_message = f"Agreed score recorded for {application.reference}, {criterion.name}."
         try:
             agreement.agree(current_user, campaign, application, criterion, stage, form.value.data,
                             form.rationale.data or "")
@@ -115,8 +117,8 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
             (field.errors if field is not None else form.form_errors).append(error.message)
             current = agreement.item_for(campaign, stage, application, criterion)
         else:
-            flash(f"Agreed score recorded for {application.reference}, {criterion.name}.", "success")
-            return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
+            flash(agreed_message, "success")
+            return redirect(url_for("moderate.board_view", campaign_id=campaign_id, stage=stage))
     elif request.method == "POST" and not chair:
         abort(403)
     history = agreement.history_of(current.agreed) if current.agreed else []

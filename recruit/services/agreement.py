@@ -51,8 +51,9 @@ def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk:
     existing.agreed_by_id = user.id
     existing.agreed_at = utcnow()
     db.session.flush()
-    existing.history.append(AgreedScoreVersion(action="agreed", value=value, rationale=existing.rationale,
-                                               by_id=user.id))
+    # Added by id rather than appended to existing.history, which would first load every earlier version.
+    db.session.add(AgreedScoreVersion(agreed_score_id=existing.id, action="agreed", value=value,
+                                      rationale=existing.rationale, by_id=user.id))
     audit.record("moderation.bulk_confirmed" if bulk else "moderation.agreed", "agreed_score", existing.id,
                  after={"application": item.application.reference, "criterion": item.criterion.code,
                         "stage": stage, "value": value, "proposal": item.state.proposal,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Conflict, Panel, PanelMember, Score, Statement, User
+from recruit.models import Application, Campaign, Conflict, Panel, PanelMember, Score, User
 from recruit.services.stages import assessor_order, eligible_query, listing_query, stage_criteria
 from recruit.services.campaigns import load_campaign
 
@@ -94,5 +94,6 @@ def application_in_stage(campaign: Campaign, stage: str, reference: str) -> Appl
         return None
     return db.session.scalar(
         eligible_query(campaign, stage).where(Application.reference == reference.upper())
-        .options(selectinload(Application.statements).selectinload(Statement.criterion))
+        # A statement's criterion is one of the campaign's, already loaded with it.
+        .options(selectinload(Application.statements))
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -177,14 +177,17 @@ def _panel_snapshot(panel: Panel) -> dict:
 
 
 def load_campaign(campaign_id: int) -> Campaign | None:
+    # Three queries: every scoring and moderation request starts here. The scale and framework (one row each) come
+    # joined to the campaign, each criterion's competency and level to the criteria, and each panel's members and
+    # their accounts to the panels; the status history only the overview shows is left to it.
     return db.session.scalar(
         select(Campaign)
         .where(Campaign.id == campaign_id)
         .options(
-            selectinload(Campaign.criteria).selectinload(Criterion.competency),
-            selectinload(Campaign.criteria).selectinload(Criterion.level),
-            selectinload(Campaign.panels).selectinload(Panel.members).selectinload(PanelMember.user),
-            selectinload(Campaign.status_changes),
+            joinedload(Campaign.scale),
+            joinedload(Campaign.framework),
+            selectinload(Campaign.criteria).options(joinedload(Criterion.competency), joinedload(Criterion.level)),
+            selectinload(Campaign.panels).joinedload(Panel.members).joinedload(PanelMember.user),
         )
     )
 

@@ -149,8 +149,9 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Refused(STALE) from None
-    score.history.append(ScoreVersion(version=score.version, status=score.status, value=score.value,
-                                      rationale=score.rationale, notes=score.notes, ticked=ticked, by_id=user.id))
+    # Added by the score's id rather than appended to score.history, which would first load every earlier version.
+    db.session.add(ScoreVersion(score_id=score.id, version=score.version, status=score.status, value=score.value,
+                                rationale=score.rationale, notes=score.notes, ticked=ticked, by_id=user.id))
     action = "score.submitted" if submit and before_status != "submitted" else (
         "score.changed" if before_status == "submitted" else "score.draft_saved")
     audit.record(action, "score", score.id,

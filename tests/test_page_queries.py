@@ -1,0 +1,113 @@
+"""The pages assessors and chairs use most read in a small, fixed number of queries.
+
+Under load (bench/load.py: 50 campaigns × 2,000 applications, 30 people at once) each query is a round trip
+that waits its turn for the database, so these ceilings are what the load benchmark's figures rest on.
+The campaign is Band D, whose criteria are at level 3: the scoring page shows the indicators of the levels
+below as well, and those must not cost a query per level.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from recruit.extensions import db
+from recruit.services import agreement, scoring
+from tests.conftest import Forms, csrf_token_from, parse
+from tests.sift_helpers import score, sift_campaign
+
+CEILINGS = {
+    "work list": 11,
+    "application page": 9,
+    "scoring page": 14,
+    "moderation board": 14,
+    "moderation item": 18,
+}
+
+
+@contextmanager
+def recording():
+    """The SQL statements run inside the block, from an empty session as a real request starts."""
+    db.session.remove()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        # The test's own transaction wraps each request in a savepoint; a real request has none.
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        db.session.remove()
+
+
+def statements_run(client, url: str) -> list[str]:
+    """The SQL statements one GET runs."""
+    assert client.get(url).status_code == 200, url  # warm: templates compiled
+    with recording() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return statements
+
+
+def signed_in(app, user):
+    forms = Forms(app.test_client())
+    forms.sign_in(user)
+    return forms.client
+
+
+def test_the_pages_assessors_and_chairs_use_most_stay_within_their_query_ceilings(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=4, members=2, grade="band-d")
+    campaign, chair, member = setup.campaign, setup.chair, setup.members[0]
+    first, second = setup.applications[:2]
+    codes = [c.code for c in campaign.criteria_at("sift")]
+    for assessor, value in zip(setup.assessors, (3, 5, 4)):
+        score(assessor, setup, first, codes[0], value)
+    score(member, setup, second, codes[1], 6)
+    agreement.agree(chair, campaign, first, campaign.criteria_at("sift")[0], "sift", 4, "Agreed after discussion.")
+    assert campaign.criteria_at("sift")[1].level.number > 1  # so the scoring page shows lower levels too
+
+    base, board = f"/assess/{campaign.id}/sift", f"/moderate/{campaign.id}/sift"
+    urls = {
+        "work list": ("member", base),
+        "application page": ("member", f"{base}/{second.reference}"),
+        "scoring page": ("member", f"{base}/{second.reference}/{codes[1]}"),
+        "moderation board": ("chair", board),
+        "moderation item": ("chair", f"{board}/items/{first.reference}/{codes[0]}"),
+    }
+    clients = {"member": signed_in(app, member), "chair": signed_in(app, chair)}
+    page = parse(clients["member"].get(urls["scoring page"][1]))
+    assert page.select("details .recruit-indicators"), "the scoring page shows the lower levels' indicators"
+
+    for name, (who, url) in urls.items():
+        statements = statements_run(clients[who], url)
+        assert len(statements) <= CEILINGS[name], f"{name} ran {len(statements)} statements:\n" + "\n".join(statements)
+    levels = [s for s in statements_run(clients["member"], urls["scoring page"][1]) if "FROM framework_levels" in s]
+    assert len(levels) == 1, "the scoring page reads the framework's levels once, not once per level:\n" + \
+        "\n".join(levels)
+
+
+def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=2, members=1, grade="band-d")
+    campaign, member, application = setup.campaign, setup.members[0], setup.applications[0]
+    criterion = campaign.criteria_at("sift")[0]
+    url = f"/assess/{campaign.id}/sift/{application.reference}/{criterion.code}"
+    client = signed_in(app, member)
+    form = {"value": "5", "rationale": "Clear example at the level.", "submit_score": "Submit score"}
+
+    for value, version in (("5", "0"), ("6", "1")):  # a new score, then a change to it (with a version to read)
+        token = csrf_token_from(client.get(url).get_data(as_text=True))
+        with recording() as statements:
+            response = client.post(url, data={**form, "value": value, "version": version, "csrf_token": token})
+        assert response.status_code == 302, "the score was saved"
+        assert response.location.endswith(f"/assess/{campaign.id}/sift/{application.reference}")
+        reads = [s for s in statements if s.startswith("SELECT")]
+        assert len([s for s in reads if " FROM campaigns" in s]) == 1, "\n".join(reads)
+        assert not [s for s in reads if "FROM score_versions" in s], "\n".join(reads)
+        assert len(statements) <= 22, f"{len(statements)} statements:\n" + "\n".join(statements)
+
+    versions = [(v.version, v.value) for v in scoring.own_score(member, application, criterion, "sift").history]
+    assert versions == [(1, 5), (2, 6)], "every saved state is kept, in order"
