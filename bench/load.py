@@ -57,6 +57,46 @@ def checkbox_values(html: str, name: str) -> list[str]:
     return re.findall(rf'<input[^>]*name="{name}"[^>]*value="(\d+)"', html)
 
 
+# -- CPU spent by the app and its database connections ---------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time a process has used so far, from /proc (None once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def app_processes(master: int, database_url: str) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends connected to the benchmark's database."""
+    import psycopg
+
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except FileNotFoundError:
+        workers = []
+    url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as connection:
+        backends = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return workers + backends
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot, all cores together (from /proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def cpu_snapshot(master: int, database_url: str) -> dict[int, float]:
+    return {pid: seconds for pid in app_processes(master, database_url)
+            if (seconds := cpu_seconds(pid)) is not None}
+
+
 # -- the simulated users (run in their own process) -------------------------------------------------------------
 
 class BehindTLSProxy(http.cookiejar.DefaultCookiePolicy):
@@ -83,6 +123,11 @@ class Recorder:
             return
         self.samples.append((page, seconds))
         if problem:
+            self.errors.append((page, problem))
+
+    def error(self, page: str, started: float, problem: str) -> None:
+        """A problem found in a response already timed (such as a form missing from it)."""
+        if self.timed(started):
             self.errors.append((page, problem))
 
 
@@ -159,6 +204,14 @@ class Person:
                 return
         raise RuntimeError(f"the security code for {self.spec['email']} was refused")
 
+    def form_fields(self, page_name: str, response, started: float, *patterns: re.Pattern) -> list[str] | None:
+        """Values read from a form on a page; a page without them is an error, and the step goes no further."""
+        found = [pattern.search(response.text) for pattern in patterns]
+        if all(found):
+            return [match.group(1) for match in found]
+        self.recorder.error(page_name, started, f"{response.url.path}: the form was not on the page")
+        return None
+
     async def run(self) -> None:
         try:
             await getattr(self, self.spec["kind"])()
@@ -177,6 +230,8 @@ class Person:
     async def assessor(self) -> None:
         base = f"/assess/{self.spec['campaign_id']}/sift"
         for application in self.spec["work"]:
+            if self.over():
+                return
             await self.request("work list", "GET", f"{base}?page={application['page']}")
             await self.think()
             await self.request("application page", "GET", f"{base}/{application['reference']}")
@@ -190,17 +245,22 @@ class Person:
             await self.think()
 
     async def score(self, url: str, back: str) -> None:
+        started = time.perf_counter()
         page = await self.request(SCORING_PAGE, "GET", url)
         if page is None or page.status_code != 200:
             return
+        fields = self.form_fields(SCORING_PAGE, page, started, CSRF, VERSION)
+        if fields is None:
+            return
+        token, version = fields
         await self.think()  # reading the evidence
         value = self.rng.randint(2, 6)
         # Ticks that agree with the score, so that no consistency prompt is expected.
         ticks = checkbox_values(page.text, "effective")[:2] if value >= 4 else \
             checkbox_values(page.text, "ineffective")[:1]
         field = "effective" if value >= 4 else "ineffective"
-        data = {"csrf_token": CSRF.search(page.text).group(1), "version": VERSION.search(page.text).group(1),
-                "value": str(value), field: ticks, "submit_score": "Submit score",
+        data = {"csrf_token": token, "version": version, "value": str(value), field: ticks,
+                "submit_score": "Submit score",
                 "rationale": "Clear example at the required level: the candidate describes their own actions and a "
                              "measurable result, with some reflection on what they would do differently."}
         response = await self.request("score submitted (POST)", "POST", url, expect=302, data=data)
@@ -216,11 +276,15 @@ class Person:
             await self.request("moderation board", "GET", f"{base}?page={item['page']}")
             await self.think()
             url = f"{base}/items/{item['reference']}/{item['code']}"
+            started = time.perf_counter()
             page = await self.request("moderation item", "GET", url)
             if page is None or page.status_code != 200:
                 continue
+            fields = self.form_fields("moderation item", page, started, CSRF)
+            if fields is None:
+                continue
             await self.think()  # reading the scores and rationales
-            data = {"csrf_token": CSRF.search(page.text).group(1), "value": str(item["proposal"]),
+            data = {"csrf_token": fields[0], "value": str(item["proposal"]),
                     "rationale": "Discussed at the panel meeting: the evidence supports the proposed score."}
             response = await self.request("item agreed (POST)", "POST", url, expect=302, data=data)
             if response is not None and response.status_code == 302:
@@ -231,7 +295,8 @@ class Person:
             await self.think()
 
 
-async def drive(plan: dict, base_url: str, duration: float, warmup: float, think: tuple[float, float]) -> dict:
+async def drive(plan: dict, base_url: str, duration: float, warmup: float, think: tuple[float, float],
+                master: int, database_url: str) -> dict:
     recorder = Recorder(float("inf"), float("inf"))
     people = [Person(spec, base_url, recorder, think, seed) for seed, spec in enumerate(plan["users"])]
     gate = asyncio.Semaphore(4)  # signing in checks a memory-hard password hash: a few at a time
@@ -245,19 +310,31 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
     signed_in = time.perf_counter() - started
     recorder.window_start = time.perf_counter() + warmup
     recorder.window_end = recorder.window_start + duration
-    load_before = None
+    window: dict = {}
 
-    async def note_load() -> None:
-        nonlocal load_before
+    async def watch() -> None:
+        """The load average and the app's CPU time at both ends of the timed window (read off the event loop's
+        thread, so that the simulated people are not held up)."""
         await asyncio.sleep(max(recorder.window_start - time.perf_counter(), 0))
-        load_before = os.getloadavg()
+        window["load_before"] = os.getloadavg()
+        window["cpu_before"] = await asyncio.to_thread(cpu_snapshot, master, database_url)
+        window["machine_before"], window["client_before"] = machine_busy_seconds(), time.process_time()
+        await asyncio.sleep(max(recorder.window_end - time.perf_counter(), 0))
+        window["machine_after"], window["client_after"] = machine_busy_seconds(), time.process_time()
+        window["load_after"] = os.getloadavg()
+        window["cpu_after"] = await asyncio.to_thread(cpu_snapshot, master, database_url)
 
-    watcher = asyncio.create_task(note_load())
+    watcher = asyncio.create_task(watch())
     await asyncio.gather(*(person.run() for person in people))
     await watcher
+    before, after = window["cpu_before"], window["cpu_after"]
+    # A process that started during the window counts in full; one that ended during it is not seen at the end.
+    app_cpu = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
     return {"samples": recorder.samples, "errors": recorder.errors, "outside": recorder.outside,
-            "sign_in_seconds": signed_in, "load_before": load_before, "load_after": os.getloadavg(),
-            "duration": duration}
+            "sign_in_seconds": signed_in, "load_before": window["load_before"], "load_after": window["load_after"],
+            "duration": duration, "app_cpu_seconds": app_cpu,
+            "client_cpu_seconds": window["client_after"] - window["client_before"],
+            "machine_cpu_seconds": window["machine_after"] - window["machine_before"]}
 
 
 # -- the app under gunicorn ----------------------------------------------------------------------------------
@@ -335,7 +412,7 @@ def report(results: dict, plan: dict, args, seeded: str) -> bool:
     kinds = [spec["kind"] for spec in plan["users"]]
     total = sum(len(values) for values in by_page.values())
     print()
-    print(f"Machine:          {os.cpu_count()} cores (nproc {os.sched_getaffinity(0).__len__()}); load average "
+    print(f"Machine:          {len(os.sched_getaffinity(0))} cores (nproc); load average "
           f"{' '.join(f'{v:.2f}' for v in results['load_before'])} at the start of the timed window, "
           f"{' '.join(f'{v:.2f}' for v in results['load_after'])} at its end")
     print(f"Data:             {seeded}")
@@ -346,6 +423,12 @@ def report(results: dict, plan: dict, args, seeded: str) -> bool:
           f"signed in beforehand in {results['sign_in_seconds']:.1f} s; {args.warmup:g} s warm-up")
     print(f"Timed window:     {results['duration']:g} s, {total} requests ({total / results['duration']:.1f} per "
           f"second), {len(results['errors'])} errors")
+    capacity = results["duration"] * len(os.sched_getaffinity(0))
+    app, client, machine = results["app_cpu_seconds"], results["client_cpu_seconds"], results["machine_cpu_seconds"]
+    print(f"CPU in the window: the machine was {100 * machine / capacity:.0f}% busy: the app's workers and its "
+          f"database connections {100 * app / capacity:.0f}% ({1000 * app / max(total, 1):.1f} ms of CPU a request), "
+          f"the simulated people {100 * client / capacity:.0f}%, other work on the machine "
+          f"{100 * max(machine - app - client, 0) / capacity:.0f}%")
     print()
     print(f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}")
     for page in PAGES + sorted(set(by_page) - set(PAGES)):
@@ -422,7 +505,7 @@ def main() -> int:
         settings = json.loads(settings)
         plan = json.loads(Path(plan_path).read_text())
         results = asyncio.run(drive(plan, base_url, settings["duration"], settings["warmup"],
-                                    tuple(settings["think"])))
+                                    tuple(settings["think"]), settings["master"], settings["database"]))
         Path(results_path).write_text(json.dumps(results))
         return 0
 
@@ -455,7 +538,8 @@ def main() -> int:
         try:
             print(f"App on {base_url}; driving {args.users} simulated people for {args.warmup:g} + "
                   f"{args.duration:g} s…", flush=True)
-            settings = json.dumps({"duration": args.duration, "warmup": args.warmup, "think": args.think})
+            settings = json.dumps({"duration": args.duration, "warmup": args.warmup, "think": args.think,
+                                   "master": server.pid, "database": url})
             subprocess.run([sys.executable, __file__, "--drive", str(plan_path), str(results_path), base_url,
                             settings], check=True, cwd=ROOT)
         finally:
