@@ -1,5 +1,5 @@
 """The checks the journeys rely on: what axe reports and the one GOV.UK pattern it lets through, that no
-loaded page escapes it, and what a failed step leaves behind."""
+loaded page escapes it, what a failed step leaves behind, and when focus counts as visible."""
 from __future__ import annotations
 
 import shutil
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.journeys import axe
+from tests.journeys.keyboard import FOCUS_VISIBLE
 from tests.journeys.people import Journey
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>Check</title></head><body><main>
@@ -95,3 +96,21 @@ def test_a_failed_step_saves_each_persons_screen_and_html(chromium, live_server)
     assert Path(f"{stem}.png").read_bytes().startswith(b"\x89PNG")
     assert "Competency frameworks" in Path(f"{stem}.html").read_text(encoding="utf-8")
     assert "Journey step 'read the frameworks' failed" in "\n".join(failure.value.__notes__)
+
+
+FOCUS_STYLES = """<style>
+a:focus { outline: none; }
+#govuk:focus { outline: 3px solid transparent; background-color: #ffdd00; box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; }
+#hidden-ring:focus { outline: 3px solid transparent; }
+</style>
+<a href="#" id="govuk">GOV.UK focus style</a> <a href="#" id="bare">No focus style</a>
+<a href="#" id="hidden-ring">Only a transparent outline</a>"""
+
+
+def test_focus_must_be_visible_to_count(blank):
+    blank.set_content(PAGE.format(body=FOCUS_STYLES))
+    shown = {}
+    for _ in range(3):
+        blank.keyboard.press("Tab")
+        shown[blank.evaluate("() => document.activeElement.id")] = blank.evaluate(FOCUS_VISIBLE)
+    assert shown == {"govuk": True, "bare": False, "hidden-ring": False}
