@@ -71,8 +71,8 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def app_processes(master: int, database_url: str) -> list[int]:
-    """The gunicorn workers and the PostgreSQL backends connected to the benchmark's database."""
+def app_processes(master: int, database_url: str) -> tuple[list[int], list[int]]:
+    """The gunicorn workers, and the PostgreSQL backends connected to the benchmark's database."""
     import psycopg
 
     try:
@@ -83,7 +83,7 @@ def app_processes(master: int, database_url: str) -> list[int]:
     with psycopg.connect(url, autocommit=True) as connection:
         backends = [row[0] for row in connection.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
-    return workers + backends
+    return workers, backends
 
 
 def machine_busy_seconds() -> float:
@@ -92,9 +92,10 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
-def cpu_snapshot(master: int, database_url: str) -> dict[int, float]:
-    return {pid: seconds for pid in app_processes(master, database_url)
-            if (seconds := cpu_seconds(pid)) is not None}
+def cpu_snapshot(master: int, database_url: str) -> dict[str, dict[int, float]]:
+    workers, backends = app_processes(master, database_url)
+    return {kind: {pid: seconds for pid in pids if (seconds := cpu_seconds(pid)) is not None}
+            for kind, pids in (("workers", workers), ("database", backends))}
 
 
 # -- the simulated users (run in their own process) -------------------------------------------------------------
@@ -329,7 +330,8 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
     await watcher
     before, after = window["cpu_before"], window["cpu_after"]
     # A process that started during the window counts in full; one that ended during it is not seen at the end.
-    app_cpu = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    app_cpu = {kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
+               for kind in after}
     return {"samples": recorder.samples, "errors": recorder.errors, "outside": recorder.outside,
             "sign_in_seconds": signed_in, "load_before": window["load_before"], "load_after": window["load_after"],
             "duration": duration, "app_cpu_seconds": app_cpu,
@@ -424,10 +426,12 @@ def report(results: dict, plan: dict, args, seeded: str) -> bool:
     print(f"Timed window:     {results['duration']:g} s, {total} requests ({total / results['duration']:.1f} per "
           f"second), {len(results['errors'])} errors")
     capacity = results["duration"] * len(os.sched_getaffinity(0))
-    app, client, machine = results["app_cpu_seconds"], results["client_cpu_seconds"], results["machine_cpu_seconds"]
-    print(f"CPU in the window: the machine was {100 * machine / capacity:.0f}% busy: the app's workers and its "
-          f"database connections {100 * app / capacity:.0f}% ({1000 * app / max(total, 1):.1f} ms of CPU a request), "
-          f"the simulated people {100 * client / capacity:.0f}%, other work on the machine "
+    workers, database = results["app_cpu_seconds"]["workers"], results["app_cpu_seconds"]["database"]
+    app, client, machine = workers + database, results["client_cpu_seconds"], results["machine_cpu_seconds"]
+    print(f"CPU in the window: the machine was {100 * machine / capacity:.0f}% busy: the app "
+          f"{100 * app / capacity:.0f}% ({1000 * app / max(total, 1):.1f} ms of CPU a request: "
+          f"{1000 * workers / max(total, 1):.1f} in gunicorn's workers, {1000 * database / max(total, 1):.1f} in "
+          f"PostgreSQL), the simulated people {100 * client / capacity:.0f}%, other work on the machine "
           f"{100 * max(machine - app - client, 0) / capacity:.0f}%")
     print()
     print(f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}")
