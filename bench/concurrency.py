@@ -20,9 +20,9 @@ Chairs: two processes, each a browser session of the stage's chair (there is one
 on two devices), load the same item's page, are released together by a barrier and post different agreed
 scores through the real route. Half the races are left to timing; in the other half each request, once past
 its checks, waits (up to a limit) for the other to get that far before it writes, the worst interleaving the
-database allows. Every item is then reopened and raced again, so the update path is raced as well as the
-insert. Each race must give one agreed score (the winner's), and the other chair a GOV.UK error summary saying
-it has just been agreed, with the winner's score shown.
+database allows. Every item is then reopened (by one of the two, through its page) and raced again, so the
+update path is raced as well as the insert. Each race must give one agreed score (the winner's), and the
+other chair a GOV.UK error summary saying it has just been agreed, with the winner's score shown.
 
 Exits with status 1 when any error, lost score or wrong race outcome was seen.
 """

@@ -32,10 +32,10 @@ def _transaction():
 def plan():
     url = os.environ.get("DATABASE_URL")
     if url and make_url(url).get_backend_name() == "postgresql":
-        database = concurrency.postgres_database(url)
+        own_database = concurrency.postgres_database(url)
     else:
-        database = concurrency.sqlite_database()
-    with database as throwaway:
+        own_database = concurrency.sqlite_database()
+    with own_database as throwaway:
         yield concurrency.prepare(throwaway, WRITERS, SCORES)
 
 
