@@ -20,7 +20,7 @@ from tests.journeys.live_server import (
 from tests.journeys.people import Journey
 
 
-# Other people's test runs share this machine's two cores: give a page time to answer.
+# A busy machine (CI, or a shared one) can be slow to answer: give pages time before an expectation fails.
 expect.set_options(timeout=15_000)
 
 

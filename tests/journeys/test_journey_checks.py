@@ -9,6 +9,7 @@ import pytest
 
 from tests.journeys import axe
 from tests.journeys.keyboard import FOCUS_VISIBLE
+from tests.journeys.live_server import SIGN_IN_RATE_LIMIT
 from tests.journeys.people import Journey
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>Check</title></head><body><main>
@@ -114,3 +115,17 @@ def test_focus_must_be_visible_to_count(blank):
         blank.keyboard.press("Tab")
         shown[blank.evaluate("() => document.activeElement.id")] = blank.evaluate(FOCUS_VISIBLE)
     assert shown == {"govuk": True, "bare": False, "hidden-ring": False}
+
+
+def test_the_served_app_still_limits_sign_in_attempts(journey):
+    """Every person in the journeys signs in from one address, so the limit is raised, never turned off."""
+    visitor = journey.person("visitor")
+    visitor.goto("/sign-in")
+    visitor.fill("Email address", "nobody@example.org")
+    visitor.fill("Password", "not the password")
+    with visitor.page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/sign-in")) as sent:
+        visitor.press_button("Sign in")
+    headers = sent.value.headers
+    assert headers["x-ratelimit-limit"] == SIGN_IN_RATE_LIMIT.split()[0]
+    assert int(headers["x-ratelimit-remaining"]) < int(headers["x-ratelimit-limit"])
+    assert visitor.error_summary() == ["Enter a correct email address and password"]
