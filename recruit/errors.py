@@ -22,5 +22,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if status >= 500:
+            # A failed statement leaves the session unusable; the page itself reads the signed-in user.
+            from recruit.extensions import db
+
+            db.session.rollback()
         title = TITLES.get(status, "Sorry, there is a problem with the service")
         return render_template("errors/error.html", status=status, title=title), status

@@ -26,6 +26,29 @@ def test_unexpected_error_shows_a_plain_500_page():
     assert "Traceback" not in text and "secret internals" not in text and "ZeroDivisionError" not in text
 
 
+def test_a_failed_database_statement_still_gives_the_plain_500_page(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from recruit.extensions import db
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/errors.db", TESTING=False,
+                     PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        upgrade()
+
+    @public
+    def broken_query():
+        db.session.execute(text("SELECT * FROM no_such_table"))
+
+    app.add_url_rule("/broken-query", view_func=broken_query)
+    response = app.test_client().get("/broken-query")
+    assert response.status_code == 500
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.h1.get_text(strip=True) == "Sorry, there is a problem with the service"
+    assert "no_such_table" not in soup.get_text()
+
+
 @pytest.mark.parametrize(
     "method, url, status, heading",
     [
