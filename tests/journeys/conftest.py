@@ -15,7 +15,8 @@ from tests.journeys.live_server import (
     LiveServer,
     ServerClock,
     environment,
-    prepare,
+    migrate,
+    seed_and_create_admin,
 )
 from tests.journeys.people import Journey
 
@@ -39,9 +40,12 @@ def live_server(tmp_path_factory):
     try:
         clock = ServerClock(scratch / "clock")
         env = environment(database.url, clock)
-        prepare(env)
+        migrate(env)
+        # gunicorn loads the app while the seed data goes in.
         server = Gunicorn(env, scratch / "server.log")
-        url = server.start()
+        server.launch()
+        seed_and_create_admin(env)
+        url = server.ready()
         yield LiveServer(url, ADMIN_EMAIL, ADMIN_PASSWORD, scratch / "server.log", clock)
     finally:
         if server is not None:

@@ -116,9 +116,12 @@ def _flask(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-def prepare(env: dict[str, str]) -> None:
-    """Migrate, seed and create the first admin, as an operator would."""
+def migrate(env: dict[str, str]) -> None:
     _flask(env, "db", "upgrade")
+
+
+def seed_and_create_admin(env: dict[str, str]) -> None:
+    """Load the seed data and create the first admin, as an operator would."""
     _flask(env, "seed")
     _flask(env, "users", "create-admin", ADMIN_EMAIL, "--name", ADMIN_NAME, "--password", ADMIN_PASSWORD)
 
@@ -143,8 +146,10 @@ class Gunicorn:
         self.env, self.log_path = env, log
         self.process: subprocess.Popen | None = None
         self.url: str | None = None
+        self._listening = threading.Event()
 
-    def start(self, timeout: float = 60) -> str:
+    def launch(self) -> None:
+        """Start gunicorn; `ready` waits for it to answer."""
         # One process with threads: the in-memory rate-limit counters are shared by every request,
         # as they would be through Redis across processes.
         command = [sys.executable, "-m", "gunicorn", "--config", str(Path(__file__).with_name("gunicorn_clock.py")),
@@ -155,22 +160,25 @@ class Gunicorn:
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, bufsize=1,
                                         preexec_fn=_die_with_parent)
-        found = threading.Event()
 
         def pump():
             for line in self.process.stdout:
                 self.log.write(line)
                 self.log.flush()
                 match = self.LISTENING.search(line)
-                if match and not found.is_set():
+                if match and not self._listening.is_set():
                     self.url = match.group(1)
-                    found.set()
+                    self._listening.set()
 
         self._pump = threading.Thread(target=pump, daemon=True)
         self._pump.start()
-        if not found.wait(timeout):
-            self.stop()
-            raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}")
+
+    def ready(self, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while not self._listening.wait(0.5):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"gunicorn did not start:\n{self.log_path.read_text()}")
         self._wait_healthy(timeout)
         return self.url
 
