@@ -8,6 +8,7 @@ from recruit.access import public
 from recruit.config import TestConfig
 from recruit.extensions import limiter
 from tests.conftest import Forms
+from tests.factories import UserFactory
 
 
 def test_unexpected_error_shows_a_plain_500_page():
@@ -26,27 +27,35 @@ def test_unexpected_error_shows_a_plain_500_page():
     assert "Traceback" not in text and "secret internals" not in text and "ZeroDivisionError" not in text
 
 
-def test_a_failed_database_statement_still_gives_the_plain_500_page(tmp_path):
+def test_a_failed_database_write_still_gives_the_plain_500_page(tmp_path):
     from flask_migrate import upgrade
-    from sqlalchemy import text
-
     from recruit.extensions import db
+    from recruit.models import User
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/errors.db", TESTING=False,
                      PROPAGATE_EXCEPTIONS=False)
     with app.app_context():
         upgrade()
+        user = UserFactory(role="candidate")
+        db.session.commit()
+        user_id, email = user.id, user.email
 
     @public
     def broken_query():
-        db.session.execute(text("SELECT * FROM no_such_table"))
+        # A failed flush (a duplicate email) leaves the session needing a rollback.
+        db.session.add(User(email=email, name="Duplicate", role="candidate"))
+        db.session.flush()
 
     app.add_url_rule("/broken-query", view_func=broken_query)
-    response = app.test_client().get("/broken-query")
+    # Signed in, so that the error page reads the user from the database after the failed statement.
+    forms = Forms(app.test_client())
+    with app.app_context():
+        forms.sign_in(db.session.get(User, user_id))
+    response = forms.client.get("/broken-query")
     assert response.status_code == 500
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert soup.h1.get_text(strip=True) == "Sorry, there is a problem with the service"
-    assert "no_such_table" not in soup.get_text()
+    assert "IntegrityError" not in soup.get_text()
 
 
 @pytest.mark.parametrize(
