@@ -28,7 +28,8 @@ def search(campaign: Campaign, text: str | None, status: str | None) -> Select:
     )
     if status:
         query = query.where(Application.status == status)
-    text = (text or "").strip()
+    # No name or reference holds a NUL character, and PostgreSQL cannot take one in a parameter.
+    text = (text or "").replace("\x00", "").strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(Application.reference == text.upper(),
