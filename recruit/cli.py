@@ -12,7 +12,7 @@ from recruit.extensions import db
 from recruit.models import Framework
 from recruit.services.frameworks import export_framework, import_framework_file
 from recruit.services.seed import seed
-from recruit.services.yaml_files import FileProblems, dump_yaml
+from recruit.services.yaml_files import MAX_FILE_BYTES, FileProblems, dump_yaml
 
 
 def _fail(error: FileProblems, what: str) -> None:
@@ -49,7 +49,10 @@ def frameworks_cli() -> None:
 def import_command(file: Path) -> None:
     """Import FILE, creating the framework or updating it in place."""
     try:
-        framework = import_framework_file(file.read_bytes())
+        with file.open("rb") as handle:
+            # One byte over the limit is enough to refuse it: a huge file, or a device, is never read whole.
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        framework = import_framework_file(raw)
     except FileProblems as error:
         _fail(error, str(file))
     click.echo(f"Imported {framework.name} ({framework.slug}).")

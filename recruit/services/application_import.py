@@ -3,7 +3,8 @@
 The file format (also on the import page): UTF-8 text with a header row. Columns `name` and
 `email`, optionally `phone`, and one column per sift criterion named by the criterion's
 code; column names are matched ignoring case and surrounding spaces, in any order. Each row
-is one candidate's complete, submitted application. The whole file is checked first; any
+is one candidate's complete, submitted application; no cell may start with =, +, - or @, which a
+spreadsheet would run as a formula. The whole file is checked first; any
 problem refuses the whole file, with every problem listed by row and column (rows numbered
 as a spreadsheet shows them, the header being row 1). Candidates new to Recruit get an
 account without a password, which they claim with the set-password link (emailed when mail
@@ -41,6 +42,9 @@ MAX_PHONE = 40
 PHONE = re.compile(r"^\+?[0-9 ()-]{7,}$")
 MAX_STATEMENT_CHARACTERS = 30_000
 SAVE_AS_UTF8 = "In a spreadsheet, save it as 'CSV UTF-8 (Comma delimited)'"
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"), so none is
+# imported: whoever later opens the data in a spreadsheet would run it. A phone number may start with +.
+FORMULA_STARTS = ("=", "+", "-", "@")
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # undecodable bytes, kept by the surrogateescape handler
 
 
@@ -152,6 +156,13 @@ def _check_header(header: list[str], criteria: dict, problems: list[Problem]) ->
     return positions
 
 
+def _formula_problem(number: int, column: str, value: str | None) -> Problem | None:
+    if value and value.startswith(FORMULA_STARTS):
+        return _problem(number, column, f"starts with {value[0]}, which a spreadsheet runs as a formula; "
+                                        "remove it or start the cell with a letter or number")
+    return None
+
+
 def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
     """Read and check the whole file; the rows, and every problem found (none when it can be imported)."""
     header, rows, problems = read_rows(raw)
@@ -182,12 +193,16 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
             problems.append(_problem(number, extra + 1,
                                      f"has a value, but the header row has only {len(header)} columns"))
         name = cell(row, "name")
-        if name == "":
+        if formula := _formula_problem(number, "name", name):
+            problems.append(formula)
+        elif name == "":
             problems.append(_problem(number, "name", "is empty; enter the candidate's full name"))
         elif name is not None and len(name) > MAX_NAME:
             problems.append(_problem(number, "name", f"must be {MAX_NAME} characters or fewer"))
         email = cell(row, "email")
-        if email == "":
+        if formula := _formula_problem(number, "email", email):
+            problems.append(formula)
+        elif email == "":
             problems.append(_problem(number, "email", "is empty; enter the candidate's email address"))
         elif email is not None:
             email = email.lower()
@@ -211,7 +226,9 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
                     problems.append(_problem(number, "email", "already has an application for this campaign"))
                 first_row_of.setdefault(email, number)
         phone = cell(row, "phone")
-        if phone and len(phone) > MAX_PHONE:
+        if phone and not phone.startswith("+") and (formula := _formula_problem(number, "phone", phone)):
+            problems.append(formula)
+        elif phone and len(phone) > MAX_PHONE:
             problems.append(_problem(number, "phone", f"must be {MAX_PHONE} characters or fewer"))
         elif phone and not PHONE.match(phone):
             problems.append(_problem(number, "phone", "is not a telephone number, like 01632 960 001"))
@@ -220,7 +237,9 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
             if text is None:
                 continue
             words = row.word_counts[code] = count_words(text)
-            if not words:
+            if formula := _formula_problem(number, code, text):
+                problems.append(formula)
+            elif not words:
                 problems.append(_problem(number, code, "is empty; every criterion needs the candidate's evidence"))
             elif words > criterion.word_limit:
                 problems.append(_problem(number, code, f"has {words} words; the limit is {criterion.word_limit}"))

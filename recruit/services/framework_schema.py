@@ -3,14 +3,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from recruit.models.framework import fold_name
 from recruit.services.yaml_files import Problem
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+def _no_nul(value: str) -> str:
+    # YAML's "\0" escape writes one; PostgreSQL cannot store it in text.
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "must not contain a NUL character (\\0)")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(_no_nul)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000), AfterValidator(_no_nul)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
 LevelNumber = Annotated[int, Field(ge=0, le=99, strict=True)]
 

@@ -8,6 +8,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Far deeper than any of our formats (a framework file is 7 deep); deeper would exhaust Python's stack.
+MAX_DEPTH = 50
 
 # Plain-English messages for the pydantic error types our files can produce.
 MESSAGES = {
@@ -50,7 +52,10 @@ class FileProblems(Exception):
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """Safe loading that also refuses duplicate keys and anchors/aliases (no 'billion laughs')."""
+    """Safe loading that also refuses duplicate keys, anchors/aliases (no 'billion laughs') and nesting
+    deeper than MAX_DEPTH."""
+
+    depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -58,7 +63,14 @@ class _StrictLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                                       self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen = set()
