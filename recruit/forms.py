@@ -123,12 +123,22 @@ class UKDateField(DateField):
 WTFORMS_CHOICE_MESSAGES = ("Not a valid choice", "Invalid Choice", "is not a valid choice", "Invalid choice")
 
 
+def _holds_nul(data) -> bool:
+    if isinstance(data, str):
+        return "\x00" in data
+    return isinstance(data, (list, tuple)) and any(isinstance(item, str) and "\x00" in item for item in data)
+
+
 class Form(FlaskForm):
-    """A FlaskForm whose choice fields answer an unknown value with their own 'Select …' message."""
+    """A FlaskForm whose choice fields answer an unknown value with their own 'Select …' message, and whose
+    text never holds a NUL character (no keyboard types one, and PostgreSQL cannot store or query it)."""
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
+            if _holds_nul(field.data):
+                field.errors = [*field.errors, f"{field.label.text} must not include a null character"]
+                valid = False
             if not field.errors:
                 continue
             required = next((v.message for v in field.validators

@@ -1,10 +1,9 @@
 """Forms for managing accounts and filtering the audit log."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
-from recruit.forms import UKDateField, strip
+from recruit.forms import Form, UKDateField, strip
 
 
 def _role_field(choices: list[tuple[str, str]], not_allowed: str) -> RadioField:
@@ -20,7 +19,7 @@ def _role_field(choices: list[tuple[str, str]], not_allowed: str) -> RadioField:
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     # The admin types someone else's details, so the messages say "the person's", and a name of only
     # spaces counts as missing (DataRequired sees the stripped value; InputRequired only the raw one).
     name = StringField(
@@ -48,12 +47,12 @@ class InviteForm(FlaskForm):
 ROLE_LABELS = {"admin": "Recruitment admin", "assessor": "Assessor (panel member)", "candidate": "Candidate"}
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = _role_field(list(ROLE_LABELS.items()), "Select a role")
     submit = SubmitField("Change role", widget=GovSubmitInput())
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters for the audit log, read from the query string."""
 
     class Meta:

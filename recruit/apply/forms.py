@@ -18,7 +18,9 @@ class VersionedForm(Form):
     version = HiddenField()
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        # ASCII digits only: str.isdigit() is also true of "²", which int() refuses.
+        text = self.version.data or ""
+        return int(text) if text.isascii() and text.isdigit() else None
 
 
 class PersonalDetailsForm(VersionedForm):

@@ -14,10 +14,11 @@ from recruit.forms import Form, strip
 
 class ScoreForm(Form):
     # Which indicators may be ticked is the scoring service's rule, and its message says so in plain words.
+    # No Optional(): it would clear the error for a value that is not a number and leave no data at all.
     effective = SelectMultipleField("Effective indicators evidenced", coerce=int, widget=GovCheckboxesInput(),
-                                    validators=[Optional()], validate_choice=False)
+                                    validate_choice=False)
     ineffective = SelectMultipleField("Ineffective indicators evidenced", coerce=int, widget=GovCheckboxesInput(),
-                                      validators=[Optional()], validate_choice=False)
+                                      validate_choice=False)
     notes = TextAreaField("Evidence heard", widget=GovTextArea(), filters=[strip],
                           validators=[Length(max=20000, message="Evidence heard must be 20000 characters or fewer")])
     value = RadioField("Score", coerce=int, widget=GovRadioInput(), validators=[Optional()])
@@ -29,7 +30,9 @@ class ScoreForm(Form):
     submit_score = SubmitField("Submit score", widget=GovSubmitInput())
 
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        # ASCII digits only: str.isdigit() is also true of "²", which int() refuses.
+        text = self.version.data or ""
+        return int(text) if text.isascii() and text.isdigit() else None
 
 
 class ConflictForm(Form):

@@ -1,38 +1,37 @@
 """Sign-in, registration, password and two-factor forms."""
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from recruit.forms import email_field, name_field, password_field
+from recruit.forms import Form, email_field, name_field, password_field
 
 PASSWORD_HINT = "At least 10 characters. A long passphrase, such as three random words, is best."
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field()
     password = password_field("Password", "Enter your password")
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     name = name_field()
     email = email_field()
     password = password_field("Create a password", "Enter a password", PASSWORD_HINT)
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = password_field("Create a password", "Enter a password", PASSWORD_HINT)
     submit = SubmitField("Save password", widget=GovSubmitInput())
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(Form):
     email = email_field()
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = password_field("Current password", "Enter your current password")
     new_password = password_field("New password", "Enter a new password", PASSWORD_HINT)
     submit = SubmitField("Change password", widget=GovSubmitInput())
@@ -47,7 +46,7 @@ def _code_field(label: str, hint: str, missing: str) -> StringField:
     )
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = _code_field(
         "Security code",
         "The 6-digit code from your authenticator app, or one of your recovery codes",
@@ -56,13 +55,13 @@ class TwoFactorForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class TwoFactorSetupForm(FlaskForm):
+class TwoFactorSetupForm(Form):
     code = _code_field("Code from your app", "The 6-digit code your authenticator app shows",
                        "Enter the 6-digit code from your authenticator app")
     submit = SubmitField("Turn on two-factor authentication", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with only a button: POST actions that need nothing but the CSRF token."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())

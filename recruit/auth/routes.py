@@ -233,8 +233,12 @@ def two_factor_setup():
     if user.has_two_factor:
         return redirect(url_for("auth.account"))
     form = TwoFactorSetupForm()
+    if request.method == "POST" and user.totp_secret is None:
+        # No key has been shown to scan, so no code can be right: show one, changing nothing now.
+        flash("Scan the QR code with your authenticator app, then enter the code it shows", "important")
+        return redirect(url_for("auth.two_factor_setup"))
     # A new key each time the page is shown; a failed attempt keeps the key the person has scanned.
-    if request.method == "GET" or user.totp_secret is None:
+    if request.method == "GET":
         mfa.start_enrolment(user)
     if form.validate_on_submit():
         try:
