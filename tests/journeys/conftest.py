@@ -31,7 +31,9 @@ def _transaction():
     yield
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and the browser stop when the journeys are done, so that later tests can start
+# Playwright's synchronous API again (it refuses to run inside another instance's event loop).
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("journeys")
     database = JourneyDatabase(os.environ.get("DATABASE_URL"), scratch)
@@ -53,7 +55,7 @@ def live_server(tmp_path_factory):
         database.drop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium():
     from playwright.sync_api import sync_playwright
 
