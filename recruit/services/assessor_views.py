@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Panel, PanelMember, Score, User
@@ -92,8 +92,9 @@ def own_conflicts(user: User, stage: str, applications: list[Application]) -> di
 def application_in_stage(campaign: Campaign, stage: str, reference: str) -> Application | None:
     if len(reference) > 20:
         return None
-    return db.session.scalar(
+    # The statements come joined, in the same query; a statement's criterion is one of the campaign's, already
+    # loaded with it.
+    return db.session.scalars(
         eligible_query(campaign, stage).where(Application.reference == reference.upper())
-        # A statement's criterion is one of the campaign's, already loaded with it.
-        .options(selectinload(Application.statements))
-    )
+        .options(joinedload(Application.statements))
+    ).unique().one_or_none()
