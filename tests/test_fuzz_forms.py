@@ -10,7 +10,9 @@ characters, NUL bytes, numbers out of range), missing, or given more than once; 
 A refusal is a 4xx, a page with a GOV.UK error summary, or a redirect that flashes an error or sends a
 signed-out person to sign in. A refused request must not run a single INSERT, UPDATE or DELETE, with one
 exception the app makes on purpose: a refused sign-in (wrong password or security code) records the failure,
-as an audit entry and, for a known account, its failure count (which locks the account after ten).
+as an audit entry and, for a known account, its failure count (which locks the account after ten). A role
+that may not use a form is refused, or (where there is nothing for it to do, such as turning off two-factor
+that is not on) sent on without anything written or said to be done.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from tests.campaign_helpers import open_campaign
 from tests.conftest import csrf_token_from, error_messages, parse
 from tests.fuzz_support import (
     ROLES,
+    SIGNING_IN,
     Browsers,
     FieldSpec,
     FormSpec,
@@ -49,6 +52,7 @@ from tests.fuzz_support import (
 from tests.factories import PASSWORD
 from tests.sift_helpers import sift_campaign
 
+FORM_ROLES = (*ROLES, SIGNING_IN)  # someone part-way through signing in has forms of their own
 EXAMPLES_MAY = 16  # per route and role that may use it
 EXAMPLES_MAY_NOT = 4  # per route and role that may not
 PAGES_PER_CAMPAIGN = 2  # pages opened per GET route and campaign when looking for forms
@@ -209,7 +213,7 @@ def _assigned(update: str) -> list[str]:
 
 
 def post_and_check(browsers, count_writes, rule, role: str, action: str, sent: MultiDict, may: bool) -> int:
-    """Post once; fail on a server error, on a role that may not use the form not being refused, and on a
+    """Post once; fail on a server error, on a role that may not use the form getting it done, and on a
     refusal that wrote anything (but what a refused sign-in records)."""
     client = browsers.clients[role]
     description = f"POST {action} as {role} with {dict(sent.lists())!r:.600}"
@@ -218,8 +222,12 @@ def post_and_check(browsers, count_writes, rule, role: str, action: str, sent: M
         with count_writes() as writes:
             response = request_or_fail(description, lambda: client.post(action, data=sent))
         reason = refusal(response, client)
-        if not may:
-            assert reason is not None, f"{description} was not refused ({response.status_code})"
+        if not may and reason is None:
+            # Turned away without a message (two-factor is already on, say): nothing done, nothing said to be.
+            done = [message for category, message in flashes(client) if category == "success"]
+            assert not writes.statements and not done, (
+                f"{description} was not refused ({response.status_code}, {done or writes.statements[:3]})")
+            reason = "nothing to do"
         if reason is not None and writes.statements:
             allowed = rule.endpoint in SIGN_IN_ROUTES and sign_in_failure_writes(writes.statements) and set(
                 db.session.scalars(select(AuditEvent.action).where(AuditEvent.id > audit_before))
@@ -285,7 +293,7 @@ def sweep_route(browsers, count_writes, rule, role, forms) -> int:
 @pytest.fixture
 def fuzzing(app):
     world = build_world()
-    browsers = Browsers(app, world)
+    browsers = Browsers(app, world, roles=FORM_ROLES)
     return world, browsers, discover(app, world, browsers)
 
 
@@ -301,9 +309,9 @@ def test_no_form_gives_a_server_error_and_refusals_write_nothing(app, fuzzing, c
             # No page of the world shows this form; post to it as every role its declaration lets in.
             unseen.append(rule.rule)
             blank = [FormSpec(url_for_rule(rule, world), {}, False)]
-            users = {role: blank for role in ROLES if role_may(app, rule.endpoint, role)}
+            users = {role: blank for role in FORM_ROLES if role_may(app, rule.endpoint, role)}
         any_forms = next(iter(users.values()))
-        others = [role for role in ROLES if role not in users]
+        others = [role for role in FORM_ROLES if role not in users]
         let_in = [role for role in others if role_may(app, rule.endpoint, role)]
         kept_out = [role for role in others if not role_may(app, rule.endpoint, role)]
         refused_roles = [] if declared_public(app, rule.endpoint) else let_in[:1] + kept_out[:1]
