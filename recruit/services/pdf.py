@@ -243,6 +243,11 @@ def split_html(html: str, parts: int) -> list[str]:
 _warmed = False
 
 
+def _render_numbered(numbered: tuple[int, str]) -> tuple[int, tuple]:
+    index, html = numbered
+    return index, _render_range(html)
+
+
 def _warm() -> None:
     """Load fonts and WeasyPrint's own style sheets once in this process, so that every forked worker has them."""
     global _warmed
@@ -410,9 +415,9 @@ def _lay_over(pdf, numbers: bytes) -> None:
         page.add_overlay(number_page)
 
 
-# About 80 rows of the sift table per range: a range's layout holds roughly 1 MB per row in memory, so ranges
-# of this size keep each worker near 150 MB however long the report. Each range costs about 0.3 s of its own.
-RANGE_WEIGHT = int(os.environ.get("RECRUIT_REPORT_RANGE_WEIGHT", "5000"))
+# About 65 rows of the sift table per range: a range's layout holds roughly 1 MB per row in memory, so ranges
+# of this size keep each worker near 120 MB however long the report. Each range costs about 0.3 s of its own.
+RANGE_WEIGHT = int(os.environ.get("RECRUIT_REPORT_RANGE_WEIGHT", "4000"))
 
 
 def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, progress=None) -> bytes:
@@ -434,18 +439,24 @@ def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, pr
             progress(1, 1)
         return pdf
     _warm()
-    joiner, sizes = RangeJoiner(), []
+    results: list = [None] * len(documents)
     # A fresh process for each range (forked from this warm one, so it starts at once): a worker's heap does not
     # shrink after a range, and the next one would grow it further. Forked workers only lay out HTML; they touch
-    # no database. Ranges are joined in order while the later ones are still being laid out.
+    # no database. The ranges are joined once the workers are gone, so that their memory and the joined
+    # document's are never held at the same time.
     with multiprocessing.get_context("fork").Pool(min(workers, len(documents)), initializer=_start_worker,
                                                   maxtasksperchild=1) as pool:
-        for done, (data, marks, range_sizes) in enumerate(pool.imap(_render_range, documents), start=1):
-            joiner.add(data, marks, len(range_sizes))
-            sizes += range_sizes
+        for done, (index, result) in enumerate(pool.imap_unordered(_render_numbered, enumerate(documents)),
+                                               start=1):
+            results[index] = result
             if progress:
                 progress(done, len(documents) + 1)
+        sizes = [size for _, _, range_sizes in results for size in range_sizes]
         numbers = pool.apply(_page_numbers, (_head(html), sizes))
+    joiner = RangeJoiner()
+    for index, (data, marks, range_sizes) in enumerate(results):
+        results[index] = None
+        joiner.add(data, marks, len(range_sizes))
     pdf = joiner.finish(numbers, title=title)
     if progress:
         progress(len(documents) + 1, len(documents) + 1)
