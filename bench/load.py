@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import http.cookiejar
 import json
 import os
@@ -111,7 +112,7 @@ class BehindTLSProxy(http.cookiejar.DefaultCookiePolicy):
 class Recorder:
     def __init__(self, window_start: float, window_end: float):
         self.window_start, self.window_end = window_start, window_end
-        self.samples: list[tuple[str, float]] = []
+        self.samples: list[tuple[str, float, float]] = []  # page, seconds, when it started in the window
         self.errors: list[tuple[str, str]] = []
         self.outside = 0
 
@@ -122,7 +123,7 @@ class Recorder:
         if not self.timed(started):
             self.outside += 1
             return
-        self.samples.append((page, seconds))
+        self.samples.append((page, seconds, started - self.window_start))
         if problem:
             self.errors.append((page, problem))
 
@@ -320,7 +321,21 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
         window["load_before"] = os.getloadavg()
         window["cpu_before"] = await asyncio.to_thread(cpu_snapshot, master, database_url)
         window["machine_before"], window["client_before"] = machine_busy_seconds(), time.process_time()
-        await asyncio.sleep(max(recorder.window_end - time.perf_counter(), 0))
+        # Second by second, the share of the machine that other work took (the app's processes as they were at the
+        # start of the window): slow requests can then be told apart by whether the machine was busy elsewhere.
+        pids = [pid for kind in window["cpu_before"].values() for pid in kind]
+        cores = len(os.sched_getaffinity(0))
+        previous = (time.perf_counter(), window["machine_before"],
+                    sum(cpu_seconds(pid) or 0.0 for pid in pids), window["client_before"])
+        window["other_share"] = []
+        while time.perf_counter() < recorder.window_end:
+            await asyncio.sleep(min(1.0, max(recorder.window_end - time.perf_counter(), 0)))
+            now = (time.perf_counter(), machine_busy_seconds(), sum(cpu_seconds(pid) or 0.0 for pid in pids),
+                   time.process_time())
+            elapsed, machine, app, client = (b - a for a, b in zip(previous, now))
+            window["other_share"].append((now[0] - recorder.window_start,
+                                          max(machine - app - client, 0.0) / (cores * elapsed) if elapsed else 0.0))
+            previous = now
         window["machine_after"], window["client_after"] = machine_busy_seconds(), time.process_time()
         window["load_after"] = os.getloadavg()
         window["cpu_after"] = await asyncio.to_thread(cpu_snapshot, master, database_url)
@@ -336,7 +351,8 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
             "sign_in_seconds": signed_in, "load_before": window["load_before"], "load_after": window["load_after"],
             "duration": duration, "app_cpu_seconds": app_cpu,
             "client_cpu_seconds": window["client_after"] - window["client_before"],
-            "machine_cpu_seconds": window["machine_after"] - window["machine_before"]}
+            "machine_cpu_seconds": window["machine_after"] - window["machine_before"],
+            "other_share": window["other_share"]}
 
 
 # -- the app under gunicorn ----------------------------------------------------------------------------------
@@ -405,7 +421,7 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
 
 def report(results: dict, plan: dict, args, seeded: str) -> bool:
     by_page: dict[str, list[float]] = {}
-    for page, seconds in results["samples"]:
+    for page, seconds, _ in results["samples"]:
         by_page.setdefault(page, []).append(seconds * 1000)
     errors: dict[str, list[str]] = {}
     for page, problem in results["errors"]:
@@ -452,6 +468,23 @@ def report(results: dict, plan: dict, args, seeded: str) -> bool:
             if key not in seen:
                 seen.add(key)
                 print(f"  {page}: {problem}")
+    ends = [end for end, _ in results["other_share"]]
+    shares = [share for _, share in results["other_share"]]
+    if shares:
+        busy = sum(1 for share in shares if share > 0.5)
+        print(f"\nOther work, second by second: median {100 * statistics.median(shares):.0f}% of the machine, "
+              f"more than half of it in {busy} of {len(shares)} seconds.")
+        # Requests that started in a second when other work, then and in the second before, took at most a quarter
+        # of the machine: what the app does when it has the machine more or less to itself.
+        quiet = {index for index, share in enumerate(shares)
+                 if share <= 0.25 and (index == 0 or shares[index - 1] <= 0.25)}
+        for page in (SCORING_PAGE, FLOOR):
+            values = [seconds * 1000 for name, seconds, at in results["samples"]
+                      if name == page and bisect.bisect_left(ends, at) in quiet]
+            if len(values) >= 2:
+                p50, p95, _ = percentiles(values)
+                print(f"{page} in the {len(quiet)} quieter seconds (other work at most 25%): {len(values)} requests, "
+                      f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     print()
     scoring = by_page.get(SCORING_PAGE)
     met = True
