@@ -407,7 +407,6 @@ class FieldSpec:
 class FormSpec:
     action: str
     fields: dict[str, FieldSpec]
-    multipart: bool
 
 
 def forms_on(html: str, page: str) -> list[FormSpec]:
@@ -438,8 +437,7 @@ def forms_on(html: str, page: str) -> list[FormSpec]:
                 spec.values.append(element.get_text().removeprefix("\n"))
             else:
                 spec.values.append(element.get("value", ""))
-        found.append(FormSpec(form.get("action") or page, fields,
-                              (form.get("enctype") or "").lower() == "multipart/form-data"))
+        found.append(FormSpec(form.get("action") or page, fields))
     return found
 
 

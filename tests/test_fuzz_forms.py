@@ -247,7 +247,7 @@ def fuzz_route(browsers, count_writes, rule, role, forms, vocabulary, may: bool)
         form = data.draw(st.sampled_from(forms), label="form")
         if not form.fields:
             names = data.draw(st.lists(st.sampled_from(vocabulary), max_size=6, unique=True), label="fields")
-            form = FormSpec(form.action, {name: FieldSpec("text") for name in names}, False)
+            form = FormSpec(form.action, {name: FieldSpec("text") for name in names})
         sent = form_data(data, form, vocabulary, browsers.tokens[role])
         ran.append(post_and_check(browsers, count_writes, rule, role, form.action, sent, may))
 
@@ -308,7 +308,7 @@ def test_no_form_gives_a_server_error_and_refusals_write_nothing(app, fuzzing, c
         else:
             # No page of the world shows this form; post to it as every role its declaration lets in.
             unseen.append(rule.rule)
-            blank = [FormSpec(url_for_rule(rule, world), {}, False)]
+            blank = [FormSpec(url_for_rule(rule, world), {})]
             users = {role: blank for role in FORM_ROLES if role_may(app, rule.endpoint, role)}
         any_forms = next(iter(users.values()))
         others = [role for role in FORM_ROLES if role not in users]
