@@ -227,7 +227,7 @@ def hostile_csv(codes: list[str]) -> dict[str, tuple[bytes, list[str]]]:
     formula = [row[:] for row in rows]
     formula[1][0] = "=cmd|' /C calc'!A0"
     formula[2][1] = "@SUM(1+1)@example.org"
-    formula[2][3] = "-2+3+cmd|' /C calc'!A0"
+    formula[2][3] = "=2+3+cmd|' /C calc'!A0"
     formula[1][2] = "=1+1"
     ragged = [rows[0], rows[1][:3], rows[2] + ["surplus"]]
     duplicated = [rows[0] + ["NAME", codes[0]], rows[1] + ["Again", "More"], rows[2] + ["Again", "More"]]
@@ -239,7 +239,7 @@ def hostile_csv(codes: list[str]) -> dict[str, tuple[bytes, list[str]]]:
             "remove it or start the cell with a letter or number",
             "Row 3, column email: starts with @, which a spreadsheet runs as a formula; "
             "remove it or start the cell with a letter or number",
-            f"Row 3, column {codes[0]}: starts with -, which a spreadsheet runs as a formula; "
+            f"Row 3, column {codes[0]}: starts with =, which a spreadsheet runs as a formula; "
             "remove it or start the cell with a letter or number"]),
         "ragged rows": (make_csv(ragged).encode(), [
             f"Row 2, column {codes[0]}: is empty; every criterion needs the candidate's evidence",
@@ -346,3 +346,13 @@ def test_a_file_over_the_import_limit_is_refused(as_admin, campaign, codes, coun
     assert response.status_code == 400
     assert listed_problems(response) == ["The file is larger than 1 MB"]
     assert writes.statements == []
+
+
+def test_evidence_written_as_bullets_imports(as_admin, campaign, codes):
+    rows = good_rows(codes, count=1)
+    rows[1][3] = "- I led a team of six through a change of system.\n- I kept the service running."
+    rows[1][4 if len(codes) > 1 else 3] = "+ I trained new colleagues and wrote the guidance they used."
+    before = import_counts()
+    response = upload(as_admin, campaign, make_csv(rows).encode())
+    assert response.status_code in (200, 302), listed_problems(response) if response.status_code == 400 else ""
+    assert import_counts()["Statement"] == before["Statement"] + len(codes)

@@ -45,6 +45,8 @@ SAVE_AS_UTF8 = "In a spreadsheet, save it as 'CSV UTF-8 (Comma delimited)'"
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"), so none is
 # imported: whoever later opens the data in a spreadsheet would run it. A phone number may start with +.
 FORMULA_STARTS = ("=", "+", "-", "@")
+# Evidence often starts with a bullet ("- I led…" or "+ …"): only = and @, which no statement starts with.
+EVIDENCE_FORMULA_STARTS = ("=", "@")
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # undecodable bytes, kept by the surrogateescape handler
 
 
@@ -156,8 +158,9 @@ def _check_header(header: list[str], criteria: dict, problems: list[Problem]) ->
     return positions
 
 
-def _formula_problem(number: int, column: str, value: str | None) -> Problem | None:
-    if value and value.startswith(FORMULA_STARTS):
+def _formula_problem(number: int, column: str, value: str | None,
+                     starts: tuple[str, ...] = FORMULA_STARTS) -> Problem | None:
+    if value and value.startswith(starts):
         return _problem(number, column, f"starts with {value[0]}, which a spreadsheet runs as a formula; "
                                         "remove it or start the cell with a letter or number")
     return None
@@ -237,7 +240,7 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
             if text is None:
                 continue
             words = row.word_counts[code] = count_words(text)
-            if formula := _formula_problem(number, code, text):
+            if formula := _formula_problem(number, code, text, EVIDENCE_FORMULA_STARTS):
                 problems.append(formula)
             elif not words:
                 problems.append(_problem(number, code, "is empty; every criterion needs the candidate's evidence"))
