@@ -318,6 +318,7 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
         """The load average and the app's CPU time at both ends of the timed window (read off the event loop's
         thread, so that the simulated people are not held up)."""
         await asyncio.sleep(max(recorder.window_start - time.perf_counter(), 0))
+        await marker.get("/healthz?window=start")  # marks the window in the app's access log
         window["load_before"] = os.getloadavg()
         window["cpu_before"] = await asyncio.to_thread(cpu_snapshot, master, database_url)
         window["machine_before"], window["client_before"] = machine_busy_seconds(), time.process_time()
@@ -337,12 +338,17 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
                                           max(machine - app - client, 0.0) / (cores * elapsed) if elapsed else 0.0))
             previous = now
         window["machine_after"], window["client_after"] = machine_busy_seconds(), time.process_time()
+        await marker.get("/healthz?window=end")
         window["load_after"] = os.getloadavg()
         window["cpu_after"] = await asyncio.to_thread(cpu_snapshot, master, database_url)
 
+    import httpx
+
+    marker = httpx.AsyncClient(base_url=base_url, headers={"X-Forwarded-Proto": "https"}, timeout=30.0)
     watcher = asyncio.create_task(watch())
     await asyncio.gather(*(person.run() for person in people))
     await watcher
+    await marker.aclose()
     before, after = window["cpu_before"], window["cpu_after"]
     # A process that started during the window counts in full; one that ended during it is not seen at the end.
     app_cpu = {kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
@@ -374,14 +380,16 @@ def clear_limits(redis_url: str) -> None:
     client.close()
 
 
-def start_app(url: str, redis_url: str, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
+def start_app(url: str, redis_url: str, workers: int, log: Path, access: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MAIL_")}
     env.update(RECRUIT_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=url, REDIS_URL=redis_url,
                SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--forwarded-allow-ips", "127.0.0.1", "--timeout", "60", "--error-logfile", str(log), "wsgi:app"],
+         "--forwarded-allow-ips", "127.0.0.1", "--timeout", "60", "--error-logfile", str(log),
+         # Each request's method, path, status, time in the worker (microseconds) and query string.
+         "--access-logfile", str(access), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s %(q)s", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     import httpx
@@ -412,6 +420,38 @@ def stop_app(server: subprocess.Popen) -> None:
 
 # -- the report ------------------------------------------------------------------------------------------------
 
+ROUTES = [  # (method or None for any, path pattern, page)
+    (None, re.compile(r"/healthz"), FLOOR),
+    (None, re.compile(r"/(frameworks|vacancies)(/.*)?"), "public pages"),
+    ("GET", re.compile(r"/assess/\d+/sift"), "work list"),
+    ("GET", re.compile(r"/assess/\d+/sift/[^/]+"), "application page"),
+    ("GET", re.compile(r"/assess/\d+/sift/[^/]+/[^/]+"), SCORING_PAGE),
+    ("POST", re.compile(r"/assess/\d+/sift/[^/]+/[^/]+"), "score submitted (POST)"),
+    ("GET", re.compile(r"/moderate/\d+/sift"), "moderation board"),
+    ("GET", re.compile(r"/moderate/\d+/sift/items/[^/]+/[^/]+"), "moderation item"),
+    ("POST", re.compile(r"/moderate/\d+/sift/items/[^/]+/[^/]+"), "item agreed (POST)"),
+]
+
+
+def in_the_workers(access: Path) -> dict[str, list[float]]:
+    """Each page's times inside gunicorn's workers (from reading the request to sending the response; the time a
+    request waited for a free worker is not in them), in milliseconds, between the window's markers."""
+    times: dict[str, list[float]] = {}
+    inside = False
+    for line in access.read_text().splitlines():
+        method, path, _status, micros, query = (line.split(" ", 4) + [""])[:5]
+        if path == "/healthz" and query.startswith("window="):
+            inside = query == "window=start"
+            continue
+        if not inside:
+            continue
+        page = next((name for wanted, pattern, name in ROUTES
+                     if (wanted is None or wanted == method) and pattern.fullmatch(path)), None)
+        if page is not None:
+            times.setdefault(page, []).append(int(micros) / 1000)
+    return times
+
+
 def percentiles(values: list[float]) -> tuple[float, float, float]:
     if len(values) == 1:
         return values[0], values[0], values[0]
@@ -419,7 +459,7 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     return cuts[49], cuts[94], cuts[98]
 
 
-def report(results: dict, plan: dict, args, seeded: str) -> bool:
+def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str, list[float]]) -> bool:
     by_page: dict[str, list[float]] = {}
     for page, seconds, _ in results["samples"]:
         by_page.setdefault(page, []).append(seconds * 1000)
@@ -450,7 +490,10 @@ def report(results: dict, plan: dict, args, seeded: str) -> bool:
           f"PostgreSQL), the simulated people {100 * client / capacity:.0f}%, other work on the machine "
           f"{100 * max(machine - app - client, 0) / capacity:.0f}%")
     print()
-    print(f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}")
+    print("Times are from the simulated people's side; the last two columns are the same requests' times inside "
+          "gunicorn's workers,\nwithout the wait for a free worker.\n")
+    print(f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}"
+          f"{'in worker p50':>15}{'p95':>8}")
     for page in PAGES + sorted(set(by_page) - set(PAGES)):
         values = by_page.get(page)
         if not values:
@@ -458,8 +501,10 @@ def report(results: dict, plan: dict, args, seeded: str) -> bool:
             continue
         p50, p95, p99 = percentiles(values)
         ratio = f"{p95 / floor:.1f}×" if floor else "–"
+        inside = workers_times.get(page)
+        worker = f"{percentiles(inside)[0]:>15.1f}{percentiles(inside)[1]:>8.1f}" if inside else ""
         print(f"{page:<24}{len(values):>9}{len(errors.get(page, [])):>8}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
-              f"{ratio:>13}")
+              f"{ratio:>13}{worker}")
     if results["errors"]:
         print("\nErrors (first of each kind):")
         seen = set()
@@ -571,7 +616,8 @@ def main() -> int:
         plan_path, results_path, log = Path(folder, "plan.json"), Path(folder, "results.json"), Path(folder, "app.log")
         plan_path.write_text(json.dumps(plan))
         clear_limits(args.redis_url)
-        server, base_url = start_app(url, args.redis_url, args.workers, log)
+        access = Path(folder, "access.log")
+        server, base_url = start_app(url, args.redis_url, args.workers, log, access)
         try:
             print(f"App on {base_url}; driving {args.users} simulated people for {args.warmup:g} + "
                   f"{args.duration:g} s…", flush=True)
@@ -583,7 +629,7 @@ def main() -> int:
             stop_app(server)
             clear_limits(args.redis_url)
         results = json.loads(results_path.read_text())
-        met = report(results, plan, args, seeded)
+        met = report(results, plan, args, seeded, in_the_workers(access))
         if results["errors"] and "Traceback" in log.read_text():
             print("\nThe app's log:\n" + log.read_text()[-4000:])
     return 0 if met else 1
