@@ -576,8 +576,8 @@ def main() -> int:
                         help="each person's pause between requests, uniform between MIN and MAX seconds "
                              "(default 0.5 1.5)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14",
-                        help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/14)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13",
+                        help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/13)")
     parser.add_argument("--drive", nargs=4, metavar=("PLAN", "RESULTS", "BASE_URL", "SETTINGS"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
