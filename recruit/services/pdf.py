@@ -243,9 +243,60 @@ def split_html(html: str, parts: int) -> list[str]:
 _warmed = False
 
 
-def _render_numbered(numbered: tuple[int, str]) -> tuple[int, tuple]:
-    index, html = numbered
-    return index, _render_range(html)
+def _range_process(html: str, send) -> None:
+    """A forked process laying out one range and sending back the result (or what went wrong)."""
+    import signal
+
+    # Whatever the parent does on these signals (an RQ worker shuts down warmly), this process just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _start_worker()
+    try:
+        send.send(("ok", _render_range(html)))
+    except BaseException as error:  # reported to the parent, which raises it
+        send.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        send.close()
+
+
+def _lay_out_ranges(documents: list[str], workers: int, progress) -> list[tuple]:
+    """Each range in a fresh process forked from this warm one (it starts at once, and its heap is gone when the
+    range is done), at most `workers` at a time. They only lay out HTML; they touch no database."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    results: list = [None] * len(documents)
+    pending = list(enumerate(documents))
+    running: dict = {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                index, document = pending.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_range_process, args=(document, send), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, index)
+            for connection in wait(list(running)):
+                process, index = running.pop(connection)
+                try:
+                    status, outcome = connection.recv()
+                except EOFError:
+                    status, outcome = "error", "the process stopped"
+                connection.close()
+                process.join()
+                if status != "ok":
+                    raise RuntimeError(f"Laying out page range {index + 1} failed: {outcome}")
+                results[index] = outcome
+                if progress:
+                    progress(len(documents) - len(pending) - len(running), len(documents) + 1)
+    finally:
+        for connection, (process, _) in running.items():
+            process.kill()
+            process.join()
+            connection.close()
+    return results
 
 
 def _warm() -> None:
@@ -424,8 +475,6 @@ def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, pr
     """The same document as render_pdf, laid out as page ranges in parallel processes and joined.
 
     `progress(done, total)` is called as ranges finish. Small documents are not worth the split."""
-    import multiprocessing
-
     workers = workers or os.cpu_count() or 1
     ranges = max(workers, math.ceil(_weight(html) / RANGE_WEIGHT))
     try:
@@ -439,20 +488,9 @@ def render_pdf_parallel(html: str, *, title: str, workers: int | None = None, pr
             progress(1, 1)
         return pdf
     _warm()
-    results: list = [None] * len(documents)
-    # A fresh process for each range (forked from this warm one, so it starts at once): a worker's heap does not
-    # shrink after a range, and the next one would grow it further. Forked workers only lay out HTML; they touch
-    # no database. The ranges are joined once the workers are gone, so that their memory and the joined
-    # document's are never held at the same time.
-    with multiprocessing.get_context("fork").Pool(min(workers, len(documents)), initializer=_start_worker,
-                                                  maxtasksperchild=1) as pool:
-        for done, (index, result) in enumerate(pool.imap_unordered(_render_numbered, enumerate(documents)),
-                                               start=1):
-            results[index] = result
-            if progress:
-                progress(done, len(documents) + 1)
-        sizes = [size for _, _, range_sizes in results for size in range_sizes]
-        numbers = pool.apply(_page_numbers, (_head(html), sizes))
+    results = _lay_out_ranges(documents, min(workers, len(documents)), progress)
+    sizes = [size for _, _, range_sizes in results for size in range_sizes]
+    numbers = _page_numbers(_head(html), sizes)
     joiner = RangeJoiner()
     for index, (data, marks, range_sizes) in enumerate(results):
         results[index] = None
