@@ -77,8 +77,8 @@ def make_campaign(admin: User, criteria_count: int, assessors: int) -> tuple[Cam
     return campaign, panel
 
 
-def fill(campaign: Campaign, panel: list[User], count: int, rng: random.Random) -> None:
-    """N submitted applications with their evidence, every assessor's submitted score and every agreed score."""
+def add_applications(campaign: Campaign, count: int) -> list[int]:
+    """N submitted applications with personal details and evidence, inserted in bulk; their ids."""
     now, run = utcnow(), secrets.token_hex(3)
     sift_criteria = campaign.criteria_at("sift")
     user_ids = insert_many(User, [{"email": f"candidate{n}.{run}@example.org", "name": f"Candidate {n}",
@@ -92,6 +92,13 @@ def fill(campaign: Campaign, panel: list[User], count: int, rng: random.Random) 
                                   for n, a in enumerate(application_ids)])
     insert_many(Statement, [{"application_id": a, "criterion_id": c.id, "text": "I led a project.", "word_count": 4}
                             for a in application_ids for c in sift_criteria])
+    return application_ids
+
+
+def fill(campaign: Campaign, panel: list[User], count: int, rng: random.Random) -> None:
+    """N submitted applications with their evidence, every assessor's submitted score and every agreed score."""
+    now, sift_criteria = utcnow(), campaign.criteria_at("sift")
+    application_ids = add_applications(campaign, count)
     scores, agreed = [], []
     for application_id in application_ids:
         for criterion in sift_criteria:

@@ -33,9 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pypdf import PdfReader  # noqa: E402
 
 from harness import seeded_app, throwaway_database  # noqa: E402
-from moderation import insert_many, make_campaign  # noqa: E402
-from recruit.models import AgreedScore, Application, PersonalDetails, Score, Statement, User  # noqa: E402
-from recruit.services.applications import unique_references  # noqa: E402
+from moderation import add_applications, insert_many, make_campaign  # noqa: E402
+from recruit.models import AgreedScore, Score  # noqa: E402
 from recruit.services.moderation import is_discrepant, proposal  # noqa: E402
 from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
@@ -123,19 +122,8 @@ DISCREPANT_SHARE = 0.1
 def fill(campaign, panel, count: int, rng: random.Random) -> int:
     """N submitted applications, every assessor's submitted score and every agreed score. A calibrated panel:
     about one item in ten is discrepant (and so in the moderation log, with its rationale). Returns how many."""
-    now, run = utcnow(), rng.getrandbits(32)
-    sift_criteria = campaign.criteria_at("sift")
-    user_ids = insert_many(User, [{"email": f"candidate{n}.{run}@example.org", "name": f"Candidate {n}",
-                                   "role": "candidate"} for n in range(count)], returning=User.id)
-    application_ids = insert_many(Application, [
-        {"campaign_id": campaign.id, "candidate_id": user_id, "reference": reference, "status": "submitted",
-         "source": "import", "submitted_at": now}
-        for user_id, reference in zip(user_ids, unique_references(count))], returning=Application.id)
-    insert_many(PersonalDetails, [{"application_id": a, "full_name": f"Candidate {n}",
-                                   "email": f"candidate{n}.{run}@example.org", "phone": "07700 900000"}
-                                  for n, a in enumerate(application_ids)])
-    insert_many(Statement, [{"application_id": a, "criterion_id": c.id, "text": "I led a project.", "word_count": 4}
-                            for a in application_ids for c in sift_criteria])
+    now, sift_criteria = utcnow(), campaign.criteria_at("sift")
+    application_ids = add_applications(campaign, count)
     scores, agreed, discrepant_items = [], [], 0
     for application_id in application_ids:
         for criterion in sift_criteria:
