@@ -59,6 +59,9 @@ class Config:
     # built from it, never from the request's Host header, and only its host is served (Flask's TRUSTED_HOSTS).
     # Required in production; elsewhere it defaults to DEVELOPMENT_BASE_URL.
     BASE_URL = os.environ.get("BASE_URL", "").strip() or None
+    # Further host names to answer to besides BASE_URL's, comma-separated (a load balancer's health check that
+    # calls the app by its own address, say); a request for any other host gets a 400 page.
+    EXTRA_TRUSTED_HOSTS = [host.strip() for host in os.environ.get("EXTRA_TRUSTED_HOSTS", "").split(",") if host.strip()]
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 587)
@@ -76,3 +79,4 @@ class TestConfig(Config):
     MAIL_SERVER = None
     REDIS_URL = None
     BASE_URL = None
+    EXTRA_TRUSTED_HOSTS: list[str] = []

@@ -33,10 +33,10 @@ def init_links(app: Flask) -> None:
     parts = parse_base_url(base_url)
     app.config["BASE_URL"] = base_url.rstrip("/")
     if app.config.get("TRUSTED_HOSTS") is None:
-        hosts = [parts.hostname]
+        hosts = [parts.hostname, *app.config.get("EXTRA_TRUSTED_HOSTS", [])]
         if app.config["RECRUIT_ENV"] != "production":
-            hosts += [host for host in LOCAL_HOSTS if host != parts.hostname]
-        app.config["TRUSTED_HOSTS"] = hosts
+            hosts += LOCAL_HOSTS
+        app.config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts))
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -131,6 +131,14 @@ def test_production_answers_only_to_base_urls_host(monkeypatch):
     assert client.get("/sign-in", base_url="https://localhost").status_code == 400
 
 
+def test_production_answers_to_the_extra_hosts_it_is_given(monkeypatch):
+    app = production(monkeypatch, BASE_URL="https://recruit.example.org", EXTRA_TRUSTED_HOSTS=["10.0.0.5"])
+    assert app.config["TRUSTED_HOSTS"] == ["recruit.example.org", "10.0.0.5"]
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://10.0.0.5:8000").status_code == 200
+    assert client.get("/healthz", base_url="https://10.0.0.6:8000").status_code == 400
+
+
 @pytest.mark.parametrize("value", [None, "", "http://recruit.example.org"])
 def test_production_refuses_to_start_without_an_https_base_url(monkeypatch, value):
     with pytest.raises(RuntimeError, match="BASE_URL must be set in production"):
