@@ -383,8 +383,9 @@ def clear_limits(redis_url: str) -> None:
 def start_app(url: str, redis_url: str, workers: int, log: Path, access: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MAIL_")}
+    # Production needs the https address it is reached at; the requests come with X-Forwarded-Proto: https.
     env.update(RECRUIT_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=url, REDIS_URL=redis_url,
-               SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT)
+               SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT, BASE_URL=f"https://127.0.0.1:{port}")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--forwarded-allow-ips", "127.0.0.1", "--timeout", "60", "--error-logfile", str(log),

@@ -19,15 +19,20 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "recruit.db")
 
+    from recruit.links import init_links
     from recruit.security import check_production_settings, init_security
 
     check_production_settings(app)
+    init_links(app)
+    # Emails are kept for admins to read only in development (see recruit/mail.py), unless a test turns it on.
+    app.config.setdefault("DEVELOPMENT_OUTBOX", app.config["RECRUIT_ENV"] == "development")
     register_templates(app)
     register_extensions(app)
     init_security(app)
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
+    register_log_masking(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -102,6 +107,16 @@ def register_errors(app: Flask) -> None:
     from recruit.errors import register
 
     register(app)
+
+
+def register_log_masking(app: Flask) -> None:
+    import logging
+
+    from recruit.log_masking import add_masking
+
+    # Flask logs the path of a request that fails, and `flask run` logs every request's path.
+    add_masking(app.logger)
+    add_masking(logging.getLogger("werkzeug"))
 
 
 def register_commands(app: Flask) -> None:

@@ -3,6 +3,8 @@ import os
 from datetime import timedelta
 
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-change-me"
+# Where `make run` serves the app; emailed links point here outside production unless BASE_URL says otherwise.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -53,6 +55,14 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 100 per hour")
     RATELIMIT_HEADERS_ENABLED = True
 
+    # The address people reach the service at (scheme, host, port and any path prefix): every emailed link is
+    # built from it, never from the request's Host header, and only its host is served (Flask's TRUSTED_HOSTS).
+    # Required in production; elsewhere it defaults to DEVELOPMENT_BASE_URL.
+    BASE_URL = os.environ.get("BASE_URL", "").strip() or None
+    # Further host names to answer to besides BASE_URL's, comma-separated (a load balancer's health check that
+    # calls the app by its own address, say); a request for any other host gets a 400 page.
+    EXTRA_TRUSTED_HOSTS = [host.strip() for host in os.environ.get("EXTRA_TRUSTED_HOSTS", "").split(",") if host.strip()]
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 587)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
@@ -68,3 +78,5 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
     MAIL_SERVER = None
     REDIS_URL = None
+    BASE_URL = None
+    EXTRA_TRUSTED_HOSTS: list[str] = []

@@ -33,6 +33,16 @@ def check_production_settings(app: Flask) -> None:
             "SECRET_KEY must be set to a long random value in production "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    base_url = app.config.get("BASE_URL")
+    # Emailed links are built from BASE_URL, and only its host is served: without it neither can be right.
+    if not base_url or not base_url.lower().startswith("https://"):
+        raise RuntimeError(
+            "BASE_URL must be set in production to the https:// address people use to reach Recruit "
+            "(for example: BASE_URL=https://recruit.example.org)."
+        )
+    if app.config.get("DEVELOPMENT_OUTBOX"):
+        raise RuntimeError("DEVELOPMENT_OUTBOX keeps emails, with their sign-in links, in the database; "
+                           "it cannot be turned on in production.")
 
 
 def init_security(app: Flask) -> None:

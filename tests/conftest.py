@@ -155,6 +155,35 @@ def forms(client):
     return Forms(client)
 
 
+class Outbox:
+    """The development outbox, turned on for one test: the emails Recruit sent, oldest first."""
+
+    def messages(self, to: str | None = None) -> list:
+        from recruit.mail import development_mail_query
+        from recruit.models import DevelopmentEmail
+
+        query = development_mail_query()
+        if to is not None:
+            query = query.where(DevelopmentEmail.recipient == to)
+        return list(reversed(db.session.scalars(query).all()))
+
+    def last(self, to: str):
+        messages = self.messages(to)
+        assert messages, f"no email to {to}"
+        return messages[-1]
+
+    def link(self, to: str, path: str) -> str:
+        """The one link in the last email to `to` whose address contains `path`."""
+        [link] = [word for word in self.last(to).body.split() if path in word]
+        return link
+
+
+@pytest.fixture
+def outbox(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEVELOPMENT_OUTBOX", True)
+    return Outbox()
+
+
 @pytest.fixture
 def make_user():
     return UserFactory

@@ -344,9 +344,11 @@ def test_an_erased_account_cannot_sign_in_and_the_address_can_register_again(run
                                              "password": "granite orchid lantern ninety-seven"})
         assert response.status_code == 200
         assert error_messages(parse(response)) == ["Enter a correct email address and password"]
-        from recruit.services.accounts import register_candidate
+        from recruit.services.accounts import confirm_registration, request_registration
 
-        again = register_candidate("Candidate Three", "candidate3@example.org", "harbour violet kestrel sixty-two")
+        started = request_registration("Candidate Three", "candidate3@example.org", "harbour violet kestrel sixty-two")
+        assert started.existing is None
+        again, _ = confirm_registration(started.token, "harbour violet kestrel sixty-two")
         assert again.id != finished.candidates[2].id and again.active
 
 

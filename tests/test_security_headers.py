@@ -39,6 +39,7 @@ def test_signed_in_pages_are_not_stored(forms, client, make_user):
 def production_app(monkeypatch, **overrides):
     monkeypatch.setattr(TestConfig, "RECRUIT_ENV", "production")
     return create_app(TestConfig, SECRET_KEY=overrides.pop("SECRET_KEY", "k" * 64),
+                      BASE_URL=overrides.pop("BASE_URL", "https://recruit.example"),
                       SQLALCHEMY_DATABASE_URI="sqlite://", **overrides)
 
 
@@ -51,7 +52,7 @@ def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
 def test_production_adds_hsts_secure_cookies_and_https(monkeypatch):
     app = production_app(monkeypatch)
     client = app.test_client()
-    assert client.get("/frameworks").status_code == 302  # plain HTTP is sent to HTTPS
+    assert client.get("/frameworks", base_url="http://recruit.example").status_code == 302  # plain HTTP to HTTPS
     response = client.get("/sign-in", base_url="https://recruit.example")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert response.headers["Content-Security-Policy"] == CSP

@@ -1,7 +1,7 @@
 """Routes for managing accounts and reading the audit log."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from recruit.access import roles
@@ -10,9 +10,10 @@ from recruit.admin.forms import ROLE_LABELS, AuditFilterForm, InviteForm, RoleFo
 from recruit.auth.forms import ConfirmForm
 from recruit.extensions import db
 from recruit.forms import show_refusal
-from recruit.mail import send
+from recruit.links import absolute_url
+from recruit.mail import MailNotConfigured, development_mail_query, send
 from recruit.models import User
-from recruit.services import accounts, users
+from recruit.services import accounts, emails, users
 from recruit.services.errors import Refused
 
 
@@ -32,11 +33,14 @@ def _page() -> int:
 
 
 def _invitation_page(user: User, raw: str):
-    link = url_for("auth.set_password", token=raw, _external=True)
-    sent = send(user.email, "You have been invited to Recruit",
-                f"{current_user.name} has invited you to Recruit as {user.role}.\n\n"
-                f"Choose your password within 72 hours using this link:\n\n{link}\n")
-    return render_template("admin/invited.html", user=user, link=None if sent else link)
+    to, subject, body = emails.invitation(current_user, user, raw)
+    try:
+        sent = send(to, subject, body)
+    except MailNotConfigured:
+        sent = False
+    # With no way to send email, the admin is shown the link to pass on themselves (it goes to no log).
+    return render_template("admin/invited.html", user=user,
+                           link=None if sent else absolute_url("auth.set_password", token=raw))
 
 
 @bp.get("/users")
@@ -135,3 +139,14 @@ def audit_log():
                               form.until.data)
     pagination = db.paginate(query, page=_page(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", form=form, pagination=pagination)
+
+
+@bp.get("/development-mail")
+@roles("admin")
+def development_mail():
+    # Emails hold live sign-in links: readable only where the development outbox is on (development, or a
+    # test that turns it on), and no page at all anywhere else.
+    if not current_app.config.get("DEVELOPMENT_OUTBOX"):
+        abort(404)
+    pagination = db.paginate(development_mail_query(), page=_page(), per_page=users.PAGE_SIZE, error_out=False)
+    return render_template("admin/development_mail.html", pagination=pagination)

@@ -21,6 +21,11 @@ class RegisterForm(Form):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
+class ConfirmRegistrationForm(Form):
+    password = password_field("Password", "Enter your password")
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
 class SetPasswordForm(Form):
     password = password_field("Create a password", "Enter a password", PASSWORD_HINT)
     submit = SubmitField("Save password", widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from recruit.auth import bp
 from recruit.auth.forms import (
     ChangePasswordForm,
     ConfirmForm,
+    ConfirmRegistrationForm,
     ForgottenPasswordForm,
     RegisterForm,
     SetPasswordForm,
@@ -19,10 +20,10 @@ from recruit.auth.forms import (
 from recruit.clock import utcnow
 from recruit.extensions import db, limiter
 from recruit.forms import show_refusal
-from recruit.mail import send
+from recruit.mail import require_mail, send
 from recruit.models import User
 from recruit.security import end_session, start_session
-from recruit.services import accounts, mfa, signin, tokens
+from recruit.services import accounts, emails, mfa, signin, tokens
 from recruit.services.errors import Refused
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
@@ -135,16 +136,48 @@ def register():
         return redirect(home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
+        require_mail()
         try:
-            user = accounts.register_candidate(form.name.data, form.email.data, form.password.data)
+            started = accounts.request_registration(form.name.data, form.email.data, form.password.data,
+                                                    next_path=safe_next(request.args.get("next")))
         except Refused as error:
+            show_refusal(form, error)
+        else:
+            # The same page whether or not the address has an account; only the email differs.
+            if started.existing is not None:
+                send(*emails.already_registered(started.existing))
+            else:
+                send(*emails.confirm_registration(started.email, started.token))
+            return render_template("auth/check_email_registration.html", email=started.email)
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate_limit, methods=["POST"])
+def confirm_registration(token: str):
+    checked = accounts.check_registration(token)
+    if checked.problem:
+        return _registration_link_problem(checked.problem)
+    form = ConfirmRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user, next_path = accounts.confirm_registration(token, form.password.data)
+        except Refused as error:
+            if error.field is None:
+                return _registration_link_problem(error.message)
             show_refusal(form, error)
         else:
             signin.complete_sign_in(user, "registration")
             start_session(user)
             flash("Your account has been created.", "success")
-            return redirect(safe_next(request.args.get("next")) or home_for(user))
-    return render_template("auth/register.html", form=form)
+            return redirect(safe_next(next_path) or home_for(user))
+    return render_template("auth/confirm_registration.html", form=form, email=checked.pending.email)
+
+
+def _registration_link_problem(problem: str):
+    status = 404 if problem == "invalid" else 410
+    return render_template("auth/link_problem.html", message=TOKEN_PROBLEMS[problem], registration=True), status
 
 
 TOKEN_PROBLEMS = {
@@ -181,14 +214,11 @@ def set_password(token: str):
 def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
+        # Before looking the address up, so that a service unable to send email answers alike for every address.
+        require_mail()
         found = accounts.request_password_reset(form.email.data)
         if found is not None:
-            user, raw = found
-            link = url_for("auth.set_password", token=raw, _external=True)
-            if not send(user.email, "Reset your Recruit password",
-                        f"Use this link within 2 hours to choose a new password:\n\n{link}\n\n"
-                        "If you did not ask for this, you can ignore this email."):
-                current_app.logger.warning("No mail server: password reset link for user %s is %s", user.id, link)
+            send(*emails.password_reset(*found))
         # The same page whether or not the account exists.
         return render_template("auth/check_email.html", email=form.email.data)
     return render_template("auth/forgotten_password.html", form=form)

@@ -1,7 +1,7 @@
 """Routes for an admin's view of a campaign's applications, and importing applications from CSV."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
@@ -14,7 +14,7 @@ from recruit.extensions import db
 from recruit.forms import Form
 from recruit.mail import mail_configured, send_many
 from recruit.models.application import APPLICATION_STATUSES
-from recruit.services import application_import, application_views
+from recruit.services import application_import, application_views, emails
 from recruit.services.errors import Refused
 from recruit.services.yaml_files import FileProblems
 
@@ -67,12 +67,7 @@ def import_applications(campaign_id: int):
             form.file.errors = [error.message]
         else:
             # One SMTP connection for every claim link.
-            send_many([
-                (user.email, "Your application has been added to Recruit",
-                 f"Your application for {campaign.title} has been added to Recruit.\n\nChoose a password "
-                 f"within 72 hours to follow it:\n\n{url_for('auth.set_password', token=raw_token, _external=True)}\n")
-                for user, raw_token in result.new_accounts if raw_token
-            ])
+            send_many([emails.claim(campaign, user, raw_token) for user, raw_token in result.new_accounts if raw_token])
             return render_template("campaigns/import_done.html", campaign=campaign, result=result,
                                    mailed=mail_configured())
     status = 400 if request.method == "POST" else 200

@@ -24,7 +24,8 @@ from recruit.models.role import (
 )
 from recruit.models.scoring import AgreedScore, AgreedScoreVersion, Conflict, Score, ScoreVersion, StageRecord
 from recruit.models.scale import ScalePoint, ScoringScale
-from recruit.models.user import RecoveryCode, User, UserToken
+from recruit.models.mail import DevelopmentEmail
+from recruit.models.user import PendingRegistration, RecoveryCode, User, UserToken
 
 __all__ = [
     "CriterionQuestion",
@@ -48,6 +49,8 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "RecoveryCode",
+    "DevelopmentEmail",
+    "PendingRegistration",
     "User",
     "UserToken",
     "Cluster",

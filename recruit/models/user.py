@@ -93,3 +93,24 @@ class UserToken(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class PendingRegistration(db.Model):
+    """Someone asked for a candidate account and has not yet confirmed the email address with the emailed link.
+
+    No account exists until they do, so registering tells nobody whether an address already has one.
+    """
+
+    __tablename__ = "pending_registrations"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The page the person was on when they chose to register (a same-site path), to go back to once confirmed.
+    next_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,12 +2,17 @@
 together with its audit entry."""
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import User
+from recruit.models import PendingRegistration, User
 from recruit.models.user import ROLES, STAFF_ROLES
 from recruit.services import audit, tokens
 from recruit.services.errors import Refused
@@ -32,17 +37,94 @@ def _snapshot(user: User) -> dict:
     return {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
 
 
-def register_candidate(name: str, email: str, password: str) -> User:
+REGISTRATION_LIFETIME = timedelta(hours=24)
+WRONG_REGISTRATION_PASSWORD = "Enter the password you chose when you created your account"
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """What registering led to: a confirmation link for a new address, or the account the address already has.
+    The person registering is shown the same page either way; only the email differs."""
+
+    email: str
+    existing: User | None
+    token: str | None
+
+
+def request_registration(name: str, email: str, password: str, next_path: str | None = None) -> RegistrationRequest:
+    """Start a candidate registration. No account exists until the emailed link is followed (confirm_registration),
+    so the answer is the same whether or not the address already has one."""
     email = normalise_email(email)
-    if find_by_email(email) is not None:
-        raise Refused("An account already exists with this email address. Sign in or reset your password", "email")
     _check_password(password, name, email)
-    user = User(name=name.strip(), email=email, role="candidate", password_hash=hash_password(password))
-    db.session.add(user)
+    # Hashed in both branches, so the two take the same time as well as giving the same page.
+    password_hash = hash_password(password)
+    now = utcnow()
+    # Registrations never confirmed hold a name, an address and a password hash; they go once they expire.
+    db.session.execute(delete(PendingRegistration).where(PendingRegistration.expires_at <= now))
+    existing = find_by_email(email)
+    if existing is not None:
+        audit.record("account.registration_attempted", "user", existing.id, actor=None)
+        db.session.commit()
+        return RegistrationRequest(email, existing, None)
+    raw = secrets.token_urlsafe(32)
+    pending = PendingRegistration(email=email, name=name.strip(), password_hash=password_hash,
+                                  token_hash=tokens.digest(raw), next_path=next_path,
+                                  expires_at=now + REGISTRATION_LIFETIME)
+    db.session.add(pending)
     db.session.flush()
+    audit.record("account.registration_requested", "pending_registration", pending.id,
+                 after={"email": email, "name": pending.name}, actor=None)
+    db.session.commit()
+    return RegistrationRequest(email, None, raw)
+
+
+@dataclass(frozen=True)
+class RegistrationCheck:
+    pending: PendingRegistration | None
+    problem: str | None
+
+
+def check_registration(raw: str) -> RegistrationCheck:
+    """The pending registration a confirmation link is for, or why the link does not work."""
+    if not raw or len(raw) > 200:
+        return RegistrationCheck(None, "invalid")
+    pending = db.session.scalar(select(PendingRegistration).where(PendingRegistration.token_hash == tokens.digest(raw)))
+    if pending is None:
+        return RegistrationCheck(None, "invalid")
+    # An address that has an account by now (confirmed from another link, or imported) cannot be registered again.
+    if pending.used_at is not None or find_by_email(pending.email) is not None:
+        return RegistrationCheck(pending, "used")
+    if pending.expires_at <= utcnow():
+        return RegistrationCheck(pending, "expired")
+    return RegistrationCheck(pending, None)
+
+
+def confirm_registration(raw: str, password: str) -> tuple[User, str | None]:
+    """Create the candidate account from a confirmed registration; returns it and the page to go back to.
+
+    The password chosen when registering is asked for again, so whoever registered someone else's address
+    cannot have the owner confirm an account whose password they know."""
+    checked = check_registration(raw)
+    if checked.problem:
+        raise Refused(checked.problem)
+    pending = checked.pending
+    if not verify_password(pending.password_hash, password):
+        raise Refused(WRONG_REGISTRATION_PASSWORD, "password")
+    user = User(name=pending.name, email=pending.email, role="candidate", password_hash=pending.password_hash)
+    db.session.add(user)
+    # Every link sent for this address stops working: it has its account now.
+    db.session.execute(update(PendingRegistration).where(PendingRegistration.email == pending.email,
+                                                         PendingRegistration.used_at.is_(None))
+                       .values(used_at=utcnow()))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same address confirmed at the same moment from another link.
+        db.session.rollback()
+        raise Refused("used") from None
     audit.record("account.registered", "user", user.id, after=_snapshot(user), actor=user)
     db.session.commit()
-    return user
+    return user, pending.next_path
 
 
 def create_admin(name: str, email: str, password: str) -> User:

@@ -18,7 +18,7 @@ from recruit.models import User, UserToken
 LIFETIME = {"set_password": timedelta(hours=72), "reset_password": timedelta(hours=2)}
 
 
-def _digest(raw: str) -> str:
+def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -32,7 +32,7 @@ def issue(user: User, purpose: str, created_by: User | None = None) -> str:
         old.used_at = now
     raw = secrets.token_urlsafe(32)
     db.session.add(
-        UserToken(user=user, purpose=purpose, token_hash=_digest(raw), expires_at=now + LIFETIME[purpose],
+        UserToken(user=user, purpose=purpose, token_hash=digest(raw), expires_at=now + LIFETIME[purpose],
                   created_by_id=created_by.id if created_by else None)
     )
     return raw
@@ -47,7 +47,7 @@ class TokenCheck:
 def check(raw: str, purposes: tuple[str, ...] = ("set_password", "reset_password")) -> TokenCheck:
     if not raw or len(raw) > 200:
         return TokenCheck(None, "invalid")
-    token = db.session.scalar(select(UserToken).where(UserToken.token_hash == _digest(raw)))
+    token = db.session.scalar(select(UserToken).where(UserToken.token_hash == digest(raw)))
     if token is None or token.purpose not in purposes:
         return TokenCheck(None, "invalid")
     # A deactivated account cannot sign in, so its links must not let anyone choose its password.

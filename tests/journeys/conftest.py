@@ -48,7 +48,7 @@ def live_server(tmp_path_factory):
         server.launch()
         seed_and_create_admin(env)
         url = server.ready()
-        yield LiveServer(url, ADMIN_EMAIL, ADMIN_PASSWORD, scratch / "server.log", clock)
+        yield LiveServer(url, ADMIN_EMAIL, ADMIN_PASSWORD, scratch / "server.log", clock, database.url)
     finally:
         if server is not None:
             server.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pyotp
 from playwright.sync_api import expect
@@ -57,7 +58,8 @@ class Staff:
 
 
 def invite_assessor(admin: Person, name: str, email: str) -> str:
-    """The admin invites a member of staff and reads the link the page shows (no mail server is set up)."""
+    """The admin invites a member of staff and reads the emailed link in the development outbox (no mail server
+    is set up); returns the link's path."""
     admin.goto("/admin/users")
     admin.follow("Invite a member of staff")
     admin.fill("Full name", name)
@@ -65,7 +67,12 @@ def invite_assessor(admin: Person, name: str, email: str) -> str:
     admin.choose("Assessor (panel member)")
     admin.press_button("Send invitation")
     expect(admin.page.get_by_role("heading", name="Invitation created")).to_be_visible()
-    return admin.page.locator("#invitation-link").inner_text().strip()
+    expect(admin.page.locator("main")).to_contain_text(f"We have emailed {email} a link")
+    admin.goto("/admin/users")
+    admin.follow("development mail")
+    card = admin.page.locator(".development-email", has=admin.page.locator(".email-to", has_text=email)).first
+    [link] = [word for word in card.locator(".email-body").inner_text().split() if "/set-password/" in word]
+    return urlsplit(link).path
 
 
 def accept_invitation(staff: Staff, link: str, clock) -> None:
@@ -107,6 +114,12 @@ def register(candidate: Candidate) -> None:
     person.fill("Full name", candidate.name)
     person.fill("Email address", candidate.email)
     person.fill("Create a password", candidate.password)
+    person.press_button("Create account")
+    expect(person.page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    # The candidate opens the link emailed to them (the development outbox stands in for their inbox).
+    person.goto(person.journey.server.emailed_link(candidate.email, "/register/confirm/"))
+    expect(person.page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    person.fill("Password", candidate.password)
     person.press_button("Create account")
     expect(person.page.locator(".govuk-notification-banner")).to_contain_text("Your account has been created")
 

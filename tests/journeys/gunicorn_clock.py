@@ -39,3 +39,6 @@ def pre_request(worker, req):
             _state["traveller"] = traveller
         _state["offset"] = offset
         worker.log.info("Clock moved to %.0f seconds ahead of real time", offset)
+
+# As gunicorn.conf.py, which this file stands in for: link tokens are masked in the access and error logs.
+logger_class = "recruit.log_masking.TokenMaskingLogger"

@@ -89,9 +89,28 @@ class LiveServer:
     admin_password: str
     log: Path
     clock: ServerClock
+    database_url: str
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def emailed_link(self, to: str, path: str) -> str:
+        """The path of the link to `path` in the newest email to `to`, read from the development outbox as the
+        person would read their inbox. Links name BASE_URL (127.0.0.1:5000), not this server's own port."""
+        from urllib.parse import urlsplit
+
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                body = connection.execute(text(
+                    "SELECT body FROM development_emails WHERE recipient = :to ORDER BY id DESC LIMIT 1"),
+                    {"to": to}).scalar_one()
+        finally:
+            engine.dispose()
+        [link] = [word for word in body.split() if path in word]
+        return urlsplit(link).path
 
 
 def environment(database_url: str, clock: ServerClock) -> dict[str, str]:

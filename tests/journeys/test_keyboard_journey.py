@@ -83,6 +83,14 @@ def test_a_candidate_applies_using_only_the_keyboard(journey):
         kai.tab_to(page.get_by_label("Create a password"))
         kai.type(password)
         kai.activate("Enter")  # Enter in a text box submits its form
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+    with journey.step("confirm the email address from the emailed link"):
+        kai.go_to(journey.server.emailed_link(email, "/register/confirm/"))
+        kai.skip_to_main()
+        kai.tab_to(page.get_by_label("Password", exact=True))
+        kai.type(password)
+        kai.activate("Enter")
         expect(page.locator(".govuk-notification-banner")).to_contain_text("Your account has been created")
 
     with journey.step("sign out and sign in again"):
