@@ -22,7 +22,8 @@ from recruit.models.role import (
     RoleProfile,
     RoleProfileCompetency,
 )
-from recruit.models.scoring import AgreedScore, AgreedScoreVersion, Conflict, Score, ScoreVersion, StageRecord
+from recruit.models.scoring import (AgreedScore, AgreedScoreVersion, Conflict, ModerationDeputy, Score, ScoreVersion,
+                                    StageRecord)
 from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.user import RecoveryCode, User, UserToken
 
@@ -34,6 +35,7 @@ __all__ = [
     "AgreedScore",
     "AgreedScoreVersion",
     "Conflict",
+    "ModerationDeputy",
     "Score",
     "ScoreVersion",
     "StageRecord",
