@@ -106,8 +106,7 @@ def test_confirming_all_proposals_leaves_the_conflicted_chairs_applications_and_
     response = chair.submit(f"{board}/confirm-all", page=board, follow_redirects=True)
     assert banner(parse(response)).endswith(
         "2 proposed scores confirmed. Discrepant items need an agreed score with a rationale. 2 proposals were "
-        "left for an admin or a deputy chair to confirm, because you declared a conflict of interest with the "
-        "candidate.")
+        "left for an admin or a deputy chair to confirm: you declared a conflict of interest with the candidate.")
     assert sorted(db.session.scalars(select(AgreedScore.application_id)).all()) == [b.id, b.id]
     # The board says who moderates the application the chair stands aside from.
     rows = parse(chair.client.get(board)).select(f"#board tr[data-item^='{a.reference}/']")

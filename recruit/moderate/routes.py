@@ -130,10 +130,11 @@ def confirm_all(campaign_id: int, stage: str):
         flash(error.message, "important")
     else:
         message = f"{count} proposed scores confirmed. Discrepant items need an agreed score with a rationale."
-        left = agreement.proposals_left_for_others(current_user, campaign, stage)
+        left, candidates = agreement.proposals_left_for_others(current_user, campaign, stage)
         if left:
             message += (f" {left} {'proposal was' if left == 1 else 'proposals were'} left for an admin or a deputy "
-                        "chair to confirm, because you declared a conflict of interest with the candidate.")
+                        f"chair to confirm: you declared a conflict of interest with "
+                        f"{'the candidate' if candidates == 1 else f'{candidates} of the candidates'}.")
         flash(message, "success")
     return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
 

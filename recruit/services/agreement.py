@@ -107,14 +107,14 @@ def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applicatio
     return count
 
 
-def proposals_left_for_others(user: User, campaign: Campaign, stage: str) -> int:
-    """How many proposals bulk confirmation left for an admin or a deputy chair: the ready, non-discrepant items
-    of the applications whose candidate this chair declared a conflict with."""
+def proposals_left_for_others(user: User, campaign: Campaign, stage: str) -> tuple[int, int]:
+    """What bulk confirmation left for an admin or a deputy chair: the ready, non-discrepant items of the
+    applications whose candidate this chair declared a conflict with, and how many applications they are in."""
     conflicted = list(db.session.scalars(eligible_query(campaign, stage).where(Application.id.in_(
         select(Conflict.application_id).where(Conflict.assessor_id == user.id, Conflict.stage == stage,
                                               Conflict.has_conflict.is_(True))))))
-    return sum(1 for item in load_items(campaign, stage, conflicted)
-               if item.state.ready and not item.state.discrepant)
+    left = [item for item in load_items(campaign, stage, conflicted) if item.state.ready and not item.state.discrepant]
+    return len(left), len({item.application.id for item in left})
 
 
 def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> None:
