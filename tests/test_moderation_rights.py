@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from recruit.extensions import db
-from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, ModerationDeputy, PanelMember, Score,
-                            ScoreVersion)
+from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, ModerationDeputy, PanelMember,
+                            Score, ScoreVersion)
 from recruit.services import accounts, agreement, applications, feedback, moderators, scoring
 from recruit.services.errors import Refused
 from recruit.services.moderators import CONFLICTED_CHAIR
@@ -379,3 +379,30 @@ def test_an_applicant_cannot_score_even_when_a_panel_membership_exists(app, admi
         db.session.rollback()
     assert written() == before
     assert db.session.scalar(select(func.count()).select_from(Score).where(Score.assessor_id == applicant.id)) == 0
+
+
+# The rule itself -----------------------------------------------------------------------------------------
+
+def test_who_may_moderate_each_application_and_what_everyone_else_is_told(setup, admin):
+    (a, b), (deputy, other) = setup.applications, setup.members
+    moderators.name_deputy(admin, setup.campaign, "sift", a, deputy.id)
+    outsider = UserFactory(role="assessor")
+
+    def answers(application, action):
+        people = {"chair": setup.chair, "admin": admin, "deputy": deputy, "member": other, "outsider": outsider}
+        return {name: moderators.refusal(person, setup.campaign, "sift", application, action)
+                for name, person in people.items()}
+
+    assert answers(a, "agree") == {"chair": CONFLICTED_CHAIR, "admin": None, "deputy": None,
+                                   "member": "Only the panel's chair can moderate this stage",
+                                   "outsider": "Only the panel's chair can moderate this stage"}
+    assert answers(a, "feedback")["member"] == "Only the panel's chair writes feedback"
+    # B's chair has no conflict: the chair moderates it, and A's deputy has no say in it. Admins reopen anything.
+    assert answers(b, "agree") == {"chair": None, "admin": "Only the panel's chair can moderate this stage",
+                                   "deputy": "Only the panel's chair can moderate this stage",
+                                   "member": "Only the panel's chair can moderate this stage",
+                                   "outsider": "Only the panel's chair can moderate this stage"}
+    assert answers(b, "reopen") == {"chair": None, "admin": None,
+                                    "deputy": "Only the chair or an admin can reopen an agreed score",
+                                    "member": "Only the chair or an admin can reopen an agreed score",
+                                    "outsider": "Only the chair or an admin can reopen an agreed score"}
