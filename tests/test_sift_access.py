@@ -343,14 +343,17 @@ EXPECTED = {
                         "candidate": 403, "admin": 403},
     "moderate.board_view": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 403},
     "moderate.confirm_all": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 403},
+    # Admins see every item; they agree only those the chair may not moderate, and are told so on the page for
+    # the rest (DESIGN §6, "Who may moderate what"). A deputy chair's access is in test_moderation_rights.py.
     "moderate.item": {"member": 403, "chair": {"GET": 200, "POST": 200}, "other assessor": 403, "candidate": 403,
-                      "admin": {"GET": 200, "POST": 403}},
+                      "admin": 200},
     # DESIGN §6: "Reopening needs the chair or an admin and a reason".
     "moderate.reopen": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
     "moderate.score_history": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
-    # An agreed item's feedback for the candidate is the chair's to write (an empty form saves empty feedback).
+    # An agreed item's feedback for the candidate is the chair's to write (an empty form saves empty feedback);
+    # an admin is sent back to the item with the reason (they write it only where the chair may not).
     "moderate.write_feedback": {"member": 403, "chair": {"GET": 200, "POST": 302}, "other assessor": 403,
-                                "candidate": 403, "admin": 403},
+                                "candidate": 403, "admin": 302},
     "moderate.results_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # The sift decision is the admin's (DESIGN §1: admins run the stages); sign-off is the chair's.
     "moderate.decision": {"member": 403, "chair": 403, "other assessor": 403, "candidate": 403, "admin": 302},

@@ -15,7 +15,7 @@ from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
-from recruit.services import assessor_views, questions, scoring
+from recruit.services import assessor_views, moderators, questions, scoring
 from recruit.services.errors import Refused
 from recruit.services.stages import is_chair, presift_active, scoring_open, stage_criteria
 
@@ -48,7 +48,8 @@ def _page() -> int:
 @bp.get("")
 @roles("assessor")
 def dashboard():
-    return render_template("assess/dashboard.html", panels=assessor_views.dashboard(current_user))
+    return render_template("assess/dashboard.html", panels=assessor_views.dashboard(current_user),
+                           deputyships=moderators.deputyships(current_user))
 
 
 @bp.get("/<int:campaign_id>/<stage>")

@@ -22,7 +22,8 @@ from recruit.models.role import (
     RoleProfile,
     RoleProfileCompetency,
 )
-from recruit.models.scoring import AgreedScore, AgreedScoreVersion, Conflict, Score, ScoreVersion, StageRecord
+from recruit.models.scoring import (AgreedScore, AgreedScoreVersion, Conflict, ModerationDeputy, Score, ScoreVersion,
+                                    StageRecord)
 from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.mail import DevelopmentEmail
 from recruit.models.user import PendingRegistration, RecoveryCode, User, UserToken
@@ -35,6 +36,7 @@ __all__ = [
     "AgreedScore",
     "AgreedScoreVersion",
     "Conflict",
+    "ModerationDeputy",
     "Score",
     "ScoreVersion",
     "StageRecord",

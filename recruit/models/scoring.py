@@ -93,6 +93,26 @@ class Conflict(db.Model):
     assessor: Mapped[User] = relationship()
 
 
+class ModerationDeputy(db.Model):
+    """The panel member an admin names to moderate one application at one stage, in place of a chair who
+    declared a conflict of interest with that candidate (DESIGN §6, "Who may moderate what")."""
+
+    __tablename__ = "moderation_deputies"
+    __table_args__ = (
+        UniqueConstraint("application_id", "stage"),
+        CheckConstraint(STAGE_CHECK, name="stage_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deputy: Mapped[User] = relationship(foreign_keys=[deputy_id])
+
+
 class AgreedScore(db.Model):
     """The moderated score for one application and criterion at one stage. Locked once agreed."""
 

@@ -11,8 +11,8 @@ from wtforms.validators import Length
 from recruit.access import roles
 from recruit.forms import Form, show_refusal, strip
 from recruit.moderate import bp
-from recruit.moderate.routes import _campaign, _item
-from recruit.services import agreement, feedback
+from recruit.moderate.routes import _item_access
+from recruit.services import agreement, feedback, moderators
 from recruit.services.errors import Refused
 
 
@@ -23,13 +23,19 @@ class FeedbackForm(Form):
 
 
 @bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>/feedback", methods=["GET", "POST"])
-@roles("assessor")
+@roles("assessor", "admin")
 def write_feedback(campaign_id: int, stage: str, reference: str, code: str):
-    campaign = _campaign(campaign_id, stage, admin_may_view=False)
-    application, criterion = _item(campaign, stage, reference, code)
-    agreed = agreement.item_for(campaign, stage, application, criterion).agreed
+    campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
+    current = agreement.item_for(campaign, stage, application, criterion)
+    agreed = current.agreed
     if agreed is None or agreed.status != "agreed":
         abort(404)
+    refusal = moderators.refusal(current_user, campaign, stage, application, "feedback",
+                                 conflicted=current.conflicted)
+    if refusal is not None:
+        flash(refusal, "important")
+        return redirect(url_for("moderate.item", campaign_id=campaign.id, stage=stage,
+                                reference=application.reference, code=criterion.code))
     form = FeedbackForm()
     if request.method == "GET":
         form.feedback.data = agreed.feedback or feedback.draft(agreed)

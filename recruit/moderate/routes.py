@@ -10,12 +10,12 @@ from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
-from recruit.services import agreement, assessor_views, board, report_content, results, scoring
+from recruit.services import agreement, assessor_views, board, moderators, report_content, results, scoring
 from recruit.services.campaigns import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale
-from recruit.services.stages import (eligible_query, is_chair, listing_query, presift_active, scoring_open,
-                                     stage_criteria, stage_record)
+from recruit.services.stages import (eligible_query, is_chair, listing_query, membership, presift_active,
+                                     scoring_open, stage_criteria, stage_record)
 
 PAGE_SIZE = 50
 
@@ -30,6 +30,34 @@ def _campaign(campaign_id: int, stage: str, *, admin_may_view: bool) -> Campaign
     if admin_may_view and current_user.role == "admin":
         return campaign
     abort(403 if current_user.role in ("admin", "assessor") else 404)
+
+
+def _item_access(campaign_id: int, stage: str, reference: str, code: str
+                 ) -> tuple[Campaign, Application, Criterion]:
+    """Object access for one item's moderation pages: the stage's chair and admins, and the deputy chair an admin
+    named for this application (who reaches its items and nothing else of the board)."""
+    campaign = load_campaign(campaign_id) if stage in ("sift", "interview") else None
+    if campaign is None:
+        abort(404)
+    if is_chair(campaign, stage, current_user) or current_user.role == "admin":
+        return campaign, *_item(campaign, stage, reference, code)
+    if membership(campaign, stage, current_user) is not None:
+        application = db.session.scalar(eligible_query(campaign, stage).where(
+            Application.reference == reference[:20]))
+        # Any other reference is refused alike, whether or not it exists.
+        if application is not None and moderators.is_deputy(current_user, stage, application):
+            return campaign, *_item(campaign, stage, reference, code)
+    abort(403 if current_user.role in ("admin", "assessor") else 404)
+
+
+def _back(campaign: Campaign, stage: str) -> str:
+    """Where an item page leads back to: the board for the chair, the results for an admin, the dashboard for a
+    deputy chair (who sees neither)."""
+    if is_chair(campaign, stage, current_user):
+        return url_for("moderate.board_view", campaign_id=campaign.id, stage=stage)
+    if current_user.role == "admin":
+        return url_for("moderate.results_page", campaign_id=campaign.id, stage=stage)
+    return url_for("assess.dashboard")
 
 
 def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Application, Criterion]:
@@ -52,6 +80,14 @@ def _own_submitted(stage: str, application_ids: list[int]) -> set[tuple[int, int
         Score.application_id.in_(application_ids))).all())
 
 
+def _handover(campaign: Campaign, stage: str, application: Application, conflicted) -> moderators.Handover | None:
+    """Who moderates an application its chair stands aside from, for the pages to say so; None otherwise."""
+    if not moderators.chair_stands_aside(campaign, stage, conflicted):
+        return None
+    named = moderators.deputy_of(application, stage)
+    return moderators.Handover(application, named.deputy if named else None)
+
+
 def _sees_others(stage: str, application: Application, criterion: Criterion) -> bool:
     """An assessor sees the others' scores for an item once their own is submitted (DESIGN §6), or when a
     declared conflict means they will not score it."""
@@ -70,7 +106,12 @@ def board_view(campaign_id: int, stage: str):
     visible = _own_submitted(stage, [a.id for a in pagination.items])
     own_conflicts = {application_id for application_id, conflict in
                      assessor_views.own_conflicts(current_user, stage, pagination.items).items() if conflict.has_conflict}
+    # Who moderates the applications the chair stands aside from (a query only when the page has any).
+    aside = {i.application.id for i in items if moderators.chair_stands_aside(campaign, stage, i.conflicted)}
+    deputies = moderators.deputies_for(stage, sorted(aside)) if aside else {}
+    handovers = {application_id: deputies.get(application_id) for application_id in aside}
     return render_template("moderate/board.html", campaign=campaign, stage=stage, items=items, view=view,
+                           handovers=handovers,
                            pagination=pagination, visible=visible, own_conflicts=own_conflicts,
                            open=scoring_open(campaign, stage), action=ActionForm(),
                            presift=presift_active(campaign, stage))
@@ -88,24 +129,33 @@ def confirm_all(campaign_id: int, stage: str):
     except Refused as error:
         flash(error.message, "important")
     else:
-        flash(f"{count} proposed scores confirmed. Discrepant items need an agreed score with a rationale.",
-              "success")
+        message = f"{count} proposed scores confirmed. Discrepant items need an agreed score with a rationale."
+        left, candidates = agreement.proposals_left_for_others(current_user, campaign, stage)
+        if left:
+            message += (f" {left} {'proposal was' if left == 1 else 'proposals were'} left for an admin or a deputy "
+                        f"chair to confirm: you declared a conflict of interest with "
+                        f"{'the candidate' if candidates == 1 else f'{candidates} of the candidates'}.")
+        flash(message, "success")
     return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
 
 
 @bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>", methods=["GET", "POST"])
 @roles("assessor", "admin")
 def item(campaign_id: int, stage: str, reference: str, code: str):
-    campaign = _campaign(campaign_id, stage, admin_may_view=True)
-    application, criterion = _item(campaign, stage, reference, code)
+    campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     current = agreement.item_for(campaign, stage, application, criterion)
     chair = is_chair(campaign, stage, current_user)
-    own_visible = chair and _sees_others(stage, application, criterion)
+    # Read from the item (who declared a conflict) rather than asked again: the chair's page stays as it was.
+    refusal = moderators.refusal(current_user, campaign, stage, application, conflicted=current.conflicted)
+    reopen_refusal = moderators.refusal(current_user, campaign, stage, application, "reopen",
+                                        conflicted=current.conflicted)
+    handover = _handover(campaign, stage, application, current.conflicted)
+    own_visible = (chair or current_user.role == "assessor") and _sees_others(stage, application, criterion)
     form = AgreeForm()
     form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
     if request.method == "GET" and current.state.proposal is not None:
         form.value.data = current.agreed.value if current.agreed else current.state.proposal
-    if chair and form.validate_on_submit():
+    if form.validate_on_submit():
         # Read before agreeing: the commit expires the models, and reading them again would reload them.
         agreed_message = f"Agreed score recorded for {application.reference}, {criterion.name}."
         try:
@@ -118,22 +168,23 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
             current = agreement.item_for(campaign, stage, application, criterion)
         else:
             flash(agreed_message, "success")
-            return redirect(url_for("moderate.board_view", campaign_id=campaign_id, stage=stage))
-    elif request.method == "POST" and not chair:
-        abort(403)
+            if chair:
+                return redirect(url_for("moderate.board_view", campaign_id=campaign_id, stage=stage))
+            return redirect(url_for("moderate.item", campaign_id=campaign_id, stage=stage,
+                                    reference=application.reference, code=criterion.code))
     history = agreement.history_of(current.agreed) if current.agreed else []
     return render_template("moderate/item.html", campaign=campaign, stage=stage, application=application,
                            criterion=criterion, current=current, form=form, chair=chair, visible=own_visible or
                            current_user.role == "admin", history=history, reopen_form=ReasonForm(),
                            needs_rationale=agreement_needs_rationale, open=scoring_open(campaign, stage),
-                           indicators=scoring.indicator_choices(criterion))
+                           indicators=scoring.indicator_choices(criterion), may_agree=refusal is None,
+                           may_reopen=reopen_refusal is None, handover=handover, back=_back(campaign, stage))
 
 
 @bp.post("/<int:campaign_id>/<stage>/items/<reference>/<code>/reopen")
 @roles("assessor", "admin")
 def reopen(campaign_id: int, stage: str, reference: str, code: str):
-    campaign = _campaign(campaign_id, stage, admin_may_view=True)
-    application, criterion = _item(campaign, stage, reference, code)
+    campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     current = agreement.item_for(campaign, stage, application, criterion)
     form = ReasonForm()
     if current.agreed is None:
@@ -156,8 +207,7 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
 @bp.get("/<int:campaign_id>/<stage>/items/<reference>/<code>/history")
 @roles("assessor", "admin")
 def score_history(campaign_id: int, stage: str, reference: str, code: str):
-    campaign = _campaign(campaign_id, stage, admin_may_view=True)
-    application, criterion = _item(campaign, stage, reference, code)
+    campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
                                                    Score.criterion_id == criterion.id, Score.stage == stage)
     if current_user.role != "admin":

@@ -12,20 +12,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, AgreedScoreVersion, Application, Campaign, Criterion, User
-from recruit.services import audit
+from recruit.models import AgreedScore, AgreedScoreVersion, Application, Campaign, Conflict, Criterion, User
+from recruit.services import audit, moderators
 from recruit.services.board import Item, load_items
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale
 from recruit.services.results import withdraw_decision
-from recruit.services.stages import is_chair, scoring_open
+from recruit.services.stages import eligible_query, has_applied, is_chair, scoring_open
 
 ALREADY = "This item has just been agreed by someone else; the agreed score is shown below"
 
 
-def _check_chair(user: User, campaign: Campaign, stage: str) -> None:
-    if not is_chair(campaign, stage, user):
-        raise Refused("Only the panel's chair can moderate this stage")
+def _check_open(campaign: Campaign, stage: str) -> None:
     if not scoring_open(campaign, stage):
         raise Refused("Moderation for this stage is closed")
 
@@ -64,8 +62,9 @@ def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk:
 
 def agree(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
           value: int, rationale: str) -> AgreedScore:
-    _check_chair(user, campaign, stage)
     item = item_for(campaign, stage, application, criterion)
+    moderators.check(user, campaign, stage, application, conflicted=item.conflicted)
+    _check_open(campaign, stage)
     if item.state.status == "agreed":
         raise Refused(ALREADY)
     if not item.state.ready:
@@ -85,12 +84,19 @@ def agree(user: User, campaign: Campaign, application: Application, criterion: C
 
 
 def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applications: list[Application]) -> int:
-    """Agree the proposal of every ready, non-discrepant item among these applications."""
-    _check_chair(user, campaign, stage)
+    """Agree the proposal of every ready, non-discrepant item among these applications, except those of
+    applications the chair may not moderate (see `proposals_left_for_others`)."""
+    if not is_chair(campaign, stage, user):
+        raise Refused(moderators.NOT_YOURS["agree"])
+    _check_open(campaign, stage)
+    if has_applied(campaign, user):
+        raise Refused(moderators.APPLICANT)
     count = 0
     try:
         for item in load_items(campaign, stage, applications):
-            if item.state.ready and not item.state.discrepant:
+            if (item.state.ready and not item.state.discrepant
+                    and moderators.may_moderate(user, campaign, stage, item.application,
+                                                conflicted=item.conflicted)):
                 _write(user, item, stage, item.state.proposal, "", bulk=True)
                 count += 1
         db.session.commit()
@@ -101,10 +107,19 @@ def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applicatio
     return count
 
 
+def proposals_left_for_others(user: User, campaign: Campaign, stage: str) -> tuple[int, int]:
+    """What bulk confirmation left for an admin or a deputy chair: the ready, non-discrepant items of the
+    applications whose candidate this chair declared a conflict with, and how many applications they are in."""
+    conflicted = list(db.session.scalars(eligible_query(campaign, stage).where(Application.id.in_(
+        select(Conflict.application_id).where(Conflict.assessor_id == user.id, Conflict.stage == stage,
+                                              Conflict.has_conflict.is_(True))))))
+    left = [item for item in load_items(campaign, stage, conflicted) if item.state.ready and not item.state.discrepant]
+    return len(left), len({item.application.id for item in left})
+
+
 def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> None:
     stage = agreed.stage
-    if not (is_chair(campaign, stage, user) or user.role == "admin"):
-        raise Refused("Only the chair or an admin can reopen an agreed score")
+    moderators.check(user, campaign, stage, db.session.get(Application, agreed.application_id), "reopen")
     if not scoring_open(campaign, stage):
         raise Refused("This stage has been signed off; its agreed scores can no longer be reopened")
     if agreed.status != "agreed":

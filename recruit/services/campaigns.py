@@ -18,6 +18,7 @@ from recruit.services.campaign_rules import require
 from recruit.services.criteria import apply_proposals, propose_from_grade, propose_from_role_profile
 from recruit.services.errors import Refused
 from recruit.services.scales import default_scale
+from recruit.services.stages import applicants_among
 
 
 @dataclass
@@ -157,6 +158,11 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
             raise Refused(f"{person.name} is not an active assessor", "members")
     if not people:
         raise Refused("Select at least one panel member as well as the chair", "members")
+    applied = applicants_among(campaign, [chair.id, *people])
+    for person in [chair, *people.values()]:
+        if person.id in applied:
+            raise Refused(f"{person.name} applied to this campaign, so cannot sit on its panel",
+                          "chair" if person is chair else "members")
     panel = campaign.panel(stage)
     before = _panel_snapshot(panel)
     panel.members.clear()

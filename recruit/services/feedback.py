@@ -12,9 +12,9 @@ from sqlalchemy import select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Indicator, Score, StageRecord, User
-from recruit.services import audit
+from recruit.services import audit, moderators
 from recruit.services.errors import Refused
-from recruit.services.stages import is_chair, stage_record
+from recruit.services.stages import stage_record
 
 
 def draft(agreed: AgreedScore) -> str:
@@ -44,8 +44,7 @@ def draft(agreed: AgreedScore) -> str:
 
 
 def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> None:
-    if not is_chair(campaign, agreed.stage, actor):
-        raise Refused("Only the panel's chair writes feedback")
+    moderators.check(actor, campaign, agreed.stage, db.session.get(Application, agreed.application_id), "feedback")
     if stage_record(campaign, agreed.stage).released_at is not None:
         raise Refused("Feedback for this stage has been released and can no longer change")
     if len(text) > 5000:

@@ -16,7 +16,7 @@ from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
 from recruit.services import audit
 from recruit.services.errors import Refused
-from recruit.services.stages import ELIGIBLE, membership, scoring_open, stage_criteria
+from recruit.services.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
 
 STALE = "This score was changed by someone else. Your answers are below: check them and save again"
 LOCKED = "This item has been agreed by the chair, so its scores are locked"
@@ -67,10 +67,16 @@ def has_conflict(user: User, application: Application, stage: str) -> bool:
     return conflict is not None and conflict.has_conflict
 
 
+APPLICANT = "You applied to this campaign, so you take no part in assessing it"
+
+
 def check_can_score(user: User, campaign: Campaign, application: Application, criterion: Criterion,
                     stage: str) -> None:
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
+    # The panel refuses applicants; this holds even for a membership made some other way.
+    if has_applied(campaign, user):
+        raise Refused(APPLICANT)
     if not scoring_open(campaign, stage):
         raise Refused("Scoring for this stage is closed")
     if application.campaign_id != campaign.id or application.status not in ELIGIBLE[stage]:
@@ -169,6 +175,8 @@ def declare(user: User, campaign: Campaign, application: Application, stage: str
             reason: str) -> Conflict:
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
+    if has_applied(campaign, user):
+        raise Refused(APPLICANT)
     if application.campaign_id != campaign.id or application.status not in ELIGIBLE[stage]:
         raise Refused("This application is not being scored at this stage")
     if has_conflict_ and not reason.strip():

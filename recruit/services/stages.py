@@ -39,6 +39,19 @@ def is_chair(campaign: Campaign, stage: str, user: User) -> bool:
     return member is not None and member.is_chair
 
 
+def applicants_among(campaign: Campaign, user_ids: list[int]) -> set[int]:
+    """Which of these accounts hold an application to the campaign, in any status (a draft or a withdrawn one
+    too): a candidate later made an assessor neither sits on its panels nor assesses it."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Application.candidate_id).where(
+        Application.campaign_id == campaign.id, Application.candidate_id.in_(user_ids))))
+
+
+def has_applied(campaign: Campaign, user: User) -> bool:
+    return bool(applicants_among(campaign, [user.id]))
+
+
 def assessor_ids(campaign: Campaign, stage: str) -> list[int]:
     panel = campaign.panel(stage)
     return [member.user_id for member in panel.members] if panel else []
