@@ -2,7 +2,7 @@
 conflict of interest with the candidate
 
 Revision ID: 9d78f4890331
-Revises: b81f4c2d6e07
+Revises: 5e3a9c1d7b42
 Create Date: 2026-12-04 19:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d78f4890331'
-down_revision = 'b81f4c2d6e07'
+down_revision = '5e3a9c1d7b42'
 branch_labels = None
 depends_on = None
 
