@@ -215,3 +215,40 @@ def test_no_absence_is_recorded_after_the_interview_is_signed_off(make_user):
     with pytest.raises(Refused, match="signed off"):
         interviews.record_absence(setup.admin, slot, "withdrew")
     assert application.status == "sift_passed"
+
+
+def test_a_version_is_reached_only_through_its_own_campaign_report(app, make_user):
+    setup = signed_off_sift(make_user(role="admin"))
+    campaign = setup.campaign
+    kept = reports.signed_off_version(campaign, reports.KINDS["sift"])
+    admin = signed_in(app, setup.admin)
+    for url in (f"/reports/{campaign.id}/interview/versions/{kept.id}.pdf",
+                f"/reports/{campaign.id}/sift/versions/{kept.id + 1000}.pdf",
+                f"/reports/{campaign.id + 1000}/sift/versions/{kept.id}.pdf",
+                f"/reports/{campaign.id}/nonsense/versions/{kept.id}.pdf"):
+        assert admin.client.get(url).status_code == 404, url
+    outsider = signed_in(app, make_user(role="assessor"))
+    assert outsider.client.get(f"/reports/{campaign.id}/sift/versions/{kept.id}.pdf").status_code == 403
+    assert kept.status == "queued"  # nothing was typeset for any of them
+
+
+def test_a_signed_off_version_that_could_not_be_prepared_is_prepared_again(app, make_user):
+    setup = signed_off_sift(make_user(role="admin"))
+    campaign = setup.campaign
+    kept = reports.signed_off_version(campaign, reports.KINDS["sift"])
+    kept.status, kept.error = "failed", "RuntimeError: the process stopped"
+    db.session.commit()
+    chair = signed_in(app, setup.chair)
+    listing = parse(chair.client.get(f"/reports/{campaign.id}"))
+    pending = listing.select_one("#pending-sift").get_text(" ", strip=True)
+    assert "could not be prepared" in pending and "process stopped" not in pending
+    assert listing.select_one("#versions-sift") is None
+    response = chair.submit(f"/reports/{campaign.id}/sift/signed-off", page=f"/reports/{campaign.id}")
+    assert response.status_code == 302
+    listing = parse(chair.client.get(f"/reports/{campaign.id}"))
+    assert listing.select_one("#pending-sift") is None
+    [row] = listing.select("#versions-sift tbody tr")
+    assert "Signed-off version" in row.get_text(" ", strip=True)
+    db.session.refresh(kept)
+    assert row.select_one(".recruit-digest").get_text(strip=True) == kept.digest
+    assert "Signed off by Chair Person" in pdf_text(reports.pdf_of(kept))
