@@ -18,10 +18,6 @@ from recruit.models import Application, Campaign, Criterion, PanelMember, StageR
 ELIGIBLE = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
             "interview": ("sift_passed",)}
 
-# Signed off means final (DESIGN §6). An application withdrawn after a stage was signed off stays in that stage's
-# record with the status it had (Application.withdrawn_from): its results, ranks and reports stay as signed off,
-# and the withdrawal shows beside them as a later event. Withdrawn before sign-off, it leaves the stage.
-
 
 def stage_record(campaign: Campaign, stage: str) -> StageRecord:
     record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
@@ -71,6 +67,11 @@ def stage_criteria(campaign: Campaign, stage: str) -> list[Criterion]:
     if presift_active(campaign, stage) and campaign.lead_criterion is not None:
         return [campaign.lead_criterion]
     return campaign.criteria_at(stage)
+
+
+# Signed off means final (DESIGN §6). An application withdrawn after a stage was signed off stays in that stage's
+# record with the status it had (Application.withdrawn_from): its results, ranks and reports stay as signed off,
+# and the withdrawal shows beside them as a later event. Withdrawn before sign-off, it leaves the stage.
 
 
 def _signed_off_at(stage: str):
