@@ -230,3 +230,60 @@ def test_only_admins_and_the_stages_chair_reach_a_report(committed):
     for url in (f"/reports/{campaign_id}/nonsense.pdf", f"/reports/{campaign_id}/nonsense",
                 f"/reports/{campaign_id + 999}/sift.pdf", f"/reports/{campaign_id}/feedback/NOPE.pdf"):
         assert admin.get(url).status_code == 404, url
+
+
+def test_a_large_report_kept_at_sign_off_is_typeset_by_the_worker_and_never_changes(committed, monkeypatch):
+    from hashlib import sha256
+
+    from recruit.services import applications, results
+
+    app, ids = committed
+    started = []
+    real_enqueue = jobs.enqueue
+    monkeypatch.setattr(jobs, "enqueue", lambda report_id: (started.append(report_id), real_enqueue(report_id)))
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == ids["admin"]))
+        # A second campaign in this database: its candidates need addresses of their own.
+        for user in db.session.scalars(select(User).where(User.email.like("candidate%@example.org"))):
+            user.email = f"earlier.{user.email}"
+        setup = sift_campaign(admin, applications=3, keep_criteria=2)
+        for application in setup.applications:
+            for criterion in setup.campaign.criteria_at("sift"):
+                for assessor in setup.assessors:
+                    score(assessor, setup, application, criterion.code, 5)
+        agreement.confirm_all_proposals(setup.chair, setup.campaign, "sift", setup.applications)
+        results.decide(admin, setup.campaign, "sift", "all_passing", None)
+        campaign_id, chair_email = setup.campaign.id, setup.chair.email
+        leaving = setup.applications[0].id
+        db.session.remove()
+
+    chair = signed_in(app, chair_email)
+    page = chair.get(f"/moderate/{campaign_id}/sift/results")
+    response = chair.post(f"/moderate/{campaign_id}/sift/sign-off",
+                          data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    assert len(started) == 1  # over the threshold: the worker typesets the version kept at sign-off
+    admin = signed_in(app, ids["admin"])
+    assert wait_until_ready(admin, campaign_id)["status"] == "ready"
+    with app.app_context():
+        kept = db.session.scalar(select(RenderedReport).where(RenderedReport.campaign_id == campaign_id))
+        assert kept.signed_off and kept.id == started[0]
+        kept_id, digest = kept.id, kept.digest
+        application = db.session.get(Application, leaving)
+        applications.withdraw(application.candidate, application)
+        db.session.remove()
+
+    kept_pdf = admin.get(f"/reports/{campaign_id}/sift/versions/{kept_id}.pdf")
+    assert kept_pdf.status_code == 200 and sha256(kept_pdf.data).hexdigest() == digest
+    assert "withdrew" not in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(kept_pdf.data)).pages)
+    # The withdrawal makes the campaign's report stale: preparing it again makes a new version beside the kept one.
+    assert admin.get(f"/reports/{campaign_id}/sift.pdf").status_code == 302
+    prepare(admin, campaign_id)
+    assert wait_until_ready(admin, campaign_id)["status"] == "ready"
+    later = admin.get(f"/reports/{campaign_id}/sift.pdf")
+    assert later.status_code == 200 and later.data != kept_pdf.data
+    assert "after sign-off" in " ".join(" ".join(p.extract_text().split())
+                                        for p in PdfReader(io.BytesIO(later.data)).pages)
+    assert admin.get(f"/reports/{campaign_id}/sift/versions/{kept_id}.pdf").data == kept_pdf.data
+    listing = admin.get(f"/reports/{campaign_id}").get_data(as_text=True)
+    assert digest in listing and sha256(later.data).hexdigest() in listing

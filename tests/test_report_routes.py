@@ -59,13 +59,19 @@ def test_a_kept_report_is_served_again_until_its_data_changes(stage, forms):
     second = forms.client.get(f"/reports/{campaign.id}/merit.pdf")
     assert second.data == first.data
     assert db.session.scalar(select(RenderedReport.finished_at).where(RenderedReport.kind == "merit")) == rendered_at
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport)) == 1
+    # One version: the merit list kept at the interview's sign-off, typeset when first asked for.
+    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
+        RenderedReport.kind == "merit")) == 1 and kept.signed_off
     # Releasing the interview outcomes changes what the merit list shows? No: the data behind it is unchanged.
     # A posts change does: the merit list's offers follow the number of posts.
     campaign.posts = 3
     db.session.commit()
     third = forms.client.get(f"/reports/{campaign.id}/merit.pdf")
     assert third.status_code == 200 and third.data != first.data
+    # A new version beside the one kept at sign-off, which stays as it was.
+    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
+        RenderedReport.kind == "merit")) == 2
+    assert forms.client.get(f"/reports/{campaign.id}/merit/versions/{kept.id}.pdf").data == first.data
 
 
 def test_the_chair_has_their_stages_reports_and_no_others(stage, forms):
@@ -86,7 +92,9 @@ def test_people_outside_the_campaign_get_no_report(stage, forms, role):
     for url in (f"/reports/{campaign.id}", f"/reports/{campaign.id}/sift.pdf", f"/reports/{campaign.id}/merit.pdf",
                 f"/reports/{campaign.id}/interview/{reference}.pdf", f"/reports/{campaign.id}/feedback/{reference}.pdf"):
         assert forms.client.get(url).status_code in (403, 404), url
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport)) == 0
+    # Only the versions kept at the interview's sign-off, none of them typeset for these people.
+    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
+        RenderedReport.pdf.is_not(None) | ~RenderedReport.signed_off)) == 0
 
 
 def test_reports_need_sign_in(stage, client):
@@ -137,4 +145,5 @@ def test_a_candidate_gets_no_letter_before_release(stage, forms):
     response = forms.client.get(f"/applications/{application.reference}/feedback.pdf", follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "have not been released yet" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport)) == 0
+    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
+        RenderedReport.kind == "feedback")) == 0

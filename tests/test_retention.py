@@ -178,10 +178,11 @@ def test_dry_run_lists_what_it_would_erase_and_changes_nothing(runner, finished,
     assert line.startswith(f"  {finished.campaign.reference} Caseworker (complete since ")
     # 5 applications with a statement for each of 4 sift criteria; 2 assessors scored 4 interview criteria each
     # (a score and its one version); proposals were confirmed without a rationale, so the agreed scores hold
-    # only the one piece of feedback and the one reopening reason.
+    # only the one piece of feedback and the one reopening reason. Three report versions: the interview report and
+    # merit list kept at the interview's sign-off, and one rendered since.
     assert line.endswith("5 applications linked to accounts, 5 sets of personal details, 20 statements, "
                          "80 score rationales and notes, 1 conflict of interest reason, "
-                         "2 agreed-score rationales and feedback, 2 interview arrangements, 1 rendered report")
+                         "2 agreed-score rationales and feedback, 2 interview arrangements, 3 rendered reports")
     assert "5 candidate accounts would be erased" in result.output
     assert result.output.rstrip().endswith("This was a dry run: nothing was changed. "
                                            "Run `flask --app recruit retention purge --apply` to erase.")

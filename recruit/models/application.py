@@ -37,6 +37,8 @@ class Application(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The status it had when withdrawn: a stage signed off before the withdrawal keeps it in its record there.
+    withdrawn_from: Mapped[str | None] = mapped_column(String(30))
     # Bumped by every change; a save based on an older version is refused instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
 

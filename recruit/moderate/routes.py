@@ -10,7 +10,7 @@ from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
-from recruit.services import agreement, assessor_views, board, moderators, report_content, results, scoring
+from recruit.services import agreement, assessor_views, board, moderators, report_content, reports, results, scoring
 from recruit.services.campaigns import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale
@@ -234,7 +234,8 @@ def results_page(campaign_id: int, stage: str):
     return render_template("moderate/results.html", campaign=campaign, stage=stage, outcome=outcome, record=record,
                            chair=is_chair(campaign, stage, current_user), decision=DecisionForm(),
                            action=ActionForm(), presift=presift_active(campaign, stage),
-                           distribution=report_content.score_distribution(campaign, outcome))
+                           distribution=report_content.score_distribution(campaign, outcome),
+                           later=results.later_events(campaign, stage))
 
 
 @bp.post("/<int:campaign_id>/<stage>/decision")
@@ -267,6 +268,7 @@ def sign_off(campaign_id: int, stage: str):
         db.session.rollback()
         flash(error.message, "important")
     else:
+        reports.prepare_signed_off(current_user, campaign, stage)
         flash(f"The {stage} is signed off.", "success")
     return redirect(url_for("moderate.results_page", campaign_id=campaign.id, stage=stage))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -52,7 +52,43 @@ def index(campaign_id: int):
     return render_template("reports_pages/index.html", campaign=campaign, available=available,
                            candidates=candidates, background={kind.slug: reports.in_background(campaign, kind)
                                                               for kind in available},
-                           kept={kind.slug: reports.kept(campaign, kind) for kind in available})
+                           kept={kind.slug: reports.kept(campaign, kind) for kind in available},
+                           versions={kind.slug: reports.versions(campaign, kind) for kind in available},
+                           signed_off={kind.slug: reports.signed_off_version(campaign, kind) for kind in available},
+                           stalled=reports.stalled, form=FlaskForm())
+
+
+@bp.get("/<int:campaign_id>/<slug>/versions/<int:version_id>.pdf")
+@roles("admin", "assessor")
+def version(campaign_id: int, slug: str, version_id: int):
+    """One kept version of a campaign report, exactly as it was made."""
+    kind = _kind(slug)
+    campaign = _campaign(campaign_id, kind)
+    report = reports.version_of(campaign, kind, version_id)
+    if report is None:
+        abort(404)
+    if report.status != "ready":
+        if not (report.signed_off and not reports.in_background(campaign, kind)):
+            flash("That version of the report is still being prepared. Try again in a few minutes.", "important")
+            return redirect(url_for("reports.index", campaign_id=campaign.id))
+        # The version kept at sign-off, not typeset yet: made now from the document fixed at sign-off.
+        report = reports.typeset(report)
+    name = f"{slug}-report-signed-off" if report.signed_off \
+        else f"{slug}-report-{report.finished_at:%Y%m%d-%H%M%S}"
+    return send_pdf(campaign, report, name)
+
+
+@bp.post("/<int:campaign_id>/<slug>/signed-off")
+@roles("admin", "assessor")
+def prepare_signed_off(campaign_id: int, slug: str):
+    """Try again to prepare the version kept at sign-off, if making its PDF failed or stopped."""
+    kind = _kind(slug)
+    campaign = _campaign(campaign_id, kind)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    reports.prepare_signed_off(current_user, campaign, kind.stage)
+    flash("The signed-off version is being prepared again.", "success")
+    return redirect(url_for("reports.index", campaign_id=campaign.id))
 
 
 @bp.get("/<int:campaign_id>/<slug>.pdf")

@@ -184,10 +184,15 @@ def withdraw(user: User, application: Application) -> bool:
         return False
     if application.campaign.status in ("complete", "withdrawn"):
         raise Refused("This campaign has finished, so the application can no longer be withdrawn")
+    from recruit.services import offers
+
     before = application.status
     application.status = "withdrawn"
     application.withdrawn_at = utcnow()
+    # A stage signed off before now keeps the application in its record with this status (services/stages.py).
+    application.withdrawn_from = before
     audit.record("application.withdrawn", "application", application.id, before={"status": before},
-                 after={"status": "withdrawn"}, actor=user)
+                 after={"status": "withdrawn", "at": application.withdrawn_at.isoformat()}, actor=user)
+    offers.end_with_application(user, application)
     _commit_change(application)
     return True

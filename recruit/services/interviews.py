@@ -12,6 +12,7 @@ from recruit.extensions import db
 from recruit.models import Application, InterviewSlot, User
 from recruit.services import audit
 from recruit.services.errors import Refused
+from recruit.services.stages import stage_record
 
 # The slot's outcome and the application status it leads to.
 ABSENCES = {"did_not_attend": "did_not_attend", "withdrew": "interview_withdrawn"}
@@ -76,6 +77,9 @@ def record_absence(actor: User, slot: InterviewSlot, outcome: str) -> None:
     """The candidate did not attend, or withdrew: they leave the interview stage."""
     if outcome not in ABSENCES:
         raise Refused("Select what happened", "outcome")
+    if stage_record(slot.application.campaign, "interview").signed_off_at is not None:
+        # Signed off means final: a candidate who leaves now withdraws their application, a later event.
+        raise Refused("The interview stage has been signed off, so an absence can no longer be recorded")
     before = {"slot": slot.status, "application": slot.application.status}
     slot.status = outcome
     slot.application.status = ABSENCES[outcome]

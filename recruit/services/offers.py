@@ -10,7 +10,7 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Offer, User
 from recruit.services import audit
 from recruit.services.errors import Refused
-from recruit.services.merit import Allocation, MeritEntry, allocate, merit_order, reserve_expiry
+from recruit.services.merit import ACTIVE, ENDED, Allocation, MeritEntry, allocate, merit_order, reserve_expiry
 from recruit.services.results import compute, rules_for
 from recruit.services.stages import stage_record
 
@@ -42,6 +42,10 @@ def merit_view(campaign: Campaign) -> MeritView:
     entries = merit_order(interview.results, sift_totals, rules_for(interview.criteria), campaign.merit_basis)
     offers = latest_offers(campaign)
     by_key = {entry.key: offers[entry.key.id].status for entry in entries if entry.key.id in offers}
+    # Withdrawn after the sign-off, a candidate keeps their place on the merit list but is offered nothing:
+    # the post passes down the list as after a declined offer.
+    by_key.update({entry.key: "withdrawn" for entry in entries
+                   if entry.key.status == "withdrawn" and by_key.get(entry.key) not in ENDED})
     record = stage_record(campaign, "interview")
     return MeritView(entries, allocate(entries, campaign.posts, by_key), offers, record.reserve_expires_at,
                      record.signed_off_at is not None)
@@ -91,11 +95,26 @@ def record_response(actor: User, offer: Offer, outcome: str) -> None:
     db.session.commit()
 
 
+def end_with_application(actor: User, application: Application) -> Offer | None:
+    """The candidate withdrew their application: an offer they hold (made or accepted) is withdrawn with it, in the
+    caller's transaction, and passes down the merit list as a declined one does."""
+    offer = latest_offers(application.campaign).get(application.id)
+    if offer is None or offer.status not in ACTIVE:
+        return None
+    before = offer.status
+    offer.status, offer.responded_at = "withdrawn", utcnow()
+    audit.record("offer.withdrawn", "application", application.id, before={"status": before},
+                 after={"status": "withdrawn", "reason": "The candidate withdrew their application"}, actor=actor)
+    return offer
+
+
 def outcome_for(view: MeritView, application: Application) -> str:
     """The interview outcome a candidate is told: offer, appointable – reserve, or not appointable."""
     offer = view.offers.get(application.id)
     if offer is not None:
         return "offer" if offer.status in ("offered", "accepted") else f"offer {offer.status}"
+    if application.status == "withdrawn":
+        return "withdrawn"
     if any(entry.key.id == application.id for entry in view.entries):
         return "appointable – reserve"
     return "not appointable"

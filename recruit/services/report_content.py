@@ -20,7 +20,7 @@ from recruit.services import charts, feedback, offers, results
 from recruit.services.board import Item, load_items
 from recruit.services.errors import Refused
 from recruit.services.results import StageResults
-from recruit.services.stages import eligible_query, presift_active, stage_criteria
+from recruit.services.stages import eligible_query, presift_active, recorded_as, recorded_status, stage_criteria
 
 NO_SCORE = "–"
 CONFLICT = "C"
@@ -85,6 +85,12 @@ def _record(campaign: Campaign, stage: str) -> StageRecord | None:
 def _names(ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+
+
+def _later(campaign: Campaign, stage: str) -> list[str]:
+    """What happened after the sign-off, for a report made later: the results above it stay as signed off."""
+    return [f"{event.reference} {event.what.lower()} on {format_uk(event.at)}, after sign-off"
+            for event in results.later_events(campaign, stage)]
 
 
 def _sign_off(record: StageRecord | None) -> str:
@@ -242,7 +248,7 @@ def sift_report(campaign) -> ReportSpec:
     decision = None
     if record is not None and record.decided_at is not None:
         # Those absent from the interview were invited all the same.
-        through = sum(1 for a in applications if a.status in feedback.SIFT_OUTCOMES)
+        through = sum(1 for a in applications if recorded_status(a, record.signed_off_at) in feedback.SIFT_OUTCOMES)
         rule = "everyone who passes" if record.decision_rule == "all_passing" \
             else f"the top {record.decision_top_n} by rank"
         decision = f"Decided on {format_uk(record.decided_at)}: {rule}; {through} go on to interview."
@@ -255,7 +261,7 @@ def sift_report(campaign) -> ReportSpec:
         threshold=campaign.discrepancy_threshold, overall_pass_mark=campaign.overall_pass_mark,
         summary=summary, distribution=score_distribution(campaign, outcome), rows=rows, log=log,
         widths=_column_widths(len(criteria), len(seats)), presift=presift, decision=decision,
-        sign_off=_sign_off(record))
+        sign_off=_sign_off(record), later=_later(campaign, stage))
     return ReportSpec("reports/sift.html", title, context)
 
 
@@ -263,7 +269,7 @@ def _presift(campaign: Campaign, stage: str, seats: list[PanelSeat]) -> dict | N
     """Applications that left at the pre-sift, with their lead-criterion scores."""
     lead = campaign.lead_criterion
     failed = list(db.session.scalars(select(Application).where(
-        Application.campaign_id == campaign.id, Application.status == "presift_failed")
+        Application.campaign_id == campaign.id, recorded_as(stage, ("presift_failed",)))
         .order_by(Application.reference)))
     if lead is None or not failed:
         return None
@@ -326,8 +332,13 @@ def _merit_rows(view: offers.MeritView) -> list[dict]:
     rows = []
     for entry in view.entries:
         offer = view.offers.get(entry.key.id)
+        withdrew = (f"withdrew on {format_uk(entry.key.withdrawn_at)}, after sign-off"
+                    if entry.key.status == "withdrawn" and entry.key.withdrawn_at else "")
         if offer is not None:
             status = OFFER_STATUS[offer.status] + (" (from the reserve list)" if offer.from_reserve else "")
+            status += f": {withdrew}" if withdrew else ""
+        elif withdrew:
+            status = withdrew[:1].upper() + withdrew[1:]
         elif entry.key.id in tied_ids:
             status = "Shares the place at the cut: the admin chooses whom to offer"
         elif entry.key.id in next_ids:
@@ -340,9 +351,9 @@ def _merit_rows(view: offers.MeritView) -> list[dict]:
     return rows
 
 
-def _outcome(application: Application, result, view: offers.MeritView, rows: dict) -> str:
-    if application.status in feedback.ABSENT:
-        return feedback.ABSENT[application.status]
+def _outcome(application: Application, status: str, result, view: offers.MeritView, rows: dict) -> str:
+    if status in feedback.ABSENT:
+        return feedback.ABSENT[status]
     if result is None:
         return "Not yet agreed"
     if not result.passed:
@@ -374,6 +385,8 @@ def _candidate_records(campaign: Campaign, applications: list[Application], outc
         .where(AgreedScore.stage == stage, AgreedScore.application_id.in_(ids)))} if ids else {}
     by_result = {r.key.id: r for r in outcome.results}
     merit = {row["reference"]: row for row in _merit_rows(view)}
+    record = _record(campaign, stage)
+    signed_off = record.signed_off_at if record is not None else None
 
     records = []
     for application in applications:
@@ -412,10 +425,11 @@ def _candidate_records(campaign: Campaign, applications: list[Application], outc
                 [c.name for c in criteria], [s.name for s in seats],
                 [[int(v) if v.isdigit() else None for v in member_values] for _, member_values, _ in comparison],
                 [int(a) if a.isdigit() else None for _, _, a in comparison], points)
+        status = recorded_status(application, signed_off)
         records.append(CandidateRecord(_name(application), application.reference,
-                                       _outcome(application, result, view, merit),
+                                       _outcome(application, status, result, view, merit),
                                        str(result.total) if result else NO_SCORE, criterion_records, chart,
-                                       comparison, application.status in feedback.ABSENT))
+                                       comparison, status in feedback.ABSENT))
     return records
 
 
@@ -429,12 +443,15 @@ def _with_names(query):
 def interview_report(campaign, application=None) -> ReportSpec:
     """One candidate's interview record when given, else every candidate's with the merit list."""
     stage = "interview"
-    if application is not None and (application.campaign_id != campaign.id or application.status not in INTERVIEWED):
+    record = _record(campaign, stage)
+    if application is not None and (
+            application.campaign_id != campaign.id
+            or recorded_status(application, record.signed_off_at if record else None) not in INTERVIEWED):
         raise Refused(f"{application.reference} was not invited to interview for {campaign.reference}")
     outcome = results.compute(campaign, stage)
     view = offers.merit_view(campaign)
     invited = _with_names(select(Application).where(Application.campaign_id == campaign.id,
-                                                    Application.status.in_(INTERVIEWED))
+                                                    recorded_as(stage, INTERVIEWED))
                           .order_by(Application.reference))
     if application is not None:
         candidates = [application]
@@ -443,7 +460,6 @@ def interview_report(campaign, application=None) -> ReportSpec:
         place = {application_id: index for index, application_id in enumerate(order)}
         candidates = sorted(invited, key=lambda a: (a.status in feedback.ABSENT, place.get(a.id, len(order)),
                                                     a.reference))
-    record = _record(campaign, stage)
     one = application is not None
     title = (f"Interview report – {campaign.reference} – {application.reference}" if one
              else f"Interview report – {campaign.reference} – {campaign.title}")
@@ -453,7 +469,7 @@ def interview_report(campaign, application=None) -> ReportSpec:
         scale=campaign.scale.points, overall_pass_mark=campaign.overall_pass_mark,
         candidates=_candidate_records(campaign, candidates, outcome, view),
         merit=[] if one else _merit_rows(view), basis=campaign.merit_basis, final=view.final,
-        sign_off=_sign_off(record))
+        sign_off=_sign_off(record), later=[] if one else _later(campaign, stage))
     return ReportSpec("reports/interview.html", title, context)
 
 

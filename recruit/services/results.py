@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -12,7 +13,8 @@ from recruit.services import audit
 from recruit.services.board import load_items
 from recruit.services.errors import Refused
 from recruit.services.ranking import CriterionRule, Result, evaluate, rank
-from recruit.services.stages import eligible_query, is_chair, presift_active, stage_criteria, stage_record
+from recruit.services.stages import (eligible_query, is_chair, presift_active, stage_criteria, stage_record,
+                                     withdrawn_after_sign_off)
 
 
 @dataclass
@@ -165,9 +167,30 @@ def sign_off(actor: User, campaign: Campaign, stage: str) -> None:
         raise Refused(f"Every item must be agreed before sign-off: {outcome.unagreed} still to agree")
     if stage == "sift" and record.decided_at is None:
         raise Refused("The admin must record the sift decision before sign-off")
-    record.signed_off_at, record.signed_off_by_id = utcnow(), actor.id
+    from recruit.services import reports
+
+    record.signed_off_at, record.signed_off_by = utcnow(), actor
     audit.record(f"{stage}.signed_off", "campaign", campaign.id, after={"by": actor.email}, actor=actor)
+    # The reports as signed off, fixed in the same transaction: nothing after this moment can change them.
+    reports.freeze_signed_off(actor, campaign, stage)
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class LaterEvent:
+    """Something that happened to an application after its stage was signed off, shown beside the results."""
+    reference: str
+    what: str
+    at: datetime
+
+
+def later_events(campaign: Campaign, stage: str) -> list[LaterEvent]:
+    """Withdrawals after the stage's sign-off, oldest first. The results themselves stay as signed off."""
+    rows = db.session.execute(
+        select(Application.reference, Application.withdrawn_at)
+        .where(eligible_query(campaign, stage).whereclause, withdrawn_after_sign_off(stage))
+        .order_by(Application.withdrawn_at, Application.reference))
+    return [LaterEvent(reference, "Withdrew", at) for reference, at in rows]
 
 
 def unscored_items(campaign: Campaign, stage: str) -> int:

@@ -4,7 +4,9 @@ The sift and the interview run on the same engine; everything here takes the sta
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Select, cast, literal, select
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Select, and_, cast, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
@@ -80,9 +82,44 @@ def stage_criteria(campaign: Campaign, stage: str) -> list[Criterion]:
     return campaign.criteria_at(stage)
 
 
+# Signed off means final (DESIGN §6). An application withdrawn after a stage was signed off stays in that stage's
+# record with the status it had (Application.withdrawn_from): its results, ranks and reports stay as signed off,
+# and the withdrawal shows beside them as a later event. Withdrawn before sign-off, it leaves the stage.
+
+
+def _signed_off_at(stage: str):
+    """The stage's sign-off time for the application's campaign, as a correlated SQL value (NULL until then)."""
+    return (select(StageRecord.signed_off_at)
+            .where(StageRecord.campaign_id == Application.campaign_id, StageRecord.stage == stage)
+            .correlate(Application).scalar_subquery())
+
+
+def withdrawn_after_sign_off(stage: str):
+    """SQL condition: the application was withdrawn after the stage was signed off."""
+    return and_(Application.status == "withdrawn", Application.withdrawn_at > _signed_off_at(stage))
+
+
+def recorded_as(stage: str, statuses) -> object:
+    """SQL condition: the application's status as the stage's record holds it is one of these."""
+    return or_(Application.status.in_(statuses),
+               and_(withdrawn_after_sign_off(stage), Application.withdrawn_from.in_(statuses)))
+
+
+def recorded_status(application: Application, signed_off_at: datetime | None) -> str:
+    """The application's status as the record of a stage signed off at `signed_off_at` holds it."""
+    if is_later_withdrawal(application, signed_off_at):
+        return application.withdrawn_from
+    return application.status
+
+
+def is_later_withdrawal(application: Application, signed_off_at: datetime | None) -> bool:
+    return (application.status == "withdrawn" and signed_off_at is not None and application.withdrawn_at is not None
+            and application.withdrawn_from is not None and application.withdrawn_at > signed_off_at)
+
+
 def eligible_query(campaign: Campaign, stage: str) -> Select:
     return select(Application).where(Application.campaign_id == campaign.id,
-                                     Application.status.in_(ELIGIBLE[stage]))
+                                     recorded_as(stage, ELIGIBLE[stage]))
 
 
 def listing_query(campaign: Campaign, stage: str) -> Select:
