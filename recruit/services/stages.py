@@ -4,7 +4,10 @@ The sift and the interview run on the same engine; everything here takes the sta
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Select, cast, literal, select
+import hashlib
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
@@ -81,9 +84,24 @@ def listing_query(campaign: Campaign, stage: str) -> Select:
     return query
 
 
-def assessor_order(user: User):
-    """A shuffled order of applications that stays the same for this assessor (a hash of id and assessor)."""
-    seed = (user.id * 7919 + 104729) % 1_000_003
-    # In 64-bit arithmetic: PostgreSQL would take these constants as 32-bit integers and overflow.
-    big = [literal(value, BigInteger) for value in (2_654_435_761, seed, 4_294_967_311)]
-    return (cast(Application.id, BigInteger) * big[0] + big[1]) % big[2]
+def order_key(campaign_id: int, stage: str, assessor_id: int) -> Callable[[int], bytes]:
+    """The seeded generator behind an assessor's order: a keyed hash (BLAKE2b) whose key comes from the campaign,
+    the stage and the assessor, giving each application a pseudo-random sort key.
+
+    Derived with hashlib, not Python's hash(), which is salted afresh in every process: every app process, and
+    every release, gives the same assessor the same order. Each application's key depends on its own id alone, so
+    a withdrawal takes that application out of the list and leaves the others where they were.
+    """
+    key = hashlib.sha256(f"recruit:assessor-order:{campaign_id}:{stage}:{assessor_id}".encode()).digest()
+
+    def sort_key(application_id: int) -> bytes:
+        return hashlib.blake2b(str(application_id).encode(), key=key, digest_size=16).digest()
+
+    return sort_key
+
+
+def assessor_order(campaign_id: int, stage: str, assessor_id: int, application_ids: Iterable[int]) -> list[int]:
+    """The applications in this assessor's own shuffled order: the same for them every time, different from
+    everyone else's."""
+    sort_key = order_key(campaign_id, stage, assessor_id)
+    return sorted(application_ids, key=lambda application_id: (sort_key(application_id), application_id))
