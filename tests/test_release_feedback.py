@@ -152,7 +152,7 @@ def test_more_feedback_missing_than_the_admin_saw_releases_nothing(admin_forms, 
     assert not released(sifted)
 
 
-@pytest.mark.parametrize("missing", ["", "seven", "-7", "1e9", "9" * 40, "6"])
+@pytest.mark.parametrize("missing", ["", "seven", "-7", "1e9", "²", "9" * 40, "6"])
 def test_a_confirmation_that_does_not_cover_what_is_missing_releases_nothing(admin_forms, sifted, missing):
     response = admin_forms.submit(sifted.release_url, {"missing": missing, "confirm": "y"})
     assert response.status_code == 200

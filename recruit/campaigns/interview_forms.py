@@ -1,4 +1,6 @@
-"""Forms for the interview stage: invitations, absences, offers, the question bank."""
+"""Forms for the interview stage: invitations, absences, offers, releasing outcomes, the question bank."""
+import re
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -34,7 +36,8 @@ class ReleaseForm(Form):
 
     def missing_confirmed(self) -> int:
         seen = (self.missing.data or "").strip()
-        return int(seen) if self.confirm.data and seen.isdigit() and len(seen) <= 9 else 0
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        return int(seen) if self.confirm.data and re.fullmatch(r"[0-9]{1,9}", seen) else 0
 
 
 class AbsenceForm(Form):
