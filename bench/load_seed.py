@@ -37,7 +37,7 @@ from recruit.services.campaigns import load_campaign  # noqa: E402
 from recruit.services.moderation import is_discrepant, proposal  # noqa: E402
 from recruit.services.passwords import hash_password  # noqa: E402
 from recruit.services.scoring import indicator_choices  # noqa: E402
-from recruit.services.stages import eligible_query  # noqa: E402
+from recruit.services.stages import assessor_order, eligible_query  # noqa: E402
 
 PASSWORD = "load-benchmark-passphrase-7391"
 STATEMENT_POOL = 2_000     # distinct statements, drawn at random for the applications' evidence
@@ -156,10 +156,6 @@ TABLES = ["users", "applications", "personal_details", "statements", "scores", "
 
 # -- the campaigns ---------------------------------------------------------------------------------------------
 
-def order_key(assessor_id: int, application_id: int) -> tuple[int, int]:
-    """An assessor's shuffled order, as recruit.services.stages.assessor_order computes it in SQL."""
-    seed = (assessor_id * 7919 + 104729) % 1_000_003
-    return (application_id * 2_654_435_761 + seed) % 4_294_967_311, application_id
 
 
 def make_staff(count: int, password_hash: str, run: str) -> list[User]:
@@ -255,7 +251,7 @@ def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: 
     conflicted: dict[int, set[int]] = {}
     scores, versions, audits, conflicts = [], [], [], []
     for person_id, person_email in panel_people:
-        own = sorted(application_ids, key=lambda a: order_key(person_id, a))
+        own = assessor_order(campaign_id, "sift", person_id, application_ids)
         done = round(min(max(progress + rng.uniform(-0.08, 0.08), 0.0), 1.0) * len(own))
         for application_id in rng.sample(application_ids, max(1, round(CONFLICT_SHARE * count))):
             conflicted.setdefault(application_id, set()).add(person_id)
@@ -403,7 +399,9 @@ def _assessor_plan(campaign: Campaign, person: User) -> dict:
         Conflict.assessor_id == person.id, Conflict.stage == "sift", Conflict.has_conflict.is_(True))))
     codes = [(c.id, c.code) for c in campaign.criteria_at("sift")]
     work = []
-    for position, (application_id, reference) in enumerate(sorted(rows, key=lambda r: order_key(person.id, r[0]))):
+    reference_of = dict(rows)
+    own = assessor_order(campaign.id, "sift", person.id, reference_of)
+    for position, (application_id, reference) in enumerate((a, reference_of[a]) for a in own):
         missing = [code for criterion_id, code in codes if (application_id, criterion_id) not in done]
         if missing and application_id not in conflicts:
             work.append({"reference": reference, "page": position // PAGE_SIZE + 1, "codes": missing})

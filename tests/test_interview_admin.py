@@ -88,7 +88,9 @@ def test_merit_page_makes_offers_and_records_answers(admin_forms, stage):
 def test_release_after_sign_off(admin_forms, stage):
     setup, _ = stage
     url = f"/admin/campaigns/{setup.campaign.id}/merit"
-    assert admin_forms.submit(f"/admin/campaigns/{setup.campaign.id}/release/interview", page=url).status_code == 302
+    release = f"/admin/campaigns/{setup.campaign.id}/release/interview"
+    seen = parse(admin_forms.client.get(release)).select_one("input[name=missing]")["value"]
+    assert admin_forms.submit(release, {"missing": seen, "confirm": "y"}).status_code == 302
     assert stage_record(setup.campaign, "interview").released_at is not None
     assert parse(admin_forms.client.get(url)).select_one("[data-released=interview]") is not None
 

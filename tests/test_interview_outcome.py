@@ -73,7 +73,8 @@ def test_feedback_is_drafted_saved_and_released_only_after_sign_off(stage):
     db.session.rollback()
     with pytest.raises(Refused, match="Only an admin"):
         feedback.release(chair, campaign, "interview")
-    feedback.release(setup.admin, campaign, "interview")
+    feedback.release(setup.admin, campaign, "interview",
+                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
     shown = feedback.released_for(application, "interview")
     assert [(row.criterion, row.label) for row in shown] == [
         ("Leading and Communicating", "Good"), ("Collaborating and Partnering", "Acceptable"),
@@ -90,7 +91,8 @@ def test_download_your_data_includes_released_results_only(stage, app):
     candidate = setup.applications[0].candidate
     [before] = everything_about(candidate)["applications"]
     assert before["results"] == {}
-    feedback.release(setup.admin, setup.campaign, "interview")
+    feedback.release(setup.admin, setup.campaign, "interview",
+                     missing_confirmed=feedback.missing_feedback(setup.campaign, "interview").items)
     [after] = everything_about(candidate)["applications"]
     assert list(after["results"]) == ["interview"]
     assert after["results"]["interview"]["outcome"] == "appointable – reserve"
@@ -121,7 +123,8 @@ def test_chair_writes_feedback_from_a_draft_on_the_moderated_record(stage, app, 
     other = Forms(app.test_client())
     other.sign_in(make_user(role="assessor"))
     assert other.client.get(url).status_code == 403
-    feedback.release(setup.admin, campaign, "interview")
+    feedback.release(setup.admin, campaign, "interview",
+                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
     refused = chair_forms.submit(url, {"feedback": "Changed after release"})
     assert error_messages(parse(refused)) == ["Feedback for this stage has been released and can no longer change"]
     db.session.expire_all()

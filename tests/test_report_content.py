@@ -318,7 +318,8 @@ def test_feedback_letter_only_once_released(interview):
     campaign, candidate = setup.campaign, setup.applications[1]
     with pytest.raises(Refused, match="not been released"):
         report_content.feedback_letter(campaign, candidate)
-    feedback.release(setup.admin, campaign, "interview")
+    feedback.release(setup.admin, campaign, "interview",
+                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
     spec = report_content.feedback_letter(campaign, candidate)
     assert spec.title == f"Feedback – {campaign.reference} – {candidate.reference}"
     html, reader = rendered(spec)

@@ -120,8 +120,10 @@ def test_feedback_letters_wait_for_release(stage, forms, page):
     before = forms.client.get(f"/reports/{campaign.id}/feedback/{application.reference}.pdf")
     assert before.status_code == 409
     assert "not been released" in before.get_data(as_text=True)
-    feedback.release(setup.admin, campaign, "sift")
-    feedback.release(setup.admin, campaign, "interview")
+    feedback.release(setup.admin, campaign, "sift",
+                     missing_confirmed=feedback.missing_feedback(campaign, "sift").items)
+    feedback.release(setup.admin, campaign, "interview",
+                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
     letter = pdf_text(forms.client.get(f"/reports/{campaign.id}/feedback/{application.reference}.pdf"))
     assert "Candidate 1" in letter
 

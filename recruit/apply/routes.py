@@ -206,8 +206,10 @@ def interview_calendar(reference: str):
 def outcome(reference: str):
     application = _application_or_404(reference)
     released = feedback.released_stages(application)
-    return render_template("apply/outcome.html", application=application, released=released,
-                           stages=stage_outcomes(application, released))
+    stages = stage_outcomes(application, released)
+    return render_template("apply/outcome.html", application=application, released=released, stages=stages,
+                           without_feedback=feedback.without_feedback(
+                               [(stage.stage, stage.criteria) for stage in stages if stage.criteria]))
 
 
 @bp.get("/applications/<reference>/feedback.pdf")

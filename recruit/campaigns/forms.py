@@ -67,6 +67,10 @@ STAGE_CHOICES = [("sift", "Sift"), ("interview", "Interview")]
 
 
 class CriterionForm(Form):
+    """Editing a criterion. Use criterion_form(): a framework competency has a level and no title or description
+    of its own; a criterion of the campaign's own has a title and description and no level."""
+    title = text_field("Title", "Enter a title for the criterion")
+    description = text_area("Description", "Enter what candidates must show", max_length=5000)
     level = RadioField("Level", widget=GovRadioInput(), coerce=int,
                        validators=[InputRequired(message="Select a level")])
     stages = SelectMultipleField("Stages", choices=STAGE_CHOICES, widget=GovCheckboxesInput(),
@@ -77,6 +81,15 @@ class CriterionForm(Form):
     is_lead = BooleanField("This is the lead criterion", widget=GovCheckboxInput(),
                            description="Breaks ties first, and is sifted first when there is a pre-sift")
     submit = SubmitField("Save criterion", widget=GovSubmitInput())
+
+
+def criterion_form(criterion, **kwargs) -> CriterionForm:
+    """The edit form with only the fields this kind of criterion has: a field the page does not show must not be
+    able to refuse the form."""
+    form = CriterionForm(**kwargs)
+    for name in (("title", "description") if criterion.competency is not None else ("level",)):
+        delattr(form, name)
+    return form
 
 
 class AddCompetencyForm(Form):

@@ -1,6 +1,15 @@
-"""Forms for the interview stage: invitations, absences, offers, the question bank."""
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+"""Forms for the interview stage: invitations, absences, offers, releasing outcomes, the question bank."""
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
 from recruit.forms import Form, UKDateField, strip, text_area, whole_number
@@ -16,6 +25,19 @@ class ScheduleForm(Form):
     video_link = StringField("Video link (optional if there is a place)", widget=GovTextInput(), filters=[strip],
                              validators=[Optional(), Length(max=500, message="Video link must be 500 characters or fewer")])
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class ReleaseForm(Form):
+    """Releasing a stage's outcomes and feedback. `missing` carries how much feedback was missing on the page the
+    admin confirmed, so a release never goes out with more missing than they saw."""
+    confirm = BooleanField("Release these outcomes without that feedback", widget=GovCheckboxInput())
+    missing = HiddenField()
+    submit = SubmitField("Release outcomes and feedback", widget=GovSubmitInput())
+
+    def missing_confirmed(self) -> int:
+        seen = (self.missing.data or "").strip()
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        return int(seen) if self.confirm.data and re.fullmatch(r"[0-9]{1,9}", seen) else 0
 
 
 class AbsenceForm(Form):

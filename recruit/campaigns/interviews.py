@@ -13,13 +13,14 @@ from recruit.campaigns.interview_forms import (
     OfferResponseForm,
     PickQuestionsForm,
     QuestionForm,
+    ReleaseForm,
     ScheduleForm,
 )
 from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
-from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer
+from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer, StageRecord
 from recruit.moderate.forms import ActionForm
 from recruit.services import feedback, interviews, offers, questions
 from recruit.services.errors import Refused
@@ -130,15 +131,33 @@ def offer_response(campaign_id: int, offer_id: int):
     return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
 
 
-@bp.post("/<int:campaign_id>/release/<stage>")
+@bp.route("/<int:campaign_id>/release/<stage>", methods=["GET", "POST"])
 @roles("admin")
 def release(campaign_id: int, stage: str):
+    """Confirm the release of a stage's outcomes and feedback, seeing first which candidates lack feedback."""
     campaign = _campaign_or_404(campaign_id)
-    if stage not in ("sift", "interview") or not ActionForm().validate_on_submit():
-        abort(404 if stage not in ("sift", "interview") else 400)
-    flash_outcome(lambda: feedback.release(current_user, campaign, stage),
-                  f"Outcomes and feedback for the {stage} are released to candidates.")
-    return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
+    if stage not in ("sift", "interview"):
+        abort(404)
+    merit_page = redirect(url_for("campaigns.merit", campaign_id=campaign.id))
+    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
+                                                         StageRecord.stage == stage))
+    if record is None or record.signed_off_at is None or record.released_at is not None:
+        flash("Outcomes for this stage have already been released" if record and record.released_at
+              else "The stage must be signed off before its outcomes are released", "important")
+        return merit_page
+    form = ReleaseForm()
+    if form.validate_on_submit():
+        try:
+            feedback.release(current_user, campaign, stage, missing_confirmed=form.missing_confirmed())
+        except Refused as error:
+            show_refusal(form, error)
+            form.confirm.data = False
+        else:
+            flash(f"Outcomes and feedback for the {stage} are released to candidates.", "success")
+            return merit_page
+    gaps = feedback.missing_feedback(campaign, stage)
+    form.missing.data = str(gaps.items)
+    return render_template("campaigns/release.html", campaign=campaign, stage=stage, gaps=gaps, form=form)
 
 
 @bp.route("/<int:campaign_id>/criteria/<int:criterion_id>/questions", methods=["GET", "POST"])

@@ -11,12 +11,12 @@ from recruit.campaigns.forms import (
     AddCompetencyForm,
     AddOwnCriterionForm,
     ClosingForm,
-    CriterionForm,
     DetailsForm,
     NewCampaignForm,
     PanelForm,
     SettingsForm,
     StatusForm,
+    criterion_form,
 )
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
@@ -163,22 +163,22 @@ def _level_choices(campaign: Campaign):
 def criterion(campaign_id: int, criterion_id: int):
     campaign = _campaign_or_404(campaign_id)
     item = _criterion_or_404(campaign, criterion_id)
-    form = CriterionForm(obj=item) if request.method == "GET" else CriterionForm()
-    form.level.choices = _level_choices(campaign)
-    if item.competency is None:
-        # A criterion of the campaign's own has no framework level.
-        form.level.validators = []
-        form.level.choices = []
+    own = item.competency is None
+    form = criterion_form(item, obj=item) if request.method == "GET" else criterion_form(item)
+    if not own:
+        form.level.choices = _level_choices(campaign)
     if request.method == "GET":
-        form.level.data = item.level_id
+        if not own:
+            form.level.data = item.level_id
         form.stages.data = item.stages
     if form.validate_on_submit():
-        level = next((lv for lv in campaign.framework.levels if lv.id == form.level.data), None)
+        level = None if own else next((lv for lv in campaign.framework.levels if lv.id == form.level.data), None)
         try:
             criteria.update_criterion(
                 current_user, item, level=level, at_sift="sift" in form.stages.data,
                 at_interview="interview" in form.stages.data, weight=form.weight.data,
-                pass_mark=form.pass_mark.data, word_limit=form.word_limit.data, is_lead=form.is_lead.data)
+                pass_mark=form.pass_mark.data, word_limit=form.word_limit.data, is_lead=form.is_lead.data,
+                title=form.title.data if own else None, description=form.description.data if own else None)
         except Refused as error:
             show_refusal(form, error)
         else:

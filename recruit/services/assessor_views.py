@@ -4,13 +4,15 @@ Each function runs a fixed number of queries, whatever the number of application
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from math import ceil
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Conflict, Panel, PanelMember, Score, User
+from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
 from recruit.services.stages import assessor_order, eligible_query, listing_query, stage_criteria
 from recruit.services.campaigns import load_campaign
 
@@ -67,10 +69,64 @@ def dashboard(user: User) -> list[Progress]:
     return rows
 
 
-def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50):
-    query = (listing_query(campaign, stage)
-             .order_by(assessor_order(user), Application.id))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+@dataclass
+class WorkPage:
+    """One page of an assessor's work list, with what the pager needs. At interview, `starts` holds each listed
+    application's interview time (absent when it has none yet)."""
+    items: list[Application]
+    page: int
+    per_page: int
+    total: int
+    starts: dict[int, datetime] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return ceil(self.total / self.per_page) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50) -> WorkPage:
+    """The sift in the assessor's own shuffled order; the interview in the order of its timetable.
+
+    Two queries at the sift (the stage's application ids, then the page's applications), whatever the number of
+    applications; at interview the count, the page and, where names are shown, the names.
+    """
+    page = max(page, 1)
+    if stage == "interview":
+        return _timetabled(campaign, stage, page, per_page)
+    ids = db.session.scalars(eligible_query(campaign, stage).with_only_columns(Application.id)).all()
+    ordered = assessor_order(campaign.id, stage, user.id, ids)
+    chosen = ordered[(page - 1) * per_page:page * per_page]
+    loaded = {application.id: application for application in db.session.scalars(
+        listing_query(campaign, stage).where(Application.id.in_(chosen)))} if chosen else {}
+    return WorkPage([loaded[i] for i in chosen if i in loaded], page, per_page, len(ordered))
+
+
+def _timetabled(campaign: Campaign, stage: str, page: int, per_page: int) -> WorkPage:
+    """By interview time; applications not yet timetabled last, by reference. The panel shares this order."""
+    total = db.session.scalar(select(func.count()).select_from(eligible_query(campaign, stage).subquery()))
+    rows = db.session.execute(
+        listing_query(campaign, stage).add_columns(InterviewSlot.starts_at)
+        .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
+        .order_by(InterviewSlot.starts_at.is_(None), InterviewSlot.starts_at, Application.reference)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return WorkPage([application for application, _ in rows], page, per_page, total,
+                    {application.id: starts for application, starts in rows if starts is not None})
 
 
 def own_scores(user: User, stage: str, applications: list[Application]) -> dict[tuple[int, int], Score]:

@@ -84,6 +84,7 @@ def _snapshot(criterion: Criterion) -> dict:
     return {
         "code": criterion.code,
         "name": criterion.name,
+        "description": criterion.description,
         "level": criterion.level.number if criterion.level else None,
         "stages": criterion.stages,
         "weight": criterion.weight,
@@ -130,11 +131,29 @@ def _check_stages(criterion: Criterion) -> None:
 
 
 def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | None, at_sift: bool, at_interview: bool,
-                     weight: int, pass_mark: int, word_limit: int, is_lead: bool) -> None:
+                     weight: int, pass_mark: int, word_limit: int, is_lead: bool, title: str | None = None,
+                     description: str | None = None) -> None:
+    """Change a criterion. A framework competency's level comes from its framework; a criterion of the campaign's
+    own has no level, and its title and description change here too (None leaves them as they are)."""
     campaign = criterion.campaign
+    own = criterion.competency is None
+    title = None if title is None or not own else title.strip()
+    description = None if description is None or not own else description.strip()
     # Check everything before changing anything.
+    if title is not None:
+        if not title:
+            raise Refused("Enter a title for the criterion", "title")
+        if len(title) > 200:
+            raise Refused("Title must be 200 characters or fewer", "title")
+    if description is not None:
+        if not description:
+            raise Refused("Enter what candidates must show", "description")
+        if len(description) > 5000:
+            raise Refused("Description must be 5000 characters or fewer", "description")
     changes_shape = (
-        (level is not None and level.id != criterion.level_id)
+        (not own and level is not None and level.id != criterion.level_id)
+        or (title is not None and title != criterion.title)
+        or (description is not None and description != criterion.description)
         or at_sift != criterion.at_sift
         or word_limit != criterion.word_limit
         or is_lead != criterion.is_lead
@@ -151,7 +170,7 @@ def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | Non
         raise Refused("The lead criterion must be assessed at the sift", "is_lead")
     if pass_mark not in {point.value for point in campaign.scale.points}:
         raise Refused(f"Pass mark must be a point on the {campaign.scale.name}", "pass_mark")
-    if criterion.competency is not None and level is not None and level.framework_id != campaign.framework_id:
+    if not own and level is not None and level.framework_id != campaign.framework_id:
         raise Refused("Select a level of this campaign's framework", "level")
 
     before = _snapshot(criterion)
@@ -159,8 +178,12 @@ def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | Non
         for other in campaign.criteria:
             other.is_lead = False
         db.session.flush()
-    if criterion.competency is not None and level is not None:
+    if not own and level is not None:
         criterion.level = level
+    if title is not None:
+        criterion.title = title
+    if description is not None:
+        criterion.description = description
     criterion.at_sift = at_sift
     criterion.at_interview = at_interview
     criterion.weight = weight

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -56,7 +56,54 @@ def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> Non
     db.session.commit()
 
 
-def release(actor: User, campaign: Campaign, stage: str) -> None:
+@dataclass(frozen=True)
+class MissingFeedback:
+    """A candidate who will be told the panel wrote no feedback for these criteria."""
+    reference: str
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedbackGaps:
+    stage: str
+    candidates: tuple[MissingFeedback, ...]
+
+    @property
+    def items(self) -> int:
+        """Criteria without feedback, over every candidate."""
+        return sum(len(candidate.criteria) for candidate in self.candidates)
+
+    @property
+    def summary(self) -> str:
+        count = len(self.candidates)
+        return (f"{count} candidate has" if count == 1 else f"{count} candidates have") + \
+            " no feedback for 1 or more criteria"
+
+    def as_record(self) -> list[dict]:
+        return [{"reference": c.reference, "criteria": list(c.criteria)} for c in self.candidates]
+
+
+def missing_feedback(campaign: Campaign, stage: str) -> FeedbackGaps:
+    """The candidates whose released results would show an agreed score with no feedback, by reference, with
+    those criteria in their listed order. One query."""
+    rows = db.session.execute(
+        select(Application.reference, AgreedScore.criterion_id).join(Application)
+        .where(Application.campaign_id == campaign.id, Application.status.in_(TOOK_PART[stage]),
+               AgreedScore.stage == stage, AgreedScore.status == "agreed",
+               func.trim(func.coalesce(AgreedScore.feedback, "")) == "")).all()
+    criteria = {criterion.id: criterion for criterion in campaign.criteria}
+    by_reference: dict[str, list] = {}
+    for reference, criterion_id in rows:
+        by_reference.setdefault(reference, []).append(criteria[criterion_id])
+    return FeedbackGaps(stage, tuple(
+        MissingFeedback(reference, tuple(c.name for c in sorted(found, key=lambda c: c.position)))
+        for reference, found in sorted(by_reference.items())))
+
+
+def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: int = 0) -> None:
+    """Release a signed-off stage's outcomes and feedback to its candidates. Where feedback is missing, the admin
+    must have seen how much (missing_confirmed: the number of criteria without feedback, over every candidate,
+    that they confirmed releasing without); if more is missing now, nothing is released."""
     if actor.role != "admin":
         raise Refused("Only an admin releases outcomes and feedback")
     record = stage_record(campaign, stage)
@@ -64,8 +111,15 @@ def release(actor: User, campaign: Campaign, stage: str) -> None:
         raise Refused("The stage must be signed off before its outcomes are released")
     if record.released_at is not None:
         raise Refused("Outcomes for this stage have already been released")
+    gaps = missing_feedback(campaign, stage)
+    if gaps.items > missing_confirmed:
+        if missing_confirmed:
+            raise Refused(f"More feedback is missing than when you checked: {gaps.summary}. "
+                          "Check the list again before you release")
+        raise Refused("Confirm that you want to release the outcomes with feedback missing", "confirm")
     record.released_at, record.released_by_id = utcnow(), actor.id
-    audit.record(f"{stage}.released", "campaign", campaign.id, actor=actor)
+    audit.record(f"{stage}.released", "campaign", campaign.id, actor=actor,
+                 after={"released_at": record.released_at.isoformat(), "without_feedback": gaps.as_record()})
     db.session.commit()
 
 
@@ -74,6 +128,14 @@ class CriterionFeedback:
     criterion: str
     label: str
     feedback: str
+
+
+def without_feedback(parts: list[tuple[str, list[CriterionFeedback]]]) -> list[str]:
+    """The criteria shown to a candidate with no feedback, each named once (with its stage when more than one
+    stage is shown), so a page or letter can say so once instead of under every criterion."""
+    several = len(parts) > 1
+    return [f"{row.criterion} ({stage})" if several else row.criterion
+            for stage, rows in parts for row in rows if not row.feedback.strip()]
 
 
 def released_for(application: Application, stage: str) -> list[CriterionFeedback] | None:

@@ -512,5 +512,6 @@ def feedback_letter(campaign, application) -> ReportSpec:
     title = f"Feedback – {campaign.reference} – {application.reference}"
     context = _base(campaign, title, "Feedback on your application")
     context.update(name=_name(application) if application.personal_details else "candidate",
-                   reference=application.reference, stages=stages)
+                   reference=application.reference, stages=stages,
+                   without_feedback=feedback.without_feedback([(part["stage"], part["rows"]) for part in stages]))
     return ReportSpec("reports/feedback.html", title, context)

@@ -4,9 +4,11 @@ The sift and the interview run on the same engine; everything here takes the sta
 """
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Select, and_, cast, literal, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
@@ -131,9 +133,33 @@ def listing_query(campaign: Campaign, stage: str) -> Select:
     return query
 
 
-def assessor_order(user: User):
-    """A shuffled order of applications that stays the same for this assessor (a hash of id and assessor)."""
-    seed = (user.id * 7919 + 104729) % 1_000_003
-    # In 64-bit arithmetic: PostgreSQL would take these constants as 32-bit integers and overflow.
-    big = [literal(value, BigInteger) for value in (2_654_435_761, seed, 4_294_967_311)]
-    return (cast(Application.id, BigInteger) * big[0] + big[1]) % big[2]
+_MASK = (1 << 64) - 1
+_GAMMA = 0x9E3779B97F4A7C15
+
+
+def order_key(campaign_id: int, stage: str, assessor_id: int) -> Callable[[int], int]:
+    """The seeded generator behind an assessor's order: SplitMix64, seeded from the campaign, the stage and the
+    assessor, gives each application its number in the stream at the application's id; sorting by those numbers
+    is a pseudo-random permutation.
+
+    The seed comes from hashlib, not Python's hash(), which is salted afresh in every process: every app process,
+    and every release, gives the same assessor the same order. Each application's number depends on its own id
+    alone, so a withdrawal takes that application out of the list and leaves the others where they were.
+    """
+    digest = hashlib.sha256(f"recruit:assessor-order:{campaign_id}:{stage}:{assessor_id}".encode()).digest()
+    seed = int.from_bytes(digest[:8], "big")
+
+    def sort_key(application_id: int) -> int:
+        z = (seed + application_id * _GAMMA) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return z ^ (z >> 31)
+
+    return sort_key
+
+
+def assessor_order(campaign_id: int, stage: str, assessor_id: int, application_ids: Iterable[int]) -> list[int]:
+    """The applications in this assessor's own shuffled order: the same for them every time, different from
+    everyone else's."""
+    sort_key = order_key(campaign_id, stage, assessor_id)
+    return sorted(application_ids, key=lambda application_id: (sort_key(application_id), application_id))

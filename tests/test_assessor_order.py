@@ -1,0 +1,130 @@
+"""Each assessor's own order of applications: a shuffle keyed by campaign, stage and assessor at the sift, the
+interview timetable at interview."""
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import combinations
+from types import SimpleNamespace
+
+from recruit.clock import format_uk, utcnow
+from recruit.extensions import db
+from recruit.services import applications as application_service, campaign_status, campaigns, interviews
+from recruit.services.assessor_views import work_list
+from recruit.services.stages import stage_record
+from tests.conftest import Forms, parse
+from tests.factories import UserFactory
+from tests.sift_helpers import sift_campaign
+
+
+def references_seen(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return [row["data-reference"] for row in parse(response).select("#work-list tbody tr[data-reference]")]
+
+
+def signed_in(app, user):
+    forms = Forms(app.test_client())
+    forms.sign_in(user)
+    return forms.client
+
+
+def test_each_assessor_has_an_order_of_their_own_that_stays_the_same(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=20, members=2)
+    url = f"/assess/{setup.campaign.id}/sift"
+    everyone = sorted(a.reference for a in setup.applications)
+    orders = {}
+    for assessor in setup.assessors:
+        client = signed_in(app, assessor)
+        first = references_seen(client, url)
+        assert sorted(first) == everyone, "every application is on the list once"
+        assert references_seen(client, url) == first, "the order stays the same from one visit to the next"
+        by_criterion = references_seen(client, f"{url}?by=criterion")
+        assert by_criterion == first, "working criterion by criterion keeps the same order"
+        orders[assessor.id] = first
+    for one, other in combinations(orders.values(), 2):
+        assert one != other, "two assessors were given the same order"
+    assert all(order != everyone for order in orders.values()), "an order is not simply by reference"
+    page = parse(signed_in(app, setup.members[0]).get(url))
+    assert "The order is shuffled for you and stays the same." in page.get_text(" ", strip=True)
+
+
+def test_over_many_assessors_every_application_is_as_likely_to_be_early_as_late(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=20, members=1)
+    campaign, count, people = setup.campaign, len(setup.applications), 300
+    totals = {a.id: 0 for a in setup.applications}
+    orders = set()
+    for number in range(1, people + 1):
+        assessor = SimpleNamespace(id=10_000 + number)  # simulated: only the id keys the order
+        order = [a.id for a in work_list(assessor, campaign, "sift", page=1, per_page=count).items]
+        assert sorted(order) == sorted(totals)
+        orders.add(tuple(order))
+        for position, application_id in enumerate(order):
+            totals[application_id] += position
+    middle = (count - 1) / 2
+    means = {application_id: total / people for application_id, total in totals.items()}
+    assert all(abs(mean - middle) <= 0.15 * middle for mean in means.values()), means
+    assert len(orders) == people, "every simulated assessor got an order of their own"
+
+
+def test_pages_of_the_order_together_hold_every_application_once(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=20, members=1)
+    member = setup.members[0]
+    whole = [a.id for a in work_list(member, setup.campaign, "sift", page=1, per_page=20).items]
+    pages = [work_list(member, setup.campaign, "sift", page=number, per_page=7) for number in (1, 2, 3, 4)]
+    assert [len(p.items) for p in pages] == [7, 7, 6, 0]
+    assert [a.id for p in pages for a in p.items] == whole
+    assert (pages[0].pages, pages[0].total, pages[0].has_prev, pages[0].has_next) == (3, 20, False, True)
+    assert (pages[2].has_prev, pages[2].prev_num, pages[2].has_next) == (True, 2, False)
+
+
+def test_the_pager_walks_the_same_order(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=55, members=1)
+    client = signed_in(app, setup.members[0])
+    url = f"/assess/{setup.campaign.id}/sift"
+    first_page = parse(client.get(url))
+    assert "Page 1 of 2 (55 in all)" in first_page.get_text(" ", strip=True)
+    seen = references_seen(client, url) + references_seen(client, f"{url}?page=2")
+    assert sorted(seen) == sorted(a.reference for a in setup.applications)
+    assert references_seen(client, f"{url}?page=3") == []
+
+
+def test_a_withdrawal_leaves_the_rest_of_the_order_as_it_was(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=12, members=1)
+    member = setup.members[0]
+    before = [a.reference for a in work_list(member, setup.campaign, "sift", page=1).items]
+    leaving = setup.applications[5]
+    application_service.withdraw(leaving.candidate, leaving)
+    after = [a.reference for a in work_list(member, setup.campaign, "sift", page=1).items]
+    assert after == [reference for reference in before if reference != leaving.reference]
+
+
+def test_the_interview_list_follows_the_timetable(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=5)
+    campaign, admin = setup.campaign, setup.admin
+    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
+    campaigns.set_panel(admin, campaign, "interview", chair, [member])
+    for application in setup.applications:
+        application.status = "sift_passed"
+    record = stage_record(campaign, "sift")
+    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+    db.session.commit()
+    campaign_status.move(admin, campaign, "interview")
+    first_day = (utcnow() + timedelta(days=10)).replace(hour=9, minute=0, second=0, microsecond=0)
+    # Three timetabled, scheduled out of reference order; two not timetabled yet.
+    timetable = {setup.applications[3]: first_day, setup.applications[0]: first_day + timedelta(hours=2),
+                 setup.applications[4]: first_day + timedelta(days=1)}
+    for application, starts in timetable.items():
+        interviews.schedule(admin, application, starts_at=starts, minutes=45, place="Room 1", video_link="")
+    unscheduled = sorted(a.reference for a in setup.applications[1:3])
+    expected = [a.reference for a in timetable] + unscheduled
+
+    client = signed_in(app, member)
+    url = f"/assess/{campaign.id}/interview"
+    page = parse(client.get(url))
+    rows = page.select("#work-list tbody tr[data-reference]")
+    assert [row["data-reference"] for row in rows] == expected
+    assert references_seen(signed_in(app, chair), url) == expected, "at interview the panel shares one order"
+    times = [row.select_one(".recruit-interview-time").get_text(" ", strip=True) for row in rows]
+    assert times == [format_uk(starts) for starts in timetable.values()] + ["Not yet timetabled"] * 2
+    text = page.get_text(" ", strip=True)
+    assert "In the order of the interview timetable." in text and "shuffled" not in text
