@@ -67,8 +67,9 @@ def dashboard(user: User) -> list[Progress]:
     return rows
 
 
-def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50):
-    query = (listing_query(campaign, stage)
+def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50, *,
+              with_names: bool = False):
+    query = (listing_query(campaign, stage, with_names)
              .order_by(assessor_order(user), Application.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
