@@ -13,19 +13,18 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Conflict, RenderedReport
-from recruit.services import agreement, campaign_status, campaigns, feedback, results, scoring, visibility
+from recruit.services import agreement, campaign_status, campaigns, feedback, reports, results, scoring, visibility
 from recruit.services.stages import stage_record
-from recruit.clock import utcnow
-from tests.conftest import Forms, parse
+from tests.conftest import parse
 from tests.factories import UserFactory
 from tests.sift_helpers import score, sift_campaign
-from tests.test_sift_access import found_in
+from tests.test_sift_access import found_in, signed_in
 
 
 # -- the campaign, moment by moment ------------------------------------------------------------------
@@ -42,7 +41,7 @@ def member_rationale(application) -> str:
 
 
 @dataclass
-class Campaign:
+class Scene:
     setup: object
     people: dict
     first: object
@@ -53,7 +52,7 @@ class Campaign:
         return self.setup.campaign.id
 
 
-def build(admin, moment: str) -> Campaign:
+def build(admin, moment: str) -> Scene:
     """Two candidates, one criterion at both stages, a sift panel and an interview panel, taken as far as `moment`."""
     setup = sift_campaign(admin, applications=2, members=1, keep_criteria=1)
     campaign = setup.campaign
@@ -93,7 +92,7 @@ def build(admin, moment: str) -> Campaign:
         results.sign_off(interview_chair, campaign, "interview")
         feedback.release(admin, campaign, "sift")
         feedback.release(admin, campaign, "interview")
-    return Campaign(setup, people, first, second)
+    return Scene(setup, people, first, second)
 
 
 def interview_score(person, campaign, application, criterion, rationale: str) -> None:
@@ -118,7 +117,7 @@ def sift_cells(text: str, reference: str) -> list[str]:
 @dataclass(frozen=True)
 class Pdf:
     others: bool        # another assessor's score or rationale is in it
-    names: bool         # the first candidate's name is in it
+    names: bool         # a candidate's name is in it
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ PAGE = "page"
 JSON = "json"
 
 
-def check(response, expected, route: str, c: Campaign) -> str | None:
+def check(response, expected, route: str, c: Scene) -> str | None:
     """None when the answer is what was expected, otherwise what was wrong."""
     status, mimetype = response.status_code, response.mimetype
     if isinstance(expected, Pdf):
@@ -279,12 +278,6 @@ EXPECTED = {
 }
 
 
-def signed_in(app, user) -> Forms:
-    forms = Forms(app.test_client())
-    forms.sign_in(user)
-    return forms
-
-
 def test_the_table_covers_every_report_route(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("reports.")}
     assert endpoints == {endpoint for endpoint, _ in ROUTES.values()}, "a new report route needs its rows here"
@@ -380,9 +373,9 @@ def test_interview_pages_show_no_names_until_the_sift_is_signed_off(app, make_us
     # Once the sift is signed off, the names show (so the checks above could see them).
     results.sign_off(c.people["sift chair"], campaign, "sift")
     shown = parse(member.client.get(f"/assess/{campaign.id}/interview/{first.reference}/conflict"))
-    assert shown.h1.get_text(strip=True) == "Candidate 1"
-    assert "Candidate 2" in parse(chair.get(f"/moderate/{campaign.id}/interview")).get_text()
-    assert "Candidate 1" in parse(chair.get(f"/reports/{campaign.id}")).get_text()
+    assert shown.h1.get_text(strip=True) == first.personal_details.full_name
+    assert second.personal_details.full_name in parse(chair.get(f"/moderate/{campaign.id}/interview")).get_text()
+    assert first.personal_details.full_name in parse(chair.get(f"/reports/{campaign.id}")).get_text()
 
 
 def test_the_admin_sees_names_before_the_sift_is_signed_off(app, make_user):
@@ -391,7 +384,7 @@ def test_the_admin_sees_names_before_the_sift_is_signed_off(app, make_user):
     admin = signed_in(app, c.people["admin"]).client
     code = campaign.criteria_at("interview")[0].code
     item = admin.get(f"/moderate/{campaign.id}/interview/items/{c.first.reference}/{code}")
-    assert "Candidate 1" in parse(item).select_one(".govuk-caption-l").get_text()
+    assert c.first.personal_details.full_name in parse(item).select_one(".govuk-caption-l").get_text()
 
 
 def board_scores(client, campaign, application) -> str:
@@ -435,3 +428,24 @@ def test_names_are_for_admins_and_for_panels_once_the_sift_is_signed_off(make_us
     # The sift itself stays name-blind, signed off or not.
     assert not visibility.shows_names(setup.chair, campaign, "sift")
     assert visibility.shows_names(setup.chair, campaign, "interview")
+
+
+def test_a_report_is_refused_only_for_the_items_the_chair_may_not_see_yet(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=3, members=1, keep_criteria=1)
+    campaign, chair, member = setup.campaign, setup.chair, setup.members[0]
+    a1, a2, a3 = setup.applications
+    code = campaign.criteria_at("sift")[0].code
+    sift = reports.KINDS["sift"]
+    assert visibility.report_refusal(chair, campaign, sift) is None, "nobody has scored: nothing to hide"
+    for application in (a1, a2, a3):
+        score(member, setup, application, code, 6)
+    assert "for 3 items you have not scored yet" in visibility.report_refusal(chair, campaign, sift)
+    # A declared conflict means the chair will never score a1: its other scores are no longer held back.
+    scoring.declare(chair, campaign, a1, "sift", True, "I know this candidate")
+    assert "for 2 items you have not scored yet" in visibility.report_refusal(chair, campaign, sift)
+    score(chair, setup, a2, code, 5)
+    assert "for 1 item you have not scored yet" in visibility.report_refusal(chair, campaign, sift)
+    # The member's own conflict excludes their score for a3, and no report shows an excluded score.
+    scoring.declare(member, campaign, a3, "sift", True, "I recognised this candidate")
+    assert visibility.report_refusal(chair, campaign, sift) is None
+    assert visibility.report_refusal(setup.admin, campaign, sift) is None
