@@ -1,7 +1,7 @@
 """Routes for assessors: their dashboard, work lists in their own shuffled order, and the scoring form.
 
 At the sift these pages show the application's reference and evidence only, never a name or
-contact detail.
+contact detail; at interview they show names once services/visibility.shows_names says so.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
-from recruit.services import assessor_views, moderators, questions, scoring
+from recruit.services import assessor_views, moderators, questions, scoring, visibility
 from recruit.services.errors import Refused
 from recruit.services.stages import is_chair, presift_active, scoring_open, stage_criteria
 
@@ -59,7 +59,8 @@ def work(campaign_id: int, stage: str):
     criteria = stage_criteria(campaign, stage)
     mode = "criterion" if request.args.get("by") == "criterion" else "candidate"
     chosen = next((c for c in criteria if c.code == request.args.get("criterion")), criteria[0] if criteria else None)
-    pagination = assessor_views.work_list(current_user, campaign, stage, _page())
+    names = visibility.shows_names(current_user, campaign, stage)
+    pagination = assessor_views.work_list(current_user, campaign, stage, _page(), with_names=names)
     items = pagination.items
     scores = assessor_views.own_scores(current_user, stage, items)
     # Counted here, once: counting in the template went through every score on the page for every row.
@@ -68,7 +69,7 @@ def work(campaign_id: int, stage: str):
         "assess/work.html", campaign=campaign, stage=stage, criteria=criteria, mode=mode, chosen=chosen,
         pagination=pagination, scores=scores, submitted=submitted,
         conflicts=assessor_views.own_conflicts(current_user, stage, items), open=scoring_open(campaign, stage),
-        chair=is_chair(campaign, stage, current_user), presift=presift_active(campaign, stage),
+        chair=is_chair(campaign, stage, current_user), presift=presift_active(campaign, stage), names=names,
     )
 
 
@@ -82,7 +83,8 @@ def application(campaign_id: int, stage: str, reference: str):
     return render_template(
         "assess/application.html", campaign=campaign, stage=stage, application=item,
         criteria=stage_criteria(campaign, stage), scores=assessor_views.own_scores(current_user, stage, [item]),
-        conflict=scoring.conflict_for(current_user, item, stage))
+        conflict=scoring.conflict_for(current_user, item, stage),
+        names=visibility.shows_names(current_user, campaign, stage))
 
 
 def _fill_choices(form: ScoreForm, campaign: Campaign, criterion: Criterion) -> None:
@@ -148,7 +150,7 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
     return render_template(
         "assess/score.html", questions=asked, campaign=campaign, stage=stage, application=item, criterion=criterion, form=form,
         statement=statement, existing=existing, agreed=agreed, prompt=prompt, conflict=conflict,
-        open=scoring_open(campaign, stage))
+        open=scoring_open(campaign, stage), names=visibility.shows_names(current_user, campaign, stage))
 
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>/conflict", methods=["GET", "POST"])
@@ -174,4 +176,4 @@ def conflict(campaign_id: int, stage: str, reference: str):
             return redirect(url_for("assess.application", campaign_id=campaign.id, stage=stage,
                                     reference=item.reference))
     return render_template("assess/conflict.html", campaign=campaign, stage=stage, application=item, form=form,
-                           existing=existing)
+                           existing=existing, names=visibility.shows_names(current_user, campaign, stage))

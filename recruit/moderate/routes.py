@@ -10,7 +10,7 @@ from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
-from recruit.services import agreement, assessor_views, board, moderators, report_content, reports, results, scoring
+from recruit.services import agreement, assessor_views, board, moderators, report_content, reports, results, scoring, visibility
 from recruit.services.campaigns import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale
@@ -72,14 +72,6 @@ def _page() -> int:
     return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
 
 
-def _own_submitted(stage: str, application_ids: list[int]) -> set[tuple[int, int]]:
-    if not application_ids:
-        return set()
-    return set(db.session.execute(select(Score.application_id, Score.criterion_id).where(
-        Score.assessor_id == current_user.id, Score.stage == stage, Score.status == "submitted",
-        Score.application_id.in_(application_ids))).all())
-
-
 def _handover(campaign: Campaign, stage: str, application: Application, conflicted) -> moderators.Handover | None:
     """Who moderates an application its chair stands aside from, for the pages to say so; None otherwise."""
     if not moderators.chair_stands_aside(campaign, stage, conflicted):
@@ -88,31 +80,22 @@ def _handover(campaign: Campaign, stage: str, application: Application, conflict
     return moderators.Handover(application, named.deputy if named else None)
 
 
-def _sees_others(stage: str, application: Application, criterion: Criterion) -> bool:
-    """An assessor sees the others' scores for an item once their own is submitted (DESIGN §6), or when a
-    declared conflict means they will not score it."""
-    return ((application.id, criterion.id) in _own_submitted(stage, [application.id])
-            or scoring.has_conflict(current_user, application, stage))
-
-
 @bp.get("/<int:campaign_id>/<stage>")
 @roles("assessor")
 def board_view(campaign_id: int, stage: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
     view = request.args.get("view") if request.args.get("view") in board.FILTERS else "all"
-    pagination = db.paginate(listing_query(campaign, stage).order_by(Application.reference), page=_page(),
+    names = visibility.shows_names(current_user, campaign, stage)
+    pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=_page(),
                              per_page=PAGE_SIZE, error_out=False)
     items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
-    visible = _own_submitted(stage, [a.id for a in pagination.items])
-    own_conflicts = {application_id for application_id, conflict in
-                     assessor_views.own_conflicts(current_user, stage, pagination.items).items() if conflict.has_conflict}
+    sight = visibility.score_sight(current_user, campaign, stage, [a.id for a in pagination.items])
     # Who moderates the applications the chair stands aside from (a query only when the page has any).
     aside = {i.application.id for i in items if moderators.chair_stands_aside(campaign, stage, i.conflicted)}
     deputies = moderators.deputies_for(stage, sorted(aside)) if aside else {}
     handovers = {application_id: deputies.get(application_id) for application_id in aside}
     return render_template("moderate/board.html", campaign=campaign, stage=stage, items=items, view=view,
-                           handovers=handovers,
-                           pagination=pagination, visible=visible, own_conflicts=own_conflicts,
+                           handovers=handovers, pagination=pagination, sight=sight, names=names,
                            open=scoring_open(campaign, stage), action=ActionForm(),
                            presift=presift_active(campaign, stage))
 
@@ -150,7 +133,6 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
     reopen_refusal = moderators.refusal(current_user, campaign, stage, application, "reopen",
                                         conflicted=current.conflicted)
     handover = _handover(campaign, stage, application, current.conflicted)
-    own_visible = (chair or current_user.role == "assessor") and _sees_others(stage, application, criterion)
     form = AgreeForm()
     form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
     if request.method == "GET" and current.state.proposal is not None:
@@ -174,8 +156,10 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
                                     reference=application.reference, code=criterion.code))
     history = agreement.history_of(current.agreed) if current.agreed else []
     return render_template("moderate/item.html", campaign=campaign, stage=stage, application=application,
-                           criterion=criterion, current=current, form=form, chair=chair, visible=own_visible or
-                           current_user.role == "admin", history=history, reopen_form=ReasonForm(),
+                           criterion=criterion, current=current, form=form, chair=chair,
+                           visible=visibility.sees_others_scores(current_user, campaign, stage, application, criterion),
+                           names=visibility.shows_names(current_user, campaign, stage), history=history,
+                           reopen_form=ReasonForm(),
                            needs_rationale=agreement_needs_rationale, open=scoring_open(campaign, stage),
                            indicators=scoring.indicator_choices(criterion), may_agree=refusal is None,
                            may_reopen=reopen_refusal is None, handover=handover, back=_back(campaign, stage))
@@ -211,10 +195,10 @@ def score_history(campaign_id: int, stage: str, reference: str, code: str):
     query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
                                                    Score.criterion_id == criterion.id, Score.stage == stage)
     if current_user.role != "admin":
-        # The chair sees the others' scores on the item page's terms: their submitted versions, once the chair's
-        # own score is in; never another assessor's drafts.
+        # The chair sees the others' scores on the item page's terms (services/visibility.py): their submitted
+        # versions; never another assessor's drafts.
         visible = Score.assessor_id == current_user.id
-        if _sees_others(stage, application, criterion):
+        if visibility.sees_others_scores(current_user, campaign, stage, application, criterion):
             visible = or_(visible, ScoreVersion.status == "submitted")
         query = query.where(visible)
     versions = db.session.scalars(query.order_by(ScoreVersion.id)).all()

@@ -1,4 +1,7 @@
-"""Report downloads for admins and the stage's chair; large reports go through a progress page."""
+"""Report downloads for admins and the stage's chair; large reports go through a progress page.
+
+Who may ever have a report is services/reports.may_have's to say; whether a chair may have it yet (other assessors'
+scores, candidates' names) is services/visibility.report_refusal's, asked by every route here."""
 from __future__ import annotations
 
 import io
@@ -11,7 +14,7 @@ from recruit.access import roles
 from recruit.extensions import db
 from recruit.models import Application, Campaign
 from recruit.reports import bp
-from recruit.services import reports
+from recruit.services import reports, visibility
 from recruit.services.campaigns import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.stages import eligible_query
@@ -35,6 +38,14 @@ def _kind(slug: str) -> reports.Kind:
     return reports.KINDS[slug]
 
 
+def _refused(campaign: Campaign, kind: reports.Kind, application: Application | None = None):
+    """The refusal page when the person may not have this report yet, else None."""
+    message = visibility.report_refusal(current_user, campaign, kind, application)
+    if message is None:
+        return None
+    return render_template("reports_pages/refused.html", campaign=campaign, message=message), 403
+
+
 def send_pdf(campaign: Campaign, report, name: str):
     return send_file(io.BytesIO(reports.pdf_of(report)), mimetype="application/pdf",
                      download_name=f"{campaign.reference}-{name}.pdf", max_age=0)
@@ -55,7 +66,10 @@ def index(campaign_id: int):
                            kept={kind.slug: reports.kept(campaign, kind) for kind in available},
                            versions={kind.slug: reports.versions(campaign, kind) for kind in available},
                            signed_off={kind.slug: reports.signed_off_version(campaign, kind) for kind in available},
-                           stalled=reports.stalled, form=FlaskForm())
+                           stalled=reports.stalled, form=FlaskForm(),
+                           refusals={kind.slug: visibility.report_refusal(current_user, campaign, kind)
+                                     for kind in available},
+                           names=visibility.names_visible(current_user, campaign))
 
 
 @bp.get("/<int:campaign_id>/<slug>/versions/<int:version_id>.pdf")
@@ -64,6 +78,8 @@ def version(campaign_id: int, slug: str, version_id: int):
     """One kept version of a campaign report, exactly as it was made."""
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
+    if (refused := _refused(campaign, kind)) is not None:
+        return refused
     report = reports.version_of(campaign, kind, version_id)
     if report is None:
         abort(404)
@@ -84,6 +100,8 @@ def prepare_signed_off(campaign_id: int, slug: str):
     """Try again to prepare the version kept at sign-off, if making its PDF failed or stopped."""
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
+    if (refused := _refused(campaign, kind)) is not None:
+        return refused
     if not FlaskForm().validate_on_submit():
         abort(400)
     reports.prepare_signed_off(current_user, campaign, kind.stage)
@@ -96,6 +114,8 @@ def prepare_signed_off(campaign_id: int, slug: str):
 def download(campaign_id: int, slug: str):
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
+    if (refused := _refused(campaign, kind)) is not None:
+        return refused
     if reports.in_background(campaign, kind):
         state, _, _ = reports.current(campaign, kind)
         if not state.ready:
@@ -109,6 +129,8 @@ def download(campaign_id: int, slug: str):
 def progress(campaign_id: int, slug: str):
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
+    if (refused := _refused(campaign, kind)) is not None:
+        return refused
     form = FlaskForm()
     if form.validate_on_submit():
         reports.request_render(current_user, campaign, kind)
@@ -123,6 +145,9 @@ def progress(campaign_id: int, slug: str):
 def status(campaign_id: int, slug: str):
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
+    message = visibility.report_refusal(current_user, campaign, kind)
+    if message is not None:
+        return {"status": "refused", "message": message}, 403
     report = reports.kept(campaign, kind)
     if report is None:
         return {"status": "none", "progress": 0}
@@ -137,6 +162,8 @@ def _candidate_report(campaign_id: int, reference: str, slug: str):
     application = reports.application_in(campaign, reference)
     if application is None:
         abort(404)
+    if (refused := _refused(campaign, kind, application)) is not None:
+        return refused
     try:
         report = reports.render_now(current_user, campaign, kind, application)
     except Refused as refusal:

@@ -100,7 +100,8 @@ class WorkPage:
         return self.page + 1 if self.has_next else None
 
 
-def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50) -> WorkPage:
+def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50, *,
+              with_names: bool = False) -> WorkPage:
     """The sift in the assessor's own shuffled order; the interview in the order of its timetable.
 
     Two queries at the sift (the stage's application ids, then the page's applications), whatever the number of
@@ -108,20 +109,20 @@ def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: i
     """
     page = max(page, 1)
     if stage == "interview":
-        return _timetabled(campaign, stage, page, per_page)
+        return _timetabled(campaign, stage, page, per_page, with_names)
     ids = db.session.scalars(eligible_query(campaign, stage).with_only_columns(Application.id)).all()
     ordered = assessor_order(campaign.id, stage, user.id, ids)
     chosen = ordered[(page - 1) * per_page:page * per_page]
     loaded = {application.id: application for application in db.session.scalars(
-        listing_query(campaign, stage).where(Application.id.in_(chosen)))} if chosen else {}
+        listing_query(campaign, stage, with_names).where(Application.id.in_(chosen)))} if chosen else {}
     return WorkPage([loaded[i] for i in chosen if i in loaded], page, per_page, len(ordered))
 
 
-def _timetabled(campaign: Campaign, stage: str, page: int, per_page: int) -> WorkPage:
+def _timetabled(campaign: Campaign, stage: str, page: int, per_page: int, with_names: bool) -> WorkPage:
     """By interview time; applications not yet timetabled last, by reference. The panel shares this order."""
     total = db.session.scalar(select(func.count()).select_from(eligible_query(campaign, stage).subquery()))
     rows = db.session.execute(
-        listing_query(campaign, stage).add_columns(InterviewSlot.starts_at)
+        listing_query(campaign, stage, with_names).add_columns(InterviewSlot.starts_at)
         .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
         .order_by(InterviewSlot.starts_at.is_(None), InterviewSlot.starts_at, Application.reference)
         .limit(per_page).offset((page - 1) * per_page)).all()

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
-from recruit.services import audit
+from recruit.services import audit, visibility
 from recruit.services.errors import Refused
 from recruit.services.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
 
@@ -179,6 +179,10 @@ def declare(user: User, campaign: Campaign, application: Application, stage: str
         raise Refused(APPLICANT)
     if application.campaign_id != campaign.id or application.status not in ELIGIBLE[stage]:
         raise Refused("This application is not being scored at this stage")
+    if stage == "interview" and not visibility.names_visible(user, campaign):
+        # The declaration is about who the candidate is, which the panel is not shown until then.
+        raise Refused("You can say whether you have a conflict of interest with this candidate once the sift is "
+                      "signed off")
     if has_conflict_ and not reason.strip():
         raise Refused("Enter why you have a conflict of interest", "reason")
     existing = conflict_for(user, application, stage)

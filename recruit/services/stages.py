@@ -124,11 +124,11 @@ def eligible_query(campaign: Campaign, stage: str) -> Select:
                                      recorded_as(stage, ELIGIBLE[stage]))
 
 
-def listing_query(campaign: Campaign, stage: str) -> Select:
-    """The stage's applications for a list page. At interview, where the panel sees names, the names come with
-    the page in one query rather than one per row; at the sift they are not loaded at all."""
+def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> Select:
+    """The stage's applications for a list page. Where the page shows names (services/visibility.shows_names),
+    they come with the page in one query rather than one per row; elsewhere they are not loaded at all."""
     query = eligible_query(campaign, stage)
-    if stage == "interview":
+    if with_names:
         query = query.options(selectinload(Application.personal_details))
     return query
 
