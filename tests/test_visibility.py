@@ -90,8 +90,8 @@ def build(admin, moment: str) -> Scene:
     if steps >= 6:
         assert agreement.confirm_all_proposals(interview_chair, campaign, "interview", setup.applications) == 2
         results.sign_off(interview_chair, campaign, "interview")
-        feedback.release(admin, campaign, "sift")
-        feedback.release(admin, campaign, "interview")
+        for stage in ("sift", "interview"):
+            feedback.release(admin, campaign, stage, missing_confirmed=feedback.missing_feedback(campaign, stage).items)
     return Scene(setup, people, first, second)
 
 
@@ -141,7 +141,7 @@ def check(response, expected, route: str, c: Scene) -> str | None:
         if status != 200 or mimetype != "application/pdf":
             return f"expected a PDF, got {status} {mimetype}"
         text = pdf_text(response)
-        if route == "sift.pdf":
+        if route in ("sift.pdf", "sift version"):
             others = sift_cells(text, c.first.reference)[1] == str(SIFT_MEMBER_SCORE)
         else:
             others = member_rationale(c.first) in text or member_rationale(c.second) in text
@@ -196,7 +196,12 @@ ROUTES = {
     "sift status": ("reports.status", "/reports/{id}/sift/status"),
     "interview status": ("reports.status", "/reports/{id}/interview/status"),
     "merit status": ("reports.status", "/reports/{id}/merit/status"),
+    # The newest kept version, made by an earlier request in the same walk (the admin's download comes first).
+    "sift version": ("reports.version", "/reports/{id}/sift/versions/{sift_version}.pdf"),
+    "interview version": ("reports.version", "/reports/{id}/interview/versions/{interview_version}.pdf"),
 }
+# Routes that only take a POST are walked by their own test below.
+POST_ROUTES = {"reports.prepare_signed_off"}
 ROLES = ("admin", "sift chair", "sift member", "interview chair", "interview member", "assessor not on the panel",
          "candidate")
 
@@ -275,12 +280,27 @@ EXPECTED = {
         "admin": by_moment(*[JSON] * 7),
         "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, JSON, JSON, JSON, JSON),
     },
+    "sift version": {
+        "admin": by_moment(*[SIFT_PDF] * 7),
+        "sift chair": by_moment(REFUSED_SCORES, *[SIFT_PDF] * 6),
+    },
+    "interview version": {
+        "admin": by_moment(NEITHER, NEITHER, NAMES_ONLY, BOTH, BOTH, BOTH, BOTH),
+        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES,
+                                     BOTH, BOTH),
+    },
 }
+
+
+def newest_version(c: Scene, slug: str) -> int:
+    kept = reports.versions(c.setup.campaign, reports.KINDS[slug])
+    return kept[0].id if kept else 0
 
 
 def test_the_table_covers_every_report_route(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("reports.")}
-    assert endpoints == {endpoint for endpoint, _ in ROUTES.values()}, "a new report route needs its rows here"
+    assert endpoints == {endpoint for endpoint, _ in ROUTES.values()} | POST_ROUTES, \
+        "a new report route needs its rows here"
     assert set(EXPECTED) == set(ROUTES)
 
 
@@ -289,9 +309,11 @@ def test_every_report_route_for_every_role_at_every_moment(app, make_user, momen
     c = build(make_user(role="admin"), moment)
     clients = {role: signed_in(app, person).client for role, person in c.people.items()}
     wrong = []
-    for route, (_, url) in ROUTES.items():
-        url = url.format(id=c.id, first=c.first.reference, second=c.second.reference)
+    for route, (_, template) in ROUTES.items():
         for role in ROLES:
+            url = template.format(id=c.id, first=c.first.reference, second=c.second.reference,
+                                  sift_version=newest_version(c, "sift"),
+                                  interview_version=newest_version(c, "interview"))
             expected = EXPECTED[route].get(role, by_moment(*[FORBIDDEN] * 7))[moment]
             problem = check(clients[role].get(url), expected, route, c)
             if problem:
@@ -449,3 +471,16 @@ def test_a_report_is_refused_only_for_the_items_the_chair_may_not_see_yet(make_u
     scoring.declare(member, campaign, a3, "sift", True, "I recognised this candidate")
     assert visibility.report_refusal(chair, campaign, sift) is None
     assert visibility.report_refusal(setup.admin, campaign, sift) is None
+
+
+@pytest.mark.parametrize("moment, role, expected", [
+    ("sift, before the chair's own scores", "sift chair", REFUSED_SCORES),
+    ("sift, before the chair's own scores", "sift member", FORBIDDEN),
+    ("sift, before the chair's own scores", "candidate", FORBIDDEN),
+    ("sift decided, not signed off", "interview chair", FORBIDDEN),
+])
+def test_preparing_the_signed_off_version_again_asks_the_same_rule(app, make_user, moment, role, expected):
+    c = build(make_user(role="admin"), moment)
+    # The CSRF token from a page every signed-in person can open (the header's sign-out form).
+    response = signed_in(app, c.people[role]).submit(f"/reports/{c.id}/sift/signed-off", page="/account")
+    assert check(response, expected, "sift signed-off", c) is None
