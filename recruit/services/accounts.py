@@ -10,8 +10,8 @@ from recruit.extensions import db
 from recruit.models import User
 from recruit.models.user import ROLES, STAFF_ROLES
 from recruit.services import audit, tokens
-from recruit.services.lockout import confirm_current_password
 from recruit.services.errors import Refused
+from recruit.services.lockout import confirm_current_password
 from recruit.services.passwords import hash_password, password_problem
 
 

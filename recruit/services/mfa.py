@@ -164,9 +164,9 @@ def verify(user: User, code: str) -> str | None:
 def regenerate_recovery_codes(user: User, current_password: str) -> list[str]:
     """New recovery codes in place of the old ones, after the person confirms their password. Every
     session of the account ends; the caller starts a new one for this person."""
-    confirm_current_password(user, current_password, "get new recovery codes")
     if not user.has_two_factor:
         raise Refused("Turn on two-factor authentication before getting recovery codes")
+    confirm_current_password(user, current_password, "get new recovery codes")
     codes = _replace_recovery_codes(user)
     user.end_all_sessions()
     audit.record("mfa.recovery_codes_regenerated", "user", user.id, actor=user)
