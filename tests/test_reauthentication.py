@@ -214,3 +214,17 @@ def test_the_right_password_ends_a_run_of_wrong_ones(client, forms, make_user, c
     assert reload(person).failed_sign_ins == 1
     assert "sign_in.locked" not in actions(person)
     assert client.get("/account").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["turn on two-factor", "get new recovery codes"])
+def test_the_page_showing_the_new_codes_has_working_forms(client, forms, make_user, clock, name):
+    change = CHANGES[name]
+    forms.sign_in(person_for(change, make_user))
+
+    codes_page = send(client, change, PASSWORD)
+
+    assert codes_page.status_code == 200
+    # Its own sign-out button, with the token the page carries, works in the session that carries on.
+    response = client.post("/sign-out", data={"csrf_token": csrf_token_from(codes_page.get_data(as_text=True))})
+    assert response.status_code == 302 and response.location == "/sign-in"
+    assert client.get("/account").status_code == 302
