@@ -6,8 +6,10 @@ may see) is decided by one helper per kind of record, next to the services for i
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from typing import Callable
+from urllib.parse import unquote
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -22,11 +24,39 @@ def public(view: Callable) -> Callable:
     return view
 
 
+# Longer than any page address of ours with its query; a longer `next` is not one we made.
+MAX_NEXT_LENGTH = 2000
+# Layers of percent-encoding looked through; a link of ours has at most one inside `next`.
+MAX_ENCODING_LAYERS = 4
+
+
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    r"""The same-site path to go to after sign-in, or None to ignore `next`.
+
+    Browsers drop tabs and newlines inside an address and read a backslash as a slash, so
+    "/\t/evil.example" and "/\evil.example" lead to another site. Rather than repair such a value,
+    anything a browser, a proxy or a later redirect could read as another site is ignored: the
+    value and each percent-decoded form of it must be a plain path that starts with exactly one
+    slash and holds no control characters or backslashes.
+    """
+    if not isinstance(target, str) or not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    candidate = target
+    for _ in range(MAX_ENCODING_LAYERS):
+        if not _is_plain_path(candidate):
+            return None
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            return target
+        candidate = decoded
     return None
+
+
+def _is_plain_path(value: str) -> bool:
+    if not value.startswith("/") or value[1:2] == "/" or "\\" in value:
+        return False
+    # Control and format characters (tab, newline, NUL, zero-width, lone surrogates) have no place in a path.
+    return not any(unicodedata.category(character).startswith("C") for character in value)
 
 
 def _guard(view: Callable, allowed_roles: tuple[str, ...] | None) -> Callable:

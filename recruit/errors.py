@@ -3,7 +3,7 @@
 Unexpected exceptions reach the 500 handler through Flask's own
 InternalServerError (which logs them), so tests still see the real traceback.
 """
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
 TITLES = {
@@ -44,5 +44,26 @@ def register(app: Flask) -> None:
             from recruit.extensions import db
 
             db.session.rollback()
+        if status == 403:
+            _audit_refusal()
         title = TITLES.get(status, "Sorry, there is a problem with the service")
         return render_template("errors/error.html", status=status, title=title), status
+
+
+def _audit_refusal() -> None:
+    """Put a refusal of a signed-in person on the record; the refusal is answered whether or not this works."""
+    from flask_login import current_user
+
+    from recruit.extensions import db
+    from recruit.services import access_denials
+
+    try:
+        if not current_user.is_authenticated:
+            return
+        user = current_user._get_current_object()
+        # Nothing the refused request started is kept; the audit entry commits on its own.
+        db.session.rollback()
+        access_denials.record_denial(user, request.endpoint, request.method, request.path)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Could not write the audit entry for a refused request to %s", request.path)

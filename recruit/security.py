@@ -89,6 +89,9 @@ def _load_user(user_id: str) -> User | None:
 def start_session(user: User) -> None:
     """A fresh session for a signed-in person: nothing from before sign-in carries over."""
     session.clear()
+    # Flask-WTF keeps this request's CSRF token in g; it belonged to the old session, so a page shown
+    # now (new recovery codes, say) must get one of the new session's, or its forms would be refused.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     login_user(user)
     session.permanent = True
     now = utcnow().timestamp()

@@ -8,9 +8,11 @@ in the app. Field values are the page's own, another option, something hostile (
 characters, NUL bytes, numbers out of range), missing, or given more than once; unknown fields are added.
 
 A refusal is a 4xx, a page with a GOV.UK error summary, or a redirect that flashes an error or sends a
-signed-out person to sign in. A refused request must not run a single INSERT, UPDATE or DELETE, with one
-exception the app makes on purpose: a refused sign-in (wrong password or security code) records the failure,
-as an audit entry and, for a known account, its failure count (which locks the account after ten). A role
+signed-out person to sign in. A refused request must not run a single INSERT, UPDATE or DELETE, with two
+exceptions the app makes on purpose: a refused sign-in or a wrong current password (on the pages that change
+how a person signs in) records the failure, as an audit entry and, for a known account, its failure count
+(which locks the account after ten); and a 403 to a signed-in person is written to the audit log (at most
+once per person and route in each window, counted in access_denial_windows). A role
 that may not use a form is refused, or (where there is nothing for it to do, such as turning off two-factor
 that is not on) sent on without anything written or said to be done.
 """
@@ -58,6 +60,9 @@ EXAMPLES_MAY_NOT = 4  # per route and role that may not
 PAGES_PER_CAMPAIGN = 2  # pages opened per GET route and campaign when looking for forms
 
 SIGN_IN_ROUTES = {"auth.sign_in", "auth.two_factor"}
+# Pages that check the current password before a change to how a person signs in; a wrong one counts like a sign-in.
+PASSWORD_CHECK_ROUTES = {"auth.change_password", "auth.two_factor_setup", "auth.regenerate_recovery_codes",
+                         "auth.turn_off_two_factor"}
 SIGN_IN_FAILURE_ACTIONS = {"sign_in.failed", "sign_in.locked"}
 ERROR_FLASHES = {"important", "signed-out"}
 DOWNLOADS = (".pdf", ".ics")  # files, not pages: no forms to find on them
@@ -207,6 +212,13 @@ def sign_in_failure_writes(statements: list[str]) -> bool:
     return True
 
 
+def denial_writes(statements: list[str]) -> bool:
+    """Only what a 403 to a signed-in person records: its audit entry and the window that bounds them."""
+    return all(" ".join(statement.split()).lower().startswith(
+        ("insert into audit_events", "insert into access_denial_windows", "update access_denial_windows"))
+        for statement in statements)
+
+
 def _assigned(update: str) -> list[str]:
     assignments = update.split(" set ", 1)[1].split(" where ", 1)[0]
     return [part.split("=")[0].strip() for part in assignments.split(",")]
@@ -229,9 +241,11 @@ def post_and_check(browsers, count_writes, rule, role: str, action: str, sent: M
                 f"{description} was not refused ({response.status_code}, {done or writes.statements[:3]})")
             reason = "nothing to do"
         if reason is not None and writes.statements:
-            allowed = rule.endpoint in SIGN_IN_ROUTES and sign_in_failure_writes(writes.statements) and set(
-                db.session.scalars(select(AuditEvent.action).where(AuditEvent.id > audit_before))
-            ) <= SIGN_IN_FAILURE_ACTIONS
+            logged = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.id > audit_before)))
+            allowed = (
+                rule.endpoint in SIGN_IN_ROUTES | PASSWORD_CHECK_ROUTES
+                and sign_in_failure_writes(writes.statements) and logged <= SIGN_IN_FAILURE_ACTIONS
+            ) or (response.status_code == 403 and denial_writes(writes.statements) and logged <= {"access.denied"})
             assert allowed, (f"{description} was refused ({reason}) but wrote:\n  "
                              + "\n  ".join(" ".join(s.split())[:200] for s in writes.statements))
     return response.status_code

@@ -7,6 +7,7 @@ test moves the clock on.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyotp
 import pytest
 import segno
+from argon2 import extract_parameters
 from sqlalchemy import select, text
 
 from recruit.access import declared_access
@@ -119,7 +121,7 @@ def turn_on_two_factor(client) -> tuple[str, list[str]]:
     """Set up two-factor as a person does: read the key off the page, enter the app's code."""
     soup = parse(client.get(SET_UP))
     key = key_on(soup)
-    response = post_form(client, soup, SET_UP, {"code": pyotp.TOTP(key).now()})
+    response = post_form(client, soup, SET_UP, {"code": pyotp.TOTP(key).now(), "current_password": PASSWORD})
     assert response.status_code == 200
     codes = recovery_codes_on(parse(response))
     assert len(codes) == 10
@@ -208,7 +210,7 @@ def test_turning_on_with_the_right_code_shows_ten_recovery_codes_once(client, fo
     soup = parse(client.get(SET_UP))
     key = key_on(soup)
 
-    response = post_form(client, soup, SET_UP, {"code": pyotp.TOTP(key).now()})
+    response = post_form(client, soup, SET_UP, {"code": pyotp.TOTP(key).now(), "current_password": PASSWORD})
 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -237,10 +239,17 @@ def test_the_database_holds_only_hashes_of_recovery_codes(client, forms, make_us
     stored = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == person.id)).all()
     assert len(stored) == 10
     assert len({row.code_hash for row in stored}) == 10
-    assert all(re.fullmatch(r"[0-9a-f]{64}", row.code_hash) for row in stored)
+    # Salted argon2id, light enough that checking all ten at a sign-in stays quick (codes are 60 random bits).
+    assert all(row.code_hash.startswith("$argon2id$") for row in stored)
+    settings = [extract_parameters(row.code_hash) for row in stored]
+    assert {(each.time_cost, each.memory_cost, each.parallelism) for each in settings} == {(1, 8192, 1)}
+    salts = {row.code_hash.split("$")[4] for row in stored}
+    assert len(salts) == 10
     raw_forms = {form for code in codes for form in (code, code.replace("-", ""), code.lower())}
     dumped = " ".join(row.code_hash for row in stored).upper()
     assert not any(form.upper() in dumped for form in raw_forms)
+    # Not the unsalted SHA-256 digests stored before.
+    assert not any(hashlib.sha256(code.replace("-", "").encode()).hexdigest().upper() in dumped for code in codes)
 
 
 @pytest.mark.parametrize(
@@ -267,7 +276,7 @@ def test_set_up_refuses_a_bad_code_with_a_message_and_leaves_two_factor_off(
     if code == "wrong":
         code = wrong_code(key)
 
-    response = post_form(client, soup, SET_UP, {"code": code})
+    response = post_form(client, soup, SET_UP, {"code": code, "current_password": PASSWORD})
 
     assert response.status_code == 200
     page = parse(response)
@@ -283,7 +292,8 @@ def test_set_up_refuses_a_bad_code_with_a_message_and_leaves_two_factor_off(
     assert person.recovery_codes == []
     assert actions(person) == []
     # And the right code still works afterwards.
-    assert post_form(client, page, SET_UP, {"code": pyotp.TOTP(key).now()}).status_code == 200
+    assert post_form(client, page, SET_UP, {"code": pyotp.TOTP(key).now(),
+                                            "current_password": PASSWORD}).status_code == 200
     assert reload(person).has_two_factor
 
 
@@ -379,7 +389,7 @@ def test_sign_in_with_a_code_goes_on_to_the_page_asked_for(client, forms, make_u
 def test_sign_in_refuses_a_bad_code_with_a_message(client, forms, make_user, clock, code, message,
                                                    counts_as_a_failure):
     person = make_user(role="assessor", two_factor=True)
-    mfa.regenerate_recovery_codes(person)
+    mfa.regenerate_recovery_codes(person, PASSWORD)
     enter_password(forms, person)
     if code == "wrong":
         code = wrong_code(person.totp_secret)
@@ -468,7 +478,7 @@ def test_the_code_that_turned_two_factor_on_cannot_then_sign_in(client, forms, m
 
 def test_a_code_claimed_by_a_simultaneous_sign_in_is_refused(make_user, clock):
     person = make_user(two_factor=True)
-    codes = mfa.regenerate_recovery_codes(person)
+    codes = mfa.regenerate_recovery_codes(person, PASSWORD)
     step = pyotp.TOTP(person.totp_secret).timecode(START)
     assert person.totp_last_step is None and all(code.used_at is None for code in person.recovery_codes)
     # Another request, holding the same code, gets there first; this request's copy of the
@@ -512,7 +522,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, forms, make_user, clock
     forms.sign_in(person)
     _, old_codes = turn_on_two_factor(client)
 
-    response = forms.submit(NEW_RECOVERY_CODES, page="/account")
+    response = forms.submit(NEW_RECOVERY_CODES, {"current_password": PASSWORD})
 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -533,7 +543,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, forms, make_user, clock
 
 def test_new_recovery_codes_need_a_csrf_token(client, forms, make_user, clock):
     person = make_user(two_factor=True)
-    mfa.regenerate_recovery_codes(person)
+    mfa.regenerate_recovery_codes(person, PASSWORD)
     before = {row.code_hash for row in reload(person).recovery_codes}
     forms.sign_in(person)
 
@@ -548,7 +558,8 @@ def test_new_recovery_codes_need_two_factor_to_be_on(client, forms, make_user, c
     person = make_user()
     forms.sign_in(person)
 
-    response = forms.submit(NEW_RECOVERY_CODES, page="/account")
+    assert path_of(client.get(NEW_RECOVERY_CODES)) == "/account"
+    response = forms.submit(NEW_RECOVERY_CODES, {"current_password": PASSWORD}, page="/account/password")
 
     assert response.status_code == 400
     assert reload(person).recovery_codes == []
@@ -688,15 +699,16 @@ def test_staff_without_two_factor_are_sent_to_set_it_up_when_it_is_required(
     account = parse(client.get("/account"))
     assert "Staff accounts must have it." in account.select_one("main").get_text(" ")
     token = csrf_token_from(str(account))
-    routes = routes_for(app, role)
-    assert (("POST", NEW_RECOVERY_CODES) in routes) and (("POST", TURN_OFF) in routes)
+    # The pages for changing two-factor are shown by GET and sent by POST: both wait for set-up.
+    routes = routes_for(app, role) + [("POST", NEW_RECOVERY_CODES), ("POST", TURN_OFF)]
+    assert (("GET", NEW_RECOVERY_CODES) in routes) and (("GET", TURN_OFF) in routes)
 
     for method, url in routes:
         assert path_of(visit(client, token, method, url)) == SET_UP, f"{method} {url}"
 
     assert client.get(SET_UP).status_code == 200
     turn_on_two_factor(client)
-    assert parse(forms.submit(NEW_RECOVERY_CODES, page="/account")).h1.get_text(strip=True) == (
+    assert parse(forms.submit(NEW_RECOVERY_CODES, {"current_password": PASSWORD})).h1.get_text(strip=True) == (
         "Your new recovery codes"
     )
     if role == "admin":
@@ -725,10 +737,10 @@ def test_staff_cannot_turn_two_factor_off_when_it_is_required(
     client, forms, make_user, clock, staff_must_use_two_factor, role
 ):
     person = make_user(role=role, two_factor=True)
-    mfa.regenerate_recovery_codes(person)
+    mfa.regenerate_recovery_codes(person, PASSWORD)
     forms.sign_in(person)
     account = parse(client.get("/account"))
-    assert [b.get_text(strip=True) for b in account.select("main button")] == ["Get new recovery codes"]
+    assert [b.get_text(strip=True) for b in account.select("main .govuk-button")] == ["Get new recovery codes"]
 
     response = post_form(client, account, TURN_OFF, {})
 
@@ -752,13 +764,14 @@ def test_two_factor_can_be_turned_off_when_it_is_not_required(app, client, forms
     forms.sign_in(person)
     turn_on_two_factor(client)
     account = parse(client.get("/account"))
-    assert "Turn off two-factor authentication" in [b.get_text(strip=True) for b in account.select("main button")]
+    turn_off = account.find("a", string="Turn off two-factor authentication")
+    assert turn_off["href"] == TURN_OFF
 
-    response = post_form(client, account, TURN_OFF, {})
+    response = forms.submit(TURN_OFF, {"current_password": PASSWORD})
 
     assert path_of(response) == "/account"
     page = parse(client.get("/account"))
-    assert banners(page) == ["Two-factor authentication is turned off."]
+    assert banners(page) == ["Two-factor authentication is turned off. You have been signed out everywhere else."]
     assert "Two-factor authentication Off" in page.select_one("dl").get_text(" ", strip=True)
     person = reload(person)
     assert not person.has_two_factor
@@ -802,8 +815,8 @@ def test_the_audit_log_records_each_change_to_two_factor(client, forms, make_use
     sign_out(forms)
     enter_password(forms, person)
     enter_code(forms, codes[0])
-    forms.submit(NEW_RECOVERY_CODES, page="/account")
-    forms.submit(TURN_OFF, page="/account")
+    forms.submit(NEW_RECOVERY_CODES, {"current_password": PASSWORD})
+    forms.submit(TURN_OFF, {"current_password": PASSWORD})
 
     events = audit(person)
 

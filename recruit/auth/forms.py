@@ -1,6 +1,6 @@
 """Sign-in, registration, password and two-factor forms."""
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
+from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from recruit.forms import Form, email_field, name_field, password_field
@@ -60,10 +60,26 @@ class TwoFactorForm(Form):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+def _current_password_field() -> PasswordField:
+    return password_field("Your current password", "Enter your current password",
+                          "We ask for it before any change to how you sign in")
+
+
 class TwoFactorSetupForm(Form):
     code = _code_field("Code from your app", "The 6-digit code your authenticator app shows",
                        "Enter the 6-digit code from your authenticator app")
+    current_password = _current_password_field()
     submit = SubmitField("Turn on two-factor authentication", widget=GovSubmitInput())
+
+
+class NewRecoveryCodesForm(Form):
+    current_password = _current_password_field()
+    submit = SubmitField("Get new recovery codes", widget=GovSubmitInput())
+
+
+class TurnOffTwoFactorForm(Form):
+    current_password = _current_password_field()
+    submit = SubmitField("Turn off two-factor authentication", widget=GovSubmitInput())
 
 
 class ConfirmForm(Form):

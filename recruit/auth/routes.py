@@ -8,12 +8,13 @@ from recruit.access import mfa_exempt, public, safe_next, signed_in
 from recruit.auth import bp
 from recruit.auth.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     ConfirmRegistrationForm,
     ForgottenPasswordForm,
+    NewRecoveryCodesForm,
     RegisterForm,
     SetPasswordForm,
     SignInForm,
+    TurnOffTwoFactorForm,
     TwoFactorForm,
     TwoFactorSetupForm,
 )
@@ -25,6 +26,7 @@ from recruit.models import User
 from recruit.security import end_session, start_session
 from recruit.services import accounts, emails, mfa, signin, tokens
 from recruit.services.errors import Refused
+from recruit.services.lockout import AccountLocked
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 TWO_FACTOR_WINDOW_SECONDS = 600
@@ -231,8 +233,8 @@ def account():
     return render_template(
         "auth/account.html",
         unused_codes=mfa.unused_recovery_codes(current_user),
+        old_style_codes=mfa.has_old_style_recovery_codes(current_user),
         mfa_required=current_app.config["REQUIRE_STAFF_MFA"] and current_user.is_staff,
-        form=ConfirmForm(),
     )
 
 
@@ -245,6 +247,8 @@ def change_password():
         user = current_user._get_current_object()
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except AccountLocked as error:
+            return _signed_out_by_lock(error)
         except Refused as error:
             show_refusal(form, error)
         else:
@@ -272,10 +276,14 @@ def two_factor_setup():
         mfa.start_enrolment(user)
     if form.validate_on_submit():
         try:
-            codes = mfa.enable(user, form.code.data)
+            codes = mfa.enable(user, form.code.data, form.current_password.data)
+        except AccountLocked as error:
+            return _signed_out_by_lock(error)
         except Refused as error:
             show_refusal(form, error)
         else:
+            # Every other session has ended; this one carries on with the new session version.
+            start_session(user)
             return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
     secret = user.totp_secret
     uri = mfa.provisioning_uri(user, secret)
@@ -283,28 +291,58 @@ def two_factor_setup():
                            required=current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff)
 
 
-@bp.post("/account/two-factor/recovery-codes")
+@bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
 @signed_in
 def regenerate_recovery_codes():
-    form = ConfirmForm()
     user = current_user._get_current_object()
-    if not form.validate_on_submit() or not user.has_two_factor:
-        abort(400)
-    return render_template("auth/recovery_codes.html", codes=mfa.regenerate_recovery_codes(user), first_time=False)
+    if not user.has_two_factor:
+        if request.method == "POST":
+            abort(400)
+        return redirect(url_for("auth.account"))
+    form = NewRecoveryCodesForm()
+    if form.validate_on_submit():
+        try:
+            codes = mfa.regenerate_recovery_codes(user, form.current_password.data)
+        except AccountLocked as error:
+            return _signed_out_by_lock(error)
+        except Refused as error:
+            show_refusal(form, error)
+        else:
+            start_session(user)
+            return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+    return render_template("auth/confirm_password.html", form=form, title="Get new recovery codes",
+                           explanation=["Your current recovery codes will stop working.",
+                                        "You will be signed out on every other device."])
 
 
-@bp.post("/account/two-factor/turn-off")
+@bp.route("/account/two-factor/turn-off", methods=["GET", "POST"])
 @signed_in
 def turn_off_two_factor():
-    form = ConfirmForm()
     user = current_user._get_current_object()
-    if not form.validate_on_submit():
-        abort(400)
     if not user.has_two_factor:
         return redirect(url_for("auth.account"))
     if current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff:
         flash("Staff accounts must keep two-factor authentication turned on.", "important")
         return redirect(url_for("auth.account"))
-    mfa.disable(user, user)
-    flash("Two-factor authentication is turned off.", "success")
-    return redirect(url_for("auth.account"))
+    form = TurnOffTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            mfa.turn_off(user, form.current_password.data)
+        except AccountLocked as error:
+            return _signed_out_by_lock(error)
+        except Refused as error:
+            show_refusal(form, error)
+        else:
+            start_session(user)
+            flash("Two-factor authentication is turned off. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/confirm_password.html", form=form, title="Turn off two-factor authentication",
+                           explanation=["You will sign in with your password alone, and your recovery codes will "
+                                        "stop working.", "You will be signed out on every other device."])
+
+
+def _signed_out_by_lock(error: Refused):
+    """Too many wrong passwords from inside a session: the account is locked and this session ends."""
+    end_session()
+    flash(error.message, "signed-out")
+    return redirect(url_for("auth.sign_in"))

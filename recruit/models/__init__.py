@@ -1,6 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 from recruit.models.application import Application, PersonalDetails, Statement
-from recruit.models.audit import AuditEvent, AuditLogIsAppendOnly
+from recruit.models.audit import AccessDenialWindow, AuditEvent, AuditLogIsAppendOnly
 from recruit.models.campaign import Campaign, Criterion, Panel, PanelMember, StatusChange
 from recruit.models.framework import (
     Cluster,
@@ -48,6 +48,7 @@ __all__ = [
     "Panel",
     "PanelMember",
     "StatusChange",
+    "AccessDenialWindow",
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "RecoveryCode",

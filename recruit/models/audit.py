@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from recruit.clock import utcnow
@@ -36,6 +36,20 @@ class AuditEvent(db.Model):
     client_address: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+
+class AccessDenialWindow(db.Model):
+    """When a refusal (403) of a person at a route was last written to the audit log, and how many
+    refusals there have been since. One row per person and route, claimed with a conditional UPDATE,
+    so a loop of refused requests writes one entry per window however many processes answer it."""
+
+    __tablename__ = "access_denial_windows"
+    __table_args__ = (CheckConstraint("unlogged >= 0", name="unlogged_not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    endpoint: Mapped[str] = mapped_column(String(100), primary_key=True)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    unlogged: Mapped[int] = mapped_column(default=0)
 
 
 @event.listens_for(AuditEvent, "before_update")

@@ -65,13 +65,14 @@ class User(UserMixin, db.Model):
 
 
 class RecoveryCode(db.Model):
-    """A single-use code for signing in without the authenticator app, stored as a hash."""
+    """A single-use code for signing in without the authenticator app, stored as a salted argon2id hash
+    (codes issued before that are plain SHA-256 digests, 64 hexadecimal characters)."""
 
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(255))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

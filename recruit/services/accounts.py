@@ -16,7 +16,8 @@ from recruit.models import PendingRegistration, User
 from recruit.models.user import ROLES, STAFF_ROLES
 from recruit.services import audit, tokens
 from recruit.services.errors import Refused
-from recruit.services.passwords import hash_password, password_problem, verify_password
+from recruit.services.lockout import confirm_current_password
+from recruit.services.passwords import hash_password, password_problem
 
 
 def normalise_email(email: str) -> str:
@@ -204,8 +205,7 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
-        raise Refused("Your current password is not correct", "current_password")
+    confirm_current_password(user, current, "change password")
     _check_password(new, user.name, user.email, field="new_password")
     user.password_hash = hash_password(new)
     user.end_all_sessions()

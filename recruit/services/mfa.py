@@ -7,6 +7,8 @@ import secrets
 
 import pyotp
 import segno
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,9 +17,17 @@ from recruit.extensions import db
 from recruit.models import RecoveryCode, User
 from recruit.services import audit
 from recruit.services.errors import Refused
+from recruit.services.lockout import confirm_current_password
 
 ISSUER = "Recruit"
 RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+RECOVERY_CODE_LENGTH = 12  # 60 random bits
+
+# Recovery codes are stored as salted argon2id hashes. A code is 60 random bits, not a password a
+# person chose, so guessing one from its hash is out of reach even with a light setting; the light
+# setting (one pass over 8 MiB, about 3 ms) keeps checking all ten codes at a sign-in quick.
+_recovery_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
 
 def new_secret() -> str:
@@ -69,8 +79,10 @@ def start_enrolment(user: User) -> str:
     return user.totp_secret
 
 
-def enable(user: User, code: str) -> list[str]:
-    """Turn on two-factor after the person proves their app works; returns the new recovery codes."""
+def enable(user: User, code: str, current_password: str) -> list[str]:
+    """Turn on two-factor after the person confirms their password and proves their app works; returns the
+    new recovery codes. Every session of the account ends; the caller starts a new one for this person."""
+    confirm_current_password(user, current_password, "turn on two-factor authentication")
     cleaned = _clean(code)
     if not cleaned:
         raise Refused("Enter the 6-digit code from your authenticator app", "code")
@@ -85,16 +97,25 @@ def enable(user: User, code: str) -> list[str]:
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
+    user.end_all_sessions()
     audit.record("mfa.enabled", "user", user.id, actor=user)
     db.session.commit()
     return codes
 
 
+def turn_off(user: User, current_password: str) -> None:
+    """A person turning off their own two-factor authentication, after confirming their password."""
+    confirm_current_password(user, current_password, "turn off two-factor authentication")
+    disable(user, user)
+
+
 def disable(actor: User, user: User) -> None:
+    """Two-factor off and every session of the account ended."""
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.recovery_codes.clear()
+    user.end_all_sessions()
     audit.record("mfa.disabled", "user", user.id, actor=actor)
     db.session.commit()
 
@@ -119,9 +140,12 @@ def verify(user: User, code: str) -> str | None:
             return None
         set_committed_value(user, "totp_last_step", step)
         return "authenticator app"
-    digest = _digest(code)
+    cleaned = _clean(code)
+    if not _looks_like_recovery_code(cleaned):
+        # Only something shaped like a recovery code is checked against the (slow) stored hashes.
+        return None
     for recovery in user.recovery_codes:
-        if recovery.used_at is None and hmac.compare_digest(recovery.code_hash, digest):
+        if recovery.used_at is None and _recovery_code_matches(recovery.code_hash, cleaned):
             used_at = utcnow()
             claimed = db.session.execute(
                 update(RecoveryCode)
@@ -137,8 +161,14 @@ def verify(user: User, code: str) -> str | None:
     return None
 
 
-def regenerate_recovery_codes(user: User) -> list[str]:
+def regenerate_recovery_codes(user: User, current_password: str) -> list[str]:
+    """New recovery codes in place of the old ones, after the person confirms their password. Every
+    session of the account ends; the caller starts a new one for this person."""
+    if not user.has_two_factor:
+        raise Refused("Turn on two-factor authentication before getting recovery codes")
+    confirm_current_password(user, current_password, "get new recovery codes")
     codes = _replace_recovery_codes(user)
+    user.end_all_sessions()
     audit.record("mfa.recovery_codes_regenerated", "user", user.id, actor=user)
     db.session.commit()
     return codes
@@ -148,17 +178,30 @@ def unused_recovery_codes(user: User) -> int:
     return sum(1 for code in user.recovery_codes if code.used_at is None)
 
 
-def _digest(code: str) -> str:
-    # Recovery codes are random (60 bits), so a fast hash is enough to make the stored form useless.
-    return hashlib.sha256(_clean(code).encode()).hexdigest()
+def has_old_style_recovery_codes(user: User) -> bool:
+    """Unused codes stored before they were hashed with argon2 (as plain SHA-256), which still work once."""
+    return any(code.used_at is None and not code.code_hash.startswith("$argon2") for code in user.recovery_codes)
+
+
+def _looks_like_recovery_code(cleaned: str) -> bool:
+    return len(cleaned) == RECOVERY_CODE_LENGTH and all(character in RECOVERY_CODE_ALPHABET for character in cleaned)
+
+
+def _recovery_code_matches(stored: str, cleaned: str) -> bool:
+    if not stored.startswith("$argon2"):
+        # Issued before codes were hashed with argon2: accepted, once, until the person gets new ones.
+        return hmac.compare_digest(stored, hashlib.sha256(cleaned.encode()).hexdigest())
+    try:
+        return _recovery_hasher.verify(stored, cleaned)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _replace_recovery_codes(user: User) -> list[str]:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     codes = []
     user.recovery_codes.clear()
     for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        raw = "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
         codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
-        user.recovery_codes.append(RecoveryCode(code_hash=_digest(raw)))
+        user.recovery_codes.append(RecoveryCode(code_hash=_recovery_hasher.hash(raw)))
     return codes

@@ -1,17 +1,14 @@
 """Checking a sign-in: one outcome for every failure, lockout after repeated failures."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import User
 from recruit.services import audit
 from recruit.services.accounts import find_by_email
+# The lockout rule is kept in lockout; a sign-in is one of the attempts that count towards it.
+from recruit.services.lockout import LOCK_AFTER_FAILURES, LOCK_FOR, record_failure  # noqa: F401
 from recruit.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
-
-LOCK_AFTER_FAILURES = 10
-LOCK_FOR = timedelta(minutes=15)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -41,17 +38,6 @@ def authenticate(email: str, password: str) -> User | None:
     # The failure count is reset only when sign-in completes (after any security code), so guessing
     # codes between correct passwords still leads to the lockout.
     return user
-
-
-def record_failure(user: User, reason: str) -> None:
-    """A failed attempt (wrong password or wrong security code); the tenth in a row locks the account."""
-    user.failed_sign_ins += 1
-    audit.record("sign_in.failed", "user", user.id, after={"reason": reason}, actor=user)
-    if user.failed_sign_ins >= LOCK_AFTER_FAILURES:
-        user.locked_until = utcnow() + LOCK_FOR
-        user.failed_sign_ins = 0
-        audit.record("sign_in.locked", "user", user.id, after={"until": user.locked_until.isoformat()}, actor=user)
-    db.session.commit()
 
 
 def complete_sign_in(user: User, method: str) -> None:

@@ -89,6 +89,7 @@ def accept_invitation(staff: Staff, link: str, clock) -> None:
     secret = person.page.locator("#totp-key").inner_text().strip()
     staff.authenticator = Authenticator(secret, clock)
     person.fill("Code from your app", staff.authenticator.code())
+    person.fill("Your current password", staff.password)
     person.press_button("Turn on two-factor authentication")
     expect(person.page.get_by_role("heading", name="Two-factor authentication is on")).to_be_visible()
     expect(person.page.locator("#recovery-codes li")).to_have_count(10)
