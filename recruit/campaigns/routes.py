@@ -21,7 +21,7 @@ from recruit.campaigns.forms import (
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
-from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale, User
+from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale
 from recruit.services import campaign_status, campaigns, criteria
 from recruit.services.campaign_rules import allowed
 from recruit.services.campaign_views import campaign_list, campaign_for_admin, source_choices

@@ -10,7 +10,7 @@ from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
-from recruit.services import agreement, assessor_views, board, moderators, report_content, reports, results, scoring, visibility
+from recruit.services import agreement, board, moderators, report_content, reports, results, scoring, visibility
 from recruit.services.campaigns import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.moderation import agreement_needs_rationale

@@ -17,7 +17,7 @@ from recruit.models.user import ROLES, STAFF_ROLES
 from recruit.services import audit, tokens
 from recruit.services.errors import Refused
 from recruit.services.lockout import confirm_current_password
-from recruit.services.passwords import hash_password, password_problem
+from recruit.services.passwords import hash_password, password_problem, verify_password
 
 
 def normalise_email(email: str) -> str:
