@@ -111,6 +111,7 @@ def count_writes():
     class Counter:
         def __init__(self):
             self.statements: list[str] = []
+            self._written: list[tuple[str, object]] = []
 
         def __enter__(self):
             event.listen(db.engine, "before_cursor_execute", self._record)
@@ -122,8 +123,22 @@ def count_writes():
         def _record(self, conn, cursor, statement, parameters, context, executemany):
             if statement.lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
                 self.statements.append(statement)
+                self._written.append((statement, parameters))
+
+        @property
+        def besides_refusal_log(self) -> list[str]:
+            """What was written other than the audit log's record of a refused request (403): an access.denied
+            entry and the window that bounds them, which a refusal writes on purpose."""
+            return [statement for statement, parameters in self._written if not _refusal_log(statement, parameters)]
 
     return Counter
+
+
+def _refusal_log(statement: str, parameters) -> bool:
+    words = " ".join(statement.split()).lower()
+    if words.startswith(("insert into access_denial_windows", "update access_denial_windows")):
+        return True
+    return words.startswith("insert into audit_events") and "access.denied" in str(parameters)
 
 
 def csrf_token_from(html: str) -> str:
