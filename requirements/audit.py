@@ -158,13 +158,21 @@ def audit_python(lock_text: str) -> tuple[Coverage, list[Finding], list[str]]:
             example = next(iter(skipped.values()))
             coverage.notes.append(f"pip-audit could not ask PyPI about {len(skipped)} pinned versions "
                                   f"(for example: {example})")
+    unreachable = None  # once PyPI cannot be reached at all, ask no more (no timeout per package)
     for name, (written, pinned) in sorted(pins.items()):
         if name in audited:
             continue
+        if unreachable:
+            coverage.not_checked.append(f"{written} {pinned}: PyPI could not be reached ({unreachable})")
+            continue
         try:
             project = fetch_json(PYPI_PROJECT_JSON.format(name=name))
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except urllib.error.HTTPError as error:
             coverage.not_checked.append(f"{written} {pinned}: PyPI's project data unavailable ({error})")
+            continue
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            unreachable = str(getattr(error, "reason", error))
+            coverage.not_checked.append(f"{written} {pinned}: PyPI could not be reached ({unreachable})")
             continue
         could_check, found, warned = read_pypi_project(written, pinned, project)
         warnings += warned

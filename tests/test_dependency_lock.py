@@ -132,6 +132,31 @@ def test_withdrawn_advisories_are_ignored_and_yanked_pins_are_warned_about():
     assert warnings == ["Python example 1.0 was withdrawn (yanked) from PyPI: broken wheel"]
 
 
+def test_when_pypi_cannot_be_reached_every_package_is_not_checked_and_asked_about_once(monkeypatch):
+    # pip-audit fails outright (no report), and PyPI's project data does not answer either.
+    monkeypatch.setattr(audit.subprocess, "run", lambda *a, **k: audit.subprocess.CompletedProcess(
+        a, 1, "", "requests.exceptions.ConnectionError: Failed to resolve 'pypi.org'"))
+    asked = []
+
+    def unreachable(url):
+        asked.append(url)
+        raise audit.urllib.error.URLError("Name or service not known")
+
+    monkeypatch.setattr(audit, "fetch_json", unreachable)
+    lock = "alembic==1.20.1 \\\n    --hash=sha256:aa\nflask==3.1.3 \\\n    --hash=sha256:bb\n"
+
+    coverage, findings, warnings = audit.audit_python(lock)
+
+    assert len(asked) == 1
+    assert (coverage.total, coverage.checked_by, findings, warnings) == (2, {}, [], [])
+    assert coverage.not_checked == [
+        "alembic 1.20.1: PyPI could not be reached (Name or service not known)",
+        "flask 3.1.3: PyPI could not be reached (Name or service not known)",
+    ]
+    assert "ConnectionError" in coverage.notes[0]
+    assert audit.verdict(findings, [coverage], strict=False) == 0
+
+
 # --- The audit: npm ---------------------------------------------------------------------------------
 
 NPM_REFUSED = json.dumps({
