@@ -126,7 +126,7 @@ def read_pypi_project(name: str, pinned: str, project: dict) -> tuple[bool, list
 
 
 def fetch_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (fixed https URL)
+    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # a fixed https URL on PyPI
         return json.load(response)
 
 
