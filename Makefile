@@ -1,22 +1,57 @@
 # Recruit: `make run` serves the app on http://127.0.0.1:5000; `make test` runs the whole suite.
 # Both set everything up first on a fresh machine (virtualenv, Python packages, GOV.UK Frontend assets).
+# `make lock` refreshes the Python lock files from pyproject.toml; `make audit` checks the locked
+# Python and npm packages against the registries' published vulnerability advisories.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app recruit
 GOVUK := recruit/static/govuk
+LOCK := requirements/lock.txt
+# pip-tools and pip-audit live in their own environment so they never change the app's packages.
+TOOLS := .venv-tools
 GOVUK_VERSION := $(shell sed -n 's/.*"govuk-frontend": *"\([^"]*\)".*/\1/p' package.json)
 
-.PHONY: install assets browser db run test clean
+.PHONY: install assets browser db run test lock audit clean
 
 install: $(VENV)/.installed assets
 
-$(VENV)/.installed: pyproject.toml
+# Python packages come only from requirements/lock.txt: exact versions, each with the sha256 hashes
+# of its published files, so every machine installs the same files and pip refuses any that differ.
+# The lock also pins pip and setuptools (requirements/install.in). check_lock.py stops here if
+# pyproject.toml asks for something the lock lacks; Recruit itself then goes on top, resolving nothing.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python requirements/check_lock.py
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+$(TOOLS)/.installed: requirements/tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r requirements/tools.txt
+	touch $@
+
+# Refresh the locks with pip-tools: pyproject.toml's dependencies and `test` extra (plus
+# requirements/install.in) into requirements/lock.txt, requirements/tools.in into tools.txt, for this
+# machine's Python, with hashes for every published file of each pin. Pins that still fit are kept;
+# `make lock UPGRADE=1` moves them all to the newest allowed, `make lock UPGRADE_PACKAGE=name` one.
+# Commit the changed requirements/*.txt; `make install` then brings an environment up to date.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(TOOLS)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --newline lf \
+	$(if $(UPGRADE),--upgrade) $(if $(UPGRADE_PACKAGE),--upgrade-package $(UPGRADE_PACKAGE))
+
+lock: $(TOOLS)/.installed
+	$(PIP_COMPILE) --extra test --output-file $(LOCK) pyproject.toml requirements/install.in
+	$(PIP_COMPILE) --output-file requirements/tools.txt requirements/tools.in
+
+# Known vulnerabilities in the locked Python packages (pip-audit, PyPI's advisories) and npm packages
+# (npm audit). A vulnerability with a fixed release fails; one with no fix yet is listed as a warning;
+# an advisory service that cannot be reached is reported as not checked without failing, unless
+# `make audit AUDIT_STRICT=1`. requirements/audit.py says what each outcome means.
+audit: $(TOOLS)/.installed
+	$(TOOLS)/bin/python requirements/audit.py $(if $(AUDIT_STRICT),--strict)
 
 # GOV.UK Frontend from npm, copied into recruit/static (not committed). The stylesheet
 # refers to /assets/...; it is rewritten to where Flask serves the files.
@@ -47,4 +82,4 @@ test: install browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) node_modules $(GOVUK) instance/recruit.db*
+	rm -rf $(VENV) $(TOOLS) node_modules $(GOVUK) instance/recruit.db*
