@@ -72,6 +72,10 @@ class Application(db.Model):
     def editable(self) -> bool:
         return self.status == ApplicationStatus.DRAFT
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == ApplicationStatus.WITHDRAWN
+
 
 class PersonalDetails(db.Model):
     """Who the candidate is. Kept out of the evidence so the sift can be name-blind."""

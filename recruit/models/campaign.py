@@ -27,6 +27,8 @@ class CampaignStatus(Status):
 
 
 STATUSES = tuple(CampaignStatus)
+# A campaign in one of these is over: nothing about it changes any more.
+FINISHED = (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN)
 STAGES = ("sift", "interview")
 
 
@@ -83,6 +85,20 @@ class Campaign(db.Model):
     status_changes: Mapped[list[StatusChange]] = relationship(
         order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CampaignStatus.DRAFT
+
+    @property
+    def stages_with_results(self) -> tuple[str, ...]:
+        """The stages whose results are there to look at, by how far the campaign has gone."""
+        return {CampaignStatus.SIFT: ("sift",), CampaignStatus.INTERVIEW: ("sift", "interview"),
+                CampaignStatus.COMPLETE: ("sift", "interview")}.get(self.status, ())
 
     def panel(self, stage: str) -> Panel | None:
         return next((panel for panel in self.panels if panel.stage == stage), None)

@@ -60,6 +60,11 @@ class InterviewSlot(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def absence_recorded(self) -> bool:
+        """The candidate did not attend, or withdrew: the interview can no longer be moved."""
+        return self.status in (SlotStatus.DID_NOT_ATTEND, SlotStatus.WITHDREW)
+
 
 class InterviewQuestion(db.Model):
     """A question in the bank, for a competency (and optionally one level), or general."""
@@ -111,3 +116,8 @@ class Offer(db.Model):
 
     application: Mapped[Application] = relationship()
     made_by: Mapped[User] = relationship()
+
+    @property
+    def standing(self) -> bool:
+        """Made and not declined or withdrawn: the candidate's answer can still be recorded."""
+        return self.status in (OfferStatus.OFFERED, OfferStatus.ACCEPTED)

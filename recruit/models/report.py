@@ -66,6 +66,18 @@ class RenderedReport(db.Model):
 
     campaign: Mapped[Campaign] = relationship()
 
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReportStatus.READY
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RENDERING)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
+
 
 # What a ready version is: changing any of these afterwards would make it a different document.
 KEPT = ("campaign_id", "kind", "subject", "fingerprint", "pdf", "digest", "pages", "signed_off", "html",

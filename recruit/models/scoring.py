@@ -63,6 +63,10 @@ class Score(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def submitted(self) -> bool:
+        return self.status == ScoreStatus.SUBMITTED
+
 
 class ScoreVersion(db.Model):
     """Every saved state of a score, kept for the record."""
@@ -156,6 +160,11 @@ class AgreedScore(db.Model):
         order_by="AgreedScoreVersion.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def locked(self) -> bool:
+        """Agreed and not reopened."""
+        return self.status == AgreedScoreStatus.AGREED
 
 
 class AgreedScoreVersion(db.Model):
