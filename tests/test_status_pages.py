@@ -15,10 +15,10 @@ from tests.campaign_helpers import open_campaign
 from tests.conftest import Forms, error_messages, parse
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "recruit" / "templates"
-# `x.status == "sift"`, `status != 'draft'`, `status in ("a", "b")`, `status not in (...)`, and the same with the
-# literal first (`"ready" == report.status`).
+# `x.status == "sift"`, `status != 'draft'`, `status in ("a", "b")`, `status not in (...)`, `x.status == stage`,
+# and a literal first (`"ready" == report.status`). The error page's HTTP status (`status == 404`) is a number.
 STATUS_COMPARED = re.compile(
-    r"""status\s*(==|!=|(not\s+)?in)\s*[("']|["']\s*(==|!=)\s*[\w.]*status\b""")
+    r"""\bstatus\s*(==|!=|(not\s+)?in)\s*[("'A-Za-z_]|["']\s*(==|!=)\s*[\w.]*status\b""")
 
 
 def test_no_template_compares_a_status_with_a_literal():
@@ -33,7 +33,9 @@ def test_the_check_finds_a_comparison():
     assert STATUS_COMPARED.search('{% if application.status == "withdrawn" %}')
     assert STATUS_COMPARED.search("{% if report.status in ('queued', 'rendering') %}")
     assert STATUS_COMPARED.search('{% if campaign.status not in ("complete", "withdrawn") %}')
+    assert STATUS_COMPARED.search("{% if campaign.status == stage %}")
     assert not STATUS_COMPARED.search("{% if progress.can_withdraw %}")
+    assert not STATUS_COMPARED.search("{% if status == 404 %}")
 
 
 def signed_in(app, user) -> Forms:

@@ -100,6 +100,10 @@ class Campaign(db.Model):
         return {CampaignStatus.SIFT: ("sift",), CampaignStatus.INTERVIEW: ("sift", "interview"),
                 CampaignStatus.COMPLETE: ("sift", "interview")}.get(self.status, ())
 
+    def in_stage(self, stage: str) -> bool:
+        """Whether the campaign is in this stage now (its scoring and moderation are under way)."""
+        return self.status == stage
+
     def panel(self, stage: str) -> Panel | None:
         return next((panel for panel in self.panels if panel.stage == stage), None)
 
