@@ -12,6 +12,7 @@ from jinja2 import StrictUndefined, Undefined
 from jinja2.utils import missing
 
 from recruit.clock import format_uk
+from recruit.labels import status_label
 
 VENDORED_TEMPLATES = ("/govuk_frontend_jinja/", "/govuk_frontend_wtf/")
 
@@ -85,4 +86,4 @@ def reject_key(mapping: dict, key: str) -> dict:
     return {k: v for k, v in mapping.items() if k != key}
 
 
-FILTERS = {"uk_datetime": format_uk, "reject_key": reject_key, "combine": combine}
+FILTERS = {"uk_datetime": format_uk, "reject_key": reject_key, "combine": combine, "status_label": status_label}

@@ -3,7 +3,6 @@ interview invitation and read released outcomes and feedback."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,11 +10,13 @@ from flask_login import current_user
 from recruit.access import roles, signed_in
 from recruit.apply import bp
 from recruit.apply.forms import ConfirmForm, InterviewReplyForm, PersonalDetailsForm, StatementForm, SubmitForm
-from recruit.clock import format_uk, utcnow
+from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.forms import show_refusal
-from recruit.models import Application, Criterion, InterviewSlot
+from recruit.models import Application, Criterion
+from recruit.models.application import ApplicationStatus
 from recruit.services import applications, feedback, interviews, personal_data, vacancies
+from recruit.services.candidate_progress import Progress, no_outcome, progress_of, stage_outcomes
 from recruit.services.errors import Refused
 
 
@@ -35,86 +36,6 @@ def _criterion_or_404(application: Application, code: str) -> Criterion:
 
 def _task_list(application: Application):
     return redirect(url_for("apply.task_list", reference=application.reference))
-
-
-LIVE_INVITATION = ("invited", "accepted", "change_requested")
-SLOT_STATUS = {"invited": ("Waiting for your reply", "govuk-tag--blue"),
-               "accepted": ("Accepted", "govuk-tag--green"),
-               "change_requested": ("You asked for another time", "govuk-tag--yellow"),
-               "did_not_attend": ("Did not attend", "govuk-tag--grey"),
-               "withdrew": ("Withdrawn", "govuk-tag--grey")}
-
-
-@dataclass
-class Progress:
-    application: Application
-    released: tuple[str, ...]
-    status: str
-    slot: InterviewSlot | None
-
-    @property
-    def slot_status(self) -> tuple[str, str]:
-        if self.application.status == "withdrawn" and self.slot.status in LIVE_INVITATION:
-            return "Cancelled", "govuk-tag--grey"
-        return SLOT_STATUS[self.slot.status]
-
-    @property
-    def reply_refusal(self) -> str | None:
-        """Why the candidate cannot answer the invitation now; None when they can."""
-        slot, application = self.slot, self.application
-        if slot is None:
-            return "You have not been invited to an interview"
-        if (application.status != "sift_passed" or slot.status not in LIVE_INVITATION
-                or application.campaign.status in ("complete", "withdrawn")):
-            return "This interview can no longer be changed"
-        if slot.starts_at <= utcnow():
-            return "This interview has already started"
-        return None
-
-    @property
-    def calendar(self) -> bool:
-        return (self.slot is not None and self.application.status == "sift_passed"
-                and self.slot.status in LIVE_INVITATION)
-
-    @property
-    def outcome_link(self) -> bool:
-        return bool(self.released) and self.application.status in feedback.TOOK_PART["sift"]
-
-
-def progress_of(application: Application) -> Progress:
-    released = feedback.released_stages(application)
-    status = application.status.capitalize() if application.status in ("draft", "withdrawn") else "Submitted"
-    for stage in reversed(feedback.STAGES):
-        if stage in released and application.status in feedback.TOOK_PART[stage]:
-            status = feedback.stage_outcome(application, stage)
-            break
-    return Progress(application, released, status, interviews.slot_for(application))
-
-
-@dataclass
-class StageOutcome:
-    stage: str
-    released: bool
-    outcome: str = ""
-    criteria: list[feedback.CriterionFeedback] | None = None
-
-
-def stage_outcomes(application: Application, released: tuple[str, ...]) -> list[StageOutcome]:
-    """Per stage the candidate took part in: its outcome and feedback once released. Nothing at all while no
-    stage is released, since even which stages there are to wait for would tell the sift's decision."""
-    if not released:
-        return []
-    shown = []
-    for stage in feedback.STAGES:
-        if application.status not in feedback.TOOK_PART[stage]:
-            continue
-        if stage not in released:
-            shown.append(StageOutcome(stage, released=False))
-            continue
-        absent = stage == "interview" and application.status in feedback.ABSENT
-        rows = [] if absent else (feedback.released_for(application, stage) or [])
-        shown.append(StageOutcome(stage, True, feedback.stage_outcome(application, stage), rows))
-    return shown
 
 
 def _render_task_list(application: Application, progress: Progress, form: InterviewReplyForm):
@@ -208,6 +129,7 @@ def outcome(reference: str):
     released = feedback.released_stages(application)
     stages = stage_outcomes(application, released)
     return render_template("apply/outcome.html", application=application, released=released, stages=stages,
+                           no_outcome=no_outcome(application),
                            without_feedback=feedback.without_feedback(
                                [(stage.stage, stage.criteria) for stage in stages if stage.criteria]))
 
@@ -280,7 +202,7 @@ def statement(reference: str, code: str):
 @roles("candidate")
 def check(reference: str):
     application = _application_or_404(reference)
-    if application.status == "submitted":
+    if application.status == ApplicationStatus.SUBMITTED:
         return redirect(url_for("apply.submitted", reference=application.reference))
     form = SubmitForm()
     if request.method == "GET":
@@ -300,7 +222,7 @@ def check(reference: str):
 @roles("candidate")
 def submitted(reference: str):
     application = _application_or_404(reference)
-    if application.status != "submitted":
+    if application.status != ApplicationStatus.SUBMITTED:
         return _task_list(application)
     return render_template("apply/submitted.html", application=application)
 

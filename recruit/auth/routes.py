@@ -18,7 +18,6 @@ from recruit.auth.forms import (
     TwoFactorForm,
     TwoFactorSetupForm,
 )
-from recruit.clock import utcnow
 from recruit.extensions import db, limiter
 from recruit.forms import show_refusal
 from recruit.mail import require_mail, send
@@ -29,7 +28,6 @@ from recruit.services.errors import Refused
 from recruit.services.lockout import AccountLocked
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
-TWO_FACTOR_WINDOW_SECONDS = 600
 
 
 def _rate_limit() -> str:
@@ -68,24 +66,12 @@ def sign_in():
             session.clear()
             db.session.commit()  # keep the rehash and reset of failures made by authenticate
             session["two_factor_user"] = user.get_id()
-            session["two_factor_started"] = utcnow().timestamp()
+            session["two_factor_started"] = signin.two_factor_started_at()
             if next_target:
                 session["next"] = next_target
             return redirect(url_for("auth.two_factor"))
         return _finish_sign_in(user, "password")
     return render_template("auth/sign_in.html", form=form)
-
-
-def _pending_two_factor_user() -> User | None:
-    pending = session.get("two_factor_user")
-    started = session.get("two_factor_started", 0)
-    if not pending or utcnow().timestamp() - started > TWO_FACTOR_WINDOW_SECONDS:
-        return None
-    user_id, _, version = pending.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or str(user.session_version) != version:
-        return None
-    return user
 
 
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
@@ -95,9 +81,8 @@ def two_factor():
     if current_user.is_authenticated:
         # Going back to this page after signing in must not sign the person out.
         return redirect(home_for(current_user))
-    user = _pending_two_factor_user()
-    # A locked account cannot finish signing in, even from a sign-in started before the lock.
-    if user is None or (user.locked_until is not None and user.locked_until > utcnow()):
+    user = signin.pending_two_factor_user(session.get("two_factor_user"), session.get("two_factor_started", 0))
+    if user is None:
         return _restart_sign_in()
     form = TwoFactorForm()
     if form.validate_on_submit():

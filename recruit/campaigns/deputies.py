@@ -15,6 +15,7 @@ from recruit.extensions import db
 from recruit.forms import Form, show_refusal
 from recruit.models import Application, Campaign
 from recruit.services import moderators
+from recruit.services.visibility import shows_names
 from recruit.services.errors import Refused
 from recruit.services.stages import eligible_query, stage_criteria
 
@@ -40,7 +41,7 @@ def _stage_or_404(campaign_id: int, stage: str) -> Campaign:
 def deputies(campaign_id: int, stage: str):
     campaign = _stage_or_404(campaign_id, stage)
     return render_template("campaigns/deputies.html", campaign=campaign, stage=stage,
-                           handovers=moderators.handovers(campaign, stage), criteria=stage_criteria(campaign, stage))
+                           names=shows_names(current_user, campaign, stage), handovers=moderators.handovers(campaign, stage), criteria=stage_criteria(campaign, stage))
 
 
 @bp.route("/<int:campaign_id>/panels/<stage>/deputies/<reference>", methods=["GET", "POST"])

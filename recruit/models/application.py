@@ -9,12 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models.campaign import Campaign, Criterion
-from recruit.models.types import UTCDateTime
+from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
 
 # After submission the sift decides who goes on; the interview stage adds its own outcomes.
-APPLICATION_STATUSES = ("draft", "submitted", "withdrawn", "presift_failed", "sift_failed", "sift_passed",
-                        "did_not_attend", "interview_withdrawn")
+class ApplicationStatus(Status):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    PRESIFT_FAILED = "presift_failed"
+    SIFT_FAILED = "sift_failed"
+    SIFT_PASSED = "sift_passed"
+    DID_NOT_ATTEND = "did_not_attend"
+    INTERVIEW_WITHDRAWN = "interview_withdrawn"
+
+
+APPLICATION_STATUSES = tuple(ApplicationStatus)
 
 
 class Application(db.Model):
@@ -23,6 +33,8 @@ class Application(db.Model):
         UniqueConstraint("campaign_id", "candidate_id"),
         CheckConstraint("length(reference) = 9", name="reference_format"),
         Index("ix_applications_campaign_status", "campaign_id", "status"),
+        check_in("status", ApplicationStatus),
+        check_in("withdrawn_from", ApplicationStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +43,7 @@ class Application(db.Model):
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Random and unguessable: the only identifier a sift panel sees.
     reference: Mapped[str] = mapped_column(String(9), unique=True)
-    status: Mapped[str] = mapped_column(String(30), default="draft")
+    status: Mapped[str] = mapped_column(String(30), default=ApplicationStatus.DRAFT)
     source: Mapped[str] = mapped_column(String(20), default="online")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -58,7 +70,11 @@ class Application(db.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status == "draft"
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.status == ApplicationStatus.WITHDRAWN
 
 
 class PersonalDetails(db.Model):

@@ -11,19 +11,31 @@ from recruit.extensions import db
 from recruit.models.framework import Competency, Framework, FrameworkLevel, Grade
 from recruit.models.role import RoleProfile
 from recruit.models.scale import ScoringScale
-from recruit.models.types import UTCDateTime
+from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
 
-STATUSES = ("draft", "open", "closed", "sift", "interview", "complete", "withdrawn")
+
+
+class CampaignStatus(Status):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    SIFT = "sift"
+    INTERVIEW = "interview"
+    COMPLETE = "complete"
+    WITHDRAWN = "withdrawn"
+
+
+STATUSES = tuple(CampaignStatus)
+# A campaign in one of these is over: nothing about it changes any more.
+FINISHED = (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN)
 STAGES = ("sift", "interview")
 
 
 class Campaign(db.Model):
     __tablename__ = "campaigns"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft', 'open', 'closed', 'sift', 'interview', 'complete', 'withdrawn')", name="status_known"
-        ),
+        check_in("status", CampaignStatus),
         CheckConstraint("posts >= 1", name="posts_positive"),
         CheckConstraint("discrepancy_threshold >= 1", name="threshold_positive"),
         CheckConstraint("presift_threshold IS NULL OR presift_threshold >= 1", name="presift_positive"),
@@ -41,7 +53,7 @@ class Campaign(db.Model):
     posts: Mapped[int] = mapped_column(default=1)
     description: Mapped[str] = mapped_column(Text, default="")
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=CampaignStatus.DRAFT)
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
     grade_id: Mapped[int | None] = mapped_column(ForeignKey("grades.id"))
     role_profile_id: Mapped[int | None] = mapped_column(ForeignKey("role_profiles.id"))
@@ -73,6 +85,24 @@ class Campaign(db.Model):
     status_changes: Mapped[list[StatusChange]] = relationship(
         order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CampaignStatus.DRAFT
+
+    @property
+    def stages_with_results(self) -> tuple[str, ...]:
+        """The stages whose results are there to look at, by how far the campaign has gone."""
+        return {CampaignStatus.SIFT: ("sift",), CampaignStatus.INTERVIEW: ("sift", "interview"),
+                CampaignStatus.COMPLETE: ("sift", "interview")}.get(self.status, ())
+
+    def in_stage(self, stage: str) -> bool:
+        """Whether the campaign is in this stage now (its scoring and moderation are under way)."""
+        return self.status == stage
 
     def panel(self, stage: str) -> Panel | None:
         return next((panel for panel in self.panels if panel.stage == stage), None)
@@ -195,6 +225,10 @@ class StatusChange(db.Model):
     """The campaign's status history, as shown on its overview (the audit log has it too)."""
 
     __tablename__ = "campaign_status_changes"
+    __table_args__ = (
+        check_in("from_status", CampaignStatus),
+        check_in("to_status", CampaignStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))

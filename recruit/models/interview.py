@@ -11,11 +11,28 @@ from recruit.extensions import db
 from recruit.models.application import Application
 from recruit.models.campaign import Criterion
 from recruit.models.framework import Competency, FrameworkLevel
-from recruit.models.types import UTCDateTime
+from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
 
-SLOT_STATUSES = ("invited", "accepted", "change_requested", "did_not_attend", "withdrew")
-OFFER_STATUSES = ("offered", "accepted", "declined", "withdrawn")
+
+
+class SlotStatus(Status):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    CHANGE_REQUESTED = "change_requested"
+    DID_NOT_ATTEND = "did_not_attend"
+    WITHDREW = "withdrew"
+
+
+class OfferStatus(Status):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+SLOT_STATUSES = tuple(SlotStatus)
+OFFER_STATUSES = tuple(OfferStatus)
 
 
 class InterviewSlot(db.Model):
@@ -24,8 +41,7 @@ class InterviewSlot(db.Model):
     __tablename__ = "interview_slots"
     __table_args__ = (
         CheckConstraint("minutes >= 10 AND minutes <= 480", name="minutes_range"),
-        CheckConstraint("status IN ('invited', 'accepted', 'change_requested', 'did_not_attend', 'withdrew')",
-                        name="status_known"),
+        check_in("status", SlotStatus),
         CheckConstraint("length(place) > 0 OR length(video_link) > 0", name="place_or_link"),
     )
 
@@ -35,7 +51,7 @@ class InterviewSlot(db.Model):
     minutes: Mapped[int] = mapped_column(default=60)
     place: Mapped[str] = mapped_column(Text, default="")
     video_link: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[str] = mapped_column(String(20), default="invited")
+    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.INVITED)
     candidate_note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -43,6 +59,11 @@ class InterviewSlot(db.Model):
     application: Mapped[Application] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def absence_recorded(self) -> bool:
+        """The candidate did not attend, or withdrew: the interview can no longer be moved."""
+        return self.status in (SlotStatus.DID_NOT_ATTEND, SlotStatus.WITHDREW)
 
 
 class InterviewQuestion(db.Model):
@@ -80,14 +101,14 @@ class CriterionQuestion(db.Model):
 class Offer(db.Model):
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint("status IN ('offered', 'accepted', 'declined', 'withdrawn')", name="status_known"),
+        check_in("status", OfferStatus),
         Index("ix_offers_campaign_status", "campaign_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20), default="offered")
+    status: Mapped[str] = mapped_column(String(20), default=OfferStatus.OFFERED)
     from_reserve: Mapped[bool] = mapped_column(default=False)
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -95,3 +116,8 @@ class Offer(db.Model):
 
     application: Mapped[Application] = relationship()
     made_by: Mapped[User] = relationship()
+
+    @property
+    def standing(self) -> bool:
+        """Made and not declined or withdrawn: the candidate's answer can still be recorded."""
+        return self.status in (OfferStatus.OFFERED, OfferStatus.ACCEPTED)

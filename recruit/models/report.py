@@ -16,9 +16,18 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models.campaign import Campaign
-from recruit.models.types import UTCDateTime
+from recruit.models.types import Status, UTCDateTime, check_in
 
-REPORT_STATUSES = ("queued", "rendering", "ready", "failed")
+
+
+class ReportStatus(Status):
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+REPORT_STATUSES = tuple(ReportStatus)
 
 
 class RenderedReport(db.Model):
@@ -28,7 +37,7 @@ class RenderedReport(db.Model):
         # One version of each report is the one kept at its stage's sign-off.
         Index("uq_rendered_reports_signed_off", "campaign_id", "kind", "subject", unique=True,
               sqlite_where=text("signed_off"), postgresql_where=text("signed_off")),
-        CheckConstraint("status IN ('queued', 'rendering', 'ready', 'failed')", name="status_known"),
+        check_in("status", ReportStatus),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
     )
 
@@ -40,7 +49,7 @@ class RenderedReport(db.Model):
     subject: Mapped[str] = mapped_column(String(40), default="")
     # A digest of everything the report shows: when the data changes, the kept PDF no longer matches.
     fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     pages: Mapped[int | None]
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
@@ -57,6 +66,18 @@ class RenderedReport(db.Model):
 
     campaign: Mapped[Campaign] = relationship()
 
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReportStatus.READY
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RENDERING)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
+
 
 # What a ready version is: changing any of these afterwards would make it a different document.
 KEPT = ("campaign_id", "kind", "subject", "fingerprint", "pdf", "digest", "pages", "signed_off", "html",
@@ -66,7 +87,7 @@ KEPT = ("campaign_id", "kind", "subject", "fingerprint", "pdf", "digest", "pages
 @event.listens_for(RenderedReport, "before_update")
 def _ready_versions_never_change(mapper, connection, target: RenderedReport) -> None:
     table = RenderedReport.__table__
-    if connection.scalar(select(table.c.status).where(table.c.id == target.id)) != "ready":
+    if connection.scalar(select(table.c.status).where(table.c.id == target.id)) != ReportStatus.READY:
         return
     state = inspect(target)
     touched = [name for name in KEPT if state.attrs[name].history.has_changes()]

@@ -10,10 +10,20 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models.application import Application
 from recruit.models.campaign import Campaign, Criterion
-from recruit.models.types import UTCDateTime
+from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
 
 STAGE_CHECK = "stage IN ('sift', 'interview')"
+
+
+class ScoreStatus(Status):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class AgreedScoreStatus(Status):
+    AGREED = "agreed"
+    REOPENED = "reopened"
 
 
 class Score(db.Model):
@@ -23,7 +33,7 @@ class Score(db.Model):
     __table_args__ = (
         UniqueConstraint("application_id", "criterion_id", "assessor_id", "stage"),
         CheckConstraint(STAGE_CHECK, name="stage_known"),
-        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        check_in("status", ScoreStatus),
         CheckConstraint("status = 'draft' OR (value IS NOT NULL AND length(trim(rationale)) > 0)",
                         name="submitted_is_complete"),
         Index("ix_scores_assessor_stage", "assessor_id", "stage", "status"),
@@ -39,7 +49,7 @@ class Score(db.Model):
     rationale: Mapped[str] = mapped_column(Text, default="")
     # What was heard at interview; empty at sift.
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=ScoreStatus.DRAFT)
     ticked: Mapped[list[int]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -53,11 +63,16 @@ class Score(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def submitted(self) -> bool:
+        return self.status == ScoreStatus.SUBMITTED
+
 
 class ScoreVersion(db.Model):
     """Every saved state of a score, kept for the record."""
 
     __tablename__ = "score_versions"
+    __table_args__ = (check_in("status", ScoreStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     score_id: Mapped[int] = mapped_column(ForeignKey("scores.id", ondelete="CASCADE"), index=True)
@@ -120,7 +135,7 @@ class AgreedScore(db.Model):
     __table_args__ = (
         UniqueConstraint("application_id", "criterion_id", "stage"),
         CheckConstraint(STAGE_CHECK, name="stage_known"),
-        CheckConstraint("status IN ('agreed', 'reopened')", name="status_known"),
+        check_in("status", AgreedScoreStatus),
         Index("ix_agreed_scores_stage", "stage", "status"),
     )
 
@@ -132,7 +147,7 @@ class AgreedScore(db.Model):
     proposal: Mapped[int]
     discrepant: Mapped[bool]
     rationale: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="agreed")
+    status: Mapped[str] = mapped_column(String(20), default=AgreedScoreStatus.AGREED)
     agreed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Feedback for the candidate on this criterion (written by the chair, released later).
@@ -145,6 +160,11 @@ class AgreedScore(db.Model):
         order_by="AgreedScoreVersion.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def locked(self) -> bool:
+        """Agreed and not reopened."""
+        return self.status == AgreedScoreStatus.AGREED
 
 
 class AgreedScoreVersion(db.Model):

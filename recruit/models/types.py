@@ -1,7 +1,8 @@
 """Column types shared by the models."""
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import CheckConstraint, DateTime
 from sqlalchemy.types import TypeDecorator
 
 
@@ -23,3 +24,18 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Status(StrEnum):
+    """A status column's values. Members are str, so they compare with and store as their value."""
+
+    @property
+    def label(self) -> str:
+        from recruit.labels import status_label
+        return status_label(self)
+
+
+def check_in(column: str, values: type[Status], name: str | None = None) -> CheckConstraint:
+    """A CHECK that the column holds one of the enum's values (NULL passes, as for any CHECK)."""
+    allowed = ", ".join(f"'{member.value}'" for member in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name or f"{column}_known")

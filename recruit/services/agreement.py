@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, AgreedScoreVersion, Application, Campaign, Conflict, Criterion, User
+from recruit.models.scoring import AgreedScoreStatus
 from recruit.services import audit, moderators
 from recruit.services.board import Item, load_items
 from recruit.services.errors import Refused
@@ -34,7 +35,7 @@ def item_for(campaign: Campaign, stage: str, application: Application, criterion
 
 def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk: bool) -> AgreedScore:
     existing = item.agreed
-    if existing is not None and existing.status == "agreed":
+    if existing is not None and existing.locked:
         raise Refused(ALREADY)
     if existing is None:
         existing = AgreedScore(application_id=item.application.id, criterion_id=item.criterion.id, stage=stage,
@@ -45,7 +46,7 @@ def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk:
     existing.proposal = item.state.proposal
     existing.discrepant = item.state.discrepant
     existing.rationale = rationale.strip()
-    existing.status = "agreed"
+    existing.status = AgreedScoreStatus.AGREED
     existing.agreed_by_id = user.id
     existing.agreed_at = utcnow()
     db.session.flush()
@@ -65,7 +66,7 @@ def agree(user: User, campaign: Campaign, application: Application, criterion: C
     item = item_for(campaign, stage, application, criterion)
     moderators.check(user, campaign, stage, application, conflicted=item.conflicted)
     _check_open(campaign, stage)
-    if item.state.status == "agreed":
+    if item.state.is_agreed:
         raise Refused(ALREADY)
     if not item.state.ready:
         raise Refused("Every assessor without a conflict must submit a score before the item can be agreed")
@@ -122,11 +123,11 @@ def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> 
     moderators.check(user, campaign, stage, db.session.get(Application, agreed.application_id), "reopen")
     if not scoring_open(campaign, stage):
         raise Refused("This stage has been signed off; its agreed scores can no longer be reopened")
-    if agreed.status != "agreed":
+    if not agreed.locked:
         raise Refused("This item is already open")
     if not reason.strip():
         raise Refused("Enter the reason for reopening", "reason")
-    agreed.status = "reopened"
+    agreed.status = AgreedScoreStatus.REOPENED
     db.session.flush()
     agreed.history.append(AgreedScoreVersion(action="reopened", value=agreed.value, rationale=agreed.rationale,
                                              reason=reason.strip(), by_id=user.id))

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PersonalDetails, Statement, User
+from recruit.models.application import ApplicationStatus
 from recruit.services import audit
 from recruit.services.errors import Refused
 from recruit.services.vacancies import accepting_applications
@@ -70,7 +71,8 @@ def start(user: User, campaign: Campaign) -> Application:
         return existing
     if not accepting_applications(campaign):
         raise Refused(closed_message(campaign) if campaign.closes_at else "This vacancy is not open for applications")
-    application = Application(campaign=campaign, candidate=user, reference=unique_references(1)[0], status="draft")
+    application = Application(campaign=campaign, candidate=user, reference=unique_references(1)[0],
+                              status=ApplicationStatus.DRAFT)
     db.session.add(application)
     db.session.flush()
     audit.record("application.started", "application", application.id,
@@ -80,9 +82,9 @@ def start(user: User, campaign: Campaign) -> Application:
 
 
 def ensure_changeable(application: Application) -> None:
-    if application.status == "submitted":
+    if application.status == ApplicationStatus.SUBMITTED:
         raise Refused("You have submitted this application, so it cannot be changed")
-    if application.status == "withdrawn":
+    if application.status == ApplicationStatus.WITHDRAWN:
         raise Refused("You have withdrawn this application, so it cannot be changed")
     if not accepting_applications(application.campaign):
         raise Refused(closed_message(application.campaign))
@@ -158,7 +160,7 @@ def missing_parts(application: Application) -> list[str]:
 
 def submit(user: User, application: Application, version: int | None) -> bool:
     """Submit the application; False when it was already submitted (a repeated click changes nothing)."""
-    if application.status == "submitted":
+    if application.status == ApplicationStatus.SUBMITTED:
         return False
     ensure_changeable(application)
     _check_version(application, version)
@@ -169,7 +171,7 @@ def submit(user: User, application: Application, version: int | None) -> bool:
         statement = application.statement_for(criterion)
         if statement.word_count > criterion.word_limit:
             raise Refused(f"Your evidence for {criterion.name} is over the {criterion.word_limit}-word limit")
-    application.status = "submitted"
+    application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = utcnow()
     audit.record("application.submitted", "application", application.id,
                  after={"reference": application.reference,
@@ -179,20 +181,32 @@ def submit(user: User, application: Application, version: int | None) -> bool:
     return True
 
 
+def withdraw_refusal(application: Application) -> str | None:
+    """Why the candidate cannot withdraw the application now; None when they can. The task list offers the
+    link exactly when this is None."""
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return "You have already withdrawn this application"
+    if application.campaign.finished:
+        return "This campaign has finished, so the application can no longer be withdrawn"
+    return None
+
+
 def withdraw(user: User, application: Application) -> bool:
-    if application.status == "withdrawn":
+    if application.status == ApplicationStatus.WITHDRAWN:
         return False
-    if application.campaign.status in ("complete", "withdrawn"):
-        raise Refused("This campaign has finished, so the application can no longer be withdrawn")
+    refusal = withdraw_refusal(application)
+    if refusal:
+        raise Refused(refusal)
     from recruit.services import offers
 
     before = application.status
-    application.status = "withdrawn"
+    application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_at = utcnow()
     # A stage signed off before now keeps the application in its record with this status (services/stages.py).
     application.withdrawn_from = before
     audit.record("application.withdrawn", "application", application.id, before={"status": before},
-                 after={"status": "withdrawn", "at": application.withdrawn_at.isoformat()}, actor=user)
+                 after={"status": ApplicationStatus.WITHDRAWN, "at": application.withdrawn_at.isoformat()},
+                 actor=user)
     offers.end_with_application(user, application)
     _commit_change(application)
     return True

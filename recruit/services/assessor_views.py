@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.extensions import db
+from recruit.labels import status_label
 from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
 from recruit.services.stages import assessor_order, eligible_query, listing_query, stage_criteria
 from recruit.services.campaigns import load_campaign
@@ -29,6 +30,11 @@ class Progress:
     @property
     def remaining(self) -> int:
         return max(self.total - self.submitted, 0)
+
+    @property
+    def campaign_elsewhere(self) -> str:
+        """Where the campaign is, when that is not this stage (say it has closed, or moved on); else empty."""
+        return "" if self.campaign.status == self.stage else status_label(self.campaign.status).lower()
 
 
 def stage_for_assessor(user: User, campaign_id: int, stage: str) -> Campaign | None:

@@ -8,17 +8,18 @@ from __future__ import annotations
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, StatusChange, User
+from recruit.models.campaign import CampaignStatus as S
 from recruit.services import audit
 from recruit.services.errors import Refused
 
-NEXT = {"draft": "open", "open": "closed", "closed": "sift", "sift": "interview", "interview": "complete"}
+NEXT = {S.DRAFT: S.OPEN, S.OPEN: S.CLOSED, S.CLOSED: S.SIFT, S.SIFT: S.INTERVIEW, S.INTERVIEW: S.COMPLETE}
 ACTION_NAMES = {
-    "open": "Open for applications",
-    "closed": "Close applications",
-    "sift": "Start the sift",
-    "interview": "Start the interview stage",
-    "complete": "Complete the campaign",
-    "withdrawn": "Withdraw the campaign",
+    S.OPEN: "Open for applications",
+    S.CLOSED: "Close applications",
+    S.SIFT: "Start the sift",
+    S.INTERVIEW: "Start the interview stage",
+    S.COMPLETE: "Complete the campaign",
+    S.WITHDRAWN: "Withdraw the campaign",
 }
 
 
@@ -42,14 +43,14 @@ def _record(campaign: Campaign, stage: str):
 
 def problems_before(campaign: Campaign, target: str) -> list[str]:
     """Everything that stops the move to `target` now; empty when it can happen."""
-    if target == "withdrawn":
-        if campaign.status in ("complete", "withdrawn"):
+    if target == S.WITHDRAWN:
+        if campaign.finished:
             return [f"A {campaign.status} campaign cannot be withdrawn"]
         return []
     if NEXT.get(campaign.status) != target:
         return [f"A {campaign.status} campaign cannot move to {target}"]
     problems: list[str] = []
-    if target == "open":
+    if target == S.OPEN:
         if campaign.closes_at is None:
             problems.append("Set a closing date and time")
         elif campaign.closes_at <= utcnow():
@@ -57,13 +58,13 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
         if not campaign.criteria_at("sift"):
             problems.append("Add at least one criterion assessed at the sift")
         problems += panel_problems(campaign, "sift")
-    elif target == "closed":
+    elif target == S.CLOSED:
         if campaign.closes_at is not None and campaign.closes_at > utcnow():
             problems.append(f"Applications are open until {format_uk(campaign.closes_at)}; "
                             "close the campaign after that")
-    elif target == "sift":
+    elif target == S.SIFT:
         problems += panel_problems(campaign, "sift")
-    elif target == "interview":
+    elif target == S.INTERVIEW:
         record = _record(campaign, "sift")
         if record is None or record.decided_at is None:
             problems.append("Record the sift decision: who goes on to interview")
@@ -72,7 +73,7 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
         if not campaign.criteria_at("interview"):
             problems.append("Add at least one criterion assessed at interview")
         problems += panel_problems(campaign, "interview")
-    elif target == "complete":
+    elif target == S.COMPLETE:
         record = _record(campaign, "interview")
         if record is None or record.signed_off_at is None:
             problems.append("The interview panel's chair must sign off the interview stage")
@@ -81,17 +82,17 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
 
 def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None:
     problems = problems_before(campaign, target)
-    if target == "withdrawn" and not reason.strip():
+    if target == S.WITHDRAWN and not reason.strip():
         problems.append("Enter the reason for withdrawing the campaign")
     if problems:
         raise Refused("; ".join(problems))
     before = campaign.status
-    campaign.status = target
+    campaign.status = target = S(target)
     campaign.status_changes.append(StatusChange(from_status=before, to_status=target, by_id=actor.id,
                                                 reason=reason.strip()))
     audit.record("campaign.status_changed", "campaign", campaign.id, before={"status": before},
                  after={"status": target, **({"reason": reason.strip()} if reason.strip() else {})}, actor=actor)
-    if target == "sift":
+    if target == S.SIFT:
         from recruit.services.results import start_presift
 
         start_presift(actor, campaign)

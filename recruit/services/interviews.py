@@ -10,12 +10,17 @@ from sqlalchemy import select
 from recruit.clock import UK, format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Application, InterviewSlot, User
+from recruit.models.application import ApplicationStatus
+from recruit.models.interview import SlotStatus
 from recruit.services import audit
 from recruit.services.errors import Refused
 from recruit.services.stages import stage_record
 
 # The slot's outcome and the application status it leads to.
-ABSENCES = {"did_not_attend": "did_not_attend", "withdrew": "interview_withdrawn"}
+ABSENCES = {SlotStatus.DID_NOT_ATTEND: ApplicationStatus.DID_NOT_ATTEND,
+            SlotStatus.WITHDREW: ApplicationStatus.INTERVIEW_WITHDRAWN}
+# An invitation still standing: the candidate may answer it, and it is in their calendar.
+LIVE = (SlotStatus.INVITED, SlotStatus.ACCEPTED, SlotStatus.CHANGE_REQUESTED)
 
 
 def slot_for(application: Application) -> InterviewSlot | None:
@@ -30,9 +35,9 @@ def _snapshot(slot: InterviewSlot) -> dict:
 def schedule(actor: User, application: Application, *, starts_at: datetime, minutes: int, place: str,
              video_link: str) -> InterviewSlot:
     """Invite the candidate, or move their interview (which asks them to accept again)."""
-    if application.status != "sift_passed":
+    if application.status != ApplicationStatus.SIFT_PASSED:
         raise Refused("Only applications that passed the sift are invited to interview")
-    if application.campaign.status in ("complete", "withdrawn"):
+    if application.campaign.finished:
         raise Refused("This campaign has finished")
     if starts_at <= utcnow():
         raise Refused("The interview must be in the future", "starts_on")
@@ -47,7 +52,7 @@ def schedule(actor: User, application: Application, *, starts_at: datetime, minu
         db.session.add(slot)
     slot.starts_at, slot.minutes = starts_at, minutes
     slot.place, slot.video_link = place.strip(), video_link.strip()
-    slot.status, slot.candidate_note = "invited", ""
+    slot.status, slot.candidate_note = SlotStatus.INVITED, ""
     db.session.flush()
     audit.record("interview.rescheduled" if before else "interview.scheduled", "application", application.id,
                  before=before, after=_snapshot(slot), actor=actor)
@@ -55,17 +60,29 @@ def schedule(actor: User, application: Application, *, starts_at: datetime, minu
     return slot
 
 
+def reply_refusal(slot: InterviewSlot | None) -> str | None:
+    """Why the candidate cannot answer this invitation now; None when they can."""
+    if slot is None:
+        return "You have not been invited to an interview"
+    application = slot.application
+    if (application.status != ApplicationStatus.SIFT_PASSED or slot.status not in LIVE
+            or application.campaign.finished):
+        return "This interview can no longer be changed"
+    if slot.starts_at <= utcnow():
+        return "This interview has already started"
+    return None
+
+
 def respond(candidate: User, slot: InterviewSlot, *, accept: bool, note: str = "") -> None:
     if slot.application.candidate_id != candidate.id:
         raise Refused("This is not your interview")
-    if slot.status not in ("invited", "accepted", "change_requested"):
-        raise Refused("This interview can no longer be changed")
-    if slot.starts_at <= utcnow():
-        raise Refused("This interview has already started")
+    refusal = reply_refusal(slot)
+    if refusal:
+        raise Refused(refusal)
     if not accept and not note.strip():
         raise Refused("Tell us which times you can do", "note")
     before = slot.status
-    slot.status = "accepted" if accept else "change_requested"
+    slot.status = SlotStatus.ACCEPTED if accept else SlotStatus.CHANGE_REQUESTED
     slot.candidate_note = "" if accept else note.strip()
     audit.record("interview.accepted" if accept else "interview.change_requested", "application",
                  slot.application_id, before={"status": before},

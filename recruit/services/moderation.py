@@ -56,6 +56,15 @@ class ItemState:
         return self.status == "ready"
 
     @property
+    def is_agreed(self) -> bool:
+        return self.agreed is not None
+
+    @property
+    def without_assessors(self) -> bool:
+        """Everyone on the panel declared a conflict, so nobody is left to score it."""
+        return self.agreed is None and self.expected == 0
+
+    @property
     def spread(self) -> int | None:
         return spread(list(self.scores)) if self.scores else None
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
+from recruit.labels import status_label
 from recruit.models import (AgreedScore, AgreedScoreVersion, Application, Campaign, Indicator, Offer, Score,
                             StageRecord, User)
 from recruit.services import charts, feedback, offers, results
@@ -53,7 +54,7 @@ def _details(campaign: Campaign) -> list[tuple[str, str]]:
         rows.append(("Grade", campaign.grade_label))
     if campaign.closes_at is not None:
         rows.append(("Closing date", format_uk(campaign.closes_at)))
-    rows.append(("Status", campaign.status.capitalize()))
+    rows.append(("Status", status_label(campaign.status)))
     return rows
 
 
@@ -488,7 +489,7 @@ def merit_report(campaign) -> ReportSpec:
     context.update(
         merit=_merit_rows(view), basis=campaign.merit_basis, final=view.final, posts=campaign.posts,
         offers=[{"name": _name(o.application), "reference": o.application.reference, "made": format_uk(o.made_at),
-                 "by": o.made_by.name, "status": o.status.capitalize(), "from_reserve": o.from_reserve,
+                 "by": o.made_by.name, "status": status_label(o.status), "from_reserve": o.from_reserve,
                  "answered": format_uk(o.responded_at) if o.responded_at else ""} for o in made],
         reserve=reserve, reserve_expiry=expiry, tied=bool(view.allocation.tied_at_cut),
         sign_off=_sign_off(_record(campaign, "interview")))

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
+from recruit.models.scoring import ScoreStatus
 from recruit.services import audit, visibility
 from recruit.services.errors import Refused
 from recruit.services.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
@@ -104,14 +105,14 @@ def own_score(user: User, application: Application, criterion: Criterion, stage:
 def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
     return (score.value == entry.value and list(score.ticked) == ticked
             and score.rationale == entry.rationale.strip() and score.notes == entry.notes.strip()
-            and (score.status == "submitted" or not submit))
+            and (score.status == ScoreStatus.SUBMITTED or not submit))
 
 
 def save(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
          entry: ScoreInput, *, submit: bool, version: int | None, confirmed: bool = False) -> Score:
     check_can_score(user, campaign, application, criterion, stage)
     agreed = agreed_for(application, criterion, stage)
-    if agreed is not None and agreed.status == "agreed":
+    if agreed is not None and agreed.locked:
         raise Refused(LOCKED)
     allowed_ticks = {i.id for lst in indicator_choices(criterion).values() for i in lst}
     ticked = sorted(set(entry.ticked))
@@ -122,7 +123,7 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
         raise Refused("Select a score", "value")
     score = own_score(user, application, criterion, stage)
     # A submitted score stays submitted when it is changed, even saved "as draft", so it must stay complete.
-    if submit or (score is not None and score.status == "submitted"):
+    if submit or (score is not None and score.status == ScoreStatus.SUBMITTED):
         if entry.value is None:
             raise Refused("Select a score", "value")
         if not entry.rationale.strip():
@@ -146,10 +147,10 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
     score.rationale = entry.rationale.strip()
     score.notes = entry.notes.strip()
     if submit:
-        score.status = "submitted"
+        score.status = ScoreStatus.SUBMITTED
         score.submitted_at = utcnow()
-    elif score.status != "submitted":
-        score.status = "draft"
+    elif score.status != ScoreStatus.SUBMITTED:
+        score.status = ScoreStatus.DRAFT
     try:
         db.session.flush()
     except (StaleDataError, IntegrityError):
@@ -158,8 +159,8 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
     # Added by the score's id rather than appended to score.history, which would first load every earlier version.
     db.session.add(ScoreVersion(score_id=score.id, version=score.version, status=score.status, value=score.value,
                                 rationale=score.rationale, notes=score.notes, ticked=ticked, by_id=user.id))
-    action = "score.submitted" if submit and before_status != "submitted" else (
-        "score.changed" if before_status == "submitted" else "score.draft_saved")
+    action = "score.submitted" if submit and before_status != ScoreStatus.SUBMITTED else (
+        "score.changed" if before_status == ScoreStatus.SUBMITTED else "score.draft_saved")
     audit.record(action, "score", score.id,
                  after={"application": application.reference, "criterion": criterion.code, "stage": stage,
                         "value": score.value, "ticked": ticked, "status": score.status}, actor=user)

@@ -10,6 +10,29 @@ from recruit.services.accounts import find_by_email
 from recruit.services.lockout import LOCK_AFTER_FAILURES, LOCK_FOR, record_failure  # noqa: F401
 from recruit.services.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
+# How long someone has, after the right password, to enter their security code.
+TWO_FACTOR_WINDOW_SECONDS = 600
+
+
+def two_factor_started_at() -> float:
+    """What the session keeps to time the two-factor step."""
+    return utcnow().timestamp()
+
+
+def pending_two_factor_user(pending: str | None, started: float) -> User | None:
+    """The person who may enter a security code now: they gave the right password within the window, their
+    account is active and unlocked, and nothing has ended their sessions since. None means start again."""
+    if not pending or utcnow().timestamp() - started > TWO_FACTOR_WINDOW_SECONDS:
+        return None
+    user_id, _, version = pending.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    # A locked account cannot finish signing in, even from a sign-in started before the lock.
+    if user.locked_until is not None and user.locked_until > utcnow():
+        return None
+    return user
+
 
 def authenticate(email: str, password: str) -> User | None:
     """The user when the email and password are right and the account can sign in, otherwise None.
