@@ -230,17 +230,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
-        except AccountLocked as error:
-            return _signed_out_by_lock(error)
-        except Refused as error:
-            show_refusal(form, error)
-        else:
-            # Every other session has ended; this one carries on with the new session version.
-            start_session(user)
-            flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for("auth.account"))
+        answer = _password_checked(
+            form, user, lambda: accounts.change_password(user, form.current_password.data, form.new_password.data),
+            lambda _: _back_to_account("Your password has been changed. You have been signed out everywhere else."))
+        if answer is not None:
+            return answer
     return render_template("auth/change_password.html", form=form)
 
 
@@ -260,16 +254,11 @@ def two_factor_setup():
     if request.method == "GET":
         mfa.start_enrolment(user)
     if form.validate_on_submit():
-        try:
-            codes = mfa.enable(user, form.code.data, form.current_password.data)
-        except AccountLocked as error:
-            return _signed_out_by_lock(error)
-        except Refused as error:
-            show_refusal(form, error)
-        else:
-            # Every other session has ended; this one carries on with the new session version.
-            start_session(user)
-            return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+        answer = _password_checked(
+            form, user, lambda: mfa.enable(user, form.code.data, form.current_password.data),
+            lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=True))
+        if answer is not None:
+            return answer
     secret = user.totp_secret
     uri = mfa.provisioning_uri(user, secret)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret, qr_svg=mfa.qr_code_svg(uri),
@@ -286,15 +275,11 @@ def regenerate_recovery_codes():
         return redirect(url_for("auth.account"))
     form = NewRecoveryCodesForm()
     if form.validate_on_submit():
-        try:
-            codes = mfa.regenerate_recovery_codes(user, form.current_password.data)
-        except AccountLocked as error:
-            return _signed_out_by_lock(error)
-        except Refused as error:
-            show_refusal(form, error)
-        else:
-            start_session(user)
-            return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+        answer = _password_checked(
+            form, user, lambda: mfa.regenerate_recovery_codes(user, form.current_password.data),
+            lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=False))
+        if answer is not None:
+            return answer
     return render_template("auth/confirm_password.html", form=form, title="Get new recovery codes",
                            explanation=["Your current recovery codes will stop working.",
                                         "You will be signed out on every other device."])
@@ -311,19 +296,35 @@ def turn_off_two_factor():
         return redirect(url_for("auth.account"))
     form = TurnOffTwoFactorForm()
     if form.validate_on_submit():
-        try:
-            mfa.turn_off(user, form.current_password.data)
-        except AccountLocked as error:
-            return _signed_out_by_lock(error)
-        except Refused as error:
-            show_refusal(form, error)
-        else:
-            start_session(user)
-            flash("Two-factor authentication is turned off. You have been signed out everywhere else.", "success")
-            return redirect(url_for("auth.account"))
+        answer = _password_checked(
+            form, user, lambda: mfa.turn_off(user, form.current_password.data),
+            lambda _: _back_to_account("Two-factor authentication is turned off. You have been signed out "
+                                       "everywhere else."))
+        if answer is not None:
+            return answer
     return render_template("auth/confirm_password.html", form=form, title="Turn off two-factor authentication",
                            explanation=["You will sign in with your password alone, and your recovery codes will "
                                         "stop working.", "You will be signed out on every other device."])
+
+
+def _password_checked(form, user, change, done):
+    """Make a change to how the person signs in that needs their current password. Done: every other session has
+    ended, this one carries on with the new session version, and `done(result)` answers. A wrong password shows on
+    the form (None: show the page again); the one that locks the account ends this session too."""
+    try:
+        result = change()
+    except AccountLocked as error:
+        return _signed_out_by_lock(error)
+    except Refused as error:
+        show_refusal(form, error)
+        return None
+    start_session(user)
+    return done(result)
+
+
+def _back_to_account(message: str):
+    flash(message, "success")
+    return redirect(url_for("auth.account"))
 
 
 def _signed_out_by_lock(error: Refused):
