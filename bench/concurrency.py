@@ -11,7 +11,7 @@ framework; a Band B campaign at the sift has a panel of one assessor per writer 
 each writer to score `--scores` items.
 
 Writers: separate processes, each with its own app and connection pool, released together by a barrier. Each
-saves every one of its scores through recruit.services.scoring.save as two requests would, a draft and then
+saves every one of its scores through recruit.services.assessment.scoring.save as two requests would, a draft and then
 the submitted score (so every score has two versions). Every exception is counted, "database is locked" apart.
 Afterwards every acknowledged score must be in the table, submitted, with its value and rationale, version 2,
 its two versions in the history and its two audit entries; and the table holds exactly writers × scores scores.
@@ -57,14 +57,17 @@ from recruit.config import Config  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, Framework, Grade,  # noqa: E402
                             PersonalDetails, Score, ScoreVersion, Statement, User)
-from recruit.services import agreement, campaign_status, campaigns, scoring  # noqa: E402
-from recruit.services.agreement import ALREADY  # noqa: E402
-from recruit.services.applications import unique_references  # noqa: E402
-from recruit.services.campaigns import load_campaign  # noqa: E402
-from recruit.services.frameworks import apply_framework, parse_framework  # noqa: E402
-from recruit.services.passwords import hash_password  # noqa: E402
-from recruit.services.scales import apply_scales, parse_scales  # noqa: E402
-from recruit.services.yaml_files import load_yaml  # noqa: E402
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import scoring# noqa: E402
+from recruit.services.assessment.agreement import ALREADY  # noqa: E402
+from recruit.services.applications.submission import unique_references  # noqa: E402
+from recruit.services.campaigns.setup import load_campaign  # noqa: E402
+from recruit.services.frameworks.framework_files import apply_framework, parse_framework  # noqa: E402
+from recruit.services.accounts.passwords import hash_password  # noqa: E402
+from recruit.services.frameworks.scales import apply_scales, parse_scales  # noqa: E402
+from recruit.services.frameworks.yaml_files import load_yaml  # noqa: E402
 
 LOCKED = "database is locked"
 # How long a worker waits for the others before it is counted as failed.

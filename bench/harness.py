@@ -18,7 +18,7 @@ from recruit import create_app  # noqa: E402
 from recruit.config import Config  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.models import User  # noqa: E402
-from recruit.services.seed import seed  # noqa: E402
+from recruit.services.frameworks.seed import seed  # noqa: E402
 
 
 @contextmanager

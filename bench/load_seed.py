@@ -31,13 +31,16 @@ from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.models import (Application, Campaign, Competency, Conflict, Framework, Grade, Score,  # noqa: E402
                             User)
-from recruit.services import board, campaign_status, campaigns, criteria as criteria_service  # noqa: E402
-from recruit.services.applications import new_reference  # noqa: E402
-from recruit.services.campaigns import load_campaign  # noqa: E402
-from recruit.services.moderation import is_discrepant, proposal  # noqa: E402
-from recruit.services.passwords import hash_password  # noqa: E402
-from recruit.services.scoring import indicator_choices  # noqa: E402
-from recruit.services.stages import assessor_order, eligible_query  # noqa: E402
+from recruit.services.assessment import board
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import criteria as criteria_service# noqa: E402
+from recruit.services.applications.submission import new_reference  # noqa: E402
+from recruit.services.campaigns.setup import load_campaign  # noqa: E402
+from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
+from recruit.services.accounts.passwords import hash_password  # noqa: E402
+from recruit.services.assessment.scoring import indicator_choices  # noqa: E402
+from recruit.services.campaigns.stages import assessor_order, eligible_query  # noqa: E402
 
 PASSWORD = "load-benchmark-passphrase-7391"
 STATEMENT_POOL = 2_000     # distinct statements, drawn at random for the applications' evidence

@@ -8,9 +8,9 @@ against a temporary schema in it (dropped afterwards, so the database's own data
 and seeds it, creates a Band D campaign at the sift with N submitted applications, C sift criteria and a
 panel of A assessors, bulk-inserts a submitted score from every assessor for every item and an agreed
 score for every item, then times, from a fresh session as a request would start:
-  (a) the campaign's applications and recruit.services.board.load_items for all of them, with each item's
+  (a) the campaign's applications and recruit.services.assessment.board.load_items for all of them, with each item's
       proposal and discrepancy;
-  (b) recruit.services.results.compute: every application's result, and the ranks.
+  (b) recruit.services.assessment.results.compute: every application's result, and the ranks.
 Each is timed --repeat times, each time from a fresh session and a collected heap, with the garbage collector
 on (it is a large share of the cost); the fastest run is judged, as with timeit, so that other processes on the
 machine count for less. The target (from the issue): both together in under 1 second for 5,000 × 6 × 3.
@@ -35,12 +35,16 @@ from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.models import (AgreedScore, Application, Campaign, Framework, Grade, PersonalDetails,  # noqa: E402
                             Score, Statement, User)
-from recruit.services import board, campaign_status, campaigns, criteria, results  # noqa: E402
-from recruit.services.applications import unique_references  # noqa: E402
-from recruit.services.campaigns import load_campaign  # noqa: E402
-from recruit.services.moderation import is_discrepant, proposal  # noqa: E402
+from recruit.services.assessment import board
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import criteria
+from recruit.services.assessment import results# noqa: E402
+from recruit.services.applications.submission import unique_references  # noqa: E402
+from recruit.services.campaigns.setup import load_campaign  # noqa: E402
+from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
 from harness import seeded_app, throwaway_database  # noqa: E402
-from recruit.services.stages import eligible_query  # noqa: E402
+from recruit.services.campaigns.stages import eligible_query  # noqa: E402
 
 TARGET_SECONDS = 1.0
 BATCH = 10_000

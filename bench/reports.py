@@ -7,8 +7,8 @@ agreed score for every item, a share of them discrepant with a rationale) in a t
 SQLite file, or a temporary schema in DATABASE_URL's PostgreSQL database), builds the sift report's HTML once,
 then, each in a fresh process forked from this one so that neither inherits the other's heap:
 
-  naive:     the whole HTML as one WeasyPrint document (recruit.services.pdf.render_pdf);
-  Recruit's: page ranges laid out in parallel processes and joined (recruit.services.pdf.render_pdf_parallel),
+  naive:     the whole HTML as one WeasyPrint document (recruit.services.reports.pdf.render_pdf);
+  Recruit's: page ranges laid out in parallel processes and joined (recruit.services.reports.pdf.render_pdf_parallel),
              as the background job renders it.
 
 Peak memory is the largest sum, over the rendering process and every process it started, of their proportional
@@ -35,10 +35,12 @@ from pypdf import PdfReader  # noqa: E402
 from harness import seeded_app, throwaway_database  # noqa: E402
 from moderation import add_applications, insert_many, make_campaign  # noqa: E402
 from recruit.models import AgreedScore, Score  # noqa: E402
-from recruit.services.moderation import is_discrepant, proposal  # noqa: E402
+from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
 from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
-from recruit.services import campaign_status, pdf, reports  # noqa: E402
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.reports import pdf
+from recruit.services.reports import versions as reports# noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_MB = 400

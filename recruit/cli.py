@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import Framework
-from recruit.services.frameworks import export_framework, import_framework_file
-from recruit.services.seed import seed
-from recruit.services.yaml_files import MAX_FILE_BYTES, FileProblems, dump_yaml
+from recruit.services.frameworks.framework_files import export_framework, import_framework_file
+from recruit.services.frameworks.seed import seed
+from recruit.services.frameworks.yaml_files import MAX_FILE_BYTES, FileProblems, dump_yaml
 
 
 def _fail(error: FileProblems, what: str) -> None:
@@ -89,7 +89,7 @@ def users_cli() -> None:
 @with_appcontext
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create the first recruitment admin account (or another one)."""
-    from recruit.services.accounts import create_admin
+    from recruit.services.accounts.account_changes import create_admin
     from recruit.services.errors import Refused
 
     try:
@@ -112,7 +112,7 @@ def retention_cli() -> None:
 def purge_command(apply_changes: bool) -> None:
     """List the campaigns past RETENTION_MONTHS (and idle candidate accounts) whose personal data would be
     erased; with --apply, erase it. Safe to run on a schedule: a second run finds nothing more to do."""
-    from recruit.services import retention
+    from recruit.services.records import retention
 
     try:
         months = retention.retention_months(current_app.config.get("RETENTION_MONTHS"))
@@ -133,7 +133,7 @@ def reports_cli() -> None:
 @with_appcontext
 def render_command(report_id: int) -> None:
     """Render one queued report (the local worker process the app starts when there is no REDIS_URL)."""
-    from recruit.services import jobs
+    from recruit.services.reports import jobs
 
     jobs.work(report_id)
 
@@ -144,7 +144,7 @@ def worker_command() -> None:
     """Work through the report queue on REDIS_URL until stopped (run one or more beside the app)."""
     from rq import SimpleWorker
 
-    from recruit.services import jobs
+    from recruit.services.reports import jobs
 
     if not current_app.config.get("REDIS_URL"):
         click.echo("REDIS_URL is not set: the app renders reports in local worker processes of its own.", err=True)

@@ -55,7 +55,7 @@ def _audit_refusal() -> None:
     from flask_login import current_user
 
     from recruit.extensions import db
-    from recruit.services import access_denials
+    from recruit.services.records import access_denials
 
     try:
         if not current_user.is_authenticated:

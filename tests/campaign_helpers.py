@@ -6,7 +6,8 @@ from sqlalchemy import select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Framework, Grade, RoleProfile
-from recruit.services import campaign_status, campaigns
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
 from tests.factories import UserFactory
 
 

@@ -18,7 +18,7 @@ import pyotp
 from recruit import create_app
 from recruit.config import TestConfig
 from recruit.extensions import db, limiter
-from recruit.services.seed import seed
+from recruit.services.frameworks.seed import seed
 from tests.factories import PASSWORD, UserFactory
 
 

@@ -6,7 +6,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import User
-from recruit.services.passwords import hash_password
+from recruit.services.accounts.passwords import hash_password
 
 PASSWORD = "granite orchid lantern ninety-seven"
 # Hashing with argon2 is slow by design; hash the shared test password once.

@@ -25,19 +25,17 @@ from recruit.access import declared_access
 from recruit.clock import utcnow
 from recruit.extensions import db, limiter
 from recruit.models import Application, PersonalDetails, Statement
-from recruit.services import (
-    accounts,
-    agreement,
-    applications,
-    campaign_status,
-    campaigns,
-    interviews,
-    offers,
-    results,
-    scoring,
-)
-from recruit.services.applications import unique_references
-from recruit.services.stages import stage_record
+from recruit.services.accounts import account_changes as accounts
+from recruit.services.assessment import agreement
+from recruit.services.applications import submission as applications
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.applications.submission import unique_references
+from recruit.services.campaigns.stages import stage_record
 from tests.campaign_helpers import grade
 from tests.conftest import Forms
 from tests.factories import PASSWORD, UserFactory

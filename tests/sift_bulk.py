@@ -6,7 +6,7 @@ from sqlalchemy import event, insert
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, PersonalDetails, Score, Statement, User
-from recruit.services.applications import unique_references
+from recruit.services.applications.submission import unique_references
 
 
 def add_applications(campaign: Campaign, count: int, start: int, status: str = "submitted") -> list[tuple[int, str]]:

@@ -8,10 +8,15 @@ import time_machine
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, PersonalDetails, Statement, User
-from recruit.services import agreement, campaign_status, campaigns, criteria as criteria_service, results, scoring
-from recruit.services.stages import stage_record
-from recruit.services.applications import unique_references
-from recruit.services.scoring import ScoreInput, save
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import criteria as criteria_service
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.campaigns.stages import stage_record
+from recruit.services.applications.submission import unique_references
+from recruit.services.assessment.scoring import ScoreInput, save
 from tests.campaign_helpers import draft_campaign
 from tests.factories import UserFactory
 

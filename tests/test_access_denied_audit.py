@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AccessDenialWindow, AuditEvent
-from recruit.services import access_denials
+from recruit.services.records import access_denials
 from tests.conftest import Forms, parse
 from tests.test_audit_log import audit_page, entries
 

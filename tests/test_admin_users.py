@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, User, UserToken
-from recruit.services import accounts
+from recruit.services.accounts import account_changes as accounts
 from recruit.services.errors import Refused
 from tests.conftest import Forms, error_messages, parse
 from tests.factories import PASSWORD

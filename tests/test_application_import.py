@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, PersonalDetails, Statement, User, UserToken
-from recruit.services import application_import, applications, campaign_status
+from recruit.services.applications import csv_import as application_import
+from recruit.services.applications import submission as applications
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.errors import Refused
-from recruit.services.yaml_files import FileProblems
+from recruit.services.frameworks.yaml_files import FileProblems
 from tests.campaign_helpers import draft_campaign, open_campaign
 from tests.conftest import error_messages, parse
 from tests.factories import UserFactory

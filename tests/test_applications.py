@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, Statement
-from recruit.services import applications, campaign_status, campaigns
+from recruit.services.applications import submission as applications
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
 from recruit.services.errors import Refused
 from tests.campaign_helpers import draft_campaign, open_campaign, ready_to_open
 from tests.conftest import Forms, error_messages, parse

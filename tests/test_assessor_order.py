@@ -8,9 +8,12 @@ from types import SimpleNamespace
 
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
-from recruit.services import applications as application_service, campaign_status, campaigns, interviews
-from recruit.services.assessor_views import work_list
-from recruit.services.stages import stage_record
+from recruit.services.applications import submission as application_service
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.interview import invitations as interviews
+from recruit.services.assessment.assessor_views import work_list
+from recruit.services.campaigns.stages import stage_record
 from tests.conftest import Forms, parse
 from tests.factories import UserFactory
 from tests.sift_helpers import sift_campaign

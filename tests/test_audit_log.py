@@ -11,7 +11,10 @@ from sqlalchemy import delete, exc, func, select, text, update
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, AuditLogIsAppendOnly, User
-from recruit.services import accounts, audit, mfa, signin
+from recruit.services.accounts import account_changes as accounts
+from recruit.services.records import audit
+from recruit.services.accounts import two_factor as mfa
+from recruit.services.accounts import signin
 from tests.conftest import Forms, error_messages, parse
 
 PAST = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent, Campaign, Criterion, RoleProfile
-from recruit.services import campaign_status, campaigns, criteria
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import criteria
 from recruit.services.errors import Refused
 from tests.campaign_helpers import details, draft_campaign, grade, open_campaign, ready_to_open, role_profile
 from tests.conftest import error_messages, parse

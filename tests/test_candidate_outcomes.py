@@ -18,7 +18,14 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, InterviewSlot
-from recruit.services import agreement, campaign_status, campaigns, feedback, interviews, offers, results, scoring
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import feedback
+from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
 from tests.conftest import Forms, error_messages, parse
 from tests.factories import UserFactory
 from tests.sift_helpers import score, sift_campaign
@@ -384,7 +391,7 @@ def appears(secret: str, text: str) -> bool:
 
 
 SCORE_NEAR_NUMBER = re.compile(r"\b(score|scored|agreed|assessment)\b\W{0,3}\b[0-7]\b", re.IGNORECASE)
-# The sift decision as stored. The data download (recruit.services.personal_data) still carries the stored
+# The sift decision as stored. The data download (recruit.services.records.personal_data) still carries the stored
 # status, so it is not held to this yet; the pages are.
 STORED_DECISION = re.compile(r"sift[_ -]?(passed|failed)", re.IGNORECASE)
 

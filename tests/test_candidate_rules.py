@@ -11,7 +11,9 @@ from recruit.models import InterviewSlot
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 from recruit.models.interview import SlotStatus
-from recruit.services import applications, interviews, signin
+from recruit.services.applications import submission as applications
+from recruit.services.interview import invitations as interviews
+from recruit.services.accounts import signin
 from recruit.services.errors import Refused
 from tests.campaign_helpers import open_campaign
 

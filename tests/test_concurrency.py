@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from bench import concurrency
 from recruit import database
-from recruit.services.agreement import ALREADY
+from recruit.services.assessment.agreement import ALREADY
 
 WRITERS, SCORES, RACES = 4, 25, 2
 

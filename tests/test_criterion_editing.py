@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, Campaign, Criterion, Framework
-from recruit.services import campaign_status, criteria
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import criteria
 from tests.campaign_helpers import draft_campaign, ready_to_open
 from tests.conftest import error_messages, parse
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from recruit.extensions import db
 from recruit.models import Framework, Indicator
-from recruit.services.frameworks import export_framework, import_framework_file, parse_framework
-from recruit.services.yaml_files import FileProblems, dump_yaml, load_yaml
+from recruit.services.frameworks.framework_files import export_framework, import_framework_file, parse_framework
+from recruit.services.frameworks.yaml_files import FileProblems, dump_yaml, load_yaml
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEEDED = sorted(p.stem for p in (SEEDS / "frameworks").glob("*.yaml"))

@@ -30,7 +30,7 @@ from werkzeug.exceptions import HTTPException
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, Score, User
-from recruit.services import applications
+from recruit.services.applications import submission as applications
 from tests.campaign_helpers import open_campaign
 from tests.conftest import csrf_token_from, error_messages, parse
 from tests.fuzz_support import (

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, Framework, Indicator, PersonalDetails, Statement, User
-from recruit.services import application_import
-from recruit.services.yaml_files import MAX_FILE_BYTES
+from recruit.services.applications import csv_import as application_import
+from recruit.services.frameworks.yaml_files import MAX_FILE_BYTES
 from tests.campaign_helpers import open_campaign
 from tests.conftest import error_messages, parse
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion, Offer
-from recruit.services import interviews
-from recruit.services.stages import stage_record
+from recruit.services.interview import invitations as interviews
+from recruit.services.campaigns.stages import stage_record
 from tests.conftest import error_messages, parse
 from tests.campaign_helpers import draft_campaign
 from tests.sift_helpers import interview_stage

@@ -8,7 +8,7 @@ from icalendar import Calendar
 from recruit.clock import UK, utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent
-from recruit.services import interviews
+from recruit.services.interview import invitations as interviews
 from recruit.services.errors import Refused
 from tests.sift_helpers import sift_campaign
 

@@ -7,10 +7,16 @@ import time_machine
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.services import agreement, campaign_status, campaigns, feedback, offers, results, scoring
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import feedback
+from recruit.services.interview import offers
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
 from recruit.services.errors import Refused
-from recruit.services.merit import reserve_expiry
-from recruit.services.stages import stage_record
+from recruit.services.interview.merit import reserve_expiry
+from recruit.services.campaigns.stages import stage_record
 from tests.factories import UserFactory
 from tests.sift_helpers import interview_stage, sift_campaign
 
@@ -85,7 +91,7 @@ def test_feedback_is_drafted_saved_and_released_only_after_sign_off(stage):
 
 
 def test_download_your_data_includes_released_results_only(stage, app):
-    from recruit.services.personal_data import everything_about
+    from recruit.services.records.personal_data import everything_about
 
     setup, chair = stage
     candidate = setup.applications[0].candidate

@@ -5,9 +5,11 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion
-from recruit.services import campaign_status, campaigns, scoring
-from recruit.services.board import load_items
-from recruit.services.stages import stage_record
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import scoring
+from recruit.services.assessment.board import load_items
+from recruit.services.campaigns.stages import stage_record
 from recruit.clock import utcnow
 from tests.conftest import error_messages, parse
 from tests.factories import UserFactory

@@ -1,8 +1,8 @@
 """The merit list, offers and the reserve list, as pure rules with a hand-computed scenario."""
 from datetime import UTC, datetime
 
-from recruit.services.merit import allocate, merit_order, reserve_expiry
-from recruit.services.ranking import CriterionRule, evaluate
+from recruit.services.interview.merit import allocate, merit_order, reserve_expiry
+from recruit.services.assessment.ranking_rules import CriterionRule, evaluate
 
 RULES = [CriterionRule("lead", 1, 4, is_lead=True), CriterionRule("second", 2, 4), CriterionRule("third", 1, 4)]
 

@@ -10,9 +10,14 @@ from sqlalchemy import func, select
 from recruit.extensions import db
 from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, ModerationDeputy, PanelMember,
                             Score, ScoreVersion)
-from recruit.services import accounts, agreement, applications, feedback, moderators, scoring
+from recruit.services.accounts import account_changes as accounts
+from recruit.services.assessment import agreement
+from recruit.services.applications import submission as applications
+from recruit.services.assessment import feedback
+from recruit.services.assessment import moderators
+from recruit.services.assessment import scoring
 from recruit.services.errors import Refused
-from recruit.services.moderators import CONFLICTED_CHAIR
+from recruit.services.assessment.moderators import CONFLICTED_CHAIR
 from tests.campaign_helpers import open_campaign
 from tests.conftest import Forms, csrf_token_from, error_messages, parse
 from tests.factories import UserFactory

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from recruit.extensions import db
-from recruit.services import agreement, scoring
+from recruit.services.assessment import agreement
+from recruit.services.assessment import scoring
 from tests.conftest import Forms, csrf_token_from, parse
 from tests.sift_helpers import score, sift_campaign
 

@@ -8,7 +8,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from recruit.services import pdf
+from recruit.services.reports import pdf
 
 HOSTILE = ('<img src="file:///etc/passwd"> <script>alert(1)</script> '
            '<link rel="stylesheet" href="https://attacker.example/x.css"> https://attacker.example/track.png')

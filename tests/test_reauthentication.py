@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, User
-from recruit.services import mfa
-from recruit.services.signin import LOCK_AFTER_FAILURES
-from recruit.services.passwords import verify_password
+from recruit.services.accounts import two_factor as mfa
+from recruit.services.accounts.signin import LOCK_AFTER_FAILURES
+from recruit.services.accounts.passwords import verify_password
 from tests.conftest import Forms, csrf_token_from, error_messages, parse
 from tests.factories import PASSWORD
 from tests.test_two_factor import NEW_RECOVERY_CODES, SET_UP, STEP, TURN_OFF, banners, clock, key_on  # noqa: F401

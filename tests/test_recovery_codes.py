@@ -9,7 +9,7 @@ import pytest
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import RecoveryCode
-from recruit.services import mfa
+from recruit.services.accounts import two_factor as mfa
 from tests.conftest import error_messages, parse
 from tests.factories import PASSWORD
 from tests.test_two_factor import (  # noqa: F401 - clock is a fixture

@@ -93,7 +93,7 @@ def test_registering_an_address_that_has_an_account_looks_the_same_and_emails_it
 
 def test_both_answers_hash_the_password(forms, make_user, monkeypatch):
     """The two answers take alike time: both do the slow password hash."""
-    from recruit.services import accounts
+    from recruit.services.accounts import account_changes as accounts
 
     hashed = []
     real = accounts.hash_password

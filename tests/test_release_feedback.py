@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent
-from recruit.services import agreement, feedback, results
+from recruit.services.assessment import agreement
+from recruit.services.assessment import feedback
+from recruit.services.assessment import results
 from recruit.services.errors import Refused
-from recruit.services.stages import stage_record
+from recruit.services.campaigns.stages import stage_record
 from tests.conftest import Forms, error_messages, parse
 from tests.sift_helpers import score, sift_campaign
 

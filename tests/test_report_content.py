@@ -16,12 +16,18 @@ from sqlalchemy import select
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Application
-from recruit.services import (agreement, campaign_status, campaigns, feedback, offers, report_content, results,
-                              scoring)
-from recruit.services.criteria import update_criterion
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import feedback
+from recruit.services.interview import offers
+from recruit.services.reports import content as report_content
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
-from recruit.services.pdf import render_pdf, render_pdf_parallel
-from recruit.services.stages import stage_record
+from recruit.services.reports.pdf import render_pdf, render_pdf_parallel
+from recruit.services.campaigns.stages import stage_record
 from tests.campaign_helpers import draft_campaign
 from tests.factories import UserFactory
 from tests.sift_bulk import Statements
@@ -387,7 +393,7 @@ def test_the_results_page_shows_the_same_distribution_chart(sift, forms, page):
 
 
 def test_charts_are_svg_with_text_as_paths_and_say_their_numbers():
-    from recruit.services import charts
+    from recruit.services.reports import charts
 
     chart = charts.score_distribution(["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4],
                                       [[0, 2, 1, 0], [0, 0, 0, 0]], 3)

@@ -18,8 +18,9 @@ from sqlalchemy.engine import make_url
 from bench import concurrency
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, RenderedReport, User
-from recruit.services import agreement, jobs
-from recruit.services.seed import seed
+from recruit.services.assessment import agreement
+from recruit.services.reports import jobs
+from recruit.services.frameworks.seed import seed
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, UserFactory
 from tests.sift_helpers import score, sift_campaign
@@ -235,7 +236,8 @@ def test_only_admins_and_the_stages_chair_reach_a_report(committed):
 def test_a_large_report_kept_at_sign_off_is_typeset_by_the_worker_and_never_changes(committed, monkeypatch):
     from hashlib import sha256
 
-    from recruit.services import applications, results
+    from recruit.services.applications import submission as applications
+    from recruit.services.assessment import results
 
     app, ids = committed
     started = []

@@ -29,10 +29,16 @@ from recruit.models import (
     Statement,
     User,
 )
-from recruit.services import agreement, campaign_status, campaigns, feedback, interviews, offers, results
-from recruit.services.applications import unique_references
-from recruit.services.personal_data import everything_about
-from recruit.services.retention import ERASED_TEXT
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import feedback
+from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
+from recruit.services.assessment import results
+from recruit.services.applications.submission import unique_references
+from recruit.services.records.personal_data import everything_about
+from recruit.services.records.retention import ERASED_TEXT
 from tests.conftest import error_messages, parse
 from tests.factories import UserFactory
 from tests.campaign_helpers import draft_campaign
@@ -345,7 +351,7 @@ def test_an_erased_account_cannot_sign_in_and_the_address_can_register_again(run
                                              "password": "granite orchid lantern ninety-seven"})
         assert response.status_code == 200
         assert error_messages(parse(response)) == ["Enter a correct email address and password"]
-        from recruit.services.accounts import confirm_registration, request_registration
+        from recruit.services.accounts.account_changes import confirm_registration, request_registration
 
         started = request_registration("Candidate Three", "candidate3@example.org", "harbour violet kestrel sixty-two")
         assert started.existing is None

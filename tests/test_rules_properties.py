@@ -1,6 +1,6 @@
 """Property-based and hand-worked tests of the scoring rules (DESIGN §6).
 
-The rules are pure functions (recruit.services.moderation and recruit.services.ranking), so
+The rules are pure functions (recruit.services.assessment.moderation_rules and recruit.services.assessment.ranking_rules), so
 these tests check them against independent oracles written here: exact rational arithmetic
 with fractions.Fraction for the proposal, and the definition of standard competition ranking
 ("1, =2, =2, 4") for the rank.
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from recruit.services.moderation import (
+from recruit.services.assessment.moderation_rules import (
     ItemState,
     agreement_needs_rationale,
     is_discrepant,
@@ -23,14 +23,14 @@ from recruit.services.moderation import (
     spread,
     straddles_pass_mark,
 )
-from recruit.services.ranking import CriterionRule, Result, evaluate, rank, tie_break_order
+from recruit.services.assessment.ranking_rules import CriterionRule, Result, evaluate, rank, tie_break_order
 
 # The suite's autouse fixtures (a rolled-back transaction per test) are harmless here: these
 # tests never touch the database, so re-running examples inside one fixture scope is fine.
 rules_settings = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Scores on the seeded scales (0–6, 1–5, 1–7), and every value a scale point may take (0–100,
-# recruit/services/scales.py) for the arithmetic.
+# recruit/services/frameworks/scales.py) for the arithmetic.
 scale_score = st.integers(min_value=0, max_value=7)
 wide_score = st.integers(min_value=0, max_value=100)
 score_lists = st.lists(wide_score, min_size=1, max_size=12)

@@ -9,12 +9,17 @@ from sqlalchemy import func, select
 from recruit.extensions import db
 from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, Conflict, Score,
                             ScoreVersion, StatusChange)
-from recruit.services import agreement, audit, campaign_status, campaigns, results, scoring
-from recruit.services.board import load_items
-from recruit.services.criteria import update_criterion
+from recruit.services.assessment import agreement
+from recruit.services.records import audit
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.assessment.board import load_items
+from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
-from recruit.services.scoring import LOCKED, STALE, ScoreInput
-from recruit.services.stages import presift_active, stage_criteria, stage_record
+from recruit.services.assessment.scoring import LOCKED, STALE, ScoreInput
+from recruit.services.campaigns.stages import presift_active, stage_criteria, stage_record
 from tests.conftest import Forms, csrf_token_from, error_messages, parse
 from tests.sift_helpers import score, sift_campaign
 

@@ -18,7 +18,7 @@ from recruit.config import TestConfig
 from recruit.extensions import db
 from recruit.log_masking import mask_tokens
 from recruit.models import DevelopmentEmail, PendingRegistration, UserToken
-from recruit.services import accounts
+from recruit.services.accounts import account_changes as accounts
 from tests.campaign_helpers import open_campaign
 from tests.conftest import Forms, error_messages, parse
 from tests.test_application_import import make_csv, upload, words

@@ -63,7 +63,7 @@ def test_production_adds_hsts_secure_cookies_and_https(monkeypatch):
 def test_behind_a_trusted_proxy_the_clients_address_comes_from_x_forwarded_for(app):
     from recruit import create_app
     from recruit.config import TestConfig
-    from recruit.services import audit  # noqa: F401  (the audit log records request.remote_addr)
+    from recruit.services.records import audit# noqa: F401  (the audit log records request.remote_addr)
 
     proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                          TRUSTED_PROXIES=1)

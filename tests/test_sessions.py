@@ -7,7 +7,7 @@ import time_machine
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.services import accounts
+from recruit.services.accounts import account_changes as accounts
 from tests.conftest import Forms, parse
 from tests.factories import PASSWORD
 

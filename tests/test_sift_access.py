@@ -16,8 +16,11 @@ from sqlalchemy import select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, User
-from recruit.services import agreement, campaign_status, campaigns, scoring
-from recruit.services.stages import stage_record
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import scoring
+from recruit.services.campaigns.stages import stage_record
 from tests.conftest import Forms, parse
 from tests.factories import UserFactory
 from tests.sift_bulk import add_applications, add_scores, statements_for

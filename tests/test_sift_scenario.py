@@ -9,9 +9,12 @@ import pytest
 
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application
-from recruit.services import agreement, campaigns, results, scoring
-from recruit.services.board import load_items
-from recruit.services.criteria import update_criterion
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.assessment.board import load_items
+from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
 from tests.conftest import Forms, parse
 from tests.sift_helpers import score, sift_campaign

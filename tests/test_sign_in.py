@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent, User, UserToken
-from recruit.services.passwords import needs_rehash
+from recruit.services.accounts.passwords import needs_rehash
 from tests.conftest import error_messages, parse
 from tests.factories import PASSWORD
 
@@ -202,7 +202,7 @@ def test_forgotten_password_bad_input(forms):
 
 
 def test_reset_link_sets_a_new_password(forms, make_user, client):
-    from recruit.services import accounts
+    from recruit.services.accounts import account_changes as accounts
 
     user = make_user()
     _, raw = accounts.request_password_reset(user.email)

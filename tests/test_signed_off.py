@@ -13,9 +13,15 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, RenderedReport
-from recruit.services import agreement, applications, interviews, offers, report_content, reports, results
+from recruit.services.assessment import agreement
+from recruit.services.applications import submission as applications
+from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
+from recruit.services.reports import content as report_content
+from recruit.services.reports import versions as reports
+from recruit.services.assessment import results
 from recruit.services.errors import Refused
-from recruit.services.stages import stage_record
+from recruit.services.campaigns.stages import stage_record
 from tests.conftest import Forms, parse
 from tests.sift_helpers import interview_stage, score, sift_campaign
 

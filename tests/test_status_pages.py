@@ -10,7 +10,7 @@ from recruit.extensions import db
 from recruit.models import Application
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
-from recruit.services import applications
+from recruit.services.applications import submission as applications
 from tests.campaign_helpers import open_campaign
 from tests.conftest import Forms, error_messages, parse
 

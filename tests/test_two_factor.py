@@ -22,8 +22,8 @@ from sqlalchemy import select, text
 from recruit.access import declared_access
 from recruit.extensions import db
 from recruit.models import AuditEvent, RecoveryCode, User
-from recruit.services import mfa
-from recruit.services.signin import LOCK_AFTER_FAILURES
+from recruit.services.accounts import two_factor as mfa
+from recruit.services.accounts.signin import LOCK_AFTER_FAILURES
 from tests.conftest import Forms, csrf_token_from, error_messages, parse
 from tests.factories import PASSWORD
 

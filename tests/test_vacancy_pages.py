@@ -6,7 +6,9 @@ import time_machine
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.services import campaign_status, campaigns, criteria
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import criteria
 from tests.campaign_helpers import draft_campaign, open_campaign, ready_to_open
 from tests.conftest import parse
 

@@ -19,8 +19,15 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Conflict, RenderedReport
-from recruit.services import agreement, campaign_status, campaigns, feedback, reports, results, scoring, visibility
-from recruit.services.stages import stage_record
+from recruit.services.assessment import agreement
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.assessment import feedback
+from recruit.services.reports import versions as reports
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.assessment import visibility
+from recruit.services.campaigns.stages import stage_record
 from tests.conftest import parse
 from tests.factories import UserFactory
 from tests.sift_helpers import score, sift_campaign

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recruit.services.words import count_words
+from recruit.services.applications.words import count_words
 from tests.browser import chromium_page, static_site
 from tests.campaign_helpers import open_campaign
 

@@ -13,7 +13,9 @@ from recruit.forms import show_refusal
 from recruit.links import absolute_url
 from recruit.mail import MailNotConfigured, development_mail_query, send
 from recruit.models import User
-from recruit.services import accounts, emails, users
+from recruit.services.accounts import account_changes as accounts
+from recruit.services.accounts import emails
+from recruit.services.accounts import users
 from recruit.services.errors import Refused
 
 

@@ -15,8 +15,12 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.models import Application, Criterion
 from recruit.models.application import ApplicationStatus
-from recruit.services import applications, feedback, interviews, personal_data, vacancies
-from recruit.services.candidate_progress import Progress, no_outcome, progress_of, stage_outcomes
+from recruit.services.applications import submission as applications
+from recruit.services.assessment import feedback
+from recruit.services.interview import invitations as interviews
+from recruit.services.records import personal_data
+from recruit.services.campaigns import vacancies
+from recruit.services.applications.progress import Progress, no_outcome, progress_of, stage_outcomes
 from recruit.services.errors import Refused
 
 
@@ -139,7 +143,7 @@ def outcome(reference: str):
 def feedback_letter(reference: str):
     """The candidate's feedback letter as a PDF, once an outcome has been released."""
     from recruit.reports.routes import send_pdf
-    from recruit.services import reports
+    from recruit.services.reports import versions as reports
 
     application = _application_or_404(reference)
     outcome_page = redirect(url_for("apply.outcome", reference=application.reference))

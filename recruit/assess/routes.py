@@ -15,9 +15,13 @@ from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
-from recruit.services import assessor_views, moderators, questions, scoring, visibility
+from recruit.services.assessment import assessor_views
+from recruit.services.assessment import moderators
+from recruit.services.interview import questions
+from recruit.services.assessment import scoring
+from recruit.services.assessment import visibility
 from recruit.services.errors import Refused
-from recruit.services.stages import is_chair, presift_active, scoring_open, stage_criteria
+from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
 
 
 def _stage_or_404(campaign_id: int, stage: str) -> Campaign:

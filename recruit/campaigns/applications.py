@@ -14,9 +14,11 @@ from recruit.extensions import db
 from recruit.forms import Form
 from recruit.mail import mail_configured, send_many
 from recruit.models.application import APPLICATION_STATUSES
-from recruit.services import application_import, application_views, emails
+from recruit.services.applications import csv_import as application_import
+from recruit.services.applications import views as application_views
+from recruit.services.accounts import emails
 from recruit.services.errors import Refused
-from recruit.services.yaml_files import FileProblems
+from recruit.services.frameworks.yaml_files import FileProblems
 
 
 class ImportForm(Form):

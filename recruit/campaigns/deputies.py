@@ -14,10 +14,10 @@ from recruit.campaigns.routes import _campaign_or_404
 from recruit.extensions import db
 from recruit.forms import Form, show_refusal
 from recruit.models import Application, Campaign
-from recruit.services import moderators
-from recruit.services.visibility import shows_names
+from recruit.services.assessment import moderators
+from recruit.services.assessment.visibility import shows_names
 from recruit.services.errors import Refused
-from recruit.services.stages import eligible_query, stage_criteria
+from recruit.services.campaigns.stages import eligible_query, stage_criteria
 
 ADMIN_MODERATES = 0
 

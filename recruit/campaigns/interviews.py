@@ -22,9 +22,12 @@ from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer, StageRecord
 from recruit.moderate.forms import ActionForm
-from recruit.services import feedback, interviews, offers, questions
+from recruit.services.assessment import feedback
+from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
+from recruit.services.interview import questions
 from recruit.services.errors import Refused
-from recruit.services.stages import stage_record
+from recruit.services.campaigns.stages import stage_record
 
 INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
 

@@ -22,9 +22,11 @@ from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale
-from recruit.services import campaign_status, campaigns, criteria
-from recruit.services.campaign_rules import allowed
-from recruit.services.campaign_views import campaign_list, campaign_for_admin, source_choices
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import criteria
+from recruit.services.campaigns.rules import allowed
+from recruit.services.campaigns.views import campaign_list, campaign_for_admin, source_choices
 from recruit.services.errors import Refused
 from recruit.models.campaign import STATUSES
 
@@ -79,7 +81,7 @@ def new():
 @roles("admin")
 def overview(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
-    from recruit.services.users import audit_query
+    from recruit.services.accounts.users import audit_query
 
     entries = db.session.scalars(audit_query(record_type="campaign", record_id=str(campaign.id)).limit(20)).all()
     next_status = campaign_status.NEXT.get(campaign.status)

@@ -10,11 +10,18 @@ from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
-from recruit.services import agreement, board, moderators, report_content, reports, results, scoring, visibility
-from recruit.services.campaigns import load_campaign
+from recruit.services.assessment import agreement
+from recruit.services.assessment import board
+from recruit.services.assessment import moderators
+from recruit.services.reports import content as report_content
+from recruit.services.reports import versions as reports
+from recruit.services.assessment import results
+from recruit.services.assessment import scoring
+from recruit.services.assessment import visibility
+from recruit.services.campaigns.setup import load_campaign
 from recruit.services.errors import Refused
-from recruit.services.moderation import agreement_needs_rationale
-from recruit.services.stages import (eligible_query, is_chair, listing_query, membership, presift_active,
+from recruit.services.assessment.moderation_rules import agreement_needs_rationale
+from recruit.services.campaigns.stages import (eligible_query, is_chair, listing_query, membership, presift_active,
                                      scoring_open, stage_criteria, stage_record)
 
 PAGE_SIZE = 50
@@ -195,7 +202,7 @@ def score_history(campaign_id: int, stage: str, reference: str, code: str):
     query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
                                                    Score.criterion_id == criterion.id, Score.stage == stage)
     if current_user.role != "admin":
-        # The chair sees the others' scores on the item page's terms (services/visibility.py): their submitted
+        # The chair sees the others' scores on the item page's terms (services/assessment/visibility.py): their submitted
         # versions; never another assessor's drafts.
         visible = Score.assessor_id == current_user.id
         if visibility.sees_others_scores(current_user, campaign, stage, application, criterion):

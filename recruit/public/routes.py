@@ -5,7 +5,8 @@ from sqlalchemy import text
 from recruit.access import public
 from recruit.extensions import db
 from recruit.public import bp
-from recruit.services import catalogue, vacancies
+from recruit.services.frameworks import catalogue
+from recruit.services.campaigns import vacancies
 
 
 def _framework_or_404(slug: str):

@@ -14,10 +14,11 @@ from recruit.access import roles
 from recruit.extensions import db
 from recruit.models import Application, Campaign
 from recruit.reports import bp
-from recruit.services import reports, visibility
-from recruit.services.campaigns import load_campaign
+from recruit.services.reports import versions as reports
+from recruit.services.assessment import visibility
+from recruit.services.campaigns.setup import load_campaign
 from recruit.services.errors import Refused
-from recruit.services.stages import eligible_query
+from recruit.services.campaigns.stages import eligible_query
 
 CAMPAIGN_KINDS = ("sift", "interview", "merit")
 

@@ -1,0 +1,203 @@
+"""Independent scoring: an assessor's draft and submitted scores, indicator ticks and rationale.
+
+A score can be changed by its author until the item is agreed. Every saved state is kept.
+An assessor with a declared conflict for an application does not score it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
+from recruit.models.scoring import ScoreStatus
+from recruit.services.records import audit
+from recruit.services.assessment import visibility
+from recruit.services.errors import Refused
+from recruit.services.campaigns.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
+
+STALE = "This score was changed by someone else. Your answers are below: check them and save again"
+LOCKED = "This item has been agreed by the chair, so its scores are locked"
+
+
+class NeedsConfirmation(Refused):
+    """The ticks contradict the score; the assessor must confirm it is what they mean."""
+
+
+@dataclass(frozen=True)
+class ScoreInput:
+    value: int | None
+    ticked: list[int]
+    rationale: str
+    notes: str = ""
+
+
+def indicator_choices(criterion: Criterion) -> dict[str, list]:
+    """The indicators an assessor can tick: the required level's effective and ineffective lists."""
+    if criterion.competency is None or criterion.level is None:
+        return {"effective": [], "ineffective": []}
+    return criterion.competency.indicators_at(criterion.level.number)
+
+
+def inconsistency(campaign: Campaign, criterion: Criterion, value: int, ticked: list[int]) -> str | None:
+    """The consistency prompt (DESIGN §6): a high score with mostly ineffective ticks, or a low one with only
+    effective ticks."""
+    lists = indicator_choices(criterion)
+    effective = sum(1 for i in lists["effective"] if i.id in ticked)
+    ineffective = sum(1 for i in lists["ineffective"] if i.id in ticked)
+    top, bottom = campaign.scale.maximum, campaign.scale.minimum
+    if value >= top - 1 and ineffective > effective:
+        return (f"You scored {value} but ticked more ineffective indicators ({ineffective}) than effective ones "
+                f"({effective}). Confirm this is the score you mean")
+    if value <= bottom + 1 and effective > 0 and ineffective == 0:
+        return (f"You scored {value} but ticked only effective indicators ({effective}). "
+                "Confirm this is the score you mean")
+    return None
+
+
+def conflict_for(user: User, application: Application, stage: str) -> Conflict | None:
+    return db.session.scalar(select(Conflict).where(Conflict.application_id == application.id,
+                                                    Conflict.assessor_id == user.id, Conflict.stage == stage))
+
+
+def has_conflict(user: User, application: Application, stage: str) -> bool:
+    conflict = conflict_for(user, application, stage)
+    return conflict is not None and conflict.has_conflict
+
+
+APPLICANT = "You applied to this campaign, so you take no part in assessing it"
+
+
+def check_can_score(user: User, campaign: Campaign, application: Application, criterion: Criterion,
+                    stage: str) -> None:
+    if membership(campaign, stage, user) is None:
+        raise Refused("You are not on this stage's panel")
+    # The panel refuses applicants; this holds even for a membership made some other way.
+    if has_applied(campaign, user):
+        raise Refused(APPLICANT)
+    if not scoring_open(campaign, stage):
+        raise Refused("Scoring for this stage is closed")
+    if application.campaign_id != campaign.id or application.status not in ELIGIBLE[stage]:
+        raise Refused("This application is not being scored at this stage")
+    if criterion not in stage_criteria(campaign, stage):
+        raise Refused("This criterion is not being scored now")
+    if has_conflict(user, application, stage):
+        raise Refused("You have declared a conflict of interest with this candidate, so you do not score them")
+    if stage == "interview" and conflict_for(user, application, stage) is None:
+        raise Refused("Declare whether you have a conflict of interest with this candidate first")
+
+
+def agreed_for(application: Application, criterion: Criterion, stage: str) -> AgreedScore | None:
+    return db.session.scalar(select(AgreedScore).where(
+        AgreedScore.application_id == application.id, AgreedScore.criterion_id == criterion.id,
+        AgreedScore.stage == stage))
+
+
+def own_score(user: User, application: Application, criterion: Criterion, stage: str) -> Score | None:
+    return db.session.scalar(select(Score).where(
+        Score.application_id == application.id, Score.criterion_id == criterion.id,
+        Score.assessor_id == user.id, Score.stage == stage))
+
+
+def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
+    return (score.value == entry.value and list(score.ticked) == ticked
+            and score.rationale == entry.rationale.strip() and score.notes == entry.notes.strip()
+            and (score.status == ScoreStatus.SUBMITTED or not submit))
+
+
+def save(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
+         entry: ScoreInput, *, submit: bool, version: int | None, confirmed: bool = False) -> Score:
+    check_can_score(user, campaign, application, criterion, stage)
+    agreed = agreed_for(application, criterion, stage)
+    if agreed is not None and agreed.locked:
+        raise Refused(LOCKED)
+    allowed_ticks = {i.id for lst in indicator_choices(criterion).values() for i in lst}
+    ticked = sorted(set(entry.ticked))
+    if not set(ticked) <= allowed_ticks:
+        raise Refused("Tick only the indicators shown for this criterion", "ticked")
+    points = {point.value for point in campaign.scale.points}
+    if entry.value is not None and entry.value not in points:
+        raise Refused("Select a score", "value")
+    score = own_score(user, application, criterion, stage)
+    # A submitted score stays submitted when it is changed, even saved "as draft", so it must stay complete.
+    if submit or (score is not None and score.status == ScoreStatus.SUBMITTED):
+        if entry.value is None:
+            raise Refused("Select a score", "value")
+        if not entry.rationale.strip():
+            raise Refused("Enter your rationale for the score", "rationale")
+        prompt = inconsistency(campaign, criterion, entry.value, ticked)
+        if prompt and not confirmed:
+            raise NeedsConfirmation(prompt, "value")
+
+    if score is not None and version is not None and score.version != version:
+        if _already_saved(score, entry, ticked, submit):
+            return score  # the same save sent twice (a double click): nothing was lost, nothing to write
+        raise Refused(STALE)
+    if score is None:
+        if version not in (None, 0):
+            raise Refused(STALE)
+        score = Score(application_id=application.id, criterion_id=criterion.id, assessor_id=user.id, stage=stage)
+        db.session.add(score)
+    before_status = score.status
+    score.value = entry.value
+    score.ticked = ticked
+    score.rationale = entry.rationale.strip()
+    score.notes = entry.notes.strip()
+    if submit:
+        score.status = ScoreStatus.SUBMITTED
+        score.submitted_at = utcnow()
+    elif score.status != ScoreStatus.SUBMITTED:
+        score.status = ScoreStatus.DRAFT
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Refused(STALE) from None
+    # Added by the score's id rather than appended to score.history, which would first load every earlier version.
+    db.session.add(ScoreVersion(score_id=score.id, version=score.version, status=score.status, value=score.value,
+                                rationale=score.rationale, notes=score.notes, ticked=ticked, by_id=user.id))
+    action = "score.submitted" if submit and before_status != ScoreStatus.SUBMITTED else (
+        "score.changed" if before_status == ScoreStatus.SUBMITTED else "score.draft_saved")
+    audit.record(action, "score", score.id,
+                 after={"application": application.reference, "criterion": criterion.code, "stage": stage,
+                        "value": score.value, "ticked": ticked, "status": score.status}, actor=user)
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Refused(STALE) from None
+    return score
+
+
+def declare(user: User, campaign: Campaign, application: Application, stage: str, has_conflict_: bool,
+            reason: str) -> Conflict:
+    if membership(campaign, stage, user) is None:
+        raise Refused("You are not on this stage's panel")
+    if has_applied(campaign, user):
+        raise Refused(APPLICANT)
+    if application.campaign_id != campaign.id or application.status not in ELIGIBLE[stage]:
+        raise Refused("This application is not being scored at this stage")
+    if stage == "interview" and not visibility.names_visible(user, campaign):
+        # The declaration is about who the candidate is, which the panel is not shown until then.
+        raise Refused("You can say whether you have a conflict of interest with this candidate once the sift is "
+                      "signed off")
+    if has_conflict_ and not reason.strip():
+        raise Refused("Enter why you have a conflict of interest", "reason")
+    existing = conflict_for(user, application, stage)
+    if existing is not None and existing.has_conflict:
+        raise Refused("You have already declared a conflict of interest with this candidate")
+    if existing is None:
+        existing = Conflict(application_id=application.id, assessor_id=user.id, stage=stage)
+        db.session.add(existing)
+    existing.has_conflict = has_conflict_
+    existing.reason = reason.strip()
+    existing.declared_at = utcnow()
+    db.session.flush()
+    audit.record("conflict.declared" if has_conflict_ else "conflict.none_declared", "application", application.id,
+                 after={"stage": stage, "assessor": user.email, "reason": existing.reason}, actor=user)
+    db.session.commit()
+    return existing

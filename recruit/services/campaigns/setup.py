@@ -1,0 +1,204 @@
+"""Creating campaigns and changing their details, closing date, scoring settings and panels.
+
+Every change is checked against campaign_rules and audited in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import Campaign, Criterion, Grade, Panel, PanelMember, RoleProfile, ScoringScale, StatusChange, User
+from recruit.services.records import audit
+from recruit.services.campaigns.rules import require
+from recruit.services.campaigns.criteria import apply_proposals, propose_from_grade, propose_from_role_profile
+from recruit.services.errors import Refused
+from recruit.services.frameworks.scales import default_scale
+from recruit.services.campaigns.stages import applicants_among
+
+
+@dataclass
+class Details:
+    title: str
+    organisation: str
+    location: str
+    posts: int
+    description: str
+
+
+def details_of(campaign: Campaign) -> dict:
+    return {
+        "title": campaign.title,
+        "organisation": campaign.organisation,
+        "location": campaign.location,
+        "posts": campaign.posts,
+        "description": campaign.description,
+    }
+
+
+def next_reference(now: datetime | None = None) -> str:
+    year = (now or utcnow()).year
+    prefix = f"VAC-{year}-"
+    count = db.session.scalar(select(func.count(Campaign.id)).where(Campaign.reference.like(f"{prefix}%")))
+    return f"{prefix}{count + 1:04d}"
+
+
+def create_campaign(actor: User, details: Details, *, grade: Grade | None = None,
+                    role_profile: RoleProfile | None = None) -> Campaign:
+    """A draft campaign with the criteria its grade or role profile proposes."""
+    if (grade is None) == (role_profile is None):
+        raise Refused("Select a grade or a role profile to start from", "source")
+    scale = default_scale()
+    framework = grade.framework if grade is not None else role_profile.framework
+    campaign = Campaign(
+        reference=next_reference(), title=details.title.strip(), organisation=details.organisation.strip(),
+        location=details.location.strip(), posts=details.posts, description=details.description.strip(),
+        framework=framework, grade=grade if grade is not None else role_profile.grade,
+        role_profile=role_profile, scale=scale, created_by_id=actor.id, status="draft",
+    )
+    db.session.add(campaign)
+    proposals = propose_from_grade(grade) if grade is not None else propose_from_role_profile(role_profile)
+    apply_proposals(campaign, proposals)
+    campaign.panels = [Panel(stage="sift"), Panel(stage="interview")]
+    db.session.flush()
+    campaign.status_changes.append(StatusChange(from_status=None, to_status="draft", by_id=actor.id))
+    audit.record("campaign.created", "campaign", campaign.id,
+                 after={**details_of(campaign), "reference": campaign.reference,
+                        "criteria": [c.code for c in campaign.criteria]}, actor=actor)
+    db.session.commit()
+    return campaign
+
+
+def update_details(actor: User, campaign: Campaign, details: Details) -> None:
+    require(campaign, "edit_details")
+    before = details_of(campaign)
+    campaign.title = details.title.strip()
+    campaign.organisation = details.organisation.strip()
+    campaign.location = details.location.strip()
+    campaign.posts = details.posts
+    campaign.description = details.description.strip()
+    if details_of(campaign) != before:
+        audit.record("campaign.details_changed", "campaign", campaign.id, before=before,
+                     after=details_of(campaign), actor=actor)
+    db.session.commit()
+
+
+def set_closing(actor: User, campaign: Campaign, closes_at: datetime) -> None:
+    require(campaign, "change_closing")
+    if closes_at <= utcnow():
+        raise Refused("The closing date must be in the future", "closes_at")
+    if campaign.status == "open" and campaign.closes_at is not None and closes_at < campaign.closes_at:
+        raise Refused("Once a campaign is open its closing date can be made later, not earlier", "closes_at")
+    before = campaign.closes_at.isoformat() if campaign.closes_at else None
+    campaign.closes_at = closes_at
+    audit.record("campaign.closing_changed", "campaign", campaign.id, before={"closes_at": before},
+                 after={"closes_at": closes_at.isoformat()}, actor=actor)
+    db.session.commit()
+
+
+def settings_of(campaign: Campaign) -> dict:
+    return {
+        "scale": campaign.scale.slug,
+        "discrepancy_threshold": campaign.discrepancy_threshold,
+        "overall_pass_mark": campaign.overall_pass_mark,
+        "presift_threshold": campaign.presift_threshold,
+        "merit_basis": campaign.merit_basis,
+        "reserve_months": campaign.reserve_months,
+    }
+
+
+def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, discrepancy_threshold: int,
+                    overall_pass_mark: int | None, presift_threshold: int | None,
+                    merit_basis: str | None = None, reserve_months: int | None = None) -> None:
+    merit_basis = campaign.merit_basis if merit_basis is None else merit_basis
+    reserve_months = campaign.reserve_months if reserve_months is None else reserve_months
+    if (merit_basis, reserve_months) != (campaign.merit_basis, campaign.reserve_months):
+        require(campaign, "change_interview_criteria")
+    if scale.id != campaign.scale_id:
+        require(campaign, "change_scale")
+    if (discrepancy_threshold, overall_pass_mark, presift_threshold) != (
+        campaign.discrepancy_threshold, campaign.overall_pass_mark, campaign.presift_threshold
+    ):
+        require(campaign, "change_scoring_rules")
+    values = {point.value for point in scale.points}
+    if discrepancy_threshold > max(values) - min(values):
+        raise Refused(f"The discrepancy threshold must be no more than {max(values) - min(values)} on this scale",
+                      "discrepancy_threshold")
+    if scale.id != campaign.scale_id:
+        off_scale = [c.name for c in campaign.criteria if c.pass_mark not in values]
+        if off_scale:
+            raise Refused(
+                f"Change the pass marks first: {', '.join(off_scale)} would have a pass mark that is not on this scale",
+                "scale",
+            )
+    before = settings_of(campaign)
+    campaign.scale = scale
+    campaign.discrepancy_threshold = discrepancy_threshold
+    campaign.overall_pass_mark = overall_pass_mark
+    campaign.presift_threshold = presift_threshold
+    campaign.merit_basis = merit_basis
+    campaign.reserve_months = reserve_months
+    if settings_of(campaign) != before:
+        audit.record("campaign.settings_changed", "campaign", campaign.id, before=before,
+                     after=settings_of(campaign), actor=actor)
+    db.session.commit()
+
+
+def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members: list[User]) -> None:
+    """Make the stage's panel exactly this chair and these members (all assessor accounts)."""
+    require(campaign, "change_panel", stage=stage)
+    people = {member.id: member for member in members}
+    people.pop(chair.id, None)
+    for person in [chair, *people.values()]:
+        if person.role != "assessor" or not person.active:
+            raise Refused(f"{person.name} is not an active assessor", "members")
+    if not people:
+        raise Refused("Select at least one panel member as well as the chair", "members")
+    applied = applicants_among(campaign, [chair.id, *people])
+    for person in [chair, *people.values()]:
+        if person.id in applied:
+            raise Refused(f"{person.name} applied to this campaign, so cannot sit on its panel",
+                          "chair" if person is chair else "members")
+    panel = campaign.panel(stage)
+    before = _panel_snapshot(panel)
+    panel.members.clear()
+    db.session.flush()
+    panel.members.append(PanelMember(user=chair, is_chair=True))
+    for person in people.values():
+        panel.members.append(PanelMember(user=person, is_chair=False))
+    audit.record("panel.changed", "campaign", campaign.id, before={"stage": stage, **before},
+                 after={"stage": stage, **_panel_snapshot(panel)}, actor=actor)
+    db.session.commit()
+
+
+def _panel_snapshot(panel: Panel) -> dict:
+    return {
+        "chair": panel.chair.email if panel.chair else None,
+        "members": sorted(member.user.email for member in panel.members if not member.is_chair),
+    }
+
+
+def load_campaign(campaign_id: int) -> Campaign | None:
+    # Three queries: every scoring and moderation request starts here. The scale and framework (one row each) come
+    # joined to the campaign, each criterion's competency and level to the criteria, and each panel's members and
+    # their accounts to the panels; the status history only the overview shows is left to it.
+    return db.session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(
+            joinedload(Campaign.scale),
+            joinedload(Campaign.framework),
+            selectinload(Campaign.criteria).options(joinedload(Criterion.competency), joinedload(Criterion.level)),
+            selectinload(Campaign.panels).joinedload(Panel.members).joinedload(PanelMember.user),
+        )
+    )
+
+
+def assessors() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role == "assessor", User.active.is_(True)).order_by(User.name)
+    ))

@@ -1,0 +1,1 @@
+"""After the sift: interview invitations and replies, the question bank, the merit list and offers."""

@@ -1,0 +1,120 @@
+"""The merit list of a campaign, offers down it for the number of posts, and the reserve list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from recruit.clock import format_uk, utcnow
+from recruit.extensions import db
+from recruit.models import Application, Campaign, Offer, User
+from recruit.services.records import audit
+from recruit.services.errors import Refused
+from recruit.services.interview.merit import ACTIVE, ENDED, Allocation, MeritEntry, allocate, merit_order, reserve_expiry
+from recruit.services.assessment.results import compute, rules_for
+from recruit.services.campaigns.stages import stage_record
+
+
+@dataclass
+class MeritView:
+    entries: list[MeritEntry]
+    allocation: Allocation
+    offers: dict[int, Offer]          # application id → latest offer
+    reserve_expires_at: object
+    final: bool                       # the interview stage is signed off
+
+    @property
+    def reserve_expired(self) -> bool:
+        return self.reserve_expires_at is not None and self.reserve_expires_at <= utcnow()
+
+
+def latest_offers(campaign: Campaign) -> dict[int, Offer]:
+    offers: dict[int, Offer] = {}
+    for offer in db.session.scalars(select(Offer).where(Offer.campaign_id == campaign.id).order_by(Offer.id)):
+        offers[offer.application_id] = offer
+    return offers
+
+
+def merit_view(campaign: Campaign) -> MeritView:
+    interview = compute(campaign, "interview")
+    sift = compute(campaign, "sift", overall_pass_mark=None)
+    sift_totals = {result.key: result.total for result in sift.results}
+    entries = merit_order(interview.results, sift_totals, rules_for(interview.criteria), campaign.merit_basis)
+    offers = latest_offers(campaign)
+    by_key = {entry.key: offers[entry.key.id].status for entry in entries if entry.key.id in offers}
+    # Withdrawn after the sign-off, a candidate keeps their place on the merit list but is offered nothing:
+    # the post passes down the list as after a declined offer.
+    by_key.update({entry.key: "withdrawn" for entry in entries
+                   if entry.key.status == "withdrawn" and by_key.get(entry.key) not in ENDED})
+    record = stage_record(campaign, "interview")
+    return MeritView(entries, allocate(entries, campaign.posts, by_key), offers, record.reserve_expires_at,
+                     record.signed_off_at is not None)
+
+
+def make_offer(actor: User, campaign: Campaign, application: Application) -> Offer:
+    if actor.role != "admin":
+        raise Refused("Only an admin can make an offer")
+    view = merit_view(campaign)
+    if not view.final:
+        raise Refused("The interview stage must be signed off before offers are made")
+    if view.reserve_expired:
+        raise Refused(f"The reserve list expired on {format_uk(view.reserve_expires_at)}; no more offers can be made")
+    if application not in view.allocation.next_offers and application not in view.allocation.tied_at_cut:
+        raise Refused("Offers go down the merit list: this candidate is not next")
+    record = stage_record(campaign, "interview")
+    if record.reserve_expires_at is None:
+        record.reserve_expires_at = reserve_expiry(utcnow(), campaign.reserve_months)
+    from_reserve = any(offer.status in ("declined", "withdrawn") for offer in view.offers.values())
+    offer = Offer(campaign_id=campaign.id, application_id=application.id, made_by_id=actor.id,
+                  from_reserve=from_reserve)
+    db.session.add(offer)
+    db.session.flush()
+    audit.record("offer.made", "application", application.id,
+                 after={"offer": offer.id, "from_reserve": from_reserve,
+                        "reserve_expires_at": record.reserve_expires_at.isoformat()}, actor=actor)
+    db.session.commit()
+    return offer
+
+
+def record_response(actor: User, offer: Offer, outcome: str) -> None:
+    """The candidate accepted or declined the offer, or it was withdrawn; a declined or withdrawn offer
+    passes to the next appointable candidate."""
+    if actor.role != "admin":
+        raise Refused("Only an admin can record the answer to an offer")
+    if outcome not in ("accepted", "declined", "withdrawn"):
+        raise Refused("Select what happened to the offer", "outcome")
+    if offer.status in ("declined", "withdrawn"):
+        raise Refused("This offer has already ended")
+    if outcome == "accepted" and offer.status == "accepted":
+        raise Refused("This offer has already been accepted")
+    before = offer.status
+    offer.status = outcome
+    offer.responded_at = utcnow()
+    audit.record(f"offer.{outcome}", "application", offer.application_id, before={"status": before},
+                 after={"status": outcome}, actor=actor)
+    db.session.commit()
+
+
+def end_with_application(actor: User, application: Application) -> Offer | None:
+    """The candidate withdrew their application: an offer they hold (made or accepted) is withdrawn with it, in the
+    caller's transaction, and passes down the merit list as a declined one does."""
+    offer = latest_offers(application.campaign).get(application.id)
+    if offer is None or offer.status not in ACTIVE:
+        return None
+    before = offer.status
+    offer.status, offer.responded_at = "withdrawn", utcnow()
+    audit.record("offer.withdrawn", "application", application.id, before={"status": before},
+                 after={"status": "withdrawn", "reason": "The candidate withdrew their application"}, actor=actor)
+    return offer
+
+
+def outcome_for(view: MeritView, application: Application) -> str:
+    """The interview outcome a candidate is told: offer, appointable – reserve, or not appointable."""
+    offer = view.offers.get(application.id)
+    if offer is not None:
+        return "offer" if offer.status in ("offered", "accepted") else f"offer {offer.status}"
+    if application.status == "withdrawn":
+        return "withdrawn"
+    if any(entry.key.id == application.id for entry in view.entries):
+        return "appointable – reserve"
+    return "not appointable"

@@ -1,0 +1,67 @@
+"""Everything Recruit holds about a person, for them to download (a subject access copy)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from recruit.extensions import db
+from recruit.models import Application, Statement, User
+from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
+
+
+def _time(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _released(application: Application) -> dict:
+    released = {}
+    for stage in ("sift", "interview"):
+        outcome = released_outcome(application, stage)
+        if outcome is None:
+            continue
+        released[stage] = {
+            "outcome": outcome,
+            "criteria": [{"criterion": row.criterion, "score": row.label, "feedback": row.feedback}
+                         for row in released_for(application, stage)],
+        }
+    return released
+
+
+def everything_about(user: User) -> dict:
+    applications = db.session.scalars(
+        select(Application).where(Application.candidate_id == user.id).order_by(Application.created_at)
+        .options(selectinload(Application.statements).selectinload(Statement.criterion),
+                 selectinload(Application.personal_details), selectinload(Application.campaign))
+    )
+    return {
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "created_at": _time(user.created_at),
+            "last_signed_in_at": _time(user.last_signed_in_at),
+            "two_factor_authentication": user.has_two_factor,
+        },
+        "applications": [
+            {
+                "reference": application.reference,
+                "vacancy": {"reference": application.campaign.reference, "title": application.campaign.title},
+                "status": visible_status(application),
+                "started_at": _time(application.created_at),
+                "submitted_at": _time(application.submitted_at),
+                "withdrawn_at": _time(application.withdrawn_at),
+                "personal_details": {
+                    "full_name": application.personal_details.full_name,
+                    "email": application.personal_details.email,
+                    "phone": application.personal_details.phone,
+                } if application.personal_details else None,
+                "statements": [
+                    {"criterion": s.criterion.name, "text": s.text, "words": s.word_count}
+                    for s in sorted(application.statements, key=lambda s: s.criterion.position)
+                ],
+                # Scores and feedback only once an admin has released the stage.
+                "results": _released(application),
+            }
+            for application in applications
+        ],
+    }

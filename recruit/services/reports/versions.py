@@ -1,0 +1,335 @@
+"""The campaign's PDF reports: which exist, who may have them, and the versions kept of each.
+
+A report is rendered from HTML; the digest of that HTML is its fingerprint. A kept version is served while the HTML
+the data gives now still has the same digest, so any change that shows in the report (a score, an agreed score, a
+reopened item, a sign-off) makes it stale, and it is rendered again on demand as a new version; no finished version
+is ever changed or overwritten, and each carries the SHA-256 of its PDF. At a stage's sign-off its reports are
+kept as they stand (freeze_signed_off, in the sign-off's transaction) and typeset from that document
+(prepare_signed_off). Reports of more than REPORT_BACKGROUND_OVER applications are rendered by a background job
+(services/reports/jobs.py); smaller ones while the person waits.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import func, select, update
+
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import Application, Campaign, RenderedReport, User
+from recruit.services.records import audit
+from recruit.services.reports import pdf
+from recruit.services.campaigns.stages import eligible_query, is_chair
+
+log = logging.getLogger(__name__)
+
+# A render that has not finished within this time is taken to have died with its worker, and may be asked for again.
+STALLED_AFTER = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    name: str
+    stage: str              # whose chair may have it: the sift's or the interview's
+    per_candidate: bool
+
+
+KINDS = {
+    "sift": Kind("sift", "Sift report", "sift", False),
+    "interview": Kind("interview", "Interview report", "interview", False),
+    "merit": Kind("merit", "Merit list", "interview", False),
+    "interview-candidate": Kind("interview-candidate", "Interview report", "interview", True),
+    "feedback": Kind("feedback", "Feedback letter", "interview", True),
+}
+
+
+def may_have(user: User, campaign: Campaign, kind: Kind) -> bool:
+    """Admins, and the chair of the stage the report is about."""
+    return user.role == "admin" or is_chair(campaign, kind.stage, user)
+
+
+def spec_for(campaign: Campaign, kind: Kind, application: Application | None = None):
+    """What the report shows (services/reports/content.py): its template, title and data."""
+    from recruit.services.reports import content as report_content
+
+    if kind.slug == "sift":
+        return report_content.sift_report(campaign)
+    if kind.slug == "interview":
+        return report_content.interview_report(campaign)
+    if kind.slug == "merit":
+        return report_content.merit_report(campaign)
+    if kind.slug == "interview-candidate":
+        return report_content.interview_report(campaign, application)
+    return report_content.feedback_letter(campaign, application)
+
+
+PRODUCED = "\x1fproduced\x1f"
+
+
+def html_of(spec) -> tuple[str, str]:
+    """The report's HTML and its fingerprint: the digest of the HTML with the time it was produced left out, so
+    that the same data gives the same fingerprint whenever it is asked for."""
+    produced = spec.context.get("produced")
+    html = render_template(spec.template, **{**spec.context, "produced": PRODUCED} if produced else spec.context)
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    return (html.replace(PRODUCED, str(produced)) if produced else html), digest
+
+
+def size_of(campaign: Campaign, kind: Kind) -> int:
+    """How many applications a campaign report covers (a candidate's own report covers one)."""
+    if kind.per_candidate:
+        return 1
+    return db.session.scalar(select(func.count()).select_from(
+        eligible_query(campaign, kind.stage).with_only_columns(Application.id).subquery())) or 0
+
+
+def in_background(campaign: Campaign, kind: Kind) -> bool:
+    return size_of(campaign, kind) > current_app.config["REPORT_BACKGROUND_OVER"]
+
+
+# The reports kept at each stage's sign-off (DESIGN §6: signed off means final).
+SIGNED_OFF_KINDS = {"sift": ("sift",), "interview": ("interview", "merit")}
+
+
+def _report_query(campaign: Campaign, kind: Kind, subject: str):
+    return select(RenderedReport).where(RenderedReport.campaign_id == campaign.id, RenderedReport.kind == kind.slug,
+                                        RenderedReport.subject == subject)
+
+
+def kept(campaign: Campaign, kind: Kind, subject: str = "") -> RenderedReport | None:
+    """The newest render of the report, ready or not: the one a progress page follows."""
+    return db.session.scalar(_report_query(campaign, kind, subject).order_by(RenderedReport.id.desc()).limit(1))
+
+
+def versions(campaign: Campaign, kind: Kind, subject: str = "") -> list[RenderedReport]:
+    """Every finished version of the report, newest first."""
+    return list(db.session.scalars(_report_query(campaign, kind, subject).where(RenderedReport.status == "ready")
+                                   .order_by(RenderedReport.finished_at.desc(), RenderedReport.id.desc())))
+
+
+def signed_off_version(campaign: Campaign, kind: Kind, subject: str = "") -> RenderedReport | None:
+    return db.session.scalar(_report_query(campaign, kind, subject).where(RenderedReport.signed_off))
+
+
+def version_of(campaign: Campaign, kind: Kind, version_id: int) -> RenderedReport | None:
+    """Object access for versions: one of this campaign report's own."""
+    report = db.session.get(RenderedReport, version_id)
+    if report is None or report.campaign_id != campaign.id or report.kind != kind.slug or report.subject != "":
+        return None
+    return report
+
+
+def _matching(campaign: Campaign, kind: Kind, subject: str, digest: str) -> RenderedReport | None:
+    return db.session.scalar(_report_query(campaign, kind, subject).where(
+        RenderedReport.status == "ready", RenderedReport.fingerprint == digest).order_by(RenderedReport.id.desc())
+        .limit(1))
+
+
+@dataclass
+class Current:
+    """What the person asking for a report gets: the ready PDF's record, or the render under way (or not)."""
+    report: RenderedReport | None
+    fresh: bool              # the kept PDF matches the data now
+
+    @property
+    def ready(self) -> bool:
+        return self.report is not None and self.fresh and self.report.status == "ready"
+
+
+def current(campaign: Campaign, kind: Kind, application: Application | None = None):
+    """The version that matches the data now (else the newest render), with the report as the data gives it now."""
+    spec = spec_for(campaign, kind, application)
+    html, digest = html_of(spec)
+    subject = application.reference if application else ""
+    report = _matching(campaign, kind, subject, digest) or kept(campaign, kind, subject)
+    return Current(report, report is not None and report.fingerprint == digest), spec, (html, digest)
+
+
+def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
+    """A small report: a version that matches the data if there is one, otherwise rendered now as a new version."""
+    state, spec, (html, digest) = current(campaign, kind, application)
+    if state.ready:
+        return state.report
+    if state.fresh and state.report.signed_off:
+        # The version kept at sign-off, not typeset yet, and the data has not changed since: make it now.
+        return typeset(state.report)
+    report = _claim(actor, campaign, kind, application.reference if application else "", digest)
+    data = pdf.render_pdf(html, title=spec.title)
+    return _store(report, data)
+
+
+def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedReport:
+    """A large report: queue a render unless a version matches the data or one is already under way for it."""
+    from recruit.services.reports import jobs
+
+    state, _, (_, digest) = current(campaign, kind)
+    report = state.report
+    if state.ready:
+        return report
+    if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
+        return report
+    if report is not None and state.fresh and report.signed_off:
+        report = _requeue(report)
+    else:
+        report = _claim(actor, campaign, kind, "", digest)
+    audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
+    db.session.commit()
+    jobs.enqueue(report.id)
+    return report
+
+
+def stalled(report: RenderedReport) -> bool:
+    return report.status in ("queued", "rendering") and utcnow() - report.requested_at > STALLED_AFTER
+
+
+def _claim(actor: User, campaign: Campaign, kind: Kind, subject: str, digest: str) -> RenderedReport:
+    """The row a new render goes into: the newest one if it never finished, otherwise a new version. A finished
+    version and the version kept at sign-off are never reused."""
+    report = kept(campaign, kind, subject)
+    if report is None or report.status == "ready" or report.signed_off:
+        report = RenderedReport(campaign_id=campaign.id, kind=kind.slug, subject=subject)
+        db.session.add(report)
+    report.fingerprint, report.status, report.progress, report.error = digest, "queued", 0, ""
+    report.pdf, report.pages, report.digest, report.finished_at = None, None, None, None
+    report.requested_by_id, report.requested_at = actor.id, utcnow()
+    db.session.flush()
+    return report
+
+
+def _requeue(report: RenderedReport) -> RenderedReport:
+    report.status, report.progress, report.error, report.requested_at = "queued", 0, "", utcnow()
+    db.session.flush()
+    return report
+
+
+def _store(report: RenderedReport, data: bytes) -> RenderedReport:
+    """Finish a version, once: if another process finished it first, theirs stands."""
+    import io
+
+    from pypdf import PdfReader
+
+    digest = hashlib.sha256(data).hexdigest()
+    db.session.flush()
+    done = db.session.execute(
+        update(RenderedReport).where(RenderedReport.id == report.id, RenderedReport.status != "ready")
+        .values(pdf=data, pages=len(PdfReader(io.BytesIO(data)).pages), digest=digest, status="ready", progress=100,
+                finished_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if done and report.signed_off:
+        audit.record("report.signed_off_version", "campaign", report.campaign_id,
+                     after={"report": report.kind, "version": report.id, "digest": digest}, actor=None)
+    db.session.commit()
+    db.session.refresh(report)
+    return report
+
+
+def freeze_signed_off(actor: User, campaign: Campaign, stage: str) -> list[RenderedReport]:
+    """At sign-off, in its transaction: the stage's reports as they stand at that moment, kept as versions of their
+    own. The document is fixed now; its PDF is typeset from it afterwards (prepare_signed_off), so nothing that
+    happens after the sign-off can reach it."""
+    kept_now = []
+    for slug in SIGNED_OFF_KINDS.get(stage, ()):
+        kind = KINDS[slug]
+        if signed_off_version(campaign, kind) is not None:
+            continue
+        html, digest = html_of(spec_for(campaign, kind))
+        report = RenderedReport(campaign_id=campaign.id, kind=slug, subject="", fingerprint=digest, status="queued",
+                                signed_off=True, html=html, requested_by_id=actor.id, requested_at=utcnow())
+        db.session.add(report)
+        kept_now.append(report)
+    db.session.flush()
+    for report in kept_now:
+        audit.record("report.kept_at_sign_off", "campaign", campaign.id,
+                     after={"report": report.kind, "version": report.id, "fingerprint": report.fingerprint},
+                     actor=actor)
+    return kept_now
+
+
+def prepare_signed_off(actor: User, campaign: Campaign, stage: str) -> None:
+    """Typeset the versions kept at the stage's sign-off: a small report now, a large one by the background job."""
+    from recruit.services.reports import jobs
+
+    for slug in SIGNED_OFF_KINDS.get(stage, ()):
+        kind = KINDS[slug]
+        report = signed_off_version(campaign, kind)
+        if report is None or report.status == "ready":
+            continue
+        if in_background(campaign, kind):
+            if report.status == "rendering" and not stalled(report):
+                continue
+            _requeue(report)
+            db.session.commit()
+            jobs.enqueue(report.id)
+        else:
+            try:
+                typeset(report)
+            except Exception as error:  # the version stays to be typeset again; the details go to the log
+                db.session.rollback()
+                log.exception("Typesetting the signed-off %s report of campaign %s failed", slug, campaign.id)
+                report = db.session.get(RenderedReport, report.id)
+                report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
+                db.session.commit()
+
+
+def title_of(html: str) -> str:
+    """The document title of a kept report's HTML (the report templates write it in <title>)."""
+    import html as html_module
+    import re
+
+    found = re.search(r"<title>(.*?)</title>", html, re.S)
+    return html_module.unescape(found.group(1).strip()) if found else "Report"
+
+
+def typeset(report: RenderedReport) -> RenderedReport:
+    """A version kept with its document (the one kept at sign-off), made into its PDF now."""
+    html = db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report.id))
+    return _store(report, pdf.render_pdf(html, title=title_of(html)))
+
+
+def run_job(report_id: int) -> None:
+    """The background render (in the worker, inside an app context): a version kept with its document is made from
+    that document; any other from the data as it stands now."""
+    report = db.session.get(RenderedReport, report_id)
+    if report is None or report.status not in ("queued", "rendering"):
+        return
+    kind = KINDS[report.kind]
+    campaign = report.campaign
+    report.status, report.progress = "rendering", 5
+    db.session.commit()
+    try:
+        frozen = db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report_id))
+        if frozen is not None:
+            html, title = frozen, title_of(frozen)
+        else:
+            spec = spec_for(campaign, kind)
+            html, report.fingerprint = html_of(spec)
+            title = spec.title
+        report.progress = 10
+        db.session.commit()
+
+        def progress(done: int, total: int) -> None:
+            report.progress = min(10 + int(85 * done / total), 95)
+            db.session.commit()
+
+        data = pdf.render_pdf_parallel(html, title=title, workers=current_app.config["REPORT_WORKERS"],
+                                       progress=progress)
+        _store(report, data)
+    except Exception as error:  # the person is told it failed and may try again; the details go to the log
+        db.session.rollback()
+        log.exception("Rendering report %s failed", report_id)
+        report = db.session.get(RenderedReport, report_id)
+        report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
+        db.session.commit()
+
+
+def pdf_of(report: RenderedReport) -> bytes:
+    return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.id == report.id))
+
+
+def application_in(campaign: Campaign, reference: str) -> Application | None:
+    return db.session.scalar(select(Application).where(
+        Application.campaign_id == campaign.id, Application.reference == reference[:20]))
