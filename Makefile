@@ -53,6 +53,19 @@ lock: $(TOOLS)/.installed
 audit: $(TOOLS)/.installed
 	$(TOOLS)/bin/python requirements/audit.py $(if $(AUDIT_STRICT),--strict)
 
+# Lint, format and types: ruff check, ruff format --check and mypy (strict for services and models),
+# configured in pyproject.toml; CI fails on any finding. `make format` rewrites the tree in ruff's style
+# and applies ruff's safe fixes.
+.PHONY: lint format
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 # GOV.UK Frontend from npm, copied into recruit/static (not committed). The stylesheet
 # refers to /assets/...; it is rewritten to where Flask serves the files.
 assets: $(GOVUK)/.version-$(GOVUK_VERSION)
