@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 PDF_VARIANT = "pdf/ua-1"
 # Relative URLs in a report resolve against this; it names no real host and is never fetched over a network.
 BASE_URL = "https://recruit.invalid/"
-STATIC_ROOT = (Path(__file__).resolve().parents[1] / "static").resolve()
+STATIC_ROOT = (Path(__file__).resolve().parents[2] / "static").resolve()
 INLINE_IMAGE_TYPES = ("data:image/svg+xml", "data:image/png")
 
 log = logging.getLogger(__name__)
