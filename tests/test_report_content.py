@@ -143,7 +143,7 @@ def sift(make_user):
 def test_sift_report_shows_every_score_total_rank_and_the_moderation_log(sift):
     campaign = sift.campaign
     spec = report_content.sift_report(campaign)
-    assert spec.template == "reports/sift.html"
+    assert spec.template == "pdf/sift.html"
     assert spec.title == f"Sift report – {campaign.reference} – {campaign.title}"
     html, reader = rendered(spec)
     check_furniture(reader, campaign.reference, spec.title)

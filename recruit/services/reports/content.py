@@ -32,7 +32,7 @@ CONFLICT = "C"
 
 @dataclass
 class ReportSpec:
-    template: str          # e.g. "reports/sift.html"
+    template: str          # e.g. "pdf/sift.html"
     title: str             # the PDF document title
     context: dict          # passed to render_template(template, **context)
 
@@ -266,7 +266,7 @@ def sift_report(campaign) -> ReportSpec:
         summary=summary, distribution=score_distribution(campaign, outcome), rows=rows, log=log,
         widths=_column_widths(len(criteria), len(seats)), presift=presift, decision=decision,
         sign_off=_sign_off(record), later=_later(campaign, stage))
-    return ReportSpec("reports/sift.html", title, context)
+    return ReportSpec("pdf/sift.html", title, context)
 
 
 def _presift(campaign: Campaign, stage: str, seats: list[PanelSeat]) -> dict | None:
@@ -474,7 +474,7 @@ def interview_report(campaign, application=None) -> ReportSpec:
         candidates=_candidate_records(campaign, candidates, outcome, view),
         merit=[] if one else _merit_rows(view), basis=campaign.merit_basis, final=view.final,
         sign_off=_sign_off(record), later=[] if one else _later(campaign, stage))
-    return ReportSpec("reports/interview.html", title, context)
+    return ReportSpec("pdf/interview.html", title, context)
 
 
 def merit_report(campaign) -> ReportSpec:
@@ -496,7 +496,7 @@ def merit_report(campaign) -> ReportSpec:
                  "answered": format_uk(o.responded_at) if o.responded_at else ""} for o in made],
         reserve=reserve, reserve_expiry=expiry, tied=bool(view.allocation.tied_at_cut),
         sign_off=_sign_off(_record(campaign, "interview")))
-    return ReportSpec("reports/merit.html", title, context)
+    return ReportSpec("pdf/merit.html", title, context)
 
 
 # The candidate's feedback letter.
@@ -518,4 +518,4 @@ def feedback_letter(campaign, application) -> ReportSpec:
     context.update(name=_name(application) if application.personal_details else "candidate",
                    reference=application.reference, stages=stages,
                    without_feedback=feedback.without_feedback([(part["stage"], part["rows"]) for part in stages]))
-    return ReportSpec("reports/feedback.html", title, context)
+    return ReportSpec("pdf/feedback.html", title, context)
