@@ -7,8 +7,9 @@ agreed score for every item, a share of them discrepant with a rationale) in a t
 SQLite file, or a temporary schema in DATABASE_URL's PostgreSQL database), builds the sift report's HTML once,
 then, each in a fresh process forked from this one so that neither inherits the other's heap:
 
-  naive:     the whole HTML as one WeasyPrint document (recruit.services.reports.pdf.render_pdf);
-  Recruit's: page ranges laid out in parallel processes and joined (recruit.services.reports.pdf.render_pdf_parallel),
+  naive:     the whole HTML as one WeasyPrint document (recruit.services.reports.pdf.rendering.render_pdf);
+  Recruit's: page ranges laid out in parallel processes and joined
+             (recruit.services.reports.pdf.rendering.render_pdf_parallel),
              as the background job renders it.
 
 Peak memory is the largest sum, over the rendering process and every process it started, of their proportional
@@ -39,7 +40,7 @@ from recruit.services.assessment.moderation_rules import is_discrepant, proposal
 from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.reports import pdf
+from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
 from recruit.services.reports import versions as reports# noqa: E402
 
 TARGET_RATIO = 0.5
@@ -173,12 +174,12 @@ def run(url: str, options: dict, count: int, criteria_count: int, assessors: int
         db.engine.dispose()  # the forked renderers hold no database connection
 
         print(f"Report HTML: {len(html) / 1e6:.1f} MB, built in {build:.2f} s", flush=True)
-        pdf.render_pdf("<!doctype html><html lang='en-GB'><title>warm</title><main><p>warm</p></main></html>",
-                       title="warm")  # fonts and WeasyPrint's own start-up, for both alike
-        naive_s, naive_cpu, naive_mb, naive_pdf = measure(lambda: pdf.render_pdf(html, title=spec.title))
+        render_pdf("<!doctype html><html lang='en-GB'><title>warm</title><main><p>warm</p></main></html>",
+                   title="warm")  # fonts and WeasyPrint's own start-up, for both alike
+        naive_s, naive_cpu, naive_mb, naive_pdf = measure(lambda: render_pdf(html, title=spec.title))
         print(f"Naive:      {naive_s:7.2f} s  peak {naive_mb:6.0f} MB  (CPU {naive_cpu:.2f} s)", flush=True)
         ours_s, ours_cpu, ours_mb, ours_pdf = measure(
-            lambda: pdf.render_pdf_parallel(html, title=spec.title, workers=workers))
+            lambda: render_pdf_parallel(html, title=spec.title, workers=workers))
         print(f"Recruit's:  {ours_s:7.2f} s  peak {ours_mb:6.0f} MB  (CPU {ours_cpu:.2f} s in all, "
               f"{workers} worker processes)", flush=True)
     ratio = ours_s / naive_s

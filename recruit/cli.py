@@ -144,10 +144,10 @@ def worker_command() -> None:
     """Work through the report queue on REDIS_URL until stopped (run one or more beside the app)."""
     from rq import SimpleWorker
 
-    from recruit.services.reports import jobs
+    from recruit.services.reports.queue import rq_queue
 
     if not current_app.config.get("REDIS_URL"):
         click.echo("REDIS_URL is not set: the app renders reports in local worker processes of its own.", err=True)
         raise SystemExit(2)
-    queue = jobs.queue()
+    queue = rq_queue()
     SimpleWorker([queue], connection=queue.connection).work()

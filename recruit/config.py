@@ -35,8 +35,11 @@ class Config:
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     # Reports covering more applications than this are rendered by a background job, with a progress page.
     REPORT_BACKGROUND_OVER = _env_int("REPORT_BACKGROUND_OVER", 500)
-    # Processes laying out one large report's page ranges at once (default: one per CPU core).
-    REPORT_WORKERS = _env_int("REPORT_WORKERS", 0) or os.cpu_count() or 1
+    # Processes laying out one large report's page ranges at once (0, the default: one per CPU core, counted when
+    # a report is laid out).
+    REPORT_WORKERS = _env_int("REPORT_WORKERS", 0)
+    # The layout cost (about the number of tags) of one page range of a large report: some 65 sift-table rows.
+    REPORT_RANGE_WEIGHT = _env_int("RECRUIT_REPORT_RANGE_WEIGHT", 4000)
     # Months after a campaign finishes before `retention purge` erases its personal data; checked by the purge.
     RETENTION_MONTHS = os.environ.get("RETENTION_MONTHS", "12")
 

@@ -8,7 +8,9 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from recruit.services.reports import pdf
+from recruit.services.reports.pdf.fetching import STATIC_ROOT, FetchRefused, StaticOnlyFetcher
+from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
+from recruit.services.reports.pdf.splitting import SplitError, split_html
 
 HOSTILE = ('<img src="file:///etc/passwd"> <script>alert(1)</script> '
            '<link rel="stylesheet" href="https://attacker.example/x.css"> https://attacker.example/track.png')
@@ -53,30 +55,30 @@ def texts(data: bytes) -> list[str]:
 ])
 def test_the_fetcher_refuses_anything_but_the_apps_static_files(url):
     with pytest.raises(Exception) as refused:
-        pdf.StaticOnlyFetcher().fetch(url)
-    assert isinstance(refused.value, (pdf.FetchRefused, ValueError))
+        StaticOnlyFetcher().fetch(url)
+    assert isinstance(refused.value, (FetchRefused, ValueError))
 
 
 def test_the_fetcher_serves_a_static_file_and_inline_images():
-    fetcher = pdf.StaticOnlyFetcher()
+    fetcher = StaticOnlyFetcher()
     served = fetcher.fetch("https://recruit.invalid/static/recruit.js")
-    assert served.read() == (pdf.STATIC_ROOT / "recruit.js").read_bytes()
+    assert served.read() == (STATIC_ROOT / "recruit.js").read_bytes()
     inline = fetcher.fetch("data:image/svg+xml;base64,PHN2Zy8+")
     assert inline.read() == b"<svg/>"
 
 
 def test_hostile_text_in_a_report_is_printed_as_text_and_nothing_is_fetched(monkeypatch):
     asked = []
-    original = pdf.StaticOnlyFetcher.fetch
+    original = StaticOnlyFetcher.fetch
 
     def spy(self, url, headers=None):
         asked.append(url)
         return original(self, url, headers)
 
-    monkeypatch.setattr(pdf.StaticOnlyFetcher, "fetch", spy)
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", spy)
     # A hostile head element too (as if a template let one through): it is refused, not fetched.
-    data = pdf.render_pdf(report_html(3, HOSTILE, '<link rel="stylesheet" href="file:///etc/passwd">'),
-                          title="Test report")
+    data = render_pdf(report_html(3, HOSTILE, '<link rel="stylesheet" href="file:///etc/passwd">'),
+                      title="Test report")
     text = "".join(texts(data))
     assert '<img src="file:///etc/passwd">' in text
     assert "<script>alert(1)</script>" in text
@@ -90,7 +92,7 @@ def test_hostile_text_in_a_report_is_printed_as_text_and_nothing_is_fetched(monk
 
 def test_the_html_is_cut_between_rows_and_every_row_is_kept_once():
     html = report_html(40)
-    parts = pdf.split_html(html, 3)
+    parts = split_html(html, 3)
     assert len(parts) == 3
     rows = [[line for line in part.split("<tr>") if line.startswith("<th scope='row'>")] for part in parts]
     references = [row[len("<th scope='row'>"):][:7] for part in rows for row in part]
@@ -104,19 +106,19 @@ def test_the_html_is_cut_between_rows_and_every_row_is_kept_once():
 
 
 def test_html_that_cannot_be_cut_is_rendered_whole():
-    with pytest.raises(pdf.SplitError):
-        pdf.split_html("<html><body><main><section><p>unclosed</main></body></html>", 2)
-    with pytest.raises(pdf.SplitError):
-        pdf.split_html("<html><body><p>no main</p></body></html>", 2)
-    data = pdf.render_pdf_parallel("<html lang='en-GB'><head><title>T</title></head><body><p>no main</p></body>"
-                                   "</html>", title="T", workers=2)
+    with pytest.raises(SplitError):
+        split_html("<html><body><main><section><p>unclosed</main></body></html>", 2)
+    with pytest.raises(SplitError):
+        split_html("<html><body><p>no main</p></body></html>", 2)
+    data = render_pdf_parallel("<html lang='en-GB'><head><title>T</title></head><body><p>no main</p></body>"
+                               "</html>", title="T", workers=2)
     assert "no main" in texts(data)[0]
 
 
 @pytest.fixture(scope="module")
 def joined():
     html = report_html(150, HOSTILE)
-    return pdf.render_pdf(html, title="Test report"), pdf.render_pdf_parallel(html, title="Test report", workers=3)
+    return render_pdf(html, title="Test report"), render_pdf_parallel(html, title="Test report", workers=3)
 
 
 def test_the_joined_pdf_has_every_row_and_numbers_every_page(joined):

@@ -21,12 +21,16 @@ from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.assessment import feedback
 from recruit.services.interview import offers
-from recruit.services.reports import content as report_content
+from recruit.services.reports.content.feedback_letter import feedback_letter
+from recruit.services.reports.content.interview import interview_report
+from recruit.services.reports.content.merit import merit_report
+from recruit.services.reports.content.shared import ReportSpec
+from recruit.services.reports.content.sift import sift_report
 from recruit.services.assessment import results
 from recruit.services.assessment import scoring
 from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
-from recruit.services.reports.pdf import render_pdf, render_pdf_parallel
+from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
 from recruit.services.campaigns.stages import stage_record
 from tests.campaign_helpers import draft_campaign
 from tests.factories import UserFactory
@@ -42,7 +46,7 @@ def to_pdf(html: str, title: str) -> bytes:
     return render_pdf(html, title=title)
 
 
-def rendered(spec: report_content.ReportSpec) -> tuple[str, pypdf.PdfReader]:
+def rendered(spec: ReportSpec) -> tuple[str, pypdf.PdfReader]:
     html = render_template(spec.template, **spec.context)
     return html, pypdf.PdfReader(io.BytesIO(to_pdf(html, spec.title)))
 
@@ -142,8 +146,8 @@ def sift(make_user):
 
 def test_sift_report_shows_every_score_total_rank_and_the_moderation_log(sift):
     campaign = sift.campaign
-    spec = report_content.sift_report(campaign)
-    assert spec.template == "reports/sift.html"
+    spec = sift_report(campaign)
+    assert spec.template == "pdf/sift.html"
     assert spec.title == f"Sift report – {campaign.reference} – {campaign.title}"
     html, reader = rendered(spec)
     check_furniture(reader, campaign.reference, spec.title)
@@ -173,7 +177,7 @@ def test_sift_report_shows_every_score_total_rank_and_the_moderation_log(sift):
 
 
 def test_sift_report_is_name_blind_and_shows_candidate_text_as_written(sift):
-    html, reader = rendered(report_content.sift_report(sift.campaign))
+    html, reader = rendered(sift_report(sift.campaign))
     text = " ".join(pages_text(reader))
     for application in sift.applications:
         details = application.personal_details
@@ -245,7 +249,7 @@ def interview(make_user):
 def test_interview_report_for_the_campaign(interview):
     setup, chair, member, ticked = interview
     campaign, people = setup.campaign, setup.applications
-    spec = report_content.interview_report(campaign)
+    spec = interview_report(campaign)
     assert spec.title == f"Interview report – {campaign.reference} – {campaign.title}"
     html, reader = rendered(spec)
     check_furniture(reader, campaign.reference, spec.title)
@@ -283,7 +287,7 @@ def test_interview_report_for_the_campaign(interview):
 def test_interview_report_for_one_candidate(interview):
     setup, chair, member, ticked = interview
     campaign, people = setup.campaign, setup.applications
-    spec = report_content.interview_report(campaign, people[1])
+    spec = interview_report(campaign, people[1])
     assert spec.title == f"Interview report – {campaign.reference} – {people[1].reference}"
     html, reader = rendered(spec)
     check_furniture(reader, campaign.reference, spec.title)
@@ -293,15 +297,15 @@ def test_interview_report_for_one_candidate(interview):
     for other in (NAMES[0], NAMES[2], NAMES[3]):
         assert not shows(other, text)
     with pytest.raises(Refused, match="was not invited to interview"):
-        report_content.interview_report(campaign, people[4])
+        interview_report(campaign, people[4])
     with pytest.raises(Refused):
-        report_content.interview_report(draft_campaign(setup.admin), people[1])
+        interview_report(draft_campaign(setup.admin), people[1])
 
 
 def test_merit_list_report(interview):
     setup, chair, member, ticked = interview
     campaign, people = setup.campaign, setup.applications
-    spec = report_content.merit_report(campaign)
+    spec = merit_report(campaign)
     assert spec.title == f"Merit list – {campaign.reference} – {campaign.title}"
     html, reader = rendered(spec)
     check_furniture(reader, campaign.reference, spec.title)
@@ -323,10 +327,10 @@ def test_feedback_letter_only_once_released(interview):
     setup, chair, member, ticked = interview
     campaign, candidate = setup.campaign, setup.applications[1]
     with pytest.raises(Refused, match="not been released"):
-        report_content.feedback_letter(campaign, candidate)
+        feedback_letter(campaign, candidate)
     feedback.release(setup.admin, campaign, "interview",
                      missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
-    spec = report_content.feedback_letter(campaign, candidate)
+    spec = feedback_letter(campaign, candidate)
     assert spec.title == f"Feedback – {campaign.reference} – {candidate.reference}"
     html, reader = rendered(spec)
     check_furniture(reader, campaign.reference, spec.title)
@@ -342,7 +346,7 @@ def test_feedback_letter_only_once_released(interview):
     for other in (NAMES[0], NAMES[2]):
         assert not shows(other, text)
     with pytest.raises(Refused):
-        report_content.feedback_letter(draft_campaign(setup.admin), candidate)
+        feedback_letter(draft_campaign(setup.admin), candidate)
 
 
 def test_the_sift_report_lists_applications_that_left_at_the_pre_sift(make_user):
@@ -364,7 +368,7 @@ def test_the_sift_report_lists_applications_that_left_at_the_pre_sift(make_user)
     agreement.confirm_all_proposals(setup.chair, campaign, "sift", setup.applications)
     results.finish_presift(setup.chair, campaign)
 
-    spec = report_content.sift_report(campaign)
+    spec = sift_report(campaign)
     soup = parse_html(render_template(spec.template, **spec.context))
     presift = [[cell.get_text(strip=True) for cell in row.select("th, td")]
                for row in soup.select("table.presift tbody tr")]
@@ -378,7 +382,7 @@ def test_the_sift_report_lists_applications_that_left_at_the_pre_sift(make_user)
 
 
 def test_the_results_page_shows_the_same_distribution_chart(sift, forms, page):
-    spec = report_content.sift_report(sift.campaign)
+    spec = sift_report(sift.campaign)
     in_report = spec.context["distribution"]
     forms.sign_in(sift.chair)
     soup = page(f"/moderate/{sift.campaign.id}/sift/results")
@@ -426,7 +430,7 @@ def test_the_sift_report_reads_its_rows_in_a_fixed_number_of_queries(make_user):
         agreement.confirm_all_proposals(setup.chair, campaign, "sift", applications)
         db.session.expire_all()
         with Statements() as counter:
-            spec = report_content.sift_report(campaign)
+            spec = sift_report(campaign)
         assert len(spec.context["rows"]) == len(applications)
         assert all(row.result == "Pass" and row.total == "15" for row in spec.context["rows"])
         return counter.count
@@ -438,7 +442,7 @@ def test_the_sift_report_reads_its_rows_in_a_fixed_number_of_queries(make_user):
 
 
 def test_the_sift_report_split_into_page_ranges_keeps_every_row_once(sift):
-    spec = report_content.sift_report(sift.campaign)
+    spec = sift_report(sift.campaign)
     html = render_template(spec.template, **spec.context)
     reader = pypdf.PdfReader(io.BytesIO(render_pdf_parallel(html, title=spec.title, workers=2)))
     check_furniture(reader, sift.campaign.reference, spec.title)

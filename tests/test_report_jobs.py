@@ -19,7 +19,7 @@ from bench import concurrency
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, RenderedReport, User
 from recruit.services.assessment import agreement
-from recruit.services.reports import jobs
+from recruit.services.reports import queue as report_queue
 from recruit.services.frameworks.seed import seed
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, UserFactory
@@ -101,8 +101,8 @@ def test_a_large_report_is_prepared_by_the_local_worker_and_kept(committed, monk
     campaign_id = ids["campaign"]
     client = signed_in(app, ids["admin"])
     started = []
-    real_enqueue = jobs.enqueue
-    monkeypatch.setattr(jobs, "enqueue", lambda report_id: (started.append(report_id), real_enqueue(report_id)))
+    real_enqueue = report_queue.enqueue
+    monkeypatch.setattr(report_queue, "enqueue", lambda report_id: (started.append(report_id), real_enqueue(report_id)))
 
     # Asking for the PDF of a report over the threshold leads to its progress page, not a wait.
     response = client.get(f"/reports/{campaign_id}/sift.pdf")
@@ -199,12 +199,12 @@ def test_the_same_job_runs_through_rq_on_redis(committed):
     app.config["REDIS_URL"] = "redis://127.0.0.1:6379/14"
     try:
         with app.app_context():
-            jobs.queue().empty()
+            report_queue.rq_queue().empty()
             db.session.execute(RenderedReport.__table__.delete())
             db.session.commit()
         prepare(client, campaign_id)
         with app.app_context():
-            queue = jobs.queue()
+            queue = report_queue.rq_queue()
             assert queue.count == 1
             assert db.session.scalar(select(RenderedReport.status)) == "queued"
             SimpleWorker([queue], connection=Redis.from_url(app.config["REDIS_URL"])).work(burst=True)
@@ -241,8 +241,8 @@ def test_a_large_report_kept_at_sign_off_is_typeset_by_the_worker_and_never_chan
 
     app, ids = committed
     started = []
-    real_enqueue = jobs.enqueue
-    monkeypatch.setattr(jobs, "enqueue", lambda report_id: (started.append(report_id), real_enqueue(report_id)))
+    real_enqueue = report_queue.enqueue
+    monkeypatch.setattr(report_queue, "enqueue", lambda report_id: (started.append(report_id), real_enqueue(report_id)))
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == ids["admin"]))
         # A second campaign in this database: its candidates need addresses of their own.

@@ -17,7 +17,7 @@ from recruit.services.assessment import agreement
 from recruit.services.applications import submission as applications
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from recruit.services.reports import content as report_content
+from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports import versions as reports
 from recruit.services.assessment import results
 from recruit.services.errors import Refused
@@ -188,7 +188,7 @@ def test_an_accepted_offer_withdrawn_passes_down_the_merit_list(make_user):
     assert offers.outcome_for(view, people[0]) == "offer withdrawn"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "offer.withdrawn"))
     assert event.before == {"status": "accepted"} and event.after["status"] == "withdrawn"
-    merit = {row["reference"]: row for row in report_content.merit_report(campaign).context["merit"]}
+    merit = {row["reference"]: row for row in merit_report(campaign).context["merit"]}
     assert merit[people[0].reference]["place"] == "1"
     assert merit[people[0].reference]["status"].startswith("Offer withdrawn: withdrew on ")
 
@@ -198,7 +198,7 @@ def test_an_accepted_offer_withdrawn_passes_down_the_merit_list(make_user):
     assert view.allocation.next_offers == [people[3]] and view.allocation.reserve == []
     with pytest.raises(Refused, match="not next"):
         offers.make_offer(admin, campaign, people[2])
-    merit = {row["reference"]: row for row in report_content.merit_report(campaign).context["merit"]}
+    merit = {row["reference"]: row for row in merit_report(campaign).context["merit"]}
     assert merit[people[2].reference]["status"].startswith("Withdrew on ")
 
 

@@ -17,6 +17,7 @@ from recruit.services.accounts import account_changes as accounts
 from recruit.services.accounts import emails
 from recruit.services.accounts import users
 from recruit.services.errors import Refused
+from recruit.services.records.audit_log import audit_query
 
 
 def _user_or_404(user_id: int) -> User:
@@ -137,8 +138,8 @@ def audit_log():
     form = AuditFilterForm(formdata=request.args)
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, pagination=None), 400
-    query = users.audit_query(form.user.data, form.record_type.data, form.record_id.data, form.since.data,
-                              form.until.data)
+    query = audit_query(form.user.data, form.record_type.data, form.record_id.data, form.since.data,
+                        form.until.data)
     pagination = db.paginate(query, page=_page(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", form=form, pagination=pagination)
 

@@ -28,6 +28,7 @@ from recruit.services.campaigns import criteria
 from recruit.services.campaigns.rules import allowed
 from recruit.services.campaigns.views import campaign_list, campaign_for_admin, source_choices
 from recruit.services.errors import Refused
+from recruit.services.records.audit_log import audit_query
 from recruit.models.campaign import STATUSES
 
 
@@ -81,8 +82,6 @@ def new():
 @roles("admin")
 def overview(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
-    from recruit.services.accounts.users import audit_query
-
     entries = db.session.scalars(audit_query(record_type="campaign", record_id=str(campaign.id)).limit(20)).all()
     next_status = campaign_status.NEXT.get(campaign.status)
     return render_template(

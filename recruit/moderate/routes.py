@@ -13,7 +13,7 @@ from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
 from recruit.services.assessment import agreement
 from recruit.services.assessment import board
 from recruit.services.assessment import moderators
-from recruit.services.reports import content as report_content
+from recruit.services.reports.content.distribution import score_distribution
 from recruit.services.reports import versions as reports
 from recruit.services.assessment import results
 from recruit.services.assessment import scoring
@@ -225,7 +225,7 @@ def results_page(campaign_id: int, stage: str):
     return render_template("moderate/results.html", campaign=campaign, stage=stage, outcome=outcome, record=record,
                            chair=is_chair(campaign, stage, current_user), decision=DecisionForm(),
                            action=ActionForm(), presift=presift_active(campaign, stage),
-                           distribution=report_content.score_distribution(campaign, outcome),
+                           distribution=score_distribution(campaign, outcome),
                            later=results.later_events(campaign, stage))
 
 

@@ -44,7 +44,7 @@ def _refused(campaign: Campaign, kind: reports.Kind, application: Application | 
     message = visibility.report_refusal(current_user, campaign, kind, application)
     if message is None:
         return None
-    return render_template("reports_pages/refused.html", campaign=campaign, message=message), 403
+    return render_template("reports/refused.html", campaign=campaign, message=message), 403
 
 
 def send_pdf(campaign: Campaign, report, name: str):
@@ -61,7 +61,7 @@ def index(campaign_id: int):
     candidates = []
     if reports.may_have(current_user, campaign, reports.KINDS["interview-candidate"]):
         candidates = list(db.session.scalars(eligible_query(campaign, "interview").order_by(Application.reference)))
-    return render_template("reports_pages/index.html", campaign=campaign, available=available,
+    return render_template("reports/index.html", campaign=campaign, available=available,
                            candidates=candidates, background={kind.slug: reports.in_background(campaign, kind)
                                                               for kind in available},
                            kept={kind.slug: reports.kept(campaign, kind) for kind in available},
@@ -137,7 +137,7 @@ def progress(campaign_id: int, slug: str):
         reports.request_render(current_user, campaign, kind)
         return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
     report = reports.kept(campaign, kind)
-    return render_template("reports_pages/progress.html", campaign=campaign, kind=kind, report=report, form=form,
+    return render_template("reports/progress.html", campaign=campaign, kind=kind, report=report, form=form,
                            stalled=report is not None and reports.stalled(report))
 
 
@@ -168,7 +168,7 @@ def _candidate_report(campaign_id: int, reference: str, slug: str):
     try:
         report = reports.render_now(current_user, campaign, kind, application)
     except Refused as refusal:
-        return render_template("reports_pages/refused.html", campaign=campaign, message=refusal.message), 409
+        return render_template("reports/refused.html", campaign=campaign, message=refusal.message), 409
     return send_pdf(campaign, report, f"{slug}-{application.reference}")
 
 

@@ -114,7 +114,7 @@ def _report_items(campaign: Campaign, stage: str, application: Application | Non
         return [([application.id], [c.id for c in stage_criteria(campaign, stage)])]
     ids = lambda query: query.with_only_columns(Application.id).scalar_subquery()  # noqa: E731
     if stage == "interview":
-        from recruit.services.reports.content import INTERVIEWED  # the report's own list; charts load only with it
+        from recruit.services.reports.content.interview import INTERVIEWED  # the report's own list (loads charts)
 
         invited = select(Application).where(Application.campaign_id == campaign.id,
                                             Application.status.in_(INTERVIEWED))

@@ -8,8 +8,14 @@ from __future__ import annotations
 import io
 import textwrap
 from base64 import b64encode
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # GOV.UK Design System colours, with a hatch each so that bars stay apart in greyscale print.
 COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d53880", "#28a197", "#b58840", "#6f777b")
@@ -35,7 +41,7 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _svg(figure) -> str:
+def _svg(figure: Figure) -> str:
     import matplotlib
 
     buffer = io.StringIO()
@@ -45,7 +51,7 @@ def _svg(figure) -> str:
     return buffer.getvalue()
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float) -> Figure:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,7 +62,8 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height))
 
 
-def _margins(figure, *, top: float, bottom: float, left: float, right: float, gap: float = 0.0, rows: int = 1):
+def _margins(figure: Figure, *, top: float, bottom: float, left: float, right: float, gap: float = 0.0,
+             rows: int = 1) -> None:
     """Margins in inches, as subplots_adjust takes them in fractions of the figure."""
     width, height = figure.get_size_inches()
     axes_height = (height - top - bottom - gap * (rows - 1)) / rows
@@ -68,7 +75,7 @@ def _title(text: str, width: int) -> str:
     return textwrap.fill(text, width, max_lines=2, placeholder="…", break_long_words=False)
 
 
-def _style(axes) -> None:
+def _style(axes: Axes) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.tick_params(colors=TEXT, labelsize=8)
@@ -151,8 +158,9 @@ def _panel_comparison(criteria: tuple[str, ...], members: tuple[str, ...], score
     figure = _figure(WIDTH_INCHES, 3.0)
     axes = figure.subplots()
     _margins(figure, top=0.15, bottom=0.5, left=0.5, right=1.9)
-    series = [(member, [row[number] for row in scores], COLOURS[number % len(COLOURS)],
-               HATCHES[number % len(HATCHES)]) for number, member in enumerate(members)]
+    series: list[tuple[str, Sequence[int | None], str, str]] = [
+        (member, [row[number] for row in scores], COLOURS[number % len(COLOURS)], HATCHES[number % len(HATCHES)])
+        for number, member in enumerate(members)]
     series.append(("Agreed score", agreed, AGREED, ""))
     width = 0.8 / len(series)
     for number, (label, values, colour, hatch) in enumerate(series):

@@ -1,54 +1,64 @@
-"""Background report renders: RQ on Redis when REDIS_URL is set, otherwise a local worker process per render.
-
-Either way the work is `work(report_id)` in a process of its own with its own app and database connection; the
-report's row carries the status and progress the web page shows, so any app process can answer for it.
+"""The background render of a report: what the RQ worker and the local worker process run (`work`, which queue.py
+names by its dotted path), in a process of its own with its own app and database connection. The report's row
+carries the status and progress the web page shows, so any app process can answer for it.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import logging
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from recruit.extensions import db
+from recruit.models import RenderedReport
+from recruit.services.reports import versions
+from recruit.services.reports.pdf.rendering import render_pdf_parallel
 
-QUEUE = "recruit-reports"
-JOB_TIMEOUT = 3600
-
-
-def queue():
-    from redis import Redis
-    from rq import Queue
-
-    return Queue(QUEUE, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-
-
-def enqueue(report_id: int) -> None:
-    if current_app.config.get("REDIS_URL"):
-        queue().enqueue(work, report_id, job_timeout=JOB_TIMEOUT, result_ttl=0, failure_ttl=24 * 3600)
-        return
-    # No queue: a process of its own renders the report and exits. It reads the same database as this app.
-    environment = dict(os.environ, DATABASE_URL=db.engine.url.render_as_string(hide_password=False))
-    subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "recruit", "reports", "render", str(report_id)],
-        env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
-    )
+log = logging.getLogger(__name__)
 
 
 def work(report_id: int) -> None:
-    """Render one queued report (what the RQ worker and the local worker process run)."""
-    from flask import has_app_context
-
-    from recruit.services.reports import versions as reports
-
+    """Render one queued report, in this app's context if there is one, else in an app of its own."""
     if has_app_context():
-        reports.run_job(report_id)
+        run_job(report_id)
         return
     from recruit import create_app
 
     app = create_app()
     with app.app_context():
-        reports.run_job(report_id)
+        run_job(report_id)
         db.session.remove()
         db.engine.dispose()
+
+
+def run_job(report_id: int) -> None:
+    """The background render (inside an app context): a version kept with its document is made from that document;
+    any other from the data as it stands now. Page ranges are laid out by REPORT_WORKERS processes at a time."""
+    report = db.session.get(RenderedReport, report_id)
+    if report is None or report.status not in ("queued", "rendering"):
+        return
+    kind = versions.KINDS[report.kind]
+    campaign = report.campaign
+    report.status, report.progress = "rendering", 5
+    db.session.commit()
+    try:
+        frozen = versions.kept_html(report_id)
+        if frozen is not None:
+            html, title = frozen, versions.title_of(frozen)
+        else:
+            spec = versions.spec_for(campaign, kind)
+            html, report.fingerprint = versions.html_of(spec)
+            title = spec.title
+        report.progress = 10
+        db.session.commit()
+
+        def progress(done: int, total: int) -> None:
+            report.progress = min(10 + int(85 * done / total), 95)
+            db.session.commit()
+
+        data = render_pdf_parallel(html, title=title, workers=current_app.config["REPORT_WORKERS"],
+                                   range_weight=current_app.config["REPORT_RANGE_WEIGHT"], progress=progress)
+        versions.store(report, data)
+    except Exception as error:  # the person is told it failed and may try again; the details go to the log
+        db.session.rollback()
+        log.exception("Rendering report %s failed", report_id)
+        versions.mark_failed(report_id, error)

@@ -6,24 +6,35 @@ reopened item, a sign-off) makes it stale, and it is rendered again on demand as
 is ever changed or overwritten, and each carries the SHA-256 of its PDF. At a stage's sign-off its reports are
 kept as they stand (freeze_signed_off, in the sign-off's transaction) and typeset from that document
 (prepare_signed_off). Reports of more than REPORT_BACKGROUND_OVER applications are rendered by a background job
-(services/reports/jobs.py); smaller ones while the person waits.
+(put on the queue by services/reports/queue.py, run by services/reports/jobs.py); smaller ones while the person
+waits.
 """
 from __future__ import annotations
 
 import hashlib
+import html as html_module
+import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import func, select, update
+from pypdf import PdfReader
+from sqlalchemy import CursorResult, Select, func, select, update
 
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, RenderedReport, User
-from recruit.services.records import audit
-from recruit.services.reports import pdf
 from recruit.services.campaigns.stages import eligible_query, is_chair
+from recruit.services.records import audit
+from recruit.services.reports import queue
+from recruit.services.reports.content.feedback_letter import feedback_letter
+from recruit.services.reports.content.interview import interview_report
+from recruit.services.reports.content.merit import merit_report
+from recruit.services.reports.content.shared import ReportSpec
+from recruit.services.reports.content.sift import sift_report
+from recruit.services.reports.pdf.rendering import render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -53,25 +64,26 @@ def may_have(user: User, campaign: Campaign, kind: Kind) -> bool:
     return user.role == "admin" or is_chair(campaign, kind.stage, user)
 
 
-def spec_for(campaign: Campaign, kind: Kind, application: Application | None = None):
-    """What the report shows (services/reports/content.py): its template, title and data."""
-    from recruit.services.reports import content as report_content
-
+def spec_for(campaign: Campaign, kind: Kind, application: Application | None = None) -> ReportSpec:
+    """What the report shows (services/reports/content/): its template, title and data. A candidate's own report
+    needs the application."""
     if kind.slug == "sift":
-        return report_content.sift_report(campaign)
+        return sift_report(campaign)
     if kind.slug == "interview":
-        return report_content.interview_report(campaign)
+        return interview_report(campaign)
     if kind.slug == "merit":
-        return report_content.merit_report(campaign)
+        return merit_report(campaign)
+    if application is None:
+        raise ValueError(f"The {kind.name.lower()} is about one application: name it")
     if kind.slug == "interview-candidate":
-        return report_content.interview_report(campaign, application)
-    return report_content.feedback_letter(campaign, application)
+        return interview_report(campaign, application)
+    return feedback_letter(campaign, application)
 
 
 PRODUCED = "\x1fproduced\x1f"
 
 
-def html_of(spec) -> tuple[str, str]:
+def html_of(spec: ReportSpec) -> tuple[str, str]:
     """The report's HTML and its fingerprint: the digest of the HTML with the time it was produced left out, so
     that the same data gives the same fingerprint whenever it is asked for."""
     produced = spec.context.get("produced")
@@ -89,14 +101,15 @@ def size_of(campaign: Campaign, kind: Kind) -> int:
 
 
 def in_background(campaign: Campaign, kind: Kind) -> bool:
-    return size_of(campaign, kind) > current_app.config["REPORT_BACKGROUND_OVER"]
+    threshold: int = current_app.config["REPORT_BACKGROUND_OVER"]
+    return size_of(campaign, kind) > threshold
 
 
 # The reports kept at each stage's sign-off (DESIGN §6: signed off means final).
 SIGNED_OFF_KINDS = {"sift": ("sift",), "interview": ("interview", "merit")}
 
 
-def _report_query(campaign: Campaign, kind: Kind, subject: str):
+def _report_query(campaign: Campaign, kind: Kind, subject: str) -> Select[tuple[RenderedReport]]:
     return select(RenderedReport).where(RenderedReport.campaign_id == campaign.id, RenderedReport.kind == kind.slug,
                                         RenderedReport.subject == subject)
 
@@ -141,7 +154,8 @@ class Current:
         return self.report is not None and self.fresh and self.report.status == "ready"
 
 
-def current(campaign: Campaign, kind: Kind, application: Application | None = None):
+def current(campaign: Campaign, kind: Kind, application: Application | None = None
+            ) -> tuple[Current, ReportSpec, tuple[str, str]]:
     """The version that matches the data now (else the newest render), with the report as the data gives it now."""
     spec = spec_for(campaign, kind, application)
     html, digest = html_of(spec)
@@ -153,25 +167,23 @@ def current(campaign: Campaign, kind: Kind, application: Application | None = No
 def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
     """A small report: a version that matches the data if there is one, otherwise rendered now as a new version."""
     state, spec, (html, digest) = current(campaign, kind, application)
-    if state.ready:
-        return state.report
-    if state.fresh and state.report.signed_off:
-        # The version kept at sign-off, not typeset yet, and the data has not changed since: make it now.
-        return typeset(state.report)
+    if state.report is not None and state.fresh:
+        if state.report.status == "ready":
+            return state.report
+        if state.report.signed_off:
+            # The version kept at sign-off, not typeset yet, and the data has not changed since: make it now.
+            return typeset(state.report)
     report = _claim(actor, campaign, kind, application.reference if application else "", digest)
-    data = pdf.render_pdf(html, title=spec.title)
-    return _store(report, data)
+    data = render_pdf(html, title=spec.title)
+    return store(report, data)
 
 
 def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedReport:
     """A large report: queue a render unless a version matches the data or one is already under way for it."""
-    from recruit.services.reports import jobs
-
     state, _, (_, digest) = current(campaign, kind)
     report = state.report
-    if state.ready:
-        return report
-    if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
+    if report is not None and state.fresh and (
+            report.status == "ready" or (report.status in ("queued", "rendering") and not stalled(report))):
         return report
     if report is not None and state.fresh and report.signed_off:
         report = _requeue(report)
@@ -179,7 +191,7 @@ def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedRepor
         report = _claim(actor, campaign, kind, "", digest)
     audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
     db.session.commit()
-    jobs.enqueue(report.id)
+    queue.enqueue(report.id)
     return report
 
 
@@ -207,19 +219,16 @@ def _requeue(report: RenderedReport) -> RenderedReport:
     return report
 
 
-def _store(report: RenderedReport, data: bytes) -> RenderedReport:
+def store(report: RenderedReport, data: bytes) -> RenderedReport:
     """Finish a version, once: if another process finished it first, theirs stands."""
-    import io
-
-    from pypdf import PdfReader
-
     digest = hashlib.sha256(data).hexdigest()
     db.session.flush()
-    done = db.session.execute(
+    result = db.session.execute(
         update(RenderedReport).where(RenderedReport.id == report.id, RenderedReport.status != "ready")
         .values(pdf=data, pages=len(PdfReader(io.BytesIO(data)).pages), digest=digest, status="ready", progress=100,
-                finished_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if done and report.signed_off:
+                finished_at=utcnow()).execution_options(synchronize_session=False))
+    assert isinstance(result, CursorResult)  # an UPDATE's result, with its row count (Session types it as Result)
+    if result.rowcount and report.signed_off:
         audit.record("report.signed_off_version", "campaign", report.campaign_id,
                      after={"report": report.kind, "version": report.id, "digest": digest}, actor=None)
     db.session.commit()
@@ -251,8 +260,6 @@ def freeze_signed_off(actor: User, campaign: Campaign, stage: str) -> list[Rende
 
 def prepare_signed_off(actor: User, campaign: Campaign, stage: str) -> None:
     """Typeset the versions kept at the stage's sign-off: a small report now, a large one by the background job."""
-    from recruit.services.reports import jobs
-
     for slug in SIGNED_OFF_KINDS.get(stage, ()):
         kind = KINDS[slug]
         report = signed_off_version(campaign, kind)
@@ -263,71 +270,49 @@ def prepare_signed_off(actor: User, campaign: Campaign, stage: str) -> None:
                 continue
             _requeue(report)
             db.session.commit()
-            jobs.enqueue(report.id)
+            queue.enqueue(report.id)
         else:
+            report_id = report.id
             try:
                 typeset(report)
             except Exception as error:  # the version stays to be typeset again; the details go to the log
                 db.session.rollback()
                 log.exception("Typesetting the signed-off %s report of campaign %s failed", slug, campaign.id)
-                report = db.session.get(RenderedReport, report.id)
-                report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
-                db.session.commit()
+                mark_failed(report_id, error)
+
+
+def mark_failed(report_id: int, error: Exception) -> None:
+    """After a failed render, rolled back: the version is marked failed (it may be asked for again)."""
+    report = db.session.get(RenderedReport, report_id)
+    if report is not None:
+        report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
+    db.session.commit()
 
 
 def title_of(html: str) -> str:
     """The document title of a kept report's HTML (the report templates write it in <title>)."""
-    import html as html_module
-    import re
-
     found = re.search(r"<title>(.*?)</title>", html, re.S)
     return html_module.unescape(found.group(1).strip()) if found else "Report"
 
 
 def typeset(report: RenderedReport) -> RenderedReport:
     """A version kept with its document (the one kept at sign-off), made into its PDF now."""
-    html = db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report.id))
-    return _store(report, pdf.render_pdf(html, title=title_of(html)))
+    html = kept_html(report.id)
+    if html is None:
+        raise ValueError(f"Report version {report.id} was kept without its document")
+    return store(report, render_pdf(html, title=title_of(html)))
 
 
-def run_job(report_id: int) -> None:
-    """The background render (in the worker, inside an app context): a version kept with its document is made from
-    that document; any other from the data as it stands now."""
-    report = db.session.get(RenderedReport, report_id)
-    if report is None or report.status not in ("queued", "rendering"):
-        return
-    kind = KINDS[report.kind]
-    campaign = report.campaign
-    report.status, report.progress = "rendering", 5
-    db.session.commit()
-    try:
-        frozen = db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report_id))
-        if frozen is not None:
-            html, title = frozen, title_of(frozen)
-        else:
-            spec = spec_for(campaign, kind)
-            html, report.fingerprint = html_of(spec)
-            title = spec.title
-        report.progress = 10
-        db.session.commit()
-
-        def progress(done: int, total: int) -> None:
-            report.progress = min(10 + int(85 * done / total), 95)
-            db.session.commit()
-
-        data = pdf.render_pdf_parallel(html, title=title, workers=current_app.config["REPORT_WORKERS"],
-                                       progress=progress)
-        _store(report, data)
-    except Exception as error:  # the person is told it failed and may try again; the details go to the log
-        db.session.rollback()
-        log.exception("Rendering report %s failed", report_id)
-        report = db.session.get(RenderedReport, report_id)
-        report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
-        db.session.commit()
+def kept_html(report_id: int) -> str | None:
+    """The document a version was kept with (at sign-off), if it was."""
+    return db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report_id))
 
 
 def pdf_of(report: RenderedReport) -> bytes:
-    return db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.id == report.id))
+    data = db.session.scalar(select(RenderedReport.pdf).where(RenderedReport.id == report.id))
+    if data is None:
+        raise ValueError(f"Report version {report.id} has no PDF yet")
+    return data
 
 
 def application_in(campaign: Campaign, reference: str) -> Application | None:

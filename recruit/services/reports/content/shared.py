@@ -1,0 +1,121 @@
+"""What every PDF report shows or is built from: the report's template and data (ReportSpec), the campaign's
+details, the panel's seats, the criteria, and the stage's sign-off and what happened after it."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import selectinload
+
+from recruit.clock import format_uk, utcnow
+from recruit.extensions import db
+from recruit.labels import status_label
+from recruit.models import Application, Campaign, Criterion, StageRecord, User
+from recruit.services.assessment import results
+from recruit.services.campaigns.stages import recorded_as
+
+NO_SCORE = "–"
+CONFLICT = "C"
+
+
+@dataclass
+class ReportSpec:
+    template: str                # e.g. "pdf/sift.html"
+    title: str                   # the PDF document title
+    context: dict[str, object]   # passed to render_template(template, **context)
+
+
+def css_string(text: str) -> str:
+    """Text for a CSS string in double quotes: anything but letters, digits and plain punctuation is escaped,
+    so that no value can end the string or the style sheet."""
+    return "".join(c if (c.isascii() and c.isalnum()) or c in " -_./" else f"\\{ord(c):06X} " for c in text)
+
+
+def base_context(campaign: Campaign, title: str, heading: str) -> dict[str, object]:
+    """What the report's base template shows on every page and at the top."""
+    return {"title": title, "heading": heading, "campaign": campaign,
+            "header_reference": css_string(campaign.reference), "produced": format_uk(utcnow()),
+            "details": _details(campaign)}
+
+
+def _details(campaign: Campaign) -> list[tuple[str, str]]:
+    rows = [("Reference", campaign.reference), ("Title", campaign.title), ("Organisation", campaign.organisation),
+            ("Location", campaign.location), ("Posts", str(campaign.posts)),
+            ("Framework", campaign.framework.name)]
+    if campaign.grade_label:
+        rows.append(("Grade", campaign.grade_label))
+    if campaign.closes_at is not None:
+        rows.append(("Closing date", format_uk(campaign.closes_at)))
+    rows.append(("Status", status_label(campaign.status)))
+    return rows
+
+
+@dataclass
+class PanelSeat:
+    user_id: int
+    name: str
+    chair: bool
+    label: str             # A1, A2 … in the sift table
+
+
+def panel_seats(campaign: Campaign, stage: str) -> list[PanelSeat]:
+    panel = campaign.panel(stage)
+    members = sorted(panel.members, key=lambda m: (not m.is_chair, m.id)) if panel else []
+    return [PanelSeat(m.user_id, m.user.name, m.is_chair, f"A{number}") for number, m in enumerate(members, 1)]
+
+
+def criteria_rows(criteria: Iterable[Criterion]) -> list[dict[str, object]]:
+    return [{"name": c.name, "level": c.level.name if c.level is not None else "Not a framework competency",
+             "weight": c.weight, "pass_mark": c.pass_mark, "lead": c.is_lead} for c in criteria]
+
+
+def record_of(campaign: Campaign, stage: str) -> StageRecord | None:
+    """The stage's record, if it has one. Read only: a report never creates it."""
+    return db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
+                                                       StageRecord.stage == stage))
+
+
+def user_names(ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {row.id: row.name for row in db.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))}
+
+
+def after_sign_off(campaign: Campaign, stage: str) -> list[str]:
+    """What happened after the sign-off, for a report made later: the results above it stay as signed off."""
+    return [f"{event.reference} {event.what.lower()} on {format_uk(event.at)}, after sign-off"
+            for event in results.later_events(campaign, stage)]
+
+
+def sign_off_line(record: StageRecord | None) -> str:
+    if record is None or record.signed_off_at is None:
+        return "Not signed off"
+    name = record.signed_off_by.name if record.signed_off_by else "the chair"
+    return f"Signed off by {name} on {format_uk(record.signed_off_at)}"
+
+
+def candidate_name(application: Application) -> str:
+    details = application.personal_details
+    return details.full_name if details is not None else "Name erased"
+
+
+def with_personal_details(query: Select[tuple[Application]]) -> list[Application]:
+    return list(db.session.scalars(query.options(selectinload(Application.personal_details))))
+
+
+def ranked(key: object) -> Application:
+    """The application a ranked result or merit-list entry is for (the ranking rules key results as `object`)."""
+    if not isinstance(key, Application):
+        raise TypeError(f"A report ranks applications, not {type(key).__name__}")
+    return key
+
+
+def recorded_in(stage: str, statuses: tuple[str, ...]) -> ColumnElement[bool]:
+    """stages.recorded_as, the SQL condition that the stage's record holds one of these statuses (it is typed as
+    object there)."""
+    condition = recorded_as(stage, statuses)
+    if not isinstance(condition, ColumnElement):
+        raise TypeError("recorded_as gave no SQL condition")
+    return condition

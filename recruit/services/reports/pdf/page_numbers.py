@@ -1,0 +1,61 @@
+""""Page X of Y" on a report laid out as page ranges.
+
+The total is only known once every range is laid out, so the ranges are laid out without the page number and the
+numbers are drawn afterwards, by WeasyPrint in the document's own page-margin style, and laid over each joined page
+as an artifact (page furniture is not part of the tagged content in PDF/UA).
+"""
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from weasyprint import CSS
+
+from recruit.services.reports.pdf.fetching import html_document
+
+if TYPE_CHECKING:
+    import pikepdf
+
+# A page's size in points: (width, height).
+Size = tuple[float, float]
+
+MARGIN_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "left-top", "left-middle",
+    "left-bottom", "right-top", "right-middle", "right-bottom", "bottom-left-corner", "bottom-left",
+    "bottom-center", "bottom-right-corner",
+)
+# The ranges leave the page number out: it is laid over each page once the total is known.
+WITHOUT_PAGE_NUMBERS = "@page { @bottom-right { content: none !important; } }"
+PAGE_NUMBERS_ONLY = (
+    "@page { background: none !important; "
+    + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " } "
+    "html, body { background: none !important; } .recruit-page { height: 1px; break-before: page; }"
+    ".recruit-page:first-child { break-before: auto; }"
+)
+
+
+def head_of(html: str) -> str:
+    """The document's <head> (its title and page style), without the closing tag."""
+    head_end = html.find("</head>")
+    return html[:head_end] if head_end != -1 else '<!doctype html><html lang="en-GB"><head>'
+
+
+def page_numbers(head: str, sizes: list[Size]) -> bytes:
+    """Pages holding only "Page X of Y", in the document's own page style (its <head>), one for each page size."""
+    names = {size: f"recruit-size-{index}" for index, size in enumerate(dict.fromkeys(sizes))}
+    page_rules = " ".join(f"@page {name} {{ size: {w:.3f}pt {h:.3f}pt !important; }}" for (w, h), name in names.items())
+    body = "".join(f'<div class="recruit-page" style="page: {names[size]}"></div>' for size in sizes)
+    document = html_document(f"{head}</head><body>{body}</body></html>")
+    data: bytes = document.write_pdf(stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules)])
+    return data
+
+
+def lay_over(pdf: pikepdf.Pdf, numbers: bytes) -> None:
+    """Draw each page's number over it, marked as an artifact so that it stays out of the tagged content."""
+    import pikepdf
+
+    overlay = pikepdf.open(io.BytesIO(numbers))
+    for page, number_page in zip(pdf.pages, overlay.pages):
+        number_page.contents_coalesce()
+        number_page.obj.Contents.write(b"/Artifact BMC\n" + number_page.obj.Contents.read_bytes() + b"\nEMC\n")
+        page.add_overlay(number_page, None)  # over the whole page
