@@ -13,7 +13,6 @@ from flask_login import current_user
 from recruit.access import roles
 from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
-from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
 from recruit.services.assessment import assessor_views
 from recruit.services.assessment import moderators
@@ -129,10 +128,8 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
             scoring.save(current_user, campaign, item, criterion, stage, entry, submit=submitting,
                          version=form.version_number(), confirmed=bool(form.confirm.data))
         except scoring.NeedsConfirmation as error:
-            db.session.rollback()
             prompt = error.message
         except Refused as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
             if error.message == scoring.STALE:
@@ -169,7 +166,6 @@ def conflict(campaign_id: int, stage: str, reference: str):
         try:
             scoring.declare(current_user, campaign, item, stage, declared, form.reason.data or "")
         except Refused as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
         else:

@@ -101,7 +101,6 @@ def merit(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
     view = offers.merit_view(campaign)
     records = {stage: stage_record(campaign, stage) for stage in ("sift", "interview")}
-    db.session.commit()
     return render_template("campaigns/merit.html", campaign=campaign, view=view, records=records,
                            action=ActionForm(), response=OfferResponseForm())
 

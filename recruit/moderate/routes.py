@@ -151,7 +151,6 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
             agreement.agree(current_user, campaign, application, criterion, stage, form.value.data,
                             form.rationale.data or "")
         except Refused as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
             current = agreement.item_for(campaign, stage, application, criterion)
@@ -184,7 +183,6 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
         try:
             agreement.reopen(current_user, campaign, current.agreed, form.reason.data)
         except Refused as error:
-            db.session.rollback()
             flash(error.message, "important")
         else:
             flash("The item is open again. Assessors can change their scores; the chair agrees it again.",
@@ -221,7 +219,6 @@ def results_page(campaign_id: int, stage: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     outcome = results.compute(campaign, stage)
     record = stage_record(campaign, stage)
-    db.session.commit()
     return render_template("moderate/results.html", campaign=campaign, stage=stage, outcome=outcome, record=record,
                            chair=is_chair(campaign, stage, current_user), decision=DecisionForm(),
                            action=ActionForm(), presift=presift_active(campaign, stage),
@@ -238,7 +235,6 @@ def decision(campaign_id: int, stage: str):
         try:
             chosen = results.decide(current_user, campaign, stage, form.rule.data, form.top_n.data)
         except Refused as error:
-            db.session.rollback()
             flash(error.message, "important")
         else:
             flash(f"Decision recorded: {len(chosen)} applications go on to interview.", "success")
@@ -256,7 +252,6 @@ def sign_off(campaign_id: int, stage: str):
     try:
         results.sign_off(current_user, campaign, stage)
     except Refused as error:
-        db.session.rollback()
         flash(error.message, "important")
     else:
         reports.prepare_signed_off(current_user, campaign, stage)
@@ -273,7 +268,6 @@ def finish_presift(campaign_id: int, stage: str):
     try:
         failed = results.finish_presift(current_user, campaign)
     except Refused as error:
-        db.session.rollback()
         flash(error.message, "important")
     else:
         flash(f"Pre-sift finished: {failed} applications did not pass the lead criterion.", "success")

@@ -24,6 +24,7 @@ from recruit.models import Application, Campaign, RenderedReport, User
 from recruit.services.records import audit
 from recruit.services.reports import pdf
 from recruit.services.campaigns.stages import eligible_query, is_chair
+from recruit.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ def current(campaign: Campaign, kind: Kind, application: Application | None = No
     return Current(report, report is not None and report.fingerprint == digest), spec, (html, digest)
 
 
+@unit_of_work()
 def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
     """A small report: a version that matches the data if there is one, otherwise rendered now as a new version."""
     state, spec, (html, digest) = current(campaign, kind, application)
@@ -167,18 +169,19 @@ def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedRepor
     """A large report: queue a render unless a version matches the data or one is already under way for it."""
     from recruit.services.reports import jobs
 
-    state, _, (_, digest) = current(campaign, kind)
-    report = state.report
-    if state.ready:
-        return report
-    if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
-        return report
-    if report is not None and state.fresh and report.signed_off:
-        report = _requeue(report)
-    else:
-        report = _claim(actor, campaign, kind, "", digest)
-    audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
-    db.session.commit()
+    # Committed before it is queued: the worker reads the row.
+    with unit_of_work():
+        state, _, (_, digest) = current(campaign, kind)
+        report = state.report
+        if state.ready:
+            return report
+        if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
+            return report
+        if report is not None and state.fresh and report.signed_off:
+            report = _requeue(report)
+        else:
+            report = _claim(actor, campaign, kind, "", digest)
+        audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
     jobs.enqueue(report.id)
     return report
 
@@ -207,6 +210,7 @@ def _requeue(report: RenderedReport) -> RenderedReport:
     return report
 
 
+@unit_of_work()
 def _store(report: RenderedReport, data: bytes) -> RenderedReport:
     """Finish a version, once: if another process finished it first, theirs stands."""
     import io
@@ -222,7 +226,6 @@ def _store(report: RenderedReport, data: bytes) -> RenderedReport:
     if done and report.signed_off:
         audit.record("report.signed_off_version", "campaign", report.campaign_id,
                      after={"report": report.kind, "version": report.id, "digest": digest}, actor=None)
-    db.session.commit()
     db.session.refresh(report)
     return report
 
@@ -261,18 +264,18 @@ def prepare_signed_off(actor: User, campaign: Campaign, stage: str) -> None:
         if in_background(campaign, kind):
             if report.status == "rendering" and not stalled(report):
                 continue
-            _requeue(report)
-            db.session.commit()
+            with unit_of_work():  # committed before it is queued: the worker reads the row
+                _requeue(report)
             jobs.enqueue(report.id)
         else:
             try:
-                typeset(report)
+                with unit_of_work():
+                    typeset(report)
             except Exception as error:  # the version stays to be typeset again; the details go to the log
-                db.session.rollback()
                 log.exception("Typesetting the signed-off %s report of campaign %s failed", slug, campaign.id)
-                report = db.session.get(RenderedReport, report.id)
-                report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
-                db.session.commit()
+                with unit_of_work():
+                    report = db.session.get(RenderedReport, report.id)
+                    report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
 
 
 def title_of(html: str) -> str:
@@ -293,37 +296,36 @@ def typeset(report: RenderedReport) -> RenderedReport:
 def run_job(report_id: int) -> None:
     """The background render (in the worker, inside an app context): a version kept with its document is made from
     that document; any other from the data as it stands now."""
-    report = db.session.get(RenderedReport, report_id)
-    if report is None or report.status not in ("queued", "rendering"):
-        return
-    kind = KINDS[report.kind]
-    campaign = report.campaign
-    report.status, report.progress = "rendering", 5
-    db.session.commit()
+    with unit_of_work():
+        report = db.session.get(RenderedReport, report_id)
+        if report is None or report.status not in ("queued", "rendering"):
+            return
+        kind = KINDS[report.kind]
+        campaign = report.campaign
+        report.status, report.progress = "rendering", 5
     try:
-        frozen = db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report_id))
-        if frozen is not None:
-            html, title = frozen, title_of(frozen)
-        else:
-            spec = spec_for(campaign, kind)
-            html, report.fingerprint = html_of(spec)
-            title = spec.title
-        report.progress = 10
-        db.session.commit()
+        with unit_of_work():
+            frozen = db.session.scalar(select(RenderedReport.html).where(RenderedReport.id == report_id))
+            if frozen is not None:
+                html, title = frozen, title_of(frozen)
+            else:
+                spec = spec_for(campaign, kind)
+                html, report.fingerprint = html_of(spec)
+                title = spec.title
+            report.progress = 10
 
         def progress(done: int, total: int) -> None:
-            report.progress = min(10 + int(85 * done / total), 95)
-            db.session.commit()
+            with unit_of_work():
+                report.progress = min(10 + int(85 * done / total), 95)
 
         data = pdf.render_pdf_parallel(html, title=title, workers=current_app.config["REPORT_WORKERS"],
                                        progress=progress)
         _store(report, data)
     except Exception as error:  # the person is told it failed and may try again; the details go to the log
-        db.session.rollback()
         log.exception("Rendering report %s failed", report_id)
-        report = db.session.get(RenderedReport, report_id)
-        report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
-        db.session.commit()
+        with unit_of_work():
+            report = db.session.get(RenderedReport, report_id)
+            report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
 
 
 def pdf_of(report: RenderedReport) -> bytes:
