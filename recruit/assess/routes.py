@@ -14,6 +14,7 @@ from recruit.access import roles
 from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
 from recruit.models import Application, Campaign, Criterion
+from recruit.pagination import page_number
 from recruit.services.assessment import assessor_views
 from recruit.services.assessment import moderators
 from recruit.services.interview import questions
@@ -44,10 +45,6 @@ def _criterion_or_404(campaign: Campaign, stage: str, code: str) -> Criterion:
     return criterion
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
 @bp.get("")
 @roles("assessor")
 def dashboard():
@@ -63,7 +60,7 @@ def work(campaign_id: int, stage: str):
     mode = "criterion" if request.args.get("by") == "criterion" else "candidate"
     chosen = next((c for c in criteria if c.code == request.args.get("criterion")), criteria[0] if criteria else None)
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = assessor_views.work_list(current_user, campaign, stage, _page(), with_names=names)
+    pagination = assessor_views.work_list(current_user, campaign, stage, page_number(), with_names=names)
     items = pagination.items
     scores = assessor_views.own_scores(current_user, stage, items)
     # Counted here, once: counting in the template went through every score on the page for every row.

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from recruit.access import roles
 from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
-from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
+from recruit.models import Application, Campaign, Criterion
+from recruit.pagination import page_number
 from recruit.services.assessment import agreement
 from recruit.services.assessment import board
 from recruit.services.assessment import moderators
@@ -75,10 +75,6 @@ def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Ap
     return application, criterion
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
 def _handover(campaign: Campaign, stage: str, application: Application, conflicted) -> moderators.Handover | None:
     """Who moderates an application its chair stands aside from, for the pages to say so; None otherwise."""
     if not moderators.chair_stands_aside(campaign, stage, conflicted):
@@ -93,7 +89,7 @@ def board_view(campaign_id: int, stage: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
     view = request.args.get("view") if request.args.get("view") in board.FILTERS else "all"
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=_page(),
+    pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=page_number(),
                              per_page=PAGE_SIZE, error_out=False)
     items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
     sight = visibility.score_sight(current_user, campaign, stage, [a.id for a in pagination.items])
@@ -197,16 +193,7 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
 @roles("assessor", "admin")
 def score_history(campaign_id: int, stage: str, reference: str, code: str):
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
-    query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
-                                                   Score.criterion_id == criterion.id, Score.stage == stage)
-    if current_user.role != "admin":
-        # The chair sees the others' scores on the item page's terms (services/assessment/visibility.py): their submitted
-        # versions; never another assessor's drafts.
-        visible = Score.assessor_id == current_user.id
-        if visibility.sees_others_scores(current_user, campaign, stage, application, criterion):
-            visible = or_(visible, ScoreVersion.status == "submitted")
-        query = query.where(visible)
-    versions = db.session.scalars(query.order_by(ScoreVersion.id)).all()
+    versions = visibility.score_history(current_user, campaign, stage, application, criterion)
     current = agreement.item_for(campaign, stage, application, criterion)
     agreed_history = agreement.history_of(current.agreed) if current.agreed else []
     return render_template("moderate/history.html", campaign=campaign, stage=stage, application=application,

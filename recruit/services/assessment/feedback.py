@@ -102,6 +102,16 @@ def missing_feedback(campaign: Campaign, stage: str) -> FeedbackGaps:
         for reference, found in sorted(by_reference.items())))
 
 
+def release_refusal(campaign: Campaign, stage: str) -> str | None:
+    """Why the stage's outcomes cannot be released now; None when they can."""
+    record = stage_record(campaign, stage)
+    if record.signed_off_at is None:
+        return "The stage must be signed off before its outcomes are released"
+    if record.released_at is not None:
+        return "Outcomes for this stage have already been released"
+    return None
+
+
 @unit_of_work()
 def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: int = 0) -> None:
     """Release a signed-off stage's outcomes and feedback to its candidates. Where feedback is missing, the admin
@@ -109,11 +119,10 @@ def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: i
     that they confirmed releasing without); if more is missing now, nothing is released."""
     if actor.role != "admin":
         raise Refused("Only an admin releases outcomes and feedback")
+    refusal = release_refusal(campaign, stage)
+    if refusal:
+        raise Refused(refusal)
     record = stage_record_to_change(campaign, stage)
-    if record.signed_off_at is None:
-        raise Refused("The stage must be signed off before its outcomes are released")
-    if record.released_at is not None:
-        raise Refused("Outcomes for this stage have already been released")
     gaps = missing_feedback(campaign, stage)
     if gaps.items > missing_confirmed:
         if missing_confirmed:

@@ -151,6 +151,13 @@ def current(campaign: Campaign, kind: Kind, application: Application | None = No
     return Current(report, report is not None and report.fingerprint == digest), spec, (html, digest)
 
 
+def ready_version(campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport | None:
+    """The kept version that matches the data now, ready to send: asking writes nothing. None when the report must
+    be prepared first, which a person asks for with a button (render_now or request_render, from a POST)."""
+    state, _, _ = current(campaign, kind, application)
+    return state.report if state.ready else None
+
+
 @unit_of_work()
 def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
     """A small report: a version that matches the data if there is one, otherwise rendered now as a new version."""
