@@ -255,11 +255,12 @@ def two_factor_setup():
         secret = mfa.start_enrolment(user)
         form.key.data = mfa.enrolment_token(user, secret)
     else:
-        secret = mfa.enrolment_secret(user, form.key.data)
-        if secret is None:
+        shown = mfa.enrolment_secret(user, form.key.data)
+        if shown is None:
             # No key has been shown to scan, so no code can be right: show one, changing nothing now.
             flash("Scan the QR code with your authenticator app, then enter the code it shows", "important")
             return redirect(url_for("auth.two_factor_setup"))
+        secret = shown
     if form.validate_on_submit():
         answer = _password_checked(
             form, user, lambda: mfa.enable(user, form.code.data, form.current_password.data, secret),

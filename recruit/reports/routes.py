@@ -51,7 +51,7 @@ def _refused(campaign: Campaign, kind: reports.Kind, application: Application | 
 
 
 def prepare_page(campaign: Campaign, title: str, explanation: str, button: str, action: str, back: str,
-                 back_text: str):
+                 back_text: str) -> str:
     """The page a download leads to when no kept version matches the data: its button prepares one."""
     return render_template("reports_pages/prepare.html", campaign=campaign, title=title, explanation=explanation,
                            button=button, action=action, back=back, back_text=back_text, form=FlaskForm())
@@ -184,7 +184,7 @@ def _candidate_report(campaign_id: int, reference: str, slug: str):
         abort(404)
     if (refused := _refused(campaign, kind, application)) is not None:
         return refused
-    here = url_for(request.endpoint, campaign_id=campaign.id, reference=application.reference)
+    here = request.path
     try:
         if request.method == "POST":
             if not FlaskForm().validate_on_submit():
