@@ -26,9 +26,9 @@ def register(app: Flask) -> None:
     def mail_not_configured(error: MailNotConfigured):
         # Loudly, for whoever runs the service; the message names the setting and carries no email or link.
         app.logger.error("%s", error)
-        from recruit.extensions import db
+        from recruit.services.unit_of_work import discard
 
-        db.session.rollback()
+        discard()
         return render_template("errors/error.html", status=503, title=TITLES[503]), 503
 
     @app.errorhandler(SecurityError)
@@ -41,9 +41,9 @@ def register(app: Flask) -> None:
         status = error.code or 500
         if status >= 500:
             # A failed statement leaves the session unusable; the page itself reads the signed-in user.
-            from recruit.extensions import db
+            from recruit.services.unit_of_work import discard
 
-            db.session.rollback()
+            discard()
         if status == 403:
             _audit_refusal()
         title = TITLES.get(status, "Sorry, there is a problem with the service")
@@ -54,16 +54,16 @@ def _audit_refusal() -> None:
     """Put a refusal of a signed-in person on the record; the refusal is answered whether or not this works."""
     from flask_login import current_user
 
-    from recruit.extensions import db
     from recruit.services.records import access_denials
+    from recruit.services.unit_of_work import discard
 
     try:
         if not current_user.is_authenticated:
             return
         user = current_user._get_current_object()
         # Nothing the refused request started is kept; the audit entry commits on its own.
-        db.session.rollback()
+        discard()
         access_denials.record_denial(user, request.endpoint, request.method, request.path)
     except Exception:
-        db.session.rollback()
+        discard()
         current_app.logger.exception("Could not write the audit entry for a refused request to %s", request.path)

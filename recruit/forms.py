@@ -152,11 +152,8 @@ class Form(FlaskForm):
 
 
 def show_refusal(form, error, default_field: str | None = None) -> None:
-    """Show a service's refusal on the form (on the field it names, else at the top), after undoing
-    whatever the refused change had started."""
-    from recruit.extensions import db
-
-    db.session.rollback()
+    """Show a service's refusal on the form (on the field it names, else at the top); the service's unit of work
+    has undone whatever the refused change had started."""
     name = error.field or default_field
     field = getattr(form, name, None) if name else None
     if field is not None:
@@ -166,16 +163,14 @@ def show_refusal(form, error, default_field: str | None = None) -> None:
 
 
 def flash_outcome(action, success: str) -> bool:
-    """Run a service action from a button: flash its success, or its refusal (after undoing it)."""
+    """Run a service action from a button: flash its success, or its refusal (which its unit of work undid)."""
     from flask import flash
 
-    from recruit.extensions import db
     from recruit.services.errors import Refused
 
     try:
         action()
     except Refused as error:
-        db.session.rollback()
         flash(error.message, "important")
         return False
     flash(success, "success")

@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 
 from recruit.extensions import db
 from recruit.models import DevelopmentEmail
+from recruit.services.unit_of_work import unit_of_work
 
 
 class MailNotConfigured(RuntimeError):
@@ -51,8 +52,9 @@ def send_many(messages: list[tuple[str, str, str]]) -> int:
     if current_app.config.get("MAIL_SERVER"):
         return _send_smtp(messages)
     if _development_outbox():
-        db.session.add_all(DevelopmentEmail(recipient=to, subject=subject, body=body) for to, subject, body in messages)
-        db.session.commit()
+        with unit_of_work():
+            db.session.add_all(DevelopmentEmail(recipient=to, subject=subject, body=body)
+                               for to, subject, body in messages)
         return len(messages)
     require_mail()
     return 0

@@ -34,7 +34,8 @@ class Change:
 
 
 def _setup_code(page) -> dict:
-    return {"code": pyotp.TOTP(key_on(page)).now()}
+    # The page's hidden copy of the key it shows goes back with the code, as a browser sends it.
+    return {"code": pyotp.TOTP(key_on(page)).now(), "key": page.select_one("input[name=key]")["value"]}
 
 
 CHANGES = {

@@ -17,6 +17,7 @@ from recruit.services.assessment import results
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
 from tests.conftest import Forms, error_messages, parse
+from tests.downloads import download
 from tests.sift_helpers import score, sift_campaign
 
 MISSING_MESSAGE = "did not write feedback"
@@ -195,7 +196,7 @@ def test_before_sign_off_or_for_an_unknown_stage_there_is_nothing_to_release(adm
 def letter_text(app, application: Application) -> str:
     forms = Forms(app.test_client())
     forms.sign_in(application.candidate)
-    response = forms.client.get(f"/applications/{application.reference}/feedback.pdf")
+    response = download(forms.client, f"/applications/{application.reference}/feedback.pdf")
     assert response.mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     return " ".join(text.split())

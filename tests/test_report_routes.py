@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from recruit.extensions import db
 from recruit.models import RenderedReport
 from recruit.services.assessment import feedback
+from tests.downloads import download
 from tests.factories import UserFactory
 from tests.sift_helpers import interview_stage
 
@@ -39,12 +40,12 @@ def test_the_admin_downloads_every_campaign_report_from_the_reports_page(stage, 
         assert f"/reports/{campaign.id}/interview/{application.reference}.pdf" in links
 
     client = forms.client
-    sift = pdf_text(client.get(f"/reports/{campaign.id}/sift.pdf"))
+    sift = pdf_text(download(client, f"/reports/{campaign.id}/sift.pdf"))
     assert all(a.reference in sift for a in setup.applications)
     assert "Candidate 1" not in sift
-    merit = pdf_text(client.get(f"/reports/{campaign.id}/merit.pdf"))
+    merit = pdf_text(download(client, f"/reports/{campaign.id}/merit.pdf"))
     assert "Candidate 1" in merit
-    one = pdf_text(client.get(f"/reports/{campaign.id}/interview/{setup.applications[0].reference}.pdf"))
+    one = pdf_text(download(client, f"/reports/{campaign.id}/interview/{setup.applications[0].reference}.pdf"))
     assert "Candidate 1" in one and "Candidate 2" not in one
     assert "attachment" not in client.get(f"/reports/{campaign.id}/sift.pdf").headers["Content-Disposition"]
 
@@ -53,7 +54,7 @@ def test_a_kept_report_is_served_again_until_its_data_changes(stage, forms):
     setup, chair = stage
     campaign = setup.campaign
     forms.sign_in(setup.admin)
-    first = forms.client.get(f"/reports/{campaign.id}/merit.pdf")
+    first = download(forms.client, f"/reports/{campaign.id}/merit.pdf")
     kept = db.session.scalar(select(RenderedReport).where(RenderedReport.kind == "merit"))
     rendered_at = kept.finished_at
     second = forms.client.get(f"/reports/{campaign.id}/merit.pdf")
@@ -66,7 +67,7 @@ def test_a_kept_report_is_served_again_until_its_data_changes(stage, forms):
     # A posts change does: the merit list's offers follow the number of posts.
     campaign.posts = 3
     db.session.commit()
-    third = forms.client.get(f"/reports/{campaign.id}/merit.pdf")
+    third = download(forms.client, f"/reports/{campaign.id}/merit.pdf")
     assert third.status_code == 200 and third.data != first.data
     # A new version beside the one kept at sign-off, which stays as it was.
     assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
@@ -78,8 +79,8 @@ def test_the_chair_has_their_stages_reports_and_no_others(stage, forms):
     setup, chair = stage
     campaign = setup.campaign
     forms.sign_in(chair)  # the interview chair, not on the sift panel
-    assert forms.client.get(f"/reports/{campaign.id}/interview.pdf").status_code == 200
-    assert forms.client.get(f"/reports/{campaign.id}/merit.pdf").status_code == 200
+    assert download(forms.client, f"/reports/{campaign.id}/interview.pdf").status_code == 200
+    assert download(forms.client, f"/reports/{campaign.id}/merit.pdf").status_code == 200
     assert forms.client.get(f"/reports/{campaign.id}/sift.pdf").status_code == 403
     assert forms.client.get(f"/reports/{campaign.id}").status_code == 200
 
@@ -124,7 +125,7 @@ def test_feedback_letters_wait_for_release(stage, forms, page):
                      missing_confirmed=feedback.missing_feedback(campaign, "sift").items)
     feedback.release(setup.admin, campaign, "interview",
                      missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
-    letter = pdf_text(forms.client.get(f"/reports/{campaign.id}/feedback/{application.reference}.pdf"))
+    letter = pdf_text(download(forms.client, f"/reports/{campaign.id}/feedback/{application.reference}.pdf"))
     assert "Candidate 1" in letter
 
     # The candidate downloads their own letter from the outcome page, and nobody else's.
@@ -134,7 +135,7 @@ def test_feedback_letters_wait_for_release(stage, forms, page):
     forms.sign_in(candidate)
     outcome = page(f"/applications/{application.reference}/outcome")
     link = outcome.select_one("#feedback-letter")["href"]
-    assert "Candidate 1" in pdf_text(forms.client.get(link))
+    assert "Candidate 1" in pdf_text(download(forms.client, link))
     other = setup.applications[1].reference
     assert forms.client.get(f"/applications/{other}/feedback.pdf").status_code == 404
     assert forms.client.get(f"/reports/{campaign.id}/feedback/{application.reference}.pdf").status_code in (403, 404)

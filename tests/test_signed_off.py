@@ -23,6 +23,7 @@ from recruit.services.assessment import results
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
 from tests.conftest import Forms, parse
+from tests.downloads import download
 from tests.sift_helpers import interview_stage, score, sift_campaign
 
 # Agreed sift scores per application over two criteria (pass mark 4): totals 12, 10 and 6 (a fail).
@@ -122,7 +123,7 @@ def test_the_report_kept_at_sign_off_never_changes(app, make_user):
 
     applications.withdraw(leaving.candidate, leaving)
 
-    later = admin.client.get(f"/reports/{campaign.id}/sift.pdf")
+    later = download(admin.client, f"/reports/{campaign.id}/sift.pdf")
     assert later.status_code == 200 and later.data != kept.data
     text = pdf_text(later.data)
     assert "Applications in the sift 3" in text

@@ -74,8 +74,10 @@ def field_error(soup) -> str:
 
 
 def post_form(client, soup, url: str, data: dict):
-    """Send the form on a page already shown, with that page's CSRF token."""
-    return client.post(url, data={"csrf_token": csrf_token_from(str(soup)), **data})
+    """Send the form on a page already shown, with that page's hidden fields (its CSRF token, and on the set-up page
+    the key it shows) as a browser would."""
+    hidden = {field["name"]: field.get("value", "") for field in soup.select("form input[type=hidden][name]")}
+    return client.post(url, data={**hidden, "csrf_token": csrf_token_from(str(soup)), **data})
 
 
 def is_signed_in(client) -> bool:

@@ -12,6 +12,7 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.links import absolute_url
 from recruit.mail import MailNotConfigured, development_mail_query, send
+from recruit.pagination import page_number
 from recruit.models import User
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.accounts import emails
@@ -25,14 +26,6 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
-
-
-# Far beyond any real list, and small enough that the database can take the offset it makes.
-LAST_PAGE = 100_000
-
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), LAST_PAGE)
 
 
 def _invitation_page(user: User, raw: str):
@@ -50,7 +43,7 @@ def _invitation_page(user: User, raw: str):
 @roles("admin")
 def users_list():
     role = request.args.get("role") if request.args.get("role") in ("admin", "assessor", "candidate") else None
-    pagination = db.paginate(users.users_query(role), page=_page(), per_page=users.PAGE_SIZE, error_out=False)
+    pagination = db.paginate(users.users_query(role), page=page_number(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", pagination=pagination, role=role)
 
 
@@ -139,8 +132,8 @@ def audit_log():
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, pagination=None), 400
     query = audit_query(form.user.data, form.record_type.data, form.record_id.data, form.since.data,
-                        form.until.data)
-    pagination = db.paginate(query, page=_page(), per_page=users.PAGE_SIZE, error_out=False)
+                              form.until.data)
+    pagination = db.paginate(query, page=page_number(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", form=form, pagination=pagination)
 
 
@@ -151,5 +144,5 @@ def development_mail():
     # test that turns it on), and no page at all anywhere else.
     if not current_app.config.get("DEVELOPMENT_OUTBOX"):
         abort(404)
-    pagination = db.paginate(development_mail_query(), page=_page(), per_page=users.PAGE_SIZE, error_out=False)
+    pagination = db.paginate(development_mail_query(), page=page_number(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/development_mail.html", pagination=pagination)

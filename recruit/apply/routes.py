@@ -14,13 +14,13 @@ from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.models import Application, Criterion
-from recruit.models.application import ApplicationStatus
 from recruit.services.applications import submission as applications
 from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
 from recruit.services.records import personal_data
 from recruit.services.campaigns import vacancies
-from recruit.services.applications.progress import Progress, no_outcome, progress_of, stage_outcomes
+from recruit.services.applications.progress import (Progress, awaiting_decision, no_outcome, progress_of,
+                                                    stage_outcomes)
 from recruit.services.errors import Refused
 
 
@@ -97,13 +97,9 @@ def interview_reply(reference: str):
     form = InterviewReplyForm()
     if form.validate_on_submit():
         try:
-            if progress.reply_refusal:
-                raise Refused(progress.reply_refusal)
-            if form.version.data != str(progress.slot.version):
-                raise Refused("Your interview has changed since you opened the page. Check the new details "
-                              "and reply again")
             accept = form.reply.data == "accept"
-            interviews.respond(current_user, progress.slot, accept=accept, note=form.note.data or "")
+            interviews.respond(current_user, progress.slot, accept=accept, note=form.note.data or "",
+                               version=form.version.data or "")
         except Refused as error:
             show_refusal(form, error, "reply")
         else:
@@ -138,21 +134,30 @@ def outcome(reference: str):
                                [(stage.stage, stage.criteria) for stage in stages if stage.criteria]))
 
 
-@bp.get("/applications/<reference>/feedback.pdf")
+@bp.route("/applications/<reference>/feedback.pdf", methods=["GET", "POST"])
 @roles("candidate")
 def feedback_letter(reference: str):
-    """The candidate's feedback letter as a PDF, once an outcome has been released."""
+    """The candidate's feedback letter as a PDF, once an outcome has been released: the kept one, or else a page
+    whose button makes it (a POST), kept as a new version."""
     from recruit.reports.routes import send_pdf
     from recruit.services.reports import versions as reports
 
     application = _application_or_404(reference)
-    outcome_page = redirect(url_for("apply.outcome", reference=application.reference))
-    if not feedback.released_stages(application):
-        return outcome_page  # which says that nothing has been released yet
+    here = url_for("apply.feedback_letter", reference=application.reference)
+    kind = reports.KINDS["feedback"]
     try:
-        report = reports.render_now(current_user, application.campaign, reports.KINDS["feedback"], application)
+        if request.method == "POST":
+            if not ConfirmForm().validate_on_submit():
+                abort(400)
+            reports.render_now(current_user, application.campaign, kind, application)
+            return redirect(here)
+        report = reports.ready_version(application.campaign, kind, application)
     except Refused:
-        return outcome_page
+        # Nothing released yet: the outcome page says so.
+        return redirect(url_for("apply.outcome", reference=application.reference))
+    if report is None:
+        return render_template("apply/feedback_letter.html", application=application, form=ConfirmForm(),
+                               action=here)
     return send_pdf(application.campaign, report, f"feedback-{application.reference}")
 
 
@@ -206,7 +211,7 @@ def statement(reference: str, code: str):
 @roles("candidate")
 def check(reference: str):
     application = _application_or_404(reference)
-    if application.status == ApplicationStatus.SUBMITTED:
+    if awaiting_decision(application):
         return redirect(url_for("apply.submitted", reference=application.reference))
     form = SubmitForm()
     if request.method == "GET":
@@ -226,7 +231,7 @@ def check(reference: str):
 @roles("candidate")
 def submitted(reference: str):
     application = _application_or_404(reference)
-    if application.status != ApplicationStatus.SUBMITTED:
+    if not awaiting_decision(application):
         return _task_list(application)
     return render_template("apply/submitted.html", application=application)
 

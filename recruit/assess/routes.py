@@ -13,8 +13,8 @@ from flask_login import current_user
 from recruit.access import roles
 from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
-from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
+from recruit.pagination import page_number
 from recruit.services.assessment import assessor_views
 from recruit.services.assessment import moderators
 from recruit.services.interview import questions
@@ -45,10 +45,6 @@ def _criterion_or_404(campaign: Campaign, stage: str, code: str) -> Criterion:
     return criterion
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
 @bp.get("")
 @roles("assessor")
 def dashboard():
@@ -64,7 +60,7 @@ def work(campaign_id: int, stage: str):
     mode = "criterion" if request.args.get("by") == "criterion" else "candidate"
     chosen = next((c for c in criteria if c.code == request.args.get("criterion")), criteria[0] if criteria else None)
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = assessor_views.work_list(current_user, campaign, stage, _page(), with_names=names)
+    pagination = assessor_views.work_list(current_user, campaign, stage, page_number(), with_names=names)
     items = pagination.items
     scores = assessor_views.own_scores(current_user, stage, items)
     # Counted here, once: counting in the template went through every score on the page for every row.
@@ -129,10 +125,8 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
             scoring.save(current_user, campaign, item, criterion, stage, entry, submit=submitting,
                          version=form.version_number(), confirmed=bool(form.confirm.data))
         except scoring.NeedsConfirmation as error:
-            db.session.rollback()
             prompt = error.message
         except Refused as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
             if error.message == scoring.STALE:
@@ -169,7 +163,6 @@ def conflict(campaign_id: int, stage: str, reference: str):
         try:
             scoring.declare(current_user, campaign, item, stage, declared, form.reason.data or "")
         except Refused as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
         else:

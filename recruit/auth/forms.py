@@ -1,6 +1,6 @@
 """Sign-in, registration, password and two-factor forms."""
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from recruit.forms import Form, email_field, name_field, password_field
@@ -66,6 +66,8 @@ def _current_password_field() -> PasswordField:
 
 
 class TwoFactorSetupForm(Form):
+    # The key the page shows, signed for this person (services/accounts/two_factor.enrolment_token).
+    key = HiddenField()
     code = _code_field("Code from your app", "The 6-digit code your authenticator app shows",
                        "Enter the 6-digit code from your authenticator app")
     current_password = _current_password_field()

@@ -18,7 +18,7 @@ from recruit.auth.forms import (
     TwoFactorForm,
     TwoFactorSetupForm,
 )
-from recruit.extensions import db, limiter
+from recruit.extensions import limiter
 from recruit.forms import show_refusal
 from recruit.mail import require_mail, send
 from recruit.models import User
@@ -68,7 +68,6 @@ def sign_in():
         if user.has_two_factor:
             next_target = safe_next(request.args.get("next"))
             session.clear()
-            db.session.commit()  # keep the rehash and reset of failures made by authenticate
             session["two_factor_user"] = user.get_id()
             session["two_factor_started"] = signin.two_factor_started_at()
             if next_target:
@@ -98,7 +97,7 @@ def two_factor():
                 return _restart_sign_in()
             form.code.errors = ["Enter a correct security code"]
         else:
-            user.failed_sign_ins = 0  # the run of failures ends when sign-in does; committed with it
+            # The run of failures ends when sign-in does (signin.complete_sign_in).
             return _finish_sign_in(user, method)
     return render_template("auth/two_factor.html", form=form)
 
@@ -250,20 +249,24 @@ def two_factor_setup():
     if user.has_two_factor:
         return redirect(url_for("auth.account"))
     form = TwoFactorSetupForm()
-    if request.method == "POST" and user.totp_secret is None:
-        # No key has been shown to scan, so no code can be right: show one, changing nothing now.
-        flash("Scan the QR code with your authenticator app, then enter the code it shows", "important")
-        return redirect(url_for("auth.two_factor_setup"))
-    # A new key each time the page is shown; a failed attempt keeps the key the person has scanned.
+    # A new key each time the page is shown, written nowhere until a code proves the person's app has it; a failed
+    # attempt keeps the key the person has scanned (the page sends it back, signed).
     if request.method == "GET":
-        mfa.start_enrolment(user)
+        secret = mfa.start_enrolment(user)
+        form.key.data = mfa.enrolment_token(user, secret)
+    else:
+        shown = mfa.enrolment_secret(user, form.key.data)
+        if shown is None:
+            # No key has been shown to scan, so no code can be right: show one, changing nothing now.
+            flash("Scan the QR code with your authenticator app, then enter the code it shows", "important")
+            return redirect(url_for("auth.two_factor_setup"))
+        secret = shown
     if form.validate_on_submit():
         answer = _password_checked(
-            form, user, lambda: mfa.enable(user, form.code.data, form.current_password.data),
+            form, user, lambda: mfa.enable(user, form.code.data, form.current_password.data, secret),
             lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=True))
         if answer is not None:
             return answer
-    secret = user.totp_secret
     uri = mfa.provisioning_uri(user, secret)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret, qr_svg=mfa.qr_code_svg(uri),
                            required=current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff)

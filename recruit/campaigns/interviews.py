@@ -20,7 +20,7 @@ from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
-from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer, StageRecord
+from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer
 from recruit.moderate.forms import ActionForm
 from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
@@ -101,7 +101,6 @@ def merit(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
     view = offers.merit_view(campaign)
     records = {stage: stage_record(campaign, stage) for stage in ("sift", "interview")}
-    db.session.commit()
     return render_template("campaigns/merit.html", campaign=campaign, view=view, records=records,
                            action=ActionForm(), response=OfferResponseForm())
 
@@ -142,11 +141,9 @@ def release(campaign_id: int, stage: str):
     if stage not in ("sift", "interview"):
         abort(404)
     merit_page = redirect(url_for("campaigns.merit", campaign_id=campaign.id))
-    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                         StageRecord.stage == stage))
-    if record is None or record.signed_off_at is None or record.released_at is not None:
-        flash("Outcomes for this stage have already been released" if record and record.released_at
-              else "The stage must be signed off before its outcomes are released", "important")
+    refusal = feedback.release_refusal(campaign, stage)
+    if refusal:
+        flash(refusal, "important")
         return merit_page
     form = ReleaseForm()
     if form.validate_on_submit():

@@ -209,7 +209,6 @@ def move_criterion(campaign_id: int, criterion_id: int, direction: str):
     try:
         criteria.move_criterion(current_user, item, -1 if direction == "up" else 1)
     except Refused as error:
-        db.session.rollback()
         flash(error.message, "important")
     return _overview(campaign)
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from recruit.access import roles
 from recruit.extensions import db
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
-from recruit.models import Application, Campaign, Criterion, Score, ScoreVersion
+from recruit.models import Application, Campaign, Criterion
+from recruit.pagination import page_number
 from recruit.services.assessment import agreement
 from recruit.services.assessment import board
 from recruit.services.assessment import moderators
@@ -75,10 +75,6 @@ def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Ap
     return application, criterion
 
 
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-
-
 def _handover(campaign: Campaign, stage: str, application: Application, conflicted) -> moderators.Handover | None:
     """Who moderates an application its chair stands aside from, for the pages to say so; None otherwise."""
     if not moderators.chair_stands_aside(campaign, stage, conflicted):
@@ -93,7 +89,7 @@ def board_view(campaign_id: int, stage: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
     view = request.args.get("view") if request.args.get("view") in board.FILTERS else "all"
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=_page(),
+    pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=page_number(),
                              per_page=PAGE_SIZE, error_out=False)
     items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
     sight = visibility.score_sight(current_user, campaign, stage, [a.id for a in pagination.items])
@@ -151,7 +147,6 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
             agreement.agree(current_user, campaign, application, criterion, stage, form.value.data,
                             form.rationale.data or "")
         except Refused as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
             current = agreement.item_for(campaign, stage, application, criterion)
@@ -184,7 +179,6 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
         try:
             agreement.reopen(current_user, campaign, current.agreed, form.reason.data)
         except Refused as error:
-            db.session.rollback()
             flash(error.message, "important")
         else:
             flash("The item is open again. Assessors can change their scores; the chair agrees it again.",
@@ -199,16 +193,7 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
 @roles("assessor", "admin")
 def score_history(campaign_id: int, stage: str, reference: str, code: str):
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
-    query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
-                                                   Score.criterion_id == criterion.id, Score.stage == stage)
-    if current_user.role != "admin":
-        # The chair sees the others' scores on the item page's terms (services/assessment/visibility.py): their submitted
-        # versions; never another assessor's drafts.
-        visible = Score.assessor_id == current_user.id
-        if visibility.sees_others_scores(current_user, campaign, stage, application, criterion):
-            visible = or_(visible, ScoreVersion.status == "submitted")
-        query = query.where(visible)
-    versions = db.session.scalars(query.order_by(ScoreVersion.id)).all()
+    versions = visibility.score_history(current_user, campaign, stage, application, criterion)
     current = agreement.item_for(campaign, stage, application, criterion)
     agreed_history = agreement.history_of(current.agreed) if current.agreed else []
     return render_template("moderate/history.html", campaign=campaign, stage=stage, application=application,
@@ -221,7 +206,6 @@ def results_page(campaign_id: int, stage: str):
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     outcome = results.compute(campaign, stage)
     record = stage_record(campaign, stage)
-    db.session.commit()
     return render_template("moderate/results.html", campaign=campaign, stage=stage, outcome=outcome, record=record,
                            chair=is_chair(campaign, stage, current_user), decision=DecisionForm(),
                            action=ActionForm(), presift=presift_active(campaign, stage),
@@ -238,7 +222,6 @@ def decision(campaign_id: int, stage: str):
         try:
             chosen = results.decide(current_user, campaign, stage, form.rule.data, form.top_n.data)
         except Refused as error:
-            db.session.rollback()
             flash(error.message, "important")
         else:
             flash(f"Decision recorded: {len(chosen)} applications go on to interview.", "success")
@@ -256,7 +239,6 @@ def sign_off(campaign_id: int, stage: str):
     try:
         results.sign_off(current_user, campaign, stage)
     except Refused as error:
-        db.session.rollback()
         flash(error.message, "important")
     else:
         reports.prepare_signed_off(current_user, campaign, stage)
@@ -273,7 +255,6 @@ def finish_presift(campaign_id: int, stage: str):
     try:
         failed = results.finish_presift(current_user, campaign)
     except Refused as error:
-        db.session.rollback()
         flash(error.message, "important")
     else:
         flash(f"Pre-sift finished: {failed} applications did not pass the lead criterion.", "success")

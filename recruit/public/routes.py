@@ -7,6 +7,7 @@ from recruit.extensions import db
 from recruit.public import bp
 from recruit.services.frameworks import catalogue
 from recruit.services.campaigns import vacancies
+from recruit.services.unit_of_work import discard
 
 
 def _framework_or_404(slug: str):
@@ -94,6 +95,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database is "unhealthy", never a 500
-        db.session.rollback()
+        discard()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")

@@ -1,12 +1,15 @@
 """Report downloads for admins and the stage's chair; large reports go through a progress page.
 
 Who may ever have a report is services/reports.may_have's to say; whether a chair may have it yet (other assessors'
-scores, candidates' names) is services/visibility.report_refusal's, asked by every route here."""
+scores, candidates' names) is services/visibility.report_refusal's, asked by every route here.
+
+A download (GET) sends a kept version that matches the data and writes nothing; when there is none, it leads to a
+page whose button (a POST) prepares one, kept as a new version."""
 from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -45,6 +48,13 @@ def _refused(campaign: Campaign, kind: reports.Kind, application: Application | 
     if message is None:
         return None
     return render_template("reports/refused.html", campaign=campaign, message=message), 403
+
+
+def prepare_page(campaign: Campaign, title: str, explanation: str, button: str, action: str, back: str,
+                 back_text: str) -> str:
+    """The page a download leads to when no kept version matches the data: its button prepares one."""
+    return render_template("reports/prepare.html", campaign=campaign, title=title, explanation=explanation,
+                           button=button, action=action, back=back, back_text=back_text, form=FlaskForm())
 
 
 def send_pdf(campaign: Campaign, report, name: str):
@@ -88,8 +98,13 @@ def version(campaign_id: int, slug: str, version_id: int):
         if not (report.signed_off and not reports.in_background(campaign, kind)):
             flash("That version of the report is still being prepared. Try again in a few minutes.", "important")
             return redirect(url_for("reports.index", campaign_id=campaign.id))
-        # The version kept at sign-off, not typeset yet: made now from the document fixed at sign-off.
-        report = reports.typeset(report)
+        # The version kept at sign-off, not typeset yet: made from the document fixed at sign-off, by a button.
+        return prepare_page(
+            campaign, f"{kind.name}: the signed-off version",
+            "The version kept when the stage was signed off has not been made into a PDF yet. It is made from the "
+            "report as it stood at sign-off.", f"Prepare the signed-off version of the {kind.name.lower()}",
+            url_for("reports.prepare_signed_off", campaign_id=campaign.id, slug=slug),
+            url_for("reports.index", campaign_id=campaign.id), "Back to reports")
     name = f"{slug}-report-signed-off" if report.signed_off \
         else f"{slug}-report-{report.finished_at:%Y%m%d-%H%M%S}"
     return send_pdf(campaign, report, name)
@@ -117,12 +132,11 @@ def download(campaign_id: int, slug: str):
     campaign = _campaign(campaign_id, kind)
     if (refused := _refused(campaign, kind)) is not None:
         return refused
-    if reports.in_background(campaign, kind):
-        state, _, _ = reports.current(campaign, kind)
-        if not state.ready:
-            return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
-        return send_pdf(campaign, state.report, slug)
-    return send_pdf(campaign, reports.render_now(current_user, campaign, kind), f"{slug}-report")
+    report = reports.ready_version(campaign, kind)
+    if report is None:
+        # Prepared by the button on the report's own page.
+        return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
+    return send_pdf(campaign, report, slug if reports.in_background(campaign, kind) else f"{slug}-report")
 
 
 @bp.route("/<int:campaign_id>/<slug>", methods=["GET", "POST"])
@@ -133,12 +147,17 @@ def progress(campaign_id: int, slug: str):
     if (refused := _refused(campaign, kind)) is not None:
         return refused
     form = FlaskForm()
+    background = reports.in_background(campaign, kind)
     if form.validate_on_submit():
+        if not background:
+            # Small enough to make while the person waits: the download sends the version made now.
+            reports.render_now(current_user, campaign, kind)
+            return redirect(url_for("reports.download", campaign_id=campaign.id, slug=slug))
         reports.request_render(current_user, campaign, kind)
         return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
     report = reports.kept(campaign, kind)
     return render_template("reports/progress.html", campaign=campaign, kind=kind, report=report, form=form,
-                           stalled=report is not None and reports.stalled(report))
+                           stalled=report is not None and reports.stalled(report), background=background)
 
 
 @bp.get("/<int:campaign_id>/<slug>/status")
@@ -165,20 +184,32 @@ def _candidate_report(campaign_id: int, reference: str, slug: str):
         abort(404)
     if (refused := _refused(campaign, kind, application)) is not None:
         return refused
+    here = request.path
     try:
-        report = reports.render_now(current_user, campaign, kind, application)
+        if request.method == "POST":
+            if not FlaskForm().validate_on_submit():
+                abort(400)
+            reports.render_now(current_user, campaign, kind, application)
+            return redirect(here)
+        report = reports.ready_version(campaign, kind, application)
     except Refused as refusal:
         return render_template("reports/refused.html", campaign=campaign, message=refusal.message), 409
+    if report is None:
+        name = f"{kind.name.lower()} for {application.reference}"
+        return prepare_page(campaign, f"{kind.name} for {application.reference}",
+                            "It has not been prepared since the scores behind it last changed. Preparing it keeps it "
+                            "as a new version.", f"Prepare and download the {name}", here,
+                            url_for("reports.index", campaign_id=campaign.id), "Back to reports")
     return send_pdf(campaign, report, f"{slug}-{application.reference}")
 
 
-@bp.get("/<int:campaign_id>/interview/<reference>.pdf")
+@bp.route("/<int:campaign_id>/interview/<reference>.pdf", methods=["GET", "POST"])
 @roles("admin", "assessor")
 def interview_candidate(campaign_id: int, reference: str):
     return _candidate_report(campaign_id, reference, "interview-candidate")
 
 
-@bp.get("/<int:campaign_id>/feedback/<reference>.pdf")
+@bp.route("/<int:campaign_id>/feedback/<reference>.pdf", methods=["GET", "POST"])
 @roles("admin", "assessor")
 def feedback(campaign_id: int, reference: str):
     return _candidate_report(campaign_id, reference, "feedback")

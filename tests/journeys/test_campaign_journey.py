@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime, timedelta
+from urllib.parse import urljoin
 
+from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -333,8 +335,15 @@ def score_stage(staff: Staff, stage: str, candidates, scores, position: int) -> 
 
 
 def assert_pdf(person, url: str, campaign_reference: str) -> str:
-    """Download a report with the person's own session, as their browser would, and read its text."""
+    """Download a report with the person's own session, as their browser would, and read its text. When no kept
+    version matches the data, the address leads to a page whose button prepares one: that is pressed too."""
     response = person.context.request.get(url)
+    if response.headers["content-type"].startswith("text/html"):
+        form = BeautifulSoup(response.text(), "html.parser").select_one("form#prepare-report")
+        assert form is not None, f"{url} led to a page with no button to prepare the report"
+        token = form.select_one("input[name=csrf_token]")["value"]
+        response = person.context.request.post(urljoin(response.url, form.get("action") or response.url),
+                                               form={"csrf_token": token})
     assert response.status == 200, f"{url} answered {response.status}"
     assert response.headers["content-type"].startswith("application/pdf"), response.headers["content-type"]
     body = response.body()

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -19,6 +18,7 @@ from recruit.services.accounts import tokens
 from recruit.services.errors import Refused
 from recruit.services.accounts.lockout import confirm_current_password
 from recruit.services.accounts.passwords import hash_password, password_problem, verify_password
+from recruit.services.unit_of_work import unit_of_work
 
 
 def normalise_email(email: str) -> str:
@@ -53,6 +53,7 @@ class RegistrationRequest:
     token: str | None
 
 
+@unit_of_work()
 def request_registration(name: str, email: str, password: str, next_path: str | None = None) -> RegistrationRequest:
     """Start a candidate registration. No account exists until the emailed link is followed (confirm_registration),
     so the answer is the same whether or not the address already has one."""
@@ -66,7 +67,6 @@ def request_registration(name: str, email: str, password: str, next_path: str | 
     existing = find_by_email(email)
     if existing is not None:
         audit.record("account.registration_attempted", "user", existing.id, actor=None)
-        db.session.commit()
         return RegistrationRequest(email, existing, None)
     raw = secrets.token_urlsafe(32)
     pending = PendingRegistration(email=email, name=name.strip(), password_hash=password_hash,
@@ -76,7 +76,6 @@ def request_registration(name: str, email: str, password: str, next_path: str | 
     db.session.flush()
     audit.record("account.registration_requested", "pending_registration", pending.id,
                  after={"email": email, "name": pending.name}, actor=None)
-    db.session.commit()
     return RegistrationRequest(email, None, raw)
 
 
@@ -101,6 +100,7 @@ def check_registration(raw: str) -> RegistrationCheck:
     return RegistrationCheck(pending, None)
 
 
+@unit_of_work("used")
 def confirm_registration(raw: str, password: str) -> tuple[User, str | None]:
     """Create the candidate account from a confirmed registration; returns it and the page to go back to.
 
@@ -118,17 +118,13 @@ def confirm_registration(raw: str, password: str) -> tuple[User, str | None]:
     db.session.execute(update(PendingRegistration).where(PendingRegistration.email == pending.email,
                                                          PendingRegistration.used_at.is_(None))
                        .values(used_at=utcnow()))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same address confirmed at the same moment from another link.
-        db.session.rollback()
-        raise Refused("used") from None
+    # The same address confirmed at the same moment from another link breaks the unique email: refused as "used".
+    db.session.flush()
     audit.record("account.registered", "user", user.id, after=_snapshot(user), actor=user)
-    db.session.commit()
     return user, pending.next_path
 
 
+@unit_of_work()
 def create_admin(name: str, email: str, password: str) -> User:
     email = normalise_email(email)
     try:
@@ -146,10 +142,10 @@ def create_admin(name: str, email: str, password: str) -> User:
     db.session.add(user)
     db.session.flush()
     audit.record("account.admin_created", "user", user.id, after=_snapshot(user))
-    db.session.commit()
     return user
 
 
+@unit_of_work()
 def invite_staff(actor: User, name: str, email: str, role: str) -> tuple[User, str]:
     """Create a staff account with no password and a 72-hour set-password token for it."""
     if role not in STAFF_ROLES:
@@ -162,10 +158,10 @@ def invite_staff(actor: User, name: str, email: str, role: str) -> tuple[User, s
     db.session.flush()
     raw = tokens.issue(user, "set_password", created_by=actor)
     audit.record("account.invited", "user", user.id, after=_snapshot(user), actor=actor)
-    db.session.commit()
     return user, raw
 
 
+@unit_of_work()
 def reissue_invitation(actor: User, user: User) -> str:
     if user.password_hash is not None:
         raise Refused(f"{user.name} has already set a password.")
@@ -174,10 +170,10 @@ def reissue_invitation(actor: User, user: User) -> str:
         raise Refused(f"Reactivate {user.name}'s account before sending a new invitation link.")
     raw = tokens.issue(user, "set_password", created_by=actor)
     audit.record("account.invitation_reissued", "user", user.id, actor=actor)
-    db.session.commit()
     return raw
 
 
+@unit_of_work()
 def set_password_with_token(raw: str, password: str) -> User:
     checked = tokens.check(raw)
     if checked.problem:
@@ -190,10 +186,10 @@ def set_password_with_token(raw: str, password: str) -> User:
     user.locked_until = None
     user.end_all_sessions()
     audit.record("account.password_set", "user", user.id, after={"purpose": checked.token.purpose}, actor=user)
-    db.session.commit()
     return user
 
 
+@unit_of_work()
 def request_password_reset(email: str) -> tuple[User, str] | None:
     """A reset token for an active account with this email, or None; callers must not reveal which."""
     user = find_by_email(email)
@@ -201,17 +197,17 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
         return None
     raw = tokens.issue(user, "reset_password")
     audit.record("account.password_reset_requested", "user", user.id, actor=user)
-    db.session.commit()
     return user, raw
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    # Before the change's unit of work: a wrong password stays counted when the change is refused.
     confirm_current_password(user, current, "change password")
-    _check_password(new, user.name, user.email, field="new_password")
-    user.password_hash = hash_password(new)
-    user.end_all_sessions()
-    audit.record("account.password_changed", "user", user.id, actor=user)
-    db.session.commit()
+    with unit_of_work():
+        _check_password(new, user.name, user.email, field="new_password")
+        user.password_hash = hash_password(new)
+        user.end_all_sessions()
+        audit.record("account.password_changed", "user", user.id, actor=user)
 
 
 def _other_active_admins(user: User) -> int:
@@ -220,6 +216,7 @@ def _other_active_admins(user: User) -> int:
     )
 
 
+@unit_of_work()
 def change_role(actor: User, user: User, role: str) -> None:
     if role not in ROLES:
         raise Refused("Select a role", "role")
@@ -231,9 +228,9 @@ def change_role(actor: User, user: User, role: str) -> None:
     user.role = role
     user.end_all_sessions()
     audit.record("account.role_changed", "user", user.id, before=before, after=_snapshot(user), actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
@@ -246,10 +243,9 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.end_all_sessions()
     audit.record("account.reactivated" if active else "account.deactivated", "user", user.id,
                  before=before, after=_snapshot(user), actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def sign_out(user: User) -> None:
     user.end_all_sessions()
     audit.record("sign_in.signed_out", "user", user.id, actor=user)
-    db.session.commit()

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from recruit.clock import utcnow
-from recruit.extensions import db
 from recruit.models import User
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.accounts.passwords import DUMMY_HASH, verify_password
+from recruit.services.unit_of_work import unit_of_work
 
 LOCK_AFTER_FAILURES = 10
 LOCK_FOR = timedelta(minutes=15)
@@ -30,6 +30,7 @@ def is_locked(user: User) -> bool:
     return user.locked_until is not None and user.locked_until > utcnow()
 
 
+@unit_of_work()
 def record_failure(user: User, reason: str, purpose: str | None = None) -> None:
     """A failed attempt (wrong password or wrong security code); the tenth in a row locks the account."""
     user.failed_sign_ins += 1
@@ -39,17 +40,17 @@ def record_failure(user: User, reason: str, purpose: str | None = None) -> None:
         user.locked_until = utcnow() + LOCK_FOR
         user.failed_sign_ins = 0
         audit.record("sign_in.locked", "user", user.id, after={"until": user.locked_until.isoformat()}, actor=user)
-    db.session.commit()
 
 
 def confirm_current_password(user: User, password: str, purpose: str) -> None:
     """Refuse unless this is the signed-in person's current password. A wrong one counts towards the
-    lockout like a failed sign-in (and is committed at once); while the account is locked even the
+    lockout like a failed sign-in (and is committed at once, so call this before opening the unit of work of
+    the change it guards: that one rolls back when the change is refused); while the account is locked even the
     right one is refused. On success the run of failures ends with the caller's commit."""
     if is_locked(user):
         verify_password(DUMMY_HASH, password)  # the same time as a real check
-        audit.record("sign_in.failed", "user", user.id, after={"reason": "locked", "purpose": purpose}, actor=user)
-        db.session.commit()
+        with unit_of_work():
+            audit.record("sign_in.failed", "user", user.id, after={"reason": "locked", "purpose": purpose}, actor=user)
         raise AccountLocked(LOCKED_OUT)
     if not verify_password(user.password_hash, password):
         record_failure(user, "wrong current password", purpose)

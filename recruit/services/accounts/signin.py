@@ -9,6 +9,7 @@ from recruit.services.accounts.account_changes import find_by_email
 # The lockout rule is kept in lockout; a sign-in is one of the attempts that count towards it.
 from recruit.services.accounts.lockout import LOCK_AFTER_FAILURES, LOCK_FOR, record_failure  # noqa: F401
 from recruit.services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from recruit.services.unit_of_work import unit_of_work
 
 # How long someone has, after the right password, to enter their security code.
 TWO_FACTOR_WINDOW_SECONDS = 600
@@ -34,6 +35,7 @@ def pending_two_factor_user(pending: str | None, started: float) -> User | None:
     return user
 
 
+@unit_of_work()
 def authenticate(email: str, password: str) -> User | None:
     """The user when the email and password are right and the account can sign in, otherwise None.
 
@@ -43,12 +45,10 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         verify_password(DUMMY_HASH, password)
         audit.record("sign_in.failed", "user", None, after={"reason": "unknown email"})
-        db.session.commit()
         return None
     if user.locked_until is not None and user.locked_until > utcnow():
         verify_password(DUMMY_HASH, password)
         audit.record("sign_in.failed", "user", user.id, after={"reason": "locked"}, actor=user)
-        db.session.commit()
         return None
     if not verify_password(user.password_hash, password):
         record_failure(user, "wrong password")
@@ -57,15 +57,16 @@ def authenticate(email: str, password: str) -> User | None:
         record_failure(user, "deactivated")
         return None
     if needs_rehash(user.password_hash):
+        # Kept at once, even when a security code is still to come.
         user.password_hash = hash_password(password)
     # The failure count is reset only when sign-in completes (after any security code), so guessing
     # codes between correct passwords still leads to the lockout.
     return user
 
 
+@unit_of_work()
 def complete_sign_in(user: User, method: str) -> None:
     user.last_signed_in_at = utcnow()
     user.failed_sign_ins = 0
     user.locked_until = None
     audit.record("sign_in.succeeded", "user", user.id, after={"method": method}, actor=user)
-    db.session.commit()

@@ -9,6 +9,8 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,11 +20,14 @@ from recruit.models import RecoveryCode, User
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.accounts.lockout import confirm_current_password
+from recruit.services.unit_of_work import unit_of_work
 
 ISSUER = "Recruit"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 RECOVERY_CODE_LENGTH = 12  # 60 random bits
+# How long a set-up page's secret can still be turned on with.
+ENROLMENT_MAX_AGE = 3600
 
 # Recovery codes are stored as salted argon2id hashes. A code is 60 random bits, not a password a
 # person chose, so guessing one from its hash is out of reach even with a light setting; the light
@@ -68,38 +73,63 @@ def _matching_step(secret: str, code: str) -> int | None:
 
 
 def start_enrolment(user: User) -> str:
-    """A new secret for a person setting up two-factor, kept on their record until they prove their app works.
-
-    It is kept here rather than in the session, which is a cookie the browser stores and sends back.
+    """A new secret for a person setting up two-factor. Nothing is written while they scan it: the set-up page
+    carries it back, signed for them (enrolment_token), with the first code, and it goes on their record once that
+    code proves their app works. It never goes in the session, a cookie the browser stores and sends back.
     """
     if user.has_two_factor:
         raise ValueError("two-factor authentication is already on")
-    user.totp_secret = new_secret()
-    db.session.commit()
-    return user.totp_secret
+    return new_secret()
 
 
-def enable(user: User, code: str, current_password: str) -> list[str]:
-    """Turn on two-factor after the person confirms their password and proves their app works; returns the
-    new recovery codes. Every session of the account ends; the caller starts a new one for this person."""
+def _enrolment_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="recruit-two-factor-enrolment")
+
+
+def enrolment_token(user: User, secret: str) -> str:
+    """The set-up page's hidden copy of the secret it shows, good for this person's current session only."""
+    return _enrolment_signer().dumps({"user": user.get_id(), "secret": secret})
+
+
+def enrolment_secret(user: User, token: str | None) -> str | None:
+    """The secret a set-up page showed this person, from the copy it sent back; None when there is none (the page
+    was never opened), or it was not made for them and their current session, or it is over an hour old."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        data = _enrolment_signer().loads(token, max_age=ENROLMENT_MAX_AGE)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or data.get("user") != user.get_id() or not isinstance(data.get("secret"), str):
+        return None
+    secret: str = data["secret"]
+    return secret
+
+
+def enable(user: User, code: str, current_password: str, secret: str | None) -> list[str]:
+    """Turn on two-factor with the secret the set-up page showed (enrolment_secret), after the person confirms
+    their password and proves their app works; returns the new recovery codes. Every session of the account ends;
+    the caller starts a new one for this person."""
+    # Before the change's unit of work: a wrong password stays counted when the change is refused.
     confirm_current_password(user, current_password, "turn on two-factor authentication")
-    cleaned = _clean(code)
-    if not cleaned:
-        raise Refused("Enter the 6-digit code from your authenticator app", "code")
-    if not (cleaned.isascii() and cleaned.isdigit()):
-        raise Refused("Code must only include numbers 0 to 9", "code")
-    if len(cleaned) != 6:
-        raise Refused("Code must be 6 digits", "code")
-    step = _matching_step(user.totp_secret, cleaned) if user.totp_secret and not user.has_two_factor else None
-    if step is None:
-        raise Refused("The code is not correct. Check your authenticator app and enter the code it shows now",
-                      "code")
-    user.totp_enabled_at = utcnow()
-    user.totp_last_step = step
-    codes = _replace_recovery_codes(user)
-    user.end_all_sessions()
-    audit.record("mfa.enabled", "user", user.id, actor=user)
-    db.session.commit()
+    with unit_of_work():
+        cleaned = _clean(code)
+        if not cleaned:
+            raise Refused("Enter the 6-digit code from your authenticator app", "code")
+        if not (cleaned.isascii() and cleaned.isdigit()):
+            raise Refused("Code must only include numbers 0 to 9", "code")
+        if len(cleaned) != 6:
+            raise Refused("Code must be 6 digits", "code")
+        step = _matching_step(secret, cleaned) if secret and not user.has_two_factor else None
+        if step is None:
+            raise Refused("The code is not correct. Check your authenticator app and enter the code it shows now",
+                          "code")
+        user.totp_secret = secret
+        user.totp_enabled_at = utcnow()
+        user.totp_last_step = step
+        codes = _replace_recovery_codes(user)
+        user.end_all_sessions()
+        audit.record("mfa.enabled", "user", user.id, actor=user)
     return codes
 
 
@@ -109,6 +139,7 @@ def turn_off(user: User, current_password: str) -> None:
     disable(user, user)
 
 
+@unit_of_work()
 def disable(actor: User, user: User) -> None:
     """Two-factor off and every session of the account ended."""
     user.totp_secret = None
@@ -117,9 +148,9 @@ def disable(actor: User, user: User) -> None:
     user.recovery_codes.clear()
     user.end_all_sessions()
     audit.record("mfa.disabled", "user", user.id, actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def verify(user: User, code: str) -> str | None:
     """Check a sign-in code: an authenticator code, or else a recovery code. Returns the method used.
 
@@ -166,11 +197,12 @@ def regenerate_recovery_codes(user: User, current_password: str) -> list[str]:
     session of the account ends; the caller starts a new one for this person."""
     if not user.has_two_factor:
         raise Refused("Turn on two-factor authentication before getting recovery codes")
+    # Before the change's unit of work: a wrong password stays counted when the change is refused.
     confirm_current_password(user, current_password, "get new recovery codes")
-    codes = _replace_recovery_codes(user)
-    user.end_all_sessions()
-    audit.record("mfa.recovery_codes_regenerated", "user", user.id, actor=user)
-    db.session.commit()
+    with unit_of_work():
+        codes = _replace_recovery_codes(user)
+        user.end_all_sessions()
+        audit.record("mfa.recovery_codes_regenerated", "user", user.id, actor=user)
     return codes
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -31,10 +30,13 @@ from recruit.services.applications.submission import unique_references
 from recruit.services.errors import Refused
 from recruit.services.applications.words import count_words
 from recruit.services.frameworks.yaml_files import FileProblems, Problem
+from recruit.services.unit_of_work import unit_of_work
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000
 IMPORT_STATUSES = ("open", "closed")
+IMPORTED_ELSEWHERE = ("Another change was made to these candidates while the file was being imported, so nothing was "
+                      "imported. Upload the file again")
 FIXED_COLUMNS = ("name", "email", "phone")
 # The same rules as the online application form (recruit.apply.forms).
 MAX_NAME = 200
@@ -265,7 +267,8 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
         raise FileProblems(problems)
     criteria = campaign.criteria_at("sift")
     now = utcnow()
-    try:
+    # Someone else registering or applying with an email in the file since it was checked breaks a unique row.
+    with unit_of_work(IMPORTED_ELSEWHERE):
         ids = {email: user_id for user_id, email in db.session.execute(
             select(User.id, User.email).where(User.email.in_([row.values["email"].lower() for row in rows])))}
         new_rows = [row for row in rows if row.values["email"].lower() not in ids]
@@ -301,13 +304,4 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
         audit.record("applications.imported", "campaign", campaign.id,
                      after={"count": len(rows), "new_accounts": len(new_ids), "references": references},
                      actor=actor)
-        db.session.commit()
-    except IntegrityError:
-        # Someone else registered or applied with an email in the file since it was checked.
-        db.session.rollback()
-        raise Refused("Another change was made to these candidates while the file was being imported, "
-                      "so nothing was imported. Upload the file again") from None
-    except Exception:
-        db.session.rollback()
-        raise
     return ImportResult(imported=len(rows), new_accounts=new_accounts)

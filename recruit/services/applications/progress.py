@@ -97,6 +97,12 @@ class StageOutcome:
     criteria: list[feedback.CriterionFeedback] | None = None
 
 
+def awaiting_decision(application: Application) -> bool:
+    """Sent in and nothing decided on it yet: its check page leads to the page confirming it was submitted, which
+    shows only then."""
+    return application.status == ApplicationStatus.SUBMITTED
+
+
 def no_outcome(application: Application) -> str | None:
     """Why an application has no outcome at all (never sent in, or withdrawn); None when it may have one."""
     return NO_OUTCOME.get(application.status)

@@ -10,7 +10,6 @@ import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
@@ -20,6 +19,7 @@ from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.campaigns.vacancies import accepting_applications
 from recruit.services.applications.words import count_words
+from recruit.services.unit_of_work import unit_of_work
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread
 STALE = "Your application was changed in another window or tab. Check your answer below and save it again"
@@ -61,6 +61,7 @@ def closed_message(campaign: Campaign) -> str:
     return f"This vacancy closed on {format_uk(campaign.closes_at)}. Applications can no longer be changed"
 
 
+@unit_of_work()
 def start(user: User, campaign: Campaign) -> Application:
     """The candidate's application to the campaign, created if they have none (twice gives the same one)."""
     if user.role != "candidate":
@@ -77,7 +78,6 @@ def start(user: User, campaign: Campaign) -> Application:
     db.session.flush()
     audit.record("application.started", "application", application.id,
                  after={"reference": application.reference, "campaign": campaign.reference}, actor=user)
-    db.session.commit()
     return application
 
 
@@ -95,13 +95,9 @@ def _check_version(application: Application, version: int | None) -> None:
         raise Refused(STALE)
 
 
-def _commit_change(application: Application) -> None:
-    application.updated_at = utcnow()  # bumps the version
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Refused(STALE) from None
+def _mark_changed(application: Application) -> None:
+    # Bumps the version: the unit of work refuses the change (STALE) if someone else's came first.
+    application.updated_at = utcnow()
 
 
 def details_of(details: PersonalDetails | None) -> dict | None:
@@ -110,6 +106,7 @@ def details_of(details: PersonalDetails | None) -> dict | None:
     return {"full_name": details.full_name, "email": details.email, "phone": details.phone}
 
 
+@unit_of_work(STALE)
 def save_personal_details(user: User, application: Application, *, full_name: str, email: str, phone: str,
                           version: int | None) -> None:
     ensure_changeable(application)
@@ -123,9 +120,10 @@ def save_personal_details(user: User, application: Application, *, full_name: st
     if after != before:
         audit.record("application.personal_details_changed", "application", application.id, before=before,
                      after=after, actor=user)
-    _commit_change(application)
+    _mark_changed(application)
 
 
+@unit_of_work(STALE)
 def save_statement(user: User, application: Application, criterion: Criterion, text: str,
                    version: int | None) -> Statement:
     ensure_changeable(application)
@@ -141,7 +139,7 @@ def save_statement(user: User, application: Application, criterion: Criterion, t
         application.statements.append(statement)
     statement.text = text.strip()
     statement.word_count = words
-    _commit_change(application)
+    _mark_changed(application)
     return statement
 
 
@@ -158,6 +156,7 @@ def missing_parts(application: Application) -> list[str]:
     return missing
 
 
+@unit_of_work(STALE)
 def submit(user: User, application: Application, version: int | None) -> bool:
     """Submit the application; False when it was already submitted (a repeated click changes nothing)."""
     if application.status == ApplicationStatus.SUBMITTED:
@@ -177,7 +176,7 @@ def submit(user: User, application: Application, version: int | None) -> bool:
                  after={"reference": application.reference,
                         "statements": {s.criterion.code: s.word_count for s in application.statements}},
                  actor=user)
-    _commit_change(application)
+    _mark_changed(application)
     return True
 
 
@@ -191,6 +190,7 @@ def withdraw_refusal(application: Application) -> str | None:
     return None
 
 
+@unit_of_work(STALE)
 def withdraw(user: User, application: Application) -> bool:
     if application.status == ApplicationStatus.WITHDRAWN:
         return False
@@ -208,5 +208,5 @@ def withdraw(user: User, application: Application) -> bool:
                  after={"status": ApplicationStatus.WITHDRAWN, "at": application.withdrawn_at.isoformat()},
                  actor=user)
     offers.end_with_application(user, application)
-    _commit_change(application)
+    _mark_changed(application)
     return True

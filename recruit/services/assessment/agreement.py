@@ -7,8 +7,6 @@ two chairs agreeing the same item at once give one agreed score and a clear mess
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -21,8 +19,11 @@ from recruit.services.errors import Refused
 from recruit.services.assessment.moderation_rules import agreement_needs_rationale
 from recruit.services.assessment.results import withdraw_decision
 from recruit.services.campaigns.stages import eligible_query, has_applied, is_chair, scoring_open
+from recruit.services.unit_of_work import unit_of_work
 
 ALREADY = "This item has just been agreed by someone else; the agreed score is shown below"
+AGREED_AT_THE_SAME_TIME = ("Some items were agreed by someone else at the same time; nothing was confirmed. "
+                           "Try again")
 
 
 def _check_open(campaign: Campaign, stage: str) -> None:
@@ -62,6 +63,7 @@ def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk:
     return existing
 
 
+@unit_of_work(ALREADY)
 def agree(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
           value: int, rationale: str) -> AgreedScore:
     item = item_for(campaign, stage, application, criterion)
@@ -76,15 +78,10 @@ def agree(user: User, campaign: Campaign, application: Application, criterion: C
     if agreement_needs_rationale(item.state, value) and not rationale.strip():
         reason = "this item is discrepant" if item.state.discrepant else "the agreed score differs from the proposal"
         raise Refused(f"Enter the rationale for the agreed score: {reason}", "rationale")
-    try:
-        agreed = _write(user, item, stage, value, rationale, bulk=False)
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        raise Refused(ALREADY) from None
-    return agreed
+    return _write(user, item, stage, value, rationale, bulk=False)
 
 
+@unit_of_work(AGREED_AT_THE_SAME_TIME)
 def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applications: list[Application]) -> int:
     """Agree the proposal of every ready, non-discrepant item among these applications, except those of
     applications the chair may not moderate (see `proposals_left_for_others`)."""
@@ -94,18 +91,12 @@ def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applicatio
     if has_applied(campaign, user):
         raise Refused(moderators.APPLICANT)
     count = 0
-    try:
-        for item in load_items(campaign, stage, applications):
-            if (item.state.ready and not item.state.discrepant
-                    and moderators.may_moderate(user, campaign, stage, item.application,
-                                                conflicted=item.conflicted)):
-                _write(user, item, stage, item.state.proposal, "", bulk=True)
-                count += 1
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        raise Refused("Some items were agreed by someone else at the same time; nothing was confirmed. "
-                      "Try again") from None
+    for item in load_items(campaign, stage, applications):
+        if (item.state.ready and not item.state.discrepant
+                and moderators.may_moderate(user, campaign, stage, item.application,
+                                            conflicted=item.conflicted)):
+            _write(user, item, stage, item.state.proposal, "", bulk=True)
+            count += 1
     return count
 
 
@@ -119,6 +110,7 @@ def proposals_left_for_others(user: User, campaign: Campaign, stage: str) -> tup
     return len(left), len({item.application.id for item in left})
 
 
+@unit_of_work("This item was changed by someone else. Reload the page and try again")
 def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> None:
     stage = agreed.stage
     moderators.check(user, campaign, stage, db.session.get(Application, agreed.application_id), "reopen")
@@ -136,11 +128,6 @@ def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> 
                  before={"value": agreed.value, "status": "agreed"},
                  after={"status": "reopened", "reason": reason.strip()}, actor=user)
     withdraw_decision(user, campaign, stage, reason.strip())
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Refused("This item was changed by someone else. Reload the page and try again") from None
 
 
 def agreed_score_for(campaign: Campaign, agreed_id: int) -> AgreedScore | None:

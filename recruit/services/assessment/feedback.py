@@ -15,7 +15,8 @@ from recruit.models import AgreedScore, Application, Campaign, Conflict, Indicat
 from recruit.services.records import audit
 from recruit.services.assessment import moderators
 from recruit.services.errors import Refused
-from recruit.services.campaigns.stages import stage_record
+from recruit.services.campaigns.stages import stage_record, stage_record_to_change
+from recruit.services.unit_of_work import unit_of_work
 
 
 def draft(agreed: AgreedScore) -> str:
@@ -44,6 +45,7 @@ def draft(agreed: AgreedScore) -> str:
     return "\n\n".join(parts)
 
 
+@unit_of_work()
 def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> None:
     moderators.check(actor, campaign, agreed.stage, db.session.get(Application, agreed.application_id), "feedback")
     if stage_record(campaign, agreed.stage).released_at is not None:
@@ -54,7 +56,6 @@ def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> Non
     agreed.feedback = text.strip()
     audit.record("feedback.written", "agreed_score", agreed.id, before={"feedback": before},
                  after={"feedback": agreed.feedback}, actor=actor)
-    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,27 @@ def missing_feedback(campaign: Campaign, stage: str) -> FeedbackGaps:
         for reference, found in sorted(by_reference.items())))
 
 
+def release_refusal(campaign: Campaign, stage: str) -> str | None:
+    """Why the stage's outcomes cannot be released now; None when they can."""
+    record = stage_record(campaign, stage)
+    if record.signed_off_at is None:
+        return "The stage must be signed off before its outcomes are released"
+    if record.released_at is not None:
+        return "Outcomes for this stage have already been released"
+    return None
+
+
+@unit_of_work()
 def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: int = 0) -> None:
     """Release a signed-off stage's outcomes and feedback to its candidates. Where feedback is missing, the admin
     must have seen how much (missing_confirmed: the number of criteria without feedback, over every candidate,
     that they confirmed releasing without); if more is missing now, nothing is released."""
     if actor.role != "admin":
         raise Refused("Only an admin releases outcomes and feedback")
-    record = stage_record(campaign, stage)
-    if record.signed_off_at is None:
-        raise Refused("The stage must be signed off before its outcomes are released")
-    if record.released_at is not None:
-        raise Refused("Outcomes for this stage have already been released")
+    refusal = release_refusal(campaign, stage)
+    if refusal:
+        raise Refused(refusal)
+    record = stage_record_to_change(campaign, stage)
     gaps = missing_feedback(campaign, stage)
     if gaps.items > missing_confirmed:
         if missing_confirmed:
@@ -121,7 +132,6 @@ def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: i
     record.released_at, record.released_by_id = utcnow(), actor.id
     audit.record(f"{stage}.released", "campaign", campaign.id, actor=actor,
                  after={"released_at": record.released_at.isoformat(), "without_feedback": gaps.as_record()})
-    db.session.commit()
 
 
 @dataclass

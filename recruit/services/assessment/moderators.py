@@ -17,6 +17,7 @@ from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import (ELIGIBLE, applicants_among, eligible_query, has_applied, membership,
                                      scoring_open, stage_criteria)
+from recruit.services.unit_of_work import unit_of_work
 
 CONFLICTED_CHAIR = ("You declared a conflict of interest with this candidate, so you take no part in moderating "
                     "their application. An admin, or a deputy chair named by an admin, moderates it")
@@ -175,6 +176,7 @@ def deputy_candidates(campaign: Campaign, stage: str, application: Application) 
     return [person for person in others if person.id not in applied and person.active]
 
 
+@unit_of_work()
 def name_deputy(actor: User, campaign: Campaign, stage: str, application: Application, deputy_id: int | None) -> None:
     """Name (or change, or with None remove) the deputy chair who moderates this application at this stage."""
     if actor.role != "admin":
@@ -196,7 +198,6 @@ def name_deputy(actor: User, campaign: Campaign, stage: str, application: Applic
         db.session.delete(existing)
         audit.record("moderation.deputy_removed", "application", application.id, before=before,
                      after={**before, "deputy": None}, actor=actor)
-        db.session.commit()
         return
     member = next((m for m in campaign.panel(stage).members if m.user_id == deputy_id), None)
     if member is None:
@@ -223,4 +224,3 @@ def name_deputy(actor: User, campaign: Campaign, stage: str, application: Applic
     existing.named_at = utcnow()
     audit.record("moderation.deputy_named", "application", application.id, before=before,
                  after={**before, "deputy": person.email}, actor=actor)
-    db.session.commit()

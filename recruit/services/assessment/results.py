@@ -14,7 +14,8 @@ from recruit.services.assessment.board import load_items
 from recruit.services.errors import Refused
 from recruit.services.assessment.ranking_rules import CriterionRule, Result, evaluate, rank
 from recruit.services.campaigns.stages import (eligible_query, is_chair, presift_active, stage_criteria, stage_record,
-                                     withdrawn_after_sign_off)
+                                     stage_record_to_change, withdrawn_after_sign_off)
+from recruit.services.unit_of_work import unit_of_work
 
 
 @dataclass
@@ -72,7 +73,7 @@ def start_presift(actor: User, campaign: Campaign) -> bool:
     """At the start of the sift: with more submitted applications than the pre-sift threshold, score the lead
     criterion first. Returns whether a pre-sift is running."""
     count = len(db.session.scalars(eligible_query(campaign, "sift")).all())
-    record = stage_record(campaign, "sift")
+    record = stage_record_to_change(campaign, "sift")
     if campaign.presift_threshold is not None and campaign.lead_criterion is not None \
             and count > campaign.presift_threshold:
         record.presift_active = True
@@ -82,6 +83,7 @@ def start_presift(actor: User, campaign: Campaign) -> bool:
     return record.presift_active
 
 
+@unit_of_work()
 def finish_presift(actor: User, campaign: Campaign) -> int:
     """Applications failing the lead criterion leave the sift; the rest go on to the full sift."""
     if not (is_chair(campaign, "sift", actor) or actor.role == "admin"):
@@ -94,15 +96,15 @@ def finish_presift(actor: User, campaign: Campaign) -> int:
     failed = [r.key for r in outcome.results if not r.passed]
     for application in failed:
         application.status = "presift_failed"
-    record = stage_record(campaign, "sift")
+    record = stage_record_to_change(campaign, "sift")
     record.presift_active = False
     record.presift_done_at = utcnow()
     audit.record("sift.presift_finished", "campaign", campaign.id,
                  after={"failed": [a.reference for a in failed]}, actor=actor)
-    db.session.commit()
     return len(failed)
 
 
+@unit_of_work()
 def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | None) -> list[Application]:
     """Who goes on from the sift: everyone who passes, or the top N by rank (ties at the cut all go on)."""
     if actor.role != "admin":
@@ -111,7 +113,7 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
         raise Refused("The sift decision is made while the campaign is at the sift")
     if presift_active(campaign, stage):
         raise Refused("Finish the pre-sift first")
-    record = stage_record(campaign, stage)
+    record = stage_record_to_change(campaign, stage)
     if record.signed_off_at is not None:
         raise Refused("The sift has been signed off; its decision cannot change")
     outcome = compute(campaign, stage)
@@ -133,7 +135,6 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
     audit.record("sift.decided", "campaign", campaign.id,
                  after={"rule": rule, "top_n": record.decision_top_n,
                         "through": sorted(r.key.reference for r in chosen)}, actor=actor)
-    db.session.commit()
     return [r.key for r in chosen]
 
 
@@ -154,12 +155,13 @@ def withdraw_decision(actor: User, campaign: Campaign, stage: str, reason: str) 
                  actor=actor)
 
 
+@unit_of_work()
 def sign_off(actor: User, campaign: Campaign, stage: str) -> None:
     if not is_chair(campaign, stage, actor):
         raise Refused("Only the panel's chair can sign off the stage")
     if campaign.status != stage:
         raise Refused("This stage is not running")
-    record = stage_record(campaign, stage)
+    record = stage_record_to_change(campaign, stage)
     if record.signed_off_at is not None:
         raise Refused("This stage has already been signed off")
     outcome = compute(campaign, stage)
@@ -173,7 +175,6 @@ def sign_off(actor: User, campaign: Campaign, stage: str) -> None:
     audit.record(f"{stage}.signed_off", "campaign", campaign.id, after={"by": actor.email}, actor=actor)
     # The reports as signed off, fixed in the same transaction: nothing after this moment can change them.
     reports.freeze_signed_off(actor, campaign, stage)
-    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -19,6 +17,7 @@ from recruit.services.records import audit
 from recruit.services.assessment import visibility
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
+from recruit.services.unit_of_work import unit_of_work
 
 STALE = "This score was changed by someone else. Your answers are below: check them and save again"
 LOCKED = "This item has been agreed by the chair, so its scores are locked"
@@ -109,6 +108,7 @@ def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: b
             and (score.status == ScoreStatus.SUBMITTED or not submit))
 
 
+@unit_of_work(STALE)
 def save(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
          entry: ScoreInput, *, submit: bool, version: int | None, confirmed: bool = False) -> Score:
     check_can_score(user, campaign, application, criterion, stage)
@@ -152,11 +152,7 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
         score.submitted_at = utcnow()
     elif score.status != ScoreStatus.SUBMITTED:
         score.status = ScoreStatus.DRAFT
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise Refused(STALE) from None
+    db.session.flush()
     # Added by the score's id rather than appended to score.history, which would first load every earlier version.
     db.session.add(ScoreVersion(score_id=score.id, version=score.version, status=score.status, value=score.value,
                                 rationale=score.rationale, notes=score.notes, ticked=ticked, by_id=user.id))
@@ -165,14 +161,10 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
     audit.record(action, "score", score.id,
                  after={"application": application.reference, "criterion": criterion.code, "stage": stage,
                         "value": score.value, "ticked": ticked, "status": score.status}, actor=user)
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise Refused(STALE) from None
     return score
 
 
+@unit_of_work()
 def declare(user: User, campaign: Campaign, application: Application, stage: str, has_conflict_: bool,
             reason: str) -> Conflict:
     if membership(campaign, stage, user) is None:
@@ -199,5 +191,4 @@ def declare(user: User, campaign: Campaign, application: Application, stage: str
     db.session.flush()
     audit.record("conflict.declared" if has_conflict_ else "conflict.none_declared", "application", application.id,
                  after={"stage": stage, "assessor": user.email, "reason": existing.reason}, actor=user)
-    db.session.commit()
     return existing

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, cast, exists, func, null, select, union_all
+from sqlalchemy import Integer, and_, cast, exists, func, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Conflict, Criterion, Score, StageRecord, User
+from recruit.models import Application, Campaign, Conflict, Criterion, Score, ScoreVersion, StageRecord, User
 from recruit.services.campaigns.stages import assessor_ids, eligible_query, membership, stage_criteria
 
 # The reports that name candidates, and those that show each assessor's scores (services/reports/versions.py KINDS).
@@ -82,6 +82,21 @@ def score_sight(user: User, campaign: Campaign, stage: str, application_ids: lis
 def sees_others_scores(user: User, campaign: Campaign, stage: str, application: Application,
                        criterion: Criterion) -> bool:
     return score_sight(user, campaign, stage, [application.id]).sees(application.id, criterion.id)
+
+
+def score_history(user: User, campaign: Campaign, stage: str, application: Application,
+                  criterion: Criterion) -> list[ScoreVersion]:
+    """Every saved version of the item's scores this person may see, oldest first: all of them for an admin; for the
+    chair or a deputy chair their own, and the others' submitted versions on the item page's terms
+    (sees_others_scores), never another assessor's drafts."""
+    query = select(ScoreVersion).join(Score).where(Score.application_id == application.id,
+                                                   Score.criterion_id == criterion.id, Score.stage == stage)
+    if user.role != "admin":
+        visible = Score.assessor_id == user.id
+        if sees_others_scores(user, campaign, stage, application, criterion):
+            visible = or_(visible, ScoreVersion.status == "submitted")
+        query = query.where(visible)
+    return list(db.session.scalars(query.order_by(ScoreVersion.id)))
 
 
 def unseen_items(user: User, campaign: Campaign, stage: str, applications, criterion_ids: list[int]) -> int:

@@ -13,6 +13,7 @@ from recruit.models import Campaign, Competency, Criterion, FrameworkLevel, Grad
 from recruit.services.records import audit
 from recruit.services.campaigns.rules import require
 from recruit.services.errors import Refused
+from recruit.services.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def _snapshot(criterion: Criterion) -> dict:
     }
 
 
+@unit_of_work()
 def add_competency(actor, campaign: Campaign, competency: Competency, level: FrameworkLevel,
                    at_sift: bool, at_interview: bool) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
@@ -106,6 +108,7 @@ def add_competency(actor, campaign: Campaign, competency: Competency, level: Fra
                                            level=level, at_sift=at_sift, at_interview=at_interview))
 
 
+@unit_of_work()
 def add_own_criterion(actor, campaign: Campaign, title: str, description: str,
                       at_sift: bool, at_interview: bool) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
@@ -121,7 +124,6 @@ def _add(actor, campaign: Campaign, criterion: Criterion) -> Criterion:
     campaign.criteria.append(criterion)
     db.session.flush()
     audit.record("criterion.added", "campaign", campaign.id, after=_snapshot(criterion), actor=actor)
-    db.session.commit()
     return criterion
 
 
@@ -130,6 +132,7 @@ def _check_stages(criterion: Criterion) -> None:
         raise Refused("Select at least one stage", "stages")
 
 
+@unit_of_work()
 def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | None, at_sift: bool, at_interview: bool,
                      weight: int, pass_mark: int, word_limit: int, is_lead: bool, title: str | None = None,
                      description: str | None = None) -> None:
@@ -193,9 +196,9 @@ def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | Non
     after = _snapshot(criterion)
     if after != before:
         audit.record("criterion.changed", "campaign", campaign.id, before=before, after=after, actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def remove_criterion(actor, criterion: Criterion) -> None:
     campaign = criterion.campaign
     require(campaign, "remove_criterion", criterion=criterion)
@@ -204,9 +207,9 @@ def remove_criterion(actor, criterion: Criterion) -> None:
     for position, other in enumerate(campaign.criteria):
         other.position = position
     audit.record("criterion.removed", "campaign", campaign.id, before=before, actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def move_criterion(actor, criterion: Criterion, offset: int) -> None:
     campaign = criterion.campaign
     require(campaign, "reorder_criteria")
@@ -220,4 +223,3 @@ def move_criterion(actor, criterion: Criterion, offset: int) -> None:
         item.position = position
     audit.record("criterion.moved", "campaign", campaign.id,
                  after={"order": [item.code for item in order]}, actor=actor)
-    db.session.commit()

@@ -19,6 +19,7 @@ from recruit.services.campaigns.criteria import apply_proposals, propose_from_gr
 from recruit.services.errors import Refused
 from recruit.services.frameworks.scales import default_scale
 from recruit.services.campaigns.stages import applicants_among
+from recruit.services.unit_of_work import unit_of_work
 
 
 @dataclass
@@ -47,6 +48,7 @@ def next_reference(now: datetime | None = None) -> str:
     return f"{prefix}{count + 1:04d}"
 
 
+@unit_of_work()
 def create_campaign(actor: User, details: Details, *, grade: Grade | None = None,
                     role_profile: RoleProfile | None = None) -> Campaign:
     """A draft campaign with the criteria its grade or role profile proposes."""
@@ -69,10 +71,10 @@ def create_campaign(actor: User, details: Details, *, grade: Grade | None = None
     audit.record("campaign.created", "campaign", campaign.id,
                  after={**details_of(campaign), "reference": campaign.reference,
                         "criteria": [c.code for c in campaign.criteria]}, actor=actor)
-    db.session.commit()
     return campaign
 
 
+@unit_of_work()
 def update_details(actor: User, campaign: Campaign, details: Details) -> None:
     require(campaign, "edit_details")
     before = details_of(campaign)
@@ -84,9 +86,9 @@ def update_details(actor: User, campaign: Campaign, details: Details) -> None:
     if details_of(campaign) != before:
         audit.record("campaign.details_changed", "campaign", campaign.id, before=before,
                      after=details_of(campaign), actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def set_closing(actor: User, campaign: Campaign, closes_at: datetime) -> None:
     require(campaign, "change_closing")
     if closes_at <= utcnow():
@@ -97,7 +99,6 @@ def set_closing(actor: User, campaign: Campaign, closes_at: datetime) -> None:
     campaign.closes_at = closes_at
     audit.record("campaign.closing_changed", "campaign", campaign.id, before={"closes_at": before},
                  after={"closes_at": closes_at.isoformat()}, actor=actor)
-    db.session.commit()
 
 
 def settings_of(campaign: Campaign) -> dict:
@@ -111,6 +112,7 @@ def settings_of(campaign: Campaign) -> dict:
     }
 
 
+@unit_of_work()
 def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, discrepancy_threshold: int,
                     overall_pass_mark: int | None, presift_threshold: int | None,
                     merit_basis: str | None = None, reserve_months: int | None = None) -> None:
@@ -145,9 +147,9 @@ def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, dis
     if settings_of(campaign) != before:
         audit.record("campaign.settings_changed", "campaign", campaign.id, before=before,
                      after=settings_of(campaign), actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members: list[User]) -> None:
     """Make the stage's panel exactly this chair and these members (all assessor accounts)."""
     require(campaign, "change_panel", stage=stage)
@@ -172,7 +174,6 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
         panel.members.append(PanelMember(user=person, is_chair=False))
     audit.record("panel.changed", "campaign", campaign.id, before={"stage": stage, **before},
                  after={"stage": stage, **_panel_snapshot(panel)}, actor=actor)
-    db.session.commit()
 
 
 def _panel_snapshot(panel: Panel) -> dict:

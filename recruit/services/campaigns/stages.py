@@ -22,6 +22,19 @@ ELIGIBLE = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend"
 
 
 def stage_record(campaign: Campaign, stage: str) -> StageRecord:
+    """What has been decided at the stage, for reading: a page view writes nothing. A stage with no record yet (not
+    started, or started before a stage's record was made when it starts) reads as an empty one, which is not saved;
+    a service that records a decision asks for stage_record_to_change instead."""
+    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
+                                                         StageRecord.stage == stage))
+    if record is None:
+        return StageRecord(campaign_id=campaign.id, stage=stage, presift_active=False)
+    return record
+
+
+def stage_record_to_change(campaign: Campaign, stage: str) -> StageRecord:
+    """The stage's record for a service about to change it, in that service's unit of work; made now if the stage
+    has none yet (campaigns.status.move makes it when the stage starts)."""
     record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
                                                          StageRecord.stage == stage))
     if record is None:

@@ -11,6 +11,8 @@ from recruit.models import Campaign, StatusChange, User
 from recruit.models.campaign import CampaignStatus as S
 from recruit.services.records import audit
 from recruit.services.errors import Refused
+from recruit.services.campaigns.stages import stage_record_to_change
+from recruit.services.unit_of_work import unit_of_work
 
 NEXT = {S.DRAFT: S.OPEN, S.OPEN: S.CLOSED, S.CLOSED: S.SIFT, S.SIFT: S.INTERVIEW, S.INTERVIEW: S.COMPLETE}
 ACTION_NAMES = {
@@ -80,6 +82,7 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
     return problems
 
 
+@unit_of_work()
 def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None:
     problems = problems_before(campaign, target)
     if target == S.WITHDRAWN and not reason.strip():
@@ -92,8 +95,10 @@ def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None
                                                 reason=reason.strip()))
     audit.record("campaign.status_changed", "campaign", campaign.id, before={"status": before},
                  after={"status": target, **({"reason": reason.strip()} if reason.strip() else {})}, actor=actor)
+    if target in (S.SIFT, S.INTERVIEW):
+        # The stage's record starts with the stage, so that reading it never has to write it.
+        stage_record_to_change(campaign, target)
     if target == S.SIFT:
         from recruit.services.assessment.results import start_presift
 
         start_presift(actor, campaign)
-    db.session.commit()

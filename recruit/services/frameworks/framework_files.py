@@ -26,6 +26,7 @@ from recruit.models.framework import INDICATOR_KINDS
 from recruit.services.frameworks.schema import FrameworkSpec, cross_reference_problems
 from recruit.services.frameworks.sync import assign_changed
 from recruit.services.frameworks.yaml_files import FileProblems, load_yaml, validate
+from recruit.services.unit_of_work import unit_of_work
 
 
 def parse_framework(data: Any) -> FrameworkSpec:
@@ -41,12 +42,8 @@ def parse_framework(data: Any) -> FrameworkSpec:
 def import_framework_file(raw: bytes) -> Framework:
     """Import one framework file and commit, or raise FileProblems and change nothing."""
     spec = parse_framework(load_yaml(raw))
-    try:
+    with unit_of_work():
         framework = apply_framework(spec)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return framework
 
 

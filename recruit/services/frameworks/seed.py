@@ -12,6 +12,7 @@ from recruit.services.frameworks.framework_files import apply_framework, parse_f
 from recruit.services.frameworks.role_profiles import apply_role_profile, parse_role_profile
 from recruit.services.frameworks.scales import apply_scales, parse_scales
 from recruit.services.frameworks.yaml_files import FileProblems, Problem, load_yaml
+from recruit.services.unit_of_work import unit_of_work
 
 
 @dataclass
@@ -40,7 +41,7 @@ def seed(seeds_dir: str | Path) -> SeedSummary:
         raise FileProblems(problems)
 
     summary = SeedSummary()
-    try:
+    with unit_of_work():
         apply_scales(scales)
         summary.scales = len(scales.scales)
         for spec in frameworks:
@@ -54,8 +55,4 @@ def seed(seeds_dir: str | Path) -> SeedSummary:
         for spec in roles:
             apply_role_profile(spec)
             summary.role_profiles.append(spec.slug)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return summary

@@ -15,12 +15,14 @@ from recruit.models.interview import SlotStatus
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.unit_of_work import unit_of_work
 
 # The slot's outcome and the application status it leads to.
 ABSENCES = {SlotStatus.DID_NOT_ATTEND: ApplicationStatus.DID_NOT_ATTEND,
             SlotStatus.WITHDREW: ApplicationStatus.INTERVIEW_WITHDRAWN}
 # An invitation still standing: the candidate may answer it, and it is in their calendar.
 LIVE = (SlotStatus.INVITED, SlotStatus.ACCEPTED, SlotStatus.CHANGE_REQUESTED)
+CHANGED_SINCE_OPENED = "Your interview has changed since you opened the page. Check the new details and reply again"
 
 
 def slot_for(application: Application) -> InterviewSlot | None:
@@ -32,6 +34,7 @@ def _snapshot(slot: InterviewSlot) -> dict:
             "video_link": slot.video_link, "status": slot.status}
 
 
+@unit_of_work()
 def schedule(actor: User, application: Application, *, starts_at: datetime, minutes: int, place: str,
              video_link: str) -> InterviewSlot:
     """Invite the candidate, or move their interview (which asks them to accept again)."""
@@ -56,7 +59,6 @@ def schedule(actor: User, application: Application, *, starts_at: datetime, minu
     db.session.flush()
     audit.record("interview.rescheduled" if before else "interview.scheduled", "application", application.id,
                  before=before, after=_snapshot(slot), actor=actor)
-    db.session.commit()
     return slot
 
 
@@ -73,12 +75,17 @@ def reply_refusal(slot: InterviewSlot | None) -> str | None:
     return None
 
 
-def respond(candidate: User, slot: InterviewSlot, *, accept: bool, note: str = "") -> None:
+@unit_of_work(CHANGED_SINCE_OPENED)
+def respond(candidate: User, slot: InterviewSlot, *, accept: bool, note: str = "", version: str | None = None) -> None:
+    """The candidate's answer to the invitation. `version` is the one their page showed, as the page sent it back:
+    a reply never answers a time the candidate has not seen."""
     if slot.application.candidate_id != candidate.id:
         raise Refused("This is not your interview")
     refusal = reply_refusal(slot)
     if refusal:
         raise Refused(refusal)
+    if version is not None and version != str(slot.version):
+        raise Refused(CHANGED_SINCE_OPENED)
     if not accept and not note.strip():
         raise Refused("Tell us which times you can do", "note")
     before = slot.status
@@ -87,9 +94,9 @@ def respond(candidate: User, slot: InterviewSlot, *, accept: bool, note: str = "
     audit.record("interview.accepted" if accept else "interview.change_requested", "application",
                  slot.application_id, before={"status": before},
                  after={"status": slot.status, "note": slot.candidate_note}, actor=candidate)
-    db.session.commit()
 
 
+@unit_of_work()
 def record_absence(actor: User, slot: InterviewSlot, outcome: str) -> None:
     """The candidate did not attend, or withdrew: they leave the interview stage."""
     if outcome not in ABSENCES:
@@ -102,7 +109,6 @@ def record_absence(actor: User, slot: InterviewSlot, outcome: str) -> None:
     slot.application.status = ABSENCES[outcome]
     audit.record(f"interview.{outcome}", "application", slot.application_id, before=before,
                  after={"slot": slot.status, "application": slot.application.status}, actor=actor)
-    db.session.commit()
 
 
 def calendar_file(slot: InterviewSlot, server_name: str = "recruit") -> bytes:

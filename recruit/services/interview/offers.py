@@ -12,7 +12,8 @@ from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.interview.merit import ACTIVE, ENDED, Allocation, MeritEntry, allocate, merit_order, reserve_expiry
 from recruit.services.assessment.results import compute, rules_for
-from recruit.services.campaigns.stages import stage_record
+from recruit.services.campaigns.stages import stage_record, stage_record_to_change
+from recruit.services.unit_of_work import unit_of_work
 
 
 @dataclass
@@ -51,6 +52,7 @@ def merit_view(campaign: Campaign) -> MeritView:
                      record.signed_off_at is not None)
 
 
+@unit_of_work()
 def make_offer(actor: User, campaign: Campaign, application: Application) -> Offer:
     if actor.role != "admin":
         raise Refused("Only an admin can make an offer")
@@ -61,7 +63,7 @@ def make_offer(actor: User, campaign: Campaign, application: Application) -> Off
         raise Refused(f"The reserve list expired on {format_uk(view.reserve_expires_at)}; no more offers can be made")
     if application not in view.allocation.next_offers and application not in view.allocation.tied_at_cut:
         raise Refused("Offers go down the merit list: this candidate is not next")
-    record = stage_record(campaign, "interview")
+    record = stage_record_to_change(campaign, "interview")
     if record.reserve_expires_at is None:
         record.reserve_expires_at = reserve_expiry(utcnow(), campaign.reserve_months)
     from_reserve = any(offer.status in ("declined", "withdrawn") for offer in view.offers.values())
@@ -72,10 +74,10 @@ def make_offer(actor: User, campaign: Campaign, application: Application) -> Off
     audit.record("offer.made", "application", application.id,
                  after={"offer": offer.id, "from_reserve": from_reserve,
                         "reserve_expires_at": record.reserve_expires_at.isoformat()}, actor=actor)
-    db.session.commit()
     return offer
 
 
+@unit_of_work()
 def record_response(actor: User, offer: Offer, outcome: str) -> None:
     """The candidate accepted or declined the offer, or it was withdrawn; a declined or withdrawn offer
     passes to the next appointable candidate."""
@@ -92,7 +94,6 @@ def record_response(actor: User, offer: Offer, outcome: str) -> None:
     offer.responded_at = utcnow()
     audit.record(f"offer.{outcome}", "application", offer.application_id, before={"status": before},
                  after={"status": outcome}, actor=actor)
-    db.session.commit()
 
 
 def end_with_application(actor: User, application: Application) -> Offer | None:

@@ -9,6 +9,7 @@ from recruit.models import Competency, Criterion, CriterionQuestion, FrameworkLe
 from recruit.services.records import audit
 from recruit.services.campaigns.rules import require
 from recruit.services.errors import Refused
+from recruit.services.unit_of_work import unit_of_work
 
 
 def bank() -> list[InterviewQuestion]:
@@ -17,6 +18,7 @@ def bank() -> list[InterviewQuestion]:
         .order_by(InterviewQuestion.competency_id, InterviewQuestion.id)))
 
 
+@unit_of_work()
 def add(actor: User, text: str, competency: Competency | None, level: FrameworkLevel | None) -> InterviewQuestion:
     if not text.strip():
         raise Refused("Enter the question", "text")
@@ -28,7 +30,6 @@ def add(actor: User, text: str, competency: Competency | None, level: FrameworkL
     audit.record("question.added", "interview_question", question.id,
                  after={"text": question.text, "competency": competency.slug if competency else None,
                         "level": level.number if level else None}, actor=actor)
-    db.session.commit()
     return question
 
 
@@ -50,6 +51,7 @@ def chosen(criterion: Criterion) -> list[InterviewQuestion]:
         CriterionQuestion.criterion_id == criterion.id).order_by(CriterionQuestion.position)))
 
 
+@unit_of_work()
 def choose(actor: User, criterion: Criterion, question_ids: list[int]) -> None:
     require(criterion.campaign, "change_interview_criteria")
     if not criterion.at_interview:
@@ -65,4 +67,3 @@ def choose(actor: User, criterion: Criterion, question_ids: list[int]) -> None:
         db.session.add(CriterionQuestion(criterion_id=criterion.id, question_id=question_id, position=position))
     audit.record("criterion.questions_chosen", "campaign", criterion.campaign_id,
                  after={"criterion": criterion.code, "questions": question_ids}, actor=actor)
-    db.session.commit()

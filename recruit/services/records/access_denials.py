@@ -15,12 +15,14 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AccessDenialWindow, User
 from recruit.services.records import audit
+from recruit.services.unit_of_work import unit_of_work
 
 WINDOW = timedelta(minutes=10)
 ENDPOINT_LENGTH = 100
 PATH_LENGTH = 500
 
 
+@unit_of_work()
 def record_denial(user: User, endpoint: str | None, method: str, path: str) -> bool:
     """Audit one refusal of this person at this route, unless one was written in the last WINDOW, in
     which case it is only counted, and the count goes in the next entry. Returns whether an entry was
@@ -57,7 +59,6 @@ def record_denial(user: User, endpoint: str | None, method: str, path: str) -> b
             update(AccessDenialWindow).where(*key).values(unlogged=AccessDenialWindow.unlogged + 1)
             .execution_options(synchronize_session=False)
         )
-    db.session.commit()
     return written
 
 

@@ -35,6 +35,7 @@ from recruit.models import (
 )
 from recruit.services.records import audit
 from recruit.services.errors import Refused
+from recruit.services.unit_of_work import unit_of_work
 
 FINISHED = ("complete", "withdrawn")
 # What erased free text becomes: text that was there is marked, empty text stays empty.
@@ -238,13 +239,13 @@ def _locked(model, record_id: int):
                               .execution_options(populate_existing=True)).one_or_none()
 
 
+@unit_of_work()
 def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -> CampaignLine | None:
     """Erase one campaign's personal data in its own transaction; None when it is not (or no longer) due."""
     campaign = _locked(Campaign, campaign_id)
     finished = finished_at(campaign) if campaign is not None else None
     if (campaign is None or campaign.legal_hold or campaign.personal_data_erased_at is not None
             or finished is None or finished >= cutoff_for(months, now)):
-        db.session.rollback()
         return None
     counts = counts_for(campaign_id)
     applications, scores, agreed = _applications(campaign_id), _scores(campaign_id), _agreed(campaign_id)
@@ -295,7 +296,6 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
         "earlier_audit_entries_kept": audit_entries,
     })
     line = _line(campaign, finished, counts)
-    db.session.commit()
     return line
 
 
@@ -305,26 +305,25 @@ def erase_accounts(user_ids: list[int], months: int, now: datetime | None = None
     erased = 0
     for start in range(0, len(user_ids), ACCOUNT_BATCH):
         batch = user_ids[start:start + ACCOUNT_BATCH]
-        # Locked and checked again: someone may have signed in or applied since the list was made.
-        ids = db.session.scalars(_idle_accounts(cutoff_for(months, now)).where(User.id.in_(batch))
-                                 .with_for_update(of=User)).all()
-        if not ids:
-            db.session.rollback()
-            continue
-        run = db.session.execute
-        run(delete(RecoveryCode).where(RecoveryCode.user_id.in_(ids)), execution_options=BULK)
-        run(delete(UserToken).where(UserToken.user_id.in_(ids)), execution_options=BULK)
-        run(update(User).where(User.id.in_(ids)).values(
-            name=ERASED_ACCOUNT_NAME, email=literal("erased-") + cast(User.id, String) + f"@{ERASED_EMAIL_DOMAIN}",
-            password_hash=None, totp_secret=None, totp_enabled_at=None, totp_last_step=None, failed_sign_ins=0,
-            locked_until=None, active=False, session_version=User.session_version + 1,
-        ), execution_options=BULK)
-        for user_id in ids:
-            audit.record("account.erased", "user", user_id, after={
-                "retention_months": months,
-                "why": "a candidate account with no applications, not used within the retention period",
-            })
-        db.session.commit()
+        with unit_of_work():
+            # Locked and checked again: someone may have signed in or applied since the list was made.
+            ids = db.session.scalars(_idle_accounts(cutoff_for(months, now)).where(User.id.in_(batch))
+                                     .with_for_update(of=User)).all()
+            if not ids:
+                continue
+            run = db.session.execute
+            run(delete(RecoveryCode).where(RecoveryCode.user_id.in_(ids)), execution_options=BULK)
+            run(delete(UserToken).where(UserToken.user_id.in_(ids)), execution_options=BULK)
+            run(update(User).where(User.id.in_(ids)).values(
+                name=ERASED_ACCOUNT_NAME, email=literal("erased-") + cast(User.id, String) + f"@{ERASED_EMAIL_DOMAIN}",
+                password_hash=None, totp_secret=None, totp_enabled_at=None, totp_last_step=None, failed_sign_ins=0,
+                locked_until=None, active=False, session_version=User.session_version + 1,
+            ), execution_options=BULK)
+            for user_id in ids:
+                audit.record("account.erased", "user", user_id, after={
+                    "retention_months": months,
+                    "why": "a candidate account with no applications, not used within the retention period",
+                })
         erased += len(ids)
     return erased
 
@@ -373,6 +372,7 @@ def _reason(text: str | None, missing: str) -> str:
     return reason
 
 
+@unit_of_work()
 def set_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     reason = _reason(reason, "Enter the reason for the legal hold")
     campaign = _locked(Campaign, campaign.id)
@@ -385,9 +385,9 @@ def set_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     campaign.legal_hold_set_at, campaign.legal_hold_set_by_id = utcnow(), actor.id
     audit.record("campaign.legal_hold_placed", "campaign", campaign.id, before={"legal_hold": False},
                  after={"legal_hold": True, "reason": reason}, actor=actor)
-    db.session.commit()
 
 
+@unit_of_work()
 def release_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     reason = _reason(reason, "Enter the reason for releasing the legal hold")
     campaign = _locked(Campaign, campaign.id)
@@ -400,4 +400,3 @@ def release_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     campaign.legal_hold_set_at, campaign.legal_hold_set_by_id = None, None
     audit.record("campaign.legal_hold_released", "campaign", campaign.id, before=before,
                  after={"legal_hold": False, "reason": reason}, actor=actor)
-    db.session.commit()

@@ -12,6 +12,7 @@ from recruit.extensions import db
 from recruit.models import RenderedReport
 from recruit.services.reports import versions
 from recruit.services.reports.pdf.rendering import render_pdf_parallel
+from recruit.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -33,32 +34,31 @@ def work(report_id: int) -> None:
 def run_job(report_id: int) -> None:
     """The background render (inside an app context): a version kept with its document is made from that document;
     any other from the data as it stands now. Page ranges are laid out by REPORT_WORKERS processes at a time."""
-    report = db.session.get(RenderedReport, report_id)
-    if report is None or report.status not in ("queued", "rendering"):
-        return
-    kind = versions.KINDS[report.kind]
-    campaign = report.campaign
-    report.status, report.progress = "rendering", 5
-    db.session.commit()
+    with unit_of_work():
+        report = db.session.get(RenderedReport, report_id)
+        if report is None or report.status not in ("queued", "rendering"):
+            return
+        kind = versions.KINDS[report.kind]
+        campaign = report.campaign
+        report.status, report.progress = "rendering", 5
     try:
-        frozen = versions.kept_html(report_id)
-        if frozen is not None:
-            html, title = frozen, versions.title_of(frozen)
-        else:
-            spec = versions.spec_for(campaign, kind)
-            html, report.fingerprint = versions.html_of(spec)
-            title = spec.title
-        report.progress = 10
-        db.session.commit()
+        with unit_of_work():
+            frozen = versions.kept_html(report_id)
+            if frozen is not None:
+                html, title = frozen, versions.title_of(frozen)
+            else:
+                spec = versions.spec_for(campaign, kind)
+                html, report.fingerprint = versions.html_of(spec)
+                title = spec.title
+            report.progress = 10
 
         def progress(done: int, total: int) -> None:
-            report.progress = min(10 + int(85 * done / total), 95)
-            db.session.commit()
+            with unit_of_work():
+                report.progress = min(10 + int(85 * done / total), 95)
 
         data = render_pdf_parallel(html, title=title, workers=current_app.config["REPORT_WORKERS"],
                                    range_weight=current_app.config["REPORT_RANGE_WEIGHT"], progress=progress)
         versions.store(report, data)
     except Exception as error:  # the person is told it failed and may try again; the details go to the log
-        db.session.rollback()
         log.exception("Rendering report %s failed", report_id)
         versions.mark_failed(report_id, error)

@@ -35,6 +35,7 @@ from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports.content.shared import ReportSpec
 from recruit.services.reports.content.sift import sift_report
 from recruit.services.reports.pdf.rendering import render_pdf
+from recruit.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,14 @@ def current(campaign: Campaign, kind: Kind, application: Application | None = No
     return Current(report, report is not None and report.fingerprint == digest), spec, (html, digest)
 
 
+def ready_version(campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport | None:
+    """The kept version that matches the data now, ready to send: asking writes nothing. None when the report must
+    be prepared first, which a person asks for with a button (render_now or request_render, from a POST)."""
+    state, _, _ = current(campaign, kind, application)
+    return state.report if state.ready else None
+
+
+@unit_of_work()
 def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
     """A small report: a version that matches the data if there is one, otherwise rendered now as a new version."""
     state, spec, (html, digest) = current(campaign, kind, application)
@@ -180,17 +189,19 @@ def render_now(actor: User, campaign: Campaign, kind: Kind, application: Applica
 
 def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedReport:
     """A large report: queue a render unless a version matches the data or one is already under way for it."""
-    state, _, (_, digest) = current(campaign, kind)
-    report = state.report
-    if report is not None and state.fresh and (
-            report.status == "ready" or (report.status in ("queued", "rendering") and not stalled(report))):
-        return report
-    if report is not None and state.fresh and report.signed_off:
-        report = _requeue(report)
-    else:
-        report = _claim(actor, campaign, kind, "", digest)
-    audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
-    db.session.commit()
+    # Committed before it is queued: the worker reads the row.
+    with unit_of_work():
+        state, _, (_, digest) = current(campaign, kind)
+        report = state.report
+        if state.ready:
+            return report
+        if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
+            return report
+        if report is not None and state.fresh and report.signed_off:
+            report = _requeue(report)
+        else:
+            report = _claim(actor, campaign, kind, "", digest)
+        audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
     queue.enqueue(report.id)
     return report
 
@@ -219,6 +230,7 @@ def _requeue(report: RenderedReport) -> RenderedReport:
     return report
 
 
+@unit_of_work()
 def store(report: RenderedReport, data: bytes) -> RenderedReport:
     """Finish a version, once: if another process finished it first, theirs stands."""
     digest = hashlib.sha256(data).hexdigest()
@@ -231,7 +243,6 @@ def store(report: RenderedReport, data: bytes) -> RenderedReport:
     if result.rowcount and report.signed_off:
         audit.record("report.signed_off_version", "campaign", report.campaign_id,
                      after={"report": report.kind, "version": report.id, "digest": digest}, actor=None)
-    db.session.commit()
     db.session.refresh(report)
     return report
 
@@ -268,25 +279,25 @@ def prepare_signed_off(actor: User, campaign: Campaign, stage: str) -> None:
         if in_background(campaign, kind):
             if report.status == "rendering" and not stalled(report):
                 continue
-            _requeue(report)
-            db.session.commit()
+            with unit_of_work():  # committed before it is queued: the worker reads the row
+                _requeue(report)
             queue.enqueue(report.id)
         else:
             report_id = report.id
             try:
-                typeset(report)
+                with unit_of_work():
+                    typeset(report)
             except Exception as error:  # the version stays to be typeset again; the details go to the log
-                db.session.rollback()
                 log.exception("Typesetting the signed-off %s report of campaign %s failed", slug, campaign.id)
                 mark_failed(report_id, error)
 
 
 def mark_failed(report_id: int, error: Exception) -> None:
     """After a failed render, rolled back: the version is marked failed (it may be asked for again)."""
-    report = db.session.get(RenderedReport, report_id)
-    if report is not None:
-        report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
-    db.session.commit()
+    with unit_of_work():
+        report = db.session.get(RenderedReport, report_id)
+        if report is not None:
+            report.status, report.error = "failed", f"{type(error).__name__}: {error}"[:500]
 
 
 def title_of(html: str) -> str:
