@@ -20,7 +20,7 @@ def user_for_admin(actor: User, user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def users_query(role: str | None = None) -> Select:
+def users_query(role: str | None = None) -> Select[tuple[User]]:
     query = select(User).order_by(User.role, User.name, User.id)
     if role:
         query = query.where(User.role == role)
@@ -33,7 +33,7 @@ def audit_query(
     record_id: str | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> Select:
+) -> Select[tuple[AuditEvent]]:
     query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(),
                                                                                 AuditEvent.id.desc())
     if user_email:
