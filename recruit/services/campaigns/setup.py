@@ -169,7 +169,7 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
                           "chair" if person is chair else "members")
     panel = campaign.panel(stage)
     if panel is None:
-        raise ValueError(f"no {stage!r} panel")
+        raise ValueError(f"campaign {campaign.id} has no {stage} panel")
     before = _panel_snapshot(panel)
     panel.members.clear()
     db.session.flush()
