@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -11,7 +12,7 @@ from recruit.config import Config
 from recruit.extensions import csrf, db, migrate
 
 
-def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
+def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
@@ -38,7 +39,8 @@ def create_app(config_class: type[Config] = Config, **overrides) -> Flask:
 
         # Behind that many proxies, the client's address, scheme and host come from their X-Forwarded-* headers.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask types wsgi_app as a method, though replacing it is how middleware is meant to be added.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -7,19 +7,25 @@ may see) is decided by one helper per kind of record, next to the services for i
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import unquote
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
+
+P = ParamSpec("P")
+R = TypeVar("R")
+View = TypeVar("View", bound=Callable[..., Any])
 
 ACCESS_ATTRIBUTE = "recruit_access"
 # Views a signed-in member of staff can reach before setting up two-factor authentication.
 MFA_EXEMPT_ATTRIBUTE = "recruit_mfa_exempt"
 
 
-def public(view: Callable) -> Callable:
+def public(view: View) -> View:
     setattr(view, ACCESS_ATTRIBUTE, ("public",))
     return view
 
@@ -59,9 +65,9 @@ def _is_plain_path(value: str) -> bool:
     return not any(unicodedata.category(character).startswith("C") for character in value)
 
 
-def _guard(view: Callable, allowed_roles: tuple[str, ...] | None) -> Callable:
+def _guard(view: Callable[P, R], allowed_roles: tuple[str, ...] | None) -> Callable[P, R | Response]:
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
         if allowed_roles is not None and current_user.role not in allowed_roles:
@@ -79,18 +85,18 @@ def _guard(view: Callable, allowed_roles: tuple[str, ...] | None) -> Callable:
     return wrapper
 
 
-def signed_in(view: Callable) -> Callable:
+def signed_in(view: Callable[P, R]) -> Callable[P, R | Response]:
     return _guard(view, None)
 
 
-def roles(*names: str) -> Callable[[Callable], Callable]:
-    def decorate(view: Callable) -> Callable:
+def roles(*names: str) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
+    def decorate(view: Callable[P, R]) -> Callable[P, R | Response]:
         return _guard(view, names)
 
     return decorate
 
 
-def mfa_exempt(view: Callable) -> Callable:
+def mfa_exempt(view: View) -> View:
     """Reachable by staff who still have to set up two-factor (the set-up pages themselves, sign-out)."""
     setattr(view, MFA_EXEMPT_ATTRIBUTE, True)
     return view

@@ -1,5 +1,5 @@
 """The current time, always timezone-aware UTC; UK time for display and entry."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -49,7 +49,7 @@ def parse_time_of_day(text: str) -> tuple[int, int]:
     return hour, minute
 
 
-def uk_to_utc(day, hour: int, minute: int) -> datetime:
+def uk_to_utc(day: date, hour: int, minute: int) -> datetime:
     """The UTC moment of a UK wall-clock time, refusing the hour skipped when the clocks go forward."""
     from datetime import time as time_of_day
 

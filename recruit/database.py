@@ -5,6 +5,7 @@ import time
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import ConnectionPoolEntry
 
 # How long a transaction waits for another connection's write to finish before "database is locked".
 BUSY_TIMEOUT_MS = 10_000
@@ -15,7 +16,7 @@ def configure_engine_events(engine: Engine) -> None:
         return
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin,
         # so that SAVEPOINTs and explicit BEGINs behave as on PostgreSQL.
         dbapi_connection.isolation_level = None
@@ -27,7 +28,7 @@ def configure_engine_events(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def _on_begin(connection: Connection) -> None:
         # Take the write lock when the transaction starts, so concurrent writers queue for it instead of
         # failing with "database is locked" when a read turns into a write.
         begin_immediate(connection)
@@ -42,6 +43,8 @@ def begin_immediate(connection: Connection) -> None:
     Trying at a short, even interval gives every waiting connection the same chance.
     """
     raw = connection.connection.driver_connection
+    # The connection is open (it is beginning a transaction), so the driver's connection is there.
+    assert isinstance(raw, sqlite3.Connection)
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     raw.execute("PRAGMA busy_timeout = 0")
     try:

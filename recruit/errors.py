@@ -23,7 +23,7 @@ def register(app: Flask) -> None:
     from recruit.mail import MailNotConfigured
 
     @app.errorhandler(MailNotConfigured)
-    def mail_not_configured(error: MailNotConfigured):
+    def mail_not_configured(error: MailNotConfigured) -> tuple[str, int]:
         # Loudly, for whoever runs the service; the message names the setting and carries no email or link.
         app.logger.error("%s", error)
         from recruit.services.unit_of_work import discard
@@ -32,12 +32,12 @@ def register(app: Flask) -> None:
         return render_template("errors/error.html", status=503, title=TITLES[503]), 503
 
     @app.errorhandler(SecurityError)
-    def untrusted_host(error: SecurityError):
+    def untrusted_host(error: SecurityError) -> tuple[str, int]:
         # The Host (or X-Forwarded-Host) is not in TRUSTED_HOSTS, so no URL can be built for this request.
         return render_template("errors/bad_host.html", title=TITLES[400]), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
         if status >= 500:
             # A failed statement leaves the session unusable; the page itself reads the signed-in user.

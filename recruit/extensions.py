@@ -1,4 +1,6 @@
 """Extension objects, created unbound and initialised in create_app."""
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. Flask-SQLAlchemy builds db.Model at run time from Base and its own mixins, and a type
+# checker cannot take an attribute as a base class, so it is shown the same class written out.
+if TYPE_CHECKING:
+    import flask_sqlalchemy.model
+
+    class Model(Base, flask_sqlalchemy.model.Model):
+        __abstract__ = True
+else:
+    Model = db.Model
+
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

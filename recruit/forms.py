@@ -1,11 +1,22 @@
 """Form fields shared across features, with GOV.UK widgets and messages."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovPasswordInput, GovTextArea, GovTextInput
 from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+if TYPE_CHECKING:
+    from recruit.services.errors import Refused
 
-def strip(value):
+# wtforms and flask_wtf publish no types, so the classes below that extend theirs are marked for the type checker.
+
+
+def strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
@@ -59,15 +70,17 @@ def text_area(label: str, missing: str | None, max_length: int = 10000, descript
     )
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(IntegerField):  # type: ignore[misc]
     """A whole number with a GOV.UK message when what was typed is not one."""
 
-    def __init__(self, label, *, example: str = "2", **kwargs):
+    data: int | None
+
+    def __init__(self, label: str, *, example: str = "2", **kwargs: Any) -> None:
         kwargs.setdefault("widget", GovTextInput())
         super().__init__(label, **kwargs)
         self.example = example
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
@@ -92,17 +105,19 @@ def whole_number(label: str, minimum: int, maximum: int, *, required: str | None
     )
 
 
-class UKDateField(DateField):
+class UKDateField(DateField):  # type: ignore[misc]
     """Day, month and year in three boxes, with GOV.UK wording when the date is not real.
 
     Leave all three boxes empty for no date. Do not add Optional(): it would clear the "real date"
     message whenever the day box alone is empty, and a part-filled date would be silently ignored.
     """
 
-    def __init__(self, label, **kwargs):
+    data: date | None
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[str]) -> None:
         if not any(part.strip() for part in valuelist):
             # Absent or all three boxes empty. The widget unpacks raw_data into the three boxes.
             self.raw_data = None
@@ -123,18 +138,18 @@ class UKDateField(DateField):
 WTFORMS_CHOICE_MESSAGES = ("Not a valid choice", "Invalid Choice", "is not a valid choice", "Invalid choice")
 
 
-def _holds_nul(data) -> bool:
+def _holds_nul(data: object) -> bool:
     if isinstance(data, str):
         return "\x00" in data
     return isinstance(data, (list, tuple)) and any(isinstance(item, str) and "\x00" in item for item in data)
 
 
-class Form(FlaskForm):
+class Form(FlaskForm):  # type: ignore[misc]
     """A FlaskForm whose choice fields answer an unknown value with their own 'Select …' message, and whose
     text never holds a NUL character (no keyboard types one, and PostgreSQL cannot store or query it)."""
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        valid: bool = super().validate(extra_validators)
         for field in self:
             if _holds_nul(field.data):
                 field.errors = [*field.errors, f"{field.label.text} must not include a null character"]
@@ -151,7 +166,7 @@ class Form(FlaskForm):
         return valid
 
 
-def show_refusal(form, error, default_field: str | None = None) -> None:
+def show_refusal(form: FlaskForm, error: Refused, default_field: str | None = None) -> None:
     """Show a service's refusal on the form (on the field it names, else at the top); the service's unit of work
     has undone whatever the refused change had started."""
     name = error.field or default_field
@@ -162,7 +177,7 @@ def show_refusal(form, error, default_field: str | None = None) -> None:
         form.form_errors.append(error.message)
 
 
-def flash_outcome(action, success: str) -> bool:
+def flash_outcome(action: Callable[[], object], success: str) -> bool:
     """Run a service action from a button: flash its success, or its refusal (which its unit of work undid)."""
     from flask import flash
 

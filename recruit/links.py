@@ -2,6 +2,7 @@
 and the host names the app answers to (Flask's TRUSTED_HOSTS), taken from the same setting."""
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from flask import Flask, current_app
@@ -39,7 +40,7 @@ def init_links(app: Flask) -> None:
         app.config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts))
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """The full address of a page, for a link someone follows from an email."""
     parts = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)

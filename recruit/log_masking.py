@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from gunicorn import glogging
+
+if TYPE_CHECKING:
+    from gunicorn.config import Config
 
 # Every route with a token in its path (tests/test_secret_logging.py checks the URL map against this).
 TOKEN_PATHS = ("/set-password/", "/register/confirm/")
@@ -36,11 +40,11 @@ def add_masking(logger: logging.Logger) -> None:
         logger.addFilter(TokenMaskingFilter())
 
 
-class TokenMaskingLogger(glogging.Logger):
+class TokenMaskingLogger(glogging.Logger):  # type: ignore[misc]  # gunicorn publishes no types
     """gunicorn's logger, with tokens masked in the access log (request line, path, referrer, any header) and in
     the error log ("Error handling request /set-password/...")."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg: Config) -> None:
         super().__init__(cfg)
         add_masking(self.access_log)
         add_masking(self.error_log)

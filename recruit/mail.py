@@ -60,7 +60,7 @@ def send_many(messages: list[tuple[str, str, str]]) -> int:
     return 0
 
 
-def development_mail_query() -> Select:
+def development_mail_query() -> Select[tuple[DevelopmentEmail]]:
     """The development outbox, newest first."""
     return select(DevelopmentEmail).order_by(DevelopmentEmail.created_at.desc(), DevelopmentEmail.id.desc())
 

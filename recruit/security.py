@@ -1,7 +1,7 @@
 """Sign-in sessions, response headers and rate limits."""
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, g, request, session
+from flask import Flask, Response, current_app, flash, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from recruit.clock import utcnow
@@ -104,7 +104,7 @@ def end_session() -> None:
     session.clear()
 
 
-def _enforce_session_lifetime():
+def _enforce_session_lifetime() -> None:
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()
@@ -121,7 +121,7 @@ def _enforce_session_lifetime():
     return None
 
 
-def _no_store_when_signed_in(response):
+def _no_store_when_signed_in(response: Response) -> Response:
     if current_user.is_authenticated or getattr(g, "session_expired", False):
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,8 +7,11 @@ missing key of a dict anywhere, undefined is empty; in our own templates a missi
 variable, or a missing attribute of a model or form, raises.
 """
 import sys
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
 
-from jinja2 import StrictUndefined, Undefined
+from jinja2 import Undefined
 from jinja2.utils import missing
 
 from recruit.clock import format_uk
@@ -18,7 +21,7 @@ VENDORED_TEMPLATES = ("/govuk_frontend_jinja/", "/govuk_frontend_wtf/")
 
 
 def _raised_in_vendored_template() -> bool:
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     for _ in range(6):
         if frame is None:
             return False
@@ -28,10 +31,12 @@ def _raised_in_vendored_template() -> bool:
     return False
 
 
-class StrictVariableUndefined(StrictUndefined):
+class StrictVariableUndefined(Undefined):
+    """Jinja's StrictUndefined, except where _lenient says to be its forgiving Undefined."""
+
     __slots__ = ("_vendored",)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._vendored = _raised_in_vendored_template()
 
@@ -44,31 +49,31 @@ class StrictVariableUndefined(StrictUndefined):
         return self._undefined_obj is not missing and isinstance(self._undefined_obj, dict)
 
     def __str__(self) -> str:
-        return Undefined.__str__(self) if self._lenient() else super().__str__()
+        return super().__str__() if self._lenient() else self._fail_with_undefined_error()
 
-    def __iter__(self):
-        return Undefined.__iter__(self) if self._lenient() else super().__iter__()
+    def __iter__(self) -> Iterator[Any]:
+        return super().__iter__() if self._lenient() else self._fail_with_undefined_error()
 
     def __len__(self) -> int:
-        return Undefined.__len__(self) if self._lenient() else super().__len__()
+        return super().__len__() if self._lenient() else self._fail_with_undefined_error()
 
     def __bool__(self) -> bool:
-        return Undefined.__bool__(self) if self._lenient() else super().__bool__()
+        return super().__bool__() if self._lenient() else self._fail_with_undefined_error()
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         # As in Nunjucks, a missing value equals `undefined` and `null` (both None here).
-        return (other is None or isinstance(other, Undefined)) if self._lenient() else super().__eq__(other)
+        return (other is None or isinstance(other, Undefined)) if self._lenient() else self._fail_with_undefined_error()
 
-    def __ne__(self, other) -> bool:
+    def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    def __contains__(self, item) -> bool:
-        return False if self._lenient() else super().__contains__(item)
+    def __contains__(self, item: object) -> bool:
+        return False if self._lenient() else self._fail_with_undefined_error()
 
     def __hash__(self) -> int:
         return id(type(self))
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         if name[:2] == "__":
             raise AttributeError(name)
         if self._lenient():
@@ -78,11 +83,11 @@ class StrictVariableUndefined(StrictUndefined):
 
 
 
-def combine(first: dict, second: dict) -> dict:
+def combine(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     return {**first, **second}
 
 
-def reject_key(mapping: dict, key: str) -> dict:
+def reject_key(mapping: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if k != key}
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.campaign import Campaign, Criterion
 from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
@@ -27,7 +27,7 @@ class ApplicationStatus(Status):
 APPLICATION_STATUSES = tuple(ApplicationStatus)
 
 
-class Application(db.Model):
+class Application(Model):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("campaign_id", "candidate_id"),
@@ -77,7 +77,7 @@ class Application(db.Model):
         return self.status == ApplicationStatus.WITHDRAWN
 
 
-class PersonalDetails(db.Model):
+class PersonalDetails(Model):
     """Who the candidate is. Kept out of the evidence so the sift can be name-blind."""
 
     __tablename__ = "personal_details"
@@ -91,7 +91,7 @@ class PersonalDetails(db.Model):
     application: Mapped[Application] = relationship(back_populates="personal_details")
 
 
-class Statement(db.Model):
+class Statement(Model):
     """The candidate's evidence for one sift criterion."""
 
     __tablename__ = "statements"

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.types import UTCDateTime
 from recruit.models.user import User
 
@@ -17,7 +18,7 @@ class AuditLogIsAppendOnly(Exception):
     """Raised on any attempt to change or remove an audit entry."""
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_record", "record_type", "record_id"),
@@ -38,7 +39,7 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class AccessDenialWindow(db.Model):
+class AccessDenialWindow(Model):
     """When a refusal (403) of a person at a route was last written to the audit log, and how many
     refusals there have been since. One row per person and route, claimed with a conditional UPDATE,
     so a loop of refused requests writes one entry per window however many processes answer it."""
@@ -53,17 +54,17 @@ class AccessDenialWindow(db.Model):
 
 
 @event.listens_for(AuditEvent, "before_update")
-def _refuse_update(mapper, connection, target):
+def _refuse_update(mapper: Mapper[AuditEvent], connection: Connection, target: AuditEvent) -> NoReturn:
     raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
 
 
 @event.listens_for(AuditEvent, "before_delete")
-def _refuse_delete(mapper, connection, target):
+def _refuse_delete(mapper: Mapper[AuditEvent], connection: Connection, target: AuditEvent) -> NoReturn:
     raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_changes(state: ORMExecuteState):
+def _refuse_bulk_changes(state: ORMExecuteState) -> None:
     # Bulk UPDATE/DELETE statements skip the mapper events above.
     if (state.is_update or state.is_delete) and state.bind_mapper is not None:
         if state.bind_mapper.class_ is AuditEvent:

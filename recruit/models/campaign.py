@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.framework import Competency, Framework, FrameworkLevel, Grade
 from recruit.models.role import RoleProfile
 from recruit.models.scale import ScoringScale
@@ -32,7 +32,7 @@ FINISHED = (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN)
 STAGES = ("sift", "interview")
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     __tablename__ = "campaigns"
     __table_args__ = (
         check_in("status", CampaignStatus),
@@ -97,8 +97,10 @@ class Campaign(db.Model):
     @property
     def stages_with_results(self) -> tuple[str, ...]:
         """The stages whose results are there to look at, by how far the campaign has gone."""
-        return {CampaignStatus.SIFT: ("sift",), CampaignStatus.INTERVIEW: ("sift", "interview"),
-                CampaignStatus.COMPLETE: ("sift", "interview")}.get(self.status, ())
+        stages: dict[str, tuple[str, ...]] = {CampaignStatus.SIFT: ("sift",),
+                                              CampaignStatus.INTERVIEW: ("sift", "interview"),
+                                              CampaignStatus.COMPLETE: ("sift", "interview")}
+        return stages.get(self.status, ())
 
     def in_stage(self, stage: str) -> bool:
         """Whether the campaign is in this stage now (its scoring and moderation are under way)."""
@@ -123,7 +125,7 @@ class Campaign(db.Model):
         return ""
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     """What a campaign assesses: a framework competency at a level, or a criterion of its own."""
 
     __tablename__ = "criteria"
@@ -179,7 +181,7 @@ class Criterion(db.Model):
         return [stage for stage in STAGES if self.assessed_at(stage)]
 
 
-class Panel(db.Model):
+class Panel(Model):
     __tablename__ = "panels"
     __table_args__ = (
         UniqueConstraint("campaign_id", "stage"),
@@ -204,7 +206,7 @@ class Panel(db.Model):
         return [member.user for member in self.members]
 
 
-class PanelMember(db.Model):
+class PanelMember(Model):
     __tablename__ = "panel_members"
     __table_args__ = (
         UniqueConstraint("panel_id", "user_id"),
@@ -221,7 +223,7 @@ class PanelMember(db.Model):
     user: Mapped[User] = relationship()
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """The campaign's status history, as shown on its overview (the audit log has it too)."""
 
     __tablename__ = "campaign_status_changes"

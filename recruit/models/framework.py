@@ -6,7 +6,7 @@ import re
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from recruit.extensions import db
+from recruit.extensions import Model
 
 SLUG_LENGTH = 100
 INDICATOR_KINDS = ("effective", "ineffective")
@@ -17,7 +17,7 @@ def fold_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
-class Framework(db.Model):
+class Framework(Model):
     __tablename__ = "frameworks"
     __table_args__ = (CheckConstraint("length(slug) > 0", name="slug_not_empty"),)
 
@@ -55,7 +55,7 @@ class Framework(db.Model):
         return None
 
 
-class FrameworkLevel(db.Model):
+class FrameworkLevel(Model):
     __tablename__ = "framework_levels"
     __table_args__ = (
         UniqueConstraint("framework_id", "number"),
@@ -71,7 +71,7 @@ class FrameworkLevel(db.Model):
     framework: Mapped[Framework] = relationship(back_populates="levels")
 
 
-class Cluster(db.Model):
+class Cluster(Model):
     __tablename__ = "clusters"
     __table_args__ = (
         UniqueConstraint("framework_id", "name"),
@@ -90,7 +90,7 @@ class Cluster(db.Model):
     )
 
 
-class Competency(db.Model):
+class Competency(Model):
     __tablename__ = "competencies"
     __table_args__ = (
         UniqueConstraint("framework_id", "slug"),
@@ -146,7 +146,7 @@ class Competency(db.Model):
         return sorted({numbers[indicator.level_id] for indicator in self.indicators})
 
 
-class CompetencyAlias(db.Model):
+class CompetencyAlias(Model):
     __tablename__ = "competency_aliases"
     __table_args__ = (
         UniqueConstraint("competency_id", "name"),
@@ -161,7 +161,7 @@ class CompetencyAlias(db.Model):
     competency: Mapped[Competency] = relationship(back_populates="aliases")
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     __tablename__ = "indicators"
     __table_args__ = (
         UniqueConstraint("competency_id", "level_id", "kind", "position"),
@@ -180,7 +180,7 @@ class Indicator(db.Model):
     level: Mapped[FrameworkLevel] = relationship()
 
 
-class Grade(db.Model):
+class Grade(Model):
     __tablename__ = "grades"
     __table_args__ = (
         UniqueConstraint("framework_id", "slug"),
@@ -212,7 +212,7 @@ class Grade(db.Model):
         )
 
 
-class GradeRequirement(db.Model):
+class GradeRequirement(Model):
     """One cell of the grade grid: this grade needs this competency at this level."""
 
     __tablename__ = "grade_requirements"

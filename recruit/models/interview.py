@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.application import Application
 from recruit.models.campaign import Criterion
 from recruit.models.framework import Competency, FrameworkLevel
@@ -35,7 +35,7 @@ SLOT_STATUSES = tuple(SlotStatus)
 OFFER_STATUSES = tuple(OfferStatus)
 
 
-class InterviewSlot(db.Model):
+class InterviewSlot(Model):
     """A candidate's interview: when, for how long, where or by which video link."""
 
     __tablename__ = "interview_slots"
@@ -66,7 +66,7 @@ class InterviewSlot(db.Model):
         return self.status in (SlotStatus.DID_NOT_ATTEND, SlotStatus.WITHDREW)
 
 
-class InterviewQuestion(db.Model):
+class InterviewQuestion(Model):
     """A question in the bank, for a competency (and optionally one level), or general."""
 
     __tablename__ = "interview_questions"
@@ -83,7 +83,7 @@ class InterviewQuestion(db.Model):
     level: Mapped[FrameworkLevel | None] = relationship()
 
 
-class CriterionQuestion(db.Model):
+class CriterionQuestion(Model):
     """A question chosen for one of a campaign's interview criteria, shown to the panel."""
 
     __tablename__ = "criterion_questions"
@@ -98,7 +98,7 @@ class CriterionQuestion(db.Model):
     question: Mapped[InterviewQuestion] = relationship()
 
 
-class Offer(db.Model):
+class Offer(Model):
     __tablename__ = "offers"
     __table_args__ = (
         check_in("status", OfferStatus),

@@ -10,11 +10,11 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.types import UTCDateTime
 
 
-class DevelopmentEmail(db.Model):
+class DevelopmentEmail(Model):
     __tablename__ = "development_emails"
 
     id: Mapped[int] = mapped_column(primary_key=True)

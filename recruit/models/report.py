@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, event, inspect, select, text
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, deferred, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.campaign import Campaign
 from recruit.models.types import Status, UTCDateTime, check_in
 
@@ -30,7 +31,7 @@ class ReportStatus(Status):
 REPORT_STATUSES = tuple(ReportStatus)
 
 
-class RenderedReport(db.Model):
+class RenderedReport(Model):
     __tablename__ = "rendered_reports"
     __table_args__ = (
         Index("ix_rendered_reports_report", "campaign_id", "kind", "subject"),
@@ -85,7 +86,8 @@ KEPT = ("campaign_id", "kind", "subject", "fingerprint", "pdf", "digest", "pages
 
 
 @event.listens_for(RenderedReport, "before_update")
-def _ready_versions_never_change(mapper, connection, target: RenderedReport) -> None:
+def _ready_versions_never_change(mapper: Mapper[RenderedReport], connection: Connection,
+                                 target: RenderedReport) -> None:
     table = RenderedReport.__table__
     if connection.scalar(select(table.c.status).where(table.c.id == target.id)) != ReportStatus.READY:
         return

@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.framework import Competency, Framework, FrameworkLevel, Grade
 
 CRITERION_CATEGORIES = ("knowledge", "skills", "experience", "qualifications")
 
 
-class RoleProfile(db.Model):
+class RoleProfile(Model):
     __tablename__ = "role_profiles"
     __table_args__ = (CheckConstraint("length(slug) > 0", name="slug_not_empty"),)
 
@@ -44,12 +44,12 @@ class RoleProfile(db.Model):
         for link in self.role_competencies:
             seen.setdefault(link.competency.id, link.competency)
         for area in self.objective_areas:
-            for link in area.competency_links:
-                seen.setdefault(link.competency.id, link.competency)
+            for area_link in area.competency_links:
+                seen.setdefault(area_link.competency.id, area_link.competency)
         return list(seen.values())
 
 
-class RoleProfileCompetency(db.Model):
+class RoleProfileCompetency(Model):
     """A competency the whole role draws on, with the name the source used for it."""
 
     __tablename__ = "role_profile_competencies"
@@ -64,7 +64,7 @@ class RoleProfileCompetency(db.Model):
     competency: Mapped[Competency] = relationship()
 
 
-class ObjectiveArea(db.Model):
+class ObjectiveArea(Model):
     __tablename__ = "objective_areas"
     __table_args__ = (UniqueConstraint("role_profile_id", "position"),)
 
@@ -82,7 +82,7 @@ class ObjectiveArea(db.Model):
     )
 
 
-class Objective(db.Model):
+class Objective(Model):
     __tablename__ = "objectives"
     __table_args__ = (
         UniqueConstraint("objective_area_id", "position"),
@@ -96,7 +96,7 @@ class Objective(db.Model):
     position: Mapped[int]
 
 
-class ObjectiveAreaCompetency(db.Model):
+class ObjectiveAreaCompetency(Model):
     """A competency an objective area draws on, with the name the source used for it."""
 
     __tablename__ = "objective_area_competencies"
@@ -111,7 +111,7 @@ class ObjectiveAreaCompetency(db.Model):
     competency: Mapped[Competency] = relationship()
 
 
-class EssentialCriterion(db.Model):
+class EssentialCriterion(Model):
     __tablename__ = "essential_criteria"
     __table_args__ = (
         UniqueConstraint("role_profile_id", "position"),

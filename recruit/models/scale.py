@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from recruit.extensions import db
+from recruit.extensions import Model
 
 
-class ScoringScale(db.Model):
+class ScoringScale(Model):
     __tablename__ = "scoring_scales"
     __table_args__ = (CheckConstraint("length(slug) > 0", name="slug_not_empty"),)
 
@@ -30,7 +30,7 @@ class ScoringScale(db.Model):
         return self.points[-1].value
 
 
-class ScalePoint(db.Model):
+class ScalePoint(Model):
     __tablename__ = "scale_points"
     __table_args__ = (
         UniqueConstraint("scale_id", "value"),

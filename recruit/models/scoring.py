@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.application import Application
 from recruit.models.campaign import Campaign, Criterion
 from recruit.models.types import Status, UTCDateTime, check_in
@@ -26,7 +26,7 @@ class AgreedScoreStatus(Status):
     REOPENED = "reopened"
 
 
-class Score(db.Model):
+class Score(Model):
     """One assessor's score for one application and criterion at one stage."""
 
     __tablename__ = "scores"
@@ -68,7 +68,7 @@ class Score(db.Model):
         return self.status == ScoreStatus.SUBMITTED
 
 
-class ScoreVersion(db.Model):
+class ScoreVersion(Model):
     """Every saved state of a score, kept for the record."""
 
     __tablename__ = "score_versions"
@@ -88,7 +88,7 @@ class ScoreVersion(db.Model):
     by: Mapped[User] = relationship()
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """An assessor's declaration about one application at one stage: a conflict, or (at interview) none."""
 
     __tablename__ = "conflicts"
@@ -108,7 +108,7 @@ class Conflict(db.Model):
     assessor: Mapped[User] = relationship()
 
 
-class ModerationDeputy(db.Model):
+class ModerationDeputy(Model):
     """The panel member an admin names to moderate one application at one stage, in place of a chair who
     declared a conflict of interest with that candidate (DESIGN §6, "Who may moderate what")."""
 
@@ -128,7 +128,7 @@ class ModerationDeputy(db.Model):
     deputy: Mapped[User] = relationship(foreign_keys=[deputy_id])
 
 
-class AgreedScore(db.Model):
+class AgreedScore(Model):
     """The moderated score for one application and criterion at one stage. Locked once agreed."""
 
     __tablename__ = "agreed_scores"
@@ -167,7 +167,7 @@ class AgreedScore(db.Model):
         return self.status == AgreedScoreStatus.AGREED
 
 
-class AgreedScoreVersion(db.Model):
+class AgreedScoreVersion(Model):
     __tablename__ = "agreed_score_versions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,7 +182,7 @@ class AgreedScoreVersion(db.Model):
     by: Mapped[User] = relationship()
 
 
-class StageRecord(db.Model):
+class StageRecord(Model):
     """A campaign stage's decisions: pre-sift, the decision who goes on, and the chair's sign-off."""
 
     __tablename__ = "stage_records"

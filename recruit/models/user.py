@@ -2,21 +2,35 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
-from recruit.extensions import db
+from recruit.extensions import Model
 from recruit.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    class UserMixin:
+        """What flask_login's UserMixin gives a user, spelled out for the type checker (flask_login has no types)."""
+
+        @property
+        def is_active(self) -> bool: ...
+        @property
+        def is_authenticated(self) -> bool: ...
+        @property
+        def is_anonymous(self) -> bool: ...
+        def get_id(self) -> str: ...
+else:
+    from flask_login import UserMixin
 
 ROLES = ("admin", "assessor", "candidate")
 STAFF_ROLES = ("admin", "assessor")
 TOKEN_PURPOSES = ("set_password", "reset_password")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'assessor', 'candidate')", name="role_known"),
@@ -64,7 +78,7 @@ class User(UserMixin, db.Model):
         self.session_version += 1
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code for signing in without the authenticator app, stored as a salted argon2id hash
     (codes issued before that are plain SHA-256 digests, 64 hexadecimal characters)."""
 
@@ -76,7 +90,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class UserToken(db.Model):
+class UserToken(Model):
     """A single-use, expiring link token (invitations, claims, password resets), stored as a hash."""
 
     __tablename__ = "user_tokens"
@@ -96,7 +110,7 @@ class UserToken(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class PendingRegistration(db.Model):
+class PendingRegistration(Model):
     """Someone asked for a candidate account and has not yet confirmed the email address with the emailed link.
 
     No account exists until they do, so registering tells nobody whether an address already has one.

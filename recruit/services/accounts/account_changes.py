@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select, update
@@ -35,7 +36,7 @@ def _check_password(password: str, name: str, email: str, field: str = "password
         raise Refused(problem, field)
 
 
-def _snapshot(user: User) -> dict:
+def _snapshot(user: User) -> dict[str, Any]:
     return {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
 
 
@@ -107,9 +108,9 @@ def confirm_registration(raw: str, password: str) -> tuple[User, str | None]:
     The password chosen when registering is asked for again, so whoever registered someone else's address
     cannot have the owner confirm an account whose password they know."""
     checked = check_registration(raw)
-    if checked.problem:
-        raise Refused(checked.problem)
     pending = checked.pending
+    if checked.problem or pending is None:
+        raise Refused(checked.problem or "invalid")
     if not verify_password(pending.password_hash, password):
         raise Refused(WRONG_REGISTRATION_PASSWORD, "password")
     user = User(name=pending.name, email=pending.email, role="candidate", password_hash=pending.password_hash)
@@ -176,16 +177,17 @@ def reissue_invitation(actor: User, user: User) -> str:
 @unit_of_work()
 def set_password_with_token(raw: str, password: str) -> User:
     checked = tokens.check(raw)
-    if checked.problem:
-        raise Refused(checked.problem)
-    user = checked.token.user
+    token = checked.token
+    if checked.problem or token is None:
+        raise Refused(checked.problem or "invalid")
+    user = token.user
     _check_password(password, user.name, user.email)
-    checked.token.used_at = utcnow()
+    token.used_at = utcnow()
     user.password_hash = hash_password(password)
     user.failed_sign_ins = 0
     user.locked_until = None
     user.end_all_sessions()
-    audit.record("account.password_set", "user", user.id, after={"purpose": checked.token.purpose}, actor=user)
+    audit.record("account.password_set", "user", user.id, after={"purpose": token.purpose}, actor=user)
     return user
 
 
@@ -213,7 +215,7 @@ def change_password(user: User, current: str, new: str) -> None:
 def _other_active_admins(user: User) -> int:
     return db.session.scalar(
         select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user.id)
-    )
+    ) or 0
 
 
 @unit_of_work()

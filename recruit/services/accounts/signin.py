@@ -56,7 +56,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.active:
         record_failure(user, "deactivated")
         return None
-    if needs_rehash(user.password_hash):
+    if user.password_hash is not None and needs_rehash(user.password_hash):
         # Kept at once, even when a security code is still to come.
         user.password_hash = hash_password(password)
     # The failure count is reset only when sign-in completes (after any security code), so guessing

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import or_, update
+from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit.clock import utcnow
@@ -157,9 +157,10 @@ def verify(user: User, code: str) -> str | None:
     An authenticator code is accepted once; a recovery code is used up. Both are claimed with a
     conditional UPDATE, so two requests racing with the same code cannot both succeed.
     """
-    if not user.has_two_factor or not code or len(code) > 64:
+    secret = user.totp_secret
+    if not user.has_two_factor or secret is None or not code or len(code) > 64:
         return None
-    step = _matching_step(user.totp_secret, code)
+    step = _matching_step(secret, code)
     if step is not None:
         claimed = db.session.execute(
             update(User)
@@ -167,6 +168,7 @@ def verify(user: User, code: str) -> str | None:
             .values(totp_last_step=step)
             .execution_options(synchronize_session=False)
         )
+        assert isinstance(claimed, CursorResult)  # as for any UPDATE
         if claimed.rowcount != 1:
             return None
         set_committed_value(user, "totp_last_step", step)
@@ -184,6 +186,7 @@ def verify(user: User, code: str) -> str | None:
                 .values(used_at=used_at)
                 .execution_options(synchronize_session=False)
             )
+            assert isinstance(claimed, CursorResult)  # as for any UPDATE
             if claimed.rowcount != 1:
                 return None
             set_committed_value(recovery, "used_at", used_at)

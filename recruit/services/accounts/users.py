@@ -16,7 +16,7 @@ def user_for_admin(actor: User, user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def users_query(role: str | None = None) -> Select:
+def users_query(role: str | None = None) -> Select[tuple[User]]:
     query = select(User).order_by(User.role, User.name, User.id)
     if role:
         query = query.where(User.role == role)

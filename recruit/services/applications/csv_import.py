@@ -23,7 +23,9 @@ from sqlalchemy import insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, PersonalDetails, Statement, User
+from recruit.models import Application, Campaign, Criterion, PersonalDetails, Statement, User
+from recruit.models.application import ApplicationStatus
+from recruit.models.campaign import CampaignStatus
 from recruit.services.records import audit
 from recruit.services.accounts import tokens
 from recruit.services.applications.submission import unique_references
@@ -34,7 +36,7 @@ from recruit.services.unit_of_work import unit_of_work
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000
-IMPORT_STATUSES = ("open", "closed")
+IMPORT_STATUSES = (CampaignStatus.OPEN, CampaignStatus.CLOSED)
 IMPORTED_ELSEWHERE = ("Another change was made to these candidates while the file was being imported, so nothing was "
                       "imported. Upload the file again")
 FIXED_COLUMNS = ("name", "email", "phone")
@@ -137,7 +139,7 @@ def read_rows(raw: bytes) -> tuple[list[str], list[Row], list[Problem]]:
     return header, rows, problems
 
 
-def _check_header(header: list[str], criteria: dict, problems: list[Problem]) -> dict[str, int]:
+def _check_header(header: list[str], criteria: dict[str, Criterion], problems: list[Problem]) -> dict[str, int]:
     """Where each usable column is; every problem with the header is added to `problems`."""
     positions: dict[str, int] = {}
     duplicated: set[str] = set()
@@ -192,8 +194,8 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
     for row in rows:
         number = row.number
         for index in sorted(row.not_utf8):
-            name = header[index] if index < len(header) and header[index] else index + 1
-            problems.append(_problem(number, name, "has characters that are not UTF-8"))
+            column = header[index] if index < len(header) and header[index] else index + 1
+            problems.append(_problem(number, column, "has characters that are not UTF-8"))
         extra = next((i for i in range(len(header), len(row.cells)) if row.cells[i].strip()), None)
         if extra is not None:
             problems.append(_problem(number, extra + 1,
@@ -283,7 +285,7 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
         application_ids = list(db.session.scalars(
             insert(Application).returning(Application.id, sort_by_parameter_order=True),
             [{"campaign_id": campaign.id, "candidate_id": ids[row.values["email"].lower()], "reference": reference,
-              "status": "submitted", "source": "import", "created_at": now, "updated_at": now,
+              "status": ApplicationStatus.SUBMITTED, "source": "import", "created_at": now, "updated_at": now,
               "submitted_at": now, "version": 1} for row, reference in zip(rows, references)]))
         db.session.execute(insert(PersonalDetails), [
             {"application_id": application_id, "full_name": row.values["name"],

@@ -13,14 +13,18 @@ from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
 
 # How an invitation's status reads to the candidate, with its tag colour.
-SLOT_STATUS = {SlotStatus.INVITED: ("Waiting for your reply", "govuk-tag--blue"),
-               SlotStatus.ACCEPTED: ("Accepted", "govuk-tag--green"),
-               SlotStatus.CHANGE_REQUESTED: ("You asked for another time", "govuk-tag--yellow"),
-               SlotStatus.DID_NOT_ATTEND: ("Did not attend", "govuk-tag--grey"),
-               SlotStatus.WITHDREW: ("Withdrawn", "govuk-tag--grey")}
+SLOT_STATUS: dict[str, tuple[str, str]] = {
+    SlotStatus.INVITED: ("Waiting for your reply", "govuk-tag--blue"),
+    SlotStatus.ACCEPTED: ("Accepted", "govuk-tag--green"),
+    SlotStatus.CHANGE_REQUESTED: ("You asked for another time", "govuk-tag--yellow"),
+    SlotStatus.DID_NOT_ATTEND: ("Did not attend", "govuk-tag--grey"),
+    SlotStatus.WITHDREW: ("Withdrawn", "govuk-tag--grey"),
+}
 
-NO_OUTCOME = {ApplicationStatus.DRAFT: "This application was not submitted, so it has no outcome.",
-              ApplicationStatus.WITHDRAWN: "You withdrew this application, so it has no outcome."}
+NO_OUTCOME: dict[str, str] = {
+    ApplicationStatus.DRAFT: "This application was not submitted, so it has no outcome.",
+    ApplicationStatus.WITHDRAWN: "You withdrew this application, so it has no outcome.",
+}
 
 
 @dataclass
@@ -32,6 +36,9 @@ class Progress:
 
     @property
     def slot_status(self) -> tuple[str, str]:
+        # Pages show it only for an application with an invitation.
+        if self.slot is None:
+            raise ValueError("the application has no interview invitation")
         if self.application.status == ApplicationStatus.WITHDRAWN and self.slot.status in interviews.LIVE:
             return "Cancelled", "govuk-tag--grey"
         return SLOT_STATUS[self.slot.status]

@@ -58,6 +58,8 @@ def applications_of(user: User) -> list[Application]:
 
 
 def closed_message(campaign: Campaign) -> str:
+    if campaign.closes_at is None:
+        return "This vacancy is not open for applications"
     return f"This vacancy closed on {format_uk(campaign.closes_at)}. Applications can no longer be changed"
 
 
@@ -100,7 +102,7 @@ def _mark_changed(application: Application) -> None:
     application.updated_at = utcnow()
 
 
-def details_of(details: PersonalDetails | None) -> dict | None:
+def details_of(details: PersonalDetails | None) -> dict[str, str] | None:
     if details is None:
         return None
     return {"full_name": details.full_name, "email": details.email, "phone": details.phone}
@@ -168,7 +170,7 @@ def submit(user: User, application: Application, version: int | None) -> bool:
         raise Refused("; ".join(missing))
     for criterion in application.campaign.criteria_at("sift"):
         statement = application.statement_for(criterion)
-        if statement.word_count > criterion.word_limit:
+        if statement is not None and statement.word_count > criterion.word_limit:
             raise Refused(f"Your evidence for {criterion.name} is over the {criterion.word_limit}-word limit")
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = utcnow()

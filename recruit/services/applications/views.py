@@ -15,10 +15,10 @@ def counts_by_status(campaign: Campaign) -> dict[str, int]:
         select(Application.status, func.count(Application.id))
         .where(Application.campaign_id == campaign.id).group_by(Application.status)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
-def search(campaign: Campaign, text: str | None, status: str | None) -> Select:
+def search(campaign: Campaign, text: str | None, status: str | None) -> Select[tuple[Application]]:
     query = (
         select(Application)
         .where(Application.campaign_id == campaign.id)

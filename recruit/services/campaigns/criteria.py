@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from recruit.extensions import db
-from recruit.models import Campaign, Competency, Criterion, FrameworkLevel, Grade, RoleProfile
+from recruit.models import Campaign, Competency, Criterion, FrameworkLevel, Grade, RoleProfile, User
 from recruit.services.records import audit
 from recruit.services.campaigns.rules import require
 from recruit.services.errors import Refused
@@ -81,7 +82,7 @@ def default_pass_mark(campaign: Campaign) -> int:
     return points[len(points) // 2]
 
 
-def _snapshot(criterion: Criterion) -> dict:
+def _snapshot(criterion: Criterion) -> dict[str, Any]:
     return {
         "code": criterion.code,
         "name": criterion.name,
@@ -97,7 +98,7 @@ def _snapshot(criterion: Criterion) -> dict:
 
 
 @unit_of_work()
-def add_competency(actor, campaign: Campaign, competency: Competency, level: FrameworkLevel,
+def add_competency(actor: User, campaign: Campaign, competency: Competency, level: FrameworkLevel,
                    at_sift: bool, at_interview: bool) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
     if competency.framework_id != campaign.framework_id:
@@ -109,7 +110,7 @@ def add_competency(actor, campaign: Campaign, competency: Competency, level: Fra
 
 
 @unit_of_work()
-def add_own_criterion(actor, campaign: Campaign, title: str, description: str,
+def add_own_criterion(actor: User, campaign: Campaign, title: str, description: str,
                       at_sift: bool, at_interview: bool) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
     return _add(actor, campaign, Criterion(code=_code_for(campaign, title), title=title.strip(),
@@ -117,7 +118,7 @@ def add_own_criterion(actor, campaign: Campaign, title: str, description: str,
                                            at_interview=at_interview))
 
 
-def _add(actor, campaign: Campaign, criterion: Criterion) -> Criterion:
+def _add(actor: User, campaign: Campaign, criterion: Criterion) -> Criterion:
     _check_stages(criterion)
     criterion.position = len(campaign.criteria)
     criterion.pass_mark = default_pass_mark(campaign)
@@ -133,9 +134,9 @@ def _check_stages(criterion: Criterion) -> None:
 
 
 @unit_of_work()
-def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | None, at_sift: bool, at_interview: bool,
-                     weight: int, pass_mark: int, word_limit: int, is_lead: bool, title: str | None = None,
-                     description: str | None = None) -> None:
+def update_criterion(actor: User, criterion: Criterion, *, level: FrameworkLevel | None, at_sift: bool,
+                     at_interview: bool, weight: int, pass_mark: int, word_limit: int, is_lead: bool,
+                     title: str | None = None, description: str | None = None) -> None:
     """Change a criterion. A framework competency's level comes from its framework; a criterion of the campaign's
     own has no level, and its title and description change here too (None leaves them as they are)."""
     campaign = criterion.campaign
@@ -199,7 +200,7 @@ def update_criterion(actor, criterion: Criterion, *, level: FrameworkLevel | Non
 
 
 @unit_of_work()
-def remove_criterion(actor, criterion: Criterion) -> None:
+def remove_criterion(actor: User, criterion: Criterion) -> None:
     campaign = criterion.campaign
     require(campaign, "remove_criterion", criterion=criterion)
     before = _snapshot(criterion)
@@ -210,7 +211,7 @@ def remove_criterion(actor, criterion: Criterion) -> None:
 
 
 @unit_of_work()
-def move_criterion(actor, criterion: Criterion, offset: int) -> None:
+def move_criterion(actor: User, criterion: Criterion, offset: int) -> None:
     campaign = criterion.campaign
     require(campaign, "reorder_criteria")
     order = list(campaign.criteria)

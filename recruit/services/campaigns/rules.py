@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 from recruit.models import Campaign, Criterion
+from recruit.models.campaign import CampaignStatus
 from recruit.services.errors import Refused
 
-BEFORE_SIFT = ("draft", "open", "closed")
-BEFORE_INTERVIEW = ("draft", "open", "closed", "sift")
+BEFORE_SIFT = (CampaignStatus.DRAFT, CampaignStatus.OPEN, CampaignStatus.CLOSED)
+BEFORE_INTERVIEW = (*BEFORE_SIFT, CampaignStatus.SIFT)
 
 
 def _sift_criterion(criterion: Criterion | None, at_sift: bool | None) -> bool:
@@ -26,24 +27,28 @@ def refusal(campaign: Campaign, action: str, *, criterion: Criterion | None = No
             at_sift: bool | None = None, stage: str | None = None) -> str | None:
     """Why the action is not allowed now, or None when it is."""
     status = campaign.status
-    if status in ("complete", "withdrawn"):
+    if status in (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN):
         return f"This campaign is {status}; it can no longer be changed"
     if action == "edit_details":
         return None if status in BEFORE_SIFT else "The vacancy details cannot change once the sift has started"
     if action == "change_closing":
-        return None if status in ("draft", "open") else "The closing date cannot change once applications have closed"
+        return None if status in (CampaignStatus.DRAFT, CampaignStatus.OPEN) else (
+            "The closing date cannot change once applications have closed"
+        )
     if action == "change_scale":
-        return None if status == "draft" else (
+        return None if status == CampaignStatus.DRAFT else (
             "The scale cannot change once the campaign is open: candidates have been told which scale the panel uses"
         )
     if action in ("add_criterion", "reshape_criterion", "remove_criterion"):
         if _sift_criterion(criterion, at_sift):
-            return None if status == "draft" else (
+            return None if status == CampaignStatus.DRAFT else (
                 "Sift criteria cannot change once the campaign is open: candidates are writing evidence against them"
             )
         return None if status in BEFORE_INTERVIEW else "Interview criteria cannot change once interviews have started"
     if action == "reorder_criteria":
-        return None if status == "draft" else "The order of the criteria cannot change once the campaign is open"
+        return None if status == CampaignStatus.DRAFT else (
+            "The order of the criteria cannot change once the campaign is open"
+        )
     if action == "change_interview_criteria":
         return None if status in BEFORE_INTERVIEW else "Interview criteria cannot change once interviews have started"
     if action == "change_scoring_rules":
@@ -57,11 +62,13 @@ def refusal(campaign: Campaign, action: str, *, criterion: Criterion | None = No
     raise ValueError(f"unknown campaign action {action!r}")
 
 
-def allowed(campaign: Campaign, action: str, **context) -> bool:
-    return refusal(campaign, action, **context) is None
+def allowed(campaign: Campaign, action: str, *, criterion: Criterion | None = None, at_sift: bool | None = None,
+            stage: str | None = None) -> bool:
+    return refusal(campaign, action, criterion=criterion, at_sift=at_sift, stage=stage) is None
 
 
-def require(campaign: Campaign, action: str, **context) -> None:
-    reason = refusal(campaign, action, **context)
+def require(campaign: Campaign, action: str, *, criterion: Criterion | None = None, at_sift: bool | None = None,
+            stage: str | None = None) -> None:
+    reason = refusal(campaign, action, criterion=criterion, at_sift=at_sift, stage=stage)
     if reason is not None:
         raise Refused(reason)

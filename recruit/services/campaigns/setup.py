@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, Criterion, Grade, Panel, PanelMember, RoleProfile, ScoringScale, StatusChange, User
+from recruit.models.campaign import CampaignStatus
 from recruit.services.records import audit
 from recruit.services.campaigns.rules import require
 from recruit.services.campaigns.criteria import apply_proposals, propose_from_grade, propose_from_role_profile
@@ -31,7 +33,7 @@ class Details:
     description: str
 
 
-def details_of(campaign: Campaign) -> dict:
+def details_of(campaign: Campaign) -> dict[str, Any]:
     return {
         "title": campaign.title,
         "organisation": campaign.organisation,
@@ -44,7 +46,7 @@ def details_of(campaign: Campaign) -> dict:
 def next_reference(now: datetime | None = None) -> str:
     year = (now or utcnow()).year
     prefix = f"VAC-{year}-"
-    count = db.session.scalar(select(func.count(Campaign.id)).where(Campaign.reference.like(f"{prefix}%")))
+    count = db.session.scalar(select(func.count(Campaign.id)).where(Campaign.reference.like(f"{prefix}%"))) or 0
     return f"{prefix}{count + 1:04d}"
 
 
@@ -52,22 +54,24 @@ def next_reference(now: datetime | None = None) -> str:
 def create_campaign(actor: User, details: Details, *, grade: Grade | None = None,
                     role_profile: RoleProfile | None = None) -> Campaign:
     """A draft campaign with the criteria its grade or role profile proposes."""
-    if (grade is None) == (role_profile is None):
+    # Exactly one of the two.
+    source = grade if role_profile is None else role_profile if grade is None else None
+    if source is None:
         raise Refused("Select a grade or a role profile to start from", "source")
     scale = default_scale()
-    framework = grade.framework if grade is not None else role_profile.framework
+    framework = source.framework
     campaign = Campaign(
         reference=next_reference(), title=details.title.strip(), organisation=details.organisation.strip(),
         location=details.location.strip(), posts=details.posts, description=details.description.strip(),
-        framework=framework, grade=grade if grade is not None else role_profile.grade,
-        role_profile=role_profile, scale=scale, created_by_id=actor.id, status="draft",
+        framework=framework, grade=source if isinstance(source, Grade) else source.grade,
+        role_profile=role_profile, scale=scale, created_by_id=actor.id, status=CampaignStatus.DRAFT,
     )
     db.session.add(campaign)
-    proposals = propose_from_grade(grade) if grade is not None else propose_from_role_profile(role_profile)
+    proposals = propose_from_grade(source) if isinstance(source, Grade) else propose_from_role_profile(source)
     apply_proposals(campaign, proposals)
     campaign.panels = [Panel(stage="sift"), Panel(stage="interview")]
     db.session.flush()
-    campaign.status_changes.append(StatusChange(from_status=None, to_status="draft", by_id=actor.id))
+    campaign.status_changes.append(StatusChange(from_status=None, to_status=CampaignStatus.DRAFT, by_id=actor.id))
     audit.record("campaign.created", "campaign", campaign.id,
                  after={**details_of(campaign), "reference": campaign.reference,
                         "criteria": [c.code for c in campaign.criteria]}, actor=actor)
@@ -93,7 +97,7 @@ def set_closing(actor: User, campaign: Campaign, closes_at: datetime) -> None:
     require(campaign, "change_closing")
     if closes_at <= utcnow():
         raise Refused("The closing date must be in the future", "closes_at")
-    if campaign.status == "open" and campaign.closes_at is not None and closes_at < campaign.closes_at:
+    if campaign.status == CampaignStatus.OPEN and campaign.closes_at is not None and closes_at < campaign.closes_at:
         raise Refused("Once a campaign is open its closing date can be made later, not earlier", "closes_at")
     before = campaign.closes_at.isoformat() if campaign.closes_at else None
     campaign.closes_at = closes_at
@@ -101,7 +105,7 @@ def set_closing(actor: User, campaign: Campaign, closes_at: datetime) -> None:
                  after={"closes_at": closes_at.isoformat()}, actor=actor)
 
 
-def settings_of(campaign: Campaign) -> dict:
+def settings_of(campaign: Campaign) -> dict[str, Any]:
     return {
         "scale": campaign.scale.slug,
         "discrepancy_threshold": campaign.discrepancy_threshold,
@@ -166,6 +170,8 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
             raise Refused(f"{person.name} applied to this campaign, so cannot sit on its panel",
                           "chair" if person is chair else "members")
     panel = campaign.panel(stage)
+    if panel is None:
+        raise ValueError(f"campaign {campaign.id} has no {stage} panel")
     before = _panel_snapshot(panel)
     panel.members.clear()
     db.session.flush()
@@ -176,7 +182,7 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
                  after={"stage": stage, **_panel_snapshot(panel)}, actor=actor)
 
 
-def _panel_snapshot(panel: Panel) -> dict:
+def _panel_snapshot(panel: Panel) -> dict[str, Any]:
     return {
         "chair": panel.chair.email if panel.chair else None,
         "members": sorted(member.user.email for member in panel.members if not member.is_chair),

@@ -8,17 +8,19 @@ import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PanelMember, StageRecord, User
+from recruit.models.application import ApplicationStatus
 
 # The sift decision marks applications sift_passed or sift_failed; they stay in the sift (its board, results,
 # a changed decision and the sign-off) as well as going on to interview.
 # Absence from the interview (did_not_attend, interview_withdrawn) leaves the sift record as it was.
-ELIGIBLE = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
-            "interview": ("sift_passed",)}
+ELIGIBLE = {"sift": (ApplicationStatus.SUBMITTED, ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED,
+                     ApplicationStatus.DID_NOT_ATTEND, ApplicationStatus.INTERVIEW_WITHDRAWN),
+            "interview": (ApplicationStatus.SIFT_PASSED,)}
 
 
 def stage_record(campaign: Campaign, stage: str) -> StageRecord:
@@ -102,19 +104,19 @@ def stage_criteria(campaign: Campaign, stage: str) -> list[Criterion]:
 # and the withdrawal shows beside them as a later event. Withdrawn before sign-off, it leaves the stage.
 
 
-def _signed_off_at(stage: str):
+def _signed_off_at(stage: str) -> ScalarSelect[datetime | None]:
     """The stage's sign-off time for the application's campaign, as a correlated SQL value (NULL until then)."""
     return (select(StageRecord.signed_off_at)
             .where(StageRecord.campaign_id == Application.campaign_id, StageRecord.stage == stage)
             .correlate(Application).scalar_subquery())
 
 
-def withdrawn_after_sign_off(stage: str):
+def withdrawn_after_sign_off(stage: str) -> ColumnElement[bool]:
     """SQL condition: the application was withdrawn after the stage was signed off."""
-    return and_(Application.status == "withdrawn", Application.withdrawn_at > _signed_off_at(stage))
+    return and_(Application.status == ApplicationStatus.WITHDRAWN, Application.withdrawn_at > _signed_off_at(stage))
 
 
-def recorded_as(stage: str, statuses) -> object:
+def recorded_as(stage: str, statuses: Iterable[str]) -> ColumnElement[bool]:
     """SQL condition: the application's status as the stage's record holds it is one of these."""
     return or_(Application.status.in_(statuses),
                and_(withdrawn_after_sign_off(stage), Application.withdrawn_from.in_(statuses)))
@@ -122,22 +124,24 @@ def recorded_as(stage: str, statuses) -> object:
 
 def recorded_status(application: Application, signed_off_at: datetime | None) -> str:
     """The application's status as the record of a stage signed off at `signed_off_at` holds it."""
-    if is_later_withdrawal(application, signed_off_at):
-        return application.withdrawn_from
+    withdrawn_from = application.withdrawn_from
+    if withdrawn_from is not None and is_later_withdrawal(application, signed_off_at):
+        return withdrawn_from
     return application.status
 
 
 def is_later_withdrawal(application: Application, signed_off_at: datetime | None) -> bool:
-    return (application.status == "withdrawn" and signed_off_at is not None and application.withdrawn_at is not None
-            and application.withdrawn_from is not None and application.withdrawn_at > signed_off_at)
+    return (application.status == ApplicationStatus.WITHDRAWN and signed_off_at is not None
+            and application.withdrawn_at is not None and application.withdrawn_from is not None
+            and application.withdrawn_at > signed_off_at)
 
 
-def eligible_query(campaign: Campaign, stage: str) -> Select:
+def eligible_query(campaign: Campaign, stage: str) -> Select[tuple[Application]]:
     return select(Application).where(Application.campaign_id == campaign.id,
                                      recorded_as(stage, ELIGIBLE[stage]))
 
 
-def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> Select:
+def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> Select[tuple[Application]]:
     """The stage's applications for a list page. Where the page shows names (services/visibility.shows_names),
     they come with the page in one query rather than one per row; elsewhere they are not loaded at all."""
     query = eligible_query(campaign, stage)

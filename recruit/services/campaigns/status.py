@@ -5,16 +5,18 @@ and changes nothing.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
-from recruit.models import Campaign, StatusChange, User
+from recruit.models import Campaign, StageRecord, StatusChange, User
 from recruit.models.campaign import CampaignStatus as S
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record_to_change
 from recruit.services.unit_of_work import unit_of_work
 
-NEXT = {S.DRAFT: S.OPEN, S.OPEN: S.CLOSED, S.CLOSED: S.SIFT, S.SIFT: S.INTERVIEW, S.INTERVIEW: S.COMPLETE}
+NEXT: dict[str, S] = {S.DRAFT: S.OPEN, S.OPEN: S.CLOSED, S.CLOSED: S.SIFT, S.SIFT: S.INTERVIEW, S.INTERVIEW: S.COMPLETE}
 ACTION_NAMES = {
     S.OPEN: "Open for applications",
     S.CLOSED: "Close applications",
@@ -35,10 +37,7 @@ def panel_problems(campaign: Campaign, stage: str) -> list[str]:
     return []
 
 
-def _record(campaign: Campaign, stage: str):
-    from recruit.models import StageRecord
-    from sqlalchemy import select
-
+def _record(campaign: Campaign, stage: str) -> StageRecord | None:
     return db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
                                                        StageRecord.stage == stage))
 

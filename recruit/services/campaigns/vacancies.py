@@ -7,15 +7,17 @@ from sqlalchemy.orm import selectinload
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, Competency, Criterion, Indicator, ScoringScale
+from recruit.models.campaign import CampaignStatus
 
 # Drafts are not published yet and withdrawn vacancies are taken down.
-PUBLIC_STATUSES = ("open", "closed", "sift", "interview", "complete")
+PUBLIC_STATUSES = (CampaignStatus.OPEN, CampaignStatus.CLOSED, CampaignStatus.SIFT, CampaignStatus.INTERVIEW,
+                   CampaignStatus.COMPLETE)
 
 
 def open_vacancies() -> list[Campaign]:
     return list(db.session.scalars(
         select(Campaign)
-        .where(Campaign.status == "open", Campaign.closes_at > utcnow())
+        .where(Campaign.status == CampaignStatus.OPEN, Campaign.closes_at > utcnow())
         .order_by(Campaign.closes_at, Campaign.id)
         .options(selectinload(Campaign.grade), selectinload(Campaign.role_profile))
     ))
@@ -35,4 +37,4 @@ def public_vacancy(reference: str) -> Campaign | None:
 
 
 def accepting_applications(campaign: Campaign) -> bool:
-    return campaign.status == "open" and campaign.closes_at is not None and campaign.closes_at > utcnow()
+    return campaign.status == CampaignStatus.OPEN and campaign.closes_at is not None and campaign.closes_at > utcnow()

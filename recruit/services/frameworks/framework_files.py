@@ -23,7 +23,7 @@ from recruit.models import (
     Indicator,
 )
 from recruit.models.framework import INDICATOR_KINDS
-from recruit.services.frameworks.schema import FrameworkSpec, cross_reference_problems
+from recruit.services.frameworks.schema import FrameworkSpec, LevelIndicators, cross_reference_problems
 from recruit.services.frameworks.sync import assign_changed
 from recruit.services.frameworks.yaml_files import FileProblems, load_yaml, validate
 from recruit.services.unit_of_work import unit_of_work
@@ -129,7 +129,8 @@ def _sync_aliases(competency: Competency, names: list[str]) -> None:
             competency.aliases.remove(alias)
 
 
-def _sync_indicators(competency: Competency, spec: dict, levels: dict[int, FrameworkLevel]) -> None:
+def _sync_indicators(competency: Competency, spec: dict[int, LevelIndicators],
+                     levels: dict[int, FrameworkLevel]) -> None:
     # An indicator's identity is its place: competency, level, kind and position.
     existing = {
         (indicator.level.number, indicator.kind, indicator.position): indicator

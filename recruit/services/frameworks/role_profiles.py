@@ -114,7 +114,9 @@ def apply_role_profile(spec: RoleProfileSpec) -> RoleProfile:
         profile.framework = framework
         profile.grade = next((g for g in framework.grades if g.slug == spec.grade), None)
         profile.grade_name = spec.grade_name
-        profile.level = framework.level(spec.level)
+        level = framework.level(spec.level)
+        assert level is not None  # reference_problems checked it
+        profile.level = level
         profile.source = spec.source
         profile.purpose = spec.purpose
         profile.role_competencies = [

@@ -69,7 +69,7 @@ class FrameworkSpec(Strict):
     grades: list[GradeSpec] = []
 
 
-def _items(value: Any) -> list[tuple[int, dict]]:
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     """The mappings in a list, with their indexes, ignoring what is malformed (reported elsewhere)."""
     if not isinstance(value, list):
         return []

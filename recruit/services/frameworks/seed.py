@@ -4,8 +4,10 @@ Running it again changes nothing; an edited file updates its records in place.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from recruit.extensions import db
 from recruit.services.frameworks.framework_files import apply_framework, parse_framework
@@ -13,6 +15,8 @@ from recruit.services.frameworks.role_profiles import apply_role_profile, parse_
 from recruit.services.frameworks.scales import apply_scales, parse_scales
 from recruit.services.frameworks.yaml_files import FileProblems, Problem, load_yaml
 from recruit.services.unit_of_work import unit_of_work
+
+Spec = TypeVar("Spec")
 
 
 @dataclass
@@ -22,7 +26,8 @@ class SeedSummary:
     role_profiles: list[str] = field(default_factory=list)
 
 
-def _read(path: Path, parse, problems: list[Problem], root: Path, **kwargs):
+def _read(path: Path, parse: Callable[..., Spec], problems: list[Problem], root: Path, **kwargs: Any) -> Spec | None:
+    """The parsed file, or None when it has problems (added to `problems`)."""
     try:
         return parse(load_yaml(path.read_bytes()), **kwargs)
     except FileProblems as error:
@@ -31,13 +36,19 @@ def _read(path: Path, parse, problems: list[Problem], root: Path, **kwargs):
         return None
 
 
+def _read_all(paths: list[Path], parse: Callable[[Any], Spec], problems: list[Problem], root: Path) -> list[Spec]:
+    """The files that could be read; the others have their problems added to `problems`."""
+    specs = [_read(path, parse, problems, root) for path in paths]
+    return [spec for spec in specs if spec is not None]
+
+
 def seed(seeds_dir: str | Path) -> SeedSummary:
     """Validate and apply every seed file in one transaction; raise FileProblems and change nothing on error."""
     root = Path(seeds_dir)
     problems: list[Problem] = []
     scales = _read(root / "scales.yaml", parse_scales, problems, root)
-    frameworks = [_read(p, parse_framework, problems, root) for p in sorted((root / "frameworks").glob("*.yaml"))]
-    if problems:
+    frameworks = _read_all(sorted((root / "frameworks").glob("*.yaml")), parse_framework, problems, root)
+    if problems or scales is None:
         raise FileProblems(problems)
 
     summary = SeedSummary()
@@ -49,10 +60,10 @@ def seed(seeds_dir: str | Path) -> SeedSummary:
             summary.frameworks.append(spec.slug)
         # Role profiles refer to frameworks, so they are checked against what was just applied.
         db.session.flush()
-        roles = [_read(p, parse_role_profile, problems, root) for p in sorted((root / "roles").glob("*.yaml"))]
+        roles = _read_all(sorted((root / "roles").glob("*.yaml")), parse_role_profile, problems, root)
         if problems:
             raise FileProblems(problems)
-        for spec in roles:
-            apply_role_profile(spec)
-            summary.role_profiles.append(spec.slug)
+        for role in roles:
+            apply_role_profile(role)
+            summary.role_profiles.append(role.slug)
     return summary

@@ -1,6 +1,7 @@
 """Reading YAML that people hand us: strict, bounded, and with problems reported by path."""
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,23 +58,24 @@ class _StrictLoader(yaml.SafeLoader):
 
     depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    # types-PyYAML leaves peek_event untyped.
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases (*name) are not allowed", event.start_mark
             )
         if self.depth >= MAX_DEPTH:
             raise yaml.MarkedYAMLError(None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep",
-                                       self.peek_event().start_mark)
+                                       self.peek_event().start_mark)  # type: ignore[no-untyped-call]
         self.depth += 1
         try:
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
-        seen = set()
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        seen: set[object] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             try:
@@ -139,7 +141,7 @@ def dump_yaml(data: Any) -> str:
     class _Dumper(yaml.SafeDumper):
         pass
 
-    def _str(dumper: yaml.SafeDumper, value: str):
+    def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
         style = "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -6,9 +6,10 @@ several app processes answer requests.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Result, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from recruit.clock import utcnow
@@ -62,17 +63,20 @@ def record_denial(user: User, endpoint: str | None, method: str, path: str) -> b
     return written
 
 
-def _claim_new_window(user_id: int, endpoint: str, now) -> bool:
+def _claim_new_window(user_id: int, endpoint: str, now: datetime) -> bool:
+    table = AccessDenialWindow.__table__
+    assert isinstance(table, Table)  # a mapped class's table, which the type checker knows only as a FromClause
     dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     statement = (
-        insert(AccessDenialWindow.__table__)
+        insert
         .values(user_id=user_id, endpoint=endpoint, logged_at=now, unlogged=0)
         .on_conflict_do_nothing()
-        .returning(AccessDenialWindow.__table__.c.user_id)
+        .returning(table.c.user_id)
     )
     return db.session.execute(statement).first() is not None
 
 
-def _claimed(result) -> bool:
+def _claimed(result: Result[Any]) -> bool:
+    assert isinstance(result, CursorResult)  # as for any UPDATE
     return result.rowcount == 1

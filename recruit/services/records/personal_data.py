@@ -1,6 +1,9 @@
 """Everything Recruit holds about a person, for them to download (a subject access copy)."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -9,11 +12,11 @@ from recruit.models import Application, Statement, User
 from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
 
 
-def _time(moment) -> str | None:
+def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _released(application: Application) -> dict:
+def _released(application: Application) -> dict[str, Any]:
     released = {}
     for stage in ("sift", "interview"):
         outcome = released_outcome(application, stage)
@@ -22,12 +25,12 @@ def _released(application: Application) -> dict:
         released[stage] = {
             "outcome": outcome,
             "criteria": [{"criterion": row.criterion, "score": row.label, "feedback": row.feedback}
-                         for row in released_for(application, stage)],
+                         for row in released_for(application, stage) or []],
         }
     return released
 
 
-def everything_about(user: User) -> dict:
+def everything_about(user: User) -> dict[str, Any]:
     applications = db.session.scalars(
         select(Application).where(Application.candidate_id == user.id).order_by(Application.created_at)
         .options(selectinload(Application.statements).selectinload(Statement.criterion),

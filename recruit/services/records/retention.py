@@ -7,14 +7,32 @@ A legal hold keeps the data past that time until an admin releases it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, and_, case, cast, delete, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    Case,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from recruit.clock import format_uk, utcnow
-from recruit.extensions import db
+from recruit.extensions import Model, db
 from recruit.models import (
     AgreedScore,
     AgreedScoreVersion,
@@ -33,11 +51,12 @@ from recruit.models import (
     User,
     UserToken,
 )
+from recruit.models.campaign import CampaignStatus
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.unit_of_work import unit_of_work
 
-FINISHED = ("complete", "withdrawn")
+FINISHED = (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN)
 # What erased free text becomes: text that was there is marked, empty text stays empty.
 ERASED_TEXT = "Erased after the retention period."
 ERASED_ACCOUNT_NAME = "Erased account"
@@ -53,7 +72,7 @@ class BadRetentionPeriod(ValueError):
     pass
 
 
-def retention_months(value) -> int:
+def retention_months(value: object) -> int:
     """RETENTION_MONTHS as a number of months, or a message an operator can act on."""
     text = str(value).strip() if value is not None else ""
     if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= MAX_MONTHS:
@@ -69,7 +88,7 @@ def cutoff_for(months: int, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - relativedelta(months=months)
 
 
-def _finished_at_column():
+def _finished_at_column() -> ScalarSelect[datetime]:
     # When the campaign reached its present, finished status.
     return (select(func.max(StatusChange.at))
             .where(StatusChange.campaign_id == Campaign.id, StatusChange.to_status == Campaign.status)
@@ -93,7 +112,7 @@ class RetentionStatus:
     problem: str | None
 
 
-def status_of(campaign: Campaign, configured) -> RetentionStatus:
+def status_of(campaign: Campaign, configured: object) -> RetentionStatus:
     try:
         months = retention_months(configured)
     except BadRetentionPeriod as error:
@@ -105,31 +124,31 @@ def status_of(campaign: Campaign, configured) -> RetentionStatus:
 
 # What the purge erases, counted per campaign. Each count is of records that still hold something to erase.
 
-def _applications(campaign_id: int):
+def _applications(campaign_id: int) -> Select[tuple[int]]:
     return select(Application.id).where(Application.campaign_id == campaign_id)
 
 
-def _scores(campaign_id: int):
+def _scores(campaign_id: int) -> Select[tuple[int]]:
     return select(Score.id).where(Score.application_id.in_(_applications(campaign_id)))
 
 
-def _agreed(campaign_id: int):
+def _agreed(campaign_id: int) -> Select[tuple[int]]:
     return select(AgreedScore.id).where(AgreedScore.application_id.in_(_applications(campaign_id)))
 
 
-def _of_campaign(model, campaign_id: int):
+def _of_campaign(model: type[Score] | type[AgreedScore], campaign_id: int) -> ColumnElement[bool]:
     return model.application_id.in_(_applications(campaign_id))
 
 
-def _has_text(column):
+def _has_text(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     return and_(column != "", column != ERASED_TEXT)
 
 
-def _erased(column):
+def _erased(column: SQLColumnExpression[str]) -> Case[str]:
     return case((column == "", ""), else_=ERASED_TEXT)
 
 
-def _count(model, *conditions) -> int:
+def _count(model: type[Model], *conditions: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
 
@@ -191,7 +210,7 @@ class PurgeReport:
     accounts: int
 
 
-def _finished_before(cutoff: datetime):
+def _finished_before(cutoff: datetime) -> Select[tuple[Campaign, datetime]]:
     finished = _finished_at_column()
     return (select(Campaign, finished)
             .where(Campaign.status.in_(FINISHED), Campaign.personal_data_erased_at.is_(None), finished < cutoff)
@@ -202,7 +221,7 @@ def _line(campaign: Campaign, finished: datetime, counts: dict[str, int] | None 
     return CampaignLine(campaign.id, campaign.reference, campaign.title, campaign.status, finished, counts or {})
 
 
-def _idle_accounts(cutoff: datetime, ignoring_campaigns: list[int] = ()):
+def _idle_accounts(cutoff: datetime, ignoring_campaigns: Sequence[int] = ()) -> Select[tuple[int]]:
     """Candidate accounts with no applications (other than in the campaigns being erased) that nobody has
     signed in to, or claimed, within the retention period."""
     other_applications = select(Application.id).where(Application.candidate_id == User.id)
@@ -233,16 +252,16 @@ def purge(months: int, *, apply: bool, now: datetime | None = None) -> PurgeRepo
     return PurgeReport(months, cutoff, True, erased, held, accounts)
 
 
-def _locked(model, record_id: int):
+def _locked_campaign(campaign_id: int) -> Campaign | None:
     # The row lock (PostgreSQL) makes a concurrent purge or legal hold wait and then see this one's outcome.
-    return db.session.scalars(select(model).where(model.id == record_id).with_for_update()
+    return db.session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()
                               .execution_options(populate_existing=True)).one_or_none()
 
 
 @unit_of_work()
 def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -> CampaignLine | None:
     """Erase one campaign's personal data in its own transaction; None when it is not (or no longer) due."""
-    campaign = _locked(Campaign, campaign_id)
+    campaign = _locked_campaign(campaign_id)
     finished = finished_at(campaign) if campaign is not None else None
     if (campaign is None or campaign.legal_hold or campaign.personal_data_erased_at is not None
             or finished is None or finished >= cutoff_for(months, now)):
@@ -251,7 +270,7 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     applications, scores, agreed = _applications(campaign_id), _scores(campaign_id), _agreed(campaign_id)
 
     # Earlier audit entries about these records stay as written (the log is append-only); the entry says how many.
-    def about(record_type: str, ids):
+    def about(record_type: str, ids: Select[tuple[str]]) -> ColumnElement[bool]:
         return and_(AuditEvent.record_type == record_type, AuditEvent.record_id.in_(ids))
 
     audit_entries = _count(AuditEvent, or_(
@@ -299,7 +318,7 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     return line
 
 
-def erase_accounts(user_ids: list[int], months: int, now: datetime | None = None) -> int:
+def erase_accounts(user_ids: Sequence[int], months: int, now: datetime | None = None) -> int:
     """Erase idle candidate accounts in place, a batch per transaction: the audit log refers to them, so the rows
     stay, with nothing left that says who the person was. Returns how many were erased."""
     erased = 0
@@ -375,7 +394,10 @@ def _reason(text: str | None, missing: str) -> str:
 @unit_of_work()
 def set_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     reason = _reason(reason, "Enter the reason for the legal hold")
-    campaign = _locked(Campaign, campaign.id)
+    locked = _locked_campaign(campaign.id)
+    if locked is None:
+        raise Refused("This campaign no longer exists")
+    campaign = locked
     if campaign.personal_data_erased_at is not None:
         raise Refused(f"This campaign's personal data was erased on {format_uk(campaign.personal_data_erased_at)}, "
                       "so there is nothing left to hold")
@@ -390,7 +412,10 @@ def set_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
 @unit_of_work()
 def release_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     reason = _reason(reason, "Enter the reason for releasing the legal hold")
-    campaign = _locked(Campaign, campaign.id)
+    locked = _locked_campaign(campaign.id)
+    if locked is None:
+        raise Refused("This campaign no longer exists")
+    campaign = locked
     if not campaign.legal_hold:
         raise Refused("This campaign is not on legal hold")
     before = {"legal_hold": True, "reason": campaign.legal_hold_reason,
