@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Conflict, ModerationDeputy, User
+from recruit.models import Application, Campaign, Conflict, Criterion, ModerationDeputy, User
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import (ELIGIBLE, applicants_among, eligible_query, has_applied, membership,
@@ -119,7 +119,7 @@ class Deputyship:
     campaign: Campaign
     stage: str
     application: Application
-    criteria: list
+    criteria: list[Criterion]
 
 
 def deputyships(user: User) -> list[Deputyship]:
@@ -198,7 +198,8 @@ def name_deputy(actor: User, campaign: Campaign, stage: str, application: Applic
                      after={**before, "deputy": None}, actor=actor)
         db.session.commit()
         return
-    member = next((m for m in campaign.panel(stage).members if m.user_id == deputy_id), None)
+    panel = campaign.panel(stage)
+    member = next((m for m in panel.members if m.user_id == deputy_id), None) if panel else None
     if member is None:
         raise Refused(f"Select a member of the {stage} panel", "deputy")
     person = member.user

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, ScoreVersion, User
 from recruit.models.scoring import ScoreStatus
 from recruit.services.records import audit
 from recruit.services.assessment import visibility
@@ -36,7 +36,7 @@ class ScoreInput:
     notes: str = ""
 
 
-def indicator_choices(criterion: Criterion) -> dict[str, list]:
+def indicator_choices(criterion: Criterion) -> dict[str, list[Indicator]]:
     """The indicators an assessor can tick: the required level's effective and ineffective lists."""
     if criterion.competency is None or criterion.level is None:
         return {"effective": [], "ineffective": []}
