@@ -68,6 +68,6 @@ class AuditFilterForm(Form):
     until = UKDateField("To")
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
-    def validate_until(self, field):
+    def validate_until(self, field: UKDateField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("To must be the same as or after From")

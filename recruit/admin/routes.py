@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from recruit.access import roles
@@ -28,7 +29,7 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _invitation_page(user: User, raw: str):
+def _invitation_page(user: User, raw: str) -> str:
     to, subject, body = emails.invitation(current_user, user, raw)
     try:
         sent = send(to, subject, body)
@@ -41,7 +42,7 @@ def _invitation_page(user: User, raw: str):
 
 @bp.get("/users")
 @roles("admin")
-def users_list():
+def users_list() -> str:
     role = request.args.get("role") if request.args.get("role") in ("admin", "assessor", "candidate") else None
     pagination = db.paginate(users.users_query(role), page=page_number(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/users.html", pagination=pagination, role=role)
@@ -49,7 +50,7 @@ def users_list():
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 @roles("admin")
-def invite():
+def invite() -> ResponseReturnValue:
     form = InviteForm()
     if form.validate_on_submit():
         try:
@@ -63,14 +64,14 @@ def invite():
 
 @bp.get("/users/<int:user_id>")
 @roles("admin")
-def user_detail(user_id: int):
+def user_detail(user_id: int) -> str:
     user = _user_or_404(user_id)
     return render_template("admin/user.html", user=user, form=RoleForm(role=user.role), action=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/role")
 @roles("admin")
-def change_role(user_id: int):
+def change_role(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
@@ -84,7 +85,7 @@ def change_role(user_id: int):
     return render_template("admin/user.html", user=user, form=form, action=ConfirmForm()), 400
 
 
-def _set_active(user_id: int, active: bool):
+def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -100,19 +101,19 @@ def _set_active(user_id: int, active: bool):
 
 @bp.post("/users/<int:user_id>/deactivate")
 @roles("admin")
-def deactivate(user_id: int):
+def deactivate(user_id: int) -> ResponseReturnValue:
     return _set_active(user_id, False)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 @roles("admin")
-def reactivate(user_id: int):
+def reactivate(user_id: int) -> ResponseReturnValue:
     return _set_active(user_id, True)
 
 
 @bp.post("/users/<int:user_id>/invitation")
 @roles("admin")
-def reissue_invitation(user_id: int):
+def reissue_invitation(user_id: int) -> ResponseReturnValue:
     user = _user_or_404(user_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -127,7 +128,7 @@ def reissue_invitation(user_id: int):
 
 @bp.get("/audit")
 @roles("admin")
-def audit_log():
+def audit_log() -> ResponseReturnValue:
     form = AuditFilterForm(formdata=request.args)
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, pagination=None), 400
@@ -139,7 +140,7 @@ def audit_log():
 
 @bp.get("/development-mail")
 @roles("admin")
-def development_mail():
+def development_mail() -> str:
     # Emails hold live sign-in links: readable only where the development outbox is on (development, or a
     # test that turns it on), and no page at all anywhere else.
     if not current_app.config.get("DEVELOPMENT_OUTBOX"):

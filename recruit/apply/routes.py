@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from recruit.access import roles, signed_in
@@ -38,11 +39,11 @@ def _criterion_or_404(application: Application, code: str) -> Criterion:
     return criterion
 
 
-def _task_list(application: Application):
+def _task_list(application: Application) -> ResponseReturnValue:
     return redirect(url_for("apply.task_list", reference=application.reference))
 
 
-def _render_task_list(application: Application, progress: Progress, form: InterviewReplyForm):
+def _render_task_list(application: Application, progress: Progress, form: InterviewReplyForm) -> str:
     if progress.slot is not None:
         # Always the invitation on screen now, so a reply never answers a time the candidate has not seen.
         form.version.data = str(progress.slot.version)
@@ -53,7 +54,7 @@ def _render_task_list(application: Application, progress: Progress, form: Interv
 
 @bp.route("/vacancies/<reference>/apply", methods=["GET", "POST"])
 @roles("candidate")
-def start(reference: str):
+def start(reference: str) -> ResponseReturnValue:
     campaign = vacancies.public_vacancy(reference)
     if campaign is None:
         abort(404)
@@ -75,21 +76,21 @@ def start(reference: str):
 
 @bp.get("/applications")
 @roles("candidate")
-def your_applications():
+def your_applications() -> str:
     rows = [progress_of(application) for application in applications.applications_of(current_user)]
     return render_template("apply/list.html", rows=rows, interviews=any(row.slot for row in rows))
 
 
 @bp.get("/applications/<reference>")
 @roles("candidate")
-def task_list(reference: str):
+def task_list(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     return _render_task_list(application, progress_of(application), InterviewReplyForm())
 
 
 @bp.post("/applications/<reference>/interview")
 @roles("candidate")
-def interview_reply(reference: str):
+def interview_reply(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     progress = progress_of(application)
     if progress.slot is None:
@@ -112,10 +113,10 @@ def interview_reply(reference: str):
 
 @bp.get("/applications/<reference>/interview.ics")
 @roles("candidate")
-def interview_calendar(reference: str):
+def interview_calendar(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     progress = progress_of(application)
-    if not progress.calendar:
+    if not progress.calendar or progress.slot is None:
         abort(404)
     return Response(interviews.calendar_file(progress.slot), mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename=interview-{application.reference}.ics",
@@ -124,7 +125,7 @@ def interview_calendar(reference: str):
 
 @bp.get("/applications/<reference>/outcome")
 @roles("candidate")
-def outcome(reference: str):
+def outcome(reference: str) -> str:
     application = _application_or_404(reference)
     released = feedback.released_stages(application)
     stages = stage_outcomes(application, released)
@@ -136,7 +137,7 @@ def outcome(reference: str):
 
 @bp.route("/applications/<reference>/feedback.pdf", methods=["GET", "POST"])
 @roles("candidate")
-def feedback_letter(reference: str):
+def feedback_letter(reference: str) -> ResponseReturnValue:
     """The candidate's feedback letter as a PDF, once an outcome has been released: the kept one, or else a page
     whose button makes it (a POST), kept as a new version."""
     from recruit.reports.routes import send_pdf
@@ -163,7 +164,7 @@ def feedback_letter(reference: str):
 
 @bp.route("/applications/<reference>/personal-details", methods=["GET", "POST"])
 @roles("candidate")
-def personal_details(reference: str):
+def personal_details(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     details = application.personal_details
     form = PersonalDetailsForm()
@@ -187,7 +188,7 @@ def personal_details(reference: str):
 
 @bp.route("/applications/<reference>/evidence/<code>", methods=["GET", "POST"])
 @roles("candidate")
-def statement(reference: str, code: str):
+def statement(reference: str, code: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     criterion = _criterion_or_404(application, code)
     saved = application.statement_for(criterion)
@@ -209,7 +210,7 @@ def statement(reference: str, code: str):
 
 @bp.route("/applications/<reference>/check", methods=["GET", "POST"])
 @roles("candidate")
-def check(reference: str):
+def check(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     if awaiting_decision(application):
         return redirect(url_for("apply.submitted", reference=application.reference))
@@ -229,7 +230,7 @@ def check(reference: str):
 
 @bp.get("/applications/<reference>/submitted")
 @roles("candidate")
-def submitted(reference: str):
+def submitted(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     if not awaiting_decision(application):
         return _task_list(application)
@@ -238,7 +239,7 @@ def submitted(reference: str):
 
 @bp.route("/applications/<reference>/withdraw", methods=["GET", "POST"])
 @roles("candidate")
-def withdraw(reference: str):
+def withdraw(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -254,7 +255,7 @@ def withdraw(reference: str):
 
 @bp.get("/account/your-data")
 @signed_in
-def download_your_data():
+def download_your_data() -> ResponseReturnValue:
     body = json.dumps(personal_data.everything_about(current_user), indent=2, ensure_ascii=False)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": "attachment; filename=recruit-your-data.json"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from recruit.access import roles
@@ -47,14 +48,14 @@ def _criterion_or_404(campaign: Campaign, stage: str, code: str) -> Criterion:
 
 @bp.get("")
 @roles("assessor")
-def dashboard():
+def dashboard() -> str:
     return render_template("assess/dashboard.html", panels=assessor_views.dashboard(current_user),
                            deputyships=moderators.deputyships(current_user))
 
 
 @bp.get("/<int:campaign_id>/<stage>")
 @roles("assessor")
-def work(campaign_id: int, stage: str):
+def work(campaign_id: int, stage: str) -> str:
     campaign = _stage_or_404(campaign_id, stage)
     criteria = stage_criteria(campaign, stage)
     mode = "criterion" if request.args.get("by") == "criterion" else "candidate"
@@ -75,7 +76,7 @@ def work(campaign_id: int, stage: str):
 
 @bp.get("/<int:campaign_id>/<stage>/<reference>")
 @roles("assessor")
-def application(campaign_id: int, stage: str, reference: str):
+def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
     campaign = _stage_or_404(campaign_id, stage)
     item = _application_or_404(campaign, stage, reference)
     if stage == "interview" and scoring.conflict_for(current_user, item, stage) is None:
@@ -96,7 +97,7 @@ def _fill_choices(form: ScoreForm, campaign: Campaign, criterion: Criterion) -> 
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>/<code>", methods=["GET", "POST"])
 @roles("assessor")
-def score(campaign_id: int, stage: str, reference: str, code: str):
+def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
     campaign = _stage_or_404(campaign_id, stage)
     item = _application_or_404(campaign, stage, reference)
     criterion = _criterion_or_404(campaign, stage, code)
@@ -153,7 +154,7 @@ def score(campaign_id: int, stage: str, reference: str, code: str):
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>/conflict", methods=["GET", "POST"])
 @roles("assessor")
-def conflict(campaign_id: int, stage: str, reference: str):
+def conflict(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
     campaign = _stage_or_404(campaign_id, stage)
     item = _application_or_404(campaign, stage, reference)
     existing = scoring.conflict_for(current_user, item, stage)

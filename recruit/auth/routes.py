@@ -1,7 +1,11 @@
 """Routes for signing in, registering, setting and resetting passwords, and the account pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from recruit.access import mfa_exempt, public, safe_next, signed_in
@@ -19,7 +23,7 @@ from recruit.auth.forms import (
     TwoFactorSetupForm,
 )
 from recruit.extensions import limiter
-from recruit.forms import show_refusal
+from recruit.forms import Form, show_refusal
 from recruit.mail import require_mail, send
 from recruit.models import User
 from recruit.security import end_session, start_session
@@ -29,13 +33,16 @@ from recruit.services.accounts import two_factor as mfa
 from recruit.services.accounts import signin
 from recruit.services.accounts import tokens
 from recruit.services.errors import Refused
-from recruit.services.accounts.lockout import AccountLocked
+from recruit.services.accounts.lockout import AccountLocked, record_failure
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
+T = TypeVar("T")
+
 
 def _rate_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
+    limit: str = current_app.config["SIGN_IN_RATE_LIMIT"]
+    return limit
 
 
 def home_for(user: User) -> str:
@@ -46,7 +53,7 @@ def home_for(user: User) -> str:
     return url_for("apply.your_applications")
 
 
-def _finish_sign_in(user: User, method: str):
+def _finish_sign_in(user: User, method: str) -> ResponseReturnValue:
     signin.complete_sign_in(user, method)
     target = safe_next(session.get("next")) or safe_next(request.args.get("next")) or home_for(user)
     start_session(user)
@@ -56,7 +63,7 @@ def _finish_sign_in(user: User, method: str):
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
-def sign_in():
+def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = SignInForm()
@@ -80,7 +87,7 @@ def sign_in():
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
-def two_factor():
+def two_factor() -> ResponseReturnValue:
     if current_user.is_authenticated:
         # Going back to this page after signing in must not sign the person out.
         return redirect(home_for(current_user))
@@ -91,7 +98,7 @@ def two_factor():
     if form.validate_on_submit():
         method = mfa.verify(user, form.code.data)
         if method is None:
-            signin.record_failure(user, "wrong security code")
+            record_failure(user, "wrong security code")
             if user.locked_until is not None:
                 # Back to the sign-in page itself, where the generic message follows (the account is locked).
                 return _restart_sign_in()
@@ -102,7 +109,7 @@ def two_factor():
     return render_template("auth/two_factor.html", form=form)
 
 
-def _restart_sign_in():
+def _restart_sign_in() -> ResponseReturnValue:
     session.clear()
     flash("Sign in again to continue.", "signed-out")
     return redirect(url_for("auth.sign_in"))
@@ -111,7 +118,7 @@ def _restart_sign_in():
 @bp.post("/sign-out")
 @signed_in
 @mfa_exempt
-def sign_out():
+def sign_out() -> ResponseReturnValue:
     accounts.sign_out(current_user._get_current_object())
     end_session()
     flash("You have signed out.", "success")
@@ -121,7 +128,7 @@ def sign_out():
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
-def register():
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = RegisterForm()
@@ -136,7 +143,7 @@ def register():
             # The same page whether or not the address has an account; only the email differs.
             if started.existing is not None:
                 send(*emails.already_registered(started.existing))
-            else:
+            elif started.token is not None:
                 send(*emails.confirm_registration(started.email, started.token))
             return render_template("auth/check_email_registration.html", email=started.email)
     return render_template("auth/register.html", form=form)
@@ -145,10 +152,10 @@ def register():
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
-def confirm_registration(token: str):
+def confirm_registration(token: str) -> ResponseReturnValue:
     checked = accounts.check_registration(token)
-    if checked.problem:
-        return _registration_link_problem(checked.problem)
+    if checked.problem or checked.pending is None:
+        return _registration_link_problem(checked.problem or "invalid")
     form = ConfirmRegistrationForm()
     if form.validate_on_submit():
         try:
@@ -165,7 +172,7 @@ def confirm_registration(token: str):
     return render_template("auth/confirm_registration.html", form=form, email=checked.pending.email)
 
 
-def _registration_link_problem(problem: str):
+def _registration_link_problem(problem: str) -> tuple[str, int]:
     status = 404 if problem == "invalid" else 410
     return render_template("auth/link_problem.html", message=TOKEN_PROBLEMS[problem], registration=True), status
 
@@ -180,11 +187,12 @@ TOKEN_PROBLEMS = {
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
-def set_password(token: str):
+def set_password(token: str) -> ResponseReturnValue:
     checked = tokens.check(token)
-    if checked.problem:
-        status = 404 if checked.problem == "invalid" else 410
-        return render_template("auth/link_problem.html", message=TOKEN_PROBLEMS[checked.problem]), status
+    if checked.problem or checked.token is None:
+        problem = checked.problem or "invalid"
+        status = 404 if problem == "invalid" else 410
+        return render_template("auth/link_problem.html", message=TOKEN_PROBLEMS[problem]), status
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -201,7 +209,7 @@ def set_password(token: str):
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @public
 @limiter.limit(_rate_limit, methods=["POST"])
-def forgotten_password():
+def forgotten_password() -> str:
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         # Before looking the address up, so that a service unable to send email answers alike for every address.
@@ -217,7 +225,7 @@ def forgotten_password():
 @bp.get("/account")
 @signed_in
 @mfa_exempt
-def account():
+def account() -> str:
     return render_template(
         "auth/account.html",
         unused_codes=mfa.unused_recovery_codes(current_user),
@@ -229,7 +237,7 @@ def account():
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
 @mfa_exempt
-def change_password():
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
@@ -244,7 +252,7 @@ def change_password():
 @bp.route("/account/two-factor/set-up", methods=["GET", "POST"])
 @signed_in
 @mfa_exempt
-def two_factor_setup():
+def two_factor_setup() -> ResponseReturnValue:
     user = current_user._get_current_object()
     if user.has_two_factor:
         return redirect(url_for("auth.account"))
@@ -274,7 +282,7 @@ def two_factor_setup():
 
 @bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
 @signed_in
-def regenerate_recovery_codes():
+def regenerate_recovery_codes() -> ResponseReturnValue:
     user = current_user._get_current_object()
     if not user.has_two_factor:
         if request.method == "POST":
@@ -294,7 +302,7 @@ def regenerate_recovery_codes():
 
 @bp.route("/account/two-factor/turn-off", methods=["GET", "POST"])
 @signed_in
-def turn_off_two_factor():
+def turn_off_two_factor() -> ResponseReturnValue:
     user = current_user._get_current_object()
     if not user.has_two_factor:
         return redirect(url_for("auth.account"))
@@ -314,7 +322,8 @@ def turn_off_two_factor():
                                         "stop working.", "You will be signed out on every other device."])
 
 
-def _password_checked(form, user, change, done):
+def _password_checked(form: Form, user: User, change: Callable[[], T],
+                      done: Callable[[T], ResponseReturnValue]) -> ResponseReturnValue | None:
     """Make a change to how the person signs in that needs their current password. Done: every other session has
     ended, this one carries on with the new session version, and `done(result)` answers. A wrong password shows on
     the form (None: show the page again); the one that locks the account ends this session too."""
@@ -329,12 +338,12 @@ def _password_checked(form, user, change, done):
     return done(result)
 
 
-def _back_to_account(message: str):
+def _back_to_account(message: str) -> ResponseReturnValue:
     flash(message, "success")
     return redirect(url_for("auth.account"))
 
 
-def _signed_out_by_lock(error: Refused):
+def _signed_out_by_lock(error: Refused) -> ResponseReturnValue:
     """Too many wrong passwords from inside a session: the account is locked and this session ends."""
     end_session()
     flash(error.message, "signed-out")

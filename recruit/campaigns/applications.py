@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
@@ -28,7 +29,7 @@ class ImportForm(Form):
 
 @bp.get("/<int:campaign_id>/applications")
 @roles("admin")
-def applications(campaign_id: int):
+def applications(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     status = request.args.get("status") if request.args.get("status") in APPLICATION_STATUSES else None
     text = (request.args.get("q") or "")[:200]
@@ -42,7 +43,7 @@ def applications(campaign_id: int):
 
 @bp.get("/<int:campaign_id>/applications/<reference>")
 @roles("admin")
-def application(campaign_id: int, reference: str):
+def application(campaign_id: int, reference: str) -> str:
     campaign = _campaign_or_404(campaign_id)
     item = application_views.application_for_admin(current_user, campaign, reference)
     if item is None:
@@ -52,7 +53,7 @@ def application(campaign_id: int, reference: str):
 
 @bp.route("/<int:campaign_id>/applications/import", methods=["GET", "POST"])
 @roles("admin")
-def import_applications(campaign_id: int):
+def import_applications(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = ImportForm()
     problems = []

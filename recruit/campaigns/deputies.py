@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
@@ -38,7 +39,7 @@ def _stage_or_404(campaign_id: int, stage: str) -> Campaign:
 
 @bp.get("/<int:campaign_id>/panels/<stage>/deputies")
 @roles("admin")
-def deputies(campaign_id: int, stage: str):
+def deputies(campaign_id: int, stage: str) -> str:
     campaign = _stage_or_404(campaign_id, stage)
     return render_template("campaigns/deputies.html", campaign=campaign, stage=stage,
                            names=shows_names(current_user, campaign, stage), handovers=moderators.handovers(campaign, stage), criteria=stage_criteria(campaign, stage))
@@ -46,7 +47,7 @@ def deputies(campaign_id: int, stage: str):
 
 @bp.route("/<int:campaign_id>/panels/<stage>/deputies/<reference>", methods=["GET", "POST"])
 @roles("admin")
-def deputy(campaign_id: int, stage: str, reference: str):
+def deputy(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
     campaign = _stage_or_404(campaign_id, stage)
     application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
     if application is None:

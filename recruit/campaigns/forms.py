@@ -1,4 +1,7 @@
 """Forms for building a campaign. Choices that depend on the data are filled in by the routes."""
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -11,6 +14,16 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, 
 from wtforms.validators import InputRequired
 
 from recruit.forms import Form, UKDateField, strip, text_area, text_field, whole_number
+from recruit.models import Criterion
+
+T = TypeVar("T")
+
+
+def entered(value: T | None) -> T:
+    """A required field's value once its form has validated: InputRequired has already refused it empty."""
+    if value is None:
+        raise ValueError("a required field is empty: validate the form first")
+    return value
 
 
 class DetailsForm(Form):
@@ -28,7 +41,7 @@ class NewCampaignForm(DetailsForm):
                          validators=[InputRequired(message="Select a grade or a role profile to start from")],
                          description="Its competencies are proposed as the criteria, at the level it needs")
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.source.choices = [("", "Select a grade or role profile"), *choices]
 
@@ -83,7 +96,7 @@ class CriterionForm(Form):
     submit = SubmitField("Save criterion", widget=GovSubmitInput())
 
 
-def criterion_form(criterion, **kwargs) -> CriterionForm:
+def criterion_form(criterion: Criterion, **kwargs: Any) -> CriterionForm:
     """The edit form with only the fields this kind of criterion has: a field the page does not show must not be
     able to refuse the form."""
     form = CriterionForm(**kwargs)

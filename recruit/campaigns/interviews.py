@@ -3,11 +3,13 @@ releasing outcomes, and the question bank."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
 from recruit.access import roles
 from recruit.campaigns import bp
+from recruit.campaigns.forms import entered
 from recruit.campaigns.interview_forms import (
     AbsenceForm,
     OfferResponseForm,
@@ -20,7 +22,7 @@ from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
-from recruit.models import Application, Competency, Framework, FrameworkLevel, Offer
+from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer, StageRecord
 from recruit.moderate.forms import ActionForm
 from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
@@ -32,7 +34,7 @@ from recruit.services.campaigns.stages import stage_record
 INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
 
 
-def _invitee_or_404(campaign, reference: str) -> Application:
+def _invitee_or_404(campaign: Campaign, reference: str) -> Application:
     application = db.session.scalar(select(Application).where(
         Application.campaign_id == campaign.id, Application.reference == reference[:20],
         Application.status.in_(INVITED)))
@@ -43,7 +45,7 @@ def _invitee_or_404(campaign, reference: str) -> Application:
 
 @bp.get("/<int:campaign_id>/interviews")
 @roles("admin")
-def interview_list(campaign_id: int):
+def interview_list(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     invitees = list(db.session.scalars(select(Application).where(
         Application.campaign_id == campaign.id, Application.status.in_(INVITED)).order_by(Application.reference)))
@@ -53,7 +55,7 @@ def interview_list(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/interviews/<reference>", methods=["GET", "POST"])
 @roles("admin")
-def interview(campaign_id: int, reference: str):
+def interview(campaign_id: int, reference: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     application = _invitee_or_404(campaign, reference)
     slot = interviews.slot_for(application)
@@ -65,8 +67,8 @@ def interview(campaign_id: int, reference: str):
     if form.validate_on_submit():
         try:
             hour, minute = parse_time_of_day(form.starts_at_time.data)
-            moment = uk_to_utc(form.starts_on.data, hour, minute)
-            interviews.schedule(current_user, application, starts_at=moment, minutes=form.minutes.data,
+            moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
+            interviews.schedule(current_user, application, starts_at=moment, minutes=entered(form.minutes.data),
                                 place=form.place.data or "", video_link=form.video_link.data or "")
         except NotAUKTime as error:
             form.starts_at_time.errors = [str(error)]
@@ -81,7 +83,7 @@ def interview(campaign_id: int, reference: str):
 
 @bp.post("/<int:campaign_id>/interviews/<reference>/absence")
 @roles("admin")
-def interview_absence(campaign_id: int, reference: str):
+def interview_absence(campaign_id: int, reference: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     application = _invitee_or_404(campaign, reference)
     slot = interviews.slot_for(application)
@@ -97,7 +99,7 @@ def interview_absence(campaign_id: int, reference: str):
 
 @bp.get("/<int:campaign_id>/merit")
 @roles("admin")
-def merit(campaign_id: int):
+def merit(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     view = offers.merit_view(campaign)
     records = {stage: stage_record(campaign, stage) for stage in ("sift", "interview")}
@@ -107,7 +109,7 @@ def merit(campaign_id: int):
 
 @bp.post("/<int:campaign_id>/offers/<reference>")
 @roles("admin")
-def make_offer(campaign_id: int, reference: str):
+def make_offer(campaign_id: int, reference: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     application = _invitee_or_404(campaign, reference)
     if not ActionForm().validate_on_submit():
@@ -119,7 +121,7 @@ def make_offer(campaign_id: int, reference: str):
 
 @bp.post("/<int:campaign_id>/offers/<int:offer_id>/response")
 @roles("admin")
-def offer_response(campaign_id: int, offer_id: int):
+def offer_response(campaign_id: int, offer_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     offer = db.session.get(Offer, offer_id)
     if offer is None or offer.campaign_id != campaign.id:
@@ -135,7 +137,7 @@ def offer_response(campaign_id: int, offer_id: int):
 
 @bp.route("/<int:campaign_id>/release/<stage>", methods=["GET", "POST"])
 @roles("admin")
-def release(campaign_id: int, stage: str):
+def release(campaign_id: int, stage: str) -> ResponseReturnValue:
     """Confirm the release of a stage's outcomes and feedback, seeing first which candidates lack feedback."""
     campaign = _campaign_or_404(campaign_id)
     if stage not in ("sift", "interview"):
@@ -162,7 +164,7 @@ def release(campaign_id: int, stage: str):
 
 @bp.route("/<int:campaign_id>/criteria/<int:criterion_id>/questions", methods=["GET", "POST"])
 @roles("admin")
-def criterion_questions(campaign_id: int, criterion_id: int):
+def criterion_questions(campaign_id: int, criterion_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     criterion = _criterion_or_404(campaign, criterion_id)
     if not criterion.at_interview:
@@ -183,7 +185,7 @@ def criterion_questions(campaign_id: int, criterion_id: int):
 
 @bp.route("/questions", methods=["GET", "POST"])
 @roles("admin")
-def question_bank():
+def question_bank() -> ResponseReturnValue:
     form = QuestionForm()
     competencies = list(db.session.scalars(select(Competency).join(Framework).order_by(Framework.name,
                                                                                       Competency.name)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
@@ -11,7 +12,7 @@ from recruit.campaigns import bp
 from recruit.campaigns.routes import _campaign_or_404
 from recruit.extensions import db
 from recruit.forms import Form, show_refusal, text_area
-from recruit.models import User
+from recruit.models import Campaign, User
 from recruit.services.records import retention
 from recruit.services.errors import Refused
 
@@ -29,7 +30,7 @@ class ReleaseHoldForm(Form):
     submit = SubmitField("Release legal hold", widget=GovSubmitInput())
 
 
-def _page(campaign, form, releasing: bool):
+def _page(campaign: Campaign, form: Form, releasing: bool) -> str:
     placed_by = db.session.get(User, campaign.legal_hold_set_by_id) if campaign.legal_hold_set_by_id else None
     return render_template(
         "campaigns/legal_hold.html", campaign=campaign, form=form, releasing=releasing, placed_by=placed_by,
@@ -39,7 +40,7 @@ def _page(campaign, form, releasing: bool):
 
 @bp.route("/<int:campaign_id>/legal-hold", methods=["GET", "POST"])
 @roles("admin")
-def legal_hold(campaign_id: int):
+def legal_hold(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     if request.method == "GET" and campaign.legal_hold:
         return redirect(url_for("campaigns.release_legal_hold", campaign_id=campaign.id))
@@ -58,7 +59,7 @@ def legal_hold(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/legal-hold/release", methods=["GET", "POST"])
 @roles("admin")
-def release_legal_hold(campaign_id: int):
+def release_legal_hold(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     if request.method == "GET" and not campaign.legal_hold:
         return redirect(url_for("campaigns.legal_hold", campaign_id=campaign.id))

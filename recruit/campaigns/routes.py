@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from recruit.campaigns.forms import (
     SettingsForm,
     StatusForm,
     criterion_form,
+    entered,
 )
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
@@ -29,7 +31,7 @@ from recruit.services.campaigns.rules import allowed
 from recruit.services.campaigns.views import campaign_list, campaign_for_admin, source_choices
 from recruit.services.errors import Refused
 from recruit.services.records.audit_log import audit_query
-from recruit.models.campaign import STATUSES
+from recruit.models.campaign import STATUSES, CampaignStatus
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:
@@ -46,13 +48,13 @@ def _criterion_or_404(campaign: Campaign, criterion_id: int) -> Criterion:
     return criterion
 
 
-def _overview(campaign: Campaign):
+def _overview(campaign: Campaign) -> ResponseReturnValue:
     return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
 
 
 @bp.get("")
 @roles("admin")
-def campaign_index():
+def campaign_index() -> str:
     status = request.args.get("status")
     status = status if status in STATUSES else None
     return render_template("campaigns/list.html", campaigns=campaign_list(status), status=status, statuses=STATUSES)
@@ -60,14 +62,14 @@ def campaign_index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles("admin")
-def new():
+def new() -> ResponseReturnValue:
     form = NewCampaignForm(choices=source_choices())
     if form.validate_on_submit():
         kind, _, raw_id = form.source.data.partition(":")
         grade = db.session.get(Grade, int(raw_id)) if kind == "grade" else None
         profile = db.session.get(RoleProfile, int(raw_id)) if kind == "role" else None
-        details = campaigns.Details(form.title.data, form.organisation.data, form.location.data, form.posts.data,
-                                    form.description.data)
+        details = campaigns.Details(form.title.data, form.organisation.data, form.location.data,
+                                    entered(form.posts.data), form.description.data)
         try:
             campaign = campaigns.create_campaign(current_user, details, grade=grade, role_profile=profile)
         except Refused as error:
@@ -80,7 +82,7 @@ def new():
 
 @bp.get("/<int:campaign_id>")
 @roles("admin")
-def overview(campaign_id: int):
+def overview(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     entries = db.session.scalars(audit_query(record_type="campaign", record_id=str(campaign.id)).limit(20)).all()
     next_status = campaign_status.NEXT.get(campaign.status)
@@ -92,13 +94,14 @@ def overview(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/details", methods=["GET", "POST"])
 @roles("admin")
-def details(campaign_id: int):
+def details(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = DetailsForm(obj=campaign)
     if form.validate_on_submit():
         try:
             campaigns.update_details(current_user, campaign, campaigns.Details(
-                form.title.data, form.organisation.data, form.location.data, form.posts.data, form.description.data))
+                form.title.data, form.organisation.data, form.location.data, entered(form.posts.data),
+                form.description.data))
         except Refused as error:
             show_refusal(form, error)
         else:
@@ -108,7 +111,7 @@ def details(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/closing", methods=["GET", "POST"])
 @roles("admin")
-def closing(campaign_id: int):
+def closing(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = ClosingForm()
     if request.method == "GET" and campaign.closes_at is not None:
@@ -118,7 +121,7 @@ def closing(campaign_id: int):
     if form.validate_on_submit():
         try:
             hour, minute = parse_time_of_day(form.closes_at_time.data)
-            moment = uk_to_utc(form.closes_on.data, hour, minute)
+            moment = uk_to_utc(entered(form.closes_on.data), hour, minute)
         except NotAUKTime as error:
             form.closes_at_time.errors = [str(error)]
         else:
@@ -133,7 +136,7 @@ def closing(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/settings", methods=["GET", "POST"])
 @roles("admin")
-def settings(campaign_id: int):
+def settings(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = SettingsForm(obj=campaign) if request.method == "GET" else SettingsForm()
     scales = list(db.session.scalars(select(ScoringScale).order_by(ScoringScale.is_default.desc(), ScoringScale.name)))
@@ -143,8 +146,8 @@ def settings(campaign_id: int):
     if form.validate_on_submit():
         try:
             campaigns.update_settings(
-                current_user, campaign, scale=db.session.get(ScoringScale, form.scale.data),
-                discrepancy_threshold=form.discrepancy_threshold.data,
+                current_user, campaign, scale=next(s for s in scales if s.id == form.scale.data),
+                discrepancy_threshold=entered(form.discrepancy_threshold.data),
                 overall_pass_mark=form.overall_pass_mark.data, presift_threshold=form.presift_threshold.data,
                 merit_basis=form.merit_basis.data, reserve_months=form.reserve_months.data)
         except Refused as error:
@@ -154,14 +157,14 @@ def settings(campaign_id: int):
     return render_template("campaigns/settings.html", form=form, campaign=campaign, scales=scales)
 
 
-def _level_choices(campaign: Campaign):
+def _level_choices(campaign: Campaign) -> list[tuple[int, str]]:
     return [(level.id, level.name + (f" ({level.description})" if level.description else ""))
             for level in campaign.framework.levels]
 
 
 @bp.route("/<int:campaign_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
 @roles("admin")
-def criterion(campaign_id: int, criterion_id: int):
+def criterion(campaign_id: int, criterion_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     item = _criterion_or_404(campaign, criterion_id)
     own = item.competency is None
@@ -177,8 +180,9 @@ def criterion(campaign_id: int, criterion_id: int):
         try:
             criteria.update_criterion(
                 current_user, item, level=level, at_sift="sift" in form.stages.data,
-                at_interview="interview" in form.stages.data, weight=form.weight.data,
-                pass_mark=form.pass_mark.data, word_limit=form.word_limit.data, is_lead=form.is_lead.data,
+                at_interview="interview" in form.stages.data, weight=entered(form.weight.data),
+                pass_mark=entered(form.pass_mark.data), word_limit=entered(form.word_limit.data),
+                is_lead=form.is_lead.data,
                 title=form.title.data if own else None, description=form.description.data if own else None)
         except Refused as error:
             show_refusal(form, error)
@@ -190,7 +194,7 @@ def criterion(campaign_id: int, criterion_id: int):
 
 @bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/remove")
 @roles("admin")
-def remove_criterion(campaign_id: int, criterion_id: int):
+def remove_criterion(campaign_id: int, criterion_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     item = _criterion_or_404(campaign, criterion_id)
     if not StatusForm().validate_on_submit():
@@ -201,7 +205,7 @@ def remove_criterion(campaign_id: int, criterion_id: int):
 
 @bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/move/<direction>")
 @roles("admin")
-def move_criterion(campaign_id: int, criterion_id: int, direction: str):
+def move_criterion(campaign_id: int, criterion_id: int, direction: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     item = _criterion_or_404(campaign, criterion_id)
     if direction not in ("up", "down") or not StatusForm().validate_on_submit():
@@ -215,7 +219,7 @@ def move_criterion(campaign_id: int, criterion_id: int, direction: str):
 
 @bp.route("/<int:campaign_id>/criteria/add-competency", methods=["GET", "POST"])
 @roles("admin")
-def add_competency(campaign_id: int):
+def add_competency(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = AddCompetencyForm()
     used = {c.competency_id for c in campaign.criteria}
@@ -229,6 +233,8 @@ def add_competency(campaign_id: int):
         level = next((lv for lv in campaign.framework.levels if lv.id == form.level.data), None)
         if competency is None:
             form.competency.errors = ["Select a competency"]
+        elif level is None:
+            form.level.errors = ["Select a level"]
         else:
             try:
                 criteria.add_competency(current_user, campaign, competency, level, "sift" in form.stages.data,
@@ -242,7 +248,7 @@ def add_competency(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/criteria/add-own", methods=["GET", "POST"])
 @roles("admin")
-def add_own_criterion(campaign_id: int):
+def add_own_criterion(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = AddOwnCriterionForm()
     if request.method == "GET":
@@ -261,7 +267,7 @@ def add_own_criterion(campaign_id: int):
 
 @bp.route("/<int:campaign_id>/panels/<stage>", methods=["GET", "POST"])
 @roles("admin")
-def panel(campaign_id: int, stage: str):
+def panel(campaign_id: int, stage: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     if stage not in ("sift", "interview"):
         abort(404)
@@ -291,10 +297,11 @@ def panel(campaign_id: int, stage: str):
 
 @bp.route("/<int:campaign_id>/status/<target>", methods=["GET", "POST"])
 @roles("admin")
-def change_status(campaign_id: int, target: str):
+def change_status(campaign_id: int, target: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     if target not in campaign_status.ACTION_NAMES:
         abort(404)
+    action = campaign_status.ACTION_NAMES[CampaignStatus(target)]
     form = StatusForm()
     problems = campaign_status.problems_before(campaign, target)
     if form.validate_on_submit():
@@ -304,9 +311,9 @@ def change_status(campaign_id: int, target: str):
             show_refusal(form, error, "reason" if target == "withdrawn" else None)
             return render_template("campaigns/status.html", form=form, campaign=campaign, target=target,
                                    problems=campaign_status.problems_before(campaign, target),
-                                   action=campaign_status.ACTION_NAMES[target]), 400
-        flash(f"{campaign.reference}: {campaign_status.ACTION_NAMES[target].lower()} – done.", "success")
+                                   action=action), 400
+        flash(f"{campaign.reference}: {action.lower()} – done.", "success")
         return _overview(campaign)
     return render_template("campaigns/status.html", form=form, campaign=campaign, target=target, problems=problems,
-                           action=campaign_status.ACTION_NAMES[target], warnings=[
+                           action=action, warnings=[
                                w for w in (criteria.level_warning(c) for c in campaign.criteria) if w])

@@ -3,6 +3,7 @@ moderated record (the indicators the panel saw and the agreed rationale)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
@@ -26,7 +27,7 @@ class FeedbackForm(Form):
 
 @bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>/feedback", methods=["GET", "POST"])
 @roles("assessor", "admin")
-def write_feedback(campaign_id: int, stage: str, reference: str, code: str):
+def write_feedback(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     current = agreement.item_for(campaign, stage, application, criterion)
     agreed = current.agreed

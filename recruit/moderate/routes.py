@@ -1,7 +1,10 @@
 """Routes for the chair (moderation) and for chair and admins (results); admins record the sift decision."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from recruit.access import roles
@@ -75,7 +78,8 @@ def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Ap
     return application, criterion
 
 
-def _handover(campaign: Campaign, stage: str, application: Application, conflicted) -> moderators.Handover | None:
+def _handover(campaign: Campaign, stage: str, application: Application,
+              conflicted: Iterable[int]) -> moderators.Handover | None:
     """Who moderates an application its chair stands aside from, for the pages to say so; None otherwise."""
     if not moderators.chair_stands_aside(campaign, stage, conflicted):
         return None
@@ -85,9 +89,10 @@ def _handover(campaign: Campaign, stage: str, application: Application, conflict
 
 @bp.get("/<int:campaign_id>/<stage>")
 @roles("assessor")
-def board_view(campaign_id: int, stage: str):
+def board_view(campaign_id: int, stage: str) -> str:
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
-    view = request.args.get("view") if request.args.get("view") in board.FILTERS else "all"
+    view = request.args.get("view")
+    view = view if view in board.FILTERS else "all"
     names = visibility.shows_names(current_user, campaign, stage)
     pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=page_number(),
                              per_page=PAGE_SIZE, error_out=False)
@@ -105,7 +110,7 @@ def board_view(campaign_id: int, stage: str):
 
 @bp.post("/<int:campaign_id>/<stage>/confirm-all")
 @roles("assessor")
-def confirm_all(campaign_id: int, stage: str):
+def confirm_all(campaign_id: int, stage: str) -> ResponseReturnValue:
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -127,7 +132,7 @@ def confirm_all(campaign_id: int, stage: str):
 
 @bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>", methods=["GET", "POST"])
 @roles("assessor", "admin")
-def item(campaign_id: int, stage: str, reference: str, code: str):
+def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     current = agreement.item_for(campaign, stage, application, criterion)
     chair = is_chair(campaign, stage, current_user)
@@ -169,7 +174,7 @@ def item(campaign_id: int, stage: str, reference: str, code: str):
 
 @bp.post("/<int:campaign_id>/<stage>/items/<reference>/<code>/reopen")
 @roles("assessor", "admin")
-def reopen(campaign_id: int, stage: str, reference: str, code: str):
+def reopen(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     current = agreement.item_for(campaign, stage, application, criterion)
     form = ReasonForm()
@@ -191,7 +196,7 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str):
 
 @bp.get("/<int:campaign_id>/<stage>/items/<reference>/<code>/history")
 @roles("assessor", "admin")
-def score_history(campaign_id: int, stage: str, reference: str, code: str):
+def score_history(campaign_id: int, stage: str, reference: str, code: str) -> str:
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
     versions = visibility.score_history(current_user, campaign, stage, application, criterion)
     current = agreement.item_for(campaign, stage, application, criterion)
@@ -202,7 +207,7 @@ def score_history(campaign_id: int, stage: str, reference: str, code: str):
 
 @bp.get("/<int:campaign_id>/<stage>/results")
 @roles("assessor", "admin")
-def results_page(campaign_id: int, stage: str):
+def results_page(campaign_id: int, stage: str) -> str:
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     outcome = results.compute(campaign, stage)
     record = stage_record(campaign, stage)
@@ -215,7 +220,7 @@ def results_page(campaign_id: int, stage: str):
 
 @bp.post("/<int:campaign_id>/<stage>/decision")
 @roles("admin")
-def decision(campaign_id: int, stage: str):
+def decision(campaign_id: int, stage: str) -> ResponseReturnValue:
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     form = DecisionForm()
     if form.validate_on_submit():
@@ -232,7 +237,7 @@ def decision(campaign_id: int, stage: str):
 
 @bp.post("/<int:campaign_id>/<stage>/sign-off")
 @roles("assessor")
-def sign_off(campaign_id: int, stage: str):
+def sign_off(campaign_id: int, stage: str) -> ResponseReturnValue:
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -248,7 +253,7 @@ def sign_off(campaign_id: int, stage: str):
 
 @bp.post("/<int:campaign_id>/<stage>/presift")
 @roles("assessor", "admin")
-def finish_presift(campaign_id: int, stage: str):
+def finish_presift(campaign_id: int, stage: str) -> ResponseReturnValue:
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -1,16 +1,18 @@
 """Routes for the public guidance pages and the health check."""
 from flask import abort, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from recruit.access import public
 from recruit.extensions import db
+from recruit.models import Framework
 from recruit.public import bp
 from recruit.services.frameworks import catalogue
 from recruit.services.campaigns import vacancies
 from recruit.services.unit_of_work import discard
 
 
-def _framework_or_404(slug: str):
+def _framework_or_404(slug: str) -> Framework:
     framework = catalogue.get_framework(slug)
     if framework is None:
         abort(404)
@@ -19,19 +21,19 @@ def _framework_or_404(slug: str):
 
 @bp.get("/")
 @public
-def index():
+def index() -> str:
     return render_template("public/index.html")
 
 
 @bp.get("/frameworks")
 @public
-def frameworks():
+def frameworks() -> str:
     return render_template("public/frameworks.html", frameworks=catalogue.list_frameworks())
 
 
 @bp.get("/frameworks/<framework_slug>")
 @public
-def framework(framework_slug: str):
+def framework(framework_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     return render_template(
         "public/framework.html", framework=framework, role_profiles=catalogue.role_profiles_for(framework)
@@ -40,7 +42,7 @@ def framework(framework_slug: str):
 
 @bp.get("/frameworks/<framework_slug>/competencies/<competency_slug>")
 @public
-def competency(framework_slug: str, competency_slug: str):
+def competency(framework_slug: str, competency_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     competency = catalogue.get_competency(framework, competency_slug)
     if competency is None:
@@ -55,7 +57,7 @@ def competency(framework_slug: str, competency_slug: str):
 
 @bp.get("/frameworks/<framework_slug>/grades/<grade_slug>")
 @public
-def grade(framework_slug: str, grade_slug: str):
+def grade(framework_slug: str, grade_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     grade = catalogue.get_grade(framework, grade_slug)
     if grade is None:
@@ -65,7 +67,7 @@ def grade(framework_slug: str, grade_slug: str):
 
 @bp.get("/frameworks/<framework_slug>/roles/<role_slug>")
 @public
-def role_profile(framework_slug: str, role_slug: str):
+def role_profile(framework_slug: str, role_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     profile = catalogue.get_role_profile(framework, role_slug)
     if profile is None:
@@ -75,13 +77,13 @@ def role_profile(framework_slug: str, role_slug: str):
 
 @bp.get("/vacancies")
 @public
-def vacancies_list():
+def vacancies_list() -> str:
     return render_template("public/vacancies.html", vacancies=vacancies.open_vacancies())
 
 
 @bp.get("/vacancies/<reference>")
 @public
-def vacancy(reference: str):
+def vacancy(reference: str) -> str:
     campaign = vacancies.public_vacancy(reference)
     if campaign is None:
         abort(404)
@@ -91,7 +93,7 @@ def vacancy(reference: str):
 
 @bp.get("/healthz")
 @public
-def healthz():
+def healthz() -> ResponseReturnValue:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database is "unhealthy", never a 500

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from recruit.access import roles
 from recruit.extensions import db
-from recruit.models import Application, Campaign
+from recruit.models import Application, Campaign, RenderedReport
 from recruit.reports import bp
 from recruit.services.reports import versions as reports
 from recruit.services.assessment import visibility
@@ -42,7 +43,8 @@ def _kind(slug: str) -> reports.Kind:
     return reports.KINDS[slug]
 
 
-def _refused(campaign: Campaign, kind: reports.Kind, application: Application | None = None):
+def _refused(campaign: Campaign, kind: reports.Kind,
+             application: Application | None = None) -> tuple[str, int] | None:
     """The refusal page when the person may not have this report yet, else None."""
     message = visibility.report_refusal(current_user, campaign, kind, application)
     if message is None:
@@ -57,14 +59,14 @@ def prepare_page(campaign: Campaign, title: str, explanation: str, button: str, 
                            button=button, action=action, back=back, back_text=back_text, form=FlaskForm())
 
 
-def send_pdf(campaign: Campaign, report, name: str):
+def send_pdf(campaign: Campaign, report: RenderedReport, name: str) -> Response:
     return send_file(io.BytesIO(reports.pdf_of(report)), mimetype="application/pdf",
                      download_name=f"{campaign.reference}-{name}.pdf", max_age=0)
 
 
 @bp.get("/<int:campaign_id>")
 @roles("admin", "assessor")
-def index(campaign_id: int):
+def index(campaign_id: int) -> str:
     campaign = _campaign(campaign_id)
     available = [reports.KINDS[slug] for slug in CAMPAIGN_KINDS
                  if reports.may_have(current_user, campaign, reports.KINDS[slug])]
@@ -85,7 +87,7 @@ def index(campaign_id: int):
 
 @bp.get("/<int:campaign_id>/<slug>/versions/<int:version_id>.pdf")
 @roles("admin", "assessor")
-def version(campaign_id: int, slug: str, version_id: int):
+def version(campaign_id: int, slug: str, version_id: int) -> ResponseReturnValue:
     """One kept version of a campaign report, exactly as it was made."""
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
@@ -112,7 +114,7 @@ def version(campaign_id: int, slug: str, version_id: int):
 
 @bp.post("/<int:campaign_id>/<slug>/signed-off")
 @roles("admin", "assessor")
-def prepare_signed_off(campaign_id: int, slug: str):
+def prepare_signed_off(campaign_id: int, slug: str) -> ResponseReturnValue:
     """Try again to prepare the version kept at sign-off, if making its PDF failed or stopped."""
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
@@ -127,7 +129,7 @@ def prepare_signed_off(campaign_id: int, slug: str):
 
 @bp.get("/<int:campaign_id>/<slug>.pdf")
 @roles("admin", "assessor")
-def download(campaign_id: int, slug: str):
+def download(campaign_id: int, slug: str) -> ResponseReturnValue:
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
     if (refused := _refused(campaign, kind)) is not None:
@@ -141,7 +143,7 @@ def download(campaign_id: int, slug: str):
 
 @bp.route("/<int:campaign_id>/<slug>", methods=["GET", "POST"])
 @roles("admin", "assessor")
-def progress(campaign_id: int, slug: str):
+def progress(campaign_id: int, slug: str) -> ResponseReturnValue:
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
     if (refused := _refused(campaign, kind)) is not None:
@@ -162,7 +164,7 @@ def progress(campaign_id: int, slug: str):
 
 @bp.get("/<int:campaign_id>/<slug>/status")
 @roles("admin", "assessor")
-def status(campaign_id: int, slug: str):
+def status(campaign_id: int, slug: str) -> ResponseReturnValue:
     kind = _kind(slug)
     campaign = _campaign(campaign_id, kind)
     message = visibility.report_refusal(current_user, campaign, kind)
@@ -176,7 +178,7 @@ def status(campaign_id: int, slug: str):
             if report.status == "ready" else None}
 
 
-def _candidate_report(campaign_id: int, reference: str, slug: str):
+def _candidate_report(campaign_id: int, reference: str, slug: str) -> ResponseReturnValue:
     kind = reports.KINDS[slug]
     campaign = _campaign(campaign_id, kind)
     application = reports.application_in(campaign, reference)
@@ -205,11 +207,11 @@ def _candidate_report(campaign_id: int, reference: str, slug: str):
 
 @bp.route("/<int:campaign_id>/interview/<reference>.pdf", methods=["GET", "POST"])
 @roles("admin", "assessor")
-def interview_candidate(campaign_id: int, reference: str):
+def interview_candidate(campaign_id: int, reference: str) -> ResponseReturnValue:
     return _candidate_report(campaign_id, reference, "interview-candidate")
 
 
 @bp.route("/<int:campaign_id>/feedback/<reference>.pdf", methods=["GET", "POST"])
 @roles("admin", "assessor")
-def feedback(campaign_id: int, reference: str):
+def feedback(campaign_id: int, reference: str) -> ResponseReturnValue:
     return _candidate_report(campaign_id, reference, "feedback")

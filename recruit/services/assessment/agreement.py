@@ -36,16 +36,19 @@ def item_for(campaign: Campaign, stage: str, application: Application, criterion
 
 
 def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk: bool) -> AgreedScore:
+    proposal = item.state.proposal
+    if proposal is None:
+        raise Refused("Every assessor without a conflict must submit a score before the item can be agreed")
     existing = item.agreed
     if existing is not None and existing.locked:
         raise Refused(ALREADY)
     if existing is None:
         existing = AgreedScore(application_id=item.application.id, criterion_id=item.criterion.id, stage=stage,
-                               value=value, proposal=item.state.proposal, discrepant=item.state.discrepant,
+                               value=value, proposal=proposal, discrepant=item.state.discrepant,
                                agreed_by_id=user.id)
         db.session.add(existing)
     existing.value = value
-    existing.proposal = item.state.proposal
+    existing.proposal = proposal
     existing.discrepant = item.state.discrepant
     existing.rationale = rationale.strip()
     existing.status = AgreedScoreStatus.AGREED
@@ -92,10 +95,11 @@ def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applicatio
         raise Refused(moderators.APPLICANT)
     count = 0
     for item in load_items(campaign, stage, applications):
-        if (item.state.ready and not item.state.discrepant
+        proposal = item.state.proposal
+        if (item.state.ready and proposal is not None and not item.state.discrepant
                 and moderators.may_moderate(user, campaign, stage, item.application,
                                             conflicted=item.conflicted)):
-            _write(user, item, stage, item.state.proposal, "", bulk=True)
+            _write(user, item, stage, proposal, "", bulk=True)
             count += 1
     return count
 
@@ -113,7 +117,7 @@ def proposals_left_for_others(user: User, campaign: Campaign, stage: str) -> tup
 @unit_of_work("This item was changed by someone else. Reload the page and try again")
 def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> None:
     stage = agreed.stage
-    moderators.check(user, campaign, stage, db.session.get(Application, agreed.application_id), "reopen")
+    moderators.check(user, campaign, stage, db.session.get_one(Application, agreed.application_id), "reopen")
     if not scoring_open(campaign, stage):
         raise Refused("This stage has been signed off; its agreed scores can no longer be reopened")
     if not agreed.locked:

@@ -14,6 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from recruit.extensions import db
 from recruit.labels import status_label
 from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
+from recruit.models.campaign import CampaignStatus
+from recruit.models.scoring import ScoreStatus
 from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
 from recruit.services.campaigns.setup import load_campaign
 
@@ -42,9 +44,10 @@ def stage_for_assessor(user: User, campaign_id: int, stage: str) -> Campaign | N
     if stage not in ("sift", "interview") or user.role != "assessor":
         return None
     campaign = load_campaign(campaign_id)
-    if campaign is None or campaign.panel(stage) is None:
+    panel = campaign.panel(stage) if campaign is not None else None
+    if campaign is None or panel is None:
         return None
-    if not any(member.user_id == user.id for member in campaign.panel(stage).members):
+    if not any(member.user_id == user.id for member in panel.members):
         return None
     return campaign
 
@@ -57,21 +60,21 @@ def dashboard(user: User) -> list[Progress]:
     rows = []
     for member, panel in memberships:
         campaign = panel.campaign
-        if campaign.status in ("draft", "withdrawn"):
+        if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.WITHDRAWN):
             continue
         eligible = eligible_query(campaign, panel.stage).with_only_columns(Application.id).scalar_subquery()
         applications = db.session.scalar(
-            select(func.count()).select_from(eligible_query(campaign, panel.stage).subquery()))
+            select(func.count()).select_from(eligible_query(campaign, panel.stage).subquery())) or 0
         conflicts = db.session.scalar(select(func.count(Conflict.id)).where(
             Conflict.assessor_id == user.id, Conflict.stage == panel.stage, Conflict.has_conflict.is_(True),
-            Conflict.application_id.in_(eligible)))
+            Conflict.application_id.in_(eligible))) or 0
         counts = dict(db.session.execute(
             select(Score.status, func.count(Score.id)).where(
                 Score.assessor_id == user.id, Score.stage == panel.stage, Score.application_id.in_(eligible))
-            .group_by(Score.status)).all())
+            .group_by(Score.status)).tuples().all())
         criteria = len(stage_criteria(campaign, panel.stage))
         rows.append(Progress(campaign, panel.stage, member.is_chair, (applications - conflicts) * criteria,
-                             counts.get("draft", 0), counts.get("submitted", 0)))
+                             counts.get(ScoreStatus.DRAFT, 0), counts.get(ScoreStatus.SUBMITTED, 0)))
     return rows
 
 
@@ -126,7 +129,7 @@ def work_list(user: User, campaign: Campaign, stage: str, page: int, per_page: i
 
 def _timetabled(campaign: Campaign, stage: str, page: int, per_page: int, with_names: bool) -> WorkPage:
     """By interview time; applications not yet timetabled last, by reference. The panel shares this order."""
-    total = db.session.scalar(select(func.count()).select_from(eligible_query(campaign, stage).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(eligible_query(campaign, stage).subquery())) or 0
     rows = db.session.execute(
         listing_query(campaign, stage, with_names).add_columns(InterviewSlot.starts_at)
         .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)

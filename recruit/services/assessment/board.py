@@ -9,17 +9,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import Enum
+from typing import Final, Literal, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, ScalarSelect, Select, select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score
+from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
 from recruit.services.assessment.moderation_rules import ItemState
 from recruit.services.campaigns.stages import assessor_ids, stage_criteria
 
 
-_NOT_LOADED = object()
+class _Unread(Enum):
+    """An item's scores or agreed score not read yet (its agreed score, once read, may be None)."""
+    UNREAD = 0
+
+
+_NOT_LOADED: Final = _Unread.UNREAD
+_Row = TypeVar("_Row", bound=tuple[object, ...])
 
 
 @dataclass(eq=False, slots=True)
@@ -35,8 +44,8 @@ class Item:
     excluded: tuple[int, ...]        # conflicted assessors who had submitted a score, which does not count
     conflicted: tuple[int, ...]      # every assessor with a conflict declared for the application
     agreed_id: int | None = None
-    _scores: object = _NOT_LOADED
-    _agreed: object = _NOT_LOADED
+    _scores: list[Score] | Literal[_Unread.UNREAD] = _NOT_LOADED
+    _agreed: AgreedScore | Literal[_Unread.UNREAD] | None = _NOT_LOADED
 
     @property
     def state(self) -> ItemState:
@@ -52,21 +61,23 @@ class Item:
             self._scores = list(db.session.scalars(
                 select(Score).where(Score.application_id == self.application.id,
                                     Score.criterion_id == self.criterion.id, Score.stage == self.stage,
-                                    Score.status == "submitted", Score.assessor_id.in_(self.assessors))
+                                    Score.status == ScoreStatus.SUBMITTED, Score.assessor_id.in_(self.assessors))
                 .options(selectinload(Score.assessor)).order_by(Score.assessor_id))) if self.assessors else []
         return self._scores
 
     @property
     def agreed(self) -> AgreedScore | None:
         if self._agreed is _NOT_LOADED:
-            self._agreed = db.session.get(AgreedScore, self.agreed_id) if self.agreed_id else None
+            agreed = db.session.get(AgreedScore, self.agreed_id) if self.agreed_id else None
+            self._agreed = agreed
+            return agreed
         return self._agreed
 
 
 LONG_LIST = 500
 
 
-def _rows(statement):
+def _rows(statement: Select[_Row]) -> CursorResult[_Row]:
     """Plain rows through the session's connection, without the ORM's row processing, each dropped once read:
     a large sift has 90,000 scores, and rows kept alive make the garbage collector walk the whole heap again
     and again."""
@@ -77,7 +88,7 @@ def _rows(statement):
 def load_items(campaign: Campaign, stage: str, applications: list[Application],
                criteria: list[Criterion] | None = None) -> list[Item]:
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
-    ids = [a.id for a in applications]
+    ids: list[int] | ScalarSelect[int] = [a.id for a in applications]
     if not ids:
         return []
     panel = set(assessor_ids(campaign, stage))
@@ -87,7 +98,7 @@ def load_items(campaign: Campaign, stage: str, applications: list[Application],
     pairs: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
     for application_id, criterion_id, assessor_id, value in _rows(
             select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value)
-            .where(Score.application_id.in_(ids), Score.stage == stage, Score.status == "submitted")):
+            .where(Score.application_id.in_(ids), Score.stage == stage, Score.status == ScoreStatus.SUBMITTED)):
         # Only the panel's scores count: someone taken off the panel keeps their record, which no longer counts.
         if assessor_id in panel:
             key = (application_id, criterion_id)
@@ -97,7 +108,7 @@ def load_items(campaign: Campaign, stage: str, applications: list[Application],
             select(Conflict.application_id, Conflict.assessor_id)
             .where(Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True))):
         conflicted[application_id].add(assessor_id)
-    agreed = {(application_id, criterion_id): (agreed_id, value if status == "agreed" else None)
+    agreed = {(application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
               for application_id, criterion_id, agreed_id, value, status in _rows(
                   select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.id, AgreedScore.value,
                          AgreedScore.status)
@@ -111,7 +122,7 @@ def load_items(campaign: Campaign, stage: str, applications: list[Application],
         for criterion in criteria:
             key = (application.id, criterion.id)
             counted = pairs.get(key)
-            excluded = ()
+            excluded: tuple[int, ...] = ()
             if counted and excluded_people:
                 excluded = tuple(sorted(a for a, _ in counted if a in excluded_people))
                 counted = tuple(pair for pair in counted if pair[0] not in excluded_people)

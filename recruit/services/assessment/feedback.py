@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Indicator, Score, StageRecord, User
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, StageRecord, User
+from recruit.models.application import ApplicationStatus
+from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
 from recruit.services.records import audit
 from recruit.services.assessment import moderators
 from recruit.services.errors import Refused
@@ -27,7 +29,7 @@ def draft(agreed: AgreedScore) -> str:
     ticked: set[int] = set()
     for score in db.session.scalars(select(Score).where(
             Score.application_id == agreed.application_id, Score.criterion_id == agreed.criterion_id,
-            Score.stage == agreed.stage, Score.status == "submitted")):
+            Score.stage == agreed.stage, Score.status == ScoreStatus.SUBMITTED)):
         if score.assessor_id not in conflicted:
             ticked |= set(score.ticked)
     indicators = db.session.scalars(select(Indicator).where(Indicator.id.in_(ticked)).order_by(
@@ -47,7 +49,7 @@ def draft(agreed: AgreedScore) -> str:
 
 @unit_of_work()
 def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> None:
-    moderators.check(actor, campaign, agreed.stage, db.session.get(Application, agreed.application_id), "feedback")
+    moderators.check(actor, campaign, agreed.stage, db.session.get_one(Application, agreed.application_id), "feedback")
     if stage_record(campaign, agreed.stage).released_at is not None:
         raise Refused("Feedback for this stage has been released and can no longer change")
     if len(text) > 5000:
@@ -81,7 +83,7 @@ class FeedbackGaps:
         return (f"{count} candidate has" if count == 1 else f"{count} candidates have") + \
             " no feedback for 1 or more criteria"
 
-    def as_record(self) -> list[dict]:
+    def as_record(self) -> list[dict[str, object]]:
         return [{"reference": c.reference, "criteria": list(c.criteria)} for c in self.candidates]
 
 
@@ -91,10 +93,10 @@ def missing_feedback(campaign: Campaign, stage: str) -> FeedbackGaps:
     rows = db.session.execute(
         select(Application.reference, AgreedScore.criterion_id).join(Application)
         .where(Application.campaign_id == campaign.id, Application.status.in_(TOOK_PART[stage]),
-               AgreedScore.stage == stage, AgreedScore.status == "agreed",
+               AgreedScore.stage == stage, AgreedScore.status == AgreedScoreStatus.AGREED,
                func.trim(func.coalesce(AgreedScore.feedback, "")) == "")).all()
     criteria = {criterion.id: criterion for criterion in campaign.criteria}
-    by_reference: dict[str, list] = {}
+    by_reference: dict[str, list[Criterion]] = {}
     for reference, criterion_id in rows:
         by_reference.setdefault(reference, []).append(criteria[criterion_id])
     return FeedbackGaps(stage, tuple(
@@ -156,7 +158,7 @@ def released_for(application: Application, stage: str) -> list[CriterionFeedback
     labels = {point.value: point.label for point in application.campaign.scale.points}
     rows = db.session.scalars(select(AgreedScore).where(
         AgreedScore.application_id == application.id, AgreedScore.stage == stage,
-        AgreedScore.status == "agreed")).all()
+        AgreedScore.status == AgreedScoreStatus.AGREED)).all()
     order = {c.id: c.position for c in application.campaign.criteria}
     return [CriterionFeedback(row.criterion.name, labels.get(row.value, str(row.value)), row.feedback)
             for row in sorted(rows, key=lambda r: order.get(r.criterion_id, 0))]
@@ -165,12 +167,16 @@ def released_for(application: Application, stage: str) -> list[CriterionFeedback
 # What a candidate is told about their progress. Nothing here reads a stage's scores or decision until the
 # stage is released: before that, a sifted application reads "Submitted".
 STAGES = ("sift", "interview")
-TOOK_PART = {"sift": ("submitted", "sift_passed", "sift_failed", "did_not_attend", "interview_withdrawn"),
-             "interview": ("sift_passed", "did_not_attend", "interview_withdrawn")}
+TOOK_PART = {"sift": (ApplicationStatus.SUBMITTED, ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED,
+                      ApplicationStatus.DID_NOT_ATTEND, ApplicationStatus.INTERVIEW_WITHDRAWN),
+             "interview": (ApplicationStatus.SIFT_PASSED, ApplicationStatus.DID_NOT_ATTEND,
+                           ApplicationStatus.INTERVIEW_WITHDRAWN)}
 # Absence from the interview leaves the sift as it was: these candidates were invited.
-ABSENT = {"did_not_attend": "Did not attend the interview", "interview_withdrawn": "Withdrew from the interview"}
-SIFT_OUTCOMES = {"sift_passed": "Invited to interview", "did_not_attend": "Invited to interview",
-                 "interview_withdrawn": "Invited to interview"}
+ABSENT: dict[str, str] = {ApplicationStatus.DID_NOT_ATTEND: "Did not attend the interview",
+                          ApplicationStatus.INTERVIEW_WITHDRAWN: "Withdrew from the interview"}
+SIFT_OUTCOMES: dict[str, str] = {ApplicationStatus.SIFT_PASSED: "Invited to interview",
+                                 ApplicationStatus.DID_NOT_ATTEND: "Invited to interview",
+                                 ApplicationStatus.INTERVIEW_WITHDRAWN: "Invited to interview"}
 
 
 def released_stages(application: Application) -> tuple[str, ...]:
@@ -201,6 +207,6 @@ def stage_outcome(application: Application, stage: str) -> str:
 
 def visible_status(application: Application) -> str:
     """The application's status as its candidate may know it: stage decisions only once released."""
-    if application.status in ("draft", "submitted", "withdrawn"):
+    if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN):
         return application.status
     return released_outcome(application, "sift") or "submitted"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Conflict, ModerationDeputy, User
+from recruit.models import Application, Campaign, Conflict, Criterion, ModerationDeputy, User
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import (ELIGIBLE, applicants_among, eligible_query, has_applied, membership,
@@ -120,7 +120,7 @@ class Deputyship:
     campaign: Campaign
     stage: str
     application: Application
-    criteria: list
+    criteria: list[Criterion]
 
 
 def deputyships(user: User) -> list[Deputyship]:
@@ -199,7 +199,8 @@ def name_deputy(actor: User, campaign: Campaign, stage: str, application: Applic
         audit.record("moderation.deputy_removed", "application", application.id, before=before,
                      after={**before, "deputy": None}, actor=actor)
         return
-    member = next((m for m in campaign.panel(stage).members if m.user_id == deputy_id), None)
+    panel = campaign.panel(stage)
+    member = next((m for m in panel.members if m.user_id == deputy_id), None) if panel else None
     if member is None:
         raise Refused(f"Select a member of the {stage} panel", "deputy")
     person = member.user

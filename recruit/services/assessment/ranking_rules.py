@@ -8,7 +8,12 @@ listed order; applications still tied share a rank, shown as "=3".
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+# Whatever identifies an application to the caller: an Application, or a plain value in the rules' own tests.
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -20,8 +25,8 @@ class CriterionRule:
 
 
 @dataclass
-class Result:
-    key: object                                 # whatever identifies the application to the caller
+class Result(Generic[K]):
+    key: K
     agreed: dict[str, int]                      # criterion code → agreed score
     passes: dict[str, bool] = field(default_factory=dict)
     total: int = 0
@@ -36,7 +41,7 @@ class Result:
         return f"={self.rank}" if self.shared else str(self.rank)
 
 
-def evaluate(key, agreed: dict[str, int], rules: list[CriterionRule], overall_pass_mark: int | None) -> Result:
+def evaluate(key: K, agreed: dict[str, int], rules: list[CriterionRule], overall_pass_mark: int | None) -> Result[K]:
     """The result of one application whose every criterion has an agreed score."""
     missing = [rule.code for rule in rules if rule.code not in agreed]
     if missing:
@@ -54,11 +59,11 @@ def tie_break_order(rules: list[CriterionRule]) -> list[str]:
     return lead + [rule.code for rule in rules if not rule.is_lead]
 
 
-def sort_key(result: Result, order: list[str]) -> tuple:
+def sort_key(result: Result[K], order: list[str]) -> tuple[int, ...]:
     return (-result.total, *(-result.agreed[code] for code in order))
 
 
-def rank(results: list[Result], rules: list[CriterionRule]) -> list[Result]:
+def rank(results: list[Result[K]], rules: list[CriterionRule]) -> list[Result[K]]:
     """Rank the passing results in place (standard competition ranking) and return them in rank order."""
     order = tie_break_order(rules)
     passing = sorted((r for r in results if r.passed), key=lambda r: sort_key(r, order))

@@ -1,14 +1,19 @@
 """A stage's results from its agreed scores, the sift decision and the chair's sign-off."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from types import EllipsisType
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Criterion, User
+from recruit.models.application import ApplicationStatus
+from recruit.models.campaign import CampaignStatus
+from recruit.models.scoring import AgreedScoreStatus
 from recruit.services.records import audit
 from recruit.services.assessment.board import load_items
 from recruit.services.errors import Refused
@@ -21,7 +26,7 @@ from recruit.services.unit_of_work import unit_of_work
 @dataclass
 class StageResults:
     criteria: list[Criterion]
-    results: list[Result]          # every eligible application, ranked ones first in rank order
+    results: list[Result[Application]]  # every eligible application, ranked ones first in rank order
     unagreed: int                  # items still without an agreed score
 
     @property
@@ -34,7 +39,7 @@ def rules_for(criteria: list[Criterion]) -> list[CriterionRule]:
 
 
 def compute(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None,
-            overall_pass_mark: int | None = ...) -> StageResults:
+            overall_pass_mark: int | EllipsisType | None = ...) -> StageResults:
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
     if overall_pass_mark is ...:
         # The overall pass mark applies to the full set of criteria, not to a pre-sift on the lead alone.
@@ -44,9 +49,9 @@ def compute(campaign: Campaign, stage: str, criteria: list[Criterion] | None = N
     # Plain rows, read one at a time (30,000 ORM-processed rows held at once keep the garbage collector busy),
     # for the same applications by subquery rather than thousands of ids.
     db.session.flush()
-    agreed_rows = db.session.connection().execute(
+    agreed_rows: Iterable[Row[tuple[int, int, int]]] = db.session.connection().execute(
         select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.value)
-        .where(AgreedScore.stage == stage, AgreedScore.status == "agreed",
+        .where(AgreedScore.stage == stage, AgreedScore.status == AgreedScoreStatus.AGREED,
                AgreedScore.application_id.in_(eligible_query(campaign, stage).with_only_columns(Application.id)
                                               .scalar_subquery()))
     ) if ids else []
@@ -95,7 +100,7 @@ def finish_presift(actor: User, campaign: Campaign) -> int:
         raise Refused(f"Agree every pre-sift score first: {outcome.unagreed} still to agree")
     failed = [r.key for r in outcome.results if not r.passed]
     for application in failed:
-        application.status = "presift_failed"
+        application.status = ApplicationStatus.PRESIFT_FAILED
     record = stage_record_to_change(campaign, "sift")
     record.presift_active = False
     record.presift_done_at = utcnow()
@@ -109,7 +114,7 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
     """Who goes on from the sift: everyone who passes, or the top N by rank (ties at the cut all go on)."""
     if actor.role != "admin":
         raise Refused("Only an admin can make the sift decision")
-    if stage != "sift" or campaign.status != "sift":
+    if stage != "sift" or campaign.status != CampaignStatus.SIFT:
         raise Refused("The sift decision is made while the campaign is at the sift")
     if presift_active(campaign, stage):
         raise Refused("Finish the pre-sift first")
@@ -129,7 +134,8 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
         raise Refused("Select who goes on to interview", "rule")
     chosen_ids = {r.key.id for r in chosen}
     for result in outcome.results:
-        result.key.status = "sift_passed" if result.key.id in chosen_ids else "sift_failed"
+        result.key.status = (ApplicationStatus.SIFT_PASSED if result.key.id in chosen_ids
+                             else ApplicationStatus.SIFT_FAILED)
     record.decision_rule, record.decision_top_n = rule, top_n if rule == "top_n" else None
     record.decided_at, record.decided_by_id = utcnow(), actor.id
     audit.record("sift.decided", "campaign", campaign.id,
@@ -146,9 +152,10 @@ def withdraw_decision(actor: User, campaign: Campaign, stage: str, reason: str) 
     record = stage_record(campaign, stage)
     if record.decided_at is None:
         return
-    decided = eligible_query(campaign, stage).where(Application.status.in_(("sift_passed", "sift_failed")))
+    decided = eligible_query(campaign, stage).where(
+        Application.status.in_((ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED)))
     for application in db.session.scalars(decided):
-        application.status = "submitted"
+        application.status = ApplicationStatus.SUBMITTED
     before = {"rule": record.decision_rule, "top_n": record.decision_top_n}
     record.decision_rule = record.decision_top_n = record.decided_at = record.decided_by_id = None
     audit.record("sift.decision_withdrawn", "campaign", campaign.id, before=before, after={"reason": reason},
@@ -188,8 +195,8 @@ class LaterEvent:
 def later_events(campaign: Campaign, stage: str) -> list[LaterEvent]:
     """Withdrawals after the stage's sign-off, oldest first. The results themselves stay as signed off."""
     rows = db.session.execute(
-        select(Application.reference, Application.withdrawn_at)
-        .where(eligible_query(campaign, stage).whereclause, withdrawn_after_sign_off(stage))
+        eligible_query(campaign, stage).with_only_columns(Application.reference, Application.withdrawn_at)
+        .where(withdrawn_after_sign_off(stage))
         .order_by(Application.withdrawn_at, Application.reference))
     return [LaterEvent(reference, "Withdrew", at) for reference, at in rows]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, ScoreVersion, User
 from recruit.models.scoring import ScoreStatus
 from recruit.services.records import audit
 from recruit.services.assessment import visibility
@@ -35,7 +35,7 @@ class ScoreInput:
     notes: str = ""
 
 
-def indicator_choices(criterion: Criterion) -> dict[str, list]:
+def indicator_choices(criterion: Criterion) -> dict[str, list[Indicator]]:
     """The indicators an assessor can tick: the required level's effective and ineffective lists."""
     if criterion.competency is None or criterion.level is None:
         return {"effective": [], "ineffective": []}

@@ -11,13 +11,22 @@ person asking: it is refused, with the reason, while it would show them somethin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
-from sqlalchemy import Integer, and_, cast, exists, func, null, or_, select, union_all
+from sqlalchemy import Integer, ScalarSelect, Select, and_, cast, exists, func, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, ScoreVersion, StageRecord, User
+from recruit.models.application import ApplicationStatus
+from recruit.models.scoring import ScoreStatus
 from recruit.services.campaigns.stages import assessor_ids, eligible_query, membership, stage_criteria
+
+if TYPE_CHECKING:
+    from recruit.services.reports.versions import Kind
+
+# Applications as a list of ids, or a subquery of them.
+Applications: TypeAlias = list[int] | ScalarSelect[int]
 
 # The reports that name candidates, and those that show each assessor's scores (services/reports/versions.py KINDS).
 NAMING_REPORTS = ("interview", "merit", "interview-candidate", "feedback")
@@ -70,7 +79,7 @@ def score_sight(user: User, campaign: Campaign, stage: str, application_ids: lis
             Conflict.assessor_id == user.id, Conflict.stage == stage, Conflict.has_conflict.is_(True),
             Conflict.application_id.in_(application_ids)),
         select(Score.application_id, Score.criterion_id).where(
-            Score.assessor_id == user.id, Score.stage == stage, Score.status == "submitted",
+            Score.assessor_id == user.id, Score.stage == stage, Score.status == ScoreStatus.SUBMITTED,
             Score.application_id.in_(application_ids)),
     )).all()
     if any(application_id is None for application_id, _ in rows):
@@ -94,23 +103,25 @@ def score_history(user: User, campaign: Campaign, stage: str, application: Appli
     if user.role != "admin":
         visible = Score.assessor_id == user.id
         if sees_others_scores(user, campaign, stage, application, criterion):
-            visible = or_(visible, ScoreVersion.status == "submitted")
+            visible = or_(visible, ScoreVersion.status == ScoreStatus.SUBMITTED)
         query = query.where(visible)
     return list(db.session.scalars(query.order_by(ScoreVersion.id)))
 
 
-def unseen_items(user: User, campaign: Campaign, stage: str, applications, criterion_ids: list[int]) -> int:
+def unseen_items(user: User, campaign: Campaign, stage: str, applications: Applications,
+                 criterion_ids: list[int]) -> int:
     """How many of these items (the applications, a list of ids or a subquery of them, by these criteria) have a
     counted score from another panel member that this person may not see yet. One query, whatever the number."""
     if not criterion_ids or score_sight(user, campaign, stage, []).everything:
         return 0
     own, own_conflict, their_conflict = aliased(Score), aliased(Conflict), aliased(Conflict)
     hidden = select(Score.application_id, Score.criterion_id).where(
-        Score.stage == stage, Score.status == "submitted", Score.assessor_id != user.id,
+        Score.stage == stage, Score.status == ScoreStatus.SUBMITTED, Score.assessor_id != user.id,
         Score.assessor_id.in_(assessor_ids(campaign, stage)),
         Score.application_id.in_(applications), Score.criterion_id.in_(criterion_ids),
         ~exists().where(and_(own.application_id == Score.application_id, own.criterion_id == Score.criterion_id,
-                             own.stage == stage, own.assessor_id == user.id, own.status == "submitted")),
+                             own.stage == stage, own.assessor_id == user.id,
+                             own.status == ScoreStatus.SUBMITTED)),
         ~exists().where(and_(own_conflict.application_id == Score.application_id, own_conflict.stage == stage,
                              own_conflict.assessor_id == user.id, own_conflict.has_conflict.is_(True))),
         # A conflicted assessor's score is not counted, and no report shows it.
@@ -123,27 +134,32 @@ def unseen_items(user: User, campaign: Campaign, stage: str, applications, crite
 
 # Reports.
 
-def _report_items(campaign: Campaign, stage: str, application: Application | None) -> list[tuple[object, list[int]]]:
+def _report_items(campaign: Campaign, stage: str,
+                  application: Application | None) -> list[tuple[Applications, list[int]]]:
     """The items a report shows each assessor's scores for, as (applications, criterion ids) groups."""
     if application is not None:
         return [([application.id], [c.id for c in stage_criteria(campaign, stage)])]
-    ids = lambda query: query.with_only_columns(Application.id).scalar_subquery()  # noqa: E731
+
+    def ids(query: Select[tuple[Application]]) -> ScalarSelect[int]:
+        return query.with_only_columns(Application.id).scalar_subquery()
+
     if stage == "interview":
         from recruit.services.reports.content.interview import INTERVIEWED  # the report's own list (loads charts)
 
         invited = select(Application).where(Application.campaign_id == campaign.id,
                                             Application.status.in_(INTERVIEWED))
         return [(ids(invited), [c.id for c in stage_criteria(campaign, stage)])]
-    groups = [(ids(eligible_query(campaign, stage)), [c.id for c in stage_criteria(campaign, stage)])]
+    groups: list[tuple[Applications, list[int]]] = [
+        (ids(eligible_query(campaign, stage)), [c.id for c in stage_criteria(campaign, stage)])]
     if campaign.lead_criterion is not None:
         # Those who left at the pre-sift, with their lead-criterion scores.
         left = select(Application).where(Application.campaign_id == campaign.id,
-                                         Application.status == "presift_failed")
+                                         Application.status == ApplicationStatus.PRESIFT_FAILED)
         groups.append((ids(left), [campaign.lead_criterion.id]))
     return groups
 
 
-def report_refusal(user: User, campaign: Campaign, kind, application: Application | None = None) -> str | None:
+def report_refusal(user: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> str | None:
     """Why this person may not have the report now, or None. Whether they may ever have it (admins and the stage's
     chair) is services/reports.may_have's to say."""
     if user.role == "admin":

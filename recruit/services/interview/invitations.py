@@ -18,8 +18,8 @@ from recruit.services.campaigns.stages import stage_record
 from recruit.services.unit_of_work import unit_of_work
 
 # The slot's outcome and the application status it leads to.
-ABSENCES = {SlotStatus.DID_NOT_ATTEND: ApplicationStatus.DID_NOT_ATTEND,
-            SlotStatus.WITHDREW: ApplicationStatus.INTERVIEW_WITHDRAWN}
+ABSENCES: dict[str, ApplicationStatus] = {SlotStatus.DID_NOT_ATTEND: ApplicationStatus.DID_NOT_ATTEND,
+                                          SlotStatus.WITHDREW: ApplicationStatus.INTERVIEW_WITHDRAWN}
 # An invitation still standing: the candidate may answer it, and it is in their calendar.
 LIVE = (SlotStatus.INVITED, SlotStatus.ACCEPTED, SlotStatus.CHANGE_REQUESTED)
 CHANGED_SINCE_OPENED = "Your interview has changed since you opened the page. Check the new details and reply again"
@@ -29,7 +29,7 @@ def slot_for(application: Application) -> InterviewSlot | None:
     return db.session.scalar(select(InterviewSlot).where(InterviewSlot.application_id == application.id))
 
 
-def _snapshot(slot: InterviewSlot) -> dict:
+def _snapshot(slot: InterviewSlot) -> dict[str, object]:
     return {"starts_at": slot.starts_at.isoformat(), "minutes": slot.minutes, "place": slot.place,
             "video_link": slot.video_link, "status": slot.status}
 
@@ -134,4 +134,5 @@ def calendar_file(slot: InterviewSlot, server_name: str = "recruit") -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated
+    return ical

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic
 
 from dateutil.relativedelta import relativedelta
 
-from recruit.services.assessment.ranking_rules import CriterionRule, Result, tie_break_order
+from recruit.models.interview import OfferStatus
+from recruit.services.assessment.ranking_rules import CriterionRule, K, Result, tie_break_order
 
 BASES = ("interview", "sift_and_interview")
-ENDED = ("declined", "withdrawn")
-ACTIVE = ("offered", "accepted")
+ENDED = (OfferStatus.DECLINED, OfferStatus.WITHDRAWN)
+ACTIVE = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 
 
 @dataclass
-class MeritEntry:
-    key: object
-    interview: Result
+class MeritEntry(Generic[K]):
+    key: K
+    interview: Result[K]
     sift_total: int | None
     total: int
     rank: int = 0
@@ -35,13 +37,13 @@ class MeritEntry:
         return f"={self.rank}" if self.shared else str(self.rank)
 
 
-def merit_order(interview_results: list[Result], sift_totals: dict, rules: list[CriterionRule],
-                basis: str = "interview") -> list[MeritEntry]:
+def merit_order(interview_results: list[Result[K]], sift_totals: dict[K, int], rules: list[CriterionRule],
+                basis: str = "interview") -> list[MeritEntry[K]]:
     """Appointable candidates in merit order with their places (1, =2, =2, 4)."""
     if basis not in BASES:
         raise ValueError(f"unknown merit basis {basis!r}")
     order = tie_break_order(rules)
-    entries = []
+    entries: list[MeritEntry[K]] = []
     for result in interview_results:
         if not result.passed:
             continue
@@ -51,7 +53,7 @@ def merit_order(interview_results: list[Result], sift_totals: dict, rules: list[
             total += sift_total or 0
         entries.append(MeritEntry(result.key, result, sift_total, total))
 
-    def key(entry: MeritEntry) -> tuple:
+    def key(entry: MeritEntry[K]) -> tuple[int, ...]:
         return (-entry.total, *(-entry.interview.agreed[code] for code in order))
 
     entries.sort(key=key)
@@ -67,15 +69,15 @@ def merit_order(interview_results: list[Result], sift_totals: dict, rules: list[
 
 
 @dataclass
-class Allocation:
-    offered: list            # keys holding an offer (offered or accepted), in merit order
-    next_offers: list        # keys to offer now, in merit order
-    tied_at_cut: list        # keys sharing a place across the cut: the admin chooses among them
-    reserve: list            # appointable keys with no offer, after those to offer now
-    ended: list              # keys whose offer was declined or withdrawn
+class Allocation(Generic[K]):
+    offered: list[K]         # keys holding an offer (offered or accepted), in merit order
+    next_offers: list[K]     # keys to offer now, in merit order
+    tied_at_cut: list[K]     # keys sharing a place across the cut: the admin chooses among them
+    reserve: list[K]         # appointable keys with no offer, after those to offer now
+    ended: list[K]           # keys whose offer was declined or withdrawn
 
 
-def allocate(entries: list[MeritEntry], posts: int, offers: dict) -> Allocation:
+def allocate(entries: list[MeritEntry[K]], posts: int, offers: dict[K, str]) -> Allocation[K]:
     """Who should be offered a post now, given the offers already made (key → offer status).
 
     Offers go down the merit list until there are as many live offers as posts. When the next
@@ -86,7 +88,8 @@ def allocate(entries: list[MeritEntry], posts: int, offers: dict) -> Allocation:
     ended = [e.key for e in entries if offers.get(e.key) in ENDED]
     waiting = [e for e in entries if e.key not in offers]
     free = max(posts - len(offered), 0)
-    next_offers, tied = [], []
+    next_offers: list[K] = []
+    tied: list[K] = []
     index = 0
     while free > 0 and index < len(waiting):
         group = [e for e in waiting[index:] if e.rank == waiting[index].rank]

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Offer, User
+from recruit.models.application import ApplicationStatus
+from recruit.models.interview import OfferStatus
 from recruit.services.records import audit
 from recruit.services.errors import Refused
 from recruit.services.interview.merit import ACTIVE, ENDED, Allocation, MeritEntry, allocate, merit_order, reserve_expiry
@@ -18,10 +21,10 @@ from recruit.services.unit_of_work import unit_of_work
 
 @dataclass
 class MeritView:
-    entries: list[MeritEntry]
-    allocation: Allocation
+    entries: list[MeritEntry[Application]]
+    allocation: Allocation[Application]
     offers: dict[int, Offer]          # application id → latest offer
-    reserve_expires_at: object
+    reserve_expires_at: datetime | None
     final: bool                       # the interview stage is signed off
 
     @property
@@ -42,11 +45,12 @@ def merit_view(campaign: Campaign) -> MeritView:
     sift_totals = {result.key: result.total for result in sift.results}
     entries = merit_order(interview.results, sift_totals, rules_for(interview.criteria), campaign.merit_basis)
     offers = latest_offers(campaign)
-    by_key = {entry.key: offers[entry.key.id].status for entry in entries if entry.key.id in offers}
+    by_key: dict[Application, str] = {entry.key: offers[entry.key.id].status for entry in entries
+                                      if entry.key.id in offers}
     # Withdrawn after the sign-off, a candidate keeps their place on the merit list but is offered nothing:
     # the post passes down the list as after a declined offer.
-    by_key.update({entry.key: "withdrawn" for entry in entries
-                   if entry.key.status == "withdrawn" and by_key.get(entry.key) not in ENDED})
+    by_key.update({entry.key: OfferStatus.WITHDRAWN for entry in entries
+                   if entry.key.status == ApplicationStatus.WITHDRAWN and by_key.get(entry.key) not in ENDED})
     record = stage_record(campaign, "interview")
     return MeritView(entries, allocate(entries, campaign.posts, by_key), offers, record.reserve_expires_at,
                      record.signed_off_at is not None)
@@ -59,14 +63,14 @@ def make_offer(actor: User, campaign: Campaign, application: Application) -> Off
     view = merit_view(campaign)
     if not view.final:
         raise Refused("The interview stage must be signed off before offers are made")
-    if view.reserve_expired:
+    if view.reserve_expired and view.reserve_expires_at is not None:
         raise Refused(f"The reserve list expired on {format_uk(view.reserve_expires_at)}; no more offers can be made")
     if application not in view.allocation.next_offers and application not in view.allocation.tied_at_cut:
         raise Refused("Offers go down the merit list: this candidate is not next")
     record = stage_record_to_change(campaign, "interview")
     if record.reserve_expires_at is None:
         record.reserve_expires_at = reserve_expiry(utcnow(), campaign.reserve_months)
-    from_reserve = any(offer.status in ("declined", "withdrawn") for offer in view.offers.values())
+    from_reserve = any(offer.status in ENDED for offer in view.offers.values())
     offer = Offer(campaign_id=campaign.id, application_id=application.id, made_by_id=actor.id,
                   from_reserve=from_reserve)
     db.session.add(offer)
@@ -83,11 +87,11 @@ def record_response(actor: User, offer: Offer, outcome: str) -> None:
     passes to the next appointable candidate."""
     if actor.role != "admin":
         raise Refused("Only an admin can record the answer to an offer")
-    if outcome not in ("accepted", "declined", "withdrawn"):
+    if outcome not in (OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN):
         raise Refused("Select what happened to the offer", "outcome")
-    if offer.status in ("declined", "withdrawn"):
+    if offer.status in ENDED:
         raise Refused("This offer has already ended")
-    if outcome == "accepted" and offer.status == "accepted":
+    if outcome == OfferStatus.ACCEPTED and offer.status == OfferStatus.ACCEPTED:
         raise Refused("This offer has already been accepted")
     before = offer.status
     offer.status = outcome
@@ -103,7 +107,7 @@ def end_with_application(actor: User, application: Application) -> Offer | None:
     if offer is None or offer.status not in ACTIVE:
         return None
     before = offer.status
-    offer.status, offer.responded_at = "withdrawn", utcnow()
+    offer.status, offer.responded_at = OfferStatus.WITHDRAWN, utcnow()
     audit.record("offer.withdrawn", "application", application.id, before={"status": before},
                  after={"status": "withdrawn", "reason": "The candidate withdrew their application"}, actor=actor)
     return offer
@@ -113,8 +117,8 @@ def outcome_for(view: MeritView, application: Application) -> str:
     """The interview outcome a candidate is told: offer, appointable – reserve, or not appointable."""
     offer = view.offers.get(application.id)
     if offer is not None:
-        return "offer" if offer.status in ("offered", "accepted") else f"offer {offer.status}"
-    if application.status == "withdrawn":
+        return "offer" if offer.status in ACTIVE else f"offer {offer.status}"
+    if application.status == ApplicationStatus.WITHDRAWN:
         return "withdrawn"
     if any(entry.key.id == application.id for entry in view.entries):
         return "appointable – reserve"
