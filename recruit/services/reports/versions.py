@@ -193,7 +193,7 @@ def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedRepor
     with unit_of_work():
         state, _, (_, digest) = current(campaign, kind)
         report = state.report
-        if state.ready:
+        if report is not None and state.ready:
             return report
         if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
             return report

@@ -72,7 +72,7 @@ class CandidateRecord:
     absent: bool = False
 
 
-def _outcome(application: Application, status: str, result: Result | None, view: offers.MeritView,
+def _outcome(application: Application, status: str, result: Result[Application] | None, view: offers.MeritView,
              rows: dict[str, MeritRow]) -> str:
     if status in feedback.ABSENT:
         return feedback.ABSENT[status]
