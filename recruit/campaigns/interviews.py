@@ -22,7 +22,7 @@ from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
-from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer, StageRecord
+from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer
 from recruit.moderate.forms import ActionForm
 from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
