@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from recruit.extensions import db
 from recruit.models import RenderedReport
 from recruit.services.assessment import feedback
-from tests.factories import UserFactory
-from tests.sift_helpers import interview_stage
+from tests.factories import UserFactory, interview_stage
 
 
 def pdf_text(response) -> str:
