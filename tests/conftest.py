@@ -1,6 +1,7 @@
 """Shared fixtures: one migrated and seeded database per run, each test inside a rolled-back transaction.
 
-The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set.
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set. Helpers are in tests/helpers.py,
+records are made by tests/factories.py; this file holds fixtures and hooks only.
 """
 from __future__ import annotations
 
@@ -11,15 +12,58 @@ from bs4 import BeautifulSoup
 from flask import g, request_started
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import event, text
-
-import pyotp
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from recruit import create_app
 from recruit.config import TestConfig
 from recruit.extensions import db, limiter
 from recruit.services.frameworks.seed import seed
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory, open_campaign
+from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
+
+
+_WORKER_DATABASE = pytest.StashKey()
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker process has a PostgreSQL database of its own, next to DATABASE_URL's: the
+    suite empties the database it is given, so two workers cannot share one. DATABASE_URL then names the
+    worker's database, for the suite and for the tests that make databases of their own beside it."""
+    url = os.environ.get("DATABASE_URL")
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker and url and make_url(url).get_backend_name() == "postgresql":
+        own = make_url(url).set(database=f"{make_url(url).database}_{worker}")
+        _on_server(own, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)', f'CREATE DATABASE "{own.database}"')
+        os.environ["DATABASE_URL"] = own.render_as_string(hide_password=False)
+        config.stash[_WORKER_DATABASE] = own
+
+
+def pytest_unconfigure(config):
+    own = config.stash.get(_WORKER_DATABASE, None)
+    if own is not None:
+        _on_server(own, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+
+
+def _on_server(url, *statements: str) -> None:
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """Marks that follow from what a test uses: the `chromium` fixture makes it a browser test; the `fuzzing`
+    fixture (hostile values on every page and form) or hypothesis's @given make it a fuzz test."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "fuzzing" in fixtures or getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
 
 
 class _ConnectionBoundSession(Session):
@@ -106,91 +150,13 @@ def page(client):
 
 @pytest.fixture
 def count_writes():
-    """Count the INSERT, UPDATE and DELETE statements run inside a block."""
-
-    class Counter:
-        def __init__(self):
-            self.statements: list[str] = []
-            self._written: list[tuple[str, object]] = []
-
-        def __enter__(self):
-            event.listen(db.engine, "before_cursor_execute", self._record)
-            return self
-
-        def __exit__(self, *exc):
-            event.remove(db.engine, "before_cursor_execute", self._record)
-
-        def _record(self, conn, cursor, statement, parameters, context, executemany):
-            if statement.lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
-                self.statements.append(statement)
-                self._written.append((statement, parameters))
-
-        @property
-        def besides_refusal_log(self) -> list[str]:
-            """What was written other than the audit log's record of a refused request (403): an access.denied
-            entry and the window that bounds them, which a refusal writes on purpose."""
-            return [statement for statement, parameters in self._written if not _refusal_log(statement, parameters)]
-
-    return Counter
-
-
-def _refusal_log(statement: str, parameters) -> bool:
-    words = " ".join(statement.split()).lower()
-    if words.startswith(("insert into access_denial_windows", "update access_denial_windows")):
-        return True
-    return words.startswith("insert into audit_events") and "access.denied" in str(parameters)
-
-
-def csrf_token_from(html: str) -> str:
-    field = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
-    assert field is not None, "the page has no CSRF token"
-    return field["value"]
-
-
-class Forms:
-    """Fill in and send forms as a browser would: the CSRF token comes from the page itself."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-        token = csrf_token_from(self.client.get(page or url).get_data(as_text=True))
-        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
-
-    def sign_in(self, user, password: str = PASSWORD):
-        response = self.submit("/sign-in", {"email": user.email, "password": password})
-        if user.has_two_factor and response.status_code == 302 and "/two-factor" in response.location:
-            response = self.submit("/sign-in/two-factor", {"code": pyotp.TOTP(user.totp_secret).now()})
-        assert response.status_code == 302, f"sign-in failed for {user.email}"
-        return response
+    """Count the INSERT, UPDATE and DELETE statements run inside a block: `with count_writes() as writes:`."""
+    return WriteCounter
 
 
 @pytest.fixture
 def forms(client):
     return Forms(client)
-
-
-class Outbox:
-    """The development outbox, turned on for one test: the emails Recruit sent, oldest first."""
-
-    def messages(self, to: str | None = None) -> list:
-        from recruit.mail import development_mail_query
-        from recruit.models import DevelopmentEmail
-
-        query = development_mail_query()
-        if to is not None:
-            query = query.where(DevelopmentEmail.recipient == to)
-        return list(reversed(db.session.scalars(query).all()))
-
-    def last(self, to: str):
-        messages = self.messages(to)
-        assert messages, f"no email to {to}"
-        return messages[-1]
-
-    def link(self, to: str, path: str) -> str:
-        """The one link in the last email to `to` whose address contains `path`."""
-        [link] = [word for word in self.last(to).body.split() if path in word]
-        return link
 
 
 @pytest.fixture
@@ -204,10 +170,35 @@ def make_user():
     return UserFactory
 
 
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+@pytest.fixture
+def admin(request, make_user):
+    """A recruitment admin, Alex Admin. A module or test that needs other details says so with a mark:
+    `pytestmark = pytest.mark.admin(name="Ada Admin", email="ada@example.org")`."""
+    mark = request.node.get_closest_marker("admin")
+    return make_user(role="admin", **{"name": "Alex Admin", **(mark.kwargs if mark else {})})
 
 
-def error_messages(soup: BeautifulSoup) -> list[str]:
-    """The messages in the GOV.UK error summary, in order."""
-    return [a.get_text(strip=True) for a in soup.select(".govuk-error-summary__list a")]
+@pytest.fixture
+def as_admin(forms, admin):
+    """The test's client, signed in as the admin."""
+    forms.sign_in(admin)
+    return forms
+
+
+@pytest.fixture
+def signed_in_admin(as_admin, admin):
+    """The admin, with the test's client signed in as them."""
+    return admin
+
+
+@pytest.fixture
+def campaign(admin):
+    """An open Band C campaign, made by the admin."""
+    return open_campaign(admin)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Time stands still at the start of a 30-second TOTP step: a code stays the same until the test moves on."""
+    time_machine.move_to(TOTP_START, tick=False)
+    return time_machine

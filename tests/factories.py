@@ -1,12 +1,30 @@
-"""factory_boy factories for the suite's records, saved through the test's session."""
+"""The suite's records: people from factory_boy's UserFactory, and campaigns and applications built through the
+same services the admin pages use, at each step of a campaign's life: a draft, open, at the sift with submitted
+applications and a panel, and moved to interview. Bulk inserts make the 1,000-application campaigns.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
 import factory
 import pyotp
+import time_machine
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import User
+from recruit.models import Application, Campaign, Framework, Grade, PersonalDetails, RoleProfile, Score, Statement, User
 from recruit.services.accounts.passwords import hash_password
+from recruit.services.applications.submission import unique_references
+from recruit.services.assessment import agreement, results, scoring
+from recruit.services.assessment.scoring import ScoreInput
+from recruit.services.campaigns import criteria as criteria_service
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns.stages import stage_record
 
 PASSWORD = "granite orchid lantern ninety-seven"
 # Hashing with argon2 is slow by design; hash the shared test password once.
@@ -16,7 +34,8 @@ PASSWORD_HASH = hash_password(PASSWORD)
 class UserFactory(SQLAlchemyModelFactory):
     class Meta:
         model = User
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731 - the session changes per test
+        # A callable, because the session changes for every test.
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "commit"
 
     name = factory.Sequence(lambda n: f"Person {n}")
@@ -29,3 +48,210 @@ class UserFactory(SQLAlchemyModelFactory):
             totp_secret=factory.LazyFunction(pyotp.random_base32),
             totp_enabled_at=factory.LazyFunction(utcnow),
         )
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def grade(slug: str, framework: str = "civil-service-2012") -> Grade:
+    return db.session.scalar(select(Grade).join(Framework).where(Framework.slug == framework, Grade.slug == slug))
+
+
+def role_profile(slug: str) -> RoleProfile:
+    return db.session.scalar(select(RoleProfile).where(RoleProfile.slug == slug))
+
+
+def details(title: str = "Caseworker", posts: int = 2,
+            description: str = "Help families.\n\nSecond paragraph.") -> campaigns.Details:
+    return campaigns.Details(title, "Child Maintenance Group", "Glasgow", posts, description)
+
+
+def draft_campaign(admin, grade_slug: str = "band-c", **kwargs) -> Campaign:
+    """A draft campaign for the grade, with the criteria the grade proposes; `kwargs` go to `details`."""
+    return campaigns.create_campaign(admin, details(**kwargs), grade=grade(grade_slug))
+
+
+def ready_to_open(admin, campaign, closes_in=timedelta(days=14)) -> Campaign:
+    """A closing date and a sift panel of two new assessors: all a draft needs before it opens."""
+    campaigns.set_closing(admin, campaign, utcnow() + closes_in)
+    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
+    campaigns.set_panel(admin, campaign, "sift", chair, [member])
+    return campaign
+
+
+def open_campaign(admin, grade_slug: str = "band-c", closes_in=timedelta(days=14), **kwargs) -> Campaign:
+    campaign = ready_to_open(admin, draft_campaign(admin, grade_slug, **kwargs), closes_in)
+    campaign_status.move(admin, campaign, "open")
+    return campaign
+
+
+def to_sift(admin, campaign) -> None:
+    """Close an open campaign and move it to the sift, two days on (past any closing date the builders set)."""
+    with time_machine.travel(utcnow() + timedelta(days=2)):
+        campaign_status.move(admin, campaign, "closed")
+        campaign_status.move(admin, campaign, "sift")
+
+
+# ---------------------------------------------------------------- applications
+
+
+def submitted_application(campaign, candidate, reference: str, *, full_name: str | None = None, phone: str = "",
+                          evidence: str = "Evidence for {criterion}: I led a project.",
+                          word_count: int = 8) -> Application:
+    """A submitted application to an open campaign, added to the session (not committed): the candidate's
+    personal details, and a statement for each sift criterion (`evidence` with the criterion's name in it)."""
+    application = Application(
+        campaign=campaign, candidate=candidate, reference=reference, status="submitted", submitted_at=utcnow(),
+        personal_details=PersonalDetails(full_name=full_name or candidate.name, email=candidate.email, phone=phone),
+        statements=[Statement(criterion=c, text=evidence.replace("{criterion}", c.name), word_count=word_count)
+                    for c in campaign.criteria_at("sift")],
+    )
+    db.session.add(application)
+    return application
+
+
+# ---------------------------------------------------------------- the sift
+
+
+@dataclass
+class SiftSetup:
+    campaign: Campaign
+    admin: User
+    chair: User
+    members: list[User]
+    applications: list[Application]
+
+    @property
+    def assessors(self) -> list[User]:
+        return [self.chair, *self.members]
+
+    def to_interview(self, chair: User | None = None, member: User | None = None,
+                     failed: Sequence[Application] = ()) -> tuple[User, User]:
+        """The sift signed off with every application through but `failed`, an interview panel of `chair` and
+        `member` (two new assessors unless given), and the campaign moved to interview. Returns the panel."""
+        campaign = self.campaign
+        chair = chair or UserFactory(role="assessor")
+        member = member or UserFactory(role="assessor")
+        campaigns.set_panel(self.admin, campaign, "interview", chair, [member])
+        for application in self.applications:
+            application.status = "sift_failed" if application in failed else "sift_passed"
+        record = stage_record(campaign, "sift")
+        record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+        db.session.commit()
+        campaign_status.move(self.admin, campaign, "interview")
+        return chair, member
+
+
+def sift_campaign(admin: User, applications: int = 3, members: int = 2, grade: str = "band-b",
+                  keep_criteria: int | None = None, presift_threshold: int | None = None,
+                  configure: Callable[[Campaign], None] | None = None) -> SiftSetup:
+    """An open campaign with `applications` submitted applications, closed and moved to the sift.
+
+    Candidates' names are "Candidate N" with emails candidateN@example.org and phone 0770090000N; the panel is
+    "Chair Person" and "Member N". `configure` is called with the draft campaign, for changes only a draft
+    allows (the lead criterion).
+    """
+    campaign = draft_campaign(admin, grade)
+    if keep_criteria is not None:
+        for criterion in list(campaign.criteria)[keep_criteria:]:
+            criteria_service.remove_criterion(admin, criterion)
+    if presift_threshold is not None:
+        campaigns.update_settings(admin, campaign, scale=campaign.scale, discrepancy_threshold=2,
+                                  overall_pass_mark=None, presift_threshold=presift_threshold)
+    if configure is not None:
+        configure(campaign)
+    chair = UserFactory(role="assessor", name="Chair Person")
+    panel = [UserFactory(role="assessor", name=f"Member {i + 1}") for i in range(members)]
+    campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=1))
+    campaigns.set_panel(admin, campaign, "sift", chair, panel)
+    campaign_status.move(admin, campaign, "open")
+    created = []
+    for number, reference in enumerate(unique_references(applications), start=1):
+        candidate = UserFactory(role="candidate", name=f"Candidate {number}", email=f"candidate{number}@example.org")
+        created.append(submitted_application(campaign, candidate, reference, phone=f"0770090000{number}",
+                                             evidence=f"Evidence {number} for {{criterion}}: I led a project."))
+    db.session.commit()
+    to_sift(admin, campaign)
+    return SiftSetup(campaign, admin, chair, panel, created)
+
+
+def score(assessor: User, setup: SiftSetup, application: Application, code: str, value: int,
+          rationale: str = "Meets the indicators.", ticked: list[int] | None = None, submit: bool = True):
+    criterion = next(c for c in setup.campaign.criteria if c.code == code)
+    return scoring.save(assessor, setup.campaign, application, criterion, "sift",
+                        ScoreInput(value=value, ticked=ticked or [], rationale=rationale), submit=submit,
+                        version=None, confirmed=True)
+
+
+# ---------------------------------------------------------------- the interview
+
+# Interview agreed scores per candidate for the Band B criteria, in their listed order
+# (Leading and Communicating, Collaborating and Partnering, Managing a Quality Service, Delivering at Pace),
+# all weight 1, pass mark 4.  Totals: A 24, B 22, C 20, D 18, E has a 3 (not appointable).
+INTERVIEW = {
+    0: [6, 6, 6, 6],
+    1: [6, 5, 6, 5],
+    2: [5, 5, 5, 5],
+    3: [5, 4, 5, 4],
+    4: [7, 7, 7, 3],
+}
+
+
+def interview_stage(admin: User) -> tuple[SiftSetup, User]:
+    """Five candidates through the sift to a signed-off interview stage, with agreed interview scores (INTERVIEW).
+    Returns the setup and the interview chair."""
+    setup = sift_campaign(admin, applications=5)
+    campaign = setup.campaign
+    chair, member = setup.to_interview()
+    panel = [chair, member]
+    for application in setup.applications:
+        for person in panel:
+            scoring.declare(person, campaign, application, "interview", False, "")
+    for index, application in enumerate(setup.applications):
+        for criterion, value in zip(campaign.criteria_at("interview"), INTERVIEW[index], strict=True):
+            for person in panel:
+                scoring.save(person, campaign, application, criterion, "interview",
+                             ScoreInput(value=value, ticked=[], rationale="Heard at interview",
+                                        notes="Answered the question"), submit=True, version=None,
+                             confirmed=True)
+    assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
+    results.sign_off(chair, campaign, "interview")
+    return setup, chair
+
+
+# ---------------------------------------------------------------- in bulk
+
+
+def add_applications(campaign: Campaign, count: int, start: int, status: str = "submitted") -> list[tuple[int, str]]:
+    """`count` more applications (submitted unless told), inserted in bulk: sift_campaign's one-by-one way is too
+    slow for 1,000. Candidates are "Candidate N", candidateN@example.org, phone 0770090000N for N from `start`."""
+    now = utcnow()
+    numbers = range(start, start + count)
+    user_ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
+        {"email": f"candidate{n}@example.org", "name": f"Candidate {n}", "role": "candidate"} for n in numbers]).all()
+    references = unique_references(count)
+    application_ids = db.session.scalars(insert(Application).returning(Application.id, sort_by_parameter_order=True), [
+        {"campaign_id": campaign.id, "candidate_id": user_id, "reference": reference, "status": status,
+         "submitted_at": None if status == "draft" else now}
+        for user_id, reference in zip(user_ids, references, strict=True)]).all()
+    db.session.execute(insert(PersonalDetails), [
+        {"application_id": application_id, "full_name": f"Candidate {n}", "email": f"candidate{n}@example.org",
+         "phone": f"0770090000{n}"} for application_id, n in zip(application_ids, numbers, strict=True)])
+    db.session.execute(insert(Statement), [
+        {"application_id": application_id, "criterion_id": criterion.id, "word_count": 8,
+         "text": f"Evidence {n} for {criterion.name}: I led a project."}
+        for application_id, n in zip(application_ids, numbers, strict=True)
+        for criterion in campaign.criteria_at("sift")])
+    db.session.commit()
+    return list(zip(application_ids, references, strict=True))
+
+
+def add_scores(campaign: Campaign, application_ids: list[int], assessors: list[User], value: int = 5) -> None:
+    """A submitted sift score from each assessor for every criterion of these applications, inserted in bulk."""
+    now = utcnow()
+    db.session.execute(insert(Score), [
+        {"application_id": application_id, "criterion_id": criterion.id, "assessor_id": assessor.id, "stage": "sift",
+         "value": value, "rationale": "Bulk rationale.", "status": "submitted", "ticked": [], "submitted_at": now,
+         "version": 1}
+        for application_id in application_ids for criterion in campaign.criteria_at("sift") for assessor in assessors])
+    db.session.commit()

@@ -15,30 +15,25 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import quote
 
-import time_machine
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, Phase, settings, strategies as st
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
 import recruit
 from recruit.access import declared_access
 from recruit.clock import utcnow
 from recruit.extensions import db, limiter
-from recruit.models import Application, PersonalDetails, Statement
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.assessment import agreement
 from recruit.services.applications import submission as applications
-from recruit.services.campaigns import status as campaign_status
+from recruit.services.applications.submission import unique_references
+from recruit.services.assessment import agreement, results, scoring
 from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
-from recruit.services.applications.submission import unique_references
-from recruit.services.campaigns.stages import stage_record
-from tests.campaign_helpers import grade
-from tests.conftest import Forms
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, SiftSetup, UserFactory, draft_campaign, submitted_application, to_sift
+from tests.helpers import Forms
 
 ROLES = ("anonymous", "candidate", "assessor", "chair", "admin")
 # Not signed in yet: the chair's password has been accepted and the security code is still to come.
@@ -122,31 +117,15 @@ class World:
         }
 
 
-def _details(title: str, posts: int = 2) -> campaigns.Details:
-    return campaigns.Details(title, "Child Maintenance Group", "Glasgow", posts, "Help families.")
-
-
 def _new_campaign(admin, title: str, chair, member, posts: int = 2, grade_slug: str = "band-b"):
-    campaign = campaigns.create_campaign(admin, _details(title, posts), grade=grade(grade_slug))
+    campaign = draft_campaign(admin, grade_slug, title=title, posts=posts, description="Help families.")
     campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=1))
     campaigns.set_panel(admin, campaign, "sift", chair, [member])
     return campaign
 
 
 def _submitted(campaign, candidate, reference):
-    application = Application(
-        campaign=campaign, candidate=candidate, reference=reference, status="submitted", submitted_at=utcnow(),
-        personal_details=PersonalDetails(full_name=candidate.name, email=candidate.email, phone="01632 960 001"),
-        statements=[Statement(criterion=c, text=f"Evidence for {c.name}: I led a project.", word_count=8)
-                    for c in campaign.criteria_at("sift")])
-    db.session.add(application)
-    return application
-
-
-def _to_sift(admin, campaign):
-    with time_machine.travel(utcnow() + timedelta(days=2)):
-        campaign_status.move(admin, campaign, "closed")
-        campaign_status.move(admin, campaign, "sift")
+    return submitted_application(campaign, candidate, reference, phone="01632 960 001")
 
 
 def build_world() -> World:
@@ -164,7 +143,7 @@ def build_world() -> World:
     departed = UserFactory(role="assessor", name="Dee Departed")
     accounts.set_active(admin, departed, False)
 
-    draft = campaigns.create_campaign(admin, _details("Draft caseworker"), grade=grade("band-c"))
+    draft = draft_campaign(admin, "band-c", title="Draft caseworker", description="Help families.")
 
     opened = _new_campaign(admin, "Open caseworker", chair, member)
     campaign_status.move(admin, opened, "open")
@@ -180,9 +159,9 @@ def build_world() -> World:
     sift = _new_campaign(admin, "Sift caseworker", chair, member)
     campaign_status.move(admin, sift, "open")
     sift_apps = [_submitted(sift, person, ref)
-                 for person, ref in zip([candidate, *others], unique_references(1 + len(others)))]
+                 for person, ref in zip([candidate, *others], unique_references(1 + len(others)), strict=True)]
     db.session.commit()
-    _to_sift(admin, sift)
+    to_sift(admin, sift)
     for criterion in sift.criteria_at("sift"):
         for person in (chair, member):
             scoring.save(person, sift, sift_apps[0], criterion, "sift",
@@ -196,16 +175,10 @@ def build_world() -> World:
     interview = _new_campaign(admin, "Interview caseworker", chair, member, posts=2)
     campaign_status.move(admin, interview, "open")
     interview_apps = [_submitted(interview, person, ref)
-                      for person, ref in zip([candidate, *others[:2]], unique_references(3))]
+                      for person, ref in zip([candidate, *others[:2]], unique_references(3), strict=True)]
     db.session.commit()
-    _to_sift(admin, interview)
-    for application in interview_apps:
-        application.status = "sift_passed"
-    record = stage_record(interview, "sift")
-    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
-    db.session.commit()
-    campaigns.set_panel(admin, interview, "interview", chair, [member])
-    campaign_status.move(admin, interview, "interview")
+    to_sift(admin, interview)
+    SiftSetup(interview, admin, chair, [member], interview_apps).to_interview(chair, member)
     for application in interview_apps:
         interviews.schedule(admin, application, starts_at=utcnow() + timedelta(days=10), minutes=60,
                             place="Room 1, Atlantic Quay", video_link="")
@@ -382,7 +355,7 @@ def context_pages(rule, world: World) -> dict[str, dict]:
         return {rule.rule: {}}
     # An argument the world knows nothing about (a route added since) gets a plain word.
     named = set().union(*world.contexts)
-    unknown = {name: "x" for name in rule.arguments - named}
+    unknown = dict.fromkeys(rule.arguments - named, "x")
     pages: dict[str, dict] = {}
     for context in world.contexts:
         if rule.arguments - unknown.keys() <= context.keys():

@@ -13,8 +13,7 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AccessDenialWindow, AuditEvent
 from recruit.services.records import access_denials
-from tests.conftest import Forms, parse
-from tests.test_audit_log import audit_page, entries
+from tests.helpers import Forms, audit_page, entries, parse
 
 REFUSED = "You do not have permission to see this page"
 

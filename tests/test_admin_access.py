@@ -1,8 +1,8 @@
 """Admin pages and actions are for admins: assessors and candidates are refused every one of them."""
 import pytest
 
-from tests.campaign_helpers import draft_campaign
-from tests.conftest import csrf_token_from
+from tests.factories import draft_campaign
+from tests.helpers import csrf_token_from
 
 
 def admin_urls(app, campaign, criterion, other_user):

@@ -14,26 +14,14 @@ from recruit.extensions import db
 from recruit.models import AuditEvent, User, UserToken
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.errors import Refused
-from tests.conftest import Forms, error_messages, parse
 from tests.factories import PASSWORD
+from tests.helpers import Forms, error_messages, parse
 
 NEW_PASSWORD = "copper kestrel meadow forty-one"
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
 # Helpers ------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Ada Admin", email="ada@example.org")
-
-
-@pytest.fixture
-def as_admin(forms, admin):
-    """The test's client, signed in as the admin."""
-    forms.sign_in(admin)
-    return forms
 
 
 def browser(app, user=None, password=PASSWORD) -> Forms:

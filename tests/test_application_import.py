@@ -1,6 +1,5 @@
 """Importing applications from CSV: through the admin upload page and the service. A file with any
 problem is refused whole with every problem listed by row and column; a clean one is imported whole."""
-import codecs
 import csv
 import io
 from datetime import timedelta
@@ -18,57 +17,16 @@ from recruit.services.applications import submission as applications
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.errors import Refused
 from recruit.services.frameworks.yaml_files import FileProblems
-from tests.campaign_helpers import draft_campaign, open_campaign
-from tests.conftest import error_messages, parse
-from tests.factories import UserFactory
+from tests.factories import UserFactory, draft_campaign
+from tests.helpers import error_messages, import_url, listed_problems, make_csv, parse, upload, words
 
 NEW_PASSWORD = "copper kettle meadow lighthouse"
 SAVE_AS = "In a spreadsheet, save it as 'CSV UTF-8 (Comma delimited)'"
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Ada Admin")
-
-
-@pytest.fixture
-def campaign(admin):
-    return open_campaign(admin)
-
-
-@pytest.fixture
 def codes(campaign):
     return [criterion.code for criterion in campaign.criteria_at("sift")]
-
-
-@pytest.fixture
-def as_admin(forms, admin):
-    forms.sign_in(admin)
-    return forms
-
-
-def words(count: int, stem: str = "evidence") -> str:
-    return " ".join(f"{stem}{n}" for n in range(count))
-
-
-def make_csv(header, rows, *, encoding="utf-8", newline="\r\n", bom=False) -> bytes:
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator=newline).writerows([header, *rows])
-    data = out.getvalue().encode(encoding)
-    return codecs.BOM_UTF8 + data if bom else data
-
-
-def import_url(campaign) -> str:
-    return f"/admin/campaigns/{campaign.id}/applications/import"
-
-
-def upload(forms, campaign, data: bytes, filename: str = "applications.csv"):
-    return forms.submit(import_url(campaign), {"file": (io.BytesIO(data), filename)},
-                        content_type="multipart/form-data")
-
-
-def listed_problems(response) -> list[str]:
-    return [item.get_text(" ", strip=True) for item in parse(response).select("#import-problems li")]
 
 
 def text_of(element) -> str:

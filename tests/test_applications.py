@@ -13,18 +13,8 @@ from recruit.services.applications import submission as applications
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.errors import Refused
-from tests.campaign_helpers import draft_campaign, open_campaign, ready_to_open
-from tests.conftest import Forms, error_messages, parse
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
-
-
-@pytest.fixture
-def campaign(admin):
-    return open_campaign(admin)
+from tests.factories import draft_campaign, open_campaign, ready_to_open
+from tests.helpers import Forms, error_messages, parse
 
 
 def version_on(client, url) -> str:
@@ -280,7 +270,7 @@ def test_candidates_cannot_reach_each_others_applications(app, forms, make_user,
     intruder = Forms(app.test_client())
     intruder.sign_in(make_user(email="intruder@example.org"))
     token_page = intruder.client.get("/account").get_data(as_text=True)
-    from tests.conftest import csrf_token_from
+    from tests.helpers import csrf_token_from
 
     token = csrf_token_from(token_page)
     application = db.session.scalar(select(Application))

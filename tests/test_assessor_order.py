@@ -7,16 +7,12 @@ from itertools import combinations
 from types import SimpleNamespace
 
 from recruit.clock import format_uk, utcnow
-from recruit.extensions import db
 from recruit.services.applications import submission as application_service
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
 from recruit.services.interview import invitations as interviews
 from recruit.services.assessment.assessor_views import work_list
-from recruit.services.campaigns.stages import stage_record
-from tests.conftest import Forms, parse
-from tests.factories import UserFactory
-from tests.sift_helpers import sift_campaign
+from tests.factories import sift_campaign
+from tests import helpers
+from tests.helpers import parse
 
 
 def references_seen(client, url: str) -> list[str]:
@@ -26,9 +22,8 @@ def references_seen(client, url: str) -> list[str]:
 
 
 def signed_in(app, user):
-    forms = Forms(app.test_client())
-    forms.sign_in(user)
-    return forms.client
+    """The test client of a browser signed in as `user`."""
+    return helpers.signed_in(app, user).client
 
 
 def test_each_assessor_has_an_order_of_their_own_that_stays_the_same(app, make_user):
@@ -104,14 +99,7 @@ def test_a_withdrawal_leaves_the_rest_of_the_order_as_it_was(app, make_user):
 def test_the_interview_list_follows_the_timetable(app, make_user):
     setup = sift_campaign(make_user(role="admin"), applications=5)
     campaign, admin = setup.campaign, setup.admin
-    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
-    campaigns.set_panel(admin, campaign, "interview", chair, [member])
-    for application in setup.applications:
-        application.status = "sift_passed"
-    record = stage_record(campaign, "sift")
-    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
-    db.session.commit()
-    campaign_status.move(admin, campaign, "interview")
+    chair, member = setup.to_interview()
     first_day = (utcnow() + timedelta(days=10)).replace(hour=9, minute=0, second=0, microsecond=0)
     # Three timetabled, scheduled out of reference order; two not timetabled yet.
     timetable = {setup.applications[3]: first_day, setup.applications[0]: first_day + timedelta(hours=2),

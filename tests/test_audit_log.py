@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import delete, exc, func, select, text, update
@@ -15,20 +15,12 @@ from recruit.services.accounts import account_changes as accounts
 from recruit.services.records import audit
 from recruit.services.accounts import two_factor as mfa
 from recruit.services.accounts import signin
-from tests.conftest import Forms, error_messages, parse
+from tests.helpers import Forms, audit_page, entries, error_messages, parse
+
+# The admin is Ada Admin, ada@example.org: the log shows who acted by their email address.
+pytestmark = pytest.mark.admin(name="Ada Admin", email="ada@example.org")
 
 PAST = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Ada Admin", email="ada@example.org")
-
-
-@pytest.fixture
-def as_admin(forms, admin):
-    forms.sign_in(admin)
-    return forms
 
 
 def add_event(at: datetime = PAST, action: str = "test.recorded", record_type: str = "framework",
@@ -38,28 +30,6 @@ def add_event(at: datetime = PAST, action: str = "test.recorded", record_type: s
     db.session.add(event)
     db.session.commit()
     return event
-
-
-def audit_page(forms, query: dict | list | None = None, status: int = 200):
-    url = "/admin/audit" + (f"?{urlencode(query, doseq=True)}" if query else "")
-    response = forms.client.get(url)
-    assert response.status_code == status, f"{url} answered {response.status_code}"
-    return parse(response)
-
-
-COLUMNS = ["when", "who", "action", "record", "change", "address"]
-
-
-def entries(soup) -> list[dict[str, str]]:
-    table = soup.select_one("table#audit")
-    assert table is not None, "the page shows no audit table"
-    rows = []
-    for row in table.select("tbody tr"):
-        cells = row.select("td")
-        if len(cells) == len(COLUMNS):
-            rows.append(dict(zip(COLUMNS, (cell.get_text(" ", strip=True) for cell in cells))))
-            rows[-1]["_cells"] = cells
-    return rows
 
 
 def actions(soup) -> list[str]:

@@ -12,19 +12,8 @@ from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import criteria
 from recruit.services.errors import Refused
-from tests.campaign_helpers import details, draft_campaign, grade, open_campaign, ready_to_open, role_profile
-from tests.conftest import error_messages, parse
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
-
-
-@pytest.fixture
-def signed_in_admin(forms, admin):
-    forms.sign_in(admin)
-    return admin
+from tests.factories import details, draft_campaign, grade, open_campaign, ready_to_open, role_profile
+from tests.helpers import error_messages, parse
 
 
 def levels(campaign):

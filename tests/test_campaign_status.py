@@ -14,14 +14,8 @@ from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import criteria
 from recruit.services.assessment import results
 from recruit.services.errors import Refused
-from tests.campaign_helpers import draft_campaign, open_campaign, ready_to_open
-from tests.conftest import parse
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
+from tests.factories import UserFactory, draft_campaign, open_campaign, ready_to_open
+from tests.helpers import parse
 
 
 def status_of(campaign) -> str:

@@ -26,18 +26,11 @@ from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
 from recruit.services.assessment import results
 from recruit.services.assessment import scoring
-from tests.conftest import Forms, error_messages, parse
-from tests.factories import UserFactory
-from tests.sift_helpers import score, sift_campaign
+from tests.factories import UserFactory, score, sift_campaign
+from tests.helpers import Forms, error_messages, parse, signed_in
 
 SUMMER = datetime(2031, 7, 15, 9, 0, tzinfo=UTC)     # 10:00am in British Summer Time
 WINTER = datetime(2031, 12, 2, 14, 30, tzinfo=UTC)   # 2:30pm GMT
-
-
-def signed_in(app, user) -> Forms:
-    pages = Forms(app.test_client())
-    pages.sign_in(user)
-    return pages
 
 
 def reply_version(pages: Forms, base: str) -> str:
@@ -467,7 +460,7 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
 
 
 def test_outcome_page_of_a_draft_or_withdrawn_application(app, make_user):
-    from tests.campaign_helpers import open_campaign
+    from tests.factories import open_campaign
 
     campaign = open_campaign(make_user(role="admin"))
     candidate = make_user()

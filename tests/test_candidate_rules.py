@@ -15,7 +15,7 @@ from recruit.services.applications import submission as applications
 from recruit.services.interview import invitations as interviews
 from recruit.services.accounts import signin
 from recruit.services.errors import Refused
-from tests.campaign_helpers import open_campaign
+from tests.factories import open_campaign
 
 
 @pytest.fixture

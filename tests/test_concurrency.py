@@ -2,22 +2,21 @@
 
 Separate processes cannot share the suite's rolled-back transaction, so these tests build a database of their own
 (a temporary SQLite file, or a PostgreSQL database next to DATABASE_URL's, dropped afterwards), migrated and
-seeded as the app's own, and drive it with bench/concurrency.py's writers and chairs at a smaller size.
-SQLite's wait for the write lock is also checked on its own, against a file of its own.
+seeded as the app's own, and drive it with tests/concurrency_support.py's writers and chairs (which
+bench/concurrency.py runs at full size). SQLite's wait for the write lock is also checked on its own, against a
+file of its own.
 """
-import os
 import sqlite3
 import threading
 import time
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bench import concurrency
 from recruit import database
 from recruit.services.assessment.agreement import ALREADY
+from tests import concurrency_support as concurrency
 
 WRITERS, SCORES, RACES = 4, 25, 2
 
@@ -30,12 +29,7 @@ def _transaction():
 
 @pytest.fixture(scope="module")
 def plan():
-    url = os.environ.get("DATABASE_URL")
-    if url and make_url(url).get_backend_name() == "postgresql":
-        own_database = concurrency.postgres_database(url)
-    else:
-        own_database = concurrency.sqlite_database()
-    with own_database as throwaway:
+    with concurrency.throwaway_database() as throwaway:
         yield concurrency.prepare(throwaway, WRITERS, SCORES)
 
 

@@ -9,22 +9,11 @@ from recruit.extensions import db
 from recruit.models import AuditEvent, Campaign, Criterion, Framework
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import criteria
-from tests.campaign_helpers import draft_campaign, ready_to_open
-from tests.conftest import error_messages, parse
+from tests.factories import draft_campaign, ready_to_open
+from tests.helpers import error_messages, parse
 
 OWN_TITLE = "Experience of casework"
 OWN_DESCRIPTION = "At least a year of casework in a customer-focused service."
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
-
-
-@pytest.fixture
-def signed_in_admin(forms, admin):
-    forms.sign_in(admin)
-    return admin
 
 
 def own_criterion(admin, campaign: Campaign) -> Criterion:

@@ -36,7 +36,7 @@ def test_post_without_a_valid_token_is_refused(app, forms, client, make_user, si
 
 def test_token_from_another_session_is_refused(app, forms, make_user):
     other = app.test_client()
-    from tests.conftest import csrf_token_from
+    from tests.helpers import csrf_token_from
 
     stolen = csrf_token_from(other.get("/sign-in").get_data(as_text=True))
     user = make_user()

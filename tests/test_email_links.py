@@ -10,9 +10,8 @@ from recruit.config import TestConfig
 from recruit.extensions import db
 from recruit.links import absolute_url
 from recruit.models import UserToken
-from tests.campaign_helpers import open_campaign
-from tests.conftest import Forms, parse
-from tests.test_application_import import make_csv, upload, words
+from tests.factories import open_campaign
+from tests.helpers import Forms, make_csv, parse, upload, words
 
 BASE = "https://recruit.example.org"
 PASSPHRASE = "analytical engine punched cards"

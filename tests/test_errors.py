@@ -7,8 +7,8 @@ from recruit import create_app
 from recruit.access import public
 from recruit.config import TestConfig
 from recruit.extensions import limiter
-from tests.conftest import Forms
 from tests.factories import UserFactory
+from tests.helpers import Forms
 
 
 def test_unexpected_error_shows_a_plain_500_page():

@@ -1,6 +1,5 @@
 """Framework import and export (DESIGN §3): all-or-nothing imports with every problem by path, lossless export."""
 import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +8,9 @@ from recruit.extensions import db
 from recruit.models import Framework, Indicator
 from recruit.services.frameworks.framework_files import export_framework, import_framework_file, parse_framework
 from recruit.services.frameworks.yaml_files import FileProblems, dump_yaml, load_yaml
+from tests.helpers import ROOT
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = ROOT / "seeds"
 SEEDED = sorted(p.stem for p in (SEEDS / "frameworks").glob("*.yaml"))
 
 BROKEN = """\

@@ -31,8 +31,8 @@ from werkzeug.exceptions import HTTPException
 from recruit.extensions import db
 from recruit.models import AuditEvent, Score, User
 from recruit.services.applications import submission as applications
-from tests.campaign_helpers import open_campaign
-from tests.conftest import csrf_token_from, error_messages, parse
+from tests.factories import open_campaign
+from tests.helpers import csrf_token_from, error_messages, parse
 from tests.fuzz_support import (
     ROLES,
     SIGNING_IN,
@@ -51,8 +51,7 @@ from tests.fuzz_support import (
     role_may,
     sandbox,
 )
-from tests.factories import PASSWORD
-from tests.sift_helpers import sift_campaign
+from tests.factories import PASSWORD, sift_campaign
 
 FORM_ROLES = (*ROLES, SIGNING_IN)  # someone part-way through signing in has forms of their own
 EXAMPLES_MAY = 16  # per route and role that may use it

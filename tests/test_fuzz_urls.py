@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from recruit.converters import MAX_ID
-from tests.campaign_helpers import open_campaign
+from tests.factories import open_campaign
 from tests.fuzz_support import (
     ROLES,
     Browsers,
@@ -125,11 +125,6 @@ def test_no_page_gives_a_server_error_whatever_is_in_its_url(app, fuzzing, role,
 
 
 # Regression tests for what the fuzzing found.
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
 
 
 @pytest.mark.parametrize("path", [

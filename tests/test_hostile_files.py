@@ -17,10 +17,9 @@ from recruit.extensions import db
 from recruit.models import Application, AuditEvent, Framework, Indicator, PersonalDetails, Statement, User
 from recruit.services.applications import csv_import as application_import
 from recruit.services.frameworks.yaml_files import MAX_FILE_BYTES
-from tests.campaign_helpers import open_campaign
-from tests.conftest import error_messages, parse
+from tests.helpers import ROOT, error_messages, listed_problems, parse, upload
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = ROOT / "seeds"
 REFUSED = "was refused; nothing was changed"
 
 # ---------------------------------------------------------------- framework files
@@ -170,24 +169,8 @@ def test_a_device_that_never_ends_is_refused(runner):
 
 
 @pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Ada Admin")
-
-
-@pytest.fixture
-def campaign(admin):
-    return open_campaign(admin)
-
-
-@pytest.fixture
 def codes(campaign):
     return [criterion.code for criterion in campaign.criteria_at("sift")]
-
-
-@pytest.fixture
-def as_admin(forms, admin):
-    forms.sign_in(admin)
-    return forms
 
 
 def make_csv(rows: list[list[str]], *, newline: str = "\r\n") -> str:
@@ -209,15 +192,6 @@ def good_rows(codes: list[str], count: int = 2) -> list[list[str]]:
 def import_counts() -> dict[str, int]:
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
             for model in (User, Application, PersonalDetails, Statement, AuditEvent)}
-
-
-def upload(forms, campaign, data: bytes, filename: str = "applications.csv"):
-    return forms.submit(f"/admin/campaigns/{campaign.id}/applications/import",
-                        {"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
-
-
-def listed_problems(response) -> list[str]:
-    return [item.get_text(" ", strip=True) for item in parse(response).select("#import-problems li")]
 
 
 def hostile_csv(codes: list[str]) -> dict[str, tuple[bytes, list[str]]]:

@@ -9,9 +9,8 @@ from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion, Offer
 from recruit.services.interview import invitations as interviews
 from recruit.services.campaigns.stages import stage_record
-from tests.conftest import error_messages, parse
-from tests.campaign_helpers import draft_campaign
-from tests.sift_helpers import interview_stage
+from tests.factories import draft_campaign, interview_stage
+from tests.helpers import error_messages, parse
 
 
 @pytest.fixture

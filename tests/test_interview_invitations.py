@@ -10,7 +10,7 @@ from recruit.extensions import db
 from recruit.models import AuditEvent
 from recruit.services.interview import invitations as interviews
 from recruit.services.errors import Refused
-from tests.sift_helpers import sift_campaign
+from tests.factories import sift_campaign
 
 
 @pytest.fixture

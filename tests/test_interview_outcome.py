@@ -17,8 +17,7 @@ from recruit.services.assessment import scoring
 from recruit.services.errors import Refused
 from recruit.services.interview.merit import reserve_expiry
 from recruit.services.campaigns.stages import stage_record
-from tests.factories import UserFactory
-from tests.sift_helpers import interview_stage, sift_campaign
+from tests.factories import UserFactory, interview_stage, sift_campaign
 
 @pytest.fixture
 def stage(make_user):
@@ -106,7 +105,7 @@ def test_download_your_data_includes_released_results_only(stage, app):
 
 
 def test_chair_writes_feedback_from_a_draft_on_the_moderated_record(stage, app, make_user):
-    from tests.conftest import Forms, error_messages, parse
+    from tests.helpers import Forms, error_messages, parse
 
     setup, chair = stage
     campaign, application = setup.campaign, setup.applications[2]

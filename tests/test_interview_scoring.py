@@ -5,35 +5,23 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
 from recruit.services.assessment import scoring
 from recruit.services.assessment.board import load_items
-from recruit.services.campaigns.stages import stage_record
-from recruit.clock import utcnow
-from tests.conftest import error_messages, parse
-from tests.factories import UserFactory
-from tests.sift_helpers import sift_campaign
+from tests.factories import UserFactory, sift_campaign
+from tests.helpers import error_messages, parse
 
 
 @pytest.fixture
 def interview(make_user):
     setup = sift_campaign(make_user(role="admin"), applications=2)
     campaign = setup.campaign
-    chair, member = UserFactory(role="assessor", name="Interview Chair"), UserFactory(role="assessor")
-    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
     criterion = campaign.criteria_at("interview")[0]
     question = InterviewQuestion(text="Describe a time you changed how your team communicated.",
                                  competency_id=criterion.competency_id)
     db.session.add(question)
     db.session.flush()
     db.session.add(CriterionQuestion(criterion_id=criterion.id, question_id=question.id))
-    for application in setup.applications:
-        application.status = "sift_passed"
-    record = stage_record(campaign, "sift")
-    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
-    db.session.commit()
-    campaign_status.move(setup.admin, campaign, "interview")
+    chair, member = setup.to_interview(chair=UserFactory(role="assessor", name="Interview Chair"))
     return setup, chair, member, criterion
 
 

@@ -18,18 +18,10 @@ from recruit.services.assessment import moderators
 from recruit.services.assessment import scoring
 from recruit.services.errors import Refused
 from recruit.services.assessment.moderators import CONFLICTED_CHAIR
-from tests.campaign_helpers import open_campaign
-from tests.conftest import Forms, csrf_token_from, error_messages, parse
-from tests.factories import UserFactory
-from tests.sift_bulk import add_applications
-from tests.sift_helpers import score, sift_campaign
+from tests.factories import UserFactory, add_applications, open_campaign, score, sift_campaign
+from tests.helpers import csrf_token_from, error_messages, parse, signed_in
 
 CONFLICT_REASON = "I managed this candidate until last year."
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Admin Person")
 
 
 @pytest.fixture
@@ -38,12 +30,6 @@ def setup(admin):
     setup = sift_campaign(admin, applications=2, members=2, keep_criteria=2)
     scoring.declare(setup.chair, setup.campaign, setup.applications[0], "sift", True, CONFLICT_REASON)
     return setup
-
-
-def signed_in(app, user) -> Forms:
-    browser = Forms(app.test_client())
-    browser.sign_in(user)
-    return browser
 
 
 def item_url(setup, application, criterion) -> str:

@@ -14,8 +14,9 @@ from sqlalchemy import event
 from recruit.extensions import db
 from recruit.services.assessment import agreement
 from recruit.services.assessment import scoring
-from tests.conftest import Forms, csrf_token_from, parse
-from tests.sift_helpers import score, sift_campaign
+from tests.factories import score, sift_campaign
+from tests import helpers
+from tests.helpers import csrf_token_from, parse
 
 CEILINGS = {
     "work list": 11,
@@ -55,9 +56,8 @@ def statements_run(client, url: str) -> list[str]:
 
 
 def signed_in(app, user):
-    forms = Forms(app.test_client())
-    forms.sign_in(user)
-    return forms.client
+    """The test client of a browser signed in as `user`."""
+    return helpers.signed_in(app, user).client
 
 
 def test_the_pages_assessors_and_chairs_use_most_stay_within_their_query_ceilings(app, make_user):

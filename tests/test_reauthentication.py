@@ -16,9 +16,19 @@ from recruit.models import AuditEvent, User
 from recruit.services.accounts import two_factor as mfa
 from recruit.services.accounts.signin import LOCK_AFTER_FAILURES
 from recruit.services.accounts.passwords import verify_password
-from tests.conftest import Forms, csrf_token_from, error_messages, parse
 from tests.factories import PASSWORD
-from tests.test_two_factor import NEW_RECOVERY_CODES, SET_UP, STEP, TURN_OFF, banners, clock, key_on  # noqa: F401
+from tests.helpers import (
+    NEW_RECOVERY_CODES,
+    SET_UP,
+    STEP,
+    TURN_OFF,
+    Forms,
+    banners,
+    csrf_token_from,
+    error_messages,
+    key_on,
+    parse,
+)
 
 NEW_PASSWORD = "fresh granite meadow lark"
 SIGN_IN_FAILED = "Enter a correct email address and password"

@@ -10,15 +10,15 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import RecoveryCode
 from recruit.services.accounts import two_factor as mfa
-from tests.conftest import error_messages, parse
 from tests.factories import PASSWORD
-from tests.test_two_factor import (  # noqa: F401 - clock is a fixture
+from tests.helpers import (
     HOME,
     NEW_RECOVERY_CODES,
     WRONG_SECURITY_CODE,
-    clock,
     enter_code,
     enter_password,
+    error_messages,
+    parse,
     path_of,
     recovery_codes_on,
     reload,

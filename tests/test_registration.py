@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent, PendingRegistration, User
-from tests.conftest import error_messages, parse
+from tests.helpers import error_messages, parse
 
 PASSPHRASE = "analytical engine punched cards"
 

@@ -16,9 +16,9 @@ from recruit.services.assessment import feedback
 from recruit.services.assessment import results
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
-from tests.conftest import Forms, error_messages, parse
 from tests.downloads import download
-from tests.sift_helpers import score, sift_campaign
+from tests.factories import score, sift_campaign
+from tests.helpers import Forms, error_messages, parse
 
 MISSING_MESSAGE = "did not write feedback"
 

@@ -13,12 +13,10 @@ from bs4 import BeautifulSoup
 from flask import render_template
 from sqlalchemy import select
 
-from recruit.clock import format_uk, utcnow
+from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.models import Application
 from recruit.services.assessment import agreement
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
 from recruit.services.assessment import feedback
 from recruit.services.interview import offers
 from recruit.services.reports.content.feedback_letter import feedback_letter
@@ -32,10 +30,8 @@ from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
 from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
 from recruit.services.campaigns.stages import stage_record
-from tests.campaign_helpers import draft_campaign
-from tests.factories import UserFactory
-from tests.sift_bulk import Statements
-from tests.sift_helpers import score, sift_campaign
+from tests.factories import UserFactory, draft_campaign, score, sift_campaign
+from tests.helpers import Statements
 
 NAMES = ["Zephyrine Quillfeather", "Ottoline Vasquez-Brannigan", "Ignatius Wolfenden", "Philippa Okonkwo-Marchetti"]
 HOSTILE = ('<script>alert("owned")</script> <img src="file:///etc/passwd"> '
@@ -208,17 +204,10 @@ def interview(make_user):
     for number, application in enumerate(setup.applications[:4]):
         set_identity(application, number)
     setup.applications[4].personal_details.full_name = "Cornelius Sift-Failed"
-    chair = UserFactory(role="assessor", name="Rosalind Interview-Chair")
-    member = UserFactory(role="assessor", name="Tobias Panel-Member")
-    campaigns.set_panel(admin, campaign, "interview", chair, [member])
-    for application in setup.applications[:4]:
-        application.status = "sift_passed"
-    setup.applications[4].status = "sift_failed"
     campaign.posts = 1
-    record = stage_record(campaign, "sift")
-    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
-    db.session.commit()
-    campaign_status.move(admin, campaign, "interview")
+    chair, member = setup.to_interview(chair=UserFactory(role="assessor", name="Rosalind Interview-Chair"),
+                                       member=UserFactory(role="assessor", name="Tobias Panel-Member"),
+                                       failed=setup.applications[4:])
     setup.applications[3].status = "did_not_attend"
     db.session.commit()
     criteria = campaign.criteria_at("interview")
@@ -418,7 +407,7 @@ def test_charts_are_svg_with_text_as_paths_and_say_their_numbers():
 
 
 def test_the_sift_report_reads_its_rows_in_a_fixed_number_of_queries(make_user):
-    from tests.sift_bulk import add_applications, add_scores
+    from tests.factories import add_applications, add_scores
 
     setup = sift_campaign(make_user(role="admin"), applications=2, keep_criteria=3)
     campaign = setup.campaign

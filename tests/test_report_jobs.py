@@ -7,23 +7,20 @@ temporary SQLite file, or a PostgreSQL database next to DATABASE_URL's), migrate
 from __future__ import annotations
 
 import io
-import os
 import time
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
-from bench import concurrency
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, RenderedReport, User
 from recruit.services.assessment import agreement
 from recruit.services.reports import queue as report_queue
 from recruit.services.frameworks.seed import seed
-from tests.conftest import csrf_token_from
-from tests.factories import PASSWORD, UserFactory
-from tests.sift_helpers import score, sift_campaign
+from tests.concurrency_support import make_app, throwaway_database
+from tests.factories import PASSWORD, UserFactory, score, sift_campaign
+from tests.helpers import csrf_token_from
 
 WAIT_SECONDS = 180
 
@@ -39,13 +36,8 @@ def committed():
     """An app on a database of its own with a campaign at the sift, every item scored and agreed."""
     from flask_migrate import upgrade
 
-    url = os.environ.get("DATABASE_URL")
-    if url and make_url(url).get_backend_name() == "postgresql":
-        database = concurrency.postgres_database(url)
-    else:
-        database = concurrency.sqlite_database()
-    with database as throwaway:
-        app = concurrency.make_app(throwaway)
+    with throwaway_database() as throwaway:
+        app = make_app(throwaway)
         app.config.update(REPORT_BACKGROUND_OVER=2, WTF_CSRF_ENABLED=True, REPORT_WORKERS=2)
         with app.app_context():
             upgrade()

@@ -12,8 +12,7 @@ from recruit.extensions import db
 from recruit.models import RenderedReport
 from recruit.services.assessment import feedback
 from tests.downloads import download
-from tests.factories import UserFactory
-from tests.sift_helpers import interview_stage
+from tests.factories import UserFactory, interview_stage
 
 
 def pdf_text(response) -> str:

@@ -31,7 +31,6 @@ from recruit.models import (
 )
 from recruit.services.assessment import agreement
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
 from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
@@ -39,11 +38,9 @@ from recruit.services.assessment import results
 from recruit.services.applications.submission import unique_references
 from recruit.services.records.personal_data import everything_about
 from recruit.services.records.retention import ERASED_TEXT
-from tests.conftest import error_messages, parse
 from tests.downloads import download
-from tests.factories import UserFactory
-from tests.campaign_helpers import draft_campaign
-from tests.sift_helpers import interview_stage
+from tests.factories import UserFactory, interview_stage, open_campaign, submitted_application, to_sift
+from tests.helpers import error_messages, parse
 
 DAY = timedelta(days=1)
 
@@ -60,11 +57,6 @@ class Finished:
     @property
     def due_at(self):
         return self.completed_at + relativedelta(months=12)
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Alex Admin")
 
 
 @pytest.fixture
@@ -99,20 +91,11 @@ def finished(admin):
 
 def sifting_campaign(admin, candidates):
     """A campaign at the sift with one submitted application from each of `candidates`."""
-    campaign = draft_campaign(admin, "band-b")
-    campaigns.set_closing(admin, campaign, utcnow() + DAY)
-    campaigns.set_panel(admin, campaign, "sift", UserFactory(role="assessor"), [UserFactory(role="assessor")])
-    campaign_status.move(admin, campaign, "open")
+    campaign = open_campaign(admin, "band-b", closes_in=DAY)
     for candidate, reference in zip(candidates, unique_references(len(candidates))):
-        db.session.add(Application(
-            campaign=campaign, candidate=candidate, reference=reference, status="submitted", submitted_at=utcnow(),
-            personal_details=PersonalDetails(full_name=candidate.name, email=candidate.email, phone=""),
-            statements=[Statement(criterion=c, text=f"Evidence from {candidate.name}", word_count=3)
-                        for c in campaign.criteria_at("sift")]))
+        submitted_application(campaign, candidate, reference, evidence=f"Evidence from {candidate.name}", word_count=3)
     db.session.commit()
-    with time_machine.travel(utcnow() + 2 * DAY):
-        campaign_status.move(admin, campaign, "closed")
-        campaign_status.move(admin, campaign, "sift")
+    to_sift(admin, campaign)
     return campaign
 
 

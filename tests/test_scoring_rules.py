@@ -20,25 +20,14 @@ from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
 from recruit.services.assessment.scoring import LOCKED, STALE, ScoreInput
 from recruit.services.campaigns.stages import presift_active, stage_criteria, stage_record
-from tests.conftest import Forms, csrf_token_from, error_messages, parse
-from tests.sift_helpers import score, sift_campaign
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin", name="Admin Person")
+from tests.factories import score, sift_campaign
+from tests.helpers import Forms, csrf_token_from, error_messages, parse, signed_in
 
 
 @pytest.fixture
 def setup(admin):
     """Chair, member 1 and member 2; applications A and B; two criteria, each with pass mark 4."""
     return sift_campaign(admin, applications=2, members=2, keep_criteria=2)
-
-
-def signed_in(app, user) -> Forms:
-    browser = Forms(app.test_client())
-    browser.sign_in(user)
-    return browser
 
 
 def score_url(setup, application, criterion) -> str:

@@ -4,7 +4,6 @@ import logging
 import runpy
 import secrets
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -19,11 +18,9 @@ from recruit.extensions import db
 from recruit.log_masking import mask_tokens
 from recruit.models import DevelopmentEmail, PendingRegistration, UserToken
 from recruit.services.accounts import account_changes as accounts
-from tests.campaign_helpers import open_campaign
-from tests.conftest import Forms, error_messages, parse
-from tests.test_application_import import make_csv, upload, words
+from tests.factories import open_campaign
+from tests.helpers import ROOT, Forms, error_messages, make_csv, parse, upload, words
 
-ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "analytical engine punched cards"
 
 

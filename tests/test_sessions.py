@@ -8,8 +8,8 @@ import time_machine
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.services.accounts import account_changes as accounts
-from tests.conftest import Forms, parse
 from tests.factories import PASSWORD
+from tests.helpers import Forms, parse
 
 
 def session_cookie(client) -> str | None:

@@ -13,18 +13,12 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, User
 from recruit.services.assessment import agreement
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
 from recruit.services.assessment import scoring
-from recruit.services.campaigns.stages import stage_record
-from tests.conftest import Forms, parse
-from tests.factories import UserFactory
-from tests.sift_bulk import add_applications, add_scores, statements_for
-from tests.sift_helpers import SiftSetup, score, sift_campaign
+from tests.factories import SiftSetup, add_applications, add_scores, score, sift_campaign
+from tests.helpers import found_in, parse, signed_in, statements_for
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -35,28 +29,12 @@ def another_sift(admin: User) -> SiftSetup:
     return sift_campaign(admin, applications=0, members=1)
 
 
-def signed_in(app, user: User) -> Forms:
-    forms = Forms(app.test_client())
-    forms.sign_in(user)
-    return forms
-
-
 # -- blindness ------------------------------------------------------------------------------------
 
 def personal_details(applications) -> list[str]:
     """What would identify the candidates: their names, emails and phone numbers."""
     return [value for a in applications
             for value in (a.personal_details.full_name, a.personal_details.email, a.personal_details.phone)]
-
-
-def found_in(response, needles: list[str]) -> list[str]:
-    """The needles that appear anywhere in the page: its markup, its text or any attribute."""
-    html = response.get_data(as_text=True)
-    soup = BeautifulSoup(html, "html.parser")
-    attributes = [" ".join(value) if isinstance(value, list) else str(value)
-                  for tag in soup.find_all(True) for value in tag.attrs.values()]
-    haystack = "\n".join([html, soup.get_text(" "), *attributes]).casefold()
-    return [needle for needle in needles if needle.casefold() in haystack]
 
 
 def crawl(app, client, start: list[str], follow=lambda endpoint: True) -> dict[str, object]:
@@ -301,14 +279,7 @@ def test_interview_pages_with_names_run_the_same_queries_for_10_and_1000_candida
     """At interview the panel sees names: reading them must not cost a query per row."""
     setup = sift_campaign(make_user(role="admin"), applications=10, members=1)
     campaign = setup.campaign
-    chair, member = UserFactory(role="assessor"), UserFactory(role="assessor")
-    campaigns.set_panel(setup.admin, campaign, "interview", chair, [member])
-    for application in setup.applications:
-        application.status = "sift_passed"
-    record = stage_record(campaign, "sift")
-    record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
-    db.session.commit()
-    campaign_status.move(setup.admin, campaign, "interview")
+    chair, member = setup.to_interview()
     first = setup.applications[0]
     scoring.declare(member, campaign, first, "interview", False, "")
     code = campaign.criteria_at("interview")[0].code

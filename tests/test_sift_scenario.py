@@ -16,8 +16,8 @@ from recruit.services.assessment import scoring
 from recruit.services.assessment.board import load_items
 from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
-from tests.conftest import Forms, parse
-from tests.sift_helpers import score, sift_campaign
+from tests.factories import score, sift_campaign
+from tests.helpers import Forms, parse, signed_in
 
 LC = "leading-and-communicating"      # weight 1, listed first
 CP = "collaborating-and-partnering"   # weight 2
@@ -107,12 +107,6 @@ def configure(admin):
                                   overall_pass_mark=OVERALL_PASS_MARK, presift_threshold=None)
 
     return change
-
-
-def signed_in(app, user) -> Forms:
-    browser = Forms(app.test_client())
-    browser.sign_in(user)
-    return browser
 
 
 def board_rows(browser: Forms, campaign, view: str) -> dict[str, list[str]]:

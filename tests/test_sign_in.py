@@ -9,8 +9,8 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent, User, UserToken
 from recruit.services.accounts.passwords import needs_rehash
-from tests.conftest import error_messages, parse
 from tests.factories import PASSWORD
+from tests.helpers import error_messages, parse
 
 GENERIC = "Enter a correct email address and password"
 

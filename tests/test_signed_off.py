@@ -22,9 +22,9 @@ from recruit.services.reports import versions as reports
 from recruit.services.assessment import results
 from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
-from tests.conftest import Forms, parse
 from tests.downloads import download
-from tests.sift_helpers import interview_stage, score, sift_campaign
+from tests.factories import interview_stage, score, sift_campaign
+from tests.helpers import Forms, parse, signed_in
 
 # Agreed sift scores per application over two criteria (pass mark 4): totals 12, 10 and 6 (a fail).
 SIFT = ((6, 6), (5, 5), (3, 3))
@@ -52,12 +52,6 @@ def table(outcome) -> list[tuple]:
 
 def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def signed_in(app, user) -> Forms:
-    browser = Forms(app.test_client())
-    browser.sign_in(user)
-    return browser
 
 
 def test_a_withdrawal_after_sign_off_leaves_the_sift_results_as_signed_off(make_user):

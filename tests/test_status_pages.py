@@ -1,6 +1,5 @@
 """Statuses on pages: people read labels, never stored values, and templates leave decisions to the services."""
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,10 +10,10 @@ from recruit.models import Application
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 from recruit.services.applications import submission as applications
-from tests.campaign_helpers import open_campaign
-from tests.conftest import Forms, error_messages, parse
+from tests.factories import open_campaign
+from tests.helpers import ROOT, error_messages, parse, signed_in
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "recruit" / "templates"
+TEMPLATES = ROOT / "recruit" / "templates"
 # `x.status == "sift"`, `status != 'draft'`, `status in ("a", "b")`, `status not in (...)`, `x.status == stage`,
 # and a literal first (`"ready" == report.status`). The error page's HTTP status (`status == 404`) is a number.
 STATUS_COMPARED = re.compile(
@@ -36,12 +35,6 @@ def test_the_check_finds_a_comparison():
     assert STATUS_COMPARED.search("{% if campaign.status == stage %}")
     assert not STATUS_COMPARED.search("{% if progress.can_withdraw %}")
     assert not STATUS_COMPARED.search("{% if status == 404 %}")
-
-
-def signed_in(app, user) -> Forms:
-    pages = Forms(app.test_client())
-    pages.sign_in(user)
-    return pages
 
 
 @pytest.fixture

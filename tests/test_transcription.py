@@ -5,15 +5,15 @@ back the source cell exactly (layout removed), so nothing is lost, added or rewo
 and the items are separate list entries (checked in test_seed_data.py).
 """
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import Framework
+from tests.helpers import ROOT
 
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "source-documents" / "copfs-competency-framework-2024.txt"
+SOURCE = ROOT.parent / "shared" / "source-documents" / "copfs-competency-framework-2024.txt"
 LEVEL_WORDS = {"One": 1, "Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6}
 HEADING = re.compile(r"^(SETTING DIRECTION|ENGAGING PEOPLE|DELIVERING RESULTS) – (.+?)\s*$")
 LEVEL = re.compile(r"^Level (One|Two|Three|Four|Five|Six)\b\t?(.*)$")

@@ -1,8 +1,8 @@
 """Two-factor authentication, walked through as people use it: setting it up, signing in with a
 code or a recovery code, getting new recovery codes, turning it off, and the rules for staff.
 
-The clock is pinned at the start of a 30-second TOTP step, so a code stays the same until a
-test moves the clock on.
+The `clock` fixture pins time at the start of a 30-second TOTP step (START), so a code stays the same
+until a test moves the clock on.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import base64
 import hashlib
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
@@ -24,49 +24,40 @@ from recruit.extensions import db
 from recruit.models import AuditEvent, RecoveryCode, User
 from recruit.services.accounts import two_factor as mfa
 from recruit.services.accounts.signin import LOCK_AFTER_FAILURES
-from tests.conftest import Forms, csrf_token_from, error_messages, parse
 from tests.factories import PASSWORD
+from tests.helpers import (
+    CODE_PAGE,
+    HOME,
+    NEW_RECOVERY_CODES,
+    SET_UP,
+    STEP,
+    TURN_OFF,
+    WRONG_SECURITY_CODE,
+    Forms,
+    banners,
+    csrf_token_from,
+    enter_code,
+    enter_password,
+    error_messages,
+    key_on,
+    parse,
+    path_of,
+    recovery_codes_on,
+    reload,
+    sign_out,
+    wrong_code,
+)
+from tests.helpers import TOTP_START as START
 
-SET_UP = "/account/two-factor/set-up"
-CODE_PAGE = "/sign-in/two-factor"
-NEW_RECOVERY_CODES = "/account/two-factor/recovery-codes"
-TURN_OFF = "/account/two-factor/turn-off"
-STEP = timedelta(seconds=30)
-START = datetime(2026, 11, 23, 9, 0, 0, tzinfo=UTC)  # on a 30-second boundary
 SIGN_IN_FAILED = "Enter a correct email address and password"
-WRONG_SECURITY_CODE = "Enter a correct security code"
 SIGN_IN_AGAIN = "Sign in again to continue."
 
 
 # --- helpers ------------------------------------------------------------------------------------
 
 @pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(START, tick=False)
-    return time_machine
-
-
-@pytest.fixture
 def staff_must_use_two_factor(app, monkeypatch):
     monkeypatch.setitem(app.config, "REQUIRE_STAFF_MFA", True)
-
-
-def reload(user: User) -> User:
-    db.session.expire_all()
-    return db.session.get(User, user.id)
-
-
-# Where each role lands after signing in.
-HOME = {"candidate": "/applications", "assessor": "/assess", "admin": "/admin/campaigns"}
-
-
-def path_of(response) -> str:
-    assert response.status_code == 302, f"expected a redirect, got {response.status_code}"
-    return urlsplit(response.location).path
-
-
-def banners(soup) -> list[str]:
-    return [b.get_text(" ", strip=True) for b in soup.select(".govuk-notification-banner__content")]
 
 
 def field_error(soup) -> str:
@@ -86,37 +77,6 @@ def is_signed_in(client) -> bool:
         return True
     assert path_of(response) == "/sign-in"
     return False
-
-
-def enter_password(forms, user: User, **kwargs):
-    return forms.submit("/sign-in", {"email": user.email, "password": PASSWORD}, **kwargs)
-
-
-def enter_code(forms, code: str):
-    return forms.submit(CODE_PAGE, {"code": code})
-
-
-def sign_out(forms) -> None:
-    assert path_of(forms.submit("/sign-out", page="/account")) == "/sign-in"
-
-
-def wrong_code(key: str) -> str:
-    """Six digits that no authenticator app with this key shows now or a step either side."""
-    totp = pyotp.TOTP(key)
-    now = datetime.now(UTC)
-    accepted = {totp.at(now + drift * STEP) for drift in (-1, 0, 1)}
-    guess = int(totp.now())
-    while f"{guess:06d}" in accepted:
-        guess = (guess + 123457) % 1_000_000
-    return f"{guess:06d}"
-
-
-def key_on(soup) -> str:
-    return soup.select_one("#totp-key").get_text(strip=True)
-
-
-def recovery_codes_on(soup) -> list[str]:
-    return [item.get_text(strip=True) for item in soup.select("#recovery-codes li")]
 
 
 def turn_on_two_factor(client) -> tuple[str, list[str]]:

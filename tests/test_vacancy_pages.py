@@ -1,7 +1,6 @@
 """The public vacancy pages, read through parsed HTML."""
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import time_machine
 
 from recruit.clock import utcnow
@@ -9,13 +8,8 @@ from recruit.extensions import db
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import criteria
-from tests.campaign_helpers import draft_campaign, open_campaign, ready_to_open
-from tests.conftest import parse
-
-
-@pytest.fixture
-def admin(make_user):
-    return make_user(role="admin")
+from tests.factories import draft_campaign, open_campaign, ready_to_open
+from tests.helpers import parse
 
 
 def texts(elements):

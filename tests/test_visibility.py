@@ -28,11 +28,9 @@ from recruit.services.assessment import results
 from recruit.services.assessment import scoring
 from recruit.services.assessment import visibility
 from recruit.services.campaigns.stages import stage_record
-from tests.conftest import parse
 from tests.downloads import download
-from tests.factories import UserFactory
-from tests.sift_helpers import score, sift_campaign
-from tests.test_sift_access import found_in, signed_in
+from tests.factories import UserFactory, score, sift_campaign
+from tests.helpers import found_in, parse, signed_in
 
 
 # -- the campaign, moment by moment ------------------------------------------------------------------
