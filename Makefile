@@ -13,7 +13,7 @@ LOCK := requirements/lock.txt
 TOOLS := .venv-tools
 GOVUK_VERSION := $(shell sed -n 's/.*"govuk-frontend": *"\([^"]*\)".*/\1/p' package.json)
 
-.PHONY: install assets browser db run test lock audit clean
+.PHONY: install assets browser db run test test-fast lock audit clean
 
 install: $(VENV)/.installed assets
 
@@ -93,6 +93,11 @@ run: db
 
 test: install browser
 	$(BIN)/python -m pytest
+
+# The quick loop while working: everything but the browser, fuzz and slow tests (see the markers in
+# pyproject.toml), spread over two processes, each test file kept in one of them.
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not fuzz and not slow" -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules $(GOVUK) instance/recruit.db*
