@@ -9,5 +9,6 @@ The access log format is gunicorn's "combined" format:
 
 Turn the access log on with `--access-logfile -` (or a file path); settings given on the command line win.
 """
+
 logger_class = "recruit.log_masking.TokenMaskingLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'

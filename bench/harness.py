@@ -1,5 +1,6 @@
 """What every benchmark needs: a throwaway database (a temporary SQLite file, or a temporary schema in the
 PostgreSQL database named by DATABASE_URL, dropped afterwards) and a migrated, seeded app with an admin."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,7 @@ def throwaway_database(parser):
 @contextmanager
 def seeded_app(url: str, engine_options: dict):
     """An app context on a migrated and seeded database, and an admin to act as."""
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options,
-                     MAIL_SERVER=None)
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options, MAIL_SERVER=None)
     with app.app_context():
         print(f"Database: {db.engine.dialect.name}; migrating and seeding…", flush=True)
         upgrade()

@@ -9,6 +9,7 @@ criteria, writes a clean CSV of N candidates with statements of 150-250 words, t
 recruit.services.applications.csv_import.import_applications on it and checks what it wrote.
 The target (from the issue): 2,000 rows in under 10 seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ from recruit.models import Application, Campaign, Framework, Grade, Statement, U
 from recruit.services.applications import csv_import as application_import
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.campaigns import criteria# noqa: E402
+from recruit.services.campaigns import criteria  # noqa: E402
 from harness import seeded_app, throwaway_database  # noqa: E402
 
 TARGET_SECONDS = 10.0
@@ -85,10 +86,50 @@ REFLECTIONS = [
     "I now build short reviews into every piece of work so that problems surface sooner.",
     "It reinforced my belief that small, practical changes can make a real difference to customers.",
 ]
-FIRST_NAMES = ["Aisha", "Ben", "Catrin", "Dafydd", "Eilidh", "Fatima", "Gareth", "Harpreet", "Isla", "Jamal",
-               "Kerry", "Liam", "Mairead", "Nadia", "Owen", "Priya", "Rhys", "Siobhan", "Tomasz", "Zoë"]
-LAST_NAMES = ["Ahmed", "Brown", "Campbell", "Davies", "Evans", "Fraser", "Gill", "Hughes", "Iqbal", "Jones",
-              "Kowalski", "Lewis", "MacDonald", "Nowak", "O'Neill", "Patel", "Roberts", "Singh", "Taylor", "Williams"]
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Catrin",
+    "Dafydd",
+    "Eilidh",
+    "Fatima",
+    "Gareth",
+    "Harpreet",
+    "Isla",
+    "Jamal",
+    "Kerry",
+    "Liam",
+    "Mairead",
+    "Nadia",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Siobhan",
+    "Tomasz",
+    "Zoë",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Brown",
+    "Campbell",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "MacDonald",
+    "Nowak",
+    "O'Neill",
+    "Patel",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Williams",
+]
 
 
 def words(value: str) -> int:
@@ -99,10 +140,15 @@ def statement(rng: random.Random) -> str:
     """A STAR-shaped statement of 150 to 250 words, in paragraphs, with the odd comma, quote and £ sign."""
     wanted = rng.randint(150, 250)
     parts = [f"{rng.choice(OPENINGS)}, {rng.choice(SITUATIONS)}"]
-    pool = ACTIONS + RESULTS + REFLECTIONS + [
-        f"The change saved around £{rng.randint(2, 90)},000 a year and freed up {rng.randint(2, 9)} hours a week.",
-        '"Thank you for explaining it so clearly," one customer wrote afterwards.',
-    ]
+    pool = (
+        ACTIONS
+        + RESULTS
+        + REFLECTIONS
+        + [
+            f"The change saved around £{rng.randint(2, 90)},000 a year and freed up {rng.randint(2, 9)} hours a week.",
+            '"Thank you for explaining it so clearly," one customer wrote afterwards.',
+        ]
+    )
     while words(" ".join(parts)) < wanted:
         parts.append(rng.choice(pool))
     text = " ".join(parts).split()[:wanted]
@@ -130,16 +176,23 @@ def build_csv(rows: int, codes: list[str], seed_value: int = 2026) -> bytes:
 
 
 def make_campaign(admin: User):
-    grade = db.session.scalar(select(Grade).join(Framework).where(Framework.slug == "civil-service-2012",
-                                                                   Grade.slug == "band-d"))
+    grade = db.session.scalar(
+        select(Grade).join(Framework).where(Framework.slug == "civil-service-2012", Grade.slug == "band-d")
+    )
     campaign = campaigns.create_campaign(
-        admin, campaigns.Details("Benchmark caseworker", "Child Maintenance Group", "Glasgow", 20,
-                                 "Benchmark campaign for the CSV import."), grade=grade)
+        admin,
+        campaigns.Details(
+            "Benchmark caseworker", "Child Maintenance Group", "Glasgow", 20, "Benchmark campaign for the CSV import."
+        ),
+        grade=grade,
+    )
     for extra in campaign.criteria_at("sift")[CRITERIA:]:
         criteria.remove_criterion(admin, extra)
     campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=14))
-    chair, member = (User(email=f"assessor{i}.{secrets.token_hex(3)}@example.org", name=f"Assessor {i}",
-                          role="assessor") for i in (1, 2))
+    chair, member = (
+        User(email=f"assessor{i}.{secrets.token_hex(3)}@example.org", name=f"Assessor {i}", role="assessor")
+        for i in (1, 2)
+    )
     db.session.add_all([chair, member])
     db.session.commit()
     campaigns.set_panel(admin, campaign, "sift", chair, [member])
@@ -161,11 +214,16 @@ def run(url: str, rows: int, claim_links: bool, engine_options: dict) -> bool:
         seconds = time.perf_counter() - started
 
         db.session.remove()
-        applications = db.session.scalar(select(func.count(Application.id))
-                                         .where(Application.campaign_id == campaign_id,
-                                                Application.status == "submitted", Application.source == "import"))
-        statements = db.session.scalar(select(func.count(Statement.id)).join(Application)
-                                       .where(Application.campaign_id == campaign_id))
+        applications = db.session.scalar(
+            select(func.count(Application.id)).where(
+                Application.campaign_id == campaign_id,
+                Application.status == "submitted",
+                Application.source == "import",
+            )
+        )
+        statements = db.session.scalar(
+            select(func.count(Statement.id)).join(Application).where(Application.campaign_id == campaign_id)
+        )
         complete = applications == rows and statements == rows * len(codes) and result.imported == rows
         print(f"Rows:             {rows}")
         print(f"Criteria:         {len(codes)} ({', '.join(codes)})")
@@ -173,11 +231,15 @@ def run(url: str, rows: int, claim_links: bool, engine_options: dict) -> bool:
         print(f"Claim links:      {'issued' if claim_links else 'not issued (no mail server)'}")
         print(f"Seconds:          {seconds:.2f}")
         print(f"Rows per second:  {rows / seconds:.0f}")
-        print(f"Written:          {applications} applications, {statements} statements "
-              f"({'all' if complete else 'NOT all'} of them)")
+        print(
+            f"Written:          {applications} applications, {statements} statements "
+            f"({'all' if complete else 'NOT all'} of them)"
+        )
         met = complete and seconds < TARGET_SECONDS
-        print(f"Target:           under {TARGET_SECONDS:.0f} s for 2,000 rows: "
-              f"{'met' if seconds < TARGET_SECONDS else 'MISSED'}{'' if rows == 2000 else f' (ran {rows} rows)'}")
+        print(
+            f"Target:           under {TARGET_SECONDS:.0f} s for 2,000 rows: "
+            f"{'met' if seconds < TARGET_SECONDS else 'MISSED'}{'' if rows == 2000 else f' (ran {rows} rows)'}"
+        )
         db.session.remove()
         db.engine.dispose()
     return met
@@ -186,14 +248,18 @@ def run(url: str, rows: int, claim_links: bool, engine_options: dict) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=2000, help="rows in the CSV file (default 2000)")
-    parser.add_argument("--claim-links", action="store_true",
-                        help="also issue set-password tokens, as the import does when mail is set up")
+    parser.add_argument(
+        "--claim-links",
+        action="store_true",
+        help="also issue set-password tokens, as the import does when mail is set up",
+    )
     args = parser.parse_args()
     if not 1 <= args.rows <= application_import.MAX_ROWS:
         parser.error(f"--rows must be between 1 and {application_import.MAX_ROWS}")
 
     with throwaway_database(parser) as (url, options):
         return 0 if run(url, args.rows, args.claim_links, options) else 1
+
 
 if __name__ == "__main__":
     sys.exit(main())

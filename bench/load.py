@@ -15,6 +15,7 @@ between requests. It prints p50/p95/p99 per page, each page's p95 as a multiple 
 counts and errors, and judges the targets: the scoring page's p95 at most 100 ms and at most 3 × the floor's,
 and no errors. It exits with status 1 when a target is missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,17 @@ TARGET_RATIO = 3.0
 SCORING_PAGE = "scoring page"
 FLOOR = "floor: /healthz"
 # The order pages are reported in.
-PAGES = [FLOOR, "public pages", "work list", "application page", SCORING_PAGE, "score submitted (POST)",
-         "moderation board", "moderation item", "item agreed (POST)"]
+PAGES = [
+    FLOOR,
+    "public pages",
+    "work list",
+    "application page",
+    SCORING_PAGE,
+    "score submitted (POST)",
+    "moderation board",
+    "moderation item",
+    "item agreed (POST)",
+]
 # Every signed-in person signs in once (a password and a security code, both POSTs) before the timed window;
 # they all come from the one loopback address, so the limit must let that many through.
 SIGN_IN_RATE_LIMIT = "300 per minute; 3000 per hour"
@@ -82,8 +92,12 @@ def app_processes(master: int, database_url: str) -> tuple[list[int], list[int]]
         workers = []
     url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(url, autocommit=True) as connection:
-        backends = [row[0] for row in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+        backends = [
+            row[0]
+            for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
     return workers, backends
 
 
@@ -95,11 +109,14 @@ def machine_busy_seconds() -> float:
 
 def cpu_snapshot(master: int, database_url: str) -> dict[str, dict[int, float]]:
     workers, backends = app_processes(master, database_url)
-    return {kind: {pid: seconds for pid in pids if (seconds := cpu_seconds(pid)) is not None}
-            for kind, pids in (("workers", workers), ("database", backends))}
+    return {
+        kind: {pid: seconds for pid in pids if (seconds := cpu_seconds(pid)) is not None}
+        for kind, pids in (("workers", workers), ("database", backends))
+    }
 
 
 # -- the simulated users (run in their own process) -------------------------------------------------------------
+
 
 class BehindTLSProxy(http.cookiejar.DefaultCookiePolicy):
     """The app marks its cookies Secure; the client stands behind the TLS-terminating proxy, so it keeps them
@@ -144,9 +161,13 @@ class Person:
         self.origin = "https://" + base_url.split("://", 1)[1]
         self.jar = http.cookiejar.CookieJar(policy=BehindTLSProxy())
         self.client = httpx.AsyncClient(
-            base_url=base_url, cookies=self.jar, event_hooks={"request": [self.send_cookies]},
+            base_url=base_url,
+            cookies=self.jar,
+            event_hooks={"request": [self.send_cookies]},
             headers={"X-Forwarded-Proto": "https", "User-Agent": "recruit-load-benchmark"},
-            timeout=30.0, follow_redirects=False)
+            timeout=30.0,
+            follow_redirects=False,
+        )
 
     async def send_cookies(self, request) -> None:
         # httpx copies the jar into one with the default policy when it builds a request, which keeps Secure
@@ -190,18 +211,22 @@ class Person:
         import pyotp
 
         page = await self.client.get("/sign-in")
-        response = await self.client.post("/sign-in", data={"csrf_token": CSRF.search(page.text).group(1),
-                                                             "email": self.spec["email"], "password": password},
-                                           headers=self.referer("POST", "/sign-in"))
+        response = await self.client.post(
+            "/sign-in",
+            data={"csrf_token": CSRF.search(page.text).group(1), "email": self.spec["email"], "password": password},
+            headers=self.referer("POST", "/sign-in"),
+        )
         if response.status_code != 302 or "two-factor" not in response.headers.get("location", ""):
             raise RuntimeError(f"signing in {self.spec['email']} answered {response.status_code}")
         totp = pyotp.TOTP(self.spec["totp_secret"])
         # A code is accepted once: if this step's was used (a run moments ago), the next step's is accepted too.
         for code in (totp.now(), totp.at(time.time() + 30)):
             page = await self.client.get("/sign-in/two-factor")
-            response = await self.client.post("/sign-in/two-factor", data={
-                "csrf_token": CSRF.search(page.text).group(1), "code": code},
-                headers=self.referer("POST", "/sign-in/two-factor"))
+            response = await self.client.post(
+                "/sign-in/two-factor",
+                data={"csrf_token": CSRF.search(page.text).group(1), "code": code},
+                headers=self.referer("POST", "/sign-in/two-factor"),
+            )
             if response.status_code == 302:
                 return
         raise RuntimeError(f"the security code for {self.spec['email']} was refused")
@@ -258,13 +283,19 @@ class Person:
         await self.think()  # reading the evidence
         value = self.rng.randint(2, 6)
         # Ticks that agree with the score, so that no consistency prompt is expected.
-        ticks = checkbox_values(page.text, "effective")[:2] if value >= 4 else \
-            checkbox_values(page.text, "ineffective")[:1]
+        ticks = (
+            checkbox_values(page.text, "effective")[:2] if value >= 4 else checkbox_values(page.text, "ineffective")[:1]
+        )
         field = "effective" if value >= 4 else "ineffective"
-        data = {"csrf_token": token, "version": version, "value": str(value), field: ticks,
-                "submit_score": "Submit score",
-                "rationale": "Clear example at the required level: the candidate describes their own actions and a "
-                             "measurable result, with some reflection on what they would do differently."}
+        data = {
+            "csrf_token": token,
+            "version": version,
+            "value": str(value),
+            field: ticks,
+            "submit_score": "Submit score",
+            "rationale": "Clear example at the required level: the candidate describes their own actions and a "
+            "measurable result, with some reflection on what they would do differently.",
+        }
         response = await self.request("score submitted (POST)", "POST", url, expect=302, data=data)
         if response is not None and response.status_code == 302:
             await self.request("application page", "GET", back)
@@ -286,8 +317,11 @@ class Person:
             if fields is None:
                 continue
             await self.think()  # reading the scores and rationales
-            data = {"csrf_token": fields[0], "value": str(item["proposal"]),
-                    "rationale": "Discussed at the panel meeting: the evidence supports the proposed score."}
+            data = {
+                "csrf_token": fields[0],
+                "value": str(item["proposal"]),
+                "rationale": "Discussed at the panel meeting: the evidence supports the proposed score.",
+            }
             response = await self.request("item agreed (POST)", "POST", url, expect=302, data=data)
             if response is not None and response.status_code == 302:
                 await self.request("moderation board", "GET", base)
@@ -297,8 +331,15 @@ class Person:
             await self.think()
 
 
-async def drive(plan: dict, base_url: str, duration: float, warmup: float, think: tuple[float, float],
-                master: int, database_url: str) -> dict:
+async def drive(
+    plan: dict,
+    base_url: str,
+    duration: float,
+    warmup: float,
+    think: tuple[float, float],
+    master: int,
+    database_url: str,
+) -> dict:
     recorder = Recorder(float("inf"), float("inf"))
     people = [Person(spec, base_url, recorder, think, seed) for seed, spec in enumerate(plan["users"])]
     gate = asyncio.Semaphore(4)  # signing in checks a memory-hard password hash: a few at a time
@@ -326,16 +367,28 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
         # start of the window): slow requests can then be told apart by whether the machine was busy elsewhere.
         pids = [pid for kind in window["cpu_before"].values() for pid in kind]
         cores = len(os.sched_getaffinity(0))
-        previous = (time.perf_counter(), window["machine_before"],
-                    sum(cpu_seconds(pid) or 0.0 for pid in pids), window["client_before"])
+        previous = (
+            time.perf_counter(),
+            window["machine_before"],
+            sum(cpu_seconds(pid) or 0.0 for pid in pids),
+            window["client_before"],
+        )
         window["other_share"] = []
         while time.perf_counter() < recorder.window_end:
             await asyncio.sleep(min(1.0, max(recorder.window_end - time.perf_counter(), 0)))
-            now = (time.perf_counter(), machine_busy_seconds(), sum(cpu_seconds(pid) or 0.0 for pid in pids),
-                   time.process_time())
+            now = (
+                time.perf_counter(),
+                machine_busy_seconds(),
+                sum(cpu_seconds(pid) or 0.0 for pid in pids),
+                time.process_time(),
+            )
             elapsed, machine, app, client = (b - a for a, b in zip(previous, now))
-            window["other_share"].append((now[0] - recorder.window_start,
-                                          max(machine - app - client, 0.0) / (cores * elapsed) if elapsed else 0.0))
+            window["other_share"].append(
+                (
+                    now[0] - recorder.window_start,
+                    max(machine - app - client, 0.0) / (cores * elapsed) if elapsed else 0.0,
+                )
+            )
             previous = now
         window["machine_after"], window["client_after"] = machine_busy_seconds(), time.process_time()
         await marker.get("/healthz?window=end")
@@ -351,17 +404,26 @@ async def drive(plan: dict, base_url: str, duration: float, warmup: float, think
     await marker.aclose()
     before, after = window["cpu_before"], window["cpu_after"]
     # A process that started during the window counts in full; one that ended during it is not seen at the end.
-    app_cpu = {kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
-               for kind in after}
-    return {"samples": recorder.samples, "errors": recorder.errors, "outside": recorder.outside,
-            "sign_in_seconds": signed_in, "load_before": window["load_before"], "load_after": window["load_after"],
-            "duration": duration, "app_cpu_seconds": app_cpu,
-            "client_cpu_seconds": window["client_after"] - window["client_before"],
-            "machine_cpu_seconds": window["machine_after"] - window["machine_before"],
-            "other_share": window["other_share"]}
+    app_cpu = {
+        kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items()) for kind in after
+    }
+    return {
+        "samples": recorder.samples,
+        "errors": recorder.errors,
+        "outside": recorder.outside,
+        "sign_in_seconds": signed_in,
+        "load_before": window["load_before"],
+        "load_after": window["load_after"],
+        "duration": duration,
+        "app_cpu_seconds": app_cpu,
+        "client_cpu_seconds": window["client_after"] - window["client_before"],
+        "machine_cpu_seconds": window["machine_after"] - window["machine_before"],
+        "other_share": window["other_share"],
+    }
 
 
 # -- the app under gunicorn ----------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -384,14 +446,41 @@ def start_app(url: str, redis_url: str, workers: int, log: Path, access: Path) -
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MAIL_")}
     # Production needs the https address it is reached at; the requests come with X-Forwarded-Proto: https.
-    env.update(RECRUIT_ENV="production", SECRET_KEY=secrets.token_hex(32), DATABASE_URL=url, REDIS_URL=redis_url,
-               SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT, BASE_URL=f"https://127.0.0.1:{port}")
+    env.update(
+        RECRUIT_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        DATABASE_URL=url,
+        REDIS_URL=redis_url,
+        SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT,
+        BASE_URL=f"https://127.0.0.1:{port}",
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--forwarded-allow-ips", "127.0.0.1", "--timeout", "60", "--error-logfile", str(log),
-         # Each request's method, path, status, time in the worker (microseconds) and query string.
-         "--access-logfile", str(access), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s %(q)s", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
+            "--timeout",
+            "60",
+            "--error-logfile",
+            str(log),
+            # Each request's method, path, status, time in the worker (microseconds) and query string.
+            "--access-logfile",
+            str(access),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s %(q)s",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     base_url = f"http://127.0.0.1:{port}"
     import httpx
 
@@ -446,8 +535,14 @@ def in_the_workers(access: Path) -> dict[str, list[float]]:
             continue
         if not inside:
             continue
-        page = next((name for wanted, pattern, name in ROUTES
-                     if (wanted is None or wanted == method) and pattern.fullmatch(path)), None)
+        page = next(
+            (
+                name
+                for wanted, pattern, name in ROUTES
+                if (wanted is None or wanted == method) and pattern.fullmatch(path)
+            ),
+            None,
+        )
         if page is not None:
             times.setdefault(page, []).append(int(micros) / 1000)
     return times
@@ -471,30 +566,44 @@ def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str
     kinds = [spec["kind"] for spec in plan["users"]]
     total = sum(len(values) for values in by_page.values())
     print()
-    print(f"Machine:          {len(os.sched_getaffinity(0))} cores (nproc); load average "
-          f"{' '.join(f'{v:.2f}' for v in results['load_before'])} at the start of the timed window, "
-          f"{' '.join(f'{v:.2f}' for v in results['load_after'])} at its end")
+    print(
+        f"Machine:          {len(os.sched_getaffinity(0))} cores (nproc); load average "
+        f"{' '.join(f'{v:.2f}' for v in results['load_before'])} at the start of the timed window, "
+        f"{' '.join(f'{v:.2f}' for v in results['load_after'])} at its end"
+    )
     print(f"Data:             {seeded}")
-    print(f"App:              gunicorn, {args.workers} sync workers, RECRUIT_ENV=production, PostgreSQL, "
-          f"rate-limit counters in Redis ({args.redis_url})")
-    print(f"Users:            {len(kinds)} at once ({kinds.count('assessor')} assessors, {kinds.count('chair')} "
-          f"chairs, {kinds.count('visitor')} visitors), think time {args.think[0]:g}–{args.think[1]:g} s; "
-          f"signed in beforehand in {results['sign_in_seconds']:.1f} s; {args.warmup:g} s warm-up")
-    print(f"Timed window:     {results['duration']:g} s, {total} requests ({total / results['duration']:.1f} per "
-          f"second), {len(results['errors'])} errors")
+    print(
+        f"App:              gunicorn, {args.workers} sync workers, RECRUIT_ENV=production, PostgreSQL, "
+        f"rate-limit counters in Redis ({args.redis_url})"
+    )
+    print(
+        f"Users:            {len(kinds)} at once ({kinds.count('assessor')} assessors, {kinds.count('chair')} "
+        f"chairs, {kinds.count('visitor')} visitors), think time {args.think[0]:g}–{args.think[1]:g} s; "
+        f"signed in beforehand in {results['sign_in_seconds']:.1f} s; {args.warmup:g} s warm-up"
+    )
+    print(
+        f"Timed window:     {results['duration']:g} s, {total} requests ({total / results['duration']:.1f} per "
+        f"second), {len(results['errors'])} errors"
+    )
     capacity = results["duration"] * len(os.sched_getaffinity(0))
     workers, database = results["app_cpu_seconds"]["workers"], results["app_cpu_seconds"]["database"]
     app, client, machine = workers + database, results["client_cpu_seconds"], results["machine_cpu_seconds"]
-    print(f"CPU in the window: the machine was {100 * machine / capacity:.0f}% busy: the app "
-          f"{100 * app / capacity:.0f}% ({1000 * app / max(total, 1):.1f} ms of CPU a request: "
-          f"{1000 * workers / max(total, 1):.1f} in gunicorn's workers, {1000 * database / max(total, 1):.1f} in "
-          f"PostgreSQL), the simulated people {100 * client / capacity:.0f}%, other work on the machine "
-          f"{100 * max(machine - app - client, 0) / capacity:.0f}%")
+    print(
+        f"CPU in the window: the machine was {100 * machine / capacity:.0f}% busy: the app "
+        f"{100 * app / capacity:.0f}% ({1000 * app / max(total, 1):.1f} ms of CPU a request: "
+        f"{1000 * workers / max(total, 1):.1f} in gunicorn's workers, {1000 * database / max(total, 1):.1f} in "
+        f"PostgreSQL), the simulated people {100 * client / capacity:.0f}%, other work on the machine "
+        f"{100 * max(machine - app - client, 0) / capacity:.0f}%"
+    )
     print()
-    print("Times are from the simulated people's side; the last two columns are the same requests' times inside "
-          "gunicorn's workers,\nwithout the wait for a free worker.\n")
-    print(f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}"
-          f"{'in worker p50':>15}{'p95':>8}")
+    print(
+        "Times are from the simulated people's side; the last two columns are the same requests' times inside "
+        "gunicorn's workers,\nwithout the wait for a free worker.\n"
+    )
+    print(
+        f"{'page':<24}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p95 / floor':>13}"
+        f"{'in worker p50':>15}{'p95':>8}"
+    )
     for page in PAGES + sorted(set(by_page) - set(PAGES)):
         values = by_page.get(page)
         if not values:
@@ -504,8 +613,10 @@ def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str
         ratio = f"{p95 / floor:.1f}×" if floor else "–"
         inside = workers_times.get(page)
         worker = f"{percentiles(inside)[0]:>15.1f}{percentiles(inside)[1]:>8.1f}" if inside else ""
-        print(f"{page:<24}{len(values):>9}{len(errors.get(page, [])):>8}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
-              f"{ratio:>13}{worker}")
+        print(
+            f"{page:<24}{len(values):>9}{len(errors.get(page, [])):>8}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
+            f"{ratio:>13}{worker}"
+        )
     if results["errors"]:
         print("\nErrors (first of each kind):")
         seen = set()
@@ -518,19 +629,27 @@ def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str
     shares = [share for _, share in results["other_share"]]
     if shares:
         busy = sum(1 for share in shares if share > 0.5)
-        print(f"\nOther work, second by second: median {100 * statistics.median(shares):.0f}% of the machine, "
-              f"more than half of it in {busy} of {len(shares)} seconds.")
+        print(
+            f"\nOther work, second by second: median {100 * statistics.median(shares):.0f}% of the machine, "
+            f"more than half of it in {busy} of {len(shares)} seconds."
+        )
         # Requests that started in a second when other work, then and in the second before, took at most a quarter
         # of the machine: what the app does when it has the machine more or less to itself.
-        quiet = {index for index, share in enumerate(shares)
-                 if share <= 0.25 and (index == 0 or shares[index - 1] <= 0.25)}
+        quiet = {
+            index for index, share in enumerate(shares) if share <= 0.25 and (index == 0 or shares[index - 1] <= 0.25)
+        }
         for page in (SCORING_PAGE, FLOOR):
-            values = [seconds * 1000 for name, seconds, at in results["samples"]
-                      if name == page and bisect.bisect_left(ends, at) in quiet]
+            values = [
+                seconds * 1000
+                for name, seconds, at in results["samples"]
+                if name == page and bisect.bisect_left(ends, at) in quiet
+            ]
             if len(values) >= 2:
                 p50, p95, _ = percentiles(values)
-                print(f"{page} in the {len(quiet)} quieter seconds (other work at most 25%): {len(values)} requests, "
-                      f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+                print(
+                    f"{page} in the {len(quiet)} quieter seconds (other work at most 25%): {len(values)} requests, "
+                    f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+                )
     print()
     scoring = by_page.get(SCORING_PAGE)
     met = True
@@ -538,10 +657,14 @@ def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str
         print("Targets:          NOT JUDGED: no scoring page or floor requests in the timed window")
         return False
     p95 = percentiles(scoring)[1]
-    checks = [(f"scoring page p95 {p95:.1f} ms ≤ {TARGET_P95_MS:.0f} ms", p95 <= TARGET_P95_MS),
-              (f"scoring page p95 {p95 / floor:.1f}× the floor's ({floor:.1f} ms) ≤ {TARGET_RATIO:.0f}×",
-               p95 <= TARGET_RATIO * floor),
-              (f"{len(results['errors'])} errors = 0", not results["errors"])]
+    checks = [
+        (f"scoring page p95 {p95:.1f} ms ≤ {TARGET_P95_MS:.0f} ms", p95 <= TARGET_P95_MS),
+        (
+            f"scoring page p95 {p95 / floor:.1f}× the floor's ({floor:.1f} ms) ≤ {TARGET_RATIO:.0f}×",
+            p95 <= TARGET_RATIO * floor,
+        ),
+        (f"{len(results['errors'])} errors = 0", not results["errors"]),
+    ]
     for text, ok in checks:
         print(f"Target:           {text}: {'met' if ok else 'MISSED'}")
         met = met and ok
@@ -549,6 +672,7 @@ def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str
 
 
 # -- putting it together ---------------------------------------------------------------------------------------
+
 
 def split_users(users: int) -> tuple[int, int, int]:
     """Three in five are assessors scoring, one in five chairs moderating, one in five visitors."""
@@ -559,36 +683,61 @@ def split_users(users: int) -> tuple[int, int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=os.environ.get("DATABASE_URL") or DEFAULT_SERVER,
-                        help="PostgreSQL server to create the throwaway database on; its database part, if any, is "
-                             "only used to connect (default: DATABASE_URL, else " + DEFAULT_SERVER + ")")
-    parser.add_argument("--database", help="drive an already seeded database (one kept with --keep) instead of "
-                                           "creating and seeding one")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_SERVER,
+        help="PostgreSQL server to create the throwaway database on; its database part, if any, is "
+        "only used to connect (default: DATABASE_URL, else " + DEFAULT_SERVER + ")",
+    )
+    parser.add_argument(
+        "--database", help="drive an already seeded database (one kept with --keep) instead of creating and seeding one"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the seeded database afterwards, for --database")
     parser.add_argument("--campaigns", type=int, default=50, help="campaigns at the sift (default 50)")
     parser.add_argument("--applications", type=int, default=2000, help="applications per campaign (default 2000)")
     parser.add_argument("--criteria", type=int, default=6, help="sift criteria per campaign, 1 to 6 (default 6)")
-    parser.add_argument("--users", type=int, default=30,
-                        help="simulated people at once: 3 in 5 assessors, 1 in 5 chairs, 1 in 5 visitors (default 30)")
+    parser.add_argument(
+        "--users",
+        type=int,
+        default=30,
+        help="simulated people at once: 3 in 5 assessors, 1 in 5 chairs, 1 in 5 visitors (default 30)",
+    )
     parser.add_argument("--duration", type=float, default=60, help="seconds in the timed window (default 60)")
-    parser.add_argument("--warmup", type=float, default=10,
-                        help="seconds of load before the timed window, not counted (default 10)")
-    parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"),
-                        help="each person's pause between requests, uniform between MIN and MAX seconds "
-                             "(default 0.5 1.5)")
+    parser.add_argument(
+        "--warmup", type=float, default=10, help="seconds of load before the timed window, not counted (default 10)"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.5, 1.5),
+        metavar=("MIN", "MAX"),
+        help="each person's pause between requests, uniform between MIN and MAX seconds (default 0.5 1.5)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13",
-                        help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/13)")
-    parser.add_argument("--drive", nargs=4, metavar=("PLAN", "RESULTS", "BASE_URL", "SETTINGS"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/13",
+        help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/13)",
+    )
+    parser.add_argument("--drive", nargs=4, metavar=("PLAN", "RESULTS", "BASE_URL", "SETTINGS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.drive:  # the second process: the simulated users
         plan_path, results_path, base_url, settings = args.drive
         settings = json.loads(settings)
         plan = json.loads(Path(plan_path).read_text())
-        results = asyncio.run(drive(plan, base_url, settings["duration"], settings["warmup"],
-                                    tuple(settings["think"]), settings["master"], settings["database"]))
+        results = asyncio.run(
+            drive(
+                plan,
+                base_url,
+                settings["duration"],
+                settings["warmup"],
+                tuple(settings["think"]),
+                settings["master"],
+                settings["database"],
+            )
+        )
         Path(results_path).write_text(json.dumps(results))
         return 0
 
@@ -603,6 +752,7 @@ def main() -> int:
     from load_seed import plan as make_plan, seed_load, throwaway_database
 
     from contextlib import nullcontext
+
     database = nullcontext(args.database) if args.database else throwaway_database(args.server, keep=args.keep)
     with database as url, tempfile.TemporaryDirectory() as folder:
         if args.database:
@@ -612,20 +762,34 @@ def main() -> int:
         assessors, chairs, visitors = split_users(args.users)
         plan = make_plan(url, assessors, chairs, visitors)
         if not args.database:
-            seeded = (f"{plan['campaigns']} campaigns at the sift, {plan['applications']} applications, "
-                      f"{args.criteria} criteria, panels of 3")
+            seeded = (
+                f"{plan['campaigns']} campaigns at the sift, {plan['applications']} applications, "
+                f"{args.criteria} criteria, panels of 3"
+            )
         plan_path, results_path, log = Path(folder, "plan.json"), Path(folder, "results.json"), Path(folder, "app.log")
         plan_path.write_text(json.dumps(plan))
         clear_limits(args.redis_url)
         access = Path(folder, "access.log")
         server, base_url = start_app(url, args.redis_url, args.workers, log, access)
         try:
-            print(f"App on {base_url}; driving {args.users} simulated people for {args.warmup:g} + "
-                  f"{args.duration:g} s…", flush=True)
-            settings = json.dumps({"duration": args.duration, "warmup": args.warmup, "think": args.think,
-                                   "master": server.pid, "database": url})
-            subprocess.run([sys.executable, __file__, "--drive", str(plan_path), str(results_path), base_url,
-                            settings], check=True, cwd=ROOT)
+            print(
+                f"App on {base_url}; driving {args.users} simulated people for {args.warmup:g} + {args.duration:g} s…",
+                flush=True,
+            )
+            settings = json.dumps(
+                {
+                    "duration": args.duration,
+                    "warmup": args.warmup,
+                    "think": args.think,
+                    "master": server.pid,
+                    "database": url,
+                }
+            )
+            subprocess.run(
+                [sys.executable, __file__, "--drive", str(plan_path), str(results_path), base_url, settings],
+                check=True,
+                cwd=ROOT,
+            )
         finally:
             stop_app(server)
             clear_limits(args.redis_url)

@@ -6,6 +6,7 @@ Campaigns, criteria and panels are made through the services, as an admin would 
 with theirs, and the audit entries for every score and agreement) is written with COPY, which PostgreSQL loads
 far faster than INSERT statements.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,12 +30,20 @@ from harness import seeded_app  # noqa: E402
 from import_csv import FIRST_NAMES, LAST_NAMES, statement  # noqa: E402
 from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
-from recruit.models import (Application, Campaign, Competency, Conflict, Framework, Grade, Score,  # noqa: E402
-                            User)
+from recruit.models import (
+    Application,
+    Campaign,
+    Competency,
+    Conflict,
+    Framework,
+    Grade,
+    Score,  # noqa: E402
+    User,
+)
 from recruit.services.assessment import board
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.campaigns import criteria as criteria_service# noqa: E402
+from recruit.services.campaigns import criteria as criteria_service  # noqa: E402
 from recruit.services.applications.submission import new_reference  # noqa: E402
 from recruit.services.campaigns.setup import load_campaign  # noqa: E402
 from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
@@ -43,17 +52,35 @@ from recruit.services.assessment.scoring import indicator_choices  # noqa: E402
 from recruit.services.campaigns.stages import assessor_order, eligible_query  # noqa: E402
 
 PASSWORD = "load-benchmark-passphrase-7391"
-STATEMENT_POOL = 2_000     # distinct statements, drawn at random for the applications' evidence
-CONFLICT_SHARE = 0.0025    # of applications, per assessor, declared at the sift on recognising the candidate
-AGREED_SHARE = 0.75        # of the items every assessor has submitted, the chair has agreed so far
-PAGE_SIZE = 50             # the work list's and the board's page size
-PLAN_APPLICATIONS = 80     # applications planned per simulated assessor (far more than a minute's work)
-PLAN_ITEMS = 300           # items planned per simulated chair
+STATEMENT_POOL = 2_000  # distinct statements, drawn at random for the applications' evidence
+CONFLICT_SHARE = 0.0025  # of applications, per assessor, declared at the sift on recognising the candidate
+AGREED_SHARE = 0.75  # of the items every assessor has submitted, the chair has agreed so far
+PAGE_SIZE = 50  # the work list's and the board's page size
+PLAN_APPLICATIONS = 80  # applications planned per simulated assessor (far more than a minute's work)
+PLAN_ITEMS = 300  # items planned per simulated chair
 
-TOWNS = ["Glasgow", "Leeds", "Newcastle", "Cardiff", "Belfast", "Sheffield", "Birmingham", "Bristol", "Wolverhampton",
-         "Preston"]
-TEAMS = ["Child Maintenance Group", "Universal Credit", "Pensions Service", "Debt Management", "Fraud and Error",
-         "Counter Fraud", "Work and Health", "Disability Services"]
+TOWNS = [
+    "Glasgow",
+    "Leeds",
+    "Newcastle",
+    "Cardiff",
+    "Belfast",
+    "Sheffield",
+    "Birmingham",
+    "Bristol",
+    "Wolverhampton",
+    "Preston",
+]
+TEAMS = [
+    "Child Maintenance Group",
+    "Universal Credit",
+    "Pensions Service",
+    "Debt Management",
+    "Fraud and Error",
+    "Counter Fraud",
+    "Work and Health",
+    "Disability Services",
+]
 RATIONALES = [
     "The example shows the required level in most respects: the candidate set out the situation clearly, took "
     "sensible action and described a measurable result, though the reflection is brief.",
@@ -67,6 +94,7 @@ RATIONALES = [
 
 
 # -- the throwaway database ------------------------------------------------------------------------------------
+
 
 @contextmanager
 def throwaway_database(server_url: str, keep: bool = False):
@@ -82,8 +110,11 @@ def throwaway_database(server_url: str, keep: bool = False):
         failed = False
     finally:
         if keep and not failed:
-            print(f"Kept the database {name}: re-run with --database "
-                  f"{url.set(database=name).render_as_string(hide_password=True)}", flush=True)
+            print(
+                f"Kept the database {name}: re-run with --database "
+                f"{url.set(database=name).render_as_string(hide_password=True)}",
+                flush=True,
+            )
         else:
             with admin_engine.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -92,12 +123,14 @@ def throwaway_database(server_url: str, keep: bool = False):
 
 # -- bulk writing ----------------------------------------------------------------------------------------------
 
+
 class Ids:
     """Ids handed out in Python, so that rows written with COPY can refer to each other."""
 
     def __init__(self, tables: list[str]):
-        self.next = {table: db.session.scalar(text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))
-                     for table in tables}
+        self.next = {
+            table: db.session.scalar(text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")) for table in tables
+        }
 
     def take(self, table: str) -> int:
         value = self.next[table]
@@ -106,8 +139,12 @@ class Ids:
 
     def sync_sequences(self) -> None:
         for table in self.next:
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                )
+            )
 
 
 # COPY's text format: tab-separated columns, one row a line, \N for NULL, backslash escapes in text.
@@ -134,31 +171,85 @@ def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> int:
     driver = db.session.connection().connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for start in range(0, len(rows), COPY_CHUNK):
-            copy.write("".join("\t".join(map(copy_value, row)) + "\n" for row in rows[start:start + COPY_CHUNK]))
+            copy.write("".join("\t".join(map(copy_value, row)) + "\n" for row in rows[start : start + COPY_CHUNK]))
     return len(rows)
 
 
-USER_COLUMNS = ("id", "email", "name", "role", "password_hash", "active", "failed_sign_ins", "session_version",
-                "created_at")
-APPLICATION_COLUMNS = ("id", "campaign_id", "candidate_id", "reference", "status", "source", "created_at",
-                       "updated_at", "submitted_at", "version")
+USER_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "role",
+    "password_hash",
+    "active",
+    "failed_sign_ins",
+    "session_version",
+    "created_at",
+)
+APPLICATION_COLUMNS = (
+    "id",
+    "campaign_id",
+    "candidate_id",
+    "reference",
+    "status",
+    "source",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "version",
+)
 DETAILS_COLUMNS = ("id", "application_id", "full_name", "email", "phone")
 STATEMENT_COLUMNS = ("id", "application_id", "criterion_id", "text", "word_count", "updated_at")
-SCORE_COLUMNS = ("id", "application_id", "criterion_id", "assessor_id", "stage", "value", "rationale", "notes",
-                 "status", "ticked", "created_at", "updated_at", "submitted_at", "version")
-SCORE_VERSION_COLUMNS = ("id", "score_id", "version", "status", "value", "rationale", "notes", "ticked", "at",
-                         "by_id")
+SCORE_COLUMNS = (
+    "id",
+    "application_id",
+    "criterion_id",
+    "assessor_id",
+    "stage",
+    "value",
+    "rationale",
+    "notes",
+    "status",
+    "ticked",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "version",
+)
+SCORE_VERSION_COLUMNS = ("id", "score_id", "version", "status", "value", "rationale", "notes", "ticked", "at", "by_id")
 CONFLICT_COLUMNS = ("id", "application_id", "assessor_id", "stage", "has_conflict", "reason", "declared_at")
-AGREED_COLUMNS = ("id", "application_id", "criterion_id", "stage", "value", "proposal", "discrepant", "rationale",
-                  "status", "agreed_by_id", "agreed_at", "feedback", "version")
+AGREED_COLUMNS = (
+    "id",
+    "application_id",
+    "criterion_id",
+    "stage",
+    "value",
+    "proposal",
+    "discrepant",
+    "rationale",
+    "status",
+    "agreed_by_id",
+    "agreed_at",
+    "feedback",
+    "version",
+)
 AGREED_VERSION_COLUMNS = ("id", "agreed_score_id", "action", "value", "rationale", "reason", "at", "by_id")
 AUDIT_COLUMNS = ("id", "at", "actor_id", "action", "record_type", "record_id", "before", "after", "client_address")
-TABLES = ["users", "applications", "personal_details", "statements", "scores", "score_versions", "conflicts",
-          "agreed_scores", "agreed_score_versions", "audit_events"]
+TABLES = [
+    "users",
+    "applications",
+    "personal_details",
+    "statements",
+    "scores",
+    "score_versions",
+    "conflicts",
+    "agreed_scores",
+    "agreed_score_versions",
+    "audit_events",
+]
 
 
 # -- the campaigns ---------------------------------------------------------------------------------------------
-
 
 
 def make_staff(count: int, password_hash: str, run: str) -> list[User]:
@@ -167,8 +258,16 @@ def make_staff(count: int, password_hash: str, run: str) -> list[User]:
     people = []
     for n in range(count):
         first, last = FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
-        people.append(User(email=f"assessor{n}.{run}@example.org", name=f"{first} {last}", role="assessor",
-                           password_hash=password_hash, totp_secret=pyotp.random_base32(), totp_enabled_at=now))
+        people.append(
+            User(
+                email=f"assessor{n}.{run}@example.org",
+                name=f"{first} {last}",
+                role="assessor",
+                password_hash=password_hash,
+                totp_secret=pyotp.random_base32(),
+                totp_enabled_at=now,
+            )
+        )
     db.session.add_all(people)
     db.session.commit()
     return people
@@ -177,9 +276,16 @@ def make_staff(count: int, password_hash: str, run: str) -> list[User]:
 def make_campaign(admin: User, number: int, grade: Grade, criteria_count: int, panel: list[User]) -> Campaign:
     rng = random.Random(number)
     campaign = campaigns.create_campaign(
-        admin, campaigns.Details(f"Caseworker ({TEAMS[number % len(TEAMS)]})", TEAMS[number % len(TEAMS)],
-                                 TOWNS[number % len(TOWNS)], rng.randint(2, 30),
-                                 "Caseworkers deciding claims and answering customers' questions."), grade=grade)
+        admin,
+        campaigns.Details(
+            f"Caseworker ({TEAMS[number % len(TEAMS)]})",
+            TEAMS[number % len(TEAMS)],
+            TOWNS[number % len(TOWNS)],
+            rng.randint(2, 30),
+            "Caseworkers deciding claims and answering customers' questions.",
+        ),
+        grade=grade,
+    )
     for extra in campaign.criteria_at("sift")[criteria_count:]:
         criteria_service.remove_criterion(admin, extra)
     campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=14))
@@ -199,8 +305,18 @@ class Counts:
     agreed: int = 0
 
 
-def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: User, ids: Ids, pool: list[str],
-         counts: Counts, campaign_total: int, taken: set[str]) -> None:
+def fill(
+    campaign: Campaign,
+    number: int,
+    count: int,
+    panel: list[User],
+    chair: User,
+    ids: Ids,
+    pool: list[str],
+    counts: Counts,
+    campaign_total: int,
+    taken: set[str],
+) -> None:
     """Applications with their evidence, and the sift as far as this campaign has got: each assessor has worked
     through a share of their own shuffled list (the next application part-done), declared the odd conflict, and
     the chair has agreed most of the items everyone has submitted."""
@@ -215,8 +331,10 @@ def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: 
     ticks = {}
     for criterion in campaign.criteria_at("sift"):
         lists = indicator_choices(criterion)
-        ticks[criterion.id] = (json.dumps(sorted(i.id for i in lists["effective"][:2])),
-                               json.dumps(sorted(i.id for i in lists["ineffective"][:1])))
+        ticks[criterion.id] = (
+            json.dumps(sorted(i.id for i in lists["effective"][:2])),
+            json.dumps(sorted(i.id for i in lists["ineffective"][:1])),
+        )
     panel_people = [(person.id, person.email) for person in panel]
     chair_id = chair.id
 
@@ -232,11 +350,29 @@ def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: 
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"candidate{user_id}@example.org"
         users.append((user_id, email, f"{first} {last}", "candidate", None, True, 0, 1, submitted_at))
-        applications.append((application_id, campaign_id, user_id, reference, "submitted",
-                             rng.choice(("online", "online", "online", "import")), submitted_at, submitted_at,
-                             submitted_at, 1))
-        details.append((ids.take("personal_details"), application_id, f"{first} {last}", email,
-                        f"07700 900{rng.randint(0, 999):03d}"))
+        applications.append(
+            (
+                application_id,
+                campaign_id,
+                user_id,
+                reference,
+                "submitted",
+                rng.choice(("online", "online", "online", "import")),
+                submitted_at,
+                submitted_at,
+                submitted_at,
+                1,
+            )
+        )
+        details.append(
+            (
+                ids.take("personal_details"),
+                application_id,
+                f"{first} {last}",
+                email,
+                f"07700 900{rng.randint(0, 999):03d}",
+            )
+        )
         for criterion_id, _, _ in sift_criteria:
             body, words = rng.choice(pool)
             statements.append((ids.take("statements"), application_id, criterion_id, body, words, submitted_at))
@@ -258,17 +394,36 @@ def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: 
         done = round(min(max(progress + rng.uniform(-0.08, 0.08), 0.0), 1.0) * len(own))
         for application_id in rng.sample(application_ids, max(1, round(CONFLICT_SHARE * count))):
             conflicted.setdefault(application_id, set()).add(person_id)
-            conflicts.append((ids.take("conflicts"), application_id, person_id, "sift", True,
-                              "I recognise this candidate: I was their line manager.", submitted_at))
-            audits.append((ids.take("audit_events"), submitted_at, person_id, "conflict.declared", "application",
-                           str(application_id), None, json.dumps({"stage": "sift", "assessor": person_email}),
-                           "127.0.0.1"))
-        for position, application_id in enumerate(own[:done + 1]):
+            conflicts.append(
+                (
+                    ids.take("conflicts"),
+                    application_id,
+                    person_id,
+                    "sift",
+                    True,
+                    "I recognise this candidate: I was their line manager.",
+                    submitted_at,
+                )
+            )
+            audits.append(
+                (
+                    ids.take("audit_events"),
+                    submitted_at,
+                    person_id,
+                    "conflict.declared",
+                    "application",
+                    str(application_id),
+                    None,
+                    json.dumps({"stage": "sift", "assessor": person_email}),
+                    "127.0.0.1",
+                )
+            )
+        for position, application_id in enumerate(own[: done + 1]):
             if person_id in conflicted.get(application_id, ()):
                 continue
             # The application after the last one finished is part-done: some criteria submitted, one a draft.
             part = position == done
-            todo = sift_criteria[:rng.randint(0, len(sift_criteria) - 1)] if part else sift_criteria
+            todo = sift_criteria[: rng.randint(0, len(sift_criteria) - 1)] if part else sift_criteria
             for index, (criterion_id, code, _) in enumerate(todo + ([sift_criteria[len(todo)]] if part else [])):
                 draft = part and index == len(todo)
                 drift = rng.choice((-2, -1, -1, 0, 0, 0, 0, 1, 1, 2)) if rng.random() < 0.5 else 0
@@ -277,14 +432,59 @@ def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: 
                 status = "draft" if draft else "submitted"
                 score_id = ids.take("scores")
                 rationale = rng.choice(RATIONALES)
-                scores.append((score_id, application_id, criterion_id, person_id, "sift", value, rationale, "",
-                               status, ticked, submitted_at, submitted_at, None if draft else submitted_at, 1))
-                versions.append((ids.take("score_versions"), score_id, 1, status, value, rationale, "", ticked,
-                                 submitted_at, person_id))
-                audits.append((ids.take("audit_events"), submitted_at, person_id,
-                               "score.draft_saved" if draft else "score.submitted", "score", str(score_id), None,
-                               json.dumps({"application": reference_of[application_id], "criterion": code,
-                                           "stage": "sift", "value": value, "status": status}), "127.0.0.1"))
+                scores.append(
+                    (
+                        score_id,
+                        application_id,
+                        criterion_id,
+                        person_id,
+                        "sift",
+                        value,
+                        rationale,
+                        "",
+                        status,
+                        ticked,
+                        submitted_at,
+                        submitted_at,
+                        None if draft else submitted_at,
+                        1,
+                    )
+                )
+                versions.append(
+                    (
+                        ids.take("score_versions"),
+                        score_id,
+                        1,
+                        status,
+                        value,
+                        rationale,
+                        "",
+                        ticked,
+                        submitted_at,
+                        person_id,
+                    )
+                )
+                audits.append(
+                    (
+                        ids.take("audit_events"),
+                        submitted_at,
+                        person_id,
+                        "score.draft_saved" if draft else "score.submitted",
+                        "score",
+                        str(score_id),
+                        None,
+                        json.dumps(
+                            {
+                                "application": reference_of[application_id],
+                                "criterion": code,
+                                "stage": "sift",
+                                "value": value,
+                                "status": status,
+                            }
+                        ),
+                        "127.0.0.1",
+                    )
+                )
                 if draft:
                     counts.drafts += 1
                 else:
@@ -304,16 +504,48 @@ def fill(campaign: Campaign, number: int, count: int, panel: list[User], chair: 
         proposed = proposal(values)
         rationale = "Agreed at the panel meeting after discussing the evidence." if discrepant else ""
         agreed_id = ids.take("agreed_scores")
-        agreed.append((agreed_id, application_id, criterion_id, "sift", proposed, proposed, discrepant, rationale,
-                       "agreed", chair_id, agreed_at, "", 1))
-        agreed_versions.append((ids.take("agreed_score_versions"), agreed_id, "agreed", proposed, rationale, "",
-                                agreed_at, chair_id))
-        audits.append((ids.take("audit_events"), agreed_at, chair_id,
-                       "moderation.agreed" if discrepant else "moderation.bulk_confirmed", "agreed_score",
-                       str(agreed_id), None, json.dumps({"application": reference_of[application_id],
-                                                         "stage": "sift", "value": proposed, "proposal": proposed,
-                                                         "discrepant": discrepant, "scores": values}),
-                       "127.0.0.1"))
+        agreed.append(
+            (
+                agreed_id,
+                application_id,
+                criterion_id,
+                "sift",
+                proposed,
+                proposed,
+                discrepant,
+                rationale,
+                "agreed",
+                chair_id,
+                agreed_at,
+                "",
+                1,
+            )
+        )
+        agreed_versions.append(
+            (ids.take("agreed_score_versions"), agreed_id, "agreed", proposed, rationale, "", agreed_at, chair_id)
+        )
+        audits.append(
+            (
+                ids.take("audit_events"),
+                agreed_at,
+                chair_id,
+                "moderation.agreed" if discrepant else "moderation.bulk_confirmed",
+                "agreed_score",
+                str(agreed_id),
+                None,
+                json.dumps(
+                    {
+                        "application": reference_of[application_id],
+                        "stage": "sift",
+                        "value": proposed,
+                        "proposal": proposed,
+                        "discrepant": discrepant,
+                        "scores": values,
+                    }
+                ),
+                "127.0.0.1",
+            )
+        )
     counts.agreed += copy_rows("agreed_scores", AGREED_COLUMNS, agreed)
     copy_rows("agreed_score_versions", AGREED_VERSION_COLUMNS, agreed_versions)
     copy_rows("audit_events", AUDIT_COLUMNS, audits)
@@ -324,14 +556,20 @@ def constraints_set_aside(tables: list[str]):
     """Drop the foreign keys, unique constraints and secondary indexes of the tables being loaded, and put every
     one back afterwards, in the same transaction: PostgreSQL builds an index over loaded rows far faster than it
     maintains one row by row, and checks a foreign key over the whole table in one query rather than per row."""
-    constraints = db.session.execute(text(
-        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype IN ('f', 'u') AND conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY contype, conname"),
-        {"tables": tables}).all()
-    indexes = db.session.execute(text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY(:tables) "
-        "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u')) ORDER BY indexname"),
-        {"tables": tables}).all()
+    constraints = db.session.execute(
+        text(
+            "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype IN ('f', 'u') AND conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY contype, conname"
+        ),
+        {"tables": tables},
+    ).all()
+    indexes = db.session.execute(
+        text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY(:tables) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u')) ORDER BY indexname"
+        ),
+        {"tables": tables},
+    ).all()
     for table, name, _, _ in constraints:  # foreign keys ('f') first, then unique constraints ('u')
         db.session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
     for name, _ in indexes:
@@ -347,17 +585,21 @@ def seed_load(url: str, campaign_count: int, applications: int, criteria_count: 
     """Migrate and seed a fresh database, then fill it with campaign_count campaigns at the sift."""
     started = time.perf_counter()
     with seeded_app(url, {"pool_pre_ping": True}) as (_, admin):
-        grade = db.session.scalar(select(Grade).join(Framework).where(Framework.slug == "civil-service-2012",
-                                                                       Grade.slug == "band-d"))
+        grade = db.session.scalar(
+            select(Grade).join(Framework).where(Framework.slug == "civil-service-2012", Grade.slug == "band-d")
+        )
         run = secrets.token_hex(3)
         staff = make_staff(campaign_count * panel_size, hash_password(PASSWORD), run)
         pool_rng = random.Random(2026)
         pool = [(body, len(body.split())) for body in (statement(pool_rng) for _ in range(STATEMENT_POOL))]
-        print(f"Creating {campaign_count} campaigns and filling each with {applications} applications × "
-              f"{criteria_count} criteria × {panel_size} assessors…", flush=True)
+        print(
+            f"Creating {campaign_count} campaigns and filling each with {applications} applications × "
+            f"{criteria_count} criteria × {panel_size} assessors…",
+            flush=True,
+        )
         made = []
         for number in range(campaign_count):
-            panel = staff[number * panel_size:(number + 1) * panel_size]
+            panel = staff[number * panel_size : (number + 1) * panel_size]
             made.append((make_campaign(admin, number, grade, criteria_count, panel), panel))
         loading = time.perf_counter()
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
@@ -381,25 +623,40 @@ def seed_load(url: str, campaign_count: int, applications: int, criteria_count: 
             connection.execute(text("VACUUM ANALYZE"))
         print(f"Vacuumed and analysed in {time.perf_counter() - vacuum:.0f} s", flush=True)
         size = db.session.scalar(text("SELECT pg_size_pretty(pg_database_size(current_database()))"))
-        print(f"Seeded in {time.perf_counter() - started:.0f} s: {counts.applications} applications, "
-              f"{counts.statements} statements, {counts.scores} scores ({counts.drafts} drafts), "
-              f"{counts.conflicts} conflicts, {counts.agreed} of {counts.ready} ready items agreed; "
-              f"database {size}", flush=True)
+        print(
+            f"Seeded in {time.perf_counter() - started:.0f} s: {counts.applications} applications, "
+            f"{counts.statements} statements, {counts.scores} scores ({counts.drafts} drafts), "
+            f"{counts.conflicts} conflicts, {counts.agreed} of {counts.ready} ready items agreed; "
+            f"database {size}",
+            flush=True,
+        )
         db.session.remove()
         db.engine.dispose()
 
 
 # -- the plan for the simulated users --------------------------------------------------------------------------
 
+
 def _assessor_plan(campaign: Campaign, person: User) -> dict:
     """The applications this assessor has still to score, in their own order, with the work-list page each is on
     and the criteria still to submit."""
-    rows = db.session.execute(eligible_query(campaign, "sift").with_only_columns(Application.id,
-                                                                                 Application.reference)).all()
-    done = set(db.session.execute(select(Score.application_id, Score.criterion_id).where(
-        Score.assessor_id == person.id, Score.stage == "sift", Score.status == "submitted")).all())
-    conflicts = set(db.session.scalars(select(Conflict.application_id).where(
-        Conflict.assessor_id == person.id, Conflict.stage == "sift", Conflict.has_conflict.is_(True))))
+    rows = db.session.execute(
+        eligible_query(campaign, "sift").with_only_columns(Application.id, Application.reference)
+    ).all()
+    done = set(
+        db.session.execute(
+            select(Score.application_id, Score.criterion_id).where(
+                Score.assessor_id == person.id, Score.stage == "sift", Score.status == "submitted"
+            )
+        ).all()
+    )
+    conflicts = set(
+        db.session.scalars(
+            select(Conflict.application_id).where(
+                Conflict.assessor_id == person.id, Conflict.stage == "sift", Conflict.has_conflict.is_(True)
+            )
+        )
+    )
     codes = [(c.id, c.code) for c in campaign.criteria_at("sift")]
     work = []
     reference_of = dict(rows)
@@ -410,21 +667,38 @@ def _assessor_plan(campaign: Campaign, person: User) -> dict:
             work.append({"reference": reference, "page": position // PAGE_SIZE + 1, "codes": missing})
             if len(work) == PLAN_APPLICATIONS:
                 break
-    return {"kind": "assessor", "email": person.email, "totp_secret": person.totp_secret,
-            "campaign_id": campaign.id, "work": work}
+    return {
+        "kind": "assessor",
+        "email": person.email,
+        "totp_secret": person.totp_secret,
+        "campaign_id": campaign.id,
+        "work": work,
+    }
 
 
 def _chair_plan(campaign: Campaign, person: User, rng: random.Random) -> dict:
     """Items every assessor has submitted and the chair has yet to agree, with the board page each is on."""
     applications = list(db.session.scalars(eligible_query(campaign, "sift").order_by(Application.reference)))
     page_of = {a.id: index // PAGE_SIZE + 1 for index, a in enumerate(applications)}
-    ready = [{"reference": item.application.reference, "code": item.criterion.code,
-              "page": page_of[item.application.id], "proposal": item.state.proposal,
-              "discrepant": item.state.discrepant}
-             for item in board.load_items(campaign, "sift", applications) if item.state.ready]
+    ready = [
+        {
+            "reference": item.application.reference,
+            "code": item.criterion.code,
+            "page": page_of[item.application.id],
+            "proposal": item.state.proposal,
+            "discrepant": item.state.discrepant,
+        }
+        for item in board.load_items(campaign, "sift", applications)
+        if item.state.ready
+    ]
     work = sorted(rng.sample(ready, min(PLAN_ITEMS, len(ready))), key=lambda i: (i["page"], i["reference"]))
-    return {"kind": "chair", "email": person.email, "totp_secret": person.totp_secret, "campaign_id": campaign.id,
-            "work": work}
+    return {
+        "kind": "chair",
+        "email": person.email,
+        "totp_secret": person.totp_secret,
+        "campaign_id": campaign.id,
+        "work": work,
+    }
 
 
 def public_urls() -> list[str]:
@@ -432,9 +706,13 @@ def public_urls() -> list[str]:
     competencies = db.session.scalars(select(Competency.slug).where(Competency.framework_id == framework.id)).all()
     grades = db.session.scalars(select(Grade.slug).where(Grade.framework_id == framework.id)).all()
     base = f"/frameworks/{framework.slug}"
-    return ["/frameworks", base, "/vacancies",
-            *(f"{base}/competencies/{slug}?level={level}" for slug in competencies for level in (1, 3, 5)),
-            *(f"{base}/grades/{slug}" for slug in grades)]
+    return [
+        "/frameworks",
+        base,
+        "/vacancies",
+        *(f"{base}/competencies/{slug}?level={level}" for slug in competencies for level in (1, 3, 5)),
+        *(f"{base}/grades/{slug}" for slug in grades),
+    ]
 
 
 def plan(url: str, assessors: int, chairs: int, visitors: int) -> dict:
@@ -446,11 +724,14 @@ def plan(url: str, assessors: int, chairs: int, visitors: int) -> dict:
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER=None)
     rng = random.Random(7)
     with app.app_context():
-        campaign_ids = db.session.scalars(select(Campaign.id).where(Campaign.status == "sift")
-                                          .order_by(Campaign.id)).all()
+        campaign_ids = db.session.scalars(
+            select(Campaign.id).where(Campaign.status == "sift").order_by(Campaign.id)
+        ).all()
         if len(campaign_ids) < chairs or not campaign_ids:
-            raise SystemExit(f"The database has {len(campaign_ids)} campaigns at the sift; at least {chairs} "
-                             "are needed, one for each simulated chair")
+            raise SystemExit(
+                f"The database has {len(campaign_ids)} campaigns at the sift; at least {chairs} "
+                "are needed, one for each simulated chair"
+            )
         # Spread the simulated people over the campaigns: chairs first, each on a campaign of their own, then
         # assessors (panel members other than the chair) on the campaigns that follow, wrapping round when
         # there are fewer campaigns than people. No account is used by two simulated people.

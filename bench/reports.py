@@ -16,6 +16,7 @@ Peak memory is the largest sum, over the rendering process and every process it 
 set size (PSS: a page shared by forked processes counts once in all), sampled every 20 ms. Targets: Recruit's
 way in at most half the naive time, within 400 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ from recruit.clock import utcnow  # noqa: E402
 from recruit.extensions import db  # noqa: E402
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
-from recruit.services.reports import versions as reports# noqa: E402
+from recruit.services.reports import versions as reports  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_MB = 400
@@ -132,7 +133,7 @@ def fill(campaign, panel, count: int, rng: random.Random) -> int:
         for criterion in sift_criteria:
             if rng.random() < DISCREPANT_SHARE:
                 base = rng.randint(2, 5)
-                values = [base - 1, base + 1, base][:len(panel)] + [base] * (len(panel) - 3)
+                values = [base - 1, base + 1, base][: len(panel)] + [base] * (len(panel) - 3)
             else:
                 # Agreement within a point, on one side of the pass mark.
                 low = rng.random() < 0.3
@@ -140,15 +141,38 @@ def fill(campaign, panel, count: int, rng: random.Random) -> int:
                 values = [base + rng.choice((0, 0, 1)) for _ in panel]
             discrepant = is_discrepant(values, campaign.discrepancy_threshold, criterion.pass_mark)
             discrepant_items += discrepant
-            scores += [{"application_id": application_id, "criterion_id": criterion.id, "assessor_id": person.id,
-                        "stage": "sift", "value": value, "rationale": "Meets most of the indicators.",
-                        "status": "submitted", "ticked": [], "submitted_at": now, "version": 1}
-                       for person, value in zip(panel, values)]
-            agreed.append({"application_id": application_id, "criterion_id": criterion.id, "stage": "sift",
-                           "value": proposal(values), "proposal": proposal(values), "discrepant": discrepant,
-                           "rationale": "The panel agreed this after discussing the evidence against the "
-                                        "indicators." if discrepant else "",
-                           "status": "agreed", "agreed_by_id": panel[0].id, "agreed_at": now, "version": 1})
+            scores += [
+                {
+                    "application_id": application_id,
+                    "criterion_id": criterion.id,
+                    "assessor_id": person.id,
+                    "stage": "sift",
+                    "value": value,
+                    "rationale": "Meets most of the indicators.",
+                    "status": "submitted",
+                    "ticked": [],
+                    "submitted_at": now,
+                    "version": 1,
+                }
+                for person, value in zip(panel, values)
+            ]
+            agreed.append(
+                {
+                    "application_id": application_id,
+                    "criterion_id": criterion.id,
+                    "stage": "sift",
+                    "value": proposal(values),
+                    "proposal": proposal(values),
+                    "discrepant": discrepant,
+                    "rationale": "The panel agreed this after discussing the evidence against the indicators."
+                    if discrepant
+                    else "",
+                    "status": "agreed",
+                    "agreed_by_id": panel[0].id,
+                    "agreed_at": now,
+                    "version": 1,
+                }
+            )
     insert_many(Score, scores)
     insert_many(AgreedScore, agreed)
     db.session.commit()
@@ -174,25 +198,36 @@ def run(url: str, options: dict, count: int, criteria_count: int, assessors: int
         db.engine.dispose()  # the forked renderers hold no database connection
 
         print(f"Report HTML: {len(html) / 1e6:.1f} MB, built in {build:.2f} s", flush=True)
-        render_pdf("<!doctype html><html lang='en-GB'><title>warm</title><main><p>warm</p></main></html>",
-                   title="warm")  # fonts and WeasyPrint's own start-up, for both alike
+        render_pdf(
+            "<!doctype html><html lang='en-GB'><title>warm</title><main><p>warm</p></main></html>", title="warm"
+        )  # fonts and WeasyPrint's own start-up, for both alike
         naive_s, naive_cpu, naive_mb, naive_pdf = measure(lambda: render_pdf(html, title=spec.title))
         print(f"Naive:      {naive_s:7.2f} s  peak {naive_mb:6.0f} MB  (CPU {naive_cpu:.2f} s)", flush=True)
         ours_s, ours_cpu, ours_mb, ours_pdf = measure(
-            lambda: render_pdf_parallel(html, title=spec.title, workers=workers))
-        print(f"Recruit's:  {ours_s:7.2f} s  peak {ours_mb:6.0f} MB  (CPU {ours_cpu:.2f} s in all, "
-              f"{workers} worker processes)", flush=True)
+            lambda: render_pdf_parallel(html, title=spec.title, workers=workers)
+        )
+        print(
+            f"Recruit's:  {ours_s:7.2f} s  peak {ours_mb:6.0f} MB  (CPU {ours_cpu:.2f} s in all, "
+            f"{workers} worker processes)",
+            flush=True,
+        )
     ratio = ours_s / naive_s
     naive_pages, _, _ = describe(naive_pdf)
     pages, first, last = describe(ours_pdf)
     numbered = f"Page 1 of {pages}" in first and f"Page {pages} of {pages}" in last
-    print(f"Pages:      naive {naive_pages}, Recruit's {pages} "
-          f"({'numbered 1 to ' + str(pages) if numbered else 'PAGE NUMBERS WRONG'})")
-    print(f"Ratio:      {ratio:.2f} of the naive time (target at most {TARGET_RATIO}); "
-          f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}")
+    print(
+        f"Pages:      naive {naive_pages}, Recruit's {pages} "
+        f"({'numbered 1 to ' + str(pages) if numbered else 'PAGE NUMBERS WRONG'})"
+    )
+    print(
+        f"Ratio:      {ratio:.2f} of the naive time (target at most {TARGET_RATIO}); "
+        f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}"
+    )
     met = ratio <= TARGET_RATIO and ours_mb <= TARGET_MB and numbered
-    print(f"Targets:    time {'met' if ratio <= TARGET_RATIO else 'MISSED'}, "
-          f"memory {'met' if ours_mb <= TARGET_MB else 'MISSED'} (at most {TARGET_MB} MB)")
+    print(
+        f"Targets:    time {'met' if ratio <= TARGET_RATIO else 'MISSED'}, "
+        f"memory {'met' if ours_mb <= TARGET_MB else 'MISSED'} (at most {TARGET_MB} MB)"
+    )
     return met
 
 
@@ -201,8 +236,12 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=1000)
     parser.add_argument("--criteria", type=int, default=6)
     parser.add_argument("--assessors", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="processes laying out page ranges at once (default: the number of cores)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes laying out page ranges at once (default: the number of cores)",
+    )
     args = parser.parse_args()
     if args.applications < 1 or not 1 <= args.criteria <= 6 or args.assessors < 2 or args.workers < 1:
         parser.error("--applications and --workers at least 1, --criteria 1 to 6, --assessors at least 2")

@@ -2,6 +2,7 @@
 
 SQLite cannot alter tables in place, so migrations render in batch mode there.
 """
+
 import logging
 from logging.config import fileConfig
 

@@ -1,4 +1,5 @@
 """Recruit: competency-based recruitment for public bodies."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Every view carries one of @public, @signed_in or @roles(...). A test walks the U
 and fails on any route without a declaration. Object access (which records a person
 may see) is decided by one helper per kind of record, next to the services for it.
 """
+
 from __future__ import annotations
 
 import unicodedata

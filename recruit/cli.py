@@ -1,4 +1,5 @@
 """Command-line tools: `seed`, `frameworks import|export`, `users create-admin` and `retention purge`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,13 @@ def _fail(error: FileProblems, what: str) -> None:
 
 
 @click.command("seed")
-@click.option("--dir", "seeds_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder of seed files (default: the project's seeds/).")
+@click.option(
+    "--dir",
+    "seeds_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of seed files (default: the project's seeds/).",
+)
 @with_appcontext
 def seed_command(seeds_dir: str | None) -> None:
     """Load or update the scales, frameworks and role profiles in seeds/."""
@@ -60,8 +66,13 @@ def import_command(file: Path) -> None:
 
 @frameworks_cli.command("export")
 @click.argument("slug")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 @with_appcontext
 def export_command(slug: str, output: Path | None) -> None:
     """Export the framework SLUG as YAML."""
@@ -106,8 +117,12 @@ def retention_cli() -> None:
 
 
 @retention_cli.command("purge")
-@click.option("--apply", "apply_changes", is_flag=True,
-              help="Erase what is listed. Without it, the command only lists and changes nothing.")
+@click.option(
+    "--apply",
+    "apply_changes",
+    is_flag=True,
+    help="Erase what is listed. Without it, the command only lists and changes nothing.",
+)
 @with_appcontext
 def purge_command(apply_changes: bool) -> None:
     """List the campaigns past RETENTION_MONTHS (and idle candidate accounts) whose personal data would be

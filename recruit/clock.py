@@ -1,4 +1,5 @@
 """The current time, always timezone-aware UTC; UK time for display and entry."""
+
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,5 @@
 """Configuration from environment variables only; no secrets in code."""
+
 import os
 from datetime import timedelta
 
@@ -64,7 +65,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "").strip() or None
     # Further host names to answer to besides BASE_URL's, comma-separated (a load balancer's health check that
     # calls the app by its own address, say); a request for any other host gets a 400 page.
-    EXTRA_TRUSTED_HOSTS = [host.strip() for host in os.environ.get("EXTRA_TRUSTED_HOSTS", "").split(",") if host.strip()]
+    EXTRA_TRUSTED_HOSTS = [
+        host.strip() for host in os.environ.get("EXTRA_TRUSTED_HOSTS", "").split(",") if host.strip()
+    ]
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 587)

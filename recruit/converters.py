@@ -4,6 +4,7 @@ page (404), never a query the database refuses.
 Ids are 32-bit integers (every id column is an INTEGER, which PostgreSQL keeps in 32 bits), and no
 reference, code or slug holds a NUL character (which PostgreSQL refuses in any text parameter).
 """
+
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
 MAX_ID = 2**31 - 1
@@ -12,8 +13,9 @@ MAX_ID = 2**31 - 1
 class IdConverter(IntegerConverter):
     """`<int:...>`: a whole number from 0 to MAX_ID."""
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

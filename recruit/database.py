@@ -1,4 +1,5 @@
 """Engine settings that depend on the database: SQLite gets WAL, a busy timeout and real transactions."""
+
 import random
 import sqlite3
 import time

@@ -3,6 +3,7 @@
 Unexpected exceptions reach the 500 handler through Flask's own
 InternalServerError (which logs them), so tests still see the real traceback.
 """
+
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 

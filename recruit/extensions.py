@@ -1,4 +1,5 @@
 """Extension objects, created unbound and initialised in create_app."""
+
 from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter

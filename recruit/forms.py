@@ -1,4 +1,5 @@
 """Form fields shared across features, with GOV.UK widgets and messages."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -35,8 +36,9 @@ def email_field(label: str = "Email address") -> StringField:
 
 def password_field(label: str, missing: str, description: str = "") -> PasswordField:
     # No length limit here: the password rules give the message for too short or too long.
-    return PasswordField(label, widget=GovPasswordInput(), description=description,
-                         validators=[InputRequired(message=missing)])
+    return PasswordField(
+        label, widget=GovPasswordInput(), description=description, validators=[InputRequired(message=missing)]
+    )
 
 
 def name_field(label: str = "Full name", missing: str = "Enter your full name") -> StringField:
@@ -54,8 +56,10 @@ def text_field(label: str, missing: str, max_length: int = 200, description: str
         description=description,
         widget=GovTextInput(),
         filters=[strip],
-        validators=[DataRequired(message=missing),
-                    Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")],
+        validators=[
+            DataRequired(message=missing),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+        ],
     )
 
 
@@ -91,16 +95,16 @@ class WholeNumberField(IntegerField):  # type: ignore[misc]
             raise ValueError(f"{self.label.text} must be a whole number, like {self.example}") from None
 
 
-def whole_number(label: str, minimum: int, maximum: int, *, required: str | None = None, example: str = "2",
-                 description: str = "") -> WholeNumberField:
+def whole_number(
+    label: str, minimum: int, maximum: int, *, required: str | None = None, example: str = "2", description: str = ""
+) -> WholeNumberField:
     return WholeNumberField(
         label,
         example=example,
         description=description,
         validators=[
             InputRequired(message=required) if required else Optional(),
-            NumberRange(min=minimum, max=maximum,
-                        message=f"{label} must be between {minimum} and {maximum}"),
+            NumberRange(min=minimum, max=maximum, message=f"{label} must be between {minimum} and {maximum}"),
         ],
     )
 
@@ -156,11 +160,14 @@ class Form(FlaskForm):  # type: ignore[misc]
                 valid = False
             if not field.errors:
                 continue
-            required = next((v.message for v in field.validators
-                             if isinstance(v, (InputRequired, DataRequired)) and v.message), None)
+            required = next(
+                (v.message for v in field.validators if isinstance(v, (InputRequired, DataRequired)) and v.message),
+                None,
+            )
             field.errors = [
                 (required or f"Select a valid {field.label.text.lower()}")
-                if any(marker in str(error) for marker in WTFORMS_CHOICE_MESSAGES) else error
+                if any(marker in str(error) for marker in WTFORMS_CHOICE_MESSAGES)
+                else error
                 for error in field.errors
             ]
         return valid

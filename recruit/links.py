@@ -1,5 +1,6 @@
 """Absolute links for emails, built from the configured BASE_URL and never from the request's Host header,
 and the host names the app answers to (Flask's TRUSTED_HOSTS), taken from the same setting."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,8 +21,15 @@ def parse_base_url(value: str) -> SplitResult:
         parts.port  # noqa: B018  (raises ValueError for a port that is not a number in range)
     except ValueError:
         parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment or parts.username or parts.password:
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
         raise RuntimeError(
             f"BASE_URL must be the address people use to reach Recruit, like https://recruit.example.org "
             f"(no query, fragment or user name), not {value!r}."

@@ -3,6 +3,7 @@ signs someone in or chooses their password, so access and error logs show `[toke
 
 Used by the app's own logger, the development server's access log (werkzeug) and gunicorn (gunicorn.conf.py).
 """
+
 from __future__ import annotations
 
 import logging

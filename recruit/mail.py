@@ -4,6 +4,7 @@ an error (MailNotConfigured), never a message written to the log: emails carry s
 
 A later notifications outbox (GOV.UK Notify, SMTP, retries) is meant to replace the development outbox.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -21,8 +22,10 @@ class MailNotConfigured(RuntimeError):
     """Production has no way to send email, so a message that must be sent cannot be."""
 
     def __init__(self) -> None:
-        super().__init__("Email cannot be sent: no mail server is set up. Set MAIL_SERVER (and MAIL_PORT, "
-                         "MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM) for the service.")
+        super().__init__(
+            "Email cannot be sent: no mail server is set up. Set MAIL_SERVER (and MAIL_PORT, "
+            "MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM) for the service."
+        )
 
 
 def _development_outbox() -> bool:
@@ -53,8 +56,9 @@ def send_many(messages: list[tuple[str, str, str]]) -> int:
         return _send_smtp(messages)
     if _development_outbox():
         with unit_of_work():
-            db.session.add_all(DevelopmentEmail(recipient=to, subject=subject, body=body)
-                               for to, subject, body in messages)
+            db.session.add_all(
+                DevelopmentEmail(recipient=to, subject=subject, body=body) for to, subject, body in messages
+            )
         return len(messages)
     require_mail()
     return 0

@@ -1,4 +1,5 @@
 """The page of a long list a request asks for, read the same way by every list page."""
+
 from __future__ import annotations
 
 from flask import request

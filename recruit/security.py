@@ -1,4 +1,5 @@
 """Sign-in sessions, response headers and rate limits."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, flash, g, request, session
@@ -41,8 +42,10 @@ def check_production_settings(app: Flask) -> None:
             "(for example: BASE_URL=https://recruit.example.org)."
         )
     if app.config.get("DEVELOPMENT_OUTBOX"):
-        raise RuntimeError("DEVELOPMENT_OUTBOX keeps emails, with their sign-in links, in the database; "
-                           "it cannot be turned on in production.")
+        raise RuntimeError(
+            "DEVELOPMENT_OUTBOX keeps emails, with their sign-in links, in the database; "
+            "it cannot be turned on in production."
+        )
 
 
 def init_security(app: Flask) -> None:

@@ -6,6 +6,7 @@ variables they set only sometimes. So inside those vendored templates, and for a
 missing key of a dict anywhere, undefined is empty; in our own templates a missing
 variable, or a missing attribute of a model or form, raises.
 """
+
 import sys
 from collections.abc import Iterator
 from types import FrameType
@@ -80,7 +81,6 @@ class StrictVariableUndefined(Undefined):
             # params.attributes.items and the like: keep being empty.
             return self
         return self._fail_with_undefined_error()
-
 
 
 def combine(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:

@@ -57,8 +57,11 @@ class Finding:
         return bool(self.fixed_in) if self.fix_known is None else self.fix_known
 
     def describe(self) -> str:
-        fix = f"fixed in {', '.join(self.fixed_in)}" if self.fixed_in else (
-            "a fix is available" if self.fixable else "no fixed release yet")
+        fix = (
+            f"fixed in {', '.join(self.fixed_in)}"
+            if self.fixed_in
+            else ("a fix is available" if self.fixable else "no fixed release yet")
+        )
         return f"{self.ecosystem} {self.package} {self.version}: {self.advisory} ({fix})"
 
 
@@ -77,6 +80,7 @@ class Coverage:
 
 
 # --- Python -----------------------------------------------------------------------------------------
+
 
 def locked_pins(lock_text: str) -> dict[str, tuple[str, str]]:
     """canonical name -> (name as written, pinned version)."""
@@ -101,8 +105,15 @@ def read_pip_audit(report: dict) -> tuple[set[str], list[Finding], dict[str, str
         audited.add(name)
         for vuln in dependency.get("vulns", []):
             ids = [vuln.get("id", "unknown advisory"), *vuln.get("aliases", [])]
-            findings.append(Finding("Python", dependency["name"], dependency.get("version", "?"),
-                                    ", ".join(ids), tuple(vuln.get("fix_versions", []))))
+            findings.append(
+                Finding(
+                    "Python",
+                    dependency["name"],
+                    dependency.get("version", "?"),
+                    ", ".join(ids),
+                    tuple(vuln.get("fix_versions", [])),
+                )
+            )
     return audited, findings, skipped
 
 
@@ -112,15 +123,20 @@ def read_pypi_project(name: str, pinned: str, project: dict) -> tuple[bool, list
     files = project.get("releases", {}).get(pinned)
     if files and all(f.get("yanked") for f in files):
         reason = next((f.get("yanked_reason") for f in files if f.get("yanked_reason")), None)
-        warnings.append(f"Python {name} {pinned} was withdrawn (yanked) from PyPI"
-                        + (f": {reason}" if reason else ""))
+        warnings.append(f"Python {name} {pinned} was withdrawn (yanked) from PyPI" + (f": {reason}" if reason else ""))
     newest = project.get("info", {}).get("version")
     if newest != pinned:
         return False, [], warnings
     findings = [
-        Finding("Python", name, pinned, ", ".join([v.get("id", "unknown advisory"), *v.get("aliases", [])]),
-                tuple(v.get("fixed_in") or ()))
-        for v in project.get("vulnerabilities", []) if not v.get("withdrawn")
+        Finding(
+            "Python",
+            name,
+            pinned,
+            ", ".join([v.get("id", "unknown advisory"), *v.get("aliases", [])]),
+            tuple(v.get("fixed_in") or ()),
+        )
+        for v in project.get("vulnerabilities", [])
+        if not v.get("withdrawn")
     ]
     return True, findings, warnings
 
@@ -139,10 +155,26 @@ def audit_python(lock_text: str) -> tuple[Coverage, list[Finding], list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "pip-audit.json"
         run = subprocess.run(
-            [sys.executable, "-m", "pip_audit", "--requirement", str(LOCK), "--disable-pip", "--require-hashes",
-             "--format", "json", "--output", str(out), "--progress-spinner", "off",
-             "--timeout", str(TIMEOUT_SECONDS)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pip_audit",
+                "--requirement",
+                str(LOCK),
+                "--disable-pip",
+                "--require-hashes",
+                "--format",
+                "json",
+                "--output",
+                str(out),
+                "--progress-spinner",
+                "off",
+                "--timeout",
+                str(TIMEOUT_SECONDS),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         try:
             report = json.loads(out.read_text(encoding="utf-8"))
@@ -156,8 +188,9 @@ def audit_python(lock_text: str) -> tuple[Coverage, list[Finding], list[str]]:
         coverage.checked("pip-audit, PyPI's advisories for the pinned version", len(audited))
         if skipped:
             example = next(iter(skipped.values()))
-            coverage.notes.append(f"pip-audit could not ask PyPI about {len(skipped)} pinned versions "
-                                  f"(for example: {example})")
+            coverage.notes.append(
+                f"pip-audit could not ask PyPI about {len(skipped)} pinned versions (for example: {example})"
+            )
     unreachable = None  # once PyPI cannot be reached at all, ask no more (no timeout per package)
     for name, (written, pinned) in sorted(pins.items()):
         if name in audited:
@@ -187,6 +220,7 @@ def audit_python(lock_text: str) -> tuple[Coverage, list[Finding], list[str]]:
 
 # --- npm --------------------------------------------------------------------------------------------
 
+
 def read_npm_audit(output: str) -> tuple[bool, int, list[Finding], str]:
     """`npm audit --json` output: (answered, packages checked, findings, why not answered)."""
     try:
@@ -195,8 +229,11 @@ def read_npm_audit(output: str) -> tuple[bool, int, list[Finding], str]:
         return False, 0, [], "npm audit gave no report"
     if not isinstance(report, dict) or "vulnerabilities" not in report:
         error = report.get("error") if isinstance(report, dict) else None
-        message = (report.get("message") if isinstance(report, dict) else None) or (
-            error.get("summary") if isinstance(error, dict) else None) or "npm audit gave no report"
+        message = (
+            (report.get("message") if isinstance(report, dict) else None)
+            or (error.get("summary") if isinstance(error, dict) else None)
+            or "npm audit gave no report"
+        )
         return False, 0, [], message
     findings = []
     for name, vuln in report["vulnerabilities"].items():
@@ -204,8 +241,9 @@ def read_npm_audit(output: str) -> tuple[bool, int, list[Finding], str]:
         if not advisories:
             continue  # vulnerable only through another package, which is listed in its own right
         ids = ", ".join(str(a.get("url") or a.get("source") or a.get("title")) for a in advisories)
-        findings.append(Finding("npm", name, vuln.get("range", "?"), ids,
-                                fix_known=vuln.get("fixAvailable") not in (False, None)))
+        findings.append(
+            Finding("npm", name, vuln.get("range", "?"), ids, fix_known=vuln.get("fixAvailable") not in (False, None))
+        )
     checked = report.get("metadata", {}).get("dependencies", {}).get("total", 0)
     return True, checked, findings, ""
 
@@ -213,8 +251,14 @@ def read_npm_audit(output: str) -> tuple[bool, int, list[Finding], str]:
 def audit_npm() -> tuple[Coverage, list[Finding]]:
     coverage = Coverage("npm")
     try:
-        run = subprocess.run(["npm", "audit", "--package-lock-only", "--json"], cwd=ROOT,
-                             capture_output=True, text=True, check=False, timeout=300)
+        run = subprocess.run(
+            ["npm", "audit", "--package-lock-only", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         coverage.not_checked.append(f"every package in package-lock.json: npm audit did not run ({error})")
         return coverage, []
@@ -228,6 +272,7 @@ def audit_npm() -> tuple[Coverage, list[Finding]]:
 
 
 # --- Report -----------------------------------------------------------------------------------------
+
 
 def verdict(findings: list[Finding], coverages: list[Coverage], strict: bool) -> int:
     if any(f.fixable for f in findings):
@@ -275,8 +320,11 @@ def report(coverages: list[Coverage], findings: list[Finding], warnings: list[st
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strict", action="store_true",
-                        help="fail (exit 2) when an advisory service could not be asked about a package")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 2) when an advisory service could not be asked about a package",
+    )
     args = parser.parse_args(argv)
     python_coverage, python_findings, warnings = audit_python(LOCK.read_text(encoding="utf-8"))
     npm_coverage, npm_findings = audit_npm()

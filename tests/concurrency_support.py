@@ -20,6 +20,7 @@ database allows. Every item is then reopened (by one of the two, through its pag
 update path is raced as well as the insert. Each race must give one agreed score (the winner's), and the
 other chair a GOV.UK error summary saying it has just been agreed, with the winner's score shown.
 """
+
 from __future__ import annotations
 
 import math
@@ -79,6 +80,7 @@ PAUSE = {"sqlite": 1.0, "postgresql": 30.0}
 
 # ---------------------------------------------------------------------------------------------- databases
 
+
 @contextmanager
 def sqlite_database():
     """A temporary SQLite file, gone when the block ends."""
@@ -115,11 +117,11 @@ def throwaway_database():
 
 def make_app(url: str):
     """The app as a worker process runs it (development settings, no mail, counters in memory)."""
-    return create_app(Config, SQLALCHEMY_DATABASE_URI=url, RECRUIT_ENV="development", MAIL_SERVER=None,
-                      REDIS_URL=None)
+    return create_app(Config, SQLALCHEMY_DATABASE_URI=url, RECRUIT_ENV="development", MAIL_SERVER=None, REDIS_URL=None)
 
 
 # ---------------------------------------------------------------------------------------------- the campaign
+
 
 @dataclass(frozen=True)
 class Item:
@@ -132,6 +134,7 @@ class Item:
 @dataclass(frozen=True)
 class Plan:
     """What the worker processes need to know about the prepared database."""
+
     url: str
     dialect: str
     campaign_id: int
@@ -170,16 +173,27 @@ def prepare(url: str, writers: int, scores: int) -> Plan:
         run = secrets.token_hex(3)
         password = f"concurrency {secrets.token_urlsafe(12)} check"
         admin = User(email=f"admin.{run}@example.org", name="Concurrency Admin", role="admin")
-        panel = [User(email=f"assessor{n}.{run}@example.org", name=f"Assessor {n}", role="assessor",
-                      password_hash=hash_password(password) if n == 1 else None)
-                 for n in range(1, writers + 1)]
+        panel = [
+            User(
+                email=f"assessor{n}.{run}@example.org",
+                name=f"Assessor {n}",
+                role="assessor",
+                password_hash=hash_password(password) if n == 1 else None,
+            )
+            for n in range(1, writers + 1)
+        ]
         db.session.add_all([admin, *panel])
         db.session.commit()
-        grade = db.session.scalar(select(Grade).join(Framework).where(Framework.slug == "civil-service-2012",
-                                                                       Grade.slug == "band-b"))
+        grade = db.session.scalar(
+            select(Grade).join(Framework).where(Framework.slug == "civil-service-2012", Grade.slug == "band-b")
+        )
         campaign = campaigns.create_campaign(
-            admin, campaigns.Details("Concurrency caseworker", "Child Maintenance Group", "Glasgow", 2,
-                                     "Campaign for the concurrency check."), grade=grade)
+            admin,
+            campaigns.Details(
+                "Concurrency caseworker", "Child Maintenance Group", "Glasgow", 2, "Campaign for the concurrency check."
+            ),
+            grade=grade,
+        )
         campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=14))
         campaigns.set_panel(admin, campaign, "sift", panel[0], panel[1:])
         campaign_status.move(admin, campaign, "open")
@@ -188,29 +202,47 @@ def prepare(url: str, writers: int, scores: int) -> Plan:
         for number, reference in enumerate(unique_references(count), start=1):
             email = f"candidate{number}.{run}@example.org"
             candidate = User(email=email, name=f"Candidate {number}", role="candidate")
-            db.session.add(Application(
-                campaign=campaign, candidate=candidate, reference=reference, status="submitted",
-                submitted_at=utcnow(),
-                personal_details=PersonalDetails(full_name=f"Candidate {number}", email=email, phone="07700 900000"),
-                statements=[Statement(criterion=c, text="I led a project to clear a backlog.", word_count=8)
-                            for c in criteria]))
+            db.session.add(
+                Application(
+                    campaign=campaign,
+                    candidate=candidate,
+                    reference=reference,
+                    status="submitted",
+                    submitted_at=utcnow(),
+                    personal_details=PersonalDetails(
+                        full_name=f"Candidate {number}", email=email, phone="07700 900000"
+                    ),
+                    statements=[
+                        Statement(criterion=c, text="I led a project to clear a backlog.", word_count=8)
+                        for c in criteria
+                    ],
+                )
+            )
         campaign.closes_at = utcnow() - timedelta(seconds=1)  # the closing time has passed
         db.session.commit()
         campaign_status.move(admin, campaign, "closed")
         campaign_status.move(admin, campaign, "sift")
-        applications = db.session.scalars(select(Application).where(Application.campaign_id == campaign.id)
-                                          .order_by(Application.id)).all()
+        applications = db.session.scalars(
+            select(Application).where(Application.campaign_id == campaign.id).order_by(Application.id)
+        ).all()
         items = [Item(a.id, c.id, a.reference, c.code) for a in applications for c in criteria][:scores]
-        plan = Plan(url=url, dialect=db.engine.dialect.name, campaign_id=campaign.id,
-                    assessor_ids=[person.id for person in panel], chair_email=panel[0].email,
-                    chair_password=password, items=items,
-                    modules=sorted({blueprint.import_name for blueprint in app.blueprints.values()}))
+        plan = Plan(
+            url=url,
+            dialect=db.engine.dialect.name,
+            campaign_id=campaign.id,
+            assessor_ids=[person.id for person in panel],
+            chair_email=panel[0].email,
+            chair_password=password,
+            items=items,
+            modules=sorted({blueprint.import_name for blueprint in app.blueprints.values()}),
+        )
         db.session.remove()
         db.engine.dispose()
     return plan
 
 
 # ---------------------------------------------------------------------------------------------- writers
+
 
 def expected_value(writer: int, index: int) -> int:
     return 1 + (writer * 5 + index) % 7
@@ -241,11 +273,21 @@ def _save(app, plan: Plan, writer: int, index: int, submit: bool) -> None:
         user = db.session.get(User, plan.assessor_ids[writer])
         application = db.session.get(Application, item.application_id)
         criterion = next(c for c in campaign.criteria if c.id == item.criterion_id)
-        entry = scoring.ScoreInput(value=expected_value(writer, index), ticked=[],
-                                   rationale=expected_rationale(writer, index))
+        entry = scoring.ScoreInput(
+            value=expected_value(writer, index), ticked=[], rationale=expected_rationale(writer, index)
+        )
         # The version the page showed: none yet for the draft, the draft's for the submit.
-        scoring.save(user, campaign, application, criterion, "sift", entry, submit=submit,
-                     version=1 if submit else 0, confirmed=True)
+        scoring.save(
+            user,
+            campaign,
+            application,
+            criterion,
+            "sift",
+            entry,
+            submit=submit,
+            version=1 if submit else 0,
+            confirmed=True,
+        )
 
 
 def _writer(plan: Plan, writer: int, scores: int, barrier, results) -> None:
@@ -337,10 +379,16 @@ def run_writers(plan: Plan, writers: int, scores: int) -> WriterFigures:
     results, problems = _run_processes(ctx, _writer, lambda n: (plan, n, scores, barrier), writers, barrier)
     results.sort(key=lambda r: r.writer)
     elapsed = (max(r.finished for r in results) - min(r.started for r in results)) if results else 0.0
-    return WriterFigures(writers=writers, scores=scores, elapsed=elapsed, saves=sum(r.saves for r in results),
-                         locked=sum(r.locked for r in results),
-                         other=[m for r in results for m in r.other] + problems,
-                         latencies=[t for r in results for t in r.latencies], results=results)
+    return WriterFigures(
+        writers=writers,
+        scores=scores,
+        elapsed=elapsed,
+        saves=sum(r.saves for r in results),
+        locked=sum(r.locked for r in results),
+        other=[m for r in results for m in r.other] + problems,
+        latencies=[t for r in results for t in r.latencies],
+        results=results,
+    )
 
 
 @dataclass
@@ -358,24 +406,37 @@ class ScoreCheck:
 
     @property
     def counts_match(self) -> bool:
-        return self.rows == self.expected and self.versions == 2 * self.expected \
+        return (
+            self.rows == self.expected
+            and self.versions == 2 * self.expected
             and self.audit_entries == 2 * self.expected
+        )
 
 
 def check_scores(plan: Plan, figures: WriterFigures) -> ScoreCheck:
     """Read back, from a fresh connection, everything the writers were told was saved."""
     app = make_app(plan.url)
     with app.app_context():
-        rows = {(s.assessor_id, s.application_id, s.criterion_id): s for s in db.session.scalars(
-            select(Score).where(Score.stage == "sift", Score.assessor_id.in_(plan.assessor_ids)))}
+        rows = {
+            (s.assessor_id, s.application_id, s.criterion_id): s
+            for s in db.session.scalars(
+                select(Score).where(Score.stage == "sift", Score.assessor_id.in_(plan.assessor_ids))
+            )
+        }
         history: dict[int, list[tuple]] = {}
-        for v in db.session.scalars(select(ScoreVersion).where(ScoreVersion.score_id.in_(
-                [s.id for s in rows.values()] or [0])).order_by(ScoreVersion.id)):
+        for v in db.session.scalars(
+            select(ScoreVersion)
+            .where(ScoreVersion.score_id.in_([s.id for s in rows.values()] or [0]))
+            .order_by(ScoreVersion.id)
+        ):
             history.setdefault(v.score_id, []).append((v.version, v.status, v.value, v.rationale))
-        entries = Counter(db.session.execute(
-            select(AuditEvent.record_id, AuditEvent.action).where(
-                AuditEvent.record_type == "score",
-                AuditEvent.action.in_(("score.draft_saved", "score.submitted")))).all())
+        entries = Counter(
+            db.session.execute(
+                select(AuditEvent.record_id, AuditEvent.action).where(
+                    AuditEvent.record_type == "score", AuditEvent.action.in_(("score.draft_saved", "score.submitted"))
+                )
+            ).all()
+        )
         intact = 0
         for result in figures.results:
             assessor_id = plan.assessor_ids[result.writer]
@@ -383,22 +444,32 @@ def check_scores(plan: Plan, figures: WriterFigures) -> ScoreCheck:
                 item = plan.items[index]
                 score = rows.get((assessor_id, item.application_id, item.criterion_id))
                 value, rationale = expected_value(result.writer, index), expected_rationale(result.writer, index)
-                if (score is not None and score.status == "submitted" and score.value == value
-                        and score.rationale == rationale and score.version == 2
-                        and history.get(score.id) == [(1, "draft", value, rationale),
-                                                      (2, "submitted", value, rationale)]
-                        and entries[(str(score.id), "score.draft_saved")] == 1
-                        and entries[(str(score.id), "score.submitted")] == 1):
+                if (
+                    score is not None
+                    and score.status == "submitted"
+                    and score.value == value
+                    and score.rationale == rationale
+                    and score.version == 2
+                    and history.get(score.id) == [(1, "draft", value, rationale), (2, "submitted", value, rationale)]
+                    and entries[(str(score.id), "score.draft_saved")] == 1
+                    and entries[(str(score.id), "score.submitted")] == 1
+                ):
                     intact += 1
         score_ids = {str(s.id) for s in rows.values()}
-        check = ScoreCheck(expected=figures.writers * figures.scores, acknowledged=figures.submitted, intact=intact,
-                           rows=len(rows), versions=sum(len(h) for h in history.values()),
-                           audit_entries=sum(n for (record_id, _), n in entries.items() if record_id in score_ids))
+        check = ScoreCheck(
+            expected=figures.writers * figures.scores,
+            acknowledged=figures.submitted,
+            intact=intact,
+            rows=len(rows),
+            versions=sum(len(h) for h in history.values()),
+            audit_entries=sum(n for (record_id, _), n in entries.items() if record_id in score_ids),
+        )
         db.engine.dispose()
     return check
 
 
 # ---------------------------------------------------------------------------------------------- chairs
+
 
 @dataclass(frozen=True)
 class Race:
@@ -411,6 +482,7 @@ class Race:
 @dataclass
 class Answer:
     """What one chair's browser got back from posting an agreed score."""
+
     status: int
     location: str
     title: str
@@ -441,8 +513,9 @@ def _chair_races(plan: Plan, device: int, races: list[Race], pause: float, barri
     app = make_app(plan.url)
     client = app.test_client()
     token = _csrf(client.get("/sign-in").get_data(as_text=True))
-    signed_in = client.post("/sign-in", data={"csrf_token": token, "email": plan.chair_email,
-                                              "password": plan.chair_password})
+    signed_in = client.post(
+        "/sign-in", data={"csrf_token": token, "email": plan.chair_email, "password": plan.chair_password}
+    )
     if signed_in.status_code != 302:
         raise RuntimeError(f"the chair could not sign in (status {signed_in.status_code})")
 
@@ -465,27 +538,43 @@ def _chair_races(plan: Plan, device: int, races: list[Race], pause: float, barri
         if race.reopen:
             if device == 0:
                 token = _csrf(client.get(path).get_data(as_text=True))
-                client.post(f"{path}/reopen", data={"csrf_token": token,
-                                                    "reason": "Looked at again at the panel meeting"})
+                client.post(
+                    f"{path}/reopen", data={"csrf_token": token, "reason": "Looked at again at the panel meeting"}
+                )
             barrier.wait(timeout=WORKER_TIMEOUT)
         token = _csrf(client.get(path).get_data(as_text=True))
         now.update(race=number, reached=False, met=False)
         barrier.wait(timeout=WORKER_TIMEOUT)
         try:
-            response = client.post(path, data={"csrf_token": token, "value": str(race.values[device]),
-                                               "rationale": rationale_from(device)})
+            response = client.post(
+                path, data={"csrf_token": token, "value": str(race.values[device]), "rationale": rationale_from(device)}
+            )
         except Exception as error:
-            answers.append(Answer(status=500, location="", title="", errors=[f"{type(error).__name__}: {error}"],
-                                  agreed="", reached_write=now["reached"], met_other=now["met"]))
+            answers.append(
+                Answer(
+                    status=500,
+                    location="",
+                    title="",
+                    errors=[f"{type(error).__name__}: {error}"],
+                    agreed="",
+                    reached_write=now["reached"],
+                    met_other=now["met"],
+                )
+            )
             continue
         page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         agreed = page.select_one("#agreed")
-        answers.append(Answer(
-            status=response.status_code, location=response.headers.get("Location", ""),
-            title=page.title.get_text(strip=True) if page.title else "",
-            errors=[a.get_text(strip=True) for a in page.select(".govuk-error-summary__list a")],
-            agreed=agreed.get_text(" ", strip=True) if agreed is not None else "",
-            reached_write=now["reached"], met_other=now["met"]))
+        answers.append(
+            Answer(
+                status=response.status_code,
+                location=response.headers.get("Location", ""),
+                title=page.title.get_text(strip=True) if page.title else "",
+                errors=[a.get_text(strip=True) for a in page.select(".govuk-error-summary__list a")],
+                agreed=agreed.get_text(" ", strip=True) if agreed is not None else "",
+                reached_write=now["reached"],
+                met_other=now["met"],
+            )
+        )
     return answers
 
 
@@ -506,8 +595,7 @@ def _judge(plan: Plan, race: Race, answers: tuple[Answer, Answer]) -> tuple[int 
     told = [d for d, a in enumerate(answers) if a.status == 200 and ALREADY in a.errors]
     where = plan.items[race.item]
     if len(won) != 1 or len(told) != 1:
-        return None, (f"{where.reference} {where.code}: answers "
-                      f"{[(a.status, a.location, a.errors) for a in answers]}")
+        return None, (f"{where.reference} {where.code}: answers {[(a.status, a.location, a.errors) for a in answers]}")
     winner, loser = won[0], told[0]
     if not answers[loser].agreed.startswith(f"{race.values[winner]} (agreed)"):
         return None, f"{where.reference} {where.code}: the second chair was shown {answers[loser].agreed!r}"
@@ -530,7 +618,8 @@ def race_chairs(plan: Plan, items: list[int]) -> RaceCheck:
     barrier = ctx.Barrier(2)
     arrivals = [(ctx.Event(), ctx.Event()) for _ in races]
     gathered, problems = _run_processes(
-        ctx, _chair, lambda d: (plan, d, races, PAUSE[plan.dialect], barrier, arrivals), 2, barrier)
+        ctx, _chair, lambda d: (plan, d, races, PAUSE[plan.dialect], barrier, arrivals), 2, barrier
+    )
     outcomes: list[tuple[Race, Answer, Answer]] = []
     winners: dict[int, list[int]] = {}
     met = 0
@@ -546,12 +635,14 @@ def race_chairs(plan: Plan, items: list[int]) -> RaceCheck:
             winners.setdefault(race.item, []).append(winner)
             met += race.paused and all(a.met_other for a in answers)
     good = _check_agreed(plan, first, second, winners, problems)
-    return RaceCheck(races=len(races), paused=sum(r.paused for r in races), good=good, met=met,
-                     problems=problems, outcomes=outcomes)
+    return RaceCheck(
+        races=len(races), paused=sum(r.paused for r in races), good=good, met=met, problems=problems, outcomes=outcomes
+    )
 
 
-def _check_agreed(plan: Plan, first: list[Race], second: list[Race], winners: dict[int, list[int]],
-                  problems: list[str]) -> int:
+def _check_agreed(
+    plan: Plan, first: list[Race], second: list[Race], winners: dict[int, list[int]], problems: list[str]
+) -> int:
     """Per item, in the database: one agreed score, holding the second round's winner's value and rationale, and
     a history of agreed, reopened, agreed with one audit entry for each."""
     app = make_app(plan.url)
@@ -559,24 +650,43 @@ def _check_agreed(plan: Plan, first: list[Race], second: list[Race], winners: di
     with app.app_context():
         for race_1, race_2 in zip(first, second, strict=True):
             item = plan.items[race_1.item]
-            rows = db.session.scalars(select(AgreedScore).where(
-                AgreedScore.application_id == item.application_id, AgreedScore.criterion_id == item.criterion_id,
-                AgreedScore.stage == "sift")).all()
+            rows = db.session.scalars(
+                select(AgreedScore).where(
+                    AgreedScore.application_id == item.application_id,
+                    AgreedScore.criterion_id == item.criterion_id,
+                    AgreedScore.stage == "sift",
+                )
+            ).all()
             won = winners.get(race_1.item, [])
             if len(rows) != 1 or len(won) != 2:
                 problems.append(f"{item.reference} {item.code}: {len(rows)} agreed scores")
                 continue
             agreed = rows[0]
-            history = [(v.action, v.value, v.rationale) for v in db.session.scalars(
-                select(AgreedScoreVersion).where(AgreedScoreVersion.agreed_score_id == agreed.id)
-                .order_by(AgreedScoreVersion.id))]
-            entries = Counter(db.session.scalars(select(AuditEvent.action).where(
-                AuditEvent.record_type == "agreed_score", AuditEvent.record_id == str(agreed.id))))
-            expected_history = [("agreed", race_1.values[won[0]], rationale_from(won[0])),
-                                ("reopened", race_1.values[won[0]], rationale_from(won[0])),
-                                ("agreed", race_2.values[won[1]], rationale_from(won[1]))]
-            if (agreed.status, agreed.value, agreed.rationale) != ("agreed", race_2.values[won[1]],
-                                                                  rationale_from(won[1])):
+            history = [
+                (v.action, v.value, v.rationale)
+                for v in db.session.scalars(
+                    select(AgreedScoreVersion)
+                    .where(AgreedScoreVersion.agreed_score_id == agreed.id)
+                    .order_by(AgreedScoreVersion.id)
+                )
+            ]
+            entries = Counter(
+                db.session.scalars(
+                    select(AuditEvent.action).where(
+                        AuditEvent.record_type == "agreed_score", AuditEvent.record_id == str(agreed.id)
+                    )
+                )
+            )
+            expected_history = [
+                ("agreed", race_1.values[won[0]], rationale_from(won[0])),
+                ("reopened", race_1.values[won[0]], rationale_from(won[0])),
+                ("agreed", race_2.values[won[1]], rationale_from(won[1])),
+            ]
+            if (agreed.status, agreed.value, agreed.rationale) != (
+                "agreed",
+                race_2.values[won[1]],
+                rationale_from(won[1]),
+            ):
                 problems.append(f"{item.reference} {item.code}: holds {agreed.value} ({agreed.status})")
             elif history != expected_history:
                 problems.append(f"{item.reference} {item.code}: history {history}")

@@ -3,6 +3,7 @@
 The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set. Helpers are in tests/helpers.py,
 records are made by tests/factories.py; this file holds fixtures and hooks only.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Downloading a report as a person does. Reading a page writes nothing, so when no kept version of the report
 matches the data, its address leads to a page whose button prepares one (a POST); this presses that button."""
+
 from __future__ import annotations
 
 from bs4 import BeautifulSoup

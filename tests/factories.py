@@ -2,6 +2,7 @@
 same services the admin pages use, at each step of a campaign's life: a draft, open, at the sift with submitted
 applications and a panel, and moved to interview. Bulk inserts make the 1,000-application campaigns.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -61,8 +62,9 @@ def role_profile(slug: str) -> RoleProfile:
     return db.session.scalar(select(RoleProfile).where(RoleProfile.slug == slug))
 
 
-def details(title: str = "Caseworker", posts: int = 2,
-            description: str = "Help families.\n\nSecond paragraph.") -> campaigns.Details:
+def details(
+    title: str = "Caseworker", posts: int = 2, description: str = "Help families.\n\nSecond paragraph."
+) -> campaigns.Details:
     return campaigns.Details(title, "Child Maintenance Group", "Glasgow", posts, description)
 
 
@@ -95,16 +97,29 @@ def to_sift(admin, campaign) -> None:
 # ---------------------------------------------------------------- applications
 
 
-def submitted_application(campaign, candidate, reference: str, *, full_name: str | None = None, phone: str = "",
-                          evidence: str = "Evidence for {criterion}: I led a project.",
-                          word_count: int = 8) -> Application:
+def submitted_application(
+    campaign,
+    candidate,
+    reference: str,
+    *,
+    full_name: str | None = None,
+    phone: str = "",
+    evidence: str = "Evidence for {criterion}: I led a project.",
+    word_count: int = 8,
+) -> Application:
     """A submitted application to an open campaign, added to the session (not committed): the candidate's
     personal details, and a statement for each sift criterion (`evidence` with the criterion's name in it)."""
     application = Application(
-        campaign=campaign, candidate=candidate, reference=reference, status="submitted", submitted_at=utcnow(),
+        campaign=campaign,
+        candidate=candidate,
+        reference=reference,
+        status="submitted",
+        submitted_at=utcnow(),
         personal_details=PersonalDetails(full_name=full_name or candidate.name, email=candidate.email, phone=phone),
-        statements=[Statement(criterion=c, text=evidence.replace("{criterion}", c.name), word_count=word_count)
-                    for c in campaign.criteria_at("sift")],
+        statements=[
+            Statement(criterion=c, text=evidence.replace("{criterion}", c.name), word_count=word_count)
+            for c in campaign.criteria_at("sift")
+        ],
     )
     db.session.add(application)
     return application
@@ -125,8 +140,9 @@ class SiftSetup:
     def assessors(self) -> list[User]:
         return [self.chair, *self.members]
 
-    def to_interview(self, chair: User | None = None, member: User | None = None,
-                     failed: Sequence[Application] = ()) -> tuple[User, User]:
+    def to_interview(
+        self, chair: User | None = None, member: User | None = None, failed: Sequence[Application] = ()
+    ) -> tuple[User, User]:
         """The sift signed off with every application through but `failed`, an interview panel of `chair` and
         `member` (two new assessors unless given), and the campaign moved to interview. Returns the panel."""
         campaign = self.campaign
@@ -142,9 +158,15 @@ class SiftSetup:
         return chair, member
 
 
-def sift_campaign(admin: User, applications: int = 3, members: int = 2, grade: str = "band-b",
-                  keep_criteria: int | None = None, presift_threshold: int | None = None,
-                  configure: Callable[[Campaign], None] | None = None) -> SiftSetup:
+def sift_campaign(
+    admin: User,
+    applications: int = 3,
+    members: int = 2,
+    grade: str = "band-b",
+    keep_criteria: int | None = None,
+    presift_threshold: int | None = None,
+    configure: Callable[[Campaign], None] | None = None,
+) -> SiftSetup:
     """An open campaign with `applications` submitted applications, closed and moved to the sift.
 
     Candidates' names are "Candidate N" with emails candidateN@example.org and phone 0770090000N; the panel is
@@ -156,8 +178,14 @@ def sift_campaign(admin: User, applications: int = 3, members: int = 2, grade: s
         for criterion in list(campaign.criteria)[keep_criteria:]:
             criteria_service.remove_criterion(admin, criterion)
     if presift_threshold is not None:
-        campaigns.update_settings(admin, campaign, scale=campaign.scale, discrepancy_threshold=2,
-                                  overall_pass_mark=None, presift_threshold=presift_threshold)
+        campaigns.update_settings(
+            admin,
+            campaign,
+            scale=campaign.scale,
+            discrepancy_threshold=2,
+            overall_pass_mark=None,
+            presift_threshold=presift_threshold,
+        )
     if configure is not None:
         configure(campaign)
     chair = UserFactory(role="assessor", name="Chair Person")
@@ -168,19 +196,42 @@ def sift_campaign(admin: User, applications: int = 3, members: int = 2, grade: s
     created = []
     for number, reference in enumerate(unique_references(applications), start=1):
         candidate = UserFactory(role="candidate", name=f"Candidate {number}", email=f"candidate{number}@example.org")
-        created.append(submitted_application(campaign, candidate, reference, phone=f"0770090000{number}",
-                                             evidence=f"Evidence {number} for {{criterion}}: I led a project."))
+        created.append(
+            submitted_application(
+                campaign,
+                candidate,
+                reference,
+                phone=f"0770090000{number}",
+                evidence=f"Evidence {number} for {{criterion}}: I led a project.",
+            )
+        )
     db.session.commit()
     to_sift(admin, campaign)
     return SiftSetup(campaign, admin, chair, panel, created)
 
 
-def score(assessor: User, setup: SiftSetup, application: Application, code: str, value: int,
-          rationale: str = "Meets the indicators.", ticked: list[int] | None = None, submit: bool = True):
+def score(
+    assessor: User,
+    setup: SiftSetup,
+    application: Application,
+    code: str,
+    value: int,
+    rationale: str = "Meets the indicators.",
+    ticked: list[int] | None = None,
+    submit: bool = True,
+):
     criterion = next(c for c in setup.campaign.criteria if c.code == code)
-    return scoring.save(assessor, setup.campaign, application, criterion, "sift",
-                        ScoreInput(value=value, ticked=ticked or [], rationale=rationale), submit=submit,
-                        version=None, confirmed=True)
+    return scoring.save(
+        assessor,
+        setup.campaign,
+        application,
+        criterion,
+        "sift",
+        ScoreInput(value=value, ticked=ticked or [], rationale=rationale),
+        submit=submit,
+        version=None,
+        confirmed=True,
+    )
 
 
 # ---------------------------------------------------------------- the interview
@@ -210,10 +261,17 @@ def interview_stage(admin: User) -> tuple[SiftSetup, User]:
     for index, application in enumerate(setup.applications):
         for criterion, value in zip(campaign.criteria_at("interview"), INTERVIEW[index], strict=True):
             for person in panel:
-                scoring.save(person, campaign, application, criterion, "interview",
-                             ScoreInput(value=value, ticked=[], rationale="Heard at interview",
-                                        notes="Answered the question"), submit=True, version=None,
-                             confirmed=True)
+                scoring.save(
+                    person,
+                    campaign,
+                    application,
+                    criterion,
+                    "interview",
+                    ScoreInput(value=value, ticked=[], rationale="Heard at interview", notes="Answered the question"),
+                    submit=True,
+                    version=None,
+                    confirmed=True,
+                )
     assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
     results.sign_off(chair, campaign, "interview")
     return setup, chair
@@ -227,21 +285,49 @@ def add_applications(campaign: Campaign, count: int, start: int, status: str = "
     slow for 1,000. Candidates are "Candidate N", candidateN@example.org, phone 0770090000N for N from `start`."""
     now = utcnow()
     numbers = range(start, start + count)
-    user_ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": f"candidate{n}@example.org", "name": f"Candidate {n}", "role": "candidate"} for n in numbers]).all()
+    user_ids = db.session.scalars(
+        insert(User).returning(User.id, sort_by_parameter_order=True),
+        [{"email": f"candidate{n}@example.org", "name": f"Candidate {n}", "role": "candidate"} for n in numbers],
+    ).all()
     references = unique_references(count)
-    application_ids = db.session.scalars(insert(Application).returning(Application.id, sort_by_parameter_order=True), [
-        {"campaign_id": campaign.id, "candidate_id": user_id, "reference": reference, "status": status,
-         "submitted_at": None if status == "draft" else now}
-        for user_id, reference in zip(user_ids, references, strict=True)]).all()
-    db.session.execute(insert(PersonalDetails), [
-        {"application_id": application_id, "full_name": f"Candidate {n}", "email": f"candidate{n}@example.org",
-         "phone": f"0770090000{n}"} for application_id, n in zip(application_ids, numbers, strict=True)])
-    db.session.execute(insert(Statement), [
-        {"application_id": application_id, "criterion_id": criterion.id, "word_count": 8,
-         "text": f"Evidence {n} for {criterion.name}: I led a project."}
-        for application_id, n in zip(application_ids, numbers, strict=True)
-        for criterion in campaign.criteria_at("sift")])
+    application_ids = db.session.scalars(
+        insert(Application).returning(Application.id, sort_by_parameter_order=True),
+        [
+            {
+                "campaign_id": campaign.id,
+                "candidate_id": user_id,
+                "reference": reference,
+                "status": status,
+                "submitted_at": None if status == "draft" else now,
+            }
+            for user_id, reference in zip(user_ids, references, strict=True)
+        ],
+    ).all()
+    db.session.execute(
+        insert(PersonalDetails),
+        [
+            {
+                "application_id": application_id,
+                "full_name": f"Candidate {n}",
+                "email": f"candidate{n}@example.org",
+                "phone": f"0770090000{n}",
+            }
+            for application_id, n in zip(application_ids, numbers, strict=True)
+        ],
+    )
+    db.session.execute(
+        insert(Statement),
+        [
+            {
+                "application_id": application_id,
+                "criterion_id": criterion.id,
+                "word_count": 8,
+                "text": f"Evidence {n} for {criterion.name}: I led a project.",
+            }
+            for application_id, n in zip(application_ids, numbers, strict=True)
+            for criterion in campaign.criteria_at("sift")
+        ],
+    )
     db.session.commit()
     return list(zip(application_ids, references, strict=True))
 
@@ -249,9 +335,24 @@ def add_applications(campaign: Campaign, count: int, start: int, status: str = "
 def add_scores(campaign: Campaign, application_ids: list[int], assessors: list[User], value: int = 5) -> None:
     """A submitted sift score from each assessor for every criterion of these applications, inserted in bulk."""
     now = utcnow()
-    db.session.execute(insert(Score), [
-        {"application_id": application_id, "criterion_id": criterion.id, "assessor_id": assessor.id, "stage": "sift",
-         "value": value, "rationale": "Bulk rationale.", "status": "submitted", "ticked": [], "submitted_at": now,
-         "version": 1}
-        for application_id in application_ids for criterion in campaign.criteria_at("sift") for assessor in assessors])
+    db.session.execute(
+        insert(Score),
+        [
+            {
+                "application_id": application_id,
+                "criterion_id": criterion.id,
+                "assessor_id": assessor.id,
+                "stage": "sift",
+                "value": value,
+                "rationale": "Bulk rationale.",
+                "status": "submitted",
+                "ticked": [],
+                "submitted_at": now,
+                "version": 1,
+            }
+            for application_id in application_ids
+            for criterion in campaign.criteria_at("sift")
+            for assessor in assessors
+        ],
+    )
     db.session.commit()

@@ -4,6 +4,7 @@ hostile values, and one example at a time inside a savepoint that is rolled back
 Used by test_fuzz_urls.py and test_fuzz_forms.py. Every example starts from the same world, whatever
 the one before it wrote, so a failing example replays the same way (hypothesis runs derandomized).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -45,22 +46,88 @@ SESSION_COOKIE = "recruit_session"
 def fuzz_settings(examples: int) -> settings:
     """Bounded, reproducible runs: the same examples on every machine, nothing kept between runs."""
     # No shrinking: a failing example is reported as found, which keeps a failing run as short as a passing one.
-    return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                    phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck),
-                    print_blob=False)
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=(Phase.explicit, Phase.generate),
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
 
 
 # ---------------------------------------------------------------- hostile values
 
 HOSTILE_TEXT = [
-    "", " ", "\t", "0", "-1", "00", "007", "1.5", "1e309", "-0", "+1", "NaN", "inf", "0x10",
-    str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), str(2**64), "9" * 400, "-" + "9" * 40,
-    "../", "../../../../etc/passwd", "..\\..\\windows", "%00", "\x00", "a\x00b", "%", "%zz", "%FF%FE",
-    "\r\n", "line\rbreak", "\u202egnp.exe", "\ufeffBOM", "\u200b", "😀" * 3, "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ß", "İ", "ﷺ", "\u0301",
-    "<script>alert(1)</script>", "' OR 1=1 --", "\"; DROP TABLE users; --", "{{7*7}}", "${jndi:ldap://x}",
-    "\\", "//evil.example", "https://evil.example/", "javascript:alert(1)", "null", "None", "true", "[]", "{}",
-    "=cmd|' /C calc'!A0", "@SUM(1+1)", "x" * 3000, "word " * 2500, "😀" * 20000, "\x00" * 64,
-    "a" * 100_001, "²", "①", "١٢٣", "Ⅻ", "𝟗", "٣.٥",
+    "",
+    " ",
+    "\t",
+    "0",
+    "-1",
+    "00",
+    "007",
+    "1.5",
+    "1e309",
+    "-0",
+    "+1",
+    "NaN",
+    "inf",
+    "0x10",
+    str(2**31 - 1),
+    str(2**31),
+    str(2**63 - 1),
+    str(2**63),
+    str(2**64),
+    "9" * 400,
+    "-" + "9" * 40,
+    "../",
+    "../../../../etc/passwd",
+    "..\\..\\windows",
+    "%00",
+    "\x00",
+    "a\x00b",
+    "%",
+    "%zz",
+    "%FF%FE",
+    "\r\n",
+    "line\rbreak",
+    "\u202egnp.exe",
+    "\ufeffBOM",
+    "\u200b",
+    "😀" * 3,
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "ß",
+    "İ",
+    "ﷺ",
+    "\u0301",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    '"; DROP TABLE users; --',
+    "{{7*7}}",
+    "${jndi:ldap://x}",
+    "\\",
+    "//evil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "null",
+    "None",
+    "true",
+    "[]",
+    "{}",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "x" * 3000,
+    "word " * 2500,
+    "😀" * 20000,
+    "\x00" * 64,
+    "a" * 100_001,
+    "²",
+    "①",
+    "١٢٣",
+    "Ⅻ",
+    "𝟗",
+    "٣.٥",
 ]
 HUGE_INTS = [0, 1, -1, 2, 2**31 - 1, 2**31, 2**32, 2**53 + 1, 2**63 - 1, 2**63, 2**64, 10**30, -(2**63) - 1]
 
@@ -148,56 +215,97 @@ def build_world() -> World:
     opened = _new_campaign(admin, "Open caseworker", chair, member)
     campaign_status.move(admin, opened, "open")
     draft_application = applications.start(candidate, opened)
-    applications.save_personal_details(candidate, draft_application, full_name=candidate.name,
-                                       email=candidate.email, phone="", version=draft_application.version)
+    applications.save_personal_details(
+        candidate,
+        draft_application,
+        full_name=candidate.name,
+        email=candidate.email,
+        phone="",
+        version=draft_application.version,
+    )
     first = opened.criteria_at("sift")[0]
-    applications.save_statement(candidate, draft_application, first, "I led a team through a change.",
-                                draft_application.version)
+    applications.save_statement(
+        candidate, draft_application, first, "I led a team through a change.", draft_application.version
+    )
     not_applied = _new_campaign(admin, "Another open caseworker", chair, member)
     campaign_status.move(admin, not_applied, "open")
 
     sift = _new_campaign(admin, "Sift caseworker", chair, member)
     campaign_status.move(admin, sift, "open")
-    sift_apps = [_submitted(sift, person, ref)
-                 for person, ref in zip([candidate, *others], unique_references(1 + len(others)), strict=True)]
+    sift_apps = [
+        _submitted(sift, person, ref)
+        for person, ref in zip([candidate, *others], unique_references(1 + len(others)), strict=True)
+    ]
     db.session.commit()
     to_sift(admin, sift)
     for criterion in sift.criteria_at("sift"):
         for person in (chair, member):
-            scoring.save(person, sift, sift_apps[0], criterion, "sift",
-                         scoring.ScoreInput(value=5, ticked=[], rationale="Meets the indicators."),
-                         submit=True, version=None, confirmed=True)
+            scoring.save(
+                person,
+                sift,
+                sift_apps[0],
+                criterion,
+                "sift",
+                scoring.ScoreInput(value=5, ticked=[], rationale="Meets the indicators."),
+                submit=True,
+                version=None,
+                confirmed=True,
+            )
     agreement.agree(chair, sift, sift_apps[0], sift.criteria_at("sift")[0], "sift", 5, "")
-    scoring.save(member, sift, sift_apps[1], sift.criteria_at("sift")[0], "sift",
-                 scoring.ScoreInput(value=2, ticked=[], rationale="Little evidence."), submit=False, version=None,
-                 confirmed=True)
+    scoring.save(
+        member,
+        sift,
+        sift_apps[1],
+        sift.criteria_at("sift")[0],
+        "sift",
+        scoring.ScoreInput(value=2, ticked=[], rationale="Little evidence."),
+        submit=False,
+        version=None,
+        confirmed=True,
+    )
 
     interview = _new_campaign(admin, "Interview caseworker", chair, member, posts=2)
     campaign_status.move(admin, interview, "open")
-    interview_apps = [_submitted(interview, person, ref)
-                      for person, ref in zip([candidate, *others[:2]], unique_references(3), strict=True)]
+    interview_apps = [
+        _submitted(interview, person, ref)
+        for person, ref in zip([candidate, *others[:2]], unique_references(3), strict=True)
+    ]
     db.session.commit()
     to_sift(admin, interview)
     SiftSetup(interview, admin, chair, [member], interview_apps).to_interview(chair, member)
     for application in interview_apps:
-        interviews.schedule(admin, application, starts_at=utcnow() + timedelta(days=10), minutes=60,
-                            place="Room 1, Atlantic Quay", video_link="")
+        interviews.schedule(
+            admin,
+            application,
+            starts_at=utcnow() + timedelta(days=10),
+            minutes=60,
+            place="Room 1, Atlantic Quay",
+            video_link="",
+        )
         for person in (chair, member):
             scoring.declare(person, interview, application, "interview", False, "")
     for index, application in enumerate(interview_apps):
         for criterion in interview.criteria_at("interview"):
             for person in (chair, member):
-                scoring.save(person, interview, application, criterion, "interview",
-                             scoring.ScoreInput(value=6 - index, ticked=[], rationale="Heard at interview",
-                                                notes="Answered the question"),
-                             submit=True, version=None, confirmed=True)
+                scoring.save(
+                    person,
+                    interview,
+                    application,
+                    criterion,
+                    "interview",
+                    scoring.ScoreInput(
+                        value=6 - index, ticked=[], rationale="Heard at interview", notes="Answered the question"
+                    ),
+                    submit=True,
+                    version=None,
+                    confirmed=True,
+                )
     agreement.confirm_all_proposals(chair, interview, "interview", interview_apps)
     results.sign_off(chair, interview, "interview")
     offer = offers.make_offer(admin, interview, interview_apps[0])
 
     everyone = [admin, chair, member, candidate, *others, invited, departed]
-    all_campaigns = {"draft": draft, "open": opened, "not_applied": not_applied, "sift": sift,
-                     "interview": interview}
+    all_campaigns = {"draft": draft, "open": opened, "not_applied": not_applied, "sift": sift, "interview": interview}
     all_applications = [draft_application, *sift_apps, *interview_apps]
     criteria = [c for campaign in all_campaigns.values() for c in campaign.criteria]
     world = World(
@@ -218,9 +326,16 @@ def build_world() -> World:
 def _contexts(all_campaigns, all_applications, everyone, offer, token) -> list[dict]:
     """Consistent sets of URL arguments: each names records that belong together, so the pages they
     build are the real pages of the world (where its forms are)."""
-    contexts: list[dict] = [{"token": token, "framework_slug": "civil-service-2012",
-                             "competency_slug": "seeing-the-big-picture", "grade_slug": "band-c",
-                             "role_slug": "dwp-cmg-2012-eo", "filename": "recruit.css"}]
+    contexts: list[dict] = [
+        {
+            "token": token,
+            "framework_slug": "civil-service-2012",
+            "competency_slug": "seeing-the-big-picture",
+            "grade_slug": "band-c",
+            "role_slug": "dwp-cmg-2012-eo",
+            "filename": "recruit.css",
+        }
+    ]
     contexts += [{"user_id": user.id} for user in everyone]
     for campaign in all_campaigns.values():
         stage = "interview" if campaign.status in ("interview", "complete") else "sift"
@@ -234,8 +349,9 @@ def _contexts(all_campaigns, all_applications, everyone, offer, token) -> list[d
             contexts.append({**base, "criterion_id": criterion.id, "direction": "down" if position == 0 else "up"})
         for application in (a for a in all_applications if a.campaign_id == campaign.id):
             for criterion in criteria[:2]:
-                contexts.append({**base, "reference": application.reference, "code": criterion.code,
-                                 "criterion_id": criterion.id})
+                contexts.append(
+                    {**base, "reference": application.reference, "code": criterion.code, "criterion_id": criterion.id}
+                )
     return contexts
 
 
@@ -261,8 +377,10 @@ class Browsers:
         self.tokens = {role: _token_for(client) for role, client in self.clients.items()}
 
     def cookies(self) -> dict[str, str | None]:
-        return {role: (c.get_cookie(SESSION_COOKIE).value if c.get_cookie(SESSION_COOKIE) else None)
-                for role, c in self.clients.items()}
+        return {
+            role: (c.get_cookie(SESSION_COOKIE).value if c.get_cookie(SESSION_COOKIE) else None)
+            for role, c in self.clients.items()
+        }
 
     def restore(self, saved: dict[str, str | None]) -> None:
         for role, value in saved.items():
@@ -309,8 +427,9 @@ def request_or_fail(description: str, send):
     try:
         response = send()
     except Exception as error:  # the test client re-raises what would have been a 500
-        raise ServerError(f"{description} raised {type(error).__name__}: {error}\n"
-                          f"{''.join(traceback.format_exception(error)[-6:])}") from error
+        raise ServerError(
+            f"{description} raised {type(error).__name__}: {error}\n{''.join(traceback.format_exception(error)[-6:])}"
+        ) from error
     if response.status_code >= 500:
         raise ServerError(f"{description} answered {response.status_code}")
     return response
@@ -337,6 +456,7 @@ _ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 def fill_rule(rule, values: dict[str, object], *, encoded: bool = False) -> str:
     """The rule's path with each argument in place, percent-encoded as a browser would send it
     (or as given, when the values are encoded already)."""
+
     def one(match: re.Match) -> str:
         if encoded:
             return str(values[match["name"]])

@@ -3,6 +3,7 @@ log, upload CSV files, walk through two-factor sign-in, and count the SQL a bloc
 
 Fixtures live in conftest.py; records are made in factories.py.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -71,8 +72,11 @@ def found_in(response, needles: list[str]) -> list[str]:
     """The needles that appear anywhere in the page: its markup, its text or any attribute."""
     html = response.get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
-    attributes = [" ".join(value) if isinstance(value, list) else str(value)
-                  for tag in soup.find_all(True) for value in tag.attrs.values()]
+    attributes = [
+        " ".join(value) if isinstance(value, list) else str(value)
+        for tag in soup.find_all(True)
+        for value in tag.attrs.values()
+    ]
     haystack = "\n".join([html, soup.get_text(" "), *attributes]).casefold()
     return [needle for needle in needles if needle.casefold() in haystack]
 
@@ -145,8 +149,9 @@ def import_url(campaign) -> str:
 
 
 def upload(forms, campaign, data: bytes, filename: str = "applications.csv"):
-    return forms.submit(import_url(campaign), {"file": (io.BytesIO(data), filename)},
-                        content_type="multipart/form-data")
+    return forms.submit(
+        import_url(campaign), {"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data"
+    )
 
 
 def listed_problems(response) -> list[str]:

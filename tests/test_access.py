@@ -1,4 +1,5 @@
 """Every route declares who may use it; the meta-test fails on any that does not."""
+
 from flask import Flask
 
 from recruit.access import public, roles, undeclared_endpoints

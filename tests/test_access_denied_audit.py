@@ -1,5 +1,6 @@
 """Refused requests: a signed-in person sent away from a page they may not use is on the audit log, once
 per route in each ten minutes however often they try, and is refused even when the log cannot be written."""
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,13 @@ def clock():
 
 
 def denials(user) -> list[AuditEvent]:
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "access.denied", AuditEvent.actor_id == user.id)
-        .order_by(AuditEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "access.denied", AuditEvent.actor_id == user.id)
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def refused(response) -> bool:
@@ -49,7 +53,9 @@ def test_a_refused_request_is_on_the_audit_log_for_admins_to_read(app, client, f
     assert entry["who"] == "cass@example.org"
     assert entry["record"] == "route admin.users_list"
     assert json.loads(entry["_cells"][4].select("code")[-1].get_text()) == {
-        "method": "GET", "path": "/admin/users", "refused_since_last_entry": 0,
+        "method": "GET",
+        "path": "/admin/users",
+        "refused_since_last_entry": 0,
     }
 
 
@@ -64,14 +70,17 @@ def test_a_loop_of_refusals_writes_one_entry_per_route_in_ten_minutes(client, fo
     assert refused(client.get("/admin/users"))
 
     assert [(event.record_id, event.after["refused_since_last_entry"]) for event in denials(assessor)] == [
-        ("admin.users_list", 0), ("admin.audit_log", 0),
+        ("admin.users_list", 0),
+        ("admin.audit_log", 0),
     ]
 
     clock.shift(timedelta(seconds=1))
     assert refused(client.get("/admin/users"))
 
     assert [(event.record_id, event.after["refused_since_last_entry"]) for event in denials(assessor)] == [
-        ("admin.users_list", 0), ("admin.audit_log", 0), ("admin.users_list", 25),
+        ("admin.users_list", 0),
+        ("admin.audit_log", 0),
+        ("admin.users_list", 25),
     ]
 
 
@@ -88,8 +97,7 @@ def test_an_entry_written_by_another_process_holds_back_this_ones(client, forms,
     assert refused(client.get("/admin/users"))
 
     assert denials(candidate) == []
-    assert db.session.scalar(select(AccessDenialWindow.unlogged)
-                             .where(AccessDenialWindow.user_id == candidate.id)) == 1
+    assert db.session.scalar(select(AccessDenialWindow.unlogged).where(AccessDenialWindow.user_id == candidate.id)) == 1
 
 
 def test_the_refusal_is_answered_when_the_audit_log_cannot_be_written(client, forms, make_user, monkeypatch, clock):
@@ -105,8 +113,7 @@ def test_the_refusal_is_answered_when_the_audit_log_cannot_be_written(client, fo
     assert client.get("/account").status_code == 200
 
 
-def test_a_failed_audit_write_keeps_nothing_and_the_refusal_is_answered(client, forms, make_user, monkeypatch,
-                                                                         clock):
+def test_a_failed_audit_write_keeps_nothing_and_the_refusal_is_answered(client, forms, make_user, monkeypatch, clock):
     candidate = make_user(role="candidate")
     forms.sign_in(candidate)
     original = access_denials.audit.record

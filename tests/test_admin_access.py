@@ -1,4 +1,5 @@
 """Admin pages and actions are for admins: assessors and candidates are refused every one of them."""
+
 import pytest
 
 from tests.factories import draft_campaign
@@ -6,8 +7,16 @@ from tests.helpers import csrf_token_from
 
 
 def admin_urls(app, campaign, criterion, other_user):
-    values = {"campaign_id": campaign.id, "criterion_id": criterion.id, "user_id": other_user.id,
-              "stage": "sift", "target": "open", "direction": "up", "reference": "RC-AAAAAA", "offer_id": 1}
+    values = {
+        "campaign_id": campaign.id,
+        "criterion_id": criterion.id,
+        "user_id": other_user.id,
+        "stage": "sift",
+        "target": "open",
+        "direction": "up",
+        "reference": "RC-AAAAAA",
+        "offer_id": 1,
+    }
     found = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] in ("admin", "campaigns"):

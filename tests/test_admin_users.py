@@ -1,5 +1,6 @@
 """Managing accounts as a recruitment admin: inviting staff, the set-password link, roles, deactivation,
 the user list, who may reach the admin pages, and `flask users create-admin`."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -50,19 +51,26 @@ def fresh(user: User) -> User:
 
 
 def banners(soup) -> list[str]:
-    return [banner.select_one(".govuk-notification-banner__content").get_text(" ", strip=True)
-            for banner in soup.select(".govuk-notification-banner")]
+    return [
+        banner.select_one(".govuk-notification-banner__content").get_text(" ", strip=True)
+        for banner in soup.select(".govuk-notification-banner")
+    ]
 
 
 def summary(soup) -> dict[str, str]:
-    return {row.select_one(".govuk-summary-list__key").get_text(strip=True):
-            row.select_one(".govuk-summary-list__value").get_text(strip=True)
-            for row in soup.select(".govuk-summary-list__row")}
+    return {
+        row.select_one(".govuk-summary-list__key").get_text(strip=True): row.select_one(
+            ".govuk-summary-list__value"
+        ).get_text(strip=True)
+        for row in soup.select(".govuk-summary-list__row")
+    }
 
 
 def table_rows(soup, table_id: str) -> list[list[str]]:
-    return [[cell.get_text(" ", strip=True) for cell in row.select("td")]
-            for row in soup.select(f"table#{table_id} tbody tr")]
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.select("td")]
+        for row in soup.select(f"table#{table_id} tbody tr")
+    ]
 
 
 def signed_out(person: Forms) -> bool:
@@ -106,8 +114,7 @@ def test_invitation_creates_a_staff_account_and_shows_the_link(as_admin, admin):
     assert event.actor_id == admin.id
     assert event.record_type == "user"
     assert event.before is None
-    assert event.after == {"email": "grace@example.org", "name": "Grace Hopper", "role": "assessor",
-                           "active": True}
+    assert event.after == {"email": "grace@example.org", "name": "Grace Hopper", "role": "assessor", "active": True}
 
     listed = table_rows(parse(as_admin.client.get("/admin/users?role=assessor")), "users")
     assert ["Grace Hopper", "grace@example.org", "Assessor", "Invited"] in listed
@@ -146,8 +153,18 @@ def test_an_admin_can_invite_another_admin(as_admin):
         ({"role": "candidate"}, "Select whether the person is an assessor or an admin"),
         ({"role": "superuser"}, "Select whether the person is an assessor or an admin"),
     ],
-    ids=["no name", "blank name", "long name", "no email", "no at sign", "no domain", "long email", "no role",
-         "candidate role", "unknown role"],
+    ids=[
+        "no name",
+        "blank name",
+        "long name",
+        "no email",
+        "no at sign",
+        "no domain",
+        "long email",
+        "no role",
+        "candidate role",
+        "unknown role",
+    ],
 )
 def test_invitation_bad_input_is_refused_with_a_message(as_admin, count_writes, change, message):
     data = {"name": "Grace Hopper", "email": "grace@example.org", "role": "assessor", **change}
@@ -212,8 +229,9 @@ def test_the_link_sets_a_password_once_and_the_person_can_then_sign_in(app, as_a
     someone = browser(app)
     for used in (someone.client.get(path), someone.submit(path, {"password": NEW_PASSWORD}, page="/sign-in")):
         assert used.status_code == 410
-        assert parse(used).select_one("#link-problem").get_text(strip=True).startswith(
-            "This link has already been used.")
+        assert (
+            parse(used).select_one("#link-problem").get_text(strip=True).startswith("This link has already been used.")
+        )
 
 
 def test_the_link_expires_after_72_hours(app, admin):
@@ -462,9 +480,9 @@ def test_account_buttons_need_the_form_token(as_admin, make_user, count_writes, 
 
 def test_invitation_needs_the_form_token(as_admin, count_writes):
     with count_writes() as writes:
-        response = as_admin.client.post("/admin/users/invite", data={"name": "Grace Hopper",
-                                                                      "email": "grace@example.org",
-                                                                      "role": "assessor"})
+        response = as_admin.client.post(
+            "/admin/users/invite", data={"name": "Grace Hopper", "email": "grace@example.org", "role": "assessor"}
+        )
     assert response.status_code == 400
     assert writes.statements == []
 
@@ -518,8 +536,14 @@ def test_user_list_filters_by_role_and_keeps_the_filter_across_pages(as_admin, m
 # Who may reach the admin pages --------------------------------------------------------------------------
 
 KNOWN_ADMIN_ENDPOINTS = {
-    "admin.users_list", "admin.invite", "admin.user_detail", "admin.change_role", "admin.deactivate",
-    "admin.reactivate", "admin.reissue_invitation", "admin.audit_log",
+    "admin.users_list",
+    "admin.invite",
+    "admin.user_detail",
+    "admin.change_role",
+    "admin.deactivate",
+    "admin.reactivate",
+    "admin.reissue_invitation",
+    "admin.audit_log",
 }
 
 
@@ -544,8 +568,9 @@ def test_the_walk_finds_every_admin_route(app):
 
 
 @pytest.mark.parametrize("role", ["assessor", "candidate"])
-def test_assessors_and_candidates_cannot_reach_any_admin_page_or_action(app, forms, client, make_user,
-                                                                        count_writes, role):
+def test_assessors_and_candidates_cannot_reach_any_admin_page_or_action(
+    app, forms, client, make_user, count_writes, role
+):
     target = make_user(role="assessor", password_hash=None, name="Target Person")
     forms.sign_in(make_user(role=role))
     token = parse(client.get("/account")).select_one("input[name=csrf_token]")["value"]
@@ -557,8 +582,9 @@ def test_assessors_and_candidates_cannot_reach_any_admin_page_or_action(app, for
             if method == "GET":
                 response = client.get(url)
             else:
-                response = client.post(url, data={"csrf_token": token, "role": "admin", "name": "X",
-                                                  "email": "x@example.org"})
+                response = client.post(
+                    url, data={"csrf_token": token, "role": "admin", "name": "X", "email": "x@example.org"}
+                )
             assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
             assert parse(response).h1.get_text(strip=True) == "You do not have permission to see this page"
 
@@ -587,8 +613,9 @@ def test_a_made_up_user_id_is_not_found(app, as_admin):
         if "999999" not in url:
             continue
         tried += 1
-        response = as_admin.client.open(url, method=method, data={"csrf_token": token, "role": "admin"}
-                                         if method == "POST" else None)
+        response = as_admin.client.open(
+            url, method=method, data={"csrf_token": token, "role": "admin"} if method == "POST" else None
+        )
         assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
         assert parse(response).h1.get_text(strip=True) == "Page not found"
     assert tried == 5
@@ -614,8 +641,10 @@ def test_create_admin_from_the_command_line(app, runner):
 
 
 def test_create_admin_refuses_a_confirmation_that_does_not_match(runner):
-    result = runner.invoke(args=["users", "create-admin", "first@example.org", "--name", "First Admin"],
-                           input=f"{NEW_PASSWORD}\nsomething else entirely\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "first@example.org", "--name", "First Admin"],
+        input=f"{NEW_PASSWORD}\nsomething else entirely\n",
+    )
     assert result.exit_code == 1
     assert "The two entered values do not match." in result.output
     assert db.session.scalar(select(User).where(User.email == "first@example.org")) is None
@@ -624,11 +653,19 @@ def test_create_admin_refuses_a_confirmation_that_does_not_match(runner):
 @pytest.mark.parametrize(
     "email, password, name, message",
     [
-        ("not-an-email", NEW_PASSWORD, "First Admin",
-         "Enter an email address in the correct format, like name@example.com"),
+        (
+            "not-an-email",
+            NEW_PASSWORD,
+            "First Admin",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
         ("TAKEN@example.org", NEW_PASSWORD, "First Admin", "An account already exists with this email address"),
-        ("first@example.org", "password123456", "First Admin",
-         "Enter a password that is harder to guess, such as three random words"),
+        (
+            "first@example.org",
+            "password123456",
+            "First Admin",
+            "Enter a password that is harder to guess, such as three random words",
+        ),
         ("first@example.org", "short", "First Admin", "Password must be 10 characters or more"),
         ("first@example.org", NEW_PASSWORD, "   ", "Enter the admin's full name"),
     ],

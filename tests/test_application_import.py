@@ -1,5 +1,6 @@
 """Importing applications from CSV: through the admin upload page and the service. A file with any
 problem is refused whole with every problem listed by row and column; a clean one is imported whole."""
+
 import csv
 import io
 from datetime import timedelta
@@ -34,8 +35,10 @@ def text_of(element) -> str:
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, Application, PersonalDetails, Statement, AuditEvent, UserToken)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Application, PersonalDetails, Statement, AuditEvent, UserToken)
+    }
 
 
 def imported(campaign) -> dict[str, Application]:
@@ -50,6 +53,7 @@ def statements_of(application) -> dict[str, tuple[str, int]]:
 
 
 # A file with one of each kind of problem, and the problems it must be refused with, in order.
+
 
 @pytest.fixture
 def file_with_problems(campaign, codes, make_user):
@@ -91,7 +95,8 @@ def file_with_problems(campaign, codes, make_user):
 
 
 def test_a_file_with_many_problems_is_refused_whole_with_every_problem_listed(
-        as_admin, campaign, file_with_problems, count_writes):
+    as_admin, campaign, file_with_problems, count_writes
+):
     data, expected = file_with_problems
     before = counts()
 
@@ -134,22 +139,27 @@ def test_header_problems_are_listed_with_the_rows_still_checked(admin, campaign,
 
 
 def test_problem_text_from_the_file_is_shown_as_text(as_admin, campaign, codes):
-    data = make_csv(["name", "email", *codes, "<script>alert(1)</script>"],
-                    [["Ann", "ann@example.org", *[words(5)] * 5, "x"]])
+    data = make_csv(
+        ["name", "email", *codes, "<script>alert(1)</script>"], [["Ann", "ann@example.org", *[words(5)] * 5, "x"]]
+    )
 
     response = upload(as_admin, campaign, data)
 
-    assert listed_problems(response) == ["Header, column <script>alert(1)</script>: is not a criterion of this "
-                                         "campaign; use the codes listed on the import page"]
+    assert listed_problems(response) == [
+        "Header, column <script>alert(1)</script>: is not a criterion of this "
+        "campaign; use the codes listed on the import page"
+    ]
     assert parse(response).select("main script") == []
 
 
 def test_a_file_that_is_not_utf8_is_refused_naming_each_cell(as_admin, campaign, codes):
     statements = [words(20)] * 5
     statements[2] = "I saved £300 a month on stationery."
-    data = make_csv(["name", "email", *codes],
-                    [["Zoë Ellis", "zoe@example.org", *[words(20)] * 5], ["Sam Jones", "sam@example.org", *statements]],
-                    encoding="cp1252")
+    data = make_csv(
+        ["name", "email", *codes],
+        [["Zoë Ellis", "zoe@example.org", *[words(20)] * 5], ["Sam Jones", "sam@example.org", *statements]],
+        encoding="cp1252",
+    )
     before = counts()
 
     response = upload(as_admin, campaign, data)
@@ -163,15 +173,23 @@ def test_a_file_that_is_not_utf8_is_refused_naming_each_cell(as_admin, campaign,
     assert counts() == before
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
-     f"The file is not a CSV file: it contains binary data, as a workbook or a PDF does. {SAVE_AS}"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
-     f"The file is not a CSV file: it contains binary data, as a workbook or a PDF does. {SAVE_AS}"),
-    ("name,email\r\nAnn,ann@example.org\r\n".encode("utf-16"), f"The file is UTF-16 text, not UTF-8. {SAVE_AS}"),
-    (b"", "The file is empty: it needs a header row and one row per application"),
-    (b"\r\n \r\n,,\r\n", "The file is empty: it needs a header row and one row per application"),
-], ids=["workbook", "image", "utf-16", "empty", "blank-lines"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
+            f"The file is not a CSV file: it contains binary data, as a workbook or a PDF does. {SAVE_AS}",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+            f"The file is not a CSV file: it contains binary data, as a workbook or a PDF does. {SAVE_AS}",
+        ),
+        ("name,email\r\nAnn,ann@example.org\r\n".encode("utf-16"), f"The file is UTF-16 text, not UTF-8. {SAVE_AS}"),
+        (b"", "The file is empty: it needs a header row and one row per application"),
+        (b"\r\n \r\n,,\r\n", "The file is empty: it needs a header row and one row per application"),
+    ],
+    ids=["workbook", "image", "utf-16", "empty", "blank-lines"],
+)
 def test_files_that_are_not_csv_are_refused_with_a_clear_message(as_admin, campaign, data, message):
     before = counts()
 
@@ -190,7 +208,8 @@ def test_a_header_without_rows_is_refused(as_admin, campaign, codes, trailer):
     response = upload(as_admin, campaign, data)
 
     assert listed_problems(response) == [
-        "The file has a header row but no applications: add one row for each application under it"]
+        "The file has a header row but no applications: add one row for each application under it"
+    ]
     assert db.session.scalar(select(func.count(Application.id)).where(Application.campaign_id == campaign.id)) == 0
 
 
@@ -207,8 +226,13 @@ def test_broken_quoting_is_refused_naming_the_row(as_admin, campaign, codes):
 def test_rows_are_numbered_as_a_spreadsheet_shows_them(admin, campaign, codes):
     multi_line = "First paragraph of evidence.\r\n\r\nSecond paragraph, with a comma."
     header = ["name", "email", *codes]
-    rows = [[], header, ["Ann", "ann@example.org", multi_line, *[words(5)] * 4], [], ["", "bob@example.org",
-                                                                                     *[words(5)] * 5]]
+    rows = [
+        [],
+        header,
+        ["Ann", "ann@example.org", multi_line, *[words(5)] * 4],
+        [],
+        ["", "bob@example.org", *[words(5)] * 5],
+    ]
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerows(rows)
 
@@ -218,10 +242,13 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(admin, campaign, codes):
     assert [str(problem) for problem in problems] == ["Row 5, column name: is empty; enter the candidate's full name"]
 
 
-@pytest.mark.parametrize("limit, data_size, message", [
-    ("MAX_BYTES", None, "The file is larger than 1 MB"),
-    ("MAX_ROWS", 3, "The file has more than 3 rows; split it into smaller files"),
-])
+@pytest.mark.parametrize(
+    "limit, data_size, message",
+    [
+        ("MAX_BYTES", None, "The file is larger than 1 MB"),
+        ("MAX_ROWS", 3, "The file has more than 3 rows; split it into smaller files"),
+    ],
+)
 def test_files_over_the_limits_are_refused(as_admin, campaign, codes, monkeypatch, limit, data_size, message):
     rows = [[f"Person {n}", f"person.{n}@example.org", *[words(5)] * 5] for n in range(4)]
     data = make_csv(["name", "email", *codes], rows)
@@ -245,6 +272,7 @@ def test_no_file_chosen(as_admin, campaign):
 
 # A clean file.
 
+
 @pytest.fixture
 def existing(make_user):
     return make_user(name="Existing Person", email="existing@example.org")
@@ -256,7 +284,7 @@ def clean_file(codes):
     texts = {
         "ann@example.org": [words(250), "  Line one\r\nline two  ", "one\u00a0two three", words(1), words(99)],
         "existing@example.org": [words(12, "w")] * 5,
-        "bob@example.org": ["I said, \"Let's fix it\" – and we did.", *[words(200)] * 4],
+        "bob@example.org": ['I said, "Let\'s fix it" – and we did.', *[words(200)] * 4],
     }
     rows = [
         ["Ann Example", "Ann@Example.org", "01632 960 001", *texts["ann@example.org"]],
@@ -264,15 +292,27 @@ def clean_file(codes):
         ["Bob Example", "bob@example.org", "+44 7700 900982", *texts["bob@example.org"]],
     ]
     expected = {
-        "ann@example.org": ("Ann Example", "01632 960 001", [(words(250), 250), ("Line one\r\nline two", 4),
-                                                             ("one\u00a0two three", 3), ("evidence0", 1),
-                                                             (words(99), 99)]),
+        "ann@example.org": (
+            "Ann Example",
+            "01632 960 001",
+            [
+                (words(250), 250),
+                ("Line one\r\nline two", 4),
+                ("one\u00a0two three", 3),
+                ("evidence0", 1),
+                (words(99), 99),
+            ],
+        ),
         "existing@example.org": ("Existing Person Again", "", [(words(12, "w"), 12)] * 5),
-        "bob@example.org": ("Bob Example", "+44 7700 900982",
-                            [("I said, \"Let's fix it\" – and we did.", 9), *[(words(200), 200)] * 4]),
+        "bob@example.org": (
+            "Bob Example",
+            "+44 7700 900982",
+            [('I said, "Let\'s fix it" – and we did.', 9), *[(words(200), 200)] * 4],
+        ),
     }
     return make_csv(["name", "email", "phone", *codes], rows), {
-        email: (name, phone, dict(zip(codes, statements))) for email, (name, phone, statements) in expected.items()}
+        email: (name, phone, dict(zip(codes, statements))) for email, (name, phone, statements) in expected.items()
+    }
 
 
 def assert_imported(campaign, expected):
@@ -302,9 +342,11 @@ def test_a_clean_file_is_imported_whole(as_admin, admin, campaign, existing, cle
     assert text_of(page.select_one("#new-accounts")) == (
         "2 candidates were new to Recruit and have accounts without a password. No mail server is set up, so they "
         "can claim their account with “I have forgotten my password” on the sign-in page, using the email address "
-        "in the file.")
+        "in the file."
+    )
     assert text_of(page.select_one("#existing-accounts")) == (
-        "1 candidate already had an account and can sign in to see their application.")
+        "1 candidate already had an account and can sign in to see their application."
+    )
 
     found = assert_imported(campaign, expected)
     assert db.session.scalar(select(func.count(User.id))) == users_before + 2
@@ -342,11 +384,13 @@ def test_importing_the_same_file_twice_is_refused_the_second_time(admin, campaig
         application_import.import_applications(admin, campaign, data, send_claim_links=False)
 
     assert [str(p) for p in refused.value.problems] == [
-        f"Row {n}, column email: already has an application for this campaign" for n in (2, 3, 4)]
+        f"Row {n}, column email: already has an application for this campaign" for n in (2, 3, 4)
+    ]
 
 
-def test_an_imported_candidate_claims_the_account_and_sees_the_application(forms, admin, campaign, clean_file,
-                                                                          monkeypatch):
+def test_an_imported_candidate_claims_the_account_and_sees_the_application(
+    forms, admin, campaign, clean_file, monkeypatch
+):
     data, _ = clean_file
     application_import.import_applications(admin, campaign, data, send_claim_links=False)
     reference = imported(campaign)["ann@example.org"].reference
@@ -362,19 +406,23 @@ def test_an_imported_candidate_claims_the_account_and_sees_the_application(forms
 
     ann = db.session.scalar(select(User).where(User.email == "ann@example.org"))
     forms.sign_in(ann, NEW_PASSWORD)
-    listed = [[cell.get_text(strip=True) for cell in row.select("td")]
-              for row in parse(forms.client.get("/applications")).select("#applications tbody tr")]
+    listed = [
+        [cell.get_text(strip=True) for cell in row.select("td")]
+        for row in parse(forms.client.get("/applications")).select("#applications tbody tr")
+    ]
     assert listed == [[campaign.title, reference, "Submitted"]]
     assert forms.client.get(f"/applications/{reference}").status_code == 200
 
 
-def test_with_a_mail_server_new_candidates_are_emailed_a_set_password_link(app, as_admin, admin, campaign, existing,
-                                                                           clean_file, monkeypatch):
+def test_with_a_mail_server_new_candidates_are_emailed_a_set_password_link(
+    app, as_admin, admin, campaign, existing, clean_file, monkeypatch
+):
     data, _ = clean_file
     sent = []
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
-    monkeypatch.setattr("recruit.campaigns.applications.send_many",
-                        lambda messages: sent.extend(messages) or len(messages))
+    monkeypatch.setattr(
+        "recruit.campaigns.applications.send_many", lambda messages: sent.extend(messages) or len(messages)
+    )
 
     response = upload(as_admin, campaign, data)
 
@@ -405,13 +453,15 @@ def test_import_is_refused_for_a_draft_campaign(as_admin, admin, count_writes):
 
     assert response.status_code == 400
     assert error_messages(parse(response)) == [
-        "Applications can be imported only while the campaign is open or closed, before the sift"]
+        "Applications can be imported only while the campaign is open or closed, before the sift"
+    ]
     assert writes.statements == []
     assert counts() == before
 
 
-@pytest.mark.parametrize("statuses, accepted", [(["closed"], True), (["closed", "sift"], False)],
-                         ids=["closed", "sift"])
+@pytest.mark.parametrize(
+    "statuses, accepted", [(["closed"], True), (["closed", "sift"], False)], ids=["closed", "sift"]
+)
 def test_import_after_the_closing_date(forms, admin, campaign, codes, statuses, accepted):
     with time_machine.travel(utcnow() + timedelta(days=15), tick=False):
         for status in statuses:
@@ -424,7 +474,8 @@ def test_import_after_the_closing_date(forms, admin, campaign, codes, statuses, 
     assert set(imported(campaign)) == ({"ann@example.org"} if accepted else set())
     if not accepted:
         assert error_messages(parse(response)) == [
-            "Applications can be imported only while the campaign is open or closed, before the sift"]
+            "Applications can be imported only while the campaign is open or closed, before the sift"
+        ]
 
 
 @pytest.mark.parametrize("role", ["assessor", "candidate"])
@@ -432,8 +483,12 @@ def test_only_admins_can_import(forms, campaign, codes, make_user, role):
     forms.sign_in(make_user(role=role))
     assert forms.client.get(import_url(campaign)).status_code == 403
 
-    response = forms.submit(import_url(campaign), {"file": (io.BytesIO(row_for(codes)), "applications.csv")},
-                            page="/account", content_type="multipart/form-data")
+    response = forms.submit(
+        import_url(campaign),
+        {"file": (io.BytesIO(row_for(codes)), "applications.csv")},
+        page="/account",
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 403
     assert imported(campaign) == {}
@@ -461,8 +516,10 @@ def reorder(header, rows, order):
 @pytest.mark.parametrize("variant", ["bom-and-crlf", "lf", "case-and-order", "no-phone", "trailing-empty-columns"])
 def test_accepted_file_shapes(as_admin, campaign, codes, variant):
     header = ["name", "email", "phone", *codes]
-    rows = [["Ann Example", "ann@example.org", "01632 960 001", *[words(30)] * 5],
-            ["Bob Example", "bob@example.org", "07700 900 982", *[words(40)] * 5]]
+    rows = [
+        ["Ann Example", "ann@example.org", "01632 960 001", *[words(30)] * 5],
+        ["Bob Example", "bob@example.org", "07700 900 982", *[words(40)] * 5],
+    ]
     phones = {"ann@example.org": "01632 960 001", "bob@example.org": "07700 900 982"}
     if variant == "bom-and-crlf":
         data = make_csv(header, rows, bom=True, newline="\r\n")
@@ -486,7 +543,8 @@ def test_accepted_file_shapes(as_admin, campaign, codes, variant):
     found = imported(campaign)
     assert {email: (a.personal_details.full_name, a.personal_details.phone) for email, a in found.items()} == {
         "ann@example.org": ("Ann Example", phones["ann@example.org"]),
-        "bob@example.org": ("Bob Example", phones["bob@example.org"])}
+        "bob@example.org": ("Bob Example", phones["bob@example.org"]),
+    }
     assert statements_of(found["ann@example.org"]) == {code: (words(30), 30) for code in codes}
     assert statements_of(found["bob@example.org"]) == {code: (words(40), 40) for code in codes}
 
@@ -507,14 +565,19 @@ def test_a_change_made_while_importing_refuses_the_whole_file(admin, campaign, e
     with pytest.raises(Refused) as refused:
         application_import.import_applications(admin, campaign, data, send_claim_links=True)
 
-    assert refused.value.message == ("Another change was made to these candidates while the file was being imported, "
-                                     "so nothing was imported. Upload the file again")
+    assert refused.value.message == (
+        "Another change was made to these candidates while the file was being imported, "
+        "so nothing was imported. Upload the file again"
+    )
     after = counts()
     assert after["Application"] == before["Application"] + 1  # only the one made online
     assert (after["User"], after["Statement"], after["PersonalDetails"], after["UserToken"]) == (
-        before["User"], before["Statement"], before["PersonalDetails"], before["UserToken"])
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "applications.imported")) == 0
+        before["User"],
+        before["Statement"],
+        before["PersonalDetails"],
+        before["UserToken"],
+    )
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "applications.imported")) == 0
 
 
 def test_existing_candidates_keep_their_accounts(admin, campaign, codes):

@@ -1,5 +1,6 @@
 """The candidate's application: the journey, the word limit, closing time, other people's
 applications, repeated submissions and changes made in two windows."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,8 +30,15 @@ def start(forms, campaign) -> str:
 
 def fill_in(forms, base, campaign, text="I planned the work and it was delivered on time."):
     client = forms.client
-    forms.submit(f"{base}/personal-details", {"full_name": "Ada Candidate", "email": "ada@example.org",
-                                               "phone": "07700 900982", "version": version_on(client, f"{base}/personal-details")})
+    forms.submit(
+        f"{base}/personal-details",
+        {
+            "full_name": "Ada Candidate",
+            "email": "ada@example.org",
+            "phone": "07700 900982",
+            "version": version_on(client, f"{base}/personal-details"),
+        },
+    )
     for criterion in campaign.criteria_at("sift"):
         url = f"{base}/evidence/{criterion.code}"
         assert forms.submit(url, {"text": text, "version": version_on(client, url)}).status_code == 302
@@ -50,13 +58,15 @@ def test_the_whole_journey(forms, client, make_user, campaign):
     forms.sign_in(make_user(email="ada@example.org"))
     base = start(forms, campaign)
     tasks = parse(client.get(base)).select(".govuk-task-list__item")
-    assert [t.select_one(".govuk-task-list__name-and-hint").get_text(" ", strip=True).split(" Up to")[0]
-            for t in tasks] == (["Personal details"] + [f"Evidence: {c.name}" for c in campaign.criteria_at("sift")]
-                                + ["Check and submit"])
+    assert [
+        t.select_one(".govuk-task-list__name-and-hint").get_text(" ", strip=True).split(" Up to")[0] for t in tasks
+    ] == (["Personal details"] + [f"Evidence: {c.name}" for c in campaign.criteria_at("sift")] + ["Check and submit"])
     assert tasks[-1].select_one(".govuk-task-list__status").get_text(strip=True) == "Cannot start yet"
     fill_in(forms, base, campaign)
-    statuses = [t.select_one(".govuk-task-list__status").get_text(strip=True)
-                for t in parse(client.get(base)).select(".govuk-task-list__item")]
+    statuses = [
+        t.select_one(".govuk-task-list__status").get_text(strip=True)
+        for t in parse(client.get(base)).select(".govuk-task-list__item")
+    ]
     assert statuses[:-1] == ["Completed"] * (len(statuses) - 1)
     check = parse(client.get(f"{base}/check"))
     assert "Ada Candidate" in check.select_one("#check-details").get_text()
@@ -70,7 +80,8 @@ def test_the_whole_journey(forms, client, make_user, campaign):
     assert len(application.statements) == len(campaign.criteria_at("sift"))
     listed = parse(client.get("/applications")).select("#applications tbody tr")
     assert [[c.get_text(strip=True) for c in row.select("td")] for row in listed] == [
-        [campaign.title, reference, "Submitted"]]
+        [campaign.title, reference, "Submitted"]
+    ]
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_id == str(application.id))).all()
     assert "application.submitted" in actions and "application.personal_details_changed" in actions
 
@@ -97,7 +108,8 @@ def test_statement_over_the_limit_is_refused_and_not_saved(forms, make_user, cam
     assert forms.submit(url, {"text": at_limit, "version": version_on(forms.client, url)}).status_code == 302
     response = forms.submit(url, {"text": at_limit + " more", "version": version_on(forms.client, url)})
     assert error_messages(parse(response)) == [
-        f"Your evidence must be {criterion.word_limit} words or fewer; it has {criterion.word_limit + 1} words"]
+        f"Your evidence must be {criterion.word_limit} words or fewer; it has {criterion.word_limit + 1} words"
+    ]
     # The text typed is still there to edit.
     assert parse(response).select_one("textarea#text").get_text().endswith("more")
     saved = db.session.scalar(select(Statement).where(Statement.criterion_id == criterion.id))
@@ -112,10 +124,14 @@ def test_statement_over_the_limit_is_refused_and_not_saved(forms, make_user, cam
         ({"full_name": "N" * 201, "email": "a@example.org"}, "Name must be 200 characters or fewer"),
         ({"full_name": "Ada", "email": ""}, "Enter your email address"),
         ({"full_name": "Ada", "email": "ada@"}, "Enter an email address in the correct format, like name@example.com"),
-        ({"full_name": "Ada", "email": "a@example.org", "phone": "call me"},
-         "Enter a telephone number, like 01632 960 001 or 07700 900 982"),
-        ({"full_name": "Ada", "email": "a@example.org", "phone": "0" * 41},
-         "Telephone number must be 40 characters or fewer"),
+        (
+            {"full_name": "Ada", "email": "a@example.org", "phone": "call me"},
+            "Enter a telephone number, like 01632 960 001 or 07700 900 982",
+        ),
+        (
+            {"full_name": "Ada", "email": "a@example.org", "phone": "0" * 41},
+            "Telephone number must be 40 characters or fewer",
+        ),
     ],
 )
 def test_personal_details_bad_input(forms, make_user, campaign, data, message):
@@ -195,6 +211,7 @@ def test_withdrawing_needs_confirmation_and_is_final(forms, client, make_user, c
 
 # Closing time ---------------------------------------------------------------------------------
 
+
 def campaign_closing_at(admin, moment: datetime):
     campaign = ready_to_open(admin, draft_campaign(admin))
     with time_machine.travel(moment - timedelta(days=10), tick=False):
@@ -206,10 +223,10 @@ def campaign_closing_at(admin, moment: datetime):
 @pytest.mark.parametrize(
     "closing",
     [
-        datetime(2031, 1, 15, 17, 0, tzinfo=UTC),       # 5pm GMT
-        datetime(2031, 7, 15, 16, 0, tzinfo=UTC),       # 5pm BST
-        datetime(2031, 3, 30, 1, 0, tzinfo=UTC),        # 2am BST, the minute the clocks went forward
-        datetime(2031, 10, 26, 0, 30, tzinfo=UTC),      # 1:30am BST, before the clocks go back
+        datetime(2031, 1, 15, 17, 0, tzinfo=UTC),  # 5pm GMT
+        datetime(2031, 7, 15, 16, 0, tzinfo=UTC),  # 5pm BST
+        datetime(2031, 3, 30, 1, 0, tzinfo=UTC),  # 2am BST, the minute the clocks went forward
+        datetime(2031, 10, 26, 0, 30, tzinfo=UTC),  # 1:30am BST, before the clocks go back
     ],
 )
 def test_closing_time_boundary(app, admin, make_user, closing):
@@ -223,7 +240,9 @@ def test_closing_time_boundary(app, admin, make_user, closing):
         clock.move_to(closing - timedelta(seconds=1))
         criterion = campaign.criteria_at("sift")[0]
         url = f"{base}/evidence/{criterion.code}"
-        assert forms.submit(url, {"text": "Last-second edit", "version": version_on(forms.client, url)}).status_code == 302
+        assert (
+            forms.submit(url, {"text": "Last-second edit", "version": version_on(forms.client, url)}).status_code == 302
+        )
         version = version_on(forms.client, f"{base}/check")
         clock.move_to(closing)
         response = forms.submit(f"{base}/check", {"declaration": "y", "version": version}, page=base)
@@ -239,7 +258,8 @@ def test_closing_time_boundary(app, admin, make_user, closing):
 def test_closing_message_is_in_uk_time(admin):
     campaign = campaign_closing_at(admin, datetime(2031, 7, 15, 16, 0, tzinfo=UTC))
     assert applications.closed_message(campaign) == (
-        "This vacancy closed on 15 July 2031 at 5:00pm. Applications can no longer be changed")
+        "This vacancy closed on 15 July 2031 at 5:00pm. Applications can no longer be changed"
+    )
 
 
 def test_cannot_start_after_closing(forms, make_user, admin):
@@ -255,10 +275,17 @@ def test_cannot_start_after_closing(forms, make_user, admin):
 
 # Other people's applications -------------------------------------------------------------------
 
+
 def candidate_routes(base: str, campaign) -> list[tuple[str, str]]:
     code = campaign.criteria_at("sift")[0].code
-    pages = [base, f"{base}/personal-details", f"{base}/evidence/{code}", f"{base}/check", f"{base}/submitted",
-             f"{base}/withdraw"]
+    pages = [
+        base,
+        f"{base}/personal-details",
+        f"{base}/evidence/{code}",
+        f"{base}/check",
+        f"{base}/submitted",
+        f"{base}/withdraw",
+    ]
     return [("GET", url) for url in pages] + [("POST", url) for url in pages[1:4] + [pages[-1]]]
 
 
@@ -276,9 +303,18 @@ def test_candidates_cannot_reach_each_others_applications(app, forms, make_user,
     application = db.session.scalar(select(Application))
     for reference in (application.reference, application.reference.lower(), str(application.id)):
         for method, url in candidate_routes(f"/applications/{reference}", campaign):
-            response = intruder.client.open(url, method=method, data={"csrf_token": token, "text": "hacked",
-                                                                      "full_name": "X", "email": "x@example.org",
-                                                                      "declaration": "y", "version": "1"})
+            response = intruder.client.open(
+                url,
+                method=method,
+                data={
+                    "csrf_token": token,
+                    "text": "hacked",
+                    "full_name": "X",
+                    "email": "x@example.org",
+                    "declaration": "y",
+                    "version": "1",
+                },
+            )
             assert response.status_code == 404, f"{method} {url}"
             assert "Owner's private evidence" not in response.get_data(as_text=True)
     db.session.expire_all()
@@ -292,8 +328,9 @@ def test_staff_cannot_use_candidate_routes(app, forms, make_user, campaign, role
     candidate_forms.sign_in(make_user())
     base = start(candidate_forms, campaign)
     forms.sign_in(make_user(role=role))
-    for method, url in [("GET", f"/vacancies/{campaign.reference}/apply"), ("GET", "/applications")] + \
-            candidate_routes(base, campaign):
+    for method, url in [("GET", f"/vacancies/{campaign.reference}/apply"), ("GET", "/applications")] + candidate_routes(
+        base, campaign
+    ):
         assert forms.client.open(url, method=method).status_code in (403, 400), f"{method} {url}"
 
 
@@ -318,15 +355,23 @@ def test_admin_sees_counts_search_and_names(app, forms, make_user, admin, campai
         candidate = Forms(app.test_client())
         candidate.sign_in(make_user())
         base = candidate.client and start(candidate, campaign)
-        candidate.submit(f"{base}/personal-details", {"full_name": name, "email": "x@example.org",
-                                                      "version": version_on(candidate.client, f"{base}/personal-details")})
+        candidate.submit(
+            f"{base}/personal-details",
+            {
+                "full_name": name,
+                "email": "x@example.org",
+                "version": version_on(candidate.client, f"{base}/personal-details"),
+            },
+        )
         people.append(base.rsplit("/", 1)[1])
     forms.sign_in(admin)
     soup = parse(forms.client.get(f"/admin/campaigns/{campaign.id}/applications"))
     assert soup.select_one("[data-status=draft]").get_text() == "3"
     soup = parse(forms.client.get(f"/admin/campaigns/{campaign.id}/applications?q=able"))
     assert sorted(row.select("td")[1].get_text(strip=True) for row in soup.select("#applications tbody tr")) == [
-        "Alice Able", "Carol Able"]
+        "Alice Able",
+        "Carol Able",
+    ]
     soup = parse(forms.client.get(f"/admin/campaigns/{campaign.id}/applications?q={people[1].lower()}"))
     assert [row.select("td")[1].get_text(strip=True) for row in soup.select("#applications tbody tr")] == ["Bob Baker"]
     detail = parse(forms.client.get(f"/admin/campaigns/{campaign.id}/applications/{people[1]}"))

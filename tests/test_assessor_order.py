@@ -1,5 +1,6 @@
 """Each assessor's own order of applications: a shuffle keyed by campaign, stage and assessor at the sift, the
 interview timetable at interview."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -102,8 +103,11 @@ def test_the_interview_list_follows_the_timetable(app, make_user):
     chair, member = setup.to_interview()
     first_day = (utcnow() + timedelta(days=10)).replace(hour=9, minute=0, second=0, microsecond=0)
     # Three timetabled, scheduled out of reference order; two not timetabled yet.
-    timetable = {setup.applications[3]: first_day, setup.applications[0]: first_day + timedelta(hours=2),
-                 setup.applications[4]: first_day + timedelta(days=1)}
+    timetable = {
+        setup.applications[3]: first_day,
+        setup.applications[0]: first_day + timedelta(hours=2),
+        setup.applications[4]: first_day + timedelta(days=1),
+    }
     for application, starts in timetable.items():
         interviews.schedule(admin, application, starts_at=starts, minutes=45, place="Room 1", video_link="")
     unscheduled = sorted(a.reference for a in setup.applications[1:3])

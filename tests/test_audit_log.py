@@ -1,5 +1,6 @@
 """The audit log: what is recorded and from where, how admins read and filter it, and that nothing —
 not the ORM, not plain SQL — can change or remove an entry."""
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,22 @@ pytestmark = pytest.mark.admin(name="Ada Admin", email="ada@example.org")
 PAST = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-def add_event(at: datetime = PAST, action: str = "test.recorded", record_type: str = "framework",
-              record_id=None, actor: User | None = None, **extra) -> AuditEvent:
-    event = AuditEvent(at=at, action=action, record_type=record_type,
-                       record_id=None if record_id is None else str(record_id), actor=actor, **extra)
+def add_event(
+    at: datetime = PAST,
+    action: str = "test.recorded",
+    record_type: str = "framework",
+    record_id=None,
+    actor: User | None = None,
+    **extra,
+) -> AuditEvent:
+    event = AuditEvent(
+        at=at,
+        action=action,
+        record_type=record_type,
+        record_id=None if record_id is None else str(record_id),
+        actor=actor,
+        **extra,
+    )
     db.session.add(event)
     db.session.commit()
     return event
@@ -69,8 +82,9 @@ def test_an_entry_shows_the_change_before_and_after(as_admin, admin, make_user):
     page = f"/admin/users/{assessor.id}"
     as_admin.submit(f"{page}/role", {"role": "admin"}, page=page)
 
-    [entry] = entries(audit_page(as_admin, {"record_type": "user", "record_id": assessor.id,
-                                            "user": "ada@example.org"}))
+    [entry] = entries(
+        audit_page(as_admin, {"record_type": "user", "record_id": assessor.id, "user": "ada@example.org"})
+    )
 
     assert entry["action"] == "account.role_changed"
     assert entry["record"] == f"user {assessor.id}"
@@ -112,17 +126,22 @@ def test_filter_by_date_uses_uk_days(as_admin):
     add_event(at=datetime(2026, 7, 1, 22, 59, 59, tzinfo=UTC), action="test.uk_1_july_end")
     add_event(at=datetime(2026, 7, 1, 23, 0, tzinfo=UTC), action="test.uk_2_july")
 
-    one_day = audit_page(as_admin, {"record_type": "framework", "since": uk_date(1, 7, 2026),
-                                    "until": uk_date(1, 7, 2026)})
+    one_day = audit_page(
+        as_admin, {"record_type": "framework", "since": uk_date(1, 7, 2026), "until": uk_date(1, 7, 2026)}
+    )
     assert actions(one_day) == ["test.uk_1_july_end", "test.uk_1_july_start"]
 
     assert actions(audit_page(as_admin, {"record_type": "framework", "since": uk_date(2, 7, 2026)})) == [
-        "test.uk_2_july"]
+        "test.uk_2_july"
+    ]
     assert actions(audit_page(as_admin, {"record_type": "framework", "until": uk_date(30, 6, 2026)})) == [
-        "test.uk_30_june"]
+        "test.uk_30_june"
+    ]
     # Empty date boxes mean no date.
-    assert len(entries(audit_page(as_admin, {"record_type": "framework", "since": ["", "", ""],
-                                             "until": ["", "", ""]}))) == 4
+    assert (
+        len(entries(audit_page(as_admin, {"record_type": "framework", "since": ["", "", ""], "until": ["", "", ""]})))
+        == 4
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,8 +159,19 @@ def test_filter_by_date_uses_uk_days(as_admin):
         ({"record_type": "t" * 51}, "Record type must be 50 characters or fewer"),
         ({"record_id": "9" * 65}, "Record ID must be 64 characters or fewer"),
     ],
-    ids=["31 February", "month 13", "no day", "no year", "words", "one box only", "four boxes", "to before from",
-         "long email", "long record type", "long record id"],
+    ids=[
+        "31 February",
+        "month 13",
+        "no day",
+        "no year",
+        "words",
+        "one box only",
+        "four boxes",
+        "to before from",
+        "long email",
+        "long record type",
+        "long record id",
+    ],
 )
 def test_bad_filters_show_a_message_and_no_table(as_admin, query, message):
     soup = audit_page(as_admin, query, status=400)
@@ -161,8 +191,12 @@ def test_the_log_is_paginated_fifty_a_page_keeping_the_filters(as_admin):
     assert first.select_one(".govuk-pagination__prev") is None
 
     next_href = first.select_one(".govuk-pagination__next a")["href"]
-    assert parse_qs(urlsplit(next_href).query) == {"page": ["2"], "record_type": ["framework"],
-                                                   "since": ["2", "3", "2026"], "until": ["2", "3", "2026"]}
+    assert parse_qs(urlsplit(next_href).query) == {
+        "page": ["2"],
+        "record_type": ["framework"],
+        "since": ["2", "3", "2026"],
+        "until": ["2", "3", "2026"],
+    }
     response = as_admin.client.get(next_href)
     assert response.status_code == 200
     second = parse(response)
@@ -210,8 +244,15 @@ def test_account_events_named_in_the_rules_are_all_recorded(app, as_admin, admin
     as_admin.submit(f"{page}/deactivate", page=page)
 
     recorded = set(stored_actions())
-    assert {"sign_in.succeeded", "sign_in.failed", "sign_in.locked", "mfa.disabled",
-            "account.invited", "account.role_changed", "account.deactivated"} <= recorded
+    assert {
+        "sign_in.succeeded",
+        "sign_in.failed",
+        "sign_in.locked",
+        "mfa.disabled",
+        "account.invited",
+        "account.role_changed",
+        "account.deactivated",
+    } <= recorded
 
 
 # Nothing can change an entry ----------------------------------------------------------------------------
@@ -312,8 +353,10 @@ def test_when_the_change_fails_no_entry_is_written(admin, make_user):
     db.session.rollback()
 
     assert db.session.scalar(select(func.count(AuditEvent.id))) == events_before
-    assert db.session.connection().execute(
-        text("SELECT role FROM users WHERE id = :id"), {"id": grace.id}).scalar_one() == "assessor"
+    assert (
+        db.session.connection().execute(text("SELECT role FROM users WHERE id = :id"), {"id": grace.id}).scalar_one()
+        == "assessor"
+    )
 
 
 def test_when_the_entry_fails_the_change_is_not_kept(admin, make_user, monkeypatch):
@@ -333,13 +376,16 @@ def test_when_the_entry_fails_the_change_is_not_kept(admin, make_user, monkeypat
 
     assert db.session.scalar(select(func.count(AuditEvent.id))) == events_before
     assert db.session.connection().execute(
-        text("SELECT active FROM users WHERE id = :id"), {"id": grace.id}).scalar_one() in (True, 1)
+        text("SELECT active FROM users WHERE id = :id"), {"id": grace.id}
+    ).scalar_one() in (True, 1)
 
 
 def test_a_committed_change_and_its_entry_are_both_stored(admin, make_user):
     grace = make_user(role="assessor")
     accounts.change_role(admin, grace, "admin")
     db.session.rollback()  # nothing is left pending: both were committed
-    assert db.session.connection().execute(
-        text("SELECT role FROM users WHERE id = :id"), {"id": grace.id}).scalar_one() == "admin"
+    assert (
+        db.session.connection().execute(text("SELECT role FROM users WHERE id = :id"), {"id": grace.id}).scalar_one()
+        == "admin"
+    )
     assert stored_actions()[-1] == "account.role_changed"

@@ -1,4 +1,5 @@
 """Building a campaign: proposals from grades and role profiles, criteria, settings, panels, guards."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -22,17 +23,23 @@ def levels(campaign):
 
 # Proposals --------------------------------------------------------------------------------------
 
+
 def test_band_c_proposes_its_five_competencies_at_level_2(admin):
     campaign = draft_campaign(admin, "band-c")
     assert levels(campaign) == {
-        "Leading and Communicating": 2, "Collaborating and Partnering": 2, "Managing a Quality Service": 2,
-        "Delivering at Pace": 2, "Making Effective Decisions": 2,
+        "Leading and Communicating": 2,
+        "Collaborating and Partnering": 2,
+        "Managing a Quality Service": 2,
+        "Delivering at Pace": 2,
+        "Making Effective Decisions": 2,
     }
 
 
 def test_band_b_proposes_four_at_level_1(admin):
     assert levels(draft_campaign(admin, "band-b")) == {
-        "Leading and Communicating": 1, "Collaborating and Partnering": 1, "Managing a Quality Service": 1,
+        "Leading and Communicating": 1,
+        "Collaborating and Partnering": 1,
+        "Managing a Quality Service": 1,
         "Delivering at Pace": 1,
     }
 
@@ -43,8 +50,11 @@ def test_scs_2_proposes_all_ten_at_level_6(admin):
 
 
 DWP = [
-    "dwp-cmg-ao-applications", "dwp-cmg-eo-applications", "dwp-cmg-ao-new-case-and-case-maintenance",
-    "dwp-cmg-eo-new-case-and-case-maintenance", "dwp-cmg-eo-specialist-caseworker",
+    "dwp-cmg-ao-applications",
+    "dwp-cmg-eo-applications",
+    "dwp-cmg-ao-new-case-and-case-maintenance",
+    "dwp-cmg-eo-new-case-and-case-maintenance",
+    "dwp-cmg-eo-specialist-caseworker",
 ]
 
 
@@ -70,20 +80,33 @@ def test_ao_applications_proposes_resolved_aliases(admin):
 
 def test_new_campaign_through_the_form(forms, client, signed_in_admin):
     band_c = grade("band-c")
-    response = forms.submit("/admin/campaigns/new", {
-        "title": "Casework officer", "organisation": "COPFS", "location": "Edinburgh", "posts": "3",
-        "description": "Prepare cases.", "source": f"grade:{band_c.id}",
-    })
+    response = forms.submit(
+        "/admin/campaigns/new",
+        {
+            "title": "Casework officer",
+            "organisation": "COPFS",
+            "location": "Edinburgh",
+            "posts": "3",
+            "description": "Prepare cases.",
+            "source": f"grade:{band_c.id}",
+        },
+    )
     assert response.status_code == 302
     campaign = db.session.scalar(select(Campaign).where(Campaign.title == "Casework officer"))
     assert campaign.status == "draft" and campaign.posts == 3 and campaign.reference.startswith("VAC-")
     soup = parse(client.get(response.location))
     rows = {row.th.get_text(" ", strip=True): row for row in soup.select("#criteria-table tbody tr")}
-    assert set(rows) == {"Leading and Communicating", "Collaborating and Partnering", "Managing a Quality Service",
-                         "Delivering at Pace", "Making Effective Decisions"}
+    assert set(rows) == {
+        "Leading and Communicating",
+        "Collaborating and Partnering",
+        "Managing a Quality Service",
+        "Delivering at Pace",
+        "Making Effective Decisions",
+    }
     assert all(row.select("td")[0].get_text(" ", strip=True).startswith("Level 2") for row in rows.values())
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.created",
-                                                      AuditEvent.record_id == str(campaign.id)))
+    assert db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "campaign.created", AuditEvent.record_id == str(campaign.id))
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,8 +124,15 @@ def test_new_campaign_through_the_form(forms, client, signed_in_admin):
     ],
 )
 def test_new_campaign_bad_input(forms, signed_in_admin, field, value, message):
-    data = {"title": "Officer", "organisation": "COPFS", "location": "Edinburgh", "posts": "1",
-            "description": "Prepare cases.", "source": f"grade:{grade('band-c').id}", field: value}
+    data = {
+        "title": "Officer",
+        "organisation": "COPFS",
+        "location": "Edinburgh",
+        "posts": "1",
+        "description": "Prepare cases.",
+        "source": f"grade:{grade('band-c').id}",
+        field: value,
+    }
     response = forms.submit("/admin/campaigns/new", data)
     assert response.status_code == 200
     assert message in error_messages(parse(response))
@@ -111,9 +141,15 @@ def test_new_campaign_bad_input(forms, signed_in_admin, field, value, message):
 
 # Criteria ---------------------------------------------------------------------------------------
 
+
 def edit_data(criterion, **changes):
-    data = {"level": str(criterion.level_id), "stages": criterion.stages, "weight": str(criterion.weight),
-            "pass_mark": str(criterion.pass_mark), "word_limit": str(criterion.word_limit)}
+    data = {
+        "level": str(criterion.level_id),
+        "stages": criterion.stages,
+        "weight": str(criterion.weight),
+        "pass_mark": str(criterion.pass_mark),
+        "word_limit": str(criterion.word_limit),
+    }
     if criterion.is_lead:
         data["is_lead"] = "y"
     data.update(changes)
@@ -125,8 +161,9 @@ def test_admin_edits_a_criterion_and_a_level_off_the_grade_is_a_warning(forms, c
     item = campaign.criteria[0]
     level_3 = campaign.framework.level(3)
     url = f"/admin/campaigns/{campaign.id}/criteria/{item.id}"
-    response = forms.submit(url, edit_data(item, level=str(level_3.id), weight="2", pass_mark="5",
-                                           word_limit="300", is_lead="y"))
+    response = forms.submit(
+        url, edit_data(item, level=str(level_3.id), weight="2", pass_mark="5", word_limit="300", is_lead="y")
+    )
     assert response.status_code == 302
     db.session.expire_all()
     item = db.session.get(Criterion, item.id)
@@ -141,8 +178,17 @@ def test_only_one_lead_criterion(admin):
     campaign = draft_campaign(admin)
     first, second = campaign.criteria[0], campaign.criteria[1]
     for item in (first, second):
-        criteria.update_criterion(admin, item, level=item.level, at_sift=True, at_interview=True, weight=1,
-                                  pass_mark=4, word_limit=250, is_lead=True)
+        criteria.update_criterion(
+            admin,
+            item,
+            level=item.level,
+            at_sift=True,
+            at_interview=True,
+            weight=1,
+            pass_mark=4,
+            word_limit=250,
+            is_lead=True,
+        )
     db.session.expire_all()
     assert [c.is_lead for c in db.session.get(Campaign, campaign.id).criteria][:2] == [False, True]
 
@@ -177,12 +223,19 @@ def test_criterion_bad_input_changes_nothing(forms, signed_in_admin, changes, me
 def test_add_remove_and_reorder_criteria(forms, client, signed_in_admin):
     campaign = draft_campaign(signed_in_admin, "band-b")
     seeing = next(c for c in campaign.framework.competencies if c.slug == "seeing-the-big-picture")
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/criteria/add-competency", {
-        "competency": str(seeing.id), "level": str(campaign.framework.level(1).id), "stages": ["sift"]})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/criteria/add-competency",
+        {"competency": str(seeing.id), "level": str(campaign.framework.level(1).id), "stages": ["sift"]},
+    )
     assert response.status_code == 302
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/criteria/add-own", {
-        "title": "Experience of casework", "description": "At least a year of casework.",
-        "stages": ["sift", "interview"]})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/criteria/add-own",
+        {
+            "title": "Experience of casework",
+            "description": "At least a year of casework.",
+            "stages": ["sift", "interview"],
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     campaign = db.session.get(Campaign, campaign.id)
@@ -195,8 +248,13 @@ def test_add_remove_and_reorder_criteria(forms, client, signed_in_admin):
     assert forms.submit(f"{page}/criteria/{campaign.criteria[0].id}/remove", page=page).status_code == 302
     db.session.expire_all()
     names = [c.name for c in db.session.get(Campaign, campaign.id).criteria]
-    assert names == ["Collaborating and Partnering", "Managing a Quality Service", "Delivering at Pace",
-                     "Experience of casework", "Seeing the Big Picture"]
+    assert names == [
+        "Collaborating and Partnering",
+        "Managing a Quality Service",
+        "Delivering at Pace",
+        "Experience of casework",
+        "Seeing the Big Picture",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -221,32 +279,49 @@ def test_a_competency_from_another_framework_is_not_offered(forms, signed_in_adm
     from recruit.models import Competency
 
     maldon = db.session.scalar(select(Competency).where(Competency.slug == "customer-focus"))
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/criteria/add-competency", {
-        "competency": str(maldon.id), "level": str(campaign.framework.level(1).id), "stages": ["sift"]})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/criteria/add-competency",
+        {"competency": str(maldon.id), "level": str(campaign.framework.level(1).id), "stages": ["sift"]},
+    )
     assert "Select a competency" in error_messages(parse(response))
 
 
 def test_add_own_criterion_bad_input(forms, signed_in_admin):
     campaign = draft_campaign(signed_in_admin)
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/criteria/add-own",
-                            {"title": "", "description": "", "stages": ["sift"]})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/criteria/add-own", {"title": "", "description": "", "stages": ["sift"]}
+    )
     assert error_messages(parse(response)) == ["Enter a title for the criterion", "Enter what candidates must show"]
 
 
 # Settings, closing and panels -------------------------------------------------------------------
 
+
 def test_scoring_settings(forms, signed_in_admin):
     campaign = draft_campaign(signed_in_admin)
     five = db.session.scalar(select(campaign.scale.__class__).where(campaign.scale.__class__.slug == "one-to-five"))
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/settings", {
-        "scale": str(five.id), "discrepancy_threshold": "3", "overall_pass_mark": "20", "presift_threshold": "300",
-        "merit_basis": "sift_and_interview", "reserve_months": "6"})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/settings",
+        {
+            "scale": str(five.id),
+            "discrepancy_threshold": "3",
+            "overall_pass_mark": "20",
+            "presift_threshold": "300",
+            "merit_basis": "sift_and_interview",
+            "reserve_months": "6",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     campaign = db.session.get(Campaign, campaign.id)
-    assert (campaign.scale.slug, campaign.discrepancy_threshold, campaign.overall_pass_mark,
-            campaign.presift_threshold, campaign.merit_basis, campaign.reserve_months) == (
-        "one-to-five", 3, 20, 300, "sift_and_interview", 6)
+    assert (
+        campaign.scale.slug,
+        campaign.discrepancy_threshold,
+        campaign.overall_pass_mark,
+        campaign.presift_threshold,
+        campaign.merit_basis,
+        campaign.reserve_months,
+    ) == ("one-to-five", 3, 20, 300, "sift_and_interview", 6)
 
 
 @pytest.mark.parametrize(
@@ -264,8 +339,13 @@ def test_scoring_settings(forms, signed_in_admin):
 )
 def test_settings_bad_input(forms, signed_in_admin, changes, message):
     campaign = draft_campaign(signed_in_admin)
-    data = {"scale": str(campaign.scale_id), "discrepancy_threshold": "2", "merit_basis": "interview",
-            "reserve_months": "12", **changes}
+    data = {
+        "scale": str(campaign.scale_id),
+        "discrepancy_threshold": "2",
+        "merit_basis": "interview",
+        "reserve_months": "12",
+        **changes,
+    }
     response = forms.submit(f"/admin/campaigns/{campaign.id}/settings", data)
     assert message in error_messages(parse(response))
     db.session.expire_all()
@@ -276,24 +356,36 @@ def test_switching_to_a_scale_without_the_pass_marks_is_refused(admin):
     campaign = draft_campaign(admin)
     zero_six = db.session.scalar(select(campaign.scale.__class__).where(campaign.scale.__class__.slug == "one-to-five"))
     item = campaign.criteria[0]
-    criteria.update_criterion(admin, item, level=item.level, at_sift=True, at_interview=True, weight=1, pass_mark=7,
-                              word_limit=250, is_lead=False)
+    criteria.update_criterion(
+        admin,
+        item,
+        level=item.level,
+        at_sift=True,
+        at_interview=True,
+        weight=1,
+        pass_mark=7,
+        word_limit=250,
+        is_lead=False,
+    )
     with pytest.raises(Refused, match="would have a pass mark that is not on this scale"):
-        campaigns.update_settings(admin, campaign, scale=zero_six, discrepancy_threshold=2, overall_pass_mark=None,
-                                  presift_threshold=None)
+        campaigns.update_settings(
+            admin, campaign, scale=zero_six, discrepancy_threshold=2, overall_pass_mark=None, presift_threshold=None
+        )
 
 
 def test_closing_date_is_entered_in_uk_time_and_stored_in_utc(forms, signed_in_admin):
     campaign = draft_campaign(signed_in_admin)
     next_year = date.today().year + 1
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/closing", {
-        "closes_on": ["15", "7", str(next_year)], "closes_at_time": "5pm"})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/closing", {"closes_on": ["15", "7", str(next_year)], "closes_at_time": "5pm"}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     stored = db.session.get(Campaign, campaign.id).closes_at
     assert (stored.month, stored.day, stored.hour, stored.minute) == (7, 15, 16, 0)  # BST is UTC+1
-    forms.submit(f"/admin/campaigns/{campaign.id}/closing", {"closes_on": ["15", "1", str(next_year)],
-                                                             "closes_at_time": "17:00"})
+    forms.submit(
+        f"/admin/campaigns/{campaign.id}/closing", {"closes_on": ["15", "1", str(next_year)], "closes_at_time": "17:00"}
+    )
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).closes_at.hour == 17  # GMT is UTC
 
@@ -302,12 +394,17 @@ def test_closing_date_is_entered_in_uk_time_and_stored_in_utc(forms, signed_in_a
     "data, message",
     [
         ({"closes_on": ["", "", ""], "closes_at_time": "17:00"}, "Enter the closing date"),
-        ({"closes_on": ["31", "2", "2031"], "closes_at_time": "17:00"}, "Closing date must be a real date, like 27 3 2026"),
+        (
+            {"closes_on": ["31", "2", "2031"], "closes_at_time": "17:00"},
+            "Closing date must be a real date, like 27 3 2026",
+        ),
         ({"closes_on": ["1", "1", "2031"], "closes_at_time": ""}, "Enter the closing time"),
         ({"closes_on": ["1", "1", "2031"], "closes_at_time": "teatime"}, "Enter a time, like 17:00 or 5pm"),
         ({"closes_on": ["1", "1", "2031"], "closes_at_time": "25:00"}, "Enter a real time, like 17:00 or 5pm"),
-        ({"closes_on": ["30", "3", "2031"], "closes_at_time": "1:30am"},
-         "That time does not exist in the UK on that date because the clocks go forward"),
+        (
+            {"closes_on": ["30", "3", "2031"], "closes_at_time": "1:30am"},
+            "That time does not exist in the UK on that date because the clocks go forward",
+        ),
         ({"closes_on": ["1", "1", "2020"], "closes_at_time": "17:00"}, "The closing date must be in the future"),
     ],
 )
@@ -322,14 +419,18 @@ def test_closing_date_bad_input(forms, signed_in_admin, data, message):
 def test_panel_is_a_chair_and_members_who_are_assessors(forms, client, signed_in_admin, make_user):
     campaign = draft_campaign(signed_in_admin)
     chair, member, other = (make_user(role="assessor", name=n) for n in ("Chair Person", "Member One", "Member Two"))
-    response = forms.submit(f"/admin/campaigns/{campaign.id}/panels/sift", {
-        "chair": str(chair.id), "members": [str(member.id), str(other.id), str(chair.id)]})
+    response = forms.submit(
+        f"/admin/campaigns/{campaign.id}/panels/sift",
+        {"chair": str(chair.id), "members": [str(member.id), str(other.id), str(chair.id)]},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     panel = db.session.get(Campaign, campaign.id).panel("sift")
     assert panel.chair.id == chair.id
     assert sorted(m.user.name for m in panel.members) == ["Chair Person", "Member One", "Member Two"]
-    summary = parse(client.get(f"/admin/campaigns/{campaign.id}")).select_one("#panels-summary").get_text(" ", strip=True)
+    summary = (
+        parse(client.get(f"/admin/campaigns/{campaign.id}")).select_one("#panels-summary").get_text(" ", strip=True)
+    )
     assert "Chair: Chair Person. Members: Member One, Member Two" in summary
 
 

@@ -1,5 +1,6 @@
 """The status flow and what may change at each status: every guard is tried, shows its message,
 and changes nothing."""
+
 from datetime import timedelta
 
 import pytest
@@ -30,8 +31,11 @@ def attempt(forms, campaign, target, reason=""):
     if problems:
         return problems
     response = forms.submit(url, {"reason": reason})
-    return [li.get_text(" ", strip=True) for li in parse(response).select(".govuk-error-summary li")] \
-        if response.status_code != 302 else []
+    return (
+        [li.get_text(" ", strip=True) for li in parse(response).select(".govuk-error-summary li")]
+        if response.status_code != 302
+        else []
+    )
 
 
 def test_full_flow_is_recorded(forms, admin):
@@ -43,22 +47,31 @@ def test_full_flow_is_recorded(forms, admin):
         assert attempt(forms, campaign, "closed") == []
         assert attempt(forms, campaign, "sift") == []
         campaigns.set_panel(admin, campaign, "interview", UserFactory(role="assessor"), [UserFactory(role="assessor")])
-        assert attempt(forms, campaign, "interview") == ["Record the sift decision: who goes on to interview",
-                                                         "The sift panel's chair must sign off the sift"]
+        assert attempt(forms, campaign, "interview") == [
+            "Record the sift decision: who goes on to interview",
+            "The sift panel's chair must sign off the sift",
+        ]
         results.decide(admin, campaign, "sift", "all_passing", None)
         results.sign_off(campaign.panel("sift").chair, campaign, "sift")
         assert attempt(forms, campaign, "interview") == []
-        assert attempt(forms, campaign, "complete") == [
-            "The interview panel's chair must sign off the interview stage"]
+        assert attempt(forms, campaign, "complete") == ["The interview panel's chair must sign off the interview stage"]
         results.sign_off(campaign.panel("interview").chair, campaign, "interview")
         assert attempt(forms, campaign, "complete") == []
     db.session.expire_all()
     campaign = db.session.get(Campaign, campaign.id)
     assert [(c.from_status, c.to_status) for c in campaign.status_changes] == [
-        (None, "draft"), ("draft", "open"), ("open", "closed"), ("closed", "sift"), ("sift", "interview"),
-        ("interview", "complete")]
-    moves = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "campaign.status_changed",
-                                                        AuditEvent.record_id == str(campaign.id))).all()
+        (None, "draft"),
+        ("draft", "open"),
+        ("open", "closed"),
+        ("closed", "sift"),
+        ("sift", "interview"),
+        ("interview", "complete"),
+    ]
+    moves = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "campaign.status_changed", AuditEvent.record_id == str(campaign.id)
+        )
+    ).all()
     assert [m.after["status"] for m in moves] == ["open", "closed", "sift", "interview", "complete"]
 
 
@@ -126,9 +139,12 @@ def test_interview_needs_interview_criteria_and_panel(admin):
             item.at_interview = False
         db.session.commit()
         problems = campaign_status.problems_before(campaign, "interview")
-    assert problems == ["Record the sift decision: who goes on to interview",
-                        "The sift panel's chair must sign off the sift",
-                        "Add at least one criterion assessed at interview", "Choose a chair for the interview panel"]
+    assert problems == [
+        "Record the sift decision: who goes on to interview",
+        "The sift panel's chair must sign off the sift",
+        "Add at least one criterion assessed at interview",
+        "Choose a chair for the interview panel",
+    ]
 
 
 def test_withdrawing_needs_a_reason_and_is_final(forms, admin):
@@ -151,6 +167,7 @@ def test_unknown_status_target_is_not_found(forms, client, admin):
 
 # What may change once open ----------------------------------------------------------------------
 
+
 def refused(call, message):
     with pytest.raises(Refused) as error:
         call()
@@ -166,23 +183,54 @@ def test_open_campaign_keeps_its_sift_criteria_and_scale(admin):
     item = campaign.criteria[0]
     before = [criteria._snapshot(c) for c in campaign.criteria]
     seeing = next(c for c in campaign.framework.competencies if c.slug == "seeing-the-big-picture")
-    refused(lambda: criteria.add_competency(admin, campaign, seeing, campaign.framework.level(2), True, False),
-            SIFT_FIXED)
+    refused(
+        lambda: criteria.add_competency(admin, campaign, seeing, campaign.framework.level(2), True, False), SIFT_FIXED
+    )
     refused(lambda: criteria.add_own_criterion(admin, campaign, "Experience", "Some", True, True), SIFT_FIXED)
     refused(lambda: criteria.remove_criterion(admin, item), SIFT_FIXED)
-    refused(lambda: criteria.update_criterion(admin, item, level=campaign.framework.level(3), at_sift=True,
-                                              at_interview=True, weight=1, pass_mark=4, word_limit=250,
-                                              is_lead=False), SIFT_FIXED)
-    refused(lambda: criteria.update_criterion(admin, item, level=item.level, at_sift=True, at_interview=True,
-                                              weight=1, pass_mark=4, word_limit=100, is_lead=False), SIFT_FIXED)
-    refused(lambda: criteria.move_criterion(admin, item, 1),
-            "The order of the criteria cannot change once the campaign is open")
+    refused(
+        lambda: criteria.update_criterion(
+            admin,
+            item,
+            level=campaign.framework.level(3),
+            at_sift=True,
+            at_interview=True,
+            weight=1,
+            pass_mark=4,
+            word_limit=250,
+            is_lead=False,
+        ),
+        SIFT_FIXED,
+    )
+    refused(
+        lambda: criteria.update_criterion(
+            admin,
+            item,
+            level=item.level,
+            at_sift=True,
+            at_interview=True,
+            weight=1,
+            pass_mark=4,
+            word_limit=100,
+            is_lead=False,
+        ),
+        SIFT_FIXED,
+    )
+    refused(
+        lambda: criteria.move_criterion(admin, item, 1),
+        "The order of the criteria cannot change once the campaign is open",
+    )
     five = db.session.scalar(select(ScoringScale).where(ScoringScale.slug == "one-to-five"))
-    refused(lambda: campaigns.update_settings(admin, campaign, scale=five, discrepancy_threshold=2,
-                                              overall_pass_mark=None, presift_threshold=None),
-            "The scale cannot change once the campaign is open: candidates have been told which scale the panel uses")
-    refused(lambda: campaigns.set_closing(admin, campaign, campaign.closes_at - timedelta(days=1)),
-            "Once a campaign is open its closing date can be made later, not earlier")
+    refused(
+        lambda: campaigns.update_settings(
+            admin, campaign, scale=five, discrepancy_threshold=2, overall_pass_mark=None, presift_threshold=None
+        ),
+        "The scale cannot change once the campaign is open: candidates have been told which scale the panel uses",
+    )
+    refused(
+        lambda: campaigns.set_closing(admin, campaign, campaign.closes_at - timedelta(days=1)),
+        "Once a campaign is open its closing date can be made later, not earlier",
+    )
     db.session.expire_all()
     assert [criteria._snapshot(c) for c in db.session.get(Campaign, campaign.id).criteria] == before
 
@@ -192,8 +240,17 @@ def test_open_campaign_allows_what_does_not_touch_applications(admin):
     item = campaign.criteria[0]
     campaigns.update_details(admin, campaign, campaigns.Details("New title", "Org", "Leeds", 4, "More"))
     campaigns.set_closing(admin, campaign, campaign.closes_at + timedelta(days=7))
-    criteria.update_criterion(admin, item, level=item.level, at_sift=True, at_interview=True, weight=3, pass_mark=5,
-                              word_limit=item.word_limit, is_lead=False)
+    criteria.update_criterion(
+        admin,
+        item,
+        level=item.level,
+        at_sift=True,
+        at_interview=True,
+        weight=3,
+        pass_mark=5,
+        word_limit=item.word_limit,
+        is_lead=False,
+    )
     own = criteria.add_own_criterion(admin, campaign, "Presentation", "A five-minute presentation", False, True)
     campaigns.set_panel(admin, campaign, "sift", UserFactory(role="assessor"), [UserFactory(role="assessor")])
     db.session.expire_all()
@@ -208,14 +265,30 @@ def test_sift_locks_scoring_rules_and_the_sift_panel(admin):
     with time_machine.travel(utcnow() + timedelta(days=15)):
         campaign_status.move(admin, campaign, "closed")
         campaign_status.move(admin, campaign, "sift")
-    refused(lambda: criteria.update_criterion(admin, item, level=item.level, at_sift=True, at_interview=True,
-                                              weight=2, pass_mark=4, word_limit=item.word_limit, is_lead=False),
-            "Scoring rules cannot change once the sift has started")
-    refused(lambda: campaigns.set_panel(admin, campaign, "sift", UserFactory(role="assessor"),
-                                        [UserFactory(role="assessor")]),
-            "The sift panel cannot change once the sift has started")
-    refused(lambda: campaigns.update_details(admin, campaign, campaigns.Details("X", "Y", "Z", 1, "D")),
-            "The vacancy details cannot change once the sift has started")
+    refused(
+        lambda: criteria.update_criterion(
+            admin,
+            item,
+            level=item.level,
+            at_sift=True,
+            at_interview=True,
+            weight=2,
+            pass_mark=4,
+            word_limit=item.word_limit,
+            is_lead=False,
+        ),
+        "Scoring rules cannot change once the sift has started",
+    )
+    refused(
+        lambda: campaigns.set_panel(
+            admin, campaign, "sift", UserFactory(role="assessor"), [UserFactory(role="assessor")]
+        ),
+        "The sift panel cannot change once the sift has started",
+    )
+    refused(
+        lambda: campaigns.update_details(admin, campaign, campaigns.Details("X", "Y", "Z", 1, "D")),
+        "The vacancy details cannot change once the sift has started",
+    )
     # The interview panel can still be set up.
     campaigns.set_panel(admin, campaign, "interview", UserFactory(role="assessor"), [UserFactory(role="assessor")])
 
@@ -224,8 +297,13 @@ def test_refused_form_shows_the_reason_and_changes_nothing(forms, admin):
     forms.sign_in(admin)
     campaign = open_campaign(admin)
     item = campaign.criteria[0]
-    data = {"level": str(campaign.framework.level(3).id), "stages": ["sift", "interview"], "weight": "1",
-            "pass_mark": "4", "word_limit": "250"}
+    data = {
+        "level": str(campaign.framework.level(3).id),
+        "stages": ["sift", "interview"],
+        "weight": "1",
+        "pass_mark": "4",
+        "word_limit": "250",
+    }
     response = forms.submit(f"/admin/campaigns/{campaign.id}/criteria/{item.id}", data)
     assert SIFT_FIXED in [a.get_text(strip=True) for a in parse(response).select(".govuk-error-summary li")]
     db.session.expire_all()

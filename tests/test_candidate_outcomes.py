@@ -1,5 +1,6 @@
 """The candidate's side of the interview and the outcomes: the invitation on the task list with its reply and
 calendar file, the outcome page with released feedback, and nothing of scores or outcomes before release."""
+
 from __future__ import annotations
 
 import io
@@ -29,8 +30,8 @@ from recruit.services.assessment import scoring
 from tests.factories import UserFactory, score, sift_campaign
 from tests.helpers import Forms, error_messages, parse, signed_in
 
-SUMMER = datetime(2031, 7, 15, 9, 0, tzinfo=UTC)     # 10:00am in British Summer Time
-WINTER = datetime(2031, 12, 2, 14, 30, tzinfo=UTC)   # 2:30pm GMT
+SUMMER = datetime(2031, 7, 15, 9, 0, tzinfo=UTC)  # 10:00am in British Summer Time
+WINTER = datetime(2031, 12, 2, 14, 30, tzinfo=UTC)  # 2:30pm GMT
 
 
 def reply_version(pages: Forms, base: str) -> str:
@@ -38,11 +39,14 @@ def reply_version(pages: Forms, base: str) -> str:
 
 
 def interview_summary(soup) -> dict[str, str]:
-    return {row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(" ", strip=True)
-            for row in soup.select("#interview-details .govuk-summary-list__row")}
+    return {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(" ", strip=True)
+        for row in soup.select("#interview-details .govuk-summary-list__row")
+    }
 
 
 # Invitations: two candidates through the sift with an interview each --------------------------------------
+
 
 @pytest.fixture
 def invited(make_user):
@@ -51,10 +55,12 @@ def invited(make_user):
     first.status = second.status = "sift_passed"
     third.status = "sift_failed"
     db.session.commit()
-    interviews.schedule(setup.admin, first, starts_at=SUMMER, minutes=45,
-                        place="Room 4, 1 Victoria Street, London", video_link="")
-    interviews.schedule(setup.admin, second, starts_at=WINTER, minutes=60, place="",
-                        video_link="https://video.example/room-7")
+    interviews.schedule(
+        setup.admin, first, starts_at=SUMMER, minutes=45, place="Room 4, 1 Victoria Street, London", video_link=""
+    )
+    interviews.schedule(
+        setup.admin, second, starts_at=WINTER, minutes=60, place="", video_link="https://video.example/room-7"
+    )
     return setup
 
 
@@ -71,7 +77,9 @@ def test_task_list_shows_the_invitation_in_uk_time_and_the_list_has_an_interview
     assert soup.select_one("#interview-calendar")["href"] == f"/applications/{first.reference}/interview.ics"
     radios = soup.select("#interview-reply input[name=reply]")
     assert [(r["value"], r.find_next("label").get_text(strip=True)) for r in radios] == [
-        ("accept", "Yes, I can come at this time"), ("change", "No, I need another time")]
+        ("accept", "Yes, I can come at this time"),
+        ("change", "No, I need another time"),
+    ]
     # The note is revealed with "No, I need another time".
     assert soup.select_one("#interview-reply .govuk-radios__conditional textarea[name=note]") is not None
     assert soup.select_one("#application-state").get_text(strip=True).startswith("You submitted this application")
@@ -79,8 +87,13 @@ def test_task_list_shows_the_invitation_in_uk_time_and_the_list_has_an_interview
 
     rows = parse(pages.client.get("/applications")).select("#applications tbody tr")
     assert [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in rows] == [
-        [invited.campaign.title, first.reference, "Submitted",
-         "15 July 2031 at 10:00am (UK time) Waiting for your reply"]]
+        [
+            invited.campaign.title,
+            first.reference,
+            "Submitted",
+            "15 July 2031 at 10:00am (UK time) Waiting for your reply",
+        ]
+    ]
 
     video = parse(signed_in(app, second.candidate).client.get(f"/applications/{second.reference}"))
     assert interview_summary(video)["Date and time"] == "2 December 2031 at 2:30pm (UK time)"
@@ -93,20 +106,23 @@ def test_task_list_shows_the_invitation_in_uk_time_and_the_list_has_an_interview
     assert soup.select_one("#interview") is None
     rows = parse(not_invited.client.get("/applications")).select("#applications tbody tr")
     assert [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in rows] == [
-        [invited.campaign.title, third.reference, "Submitted"]]
+        [invited.campaign.title, third.reference, "Submitted"]
+    ]
 
 
-@pytest.mark.parametrize("slot_starts, minutes, offset, wall_clock", [
-    (SUMMER, 45, timedelta(hours=1), (10, 0)),
-    (WINTER, 60, timedelta(0), (14, 30)),
-])
+@pytest.mark.parametrize(
+    "slot_starts, minutes, offset, wall_clock",
+    [
+        (SUMMER, 45, timedelta(hours=1), (10, 0)),
+        (WINTER, 60, timedelta(0), (14, 30)),
+    ],
+)
 def test_calendar_download_is_valid_icalendar_in_uk_time(app, make_user, slot_starts, minutes, offset, wall_clock):
     setup = sift_campaign(make_user(role="admin"), applications=1)
     [application] = setup.applications
     application.status = "sift_passed"
     db.session.commit()
-    interviews.schedule(setup.admin, application, starts_at=slot_starts, minutes=minutes, place="Room 1",
-                        video_link="")
+    interviews.schedule(setup.admin, application, starts_at=slot_starts, minutes=minutes, place="Room 1", video_link="")
     response = signed_in(app, application.candidate).client.get(f"/applications/{application.reference}/interview.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -127,15 +143,19 @@ def test_accepting_the_invitation(app, invited):
     first = invited.applications[0]
     pages = signed_in(app, first.candidate)
     base = f"/applications/{first.reference}"
-    response = pages.submit(f"{base}/interview", {"reply": "accept", "note": "", "version": reply_version(pages, base)},
-                            page=base)
+    response = pages.submit(
+        f"{base}/interview", {"reply": "accept", "note": "", "version": reply_version(pages, base)}, page=base
+    )
     assert response.status_code == 302 and response.location == f"{base}#interview"
     slot = interviews.slot_for(first)
     db.session.refresh(slot)
     assert (slot.status, slot.candidate_note) == ("accepted", "")
     soup = parse(pages.client.get(base))
-    assert soup.select_one(".govuk-notification-banner").get_text(" ", strip=True).endswith(
-        "You have accepted your interview on 15 July 2031 at 10:00am (UK time).")
+    assert (
+        soup.select_one(".govuk-notification-banner")
+        .get_text(" ", strip=True)
+        .endswith("You have accepted your interview on 15 July 2031 at 10:00am (UK time).")
+    )
     assert interview_summary(soup)["Status"] == "Accepted"
     # An accepted interview can still be moved by asking for another time, until it starts.
     assert soup.select_one("#interview-reply") is not None
@@ -145,8 +165,11 @@ def test_asking_for_another_time(app, invited):
     first = invited.applications[0]
     pages = signed_in(app, first.candidate)
     base = f"/applications/{first.reference}"
-    response = pages.submit(f"{base}/interview", {"reply": "change", "note": "  Any afternoon the week after  ",
-                                                  "version": reply_version(pages, base)}, page=base)
+    response = pages.submit(
+        f"{base}/interview",
+        {"reply": "change", "note": "  Any afternoon the week after  ", "version": reply_version(pages, base)},
+        page=base,
+    )
     assert response.status_code == 302
     slot = interviews.slot_for(first)
     db.session.refresh(slot)
@@ -158,13 +181,16 @@ def test_asking_for_another_time(app, invited):
     assert events[-1] == "interview.change_requested"
 
 
-@pytest.mark.parametrize("data, message, field", [
-    ({"reply": "change", "note": "   "}, "Tell us which times you can do", "note"),
-    ({"reply": "change"}, "Tell us which times you can do", "note"),
-    ({"note": "Monday"}, "Select whether you can come to the interview at this time", "reply"),
-    ({"reply": "maybe"}, "Select whether you can come to the interview at this time", "reply"),
-    ({"reply": "change", "note": "x" * 2001}, "Your note must be 2000 characters or fewer", "note"),
-])
+@pytest.mark.parametrize(
+    "data, message, field",
+    [
+        ({"reply": "change", "note": "   "}, "Tell us which times you can do", "note"),
+        ({"reply": "change"}, "Tell us which times you can do", "note"),
+        ({"note": "Monday"}, "Select whether you can come to the interview at this time", "reply"),
+        ({"reply": "maybe"}, "Select whether you can come to the interview at this time", "reply"),
+        ({"reply": "change", "note": "x" * 2001}, "Your note must be 2000 characters or fewer", "note"),
+    ],
+)
 def test_bad_replies_show_the_message_and_change_nothing(app, invited, count_writes, data, message, field):
     first = invited.applications[0]
     pages = signed_in(app, first.candidate)
@@ -198,8 +224,11 @@ def test_no_reply_once_the_interview_has_started(app, invited):
     with time_machine.travel(starts + timedelta(seconds=1), tick=False):
         soup = parse(pages.client.get(base))
         assert soup.select_one("#interview-reply") is None
-        assert soup.select_one("#interview-closed").get_text(strip=True).startswith(
-            "This interview has already started, so you can no longer reply here.")
+        assert (
+            soup.select_one("#interview-closed")
+            .get_text(strip=True)
+            .startswith("This interview has already started, so you can no longer reply here.")
+        )
         response = pages.submit(f"{base}/interview", {"reply": "accept", "version": version}, page="/account")
         assert error_messages(parse(response)) == ["This interview has already started"]
     slot = interviews.slot_for(first)
@@ -229,18 +258,24 @@ def test_a_reply_to_a_moved_interview_is_refused_and_shows_the_new_time(app, inv
     pages = signed_in(app, first.candidate)
     base = f"/applications/{first.reference}"
     version = reply_version(pages, base)
-    interviews.schedule(invited.admin, first, starts_at=SUMMER + timedelta(days=1), minutes=45, place="Room 9",
-                        video_link="")
+    interviews.schedule(
+        invited.admin, first, starts_at=SUMMER + timedelta(days=1), minutes=45, place="Room 9", video_link=""
+    )
     response = pages.submit(f"{base}/interview", {"reply": "accept", "version": version}, page="/account")
     soup = parse(response)
     assert error_messages(soup) == [
-        "Your interview has changed since you opened the page. Check the new details and reply again"]
+        "Your interview has changed since you opened the page. Check the new details and reply again"
+    ]
     assert interview_summary(soup)["Date and time"] == "16 July 2031 at 10:00am (UK time)"
     db.session.expire_all()
     assert interviews.slot_for(first).status == "invited"
     # The page now carries the new version, so replying again from it works.
-    assert pages.submit(f"{base}/interview", {"reply": "accept", "version": reply_version(pages, base)},
-                        page=base).status_code == 302
+    assert (
+        pages.submit(
+            f"{base}/interview", {"reply": "accept", "version": reply_version(pages, base)}, page=base
+        ).status_code
+        == 302
+    )
 
 
 def test_other_candidates_get_404_on_each_new_route(app, invited):
@@ -254,14 +289,19 @@ def test_other_candidates_get_404_on_each_new_route(app, invited):
             response = intruder.client.get(url)
             assert response.status_code == 404, url
             assert "Victoria Street" not in response.get_data(as_text=True)
-        response = intruder.submit(f"{base}/interview", {"reply": "change", "note": "hacked",
-                                                         "version": str(owner_slot.version)}, page=token_page)
+        response = intruder.submit(
+            f"{base}/interview",
+            {"reply": "change", "note": "hacked", "version": str(owner_slot.version)},
+            page=token_page,
+        )
         assert response.status_code == 404
     # Their own application without an interview has no reply or calendar either.
     uninvited = signed_in(app, third.candidate)
     assert uninvited.client.get(f"/applications/{third.reference}/interview.ics").status_code == 404
-    assert uninvited.submit(f"/applications/{third.reference}/interview", {"reply": "accept"},
-                            page=token_page).status_code == 404
+    assert (
+        uninvited.submit(f"/applications/{third.reference}/interview", {"reply": "accept"}, page=token_page).status_code
+        == 404
+    )
     db.session.expire_all()
     slot = db.session.get(InterviewSlot, owner_slot.id)
     assert (slot.status, slot.candidate_note) == ("invited", "")
@@ -299,7 +339,10 @@ def run_campaign(admin) -> Outcomes:
                 score(assessor, setup, application, criterion.code, CANDIDATES[number]["sift"][0])
     agreement.confirm_all_proposals(setup.chair, campaign, "sift", people)
     assert {a.reference for a in results.decide(admin, campaign, "sift", "all_passing", None)} == {
-        people[0].reference, people[1].reference, people[3].reference}
+        people[0].reference,
+        people[1].reference,
+        people[3].reference,
+    }
     for number, application in enumerate(people, start=1):
         for criterion in campaign.criteria_at("sift"):
             agreed = agreement.item_for(campaign, "sift", application, criterion).agreed
@@ -318,9 +361,17 @@ def run_campaign(admin) -> Outcomes:
         for person in (chair, member):
             scoring.declare(person, campaign, application, "interview", False, "")
             for criterion in campaign.criteria_at("interview"):
-                scoring.save(person, campaign, application, criterion, "interview",
-                             scoring.ScoreInput(value=value, ticked=[], rationale="Heard at interview"),
-                             submit=True, version=None, confirmed=True)
+                scoring.save(
+                    person,
+                    campaign,
+                    application,
+                    criterion,
+                    "interview",
+                    scoring.ScoreInput(value=value, ticked=[], rationale="Heard at interview"),
+                    submit=True,
+                    version=None,
+                    confirmed=True,
+                )
     agreement.confirm_all_proposals(chair, campaign, "interview", people[:2])
     for number, application in enumerate(people[:2], start=1):
         for criterion in campaign.criteria_at("interview"):
@@ -397,15 +448,25 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
     campaign, people = built.setup.campaign, built.people
     pages = {n: signed_in(app, application.candidate) for n, application in enumerate(people, start=1)}
     walked = {endpoint for endpoint, _ in candidate_pages(app, people[0])}
-    assert {"apply.task_list", "apply.outcome", "apply.interview_calendar", "apply.your_applications",
-            "apply.download_your_data"} <= walked
+    assert {
+        "apply.task_list",
+        "apply.outcome",
+        "apply.interview_calendar",
+        "apply.your_applications",
+        "apply.download_your_data",
+    } <= walked
 
     def check(released: tuple[str, ...]):
         for number, application in enumerate(people, start=1):
             own = {stage: secrets(campaign, number, stage) for stage in ("sift", "interview")}
             allowed = {s for stage in released for s in own[stage]}
-            others = {s for other in CANDIDATES if other != number
-                      for stage in ("sift", "interview") for s in secrets(campaign, other, stage)}
+            others = {
+                s
+                for other in CANDIDATES
+                if other != number
+                for stage in ("sift", "interview")
+                for s in secrets(campaign, other, stage)
+            }
             forbidden = ({s for stage in ("sift", "interview") for s in own[stage]} | others) - allowed
             seen = what_a_candidate_sees(pages[number], application)
             for url, text in seen.items():
@@ -418,9 +479,12 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
             assert set(data["results"]) <= set(released), (released, number)
             for stage, result in data["results"].items():
                 value = CANDIDATES[number][stage][0]
-                assert [(row["criterion"], row["score"], row["feedback"]) for row in result["criteria"]] == [
-                    (c.name, LABELS[value], feedback_text(stage, number, c)) for c in campaign.criteria_at(stage)
-                ] if value else result["criteria"] == [], (released, number, stage)
+                assert (
+                    [(row["criterion"], row["score"], row["feedback"]) for row in result["criteria"]]
+                    == [(c.name, LABELS[value], feedback_text(stage, number, c)) for c in campaign.criteria_at(stage)]
+                    if value
+                    else result["criteria"] == []
+                ), (released, number, stage)
             outcome = parse(pages[number].client.get(f"/applications/{application.reference}/outcome"))
             task_list = parse(pages[number].client.get(f"/applications/{application.reference}"))
             if not released:
@@ -440,12 +504,20 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
                     assert "has not been released yet" in section.get_text()
                     continue
                 assert section.select_one(f"#{stage}-outcome").get_text(strip=True) == expected_outcome
-                cards = [(card.select_one(".govuk-summary-card__title").get_text(strip=True),
-                          card.select_one(".recruit-score-label").get_text(strip=True),
-                          card.select_one(".recruit-feedback").get_text(strip=True))
-                         for card in section.select(".recruit-criterion-feedback")]
-                assert cards == [(c.name, LABELS[value], feedback_text(stage, number, c))
-                                 for c in campaign.criteria_at(stage)] if value else cards == []
+                cards = [
+                    (
+                        card.select_one(".govuk-summary-card__title").get_text(strip=True),
+                        card.select_one(".recruit-score-label").get_text(strip=True),
+                        card.select_one(".recruit-feedback").get_text(strip=True),
+                    )
+                    for card in section.select(".recruit-criterion-feedback")
+                ]
+                assert (
+                    cards
+                    == [(c.name, LABELS[value], feedback_text(stage, number, c)) for c in campaign.criteria_at(stage)]
+                    if value
+                    else cards == []
+                )
 
     check(())
     feedback.release(admin, campaign, "sift")
@@ -454,8 +526,12 @@ def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after
     check(("sift", "interview"))
 
     # The list says the same as the outcome page.
-    statuses = {number: parse(pages[number].client.get("/applications")).select_one(
-        "#applications tbody tr td:nth-of-type(3) .govuk-tag").get_text(strip=True) for number in pages}
+    statuses = {
+        number: parse(pages[number].client.get("/applications"))
+        .select_one("#applications tbody tr td:nth-of-type(3) .govuk-tag")
+        .get_text(strip=True)
+        for number in pages
+    }
     assert statuses == {1: "Offer", 2: "Not appointable", 3: "Not taken forward", 4: "Did not attend the interview"}
 
 
@@ -469,7 +545,8 @@ def test_outcome_page_of_a_draft_or_withdrawn_application(app, make_user):
     base = start.location
     soup = parse(pages.client.get(f"{base}/outcome"))
     assert soup.select_one("#no-outcome").get_text(strip=True) == (
-        "This application was not submitted, so it has no outcome.")
+        "This application was not submitted, so it has no outcome."
+    )
     assert pages.submit(f"{base}/withdraw").status_code == 302
     soup = parse(pages.client.get(f"{base}/outcome"))
     assert soup.select_one("#no-outcome").get_text(strip=True) == "You withdrew this application, so it has no outcome."

@@ -1,5 +1,6 @@
 """Rules that pages used to decide for themselves, now in the services: answering an interview invitation,
 and the time allowed for the two-factor step of signing in."""
+
 from datetime import timedelta
 
 import pytest

@@ -6,6 +6,7 @@ seeded as the app's own, and drive it with tests/concurrency_support.py's writer
 bench/concurrency.py runs at full size). SQLite's wait for the write lock is also checked on its own, against a
 file of its own.
 """
+
 import sqlite3
 import threading
 import time
@@ -49,8 +50,11 @@ def test_concurrent_writers_get_no_errors_and_lose_no_scores(plan, written):
     assert check.acknowledged == WRITERS * SCORES
     assert check.lost == 0
     # Exactly one score per assessor and item, each with its draft and submitted versions and audit entries.
-    assert (check.rows, check.versions, check.audit_entries) == (WRITERS * SCORES, 2 * WRITERS * SCORES,
-                                                                 2 * WRITERS * SCORES)
+    assert (check.rows, check.versions, check.audit_entries) == (
+        WRITERS * SCORES,
+        2 * WRITERS * SCORES,
+        2 * WRITERS * SCORES,
+    )
 
 
 def test_two_chairs_agreeing_one_item_at_once_give_one_agreed_score(plan, written):

@@ -1,5 +1,6 @@
 """Editing a campaign's criteria, both kinds: a framework competency (with its level) and a criterion of the
 campaign's own (with its title and description, and no level)."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,12 @@ def url_for_criterion(criterion: Criterion) -> str:
 
 def form_data(criterion: Criterion, **changes) -> dict:
     """What the page sends when saved unchanged, with the changes given."""
-    data = {"stages": criterion.stages, "weight": str(criterion.weight), "pass_mark": str(criterion.pass_mark),
-            "word_limit": str(criterion.word_limit)}
+    data = {
+        "stages": criterion.stages,
+        "weight": str(criterion.weight),
+        "pass_mark": str(criterion.pass_mark),
+        "word_limit": str(criterion.word_limit),
+    }
     if criterion.competency is not None:
         data["level"] = str(criterion.level_id)
     else:
@@ -66,6 +71,7 @@ def reloaded(criterion: Criterion) -> Criterion:
 
 # The page ---------------------------------------------------------------------------------------
 
+
 def test_the_page_shows_the_fields_of_each_kind_and_nothing_else(client, signed_in_admin):
     framework = criterion_of_kind(signed_in_admin, "framework")
     page = fields_shown(parse(client.get(url_for_criterion(framework))))
@@ -83,16 +89,26 @@ def test_the_page_shows_the_fields_of_each_kind_and_nothing_else(client, signed_
 
 # Saving every field -----------------------------------------------------------------------------
 
+
 def test_every_field_of_a_framework_criterion_can_be_changed(forms, client, signed_in_admin):
     item = criterion_of_kind(signed_in_admin, "framework")
     level_3 = item.campaign.framework.level(3)
     url = url_for_criterion(item)
-    response = forms.submit(url, form_data(item, level=str(level_3.id), stages=["sift"], weight="3",
-                                           pass_mark="5", word_limit="400", is_lead="y"))
+    response = forms.submit(
+        url,
+        form_data(
+            item, level=str(level_3.id), stages=["sift"], weight="3", pass_mark="5", word_limit="400", is_lead="y"
+        ),
+    )
     assert response.status_code == 302
     assert fields_shown(parse(client.get(url))) == {
-        "level": [str(level_3.id)], "stages": ["sift"], "weight": "3", "pass_mark": "5", "word_limit": "400",
-        "is_lead": ["y"]}
+        "level": [str(level_3.id)],
+        "stages": ["sift"],
+        "weight": "3",
+        "pass_mark": "5",
+        "word_limit": "400",
+        "is_lead": ["y"],
+    }
     response = forms.submit(url, form_data(reloaded(item), stages=["interview"], is_lead=None))
     assert response.status_code == 302
     assert fields_shown(parse(client.get(url)))["stages"] == ["interview"]
@@ -102,13 +118,28 @@ def test_every_field_of_a_framework_criterion_can_be_changed(forms, client, sign
 def test_every_field_of_an_own_criterion_can_be_changed(forms, client, signed_in_admin):
     item = criterion_of_kind(signed_in_admin, "own")
     url = url_for_criterion(item)
-    response = forms.submit(url, form_data(item, title="Experience of benefits casework",
-                                           description="Two years of benefits casework.", stages=["interview"],
-                                           weight="2", pass_mark="3", word_limit="500"))
+    response = forms.submit(
+        url,
+        form_data(
+            item,
+            title="Experience of benefits casework",
+            description="Two years of benefits casework.",
+            stages=["interview"],
+            weight="2",
+            pass_mark="3",
+            word_limit="500",
+        ),
+    )
     assert response.status_code == 302, error_messages(parse(response))
     assert fields_shown(parse(client.get(url))) == {
-        "title": "Experience of benefits casework", "description": "Two years of benefits casework.",
-        "stages": ["interview"], "weight": "2", "pass_mark": "3", "word_limit": "500", "is_lead": []}
+        "title": "Experience of benefits casework",
+        "description": "Two years of benefits casework.",
+        "stages": ["interview"],
+        "weight": "2",
+        "pass_mark": "3",
+        "word_limit": "500",
+        "is_lead": [],
+    }
     response = forms.submit(url, form_data(reloaded(item), stages=["sift", "interview"], is_lead="y"))
     assert response.status_code == 302, error_messages(parse(response))
     item = reloaded(item)
@@ -117,8 +148,9 @@ def test_every_field_of_an_own_criterion_can_be_changed(forms, client, signed_in
     overview = parse(client.get(f"/admin/campaigns/{item.campaign_id}"))
     names = [row.th.get_text(" ", strip=True) for row in overview.select("#criteria-table tbody tr")]
     assert "Experience of benefits casework Lead" in names and OWN_TITLE not in " ".join(names)
-    changed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "criterion.changed")
-                                 .order_by(AuditEvent.id)).all()
+    changed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "criterion.changed").order_by(AuditEvent.id)
+    ).all()
     assert changed[0].before["name"] == OWN_TITLE and changed[0].after["name"] == "Experience of benefits casework"
     assert changed[0].after["description"] == "Two years of benefits casework."
     assert (changed[0].before["weight"], changed[0].after["weight"]) == (1, 2)
@@ -132,15 +164,15 @@ def test_a_level_sent_for_an_own_criterion_is_ignored(forms, signed_in_admin):
     assert (item.weight, item.level_id) == (4, None)
 
 
-def test_once_open_an_own_sift_criterion_keeps_its_wording_but_its_scoring_rules_can_change(
-        forms, signed_in_admin):
+def test_once_open_an_own_sift_criterion_keeps_its_wording_but_its_scoring_rules_can_change(forms, signed_in_admin):
     campaign = ready_to_open(signed_in_admin, draft_campaign(signed_in_admin))
     item = own_criterion(signed_in_admin, campaign)
     campaign_status.move(signed_in_admin, campaign, "open")
     url = url_for_criterion(item)
     response = forms.submit(url, form_data(item, title="Something else"))
     assert error_messages(parse(response)) == [
-        "Sift criteria cannot change once the campaign is open: candidates are writing evidence against them"]
+        "Sift criteria cannot change once the campaign is open: candidates are writing evidence against them"
+    ]
     assert reloaded(item).title == OWN_TITLE
     response = forms.submit(url, form_data(reloaded(item), weight="2", pass_mark="5"))
     assert response.status_code == 302, error_messages(parse(response))
@@ -179,8 +211,7 @@ OWN_ONLY = [
     ({"description": ""}, "Enter what candidates must show"),
     ({"description": "x" * 5001}, "Description must be 5000 characters or fewer"),
 ]
-CASES = ([("framework", *case) for case in COMMON + FRAMEWORK_ONLY]
-         + [("own", *case) for case in COMMON + OWN_ONLY])
+CASES = [("framework", *case) for case in COMMON + FRAMEWORK_ONLY] + [("own", *case) for case in COMMON + OWN_ONLY]
 
 
 @pytest.mark.parametrize("kind, changes, message", CASES)
@@ -188,8 +219,11 @@ def test_bad_input_is_shown_on_the_field_and_changes_nothing(forms, signed_in_ad
     item = criterion_of_kind(signed_in_admin, kind)
     before = criteria._snapshot(item)
     if changes.get("level") == "another framework":
-        other = db.session.scalar(select(Framework).where(Framework.id != item.campaign.framework_id,
-                                                          Framework.slug == "guildford-behaviours"))
+        other = db.session.scalar(
+            select(Framework).where(
+                Framework.id != item.campaign.framework_id, Framework.slug == "guildford-behaviours"
+            )
+        )
         changes = {"level": str(other.levels[0].id)}
     response = forms.submit(url_for_criterion(item), form_data(item, **changes))
     assert response.status_code == 200

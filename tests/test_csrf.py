@@ -1,5 +1,6 @@
 """Every state-changing form is protected: with CSRF on (as it is in every test), a POST without
 a valid token is refused with 400 and changes nothing."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -30,8 +31,10 @@ def test_post_without_a_valid_token_is_refused(app, forms, client, make_user, si
         data = {} if token is None else {"csrf_token": token}
         response = client.post(url, data=data)
         assert response.status_code == 400, url
-    assert counts == (db.session.scalar(select(func.count(User.id))),
-                      db.session.scalar(select(func.count(AuditEvent.id))))
+    assert counts == (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(AuditEvent.id))),
+    )
 
 
 def test_token_from_another_session_is_refused(app, forms, make_user):
@@ -40,6 +43,7 @@ def test_token_from_another_session_is_refused(app, forms, make_user):
 
     stolen = csrf_token_from(other.get("/sign-in").get_data(as_text=True))
     user = make_user()
-    response = forms.client.post("/sign-in", data={"csrf_token": stolen, "email": user.email,
-                                                   "password": "granite orchid lantern ninety-seven"})
+    response = forms.client.post(
+        "/sign-in", data={"csrf_token": stolen, "email": user.email, "password": "granite orchid lantern ninety-seven"}
+    )
     assert response.status_code == 400

@@ -43,6 +43,7 @@ def _install_in() -> str:
 
 # --- The lock ---------------------------------------------------------------------------------------
 
+
 def test_the_committed_lock_satisfies_pyproject():
     assert check_lock.problems(_pyproject(), _lock(), _install_in()) == []
 
@@ -75,13 +76,20 @@ def test_the_lock_check_names_what_pyproject_asks_for_and_the_lock_lacks():
 
 # --- The audit: Python ------------------------------------------------------------------------------
 
+
 def test_packages_pip_audit_skipped_are_not_counted_as_checked():
     # What pip-audit reports here: PyPI does not answer for pinned versions, pip-audit skips every
     # package and still prints "No known vulnerabilities found".
-    report = {"dependencies": [
-        {"name": "alembic", "skip_reason": "Dependency not found on PyPI and could not be audited: alembic (1.20.1)"},
-        {"name": "Flask", "version": "3.1.3", "vulns": []},
-    ], "fixes": []}
+    report = {
+        "dependencies": [
+            {
+                "name": "alembic",
+                "skip_reason": "Dependency not found on PyPI and could not be audited: alembic (1.20.1)",
+            },
+            {"name": "Flask", "version": "3.1.3", "vulns": []},
+        ],
+        "fixes": [],
+    }
 
     audited, findings, skipped = audit.read_pip_audit(report)
 
@@ -91,20 +99,32 @@ def test_packages_pip_audit_skipped_are_not_counted_as_checked():
 
 
 def test_a_pip_audit_finding_with_a_fix_fails_the_audit():
-    report = {"dependencies": [{"name": "jinja2", "version": "3.1.2", "vulns": [
-        {"id": "GHSA-h5c8-rqwp-cp95", "aliases": ["CVE-2024-22195"], "fix_versions": ["3.1.3"]},
-    ]}]}
+    report = {
+        "dependencies": [
+            {
+                "name": "jinja2",
+                "version": "3.1.2",
+                "vulns": [
+                    {"id": "GHSA-h5c8-rqwp-cp95", "aliases": ["CVE-2024-22195"], "fix_versions": ["3.1.3"]},
+                ],
+            }
+        ]
+    }
 
     _, findings, _ = audit.read_pip_audit(report)
 
     assert [f.describe() for f in findings] == [
-        "Python jinja2 3.1.2: GHSA-h5c8-rqwp-cp95, CVE-2024-22195 (fixed in 3.1.3)"]
+        "Python jinja2 3.1.2: GHSA-h5c8-rqwp-cp95, CVE-2024-22195 (fixed in 3.1.3)"
+    ]
     assert audit.verdict(findings, [], strict=False) == 1
 
 
 def _project(newest: str, vulnerabilities=(), releases=None) -> dict:
-    return {"info": {"version": newest}, "vulnerabilities": list(vulnerabilities),
-            "releases": releases if releases is not None else {newest: [{"yanked": False}]}}
+    return {
+        "info": {"version": newest},
+        "vulnerabilities": list(vulnerabilities),
+        "releases": releases if releases is not None else {newest: [{"yanked": False}]},
+    }
 
 
 def test_pypi_project_data_checks_a_pin_only_when_it_is_the_newest_release():
@@ -133,8 +153,13 @@ def test_withdrawn_advisories_are_ignored_and_yanked_pins_are_warned_about():
 
 def test_when_pypi_cannot_be_reached_every_package_is_not_checked_and_asked_about_once(monkeypatch):
     # pip-audit fails outright (no report), and PyPI's project data does not answer either.
-    monkeypatch.setattr(audit.subprocess, "run", lambda *a, **k: audit.subprocess.CompletedProcess(
-        a, 1, "", "requests.exceptions.ConnectionError: Failed to resolve 'pypi.org'"))
+    monkeypatch.setattr(
+        audit.subprocess,
+        "run",
+        lambda *a, **k: audit.subprocess.CompletedProcess(
+            a, 1, "", "requests.exceptions.ConnectionError: Failed to resolve 'pypi.org'"
+        ),
+    )
     asked = []
 
     def unreachable(url):
@@ -158,10 +183,15 @@ def test_when_pypi_cannot_be_reached_every_package_is_not_checked_and_asked_abou
 
 # --- The audit: npm ---------------------------------------------------------------------------------
 
-NPM_REFUSED = json.dumps({
-    "message": "405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk",
-    "method": "POST", "statusCode": 405, "body": "", "error": {"summary": "", "detail": ""},
-})
+NPM_REFUSED = json.dumps(
+    {
+        "message": "405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk",
+        "method": "POST",
+        "statusCode": 405,
+        "body": "",
+        "error": {"summary": "", "detail": ""},
+    }
+)
 
 
 def test_an_npm_advisory_service_that_refuses_is_reported_as_not_checked():
@@ -173,13 +203,27 @@ def test_an_npm_advisory_service_that_refuses_is_reported_as_not_checked():
 
 
 def test_npm_findings_fail_only_when_a_fix_is_available():
-    report = {"auditReportVersion": 2, "metadata": {"dependencies": {"total": 3}}, "vulnerabilities": {
-        "fixable-lib": {"name": "fixable-lib", "range": "<1.2.0", "fixAvailable": True, "via": [
-            {"source": 1001, "title": "Prototype pollution", "url": "https://github.com/advisories/GHSA-aaaa"}]},
-        "stuck-lib": {"name": "stuck-lib", "range": "*", "fixAvailable": False, "via": [
-            {"source": 1002, "title": "ReDoS", "url": "https://github.com/advisories/GHSA-bbbb"}]},
-        "parent": {"name": "parent", "range": "*", "fixAvailable": True, "via": ["fixable-lib"]},
-    }}
+    report = {
+        "auditReportVersion": 2,
+        "metadata": {"dependencies": {"total": 3}},
+        "vulnerabilities": {
+            "fixable-lib": {
+                "name": "fixable-lib",
+                "range": "<1.2.0",
+                "fixAvailable": True,
+                "via": [
+                    {"source": 1001, "title": "Prototype pollution", "url": "https://github.com/advisories/GHSA-aaaa"}
+                ],
+            },
+            "stuck-lib": {
+                "name": "stuck-lib",
+                "range": "*",
+                "fixAvailable": False,
+                "via": [{"source": 1002, "title": "ReDoS", "url": "https://github.com/advisories/GHSA-bbbb"}],
+            },
+            "parent": {"name": "parent", "range": "*", "fixAvailable": True, "via": ["fixable-lib"]},
+        },
+    }
 
     answered, checked, findings, _ = audit.read_npm_audit(json.dumps(report))
 
@@ -190,6 +234,7 @@ def test_npm_findings_fail_only_when_a_fix_is_available():
 
 
 # --- The audit: the verdict and what it says --------------------------------------------------------
+
 
 @pytest.mark.parametrize("strict, expected", [(False, 0), (True, 2)])
 def test_unreachable_advisories_fail_only_a_strict_audit(strict, expected, capsys):

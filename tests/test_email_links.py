@@ -1,5 +1,6 @@
 """Emailed links come from BASE_URL, never from the request's Host or X-Forwarded-Host, and the app answers only
 to the host names TRUSTED_HOSTS gives (BASE_URL's, plus localhost outside production)."""
+
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,24 +33,25 @@ def only_link(outbox, to: str, path: str) -> str:
 def test_a_reset_link_comes_from_base_url_whatever_the_request_says(forms, make_user, outbox, base_url):
     make_user(email="sam@example.org")
     # localhost is a host the test app answers to; the link still names BASE_URL's host.
-    forms.submit("/forgotten-password", {"email": "sam@example.org"},
-                 headers={"X-Forwarded-Host": "evil.example"})
+    forms.submit("/forgotten-password", {"email": "sam@example.org"}, headers={"X-Forwarded-Host": "evil.example"})
     link = only_link(outbox, "sam@example.org", "/set-password/")
     assert forms.client.get(urlsplit(link).path).status_code == 200
 
 
 def test_an_invitation_link_comes_from_base_url(make_user, forms, outbox, base_url):
     forms.sign_in(make_user(role="admin"))
-    soup = parse(forms.submit("/admin/users/invite", {"name": "Grace Hopper", "email": "grace@example.org",
-                                                      "role": "assessor"}))
+    soup = parse(
+        forms.submit("/admin/users/invite", {"name": "Grace Hopper", "email": "grace@example.org", "role": "assessor"})
+    )
     assert "We have emailed grace@example.org a link" in soup.main.get_text(" ", strip=True)
     only_link(outbox, "grace@example.org", "/set-password/")
 
 
 def test_an_invitation_shown_to_the_admin_comes_from_base_url(make_user, forms, base_url):
     forms.sign_in(make_user(role="admin"))
-    soup = parse(forms.submit("/admin/users/invite", {"name": "Grace Hopper", "email": "grace@example.org",
-                                                      "role": "assessor"}))
+    soup = parse(
+        forms.submit("/admin/users/invite", {"name": "Grace Hopper", "email": "grace@example.org", "role": "assessor"})
+    )
     assert soup.select_one("#invitation-link").get_text(strip=True).startswith(BASE + "/set-password/")
 
 
@@ -58,8 +60,11 @@ def test_claim_links_for_imported_candidates_come_from_base_url(make_user, forms
     campaign = open_campaign(admin)
     codes = [criterion.code for criterion in campaign.criteria_at("sift")]
     forms.sign_in(admin)
-    response = upload(forms, campaign, make_csv(["name", "email", *codes],
-                                                [["Ann Example", "ann@example.org", *[words(30)] * len(codes)]]))
+    response = upload(
+        forms,
+        campaign,
+        make_csv(["name", "email", *codes], [["Ann Example", "ann@example.org", *[words(30)] * len(codes)]]),
+    )
     assert "been emailed a link" in parse(response).select_one("#new-accounts").get_text(" ", strip=True)
     only_link(outbox, "ann@example.org", "/set-password/")
 
@@ -67,19 +72,27 @@ def test_claim_links_for_imported_candidates_come_from_base_url(make_user, forms
 def test_registration_links_come_from_base_url(forms, make_user, outbox, base_url):
     make_user(email="taken@example.org")
     for email in ("new@example.org", "taken@example.org"):
-        forms.submit("/register", {"name": "Ada Lovelace", "email": email, "password": PASSPHRASE},
-                     headers={"X-Forwarded-Host": "evil.example"})
+        forms.submit(
+            "/register",
+            {"name": "Ada Lovelace", "email": email, "password": PASSPHRASE},
+            headers={"X-Forwarded-Host": "evil.example"},
+        )
     only_link(outbox, "new@example.org", "/register/confirm/")
     assert {word for word in outbox.last("taken@example.org").body.split() if "://" in word} == {
-        BASE + "/sign-in", BASE + "/forgotten-password"}
+        BASE + "/sign-in",
+        BASE + "/forgotten-password",
+    }
 
 
-@pytest.mark.parametrize("base, expected", [
-    ("https://recruit.example.org", "https://recruit.example.org/set-password/abc"),
-    ("https://recruit.example.org/", "https://recruit.example.org/set-password/abc"),
-    ("https://example.org/jobs", "https://example.org/jobs/set-password/abc"),
-    ("http://127.0.0.1:5000", "http://127.0.0.1:5000/set-password/abc"),
-])
+@pytest.mark.parametrize(
+    "base, expected",
+    [
+        ("https://recruit.example.org", "https://recruit.example.org/set-password/abc"),
+        ("https://recruit.example.org/", "https://recruit.example.org/set-password/abc"),
+        ("https://example.org/jobs", "https://example.org/jobs/set-password/abc"),
+        ("http://127.0.0.1:5000", "http://127.0.0.1:5000/set-password/abc"),
+    ],
+)
 def test_absolute_links_keep_base_urls_port_and_path(app, base, expected):
     other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", BASE_URL=base)
     with other.app_context():
@@ -99,11 +112,11 @@ def test_a_request_for_another_host_gets_a_400_page_and_changes_nothing(client, 
 
 def test_behind_a_trusted_proxy_a_forged_x_forwarded_host_gets_a_400_page(app, make_user):
     make_user(email="sam@example.org")
-    proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                         TRUSTED_PROXIES=1)
+    proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXIES=1)
     person = Forms(proxied.test_client())
-    response = person.submit("/forgotten-password", {"email": "sam@example.org"},
-                             headers={"X-Forwarded-Host": "evil.example"})
+    response = person.submit(
+        "/forgotten-password", {"email": "sam@example.org"}, headers={"X-Forwarded-Host": "evil.example"}
+    )
     assert response.status_code == 400
     assert parse(response).h1.get_text(strip=True) == "Sorry, there is a problem with your request"
     assert db.session.scalar(select(func.count(UserToken.id))) == 0
@@ -144,9 +157,17 @@ def test_production_refuses_to_start_without_an_https_base_url(monkeypatch, valu
         production(monkeypatch, BASE_URL=value)
 
 
-@pytest.mark.parametrize("value", ["recruit.example.org", "ftp://recruit.example.org", "https://",
-                                   "https://recruit.example.org/?next=x", "https://user:pw@recruit.example.org",
-                                   "https://recruit.example.org:99999"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "recruit.example.org",
+        "ftp://recruit.example.org",
+        "https://",
+        "https://recruit.example.org/?next=x",
+        "https://user:pw@recruit.example.org",
+        "https://recruit.example.org:99999",
+    ],
+)
 def test_a_base_url_that_is_no_web_address_stops_the_app(value):
     with pytest.raises(RuntimeError, match="BASE_URL must be the address"):
         create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", BASE_URL=value)

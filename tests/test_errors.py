@@ -1,4 +1,5 @@
 """Error pages are GOV.UK pages without internals; rate-limit storage follows the configuration."""
+
 import pytest
 import redis
 from bs4 import BeautifulSoup
@@ -32,8 +33,9 @@ def test_a_failed_database_write_still_gives_the_plain_500_page(tmp_path):
     from recruit.extensions import db
     from recruit.models import User
 
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/errors.db", TESTING=False,
-                     PROPAGATE_EXCEPTIONS=False)
+    app = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/errors.db", TESTING=False, PROPAGATE_EXCEPTIONS=False
+    )
     with app.app_context():
         upgrade()
         user = UserFactory(role="candidate")
@@ -81,13 +83,18 @@ def redis_client():
 
 
 def test_rate_limits_are_kept_in_redis_when_configured(app, redis_client):
-    redis_app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL="redis://127.0.0.1:6379/15",
-                           SIGN_IN_RATE_LIMIT="2 per minute")
+    redis_app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        SIGN_IN_RATE_LIMIT="2 per minute",
+    )
     try:
         assert redis_app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
         forms = Forms(redis_app.test_client())
-        statuses = [forms.submit("/sign-in", {"email": "x@example.org", "password": "p" * 12}).status_code
-                    for _ in range(3)]
+        statuses = [
+            forms.submit("/sign-in", {"email": "x@example.org", "password": "p" * 12}).status_code for _ in range(3)
+        ]
         assert statuses[-1] == 429
         assert redis_client.keys("LIMITS*"), "the counters should be in Redis, shared by every app process"
     finally:

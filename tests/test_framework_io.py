@@ -1,4 +1,5 @@
 """Framework import and export (DESIGN §3): all-or-nothing imports with every problem by path, lossless export."""
+
 import shutil
 
 import pytest
@@ -86,7 +87,9 @@ def test_path_style_matches_the_design_example():
     data["clusters"][1]["competencies"][0]["indicators"][3]["effective"][2] = "   "
     with pytest.raises(FileProblems) as error:
         parse_framework(data)
-    assert [str(p) for p in error.value.problems] == ["clusters[1].competencies[0].indicators.3.effective[2]: empty text"]
+    assert [str(p) for p in error.value.problems] == [
+        "clusters[1].competencies[0].indicators.3.effective[2]: empty text"
+    ]
 
 
 @pytest.mark.parametrize(

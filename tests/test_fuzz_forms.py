@@ -16,6 +16,7 @@ once per person and route in each window, counted in access_denial_windows). A r
 that may not use a form is refused, or (where there is nothing for it to do, such as turning off two-factor
 that is not on) sent on without anything written or said to be done.
 """
+
 from __future__ import annotations
 
 import io
@@ -60,17 +61,27 @@ PAGES_PER_CAMPAIGN = 2  # pages opened per GET route and campaign when looking f
 
 SIGN_IN_ROUTES = {"auth.sign_in", "auth.two_factor"}
 # Pages that check the current password before a change to how a person signs in; a wrong one counts like a sign-in.
-PASSWORD_CHECK_ROUTES = {"auth.change_password", "auth.two_factor_setup", "auth.regenerate_recovery_codes",
-                         "auth.turn_off_two_factor"}
+PASSWORD_CHECK_ROUTES = {
+    "auth.change_password",
+    "auth.two_factor_setup",
+    "auth.regenerate_recovery_codes",
+    "auth.turn_off_two_factor",
+}
 SIGN_IN_FAILURE_ACTIONS = {"sign_in.failed", "sign_in.locked"}
 ERROR_FLASHES = {"important", "signed-out"}
 DOWNLOADS = (".pdf", ".ics")  # files, not pages: no forms to find on them
 
 HOSTILE_FILES = [
-    b"", b"\x00" * 32, b"\xff\xfe" + "name,email\n".encode("utf-16-le"), b"\xef\xbb\xbfname,email\r\n",
-    b"name,email\n\"unterminated,x@example.org\n", b"=cmd|' /C calc'!A0,@SUM(1)\n+1,-1\n",
-    b"name,name,email,email\na,b,c,d\n", "name,email\nZoë,zoë@example.org\n".encode("latin-1"),
-    b"PK\x03\x04" + bytes(range(256)), b"a,b\n" + b"x," * 5000 + b"\n",
+    b"",
+    b"\x00" * 32,
+    b"\xff\xfe" + "name,email\n".encode("utf-16-le"),
+    b"\xef\xbb\xbfname,email\r\n",
+    b'name,email\n"unterminated,x@example.org\n',
+    b"=cmd|' /C calc'!A0,@SUM(1)\n+1,-1\n",
+    b"name,name,email,email\na,b,c,d\n",
+    "name,email\nZoë,zoë@example.org\n".encode("latin-1"),
+    b"PK\x03\x04" + bytes(range(256)),
+    b"a,b\n" + b"x," * 5000 + b"\n",
 ]
 
 
@@ -85,8 +96,12 @@ def discover(app, world, browsers) -> dict[str, dict[str, list[FormSpec]]]:
     for role, client in browsers.clients.items():
         seen_actions: set[str] = set()
         for rule in app.url_map.iter_rules():
-            if ("GET" not in rule.methods or rule.endpoint == "static" or not role_may(app, rule.endpoint, role)
-                    or rule.rule.endswith(DOWNLOADS)):
+            if (
+                "GET" not in rule.methods
+                or rule.endpoint == "static"
+                or not role_may(app, rule.endpoint, role)
+                or rule.rule.endswith(DOWNLOADS)
+            ):
                 continue
             per_campaign: dict[object, int] = {}
             for url, context in context_pages(rule, world).items():
@@ -118,15 +133,35 @@ def url_for_rule(rule, world) -> str:
 
 # What a person would type into a field the page leaves empty, so that hostile values reach past "Enter your …".
 TYPED = {
-    "email": ["fuzz.newcomer@example.org"], "name": ["Fuzz Newcomer"], "full_name": ["Fuzz Newcomer"],
-    "password": ["copper kettle meadow lighthouse"], "new_password": ["copper kettle meadow lighthouse"],
-    "current_password": [PASSWORD], "title": ["Caseworker"], "organisation": ["Child Maintenance Group"],
-    "location": ["Glasgow"], "posts": ["2"], "description": ["Help families."], "phone": ["01632 960 001"],
-    "closes_on": ["27", "3", "2030"], "starts_on": ["27", "3", "2030"], "closes_at_time": ["17:00"],
-    "starts_at_time": ["10am"], "minutes": ["60"], "place": ["Room 1, Atlantic Quay"], "code": ["123456"],
-    "reason": ["Recorded in full for the file."], "text": ["I led a team through a change of system."],
-    "rationale": ["Meets the indicators."], "feedback": ["You gave clear examples."], "note": ["Any weekday."],
-    "top_n": ["1"], "discrepancy_threshold": ["2"], "reserve_months": ["12"], "weight": ["1"], "pass_mark": ["4"],
+    "email": ["fuzz.newcomer@example.org"],
+    "name": ["Fuzz Newcomer"],
+    "full_name": ["Fuzz Newcomer"],
+    "password": ["copper kettle meadow lighthouse"],
+    "new_password": ["copper kettle meadow lighthouse"],
+    "current_password": [PASSWORD],
+    "title": ["Caseworker"],
+    "organisation": ["Child Maintenance Group"],
+    "location": ["Glasgow"],
+    "posts": ["2"],
+    "description": ["Help families."],
+    "phone": ["01632 960 001"],
+    "closes_on": ["27", "3", "2030"],
+    "starts_on": ["27", "3", "2030"],
+    "closes_at_time": ["17:00"],
+    "starts_at_time": ["10am"],
+    "minutes": ["60"],
+    "place": ["Room 1, Atlantic Quay"],
+    "code": ["123456"],
+    "reason": ["Recorded in full for the file."],
+    "text": ["I led a team through a change of system."],
+    "rationale": ["Meets the indicators."],
+    "feedback": ["You gave clear examples."],
+    "note": ["Any weekday."],
+    "top_n": ["1"],
+    "discrepancy_threshold": ["2"],
+    "reserve_months": ["12"],
+    "weight": ["1"],
+    "pass_mark": ["4"],
     "word_limit": ["250"],
 }
 
@@ -147,8 +182,10 @@ def field_values(data, name: str, spec: FieldSpec):
     """What is sent for one field: the page's value, another option, something hostile, nothing, or several."""
     if spec.kind == "file":
         content = data.draw(st.one_of(st.sampled_from(HOSTILE_FILES), st.binary(max_size=300)), label=name)
-        filename = data.draw(st.sampled_from(["applications.csv", "", "../../x.csv", "a\x00.csv", "ü.CSV",
-                                              "x" * 300]), label=f"{name} filename")
+        filename = data.draw(
+            st.sampled_from(["applications.csv", "", "../../x.csv", "a\x00.csv", "ü.CSV", "x" * 300]),
+            label=f"{name} filename",
+        )
         return [(io.BytesIO(content), filename)]
     kinds = ["page", "page", "typical", "hostile", "omit", "many"] + (["option", "option"] if spec.options else [])
     kind = data.draw(st.sampled_from(kinds), label=f"{name} kind")
@@ -160,8 +197,7 @@ def field_values(data, name: str, spec: FieldSpec):
         return typical(name, spec)
     if kind == "option":
         return [data.draw(st.sampled_from(spec.options), label=name)]
-    single = st.one_of(hostile_text(), hostile_int().map(str),
-                       st.sampled_from(spec.options or spec.values or [""]))
+    single = st.one_of(hostile_text(), hostile_int().map(str), st.sampled_from(spec.options or spec.values or [""]))
     if kind == "many":
         return data.draw(st.lists(single, min_size=2, max_size=4), label=name)
     return [data.draw(single, label=name)]
@@ -171,8 +207,10 @@ def form_data(data, form: FormSpec, vocabulary: list[str], token: str) -> MultiD
     pairs = [("csrf_token", token)]
     for name, spec in form.fields.items():
         pairs += [(name, value) for value in field_values(data, name, spec)]
-    extra = data.draw(st.lists(st.tuples(st.one_of(st.sampled_from(vocabulary), hostile_text()), hostile_text()),
-                               max_size=2), label="extra fields")
+    extra = data.draw(
+        st.lists(st.tuples(st.one_of(st.sampled_from(vocabulary), hostile_text()), hostile_text()), max_size=2),
+        label="extra fields",
+    )
     return MultiDict(pairs + [pair for pair in extra if pair[0] != "csrf_token"])
 
 
@@ -213,9 +251,12 @@ def sign_in_failure_writes(statements: list[str]) -> bool:
 
 def denial_writes(statements: list[str]) -> bool:
     """Only what a 403 to a signed-in person records: its audit entry and the window that bounds them."""
-    return all(" ".join(statement.split()).lower().startswith(
-        ("insert into audit_events", "insert into access_denial_windows", "update access_denial_windows"))
-        for statement in statements)
+    return all(
+        " ".join(statement.split())
+        .lower()
+        .startswith(("insert into audit_events", "insert into access_denial_windows", "update access_denial_windows"))
+        for statement in statements
+    )
 
 
 def _assigned(update: str) -> list[str]:
@@ -237,16 +278,19 @@ def post_and_check(browsers, count_writes, rule, role: str, action: str, sent: M
             # Turned away without a message (two-factor is already on, say): nothing done, nothing said to be.
             done = [message for category, message in flashes(client) if category == "success"]
             assert not writes.statements and not done, (
-                f"{description} was not refused ({response.status_code}, {done or writes.statements[:3]})")
+                f"{description} was not refused ({response.status_code}, {done or writes.statements[:3]})"
+            )
             reason = "nothing to do"
         if reason is not None and writes.statements:
             logged = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.id > audit_before)))
             allowed = (
                 rule.endpoint in SIGN_IN_ROUTES | PASSWORD_CHECK_ROUTES
-                and sign_in_failure_writes(writes.statements) and logged <= SIGN_IN_FAILURE_ACTIONS
+                and sign_in_failure_writes(writes.statements)
+                and logged <= SIGN_IN_FAILURE_ACTIONS
             ) or (response.status_code == 403 and denial_writes(writes.statements) and logged <= {"access.denied"})
-            assert allowed, (f"{description} was refused ({reason}) but wrote:\n  "
-                             + "\n  ".join(" ".join(s.split())[:200] for s in writes.statements))
+            assert allowed, f"{description} was refused ({reason}) but wrote:\n  " + "\n  ".join(
+                " ".join(s.split())[:200] for s in writes.statements
+            )
     return response.status_code
 
 
@@ -344,9 +388,11 @@ def test_no_form_gives_a_server_error_and_refusals_write_nothing(app, fuzzing, c
         except AssertionError as failure:
             failures.append(f"{rule.rule} as {role} (one field at a time): {failure}")
     record_property("examples", counts)
-    print(f"\n{len(post_rules(app))} POST routes, {len(unseen)} with no form on any page of the world "
-          f"({', '.join(unseen)}); {counts['may']} examples by roles that may use them, {counts['may not']} by "
-          f"roles that may not, {counts['one field']} posts with one field at a time hostile")
+    print(
+        f"\n{len(post_rules(app))} POST routes, {len(unseen)} with no form on any page of the world "
+        f"({', '.join(unseen)}); {counts['may']} examples by roles that may use them, {counts['may not']} by "
+        f"roles that may not, {counts['one field']} posts with one field at a time hostile"
+    )
     assert not failures, "\n\n".join(failures)
 
 
@@ -378,8 +424,9 @@ def test_two_factor_set_up_posted_before_its_page_was_opened_writes_nothing(clie
     db.session.refresh(user)
     assert user.totp_secret is None
     soup = parse(client.get("/account/two-factor/set-up"))
-    assert any("Scan the QR code with your authenticator app, then enter the code it shows" in text
-               for text in banners(soup))
+    assert any(
+        "Scan the QR code with your authenticator app, then enter the code it shows" in text for text in banners(soup)
+    )
     db.session.refresh(user)
     assert user.totp_secret is None, "opening the page writes nothing: the key is kept once a code proves it"
 
@@ -394,14 +441,24 @@ def score_url(setup) -> str:
     return f"/assess/{setup.campaign.id}/sift/{setup.applications[0].reference}/{code}"
 
 
-@pytest.mark.parametrize("field, label", [("effective", "effective indicators evidenced"),
-                                          ("ineffective", "ineffective indicators evidenced")])
+@pytest.mark.parametrize(
+    "field, label",
+    [("effective", "effective indicators evidenced"), ("ineffective", "ineffective indicators evidenced")],
+)
 @pytest.mark.parametrize("value", ["", "x", "1.5"])
 def test_an_indicator_that_is_not_a_number_is_refused_with_a_message(forms, sift, count_writes, field, label, value):
     forms.sign_in(sift.members[0])
     with count_writes() as writes:
-        response = forms.submit(score_url(sift), {"value": "5", "rationale": "Meets the indicators.", "version": "0",
-                                                  field: value, "save_draft": "Save as draft"})
+        response = forms.submit(
+            score_url(sift),
+            {
+                "value": "5",
+                "rationale": "Meets the indicators.",
+                "version": "0",
+                field: value,
+                "save_draft": "Save as draft",
+            },
+        )
     assert response.status_code == 200
     assert error_messages(parse(response)) == [f"Select a valid {label}"]
     assert writes.statements == []
@@ -410,8 +467,10 @@ def test_an_indicator_that_is_not_a_number_is_refused_with_a_message(forms, sift
 @pytest.mark.parametrize("version", ["²", "①", "𝟗"])
 def test_a_score_with_a_version_that_is_not_a_plain_number_is_saved_as_if_unversioned(forms, sift, version):
     forms.sign_in(sift.members[0])
-    response = forms.submit(score_url(sift), {"value": "5", "rationale": "Meets the indicators.", "version": version,
-                                              "save_draft": "Save as draft"})
+    response = forms.submit(
+        score_url(sift),
+        {"value": "5", "rationale": "Meets the indicators.", "version": version, "save_draft": "Save as draft"},
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Score.id)).where(Score.assessor_id == sift.members[0].id)) == 1
 
@@ -423,8 +482,10 @@ def test_evidence_with_a_version_that_is_not_a_plain_number_is_saved_as_if_unver
     application = applications.start(candidate, campaign)
     criterion = campaign.criteria_at("sift")[0]
     forms.sign_in(candidate)
-    response = forms.submit(f"/applications/{application.reference}/evidence/{criterion.code}",
-                            {"text": "I led a team through a change.", "version": version})
+    response = forms.submit(
+        f"/applications/{application.reference}/evidence/{criterion.code}",
+        {"text": "I led a team through a change.", "version": version},
+    )
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.statement_for(criterion).text == "I led a team through a change."
@@ -433,20 +494,22 @@ def test_evidence_with_a_version_that_is_not_a_plain_number_is_saved_as_if_unver
 def test_registering_with_a_null_character_in_the_name_is_refused_with_a_message(client, forms, count_writes):
     before = db.session.scalar(select(func.count(User.id)))
     with count_writes() as writes:
-        response = forms.submit("/register", {"name": "Ada\x00Lovelace", "email": "ada@example.org",
-                                              "password": "copper kettle meadow lighthouse"})
+        response = forms.submit(
+            "/register",
+            {"name": "Ada\x00Lovelace", "email": "ada@example.org", "password": "copper kettle meadow lighthouse"},
+        )
     assert response.status_code == 200
     assert error_messages(parse(response)) == ["Full name must not include a null character"]
     assert writes.statements == []
     assert db.session.scalar(select(func.count(User.id))) == before
 
 
-def test_inviting_someone_with_a_null_character_in_the_name_is_refused_with_a_message(forms, make_user,
-                                                                                     count_writes):
+def test_inviting_someone_with_a_null_character_in_the_name_is_refused_with_a_message(forms, make_user, count_writes):
     forms.sign_in(make_user(role="admin"))
     with count_writes() as writes:
-        response = forms.submit("/admin/users/invite", {"name": "Ivy\x00", "email": "ivy@example.org",
-                                                        "role": "assessor"})
+        response = forms.submit(
+            "/admin/users/invite", {"name": "Ivy\x00", "email": "ivy@example.org", "role": "assessor"}
+        )
     assert response.status_code == 200
     assert error_messages(parse(response)) == ["Full name must not include a null character"]
     assert writes.statements == []

@@ -4,6 +4,7 @@ numbers, Unicode, control characters, NUL bytes, `../`, undecodable percent-esca
 
 The routes come from the app's URL map, so a new page is fuzzed without anyone adding it here.
 """
+
 from __future__ import annotations
 
 from urllib.parse import quote, urlencode
@@ -32,15 +33,57 @@ EXAMPLES_ALLOWED = 10
 EXAMPLES_REFUSED = 3
 
 # Names the app reads from query strings (request.args), and forms read from them (the audit filter).
-QUERY_KEYS = ["page", "status", "q", "by", "criterion", "view", "level", "next", "role", "user", "record_type",
-              "record_id", "since", "until"]
+QUERY_KEYS = [
+    "page",
+    "status",
+    "q",
+    "by",
+    "criterion",
+    "view",
+    "level",
+    "next",
+    "role",
+    "user",
+    "record_type",
+    "record_id",
+    "since",
+    "until",
+]
 # Sent as they are: undecodable or odd percent-escapes a browser would not make.
-RAW_SEGMENTS = ["%FF", "%C0%AE%C0%AE", "%00", "%2e%2e", "..", ".", "%2F", "%252F", "%E2%80%AE", ";", "%20", "~",
-                "%F0%9F%98%80", "%ED%A0%80"]
-RAW_QUERIES = ["page=%FF", "q=%00", "level=%C0%AF", "since=%ZZ", "a", "=", "&&&", "page=1&page=2",
-               "status=open&status=draft", "next=//evil.example", "next=%0d%0aSet-Cookie:x=1",
-               "since=1&since=2&since=2026&until=31&until=2&until=2026", "since=29&since=2&since=2025",
-               "since=99999999999&since=1&since=1", "level=99999999999999999999", "page=-99999999999999999999"]
+RAW_SEGMENTS = [
+    "%FF",
+    "%C0%AE%C0%AE",
+    "%00",
+    "%2e%2e",
+    "..",
+    ".",
+    "%2F",
+    "%252F",
+    "%E2%80%AE",
+    ";",
+    "%20",
+    "~",
+    "%F0%9F%98%80",
+    "%ED%A0%80",
+]
+RAW_QUERIES = [
+    "page=%FF",
+    "q=%00",
+    "level=%C0%AF",
+    "since=%ZZ",
+    "a",
+    "=",
+    "&&&",
+    "page=1&page=2",
+    "status=open&status=draft",
+    "next=//evil.example",
+    "next=%0d%0aSet-Cookie:x=1",
+    "since=1&since=2&since=2026&until=31&until=2&until=2026",
+    "since=29&since=2&since=2025",
+    "since=99999999999&since=1&since=1",
+    "level=99999999999999999999",
+    "page=-99999999999999999999",
+]
 
 
 def get_rules(app):
@@ -70,9 +113,16 @@ def argument_value(data, name: str, converter: str, real, known: dict[str, list]
 
 def query_string(data, known: dict[str, list]) -> str:
     words = sorted({str(v) for values in known.values() for v in values} | {"sift", "interview", "criterion"})
-    pairs = data.draw(st.lists(st.tuples(st.one_of(st.sampled_from(QUERY_KEYS), hostile_text()),
-                                         st.one_of(hostile_text(), st.sampled_from(words))), max_size=4),
-                      label="query")
+    pairs = data.draw(
+        st.lists(
+            st.tuples(
+                st.one_of(st.sampled_from(QUERY_KEYS), hostile_text()),
+                st.one_of(hostile_text(), st.sampled_from(words)),
+            ),
+            max_size=4,
+        ),
+        label="query",
+    )
     encoded = urlencode(pairs)
     raw = data.draw(st.sampled_from(["", *RAW_QUERIES]), label="raw query")
     return "&".join(part for part in (encoded, raw) if part)
@@ -97,8 +147,10 @@ def fuzz_rule(app, world, browsers, rule, role: str) -> int:
     @given(st.data())
     def example(data):
         context = data.draw(st.sampled_from(contexts), label="context")
-        values = {name: argument_value(data, name, converter, context.get(name), known)
-                  for name, converter in converters.items()}
+        values = {
+            name: argument_value(data, name, converter, context.get(name), known)
+            for name, converter in converters.items()
+        }
         url = fill_rule(rule, values, encoded=True)
         query = query_string(data, known)
         target = f"{url}?{query}" if query else url
@@ -127,14 +179,17 @@ def test_no_page_gives_a_server_error_whatever_is_in_its_url(app, fuzzing, role,
 # Regression tests for what the fuzzing found.
 
 
-@pytest.mark.parametrize("path", [
-    "/admin/campaigns/{too_big}",
-    "/admin/campaigns/{too_big}/applications",
-    "/admin/campaigns/{campaign}/criteria/{too_big}",
-    "/admin/users/{too_big}",
-    "/assess/{too_big}/sift",
-    "/moderate/{too_big}/sift/results",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/campaigns/{too_big}",
+        "/admin/campaigns/{too_big}/applications",
+        "/admin/campaigns/{campaign}/criteria/{too_big}",
+        "/admin/users/{too_big}",
+        "/assess/{too_big}/sift",
+        "/moderate/{too_big}/sift/results",
+    ],
+)
 @pytest.mark.parametrize("too_big", [2**31, 2**63, 2**64, 10**30])
 def test_an_id_beyond_the_database_range_is_page_not_found(forms, page, admin, path, too_big):
     campaign = open_campaign(admin)
@@ -149,14 +204,17 @@ def test_the_largest_id_the_database_holds_is_still_looked_up(forms, page, admin
     assert page(f"/admin/users/{admin.id}").h1 is not None
 
 
-@pytest.mark.parametrize("path", [
-    "/frameworks/%00",
-    "/frameworks/civil-service-2012%00",
-    "/frameworks/civil-service-2012/competencies/seeing-the-big-picture%00",
-    "/frameworks/civil-service-2012/grades/%00band-c",
-    "/vacancies/VAC%00",
-    "/set-password/%00",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/frameworks/%00",
+        "/frameworks/civil-service-2012%00",
+        "/frameworks/civil-service-2012/competencies/seeing-the-big-picture%00",
+        "/frameworks/civil-service-2012/grades/%00band-c",
+        "/vacancies/VAC%00",
+        "/set-password/%00",
+    ],
+)
 def test_a_nul_character_in_an_address_is_page_not_found(page, path):
     assert page(path, status=404).h1.get_text(strip=True) == "Page not found"
 

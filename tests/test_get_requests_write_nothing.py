@@ -6,6 +6,7 @@ The one write a GET may make is the audit log's record of a refused request (a 4
 written on purpose (services/records/access_denials.py). The routes come from the app's URL map: a route this test
 cannot build an address for fails it, unless UNBUILDABLE says why, so a new page cannot slip by.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,8 +47,11 @@ def _populate(world: World) -> World:
     admin = world.users["admin"]
     chair = world.users["chair"]
     interview = load_campaign(world.campaign_ids["interview"])
-    invitees = list(db.session.scalars(db.select(Application).where(
-        Application.campaign_id == interview.id, Application.status == "sift_passed")))
+    invitees = list(
+        db.session.scalars(
+            db.select(Application).where(Application.campaign_id == interview.id, Application.status == "sift_passed")
+        )
+    )
     for application in invitees:
         for criterion in interview.criteria_at("interview"):
             agreed = agreement.item_for(interview, "interview", application, criterion).agreed
@@ -59,22 +63,28 @@ def _populate(world: World) -> World:
     feedback.release(admin, interview, "interview")
     # One report kept at sign-off typeset (a version to download), the other still to be typeset.
     reports.typeset(reports.signed_off_version(interview, reports.KINDS["interview"]))
-    started = accounts.request_registration("Rita Registering", "rita.registering@example.org",
-                                            "a long enough passphrase for Rita")
-    version_ids = list(db.session.scalars(db.select(RenderedReport.id).where(
-        RenderedReport.campaign_id == interview.id)))
+    started = accounts.request_registration(
+        "Rita Registering", "rita.registering@example.org", "a long enough passphrase for Rita"
+    )
+    version_ids = list(
+        db.session.scalars(db.select(RenderedReport.id).where(RenderedReport.campaign_id == interview.id))
+    )
     campaign_id = interview.id
     world.contexts += [{"token": started.token}]
     profile = db.session.scalars(db.select(RoleProfile).order_by(RoleProfile.slug)).first()
     world.contexts.append({"framework_slug": profile.framework.slug, "role_slug": profile.slug})
     for slug in ("sift", "interview", "merit"):
         world.contexts.append({"campaign_id": campaign_id, "slug": slug})
-        world.contexts += [{"campaign_id": campaign_id, "slug": slug, "version_id": version_id}
-                           for version_id in version_ids]
+        world.contexts += [
+            {"campaign_id": campaign_id, "slug": slug, "version_id": version_id} for version_id in version_ids
+        ]
     world.contexts += [{"campaign_id": campaign_id, "reference": a.reference} for a in invitees]
     # The interview campaign's sift pages too (its pages are otherwise built for its current stage).
-    world.contexts += [{**context, "stage": "sift"} for context in list(world.contexts)
-                       if context.get("campaign_id") == campaign_id and context.get("stage") == "interview"]
+    world.contexts += [
+        {**context, "stage": "sift"}
+        for context in list(world.contexts)
+        if context.get("campaign_id") == campaign_id and context.get("stage") == "interview"
+    ]
     return world
 
 
@@ -103,10 +113,11 @@ def world(app):
 
 
 def test_every_get_route_can_be_requested(app, world):
-    unbuilt = [rule.rule for rule in get_rules(app)
-               if rule.endpoint not in UNBUILDABLE and not addresses(rule, world)]
-    assert not unbuilt, ("No address could be built for these GET routes; add what they need to the scenario, or "
-                         f"list them in UNBUILDABLE with the reason: {unbuilt}")
+    unbuilt = [rule.rule for rule in get_rules(app) if rule.endpoint not in UNBUILDABLE and not addresses(rule, world)]
+    assert not unbuilt, (
+        "No address could be built for these GET routes; add what they need to the scenario, or "
+        f"list them in UNBUILDABLE with the reason: {unbuilt}"
+    )
 
 
 def test_a_new_route_with_an_argument_the_scenario_has_no_record_for_is_caught(world):

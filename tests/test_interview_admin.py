@@ -1,5 +1,6 @@
 """The admin's interview pages: invitations, absences, the merit list with offers, releasing outcomes,
 and the question bank."""
+
 from datetime import date
 
 import pytest
@@ -29,13 +30,22 @@ def test_invite_through_the_form_in_uk_time(admin_forms, stage):
     application = setup.applications[0]
     year = date.today().year + 1
     url = f"/admin/campaigns/{setup.campaign.id}/interviews/{application.reference}"
-    response = admin_forms.submit(url, {"starts_on": ["14", "7", str(year)], "starts_at_time": "10am",
-                                        "minutes": "45", "place": "Room 4", "video_link": ""})
+    response = admin_forms.submit(
+        url,
+        {
+            "starts_on": ["14", "7", str(year)],
+            "starts_at_time": "10am",
+            "minutes": "45",
+            "place": "Room 4",
+            "video_link": "",
+        },
+    )
     assert response.status_code == 302
     slot = interviews.slot_for(application)
     assert (slot.starts_at.hour, slot.minutes, slot.status) == (9, 45, "invited")  # 10am BST
     row = parse(admin_forms.client.get(f"/admin/campaigns/{setup.campaign.id}/interviews")).select_one(
-        f"#interviews tr[data-reference={application.reference}]")
+        f"#interviews tr[data-reference={application.reference}]"
+    )
     assert "Candidate 1" in row.get_text() and f"14 July {year} at 10:00am" in row.get_text()
 
 
@@ -53,8 +63,14 @@ def test_invite_through_the_form_in_uk_time(admin_forms, stage):
 def test_invitation_bad_input(admin_forms, stage, data, message):
     setup, _ = stage
     application = setup.applications[0]
-    full = {"starts_on": ["14", "7", str(date.today().year + 1)], "starts_at_time": "10:00", "minutes": "60",
-            "place": "Room 4", "video_link": "", **data}
+    full = {
+        "starts_on": ["14", "7", str(date.today().year + 1)],
+        "starts_at_time": "10:00",
+        "minutes": "60",
+        "place": "Room 4",
+        "video_link": "",
+        **data,
+    }
     response = admin_forms.submit(f"/admin/campaigns/{setup.campaign.id}/interviews/{application.reference}", full)
     assert message in error_messages(parse(response))
     assert interviews.slot_for(application) is None
@@ -68,7 +84,10 @@ def test_merit_page_makes_offers_and_records_answers(admin_forms, stage):
     assert [p[0] for p in places] == ["1", "2", "3", "4"]
     assert places[0][1].startswith("Candidate 1")
     first = setup.applications[0]
-    assert admin_forms.submit(f"/admin/campaigns/{setup.campaign.id}/offers/{first.reference}", page=url).status_code == 302
+    assert (
+        admin_forms.submit(f"/admin/campaigns/{setup.campaign.id}/offers/{first.reference}", page=url).status_code
+        == 302
+    )
     offer = db.session.scalar(select(Offer).where(Offer.application_id == first.id))
     assert offer.status == "offered"
     # Offering someone out of merit order is refused with a message.
@@ -77,8 +96,9 @@ def test_merit_page_makes_offers_and_records_answers(admin_forms, stage):
     banner = parse(admin_forms.client.get(response.location)).select_one(".govuk-notification-banner")
     assert "this candidate is not next" in banner.get_text()
     assert db.session.scalar(select(Offer).where(Offer.application_id == fourth.id)) is None
-    response = admin_forms.submit(f"/admin/campaigns/{setup.campaign.id}/offers/{offer.id}/response",
-                                  {"outcome": "declined"}, page=url)
+    response = admin_forms.submit(
+        f"/admin/campaigns/{setup.campaign.id}/offers/{offer.id}/response", {"outcome": "declined"}, page=url
+    )
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).status == "declined"
     assert "reserve-expiry" in str(parse(admin_forms.client.get(url)))
@@ -97,12 +117,19 @@ def test_release_after_sign_off(admin_forms, stage):
 def test_question_bank_and_choosing_questions(admin_forms, stage):
     setup, _ = stage
     criterion = setup.campaign.criteria_at("interview")[0]
-    response = admin_forms.submit("/admin/campaigns/questions", {
-        "competency": str(criterion.competency_id), "level": "0",
-        "text": "Tell us about a time you explained a decision to someone who disagreed."})
+    response = admin_forms.submit(
+        "/admin/campaigns/questions",
+        {
+            "competency": str(criterion.competency_id),
+            "level": "0",
+            "text": "Tell us about a time you explained a decision to someone who disagreed.",
+        },
+    )
     assert response.status_code == 302
-    assert admin_forms.submit("/admin/campaigns/questions", {"competency": "0", "level": "0", "text": ""}
-                              ).status_code == 200
+    assert (
+        admin_forms.submit("/admin/campaigns/questions", {"competency": "0", "level": "0", "text": ""}).status_code
+        == 200
+    )
     question = db.session.scalar(select(InterviewQuestion))
     # Once interviews have started the questions are fixed, so every candidate is asked the same.
     url = f"/admin/campaigns/{setup.campaign.id}/criteria/{criterion.id}/questions"

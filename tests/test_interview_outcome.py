@@ -1,5 +1,6 @@
 """A hand-computed interview stage: appointability, merit order, offers for two posts, a declined
 offer passing to the next candidate, and the reserve list with its expiry date; feedback release."""
+
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from recruit.services.interview.merit import reserve_expiry
 from recruit.services.campaigns.stages import stage_record
 from tests.factories import UserFactory, interview_stage, sift_campaign
 
+
 @pytest.fixture
 def stage(make_user):
     return interview_stage(make_user(role="admin"))
@@ -29,7 +31,11 @@ def test_merit_order_offers_decline_and_reserve(stage):
     campaign, admin, people = setup.campaign, setup.admin, setup.applications
     view = offers.merit_view(campaign)
     assert [(e.key.id, e.total, e.rank_label) for e in view.entries] == [
-        (people[0].id, 24, "1"), (people[1].id, 22, "2"), (people[2].id, 20, "3"), (people[3].id, 18, "4")]
+        (people[0].id, 24, "1"),
+        (people[1].id, 22, "2"),
+        (people[2].id, 20, "3"),
+        (people[3].id, 18, "4"),
+    ]
     assert offers.outcome_for(view, people[4]) == "not appointable"
     assert campaign.posts == 2
     assert view.allocation.next_offers == [people[0], people[1]]
@@ -78,12 +84,16 @@ def test_feedback_is_drafted_saved_and_released_only_after_sign_off(stage):
     db.session.rollback()
     with pytest.raises(Refused, match="Only an admin"):
         feedback.release(chair, campaign, "interview")
-    feedback.release(setup.admin, campaign, "interview",
-                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
+    feedback.release(
+        setup.admin, campaign, "interview", missing_confirmed=feedback.missing_feedback(campaign, "interview").items
+    )
     shown = feedback.released_for(application, "interview")
     assert [(row.criterion, row.label) for row in shown] == [
-        ("Leading and Communicating", "Good"), ("Collaborating and Partnering", "Acceptable"),
-        ("Managing a Quality Service", "Good"), ("Delivering at Pace", "Acceptable")]
+        ("Leading and Communicating", "Good"),
+        ("Collaborating and Partnering", "Acceptable"),
+        ("Managing a Quality Service", "Good"),
+        ("Delivering at Pace", "Acceptable"),
+    ]
     assert shown[1].feedback.endswith("give more detail on the result.")
     with pytest.raises(Refused, match="can no longer change"):
         feedback.save(chair, campaign, agreed, "later")
@@ -96,8 +106,12 @@ def test_download_your_data_includes_released_results_only(stage, app):
     candidate = setup.applications[0].candidate
     [before] = everything_about(candidate)["applications"]
     assert before["results"] == {}
-    feedback.release(setup.admin, setup.campaign, "interview",
-                     missing_confirmed=feedback.missing_feedback(setup.campaign, "interview").items)
+    feedback.release(
+        setup.admin,
+        setup.campaign,
+        "interview",
+        missing_confirmed=feedback.missing_feedback(setup.campaign, "interview").items,
+    )
     [after] = everything_about(candidate)["applications"]
     assert list(after["results"]) == ["interview"]
     assert after["results"]["interview"]["outcome"] == "appointable – reserve"
@@ -119,7 +133,8 @@ def test_chair_writes_feedback_from_a_draft_on_the_moderated_record(stage, app, 
     page = parse(chair_forms.client.get(url))
     assert page.select_one("#drafted") is not None
     assert page.select_one("textarea#feedback").get_text().strip() == (
-        "The panel agreed the examples showed clear, two-way communication.")
+        "The panel agreed the examples showed clear, two-way communication."
+    )
     too_long = chair_forms.submit(url, {"feedback": "x" * 5001})
     assert error_messages(parse(too_long)) == ["Feedback must be 5000 characters or fewer"]
     assert chair_forms.submit(url, {"feedback": "Clear examples; say more about the result."}).status_code == 302
@@ -128,13 +143,15 @@ def test_chair_writes_feedback_from_a_draft_on_the_moderated_record(stage, app, 
     other = Forms(app.test_client())
     other.sign_in(make_user(role="assessor"))
     assert other.client.get(url).status_code == 403
-    feedback.release(setup.admin, campaign, "interview",
-                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
+    feedback.release(
+        setup.admin, campaign, "interview", missing_confirmed=feedback.missing_feedback(campaign, "interview").items
+    )
     refused = chair_forms.submit(url, {"feedback": "Changed after release"})
     assert error_messages(parse(refused)) == ["Feedback for this stage has been released and can no longer change"]
     db.session.expire_all()
     assert agreement.item_for(campaign, "interview", application, criterion).agreed.feedback == (
-        "Clear examples; say more about the result.")
+        "Clear examples; say more about the result."
+    )
 
 
 def test_feedback_draft_lists_the_indicators_the_panel_ticked(stage):
@@ -147,8 +164,9 @@ def test_feedback_draft_lists_the_indicators_the_panel_ticked(stage):
     criterion = campaign.criteria_at("interview")[0]
     lists = scoring.indicator_choices(criterion)
     effective, ineffective = lists["effective"][0], lists["ineffective"][1]
-    first, second = db.session.scalars(sql_select(Score).where(
-        Score.application_id == application.id, Score.criterion_id == criterion.id)).all()
+    first, second = db.session.scalars(
+        sql_select(Score).where(Score.application_id == application.id, Score.criterion_id == criterion.id)
+    ).all()
     first.ticked, second.ticked = [effective.id], [ineffective.id]
     db.session.commit()
     agreed = agreement.item_for(campaign, "interview", application, criterion).agreed

@@ -1,5 +1,6 @@
 """Interview scoring on the sift engine: names visible, the conflict declaration before the record
 opens, questions from the bank, evidence heard, and a declared conflict excluding that member's scores."""
+
 import pytest
 from sqlalchemy import select
 
@@ -16,8 +17,9 @@ def interview(make_user):
     setup = sift_campaign(make_user(role="admin"), applications=2)
     campaign = setup.campaign
     criterion = campaign.criteria_at("interview")[0]
-    question = InterviewQuestion(text="Describe a time you changed how your team communicated.",
-                                 competency_id=criterion.competency_id)
+    question = InterviewQuestion(
+        text="Describe a time you changed how your team communicated.", competency_id=criterion.competency_id
+    )
     db.session.add(question)
     db.session.flush()
     db.session.add(CriterionQuestion(criterion_id=criterion.id, question_id=question.id))
@@ -37,8 +39,16 @@ def test_the_record_opens_only_after_the_conflict_declaration(forms, interview):
     assert declaration.h1.get_text(strip=True) == "Candidate 1"
     # Scoring before declaring is refused by the service too.
     with pytest.raises(Exception, match="Declare whether you have a conflict of interest"):
-        scoring.save(member, setup.campaign, application, criterion, "interview",
-                     scoring.ScoreInput(value=5, ticked=[], rationale="x"), submit=True, version=None)
+        scoring.save(
+            member,
+            setup.campaign,
+            application,
+            criterion,
+            "interview",
+            scoring.ScoreInput(value=5, ticked=[], rationale="x"),
+            submit=True,
+            version=None,
+        )
     db.session.rollback()
     response = forms.submit(f"{base}/conflict", {})
     assert error_messages(parse(response)) == ["Select yes if you have a conflict of interest"]
@@ -48,7 +58,8 @@ def test_the_record_opens_only_after_the_conflict_declaration(forms, interview):
     page = parse(forms.client.get(f"{base}/{criterion.code}"))
     assert "Candidate 1" in page.select_one(".govuk-caption-l").get_text()
     assert [li.get_text(strip=True) for li in page.select("#questions li")] == [
-        "Describe a time you changed how your team communicated."]
+        "Describe a time you changed how your team communicated."
+    ]
     assert page.select_one("textarea#notes") is not None
 
 
@@ -57,9 +68,17 @@ def test_a_declared_conflict_excludes_that_members_scores(forms, interview):
     application = setup.applications[1]
     for person in (chair, member):
         scoring.declare(person, setup.campaign, application, "interview", False, "")
-    scoring.save(member, setup.campaign, application, criterion, "interview",
-                 scoring.ScoreInput(value=7, ticked=[], rationale="Strong", notes="Good answer"),
-                 submit=True, version=None, confirmed=True)
+    scoring.save(
+        member,
+        setup.campaign,
+        application,
+        criterion,
+        "interview",
+        scoring.ScoreInput(value=7, ticked=[], rationale="Strong", notes="Good answer"),
+        submit=True,
+        version=None,
+        confirmed=True,
+    )
     forms.sign_in(member)
     base = f"/assess/{setup.campaign.id}/interview/{application.reference}"
     # Having said "no conflict" and scored, the member realises they know the candidate and declares it.

@@ -1,4 +1,5 @@
 """Migrations are the schema: an empty database upgraded to head matches the models exactly."""
+
 import os
 import uuid
 

@@ -2,14 +2,23 @@
 moderating their application (no agreeing, bulk confirming, reopening or feedback); an admin does it, or a panel
 member the admin names as deputy chair for that application. And a candidate later made an assessor neither sits
 on nor scores the panel of a campaign they applied to."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
 from recruit.extensions import db
-from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, ModerationDeputy, PanelMember,
-                            Score, ScoreVersion)
+from recruit.models import (
+    AgreedScore,
+    AgreedScoreVersion,
+    Application,
+    AuditEvent,
+    ModerationDeputy,
+    PanelMember,
+    Score,
+    ScoreVersion,
+)
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.assessment import agreement
 from recruit.services.applications import submission as applications
@@ -49,10 +58,15 @@ def members_score(setup, application, criterion, values=(5, 5)):
 def written() -> dict[str, int]:
     """Rows of everything moderation writes, and the audit entries other than signing in and refused requests
     (a refusal is recorded as access.denied, on purpose)."""
-    tables = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-              for model in (AgreedScore, AgreedScoreVersion, ModerationDeputy, Score, ScoreVersion)}
-    tables["audit_events"] = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action.not_like("sign_in.%"), AuditEvent.action != "access.denied"))
+    tables = {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (AgreedScore, AgreedScoreVersion, ModerationDeputy, Score, ScoreVersion)
+    }
+    tables["audit_events"] = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action.not_like("sign_in.%"), AuditEvent.action != "access.denied")
+    )
     return tables
 
 
@@ -67,15 +81,21 @@ def agreed_by_admin(setup, admin, application, criterion) -> AgreedScore:
 
 # The conflicted chair --------------------------------------------------------------------------------------
 
+
 def test_the_conflicted_chair_cannot_agree_an_item_of_that_application(app, setup):
     a, criterion = setup.applications[0], setup.campaign.criteria[0]
     members_score(setup, a, criterion)
     chair = signed_in(app, setup.chair)
     page = parse(chair.client.get(item_url(setup, a, criterion)))
     assert page.select_one("input[name=value]") is None, "no form to agree a score"
-    assert page.select_one("#handover").get_text(" ", strip=True).startswith(
-        "You declared a conflict of interest with this candidate, so you take no part in moderating their "
-        "application. An admin moderates it.")
+    assert (
+        page.select_one("#handover")
+        .get_text(" ", strip=True)
+        .startswith(
+            "You declared a conflict of interest with this candidate, so you take no part in moderating their "
+            "application. An admin moderates it."
+        )
+    )
     before = written()
 
     response = chair.submit(item_url(setup, a, criterion), {"value": "5", "rationale": ""})
@@ -98,12 +118,14 @@ def test_confirming_all_proposals_leaves_the_conflicted_chairs_applications_and_
     response = chair.submit(f"{board}/confirm-all", page=board, follow_redirects=True)
     assert banner(parse(response)).endswith(
         "2 proposed scores confirmed. Discrepant items need an agreed score with a rationale. 2 proposals were "
-        "left for an admin or a deputy chair to confirm: you declared a conflict of interest with the candidate.")
+        "left for an admin or a deputy chair to confirm: you declared a conflict of interest with the candidate."
+    )
     assert sorted(db.session.scalars(select(AgreedScore.application_id)).all()) == [b.id, b.id]
     # The board says who moderates the application the chair stands aside from.
     rows = parse(chair.client.get(board)).select(f"#board tr[data-item^='{a.reference}/']")
     assert [row.select_one(".recruit-handover").get_text(" ", strip=True) for row in rows] == [
-        "Moderated by an admin: you declared a conflict of interest"] * 2
+        "Moderated by an admin: you declared a conflict of interest"
+    ] * 2
     assert not parse(chair.client.get(board)).select(f"#board tr[data-item^='{b.reference}/'] .recruit-handover")
 
 
@@ -115,8 +137,12 @@ def test_the_conflicted_chair_cannot_reopen_an_item_of_that_application(app, set
     assert page.select_one("textarea[name=reason]") is None, "no form to reopen"
     before = written()
 
-    response = chair.submit(item_url(setup, a, criterion) + "/reopen", {"reason": "Rescore it."},
-                            page=item_url(setup, a, criterion), follow_redirects=True)
+    response = chair.submit(
+        item_url(setup, a, criterion) + "/reopen",
+        {"reason": "Rescore it."},
+        page=item_url(setup, a, criterion),
+        follow_redirects=True,
+    )
     assert banner(parse(response)).endswith(CONFLICTED_CHAIR)
     with pytest.raises(Refused, match="^You declared a conflict of interest with this candidate"):
         agreement.reopen(setup.chair, setup.campaign, agreed, "Rescore it.")
@@ -136,8 +162,9 @@ def test_the_conflicted_chair_cannot_write_that_candidates_feedback(app, setup, 
     response = chair.client.get(feedback_url, follow_redirects=True)
     assert banner(parse(response)).endswith(CONFLICTED_CHAIR)
     assert parse(response).select_one("textarea[name=feedback]") is None
-    response = chair.submit(feedback_url, {"feedback": "Well done."}, page=item_url(setup, a, criterion),
-                            follow_redirects=True)
+    response = chair.submit(
+        feedback_url, {"feedback": "Well done."}, page=item_url(setup, a, criterion), follow_redirects=True
+    )
     assert banner(parse(response)).endswith(CONFLICTED_CHAIR)
     with pytest.raises(Refused, match="^You declared a conflict of interest with this candidate"):
         feedback.save(setup.chair, setup.campaign, agreed, "Well done.")
@@ -147,6 +174,7 @@ def test_the_conflicted_chair_cannot_write_that_candidates_feedback(app, setup, 
 
 
 # The admin -----------------------------------------------------------------------------------------------
+
 
 def test_an_admin_finds_and_moderates_the_application_the_chair_stands_aside_from(app, setup, admin):
     (a, b), criterion = setup.applications, setup.campaign.criteria[0]
@@ -159,13 +187,15 @@ def test_an_admin_finds_and_moderates_the_application_the_chair_stands_aside_fro
     assert deputies_link.get_text(" ", strip=True) == "Deputy chairs for the sift"
     listing = parse(pages.client.get(deputies_link["href"]))
     assert [row["data-reference"] for row in listing.select("#handovers tr[data-reference]")] == [a.reference]
-    assert listing.select_one(f"tr[data-reference='{a.reference}']").get_text(" ", strip=True).startswith(
-        f"{a.reference} An admin (no deputy chair)")
+    assert (
+        listing.select_one(f"tr[data-reference='{a.reference}']")
+        .get_text(" ", strip=True)
+        .startswith(f"{a.reference} An admin (no deputy chair)")
+    )
     item = listing.find("a", string=criterion.name)["href"]
     assert item == item_url(setup, a, criterion)
 
-    response = pages.submit(item, {"value": "5", "rationale": "Discussed with both members."},
-                            follow_redirects=True)
+    response = pages.submit(item, {"value": "5", "rationale": "Discussed with both members."}, follow_redirects=True)
     assert banner(parse(response)).endswith(f"Agreed score recorded for {a.reference}, {criterion.name}.")
     agreed = db.session.scalar(select(AgreedScore).where(AgreedScore.application_id == a.id))
     assert (agreed.value, agreed.agreed_by_id, agreed.rationale) == (5, admin.id, "Discussed with both members.")
@@ -174,8 +204,9 @@ def test_an_admin_finds_and_moderates_the_application_the_chair_stands_aside_fro
 
     response = pages.submit(item + "/feedback", {"feedback": "Clear evidence of delivery."}, follow_redirects=True)
     assert banner(parse(response)).startswith("Success Feedback saved.")
-    response = pages.submit(item + "/reopen", {"reason": "A member scored the wrong statement."}, page=item,
-                            follow_redirects=True)
+    response = pages.submit(
+        item + "/reopen", {"reason": "A member scored the wrong statement."}, page=item, follow_redirects=True
+    )
     assert banner(parse(response)).startswith("Success The item is open again.")
     db.session.expire_all()
     assert (agreed.status, agreed.feedback) == ("reopened", "Clear evidence of delivery.")
@@ -190,13 +221,15 @@ def test_an_admin_finds_and_moderates_the_application_the_chair_stands_aside_fro
 
 # The deputy chair ----------------------------------------------------------------------------------------
 
+
 def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(app, setup, admin):
     (a, b), (first, second) = setup.applications, setup.campaign.criteria
     deputy = setup.members[0]
     pages = signed_in(app, admin)
     form = parse(pages.client.get(deputy_url(setup, a)))
     assert [label.get_text(strip=True) for label in form.select(".govuk-radios__label")] == [
-        f"{m.name} ({m.email})" for m in setup.members] + ["No deputy chair: an admin moderates this application"]
+        f"{m.name} ({m.email})" for m in setup.members
+    ] + ["No deputy chair: an admin moderates this application"]
     response = pages.submit(deputy_url(setup, a), {"deputy": str(deputy.id)}, follow_redirects=True)
     assert banner(parse(response)).endswith(f"{deputy.name} is the deputy chair for {a.reference}.")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "moderation.deputy_named"))
@@ -206,10 +239,15 @@ def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(ap
     # The chair's board and item page say who moderates it.
     chair = signed_in(app, setup.chair).client
     board = parse(chair.get(f"/moderate/{setup.campaign.id}/sift"))
-    assert board.select_one(f"#board tr[data-item='{a.reference}/{first.code}'] .recruit-handover").get_text(
-        " ", strip=True) == f"Moderated by the deputy chair, {deputy.name}: you declared a conflict of interest"
+    assert (
+        board.select_one(f"#board tr[data-item='{a.reference}/{first.code}'] .recruit-handover").get_text(
+            " ", strip=True
+        )
+        == f"Moderated by the deputy chair, {deputy.name}: you declared a conflict of interest"
+    )
     assert f"It is moderated by {deputy.name}, the deputy chair named by an admin." in parse(
-        chair.get(item_url(setup, a, first))).select_one("#handover").get_text(" ", strip=True)
+        chair.get(item_url(setup, a, first))
+    ).select_one("#handover").get_text(" ", strip=True)
 
     # The deputy finds the application on their dashboard and moderates it.
     members_score(setup, a, first)
@@ -224,11 +262,16 @@ def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(ap
     assert page.select_one("input[name=value]") is not None
     response = browser.submit(item_url(setup, a, first), {"value": "5", "rationale": ""}, follow_redirects=True)
     assert banner(parse(response)).endswith(f"Agreed score recorded for {a.reference}, {first.name}.")
-    response = browser.submit(item_url(setup, a, first) + "/feedback", {"feedback": "Good example."},
-                              follow_redirects=True)
+    response = browser.submit(
+        item_url(setup, a, first) + "/feedback", {"feedback": "Good example."}, follow_redirects=True
+    )
     assert banner(parse(response)).startswith("Success Feedback saved.")
-    response = browser.submit(item_url(setup, a, first) + "/reopen", {"reason": "Check the evidence again."},
-                              page=item_url(setup, a, first), follow_redirects=True)
+    response = browser.submit(
+        item_url(setup, a, first) + "/reopen",
+        {"reason": "Check the evidence again."},
+        page=item_url(setup, a, first),
+        follow_redirects=True,
+    )
     assert banner(parse(response)).startswith("Success The item is open again.")
     agreed = db.session.scalar(select(AgreedScore).where(AgreedScore.application_id == a.id))
     assert [(v.action, v.by_id) for v in agreed.history] == [("agreed", deputy.id), ("reopened", deputy.id)]
@@ -238,12 +281,16 @@ def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(ap
     before = written()
     csrf = {"csrf_token": parse(browser.client.get("/assess")).select_one("input[name=csrf_token]")["value"]}
     base = f"/moderate/{setup.campaign.id}/sift"
-    refused = {f"GET {item_url(setup, b, first)}": browser.client.get(item_url(setup, b, first)),
-               f"GET {base}": browser.client.get(base), f"GET {base}/results": browser.client.get(f"{base}/results"),
-               f"POST {base}/confirm-all": browser.client.post(f"{base}/confirm-all", data=csrf),
-               f"POST {base}/sign-off": browser.client.post(f"{base}/sign-off", data=csrf),
-               f"POST {item_url(setup, b, first)}": browser.client.post(item_url(setup, b, first),
-                                                                          data={**csrf, "value": "5"})}
+    refused = {
+        f"GET {item_url(setup, b, first)}": browser.client.get(item_url(setup, b, first)),
+        f"GET {base}": browser.client.get(base),
+        f"GET {base}/results": browser.client.get(f"{base}/results"),
+        f"POST {base}/confirm-all": browser.client.post(f"{base}/confirm-all", data=csrf),
+        f"POST {base}/sign-off": browser.client.post(f"{base}/sign-off", data=csrf),
+        f"POST {item_url(setup, b, first)}": browser.client.post(
+            item_url(setup, b, first), data={**csrf, "value": "5"}
+        ),
+    }
     assert {name: response.status_code for name, response in refused.items()} == {name: 403 for name in refused}
     assert written() == before
 
@@ -254,12 +301,14 @@ def test_the_deputy_chair_can_be_changed_and_removed_and_each_change_is_audited(
     pages = signed_in(app, admin)
     for choice in (first.id, second.id, second.id, 0):
         assert pages.submit(deputy_url(setup, a), {"deputy": str(choice)}).status_code == 302
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("moderation.deputy_%"))
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("moderation.deputy_%")).order_by(AuditEvent.id)
+    ).all()
     assert [(e.action, e.before["deputy"], e.after["deputy"]) for e in events] == [
         ("moderation.deputy_named", None, first.email),
         ("moderation.deputy_named", first.email, second.email),  # naming the same person again changes nothing
-        ("moderation.deputy_removed", second.email, None)]
+        ("moderation.deputy_removed", second.email, None),
+    ]
     assert db.session.scalars(select(ModerationDeputy)).all() == []
     listing = parse(pages.client.get(f"/admin/campaigns/{setup.campaign.id}/panels/sift/deputies"))
     assert "An admin (no deputy chair)" in listing.select_one(f"tr[data-reference='{a.reference}']").get_text()
@@ -270,20 +319,24 @@ def test_a_deputy_chair_must_be_a_member_of_the_panel_without_a_conflict_and_not
     conflicted, outsider = setup.members[1], UserFactory(role="assessor", name="Not On The Panel")
     scoring.declare(conflicted, setup.campaign, a, "sift", True, "Neighbour.")
     other = sift_campaign(admin, applications=0, members=1)
-    (foreign_id, foreign), = add_applications(other.campaign, 1, start=50)
+    ((foreign_id, foreign),) = add_applications(other.campaign, 1, start=50)
     pages = signed_in(app, admin)
-    choices = [label.get_text(strip=True) for label in
-               parse(pages.client.get(deputy_url(setup, a))).select(".govuk-radios__label")]
-    assert choices == [f"{setup.members[0].name} ({setup.members[0].email})",
-                       "No deputy chair: an admin moderates this application"]
+    choices = [
+        label.get_text(strip=True)
+        for label in parse(pages.client.get(deputy_url(setup, a))).select(".govuk-radios__label")
+    ]
+    assert choices == [
+        f"{setup.members[0].name} ({setup.members[0].email})",
+        "No deputy chair: an admin moderates this application",
+    ]
     before = written()
 
     cases = {
         str(outsider.id): "Select a member of the sift panel",
         str(conflicted.id): f"{conflicted.name} has declared a conflict of interest with this candidate; select "
-                            "another member of the panel",
+        "another member of the panel",
         str(setup.chair.id): "The chair has declared a conflict of interest with this candidate; select another "
-                             "member of the panel",
+        "member of the panel",
         "someone": "Select who moderates this application",
         "": "Select who moderates this application",
         str(2**70): "Select a member of the sift panel",
@@ -296,15 +349,20 @@ def test_a_deputy_chair_must_be_a_member_of_the_panel_without_a_conflict_and_not
     # The chair moderates B, so B has no deputy to name.
     response = pages.submit(deputy_url(setup, b), {"deputy": str(setup.members[0].id)})
     assert error_messages(parse(response)) == [
-        "The chair has not declared a conflict of interest with this candidate, so the chair moderates this "
-        "application"]
+        "The chair has not declared a conflict of interest with this candidate, so the chair moderates this application"
+    ]
     # Another campaign's application is not reachable here, and the service refuses it in words.
     assert pages.client.get(deputy_url(setup, foreign)).status_code == 404
-    assert pages.submit(deputy_url(setup, foreign), {"deputy": str(setup.members[0].id)},
-                        page=deputy_url(setup, a)).status_code == 404
+    assert (
+        pages.submit(
+            deputy_url(setup, foreign), {"deputy": str(setup.members[0].id)}, page=deputy_url(setup, a)
+        ).status_code
+        == 404
+    )
     with pytest.raises(Refused, match="^This application is not at the sift of this campaign$"):
-        moderators.name_deputy(admin, setup.campaign, "sift", db.session.get(Application, foreign_id),
-                               setup.members[0].id)
+        moderators.name_deputy(
+            admin, setup.campaign, "sift", db.session.get(Application, foreign_id), setup.members[0].id
+        )
     with pytest.raises(Refused, match="^Only an admin names a deputy chair$"):
         moderators.name_deputy(setup.chair, setup.campaign, "sift", a, setup.members[0].id)
     db.session.rollback()
@@ -314,12 +372,15 @@ def test_a_deputy_chair_must_be_a_member_of_the_panel_without_a_conflict_and_not
     deputy = setup.members[0]
     moderators.name_deputy(admin, setup.campaign, "sift", a, deputy.id)
     scoring.declare(deputy, setup.campaign, a, "sift", True, "Recognised the example.")
-    with pytest.raises(Refused, match="^You declared a conflict of interest with this candidate, so you cannot "
-                                      "moderate their application$"):
+    with pytest.raises(
+        Refused,
+        match="^You declared a conflict of interest with this candidate, so you cannot moderate their application$",
+    ):
         agreement.agree(deputy, setup.campaign, a, criterion, "sift", 5, "")
 
 
 # Applicants on the panel ---------------------------------------------------------------------------------
+
 
 def test_a_candidate_made_an_assessor_cannot_be_put_on_the_panel_of_a_campaign_they_applied_to(app, admin):
     campaign = open_campaign(admin)
@@ -341,8 +402,10 @@ def test_a_candidate_made_an_assessor_cannot_be_put_on_the_panel_of_a_campaign_t
     assert written() == before
     # Another campaign's panel is open to them.
     elsewhere = open_campaign(admin)
-    response = pages.submit(f"/admin/campaigns/{elsewhere.id}/panels/sift",
-                            {"chair": str(elsewhere.panel("sift").chair.id), "members": [str(applicant.id)]})
+    response = pages.submit(
+        f"/admin/campaigns/{elsewhere.id}/panels/sift",
+        {"chair": str(elsewhere.panel("sift").chair.id), "members": [str(applicant.id)]},
+    )
     assert response.status_code == 302
 
 
@@ -362,8 +425,9 @@ def test_an_applicant_cannot_score_even_when_a_panel_membership_exists(app, admi
         url = f"/assess/{setup.campaign.id}/sift/{application.reference}/{criterion.code}"
         html = browser.client.get(url).get_data(as_text=True)
         held = {"csrf_token": csrf_token_from(html), "version": "0"}
-        response = browser.client.post(url, data={**held, "value": "7", "rationale": "Excellent.",
-                                                  "submit_score": "Submit score"})
+        response = browser.client.post(
+            url, data={**held, "value": "7", "rationale": "Excellent.", "submit_score": "Submit score"}
+        )
         assert response.status_code == 200
         assert error_messages(parse(response)) == ["You applied to this campaign, so you take no part in assessing it"]
         with pytest.raises(Refused, match="^You applied to this campaign, so you take no part in assessing it$"):
@@ -375,6 +439,7 @@ def test_an_applicant_cannot_score_even_when_a_panel_membership_exists(app, admi
 
 # The rule itself -----------------------------------------------------------------------------------------
 
+
 def test_who_may_moderate_each_application_and_what_everyone_else_is_told(setup, admin):
     (a, b), (deputy, other) = setup.applications, setup.members
     moderators.name_deputy(admin, setup.campaign, "sift", a, deputy.id)
@@ -382,19 +447,31 @@ def test_who_may_moderate_each_application_and_what_everyone_else_is_told(setup,
 
     def answers(application, action):
         people = {"chair": setup.chair, "admin": admin, "deputy": deputy, "member": other, "outsider": outsider}
-        return {name: moderators.refusal(person, setup.campaign, "sift", application, action)
-                for name, person in people.items()}
+        return {
+            name: moderators.refusal(person, setup.campaign, "sift", application, action)
+            for name, person in people.items()
+        }
 
-    assert answers(a, "agree") == {"chair": CONFLICTED_CHAIR, "admin": None, "deputy": None,
-                                   "member": "Only the panel's chair can moderate this stage",
-                                   "outsider": "Only the panel's chair can moderate this stage"}
+    assert answers(a, "agree") == {
+        "chair": CONFLICTED_CHAIR,
+        "admin": None,
+        "deputy": None,
+        "member": "Only the panel's chair can moderate this stage",
+        "outsider": "Only the panel's chair can moderate this stage",
+    }
     assert answers(a, "feedback")["member"] == "Only the panel's chair writes feedback"
     # B's chair has no conflict: the chair moderates it, and A's deputy has no say in it. Admins reopen anything.
-    assert answers(b, "agree") == {"chair": None, "admin": "Only the panel's chair can moderate this stage",
-                                   "deputy": "Only the panel's chair can moderate this stage",
-                                   "member": "Only the panel's chair can moderate this stage",
-                                   "outsider": "Only the panel's chair can moderate this stage"}
-    assert answers(b, "reopen") == {"chair": None, "admin": None,
-                                    "deputy": "Only the chair or an admin can reopen an agreed score",
-                                    "member": "Only the chair or an admin can reopen an agreed score",
-                                    "outsider": "Only the chair or an admin can reopen an agreed score"}
+    assert answers(b, "agree") == {
+        "chair": None,
+        "admin": "Only the panel's chair can moderate this stage",
+        "deputy": "Only the panel's chair can moderate this stage",
+        "member": "Only the panel's chair can moderate this stage",
+        "outsider": "Only the panel's chair can moderate this stage",
+    }
+    assert answers(b, "reopen") == {
+        "chair": None,
+        "admin": None,
+        "deputy": "Only the chair or an admin can reopen an agreed score",
+        "member": "Only the chair or an admin can reopen an agreed score",
+        "outsider": "Only the chair or an admin can reopen an agreed score",
+    }

@@ -1,5 +1,6 @@
 """Where sign-in, registration and the two-factor step send a person: back to the page they asked
 for on this site, never to another site, whatever `next` holds."""
+
 from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlsplit
@@ -71,11 +72,41 @@ def location_sent(target: str) -> str:
 
 # --- the rule ------------------------------------------------------------------------------------
 
-HOSTILE_PIECES = st.sampled_from([
-    "/", "\\", "\t", "\n", "\r", " ", "%09", "%0a", "%0d", "%2F", "%2f", "%5C", "%25", "%", "%20", ":", "@",
-    "evil.example", "https", "javascript", ".", "..", "?", "#", "\x00", "\x7f", "\u3000", "\uff0f", "\u200b",
-    "\ud800", "a",
-])
+HOSTILE_PIECES = st.sampled_from(
+    [
+        "/",
+        "\\",
+        "\t",
+        "\n",
+        "\r",
+        " ",
+        "%09",
+        "%0a",
+        "%0d",
+        "%2F",
+        "%2f",
+        "%5C",
+        "%25",
+        "%",
+        "%20",
+        ":",
+        "@",
+        "evil.example",
+        "https",
+        "javascript",
+        ".",
+        "..",
+        "?",
+        "#",
+        "\x00",
+        "\x7f",
+        "\u3000",
+        "\uff0f",
+        "\u200b",
+        "\ud800",
+        "a",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -118,10 +149,12 @@ def test_nothing_or_an_overlong_next_is_ignored(target):
 
 # --- through the pages ---------------------------------------------------------------------------
 
+
 def test_signing_in_goes_back_to_the_page_asked_for(forms, make_user):
     person = make_user()
-    response = forms.submit("/sign-in?next=" + quote(OWN_PAGES[1], safe=""),
-                            {"email": person.email, "password": PASSWORD})
+    response = forms.submit(
+        "/sign-in?next=" + quote(OWN_PAGES[1], safe=""), {"email": person.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == OWN_PAGES[1]
 
 
@@ -139,9 +172,15 @@ def test_signing_in_never_leaves_the_site(client, forms, make_user, target):
 @pytest.mark.parametrize("target", BYPASSES)
 def test_registering_never_leaves_the_site(client, forms, outbox, target):
     # The page to return to is kept with the registration and followed once the address is confirmed.
-    forms.submit(f"/register?next={target}", {
-        "name": "Robin Example", "email": "robin@example.org", "password": PASSWORD,
-    }, page="/register")
+    forms.submit(
+        f"/register?next={target}",
+        {
+            "name": "Robin Example",
+            "email": "robin@example.org",
+            "password": PASSWORD,
+        },
+        page="/register",
+    )
     confirm = urlsplit(outbox.link("robin@example.org", "/register/confirm/")).path
 
     response = forms.submit(confirm, {"password": PASSWORD})

@@ -5,6 +5,7 @@ that waits its turn for the database, so these ceilings are what the load benchm
 The campaign is Band D, whose criteria are at level 3: the scoring page shows the indicators of the levels
 below as well, and those must not cost a query per level.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -87,8 +88,9 @@ def test_the_pages_assessors_and_chairs_use_most_stay_within_their_query_ceiling
         statements = statements_run(clients[who], url)
         assert len(statements) <= CEILINGS[name], f"{name} ran {len(statements)} statements:\n" + "\n".join(statements)
     levels = [s for s in statements_run(clients["member"], urls["scoring page"][1]) if "FROM framework_levels" in s]
-    assert len(levels) == 1, "the scoring page reads the framework's levels once, not once per level:\n" + \
-        "\n".join(levels)
+    assert len(levels) == 1, "the scoring page reads the framework's levels once, not once per level:\n" + "\n".join(
+        levels
+    )
 
 
 def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(app, make_user):

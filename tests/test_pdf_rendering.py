@@ -1,4 +1,5 @@
 """The PDF engine: what a report may fetch, and page ranges rendered in parallel joined into one tagged PDF."""
+
 from __future__ import annotations
 
 import io
@@ -12,14 +13,17 @@ from recruit.services.reports.pdf.fetching import STATIC_ROOT, FetchRefused, Sta
 from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
 from recruit.services.reports.pdf.splitting import SplitError, split_html
 
-HOSTILE = ('<img src="file:///etc/passwd"> <script>alert(1)</script> '
-           '<link rel="stylesheet" href="https://attacker.example/x.css"> https://attacker.example/track.png')
+HOSTILE = (
+    '<img src="file:///etc/passwd"> <script>alert(1)</script> '
+    '<link rel="stylesheet" href="https://attacker.example/x.css"> https://attacker.example/track.png'
+)
 
 
 def report_html(rows: int, statement: str = "", extra_head: str = "") -> str:
     body = "".join(
         f"<tr><th scope='row'>REF{n:04d}</th><td>{n % 7 + 1}</td><td>{(n * 3) % 7 + 1}</td><td>{n % 5 + 2}</td></tr>"
-        for n in range(rows))
+        for n in range(rows)
+    )
     return f"""<!doctype html><html lang="en-GB"><head><title>Test report</title>{extra_head}<style>
 @page {{ size: A4; margin: 20mm 15mm; @top-left {{ content: "CAMP1 OFFICIAL-SENSITIVE"; }}
          @bottom-right {{ content: "Page " counter(page) " of " counter(pages); }} }}
@@ -41,18 +45,22 @@ def texts(data: bytes) -> list[str]:
 
 # The fetcher ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://127.0.0.1:5432/",
-    "https://attacker.example/x.css",
-    "https://recruit.invalid/etc/passwd",
-    "https://recruit.invalid/static/../../../../etc/passwd",
-    "https://recruit.invalid/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "https://recruit.invalid/static/recruit.js?x=1",
-    "https://recruit.invalid/static/no-such-file.css",
-    "data:text/html,<p>hi</p>",
-    "ftp://example.org/file",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:5432/",
+        "https://attacker.example/x.css",
+        "https://recruit.invalid/etc/passwd",
+        "https://recruit.invalid/static/../../../../etc/passwd",
+        "https://recruit.invalid/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "https://recruit.invalid/static/recruit.js?x=1",
+        "https://recruit.invalid/static/no-such-file.css",
+        "data:text/html,<p>hi</p>",
+        "ftp://example.org/file",
+    ],
+)
 def test_the_fetcher_refuses_anything_but_the_apps_static_files(url):
     with pytest.raises(Exception) as refused:
         StaticOnlyFetcher().fetch(url)
@@ -77,8 +85,7 @@ def test_hostile_text_in_a_report_is_printed_as_text_and_nothing_is_fetched(monk
 
     monkeypatch.setattr(StaticOnlyFetcher, "fetch", spy)
     # A hostile head element too (as if a template let one through): it is refused, not fetched.
-    data = render_pdf(report_html(3, HOSTILE, '<link rel="stylesheet" href="file:///etc/passwd">'),
-                      title="Test report")
+    data = render_pdf(report_html(3, HOSTILE, '<link rel="stylesheet" href="file:///etc/passwd">'), title="Test report")
     text = "".join(texts(data))
     assert '<img src="file:///etc/passwd">' in text
     assert "<script>alert(1)</script>" in text
@@ -90,12 +97,13 @@ def test_hostile_text_in_a_report_is_printed_as_text_and_nothing_is_fetched(monk
 
 # Splitting and joining --------------------------------------------------------------------------------------------
 
+
 def test_the_html_is_cut_between_rows_and_every_row_is_kept_once():
     html = report_html(40)
     parts = split_html(html, 3)
     assert len(parts) == 3
     rows = [[line for line in part.split("<tr>") if line.startswith("<th scope='row'>")] for part in parts]
-    references = [row[len("<th scope='row'>"):][:7] for part in rows for row in part]
+    references = [row[len("<th scope='row'>") :][:7] for part in rows for row in part]
     assert references == [f"REF{n:04d}" for n in range(40)]
     for part in parts:
         # Each range is a whole document; the table's header is repeated in each range holding rows.
@@ -110,8 +118,9 @@ def test_html_that_cannot_be_cut_is_rendered_whole():
         split_html("<html><body><main><section><p>unclosed</main></body></html>", 2)
     with pytest.raises(SplitError):
         split_html("<html><body><p>no main</p></body></html>", 2)
-    data = render_pdf_parallel("<html lang='en-GB'><head><title>T</title></head><body><p>no main</p></body>"
-                               "</html>", title="T", workers=2)
+    data = render_pdf_parallel(
+        "<html lang='en-GB'><head><title>T</title></head><body><p>no main</p></body></html>", title="T", workers=2
+    )
     assert "no main" in texts(data)[0]
 
 
@@ -131,8 +140,12 @@ def test_the_joined_pdf_has_every_row_and_numbers_every_page(joined):
     everything = "\n".join(pages)
     for n in range(150):
         assert everything.count(f"REF{n:04d}") == 1
-    assert everything.index("Test report") < everything.index("REF0000") < everything.index("REF0149") \
+    assert (
+        everything.index("Test report")
+        < everything.index("REF0000")
+        < everything.index("REF0149")
         < everything.index("Closing words")
+    )
     # The header row is repeated on every page the table runs on.
     assert all("Reference" in text for text in pages[:-1])
 
@@ -174,8 +187,7 @@ def test_the_joined_pdf_is_tagged_with_one_structure_tree(joined):
         assert tags.count("/H1") == 1
         # The page numbers are page furniture: marked as artifacts, outside the tagged content.
         overlay = document.pages[0].obj.Resources.XObject
-        streams = [overlay[name].read_bytes() for name in overlay.keys()
-                   if overlay[name].get("/Subtype") == "/Form"]
+        streams = [overlay[name].read_bytes() for name in overlay.keys() if overlay[name].get("/Subtype") == "/Form"]
         assert any(stream.startswith(b"/Artifact BMC") for stream in streams)
 
 
@@ -184,5 +196,8 @@ def test_the_joined_pdf_keeps_the_outline(joined):
     with pikepdf.open(io.BytesIO(naive)) as one, pikepdf.open(io.BytesIO(parallel)) as joined_pdf:
         with one.open_outline() as first, joined_pdf.open_outline() as second:
             assert [item.title for item in first.root] == [item.title for item in second.root]
-            assert [child.title for child in second.root[0].children] == \
-                [child.title for child in first.root[0].children] == ["Statement", "Scores", "Moderation log"]
+            assert (
+                [child.title for child in second.root[0].children]
+                == [child.title for child in first.root[0].children]
+                == ["Statement", "Scores", "Moderation log"]
+            )

@@ -1,4 +1,5 @@
 """The public guidance pages, read as a person would: headings, lists, table cells."""
+
 import pytest
 from sqlalchemy import select
 
@@ -37,14 +38,28 @@ def test_framework_page_shows_clusters_competencies_and_the_grade_grid(page):
         "Setting Direction": ["Seeing the Big Picture", "Changing and Improving", "Making Effective Decisions"],
         "Engaging People": ["Leading and Communicating", "Collaborating and Partnering", "Building Capability for All"],
         "Delivering Results": [
-            "Achieving Commercial Outcomes", "Delivering Value for Money", "Managing a Quality Service",
+            "Achieving Commercial Outcomes",
+            "Delivering Value for Money",
+            "Managing a Quality Service",
             "Delivering at Pace",
         ],
     }
     table = soup.select_one("table#grade-grid")
     header = texts(table.select("thead th"))
-    assert header == ["Competency", "Band B", "Band C", "Band D", "Band E", "Band F", "Band G", "Band H",
-                      "SCS 1", "SCS 1A", "SCS 2", "SCS 3"]
+    assert header == [
+        "Competency",
+        "Band B",
+        "Band C",
+        "Band D",
+        "Band E",
+        "Band F",
+        "Band G",
+        "Band H",
+        "SCS 1",
+        "SCS 1A",
+        "SCS 2",
+        "SCS 3",
+    ]
     rows = {row.th.get_text(strip=True): texts(row.select("td")) for row in table.select("tbody tr")}
     assert len(rows) == 10
     assert rows["Making Effective Decisions"] == ["–", "2", "3", "3", "4", "4", "4", "5", "5", "6", "6"]
@@ -62,8 +77,12 @@ def test_competency_page_shows_every_level_with_both_lists(page):
     assert "Each level assumes the ones below it" in soup.select_one(".govuk-inset-text").get_text()
     sections = soup.select(".govuk-accordion__section")
     assert texts(s.select_one(".govuk-accordion__section-heading") for s in sections) == [
-        "Level 1 (Band B)", "Level 2 (Band C)", "Level 3 (Band D & E)", "Level 4 (Band F, G & H)",
-        "Level 5 (SCS 1 & 1A)", "Level 6 (SCS 2 & 3)",
+        "Level 1 (Band B)",
+        "Level 2 (Band C)",
+        "Level 3 (Band D & E)",
+        "Level 4 (Band F, G & H)",
+        "Level 5 (SCS 1 & 1A)",
+        "Level 6 (SCS 2 & 3)",
     ]
     level_one = sections[0]
     assert texts(level_one.select("ul[data-kind=effective] li")) == [

@@ -1,6 +1,7 @@
 """Changes to how a signed-in person signs in (their password, turning two-factor on or off, new recovery
 codes) need their current password, end their other sessions, and count wrong passwords towards the
 lockout like sign-in does, so a stolen session can neither change them nor guess the password."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,13 +50,20 @@ def _setup_code(page) -> dict:
 
 
 CHANGES = {
-    "change password": Change("/account/password", False, lambda page: {"new_password": NEW_PASSWORD},
-                              "account.password_changed", "change password"),
+    "change password": Change(
+        "/account/password",
+        False,
+        lambda page: {"new_password": NEW_PASSWORD},
+        "account.password_changed",
+        "change password",
+    ),
     "turn on two-factor": Change(SET_UP, False, _setup_code, "mfa.enabled", "turn on two-factor authentication"),
-    "turn off two-factor": Change(TURN_OFF, True, lambda page: {}, "mfa.disabled",
-                                  "turn off two-factor authentication"),
-    "get new recovery codes": Change(NEW_RECOVERY_CODES, True, lambda page: {}, "mfa.recovery_codes_regenerated",
-                                     "get new recovery codes"),
+    "turn off two-factor": Change(
+        TURN_OFF, True, lambda page: {}, "mfa.disabled", "turn off two-factor authentication"
+    ),
+    "get new recovery codes": Change(
+        NEW_RECOVERY_CODES, True, lambda page: {}, "mfa.recovery_codes_regenerated", "get new recovery codes"
+    ),
 }
 
 
@@ -76,17 +84,24 @@ def reload(user: User) -> User:
 
 
 def actions(user: User) -> list[str]:
-    return list(db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.record_type == "user", AuditEvent.record_id == str(user.id))
-        .order_by(AuditEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.record_type == "user", AuditEvent.record_id == str(user.id))
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def failures(user: User) -> list[dict]:
-    return [event.after for event in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "sign_in.failed", AuditEvent.record_id == str(user.id))
-        .order_by(AuditEvent.id)
-    )]
+    return [
+        event.after
+        for event in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "sign_in.failed", AuditEvent.record_id == str(user.id))
+            .order_by(AuditEvent.id)
+        )
+    ]
 
 
 def person_for(change: Change, make_user) -> User:
@@ -107,8 +122,13 @@ def signed_in_twice(app, forms, person, clock) -> Forms:
 
 def state(person: User) -> tuple:
     person = reload(person)
-    return (person.password_hash, person.totp_secret, person.totp_enabled_at,
-            sorted(code.code_hash for code in person.recovery_codes), person.session_version)
+    return (
+        person.password_hash,
+        person.totp_secret,
+        person.totp_enabled_at,
+        sorted(code.code_hash for code in person.recovery_codes),
+        person.session_version,
+    )
 
 
 @pytest.mark.parametrize("name", CHANGES)
@@ -145,12 +165,17 @@ def test_the_right_password_makes_the_change_and_ends_other_sessions(app, client
 
 
 @pytest.mark.parametrize("name", CHANGES)
-@pytest.mark.parametrize(("password", "message", "counted"), [
-    ("", "Enter your current password", False),
-    ("not my password at all", "Your current password is not correct", True),
-], ids=["empty", "wrong"])
-def test_a_missing_or_wrong_password_changes_nothing(app, client, forms, make_user, clock, name, password, message,
-                                                     counted):
+@pytest.mark.parametrize(
+    ("password", "message", "counted"),
+    [
+        ("", "Enter your current password", False),
+        ("not my password at all", "Your current password is not correct", True),
+    ],
+    ids=["empty", "wrong"],
+)
+def test_a_missing_or_wrong_password_changes_nothing(
+    app, client, forms, make_user, clock, name, password, message, counted
+):
     change = CHANGES[name]
     person = person_for(change, make_user)
     elsewhere = signed_in_twice(app, forms, person, clock)
@@ -166,10 +191,9 @@ def test_a_missing_or_wrong_password_changes_nothing(app, client, forms, make_us
     assert error_messages(page) == [message]
     assert page.select_one(".govuk-error-summary__list a")["href"] == "#current_password"
     assert state(person) == before
-    assert change.action not in actions(person)[len(done_before):]
+    assert change.action not in actions(person)[len(done_before) :]
     assert reload(person).failed_sign_ins == (1 if counted else 0)
-    assert failures(person) == ([{"reason": "wrong current password", "purpose": change.purpose}]
-                                if counted else [])
+    assert failures(person) == ([{"reason": "wrong current password", "purpose": change.purpose}] if counted else [])
     assert elsewhere.client.get("/account").status_code == 200, "other sessions carry on"
 
 

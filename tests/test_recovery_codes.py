@@ -1,5 +1,6 @@
 """Recovery codes stored as salted argon2id hashes: codes stored earlier as SHA-256 digests still work
 once each, the account page asks for new ones, and a sign-in attempt checks at most ten hashes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,9 @@ from tests.helpers import (
 )
 
 OLD_CODES = ["ABCD-EFGH-JKLM", "NPQR-STUV-WXYZ", "2345-6789-ABCD"]
-OLD_STYLE_WARNING = ("Your recovery codes are stored in an older, less secure way. "
-                     "Get new recovery codes to replace them.")
+OLD_STYLE_WARNING = (
+    "Your recovery codes are stored in an older, less secure way. Get new recovery codes to replace them."
+)
 
 
 def with_old_style_codes(person):
@@ -106,15 +108,19 @@ def hash_checks(monkeypatch):
     return counting.checked
 
 
-@pytest.mark.parametrize(("attempt", "checks"), [
-    ("wrong six digits", 0),
-    ("not a code at all", 0),
-    ("ABCD-EFGH-JKL", 0),  # one character short
-    ("ABCD-EFGH-JKL0", 0),  # 0 is not in the codes' alphabet
-    ("ABCD-EFGH-JKLM", mfa.RECOVERY_CODE_COUNT - 1),  # shaped like a code: each unused one is checked
-])
-def test_an_attempt_checks_at_most_the_unused_codes_and_only_when_shaped_like_one(make_user, clock, hash_checks,
-                                                                                   attempt, checks):
+@pytest.mark.parametrize(
+    ("attempt", "checks"),
+    [
+        ("wrong six digits", 0),
+        ("not a code at all", 0),
+        ("ABCD-EFGH-JKL", 0),  # one character short
+        ("ABCD-EFGH-JKL0", 0),  # 0 is not in the codes' alphabet
+        ("ABCD-EFGH-JKLM", mfa.RECOVERY_CODE_COUNT - 1),  # shaped like a code: each unused one is checked
+    ],
+)
+def test_an_attempt_checks_at_most_the_unused_codes_and_only_when_shaped_like_one(
+    make_user, clock, hash_checks, attempt, checks
+):
     person = make_user(two_factor=True)
     codes = mfa.regenerate_recovery_codes(person, PASSWORD)
     assert mfa.verify(person, codes[0]) == "recovery code"

@@ -1,5 +1,6 @@
 """Registering as a candidate: the same answer whether or not the address has an account, and an account only
 once its owner confirms the address from the emailed link (with the password they chose)."""
+
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -85,8 +86,12 @@ def test_registering_an_address_that_has_an_account_looks_the_same_and_emails_it
     db.session.expire_all()
     assert db.session.get(User, owner.id).password_hash == hash_before
     assert db.session.scalar(select(func.count(User.id)).where(User.email == "taken@example.org")) == 1
-    assert db.session.scalar(select(func.count(PendingRegistration.id))
-                             .where(PendingRegistration.email == "taken@example.org")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(PendingRegistration.id)).where(PendingRegistration.email == "taken@example.org")
+        )
+        == 0
+    )
     [attempt] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.registration_attempted"))
     assert attempt.record_id == str(owner.id)
 
@@ -111,7 +116,8 @@ def test_a_weak_password_is_refused_alike_for_a_new_and_an_existing_address(form
     for email in ("new@example.org", "taken@example.org"):
         response = register(forms, email=email, password="password1234")
         assert error_messages(parse(response)) == [
-            "Enter a password that is harder to guess, such as three random words"]
+            "Enter a password that is harder to guess, such as three random words"
+        ]
     assert count(PendingRegistration) == 0
 
 
@@ -142,7 +148,8 @@ def test_someone_elses_registration_of_your_address_cannot_become_your_account(f
     assert first != second
 
     assert error_messages(parse(forms.submit(first, {"password": PASSPHRASE}))) == [
-        "Enter the password you chose when you created your account"]
+        "Enter the password you chose when you created your account"
+    ]
     assert forms.submit(second, {"password": PASSPHRASE}).status_code == 302
     assert db.session.scalar(select(User.name).where(User.email == "ada@example.org")) == "Ada Lovelace"
     # With the account made, the other link no longer works.
@@ -160,7 +167,8 @@ def test_an_unknown_or_expired_confirmation_link_explains_itself(forms, client, 
         response = client.get(path)
         assert response.status_code == 410
         assert parse(response).select_one("#link-problem").get_text(strip=True) == (
-            "This link has expired. Ask for a new one.")
+            "This link has expired. Ask for a new one."
+        )
         with count_writes() as writes:
             assert forms.submit(path, {"password": PASSPHRASE}, page="/register").status_code == 410
         assert writes.statements == []
@@ -204,6 +212,7 @@ def test_without_the_development_outbox_registering_sends_nothing_and_logs_nothi
 def test_a_password_can_be_pasted_however_long(forms, outbox):
     passphrase = "the quick brown fox jumps over the lazy dog while it rains on a tuesday " * 3
     assert parse(register(forms, email="long@example.org", password=passphrase)).h1.get_text(strip=True) == (
-        "Check your email")
+        "Check your email"
+    )
     assert forms.submit(confirm_path(outbox, "long@example.org"), {"password": passphrase}).status_code == 302
     assert forms.client.get("/account").status_code == 200

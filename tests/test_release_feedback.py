@@ -1,5 +1,6 @@
 """Releasing a stage's outcomes and feedback: the admin first sees which candidates have no feedback, for which
 criteria, and confirms; a candidate whose results lack feedback is told so once."""
+
 from __future__ import annotations
 
 import io
@@ -115,10 +116,14 @@ def test_the_release_page_lists_the_missing_feedback_and_needs_confirmation(admi
 
     page = parse(client.get(sifted.release_url))
     assert page.h1.get_text(strip=True) == "Release the sift outcomes and feedback"
-    assert page.select_one("#missing-summary").get_text(" ", strip=True) == \
-        "Warning 3 candidates have no feedback for 1 or more criteria"
-    rows = [(row.th.get_text(strip=True), [li.get_text(strip=True) for li in row.select("li")])
-            for row in page.select("#missing-feedback tbody tr")]
+    assert (
+        page.select_one("#missing-summary").get_text(" ", strip=True)
+        == "Warning 3 candidates have no feedback for 1 or more criteria"
+    )
+    rows = [
+        (row.th.get_text(strip=True), [li.get_text(strip=True) for li in row.select("li")])
+        for row in page.select("#missing-feedback tbody tr")
+    ]
     assert rows == expected_rows(sifted)
     assert page.find("label", string=lambda s: s and "Release these outcomes without that feedback" in s)
 
@@ -147,8 +152,10 @@ def test_more_feedback_missing_than_the_admin_saw_releases_nothing(admin_forms, 
     response = admin_forms.submit(sifted.release_url, {"missing": "7", "confirm": "y"})
     assert response.status_code == 200
     soup = parse(response)
-    assert error_messages(soup) == ["More feedback is missing than when you checked: 4 candidates have no "
-                                    "feedback for 1 or more criteria. Check the list again before you release"]
+    assert error_messages(soup) == [
+        "More feedback is missing than when you checked: 4 candidates have no "
+        "feedback for 1 or more criteria. Check the list again before you release"
+    ]
     assert len(soup.select("#missing-feedback tbody tr")) == 4
     assert soup.select_one("input[name=missing]")["value"] == "8"
     assert not soup.select_one("#confirm").has_attr("checked")
@@ -168,8 +175,9 @@ def test_with_every_feedback_written_the_page_says_so_and_a_press_releases(app, 
     forms = Forms(app.test_client())
     forms.sign_in(sifted.setup.admin)
     page = parse(forms.client.get(sifted.release_url))
-    assert page.select_one("#missing-summary").get_text(strip=True) == \
-        "Every candidate has feedback for every criterion."
+    assert (
+        page.select_one("#missing-summary").get_text(strip=True) == "Every candidate has feedback for every criterion."
+    )
     assert page.select_one("#missing-feedback") is None and page.select_one("#confirm") is None
     assert forms.submit(sifted.release_url, {"missing": "0"}).status_code == 302
     assert released(sifted)
@@ -218,17 +226,22 @@ def test_a_candidate_is_told_once_which_criteria_have_no_feedback(app, sifted):
     assert f"The panel did not write feedback for {names[2]}." in text
     text = letter_text(app, none_written)
     assert text.count(MISSING_MESSAGE) == 1
-    assert ("The panel did not write feedback for these criteria: " + " ".join(names)
-            + " Sift (your written application)") in text
+    assert (
+        "The panel did not write feedback for these criteria: " + " ".join(names) + " Sift (your written application)"
+    ) in text
     assert f"{names[0]} Good – {names[1]} Good –" in text, "the table's empty cells do not repeat the message"
     assert MISSING_MESSAGE not in letter_text(app, complete)
 
     page = outcome_page(app, one_missing)
     assert page.get_text(" ", strip=True).count(MISSING_MESSAGE) == 1
-    assert page.select_one("#without-feedback").get_text(" ", strip=True) == \
-        f"The panel did not write feedback for {names[2]}."
-    cards = {card.select_one(".govuk-summary-card__title").get_text(strip=True): card.select_one(".recruit-feedback")
-             for card in page.select(".recruit-criterion-feedback")}
+    assert (
+        page.select_one("#without-feedback").get_text(" ", strip=True)
+        == f"The panel did not write feedback for {names[2]}."
+    )
+    cards = {
+        card.select_one(".govuk-summary-card__title").get_text(strip=True): card.select_one(".recruit-feedback")
+        for card in page.select(".recruit-criterion-feedback")
+    }
     assert list(cards) == names
     assert cards[names[2]] is None and all(cards[n] is not None for n in names if n != names[2])
     page = outcome_page(app, none_written)

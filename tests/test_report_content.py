@@ -1,6 +1,7 @@
 """What the PDF reports show, read back from the rendered PDF: the sift report (name-blind), the interview report,
 the merit list and the candidate's feedback letter; their page furniture, tagging and escaping; and the same
 score-distribution chart on the results page."""
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,7 @@ from tests.factories import UserFactory, draft_campaign, score, sift_campaign
 from tests.helpers import Statements
 
 NAMES = ["Zephyrine Quillfeather", "Ottoline Vasquez-Brannigan", "Ignatius Wolfenden", "Philippa Okonkwo-Marchetti"]
-HOSTILE = ('<script>alert("owned")</script> <img src="file:///etc/passwd"> '
-           'see https://tracker.example.net/pixel.png')
+HOSTILE = '<script>alert("owned")</script> <img src="file:///etc/passwd"> see https://tracker.example.net/pixel.png'
 
 
 def to_pdf(html: str, title: str) -> bytes:
@@ -98,9 +98,9 @@ def set_identity(application, number: int) -> None:
 # Agreed sift scores per application (A1 chair, A2 Member 1, A3 Member 2; None: Member 2 declared a conflict) for
 # the three criteria; proposals are the mean rounded half up.
 SIFT = [
-    [[5, 5, 6], [6, 6, 6], [5, 5, 5]],          # 5 6 5 → 16, ties with the next: =1
-    [[2, 5, 6], [6, 6, 6], [5, 5, 5]],          # discrepant first criterion, agreed 5 → 16: =1
-    [[4, 4, 4], [4, 5, 4], [6, 6, 7]],          # 4 4 6 → 14: 3; the third item is reopened and agreed again
+    [[5, 5, 6], [6, 6, 6], [5, 5, 5]],  # 5 6 5 → 16, ties with the next: =1
+    [[2, 5, 6], [6, 6, 6], [5, 5, 5]],  # discrepant first criterion, agreed 5 → 16: =1
+    [[4, 4, 4], [4, 5, 4], [6, 6, 7]],  # 4 4 6 → 14: 3; the third item is reopened and agreed again
     [[3, 3, None], [5, 5, None], [5, 5, None]],  # 3 below the pass mark → 13, fails
 ]
 EXPECTED_ROWS = [
@@ -161,8 +161,9 @@ def test_sift_report_shows_every_score_total_rank_and_the_moderation_log(sift):
     assert shows("Discrepant items 1", text) and shows("Agreed scores reopened 1", text)
     # The moderation log: the discrepant item with its scores and rationale, and the reopening with its reason.
     first, third = campaign.criteria_at("sift")[0].name, campaign.criteria_at("sift")[2].name
-    assert shows(f"{sift.applications[1].reference} {first} A1 2, A2 5, A3 6 Scores 4 apart; scores on both sides",
-                 text)
+    assert shows(
+        f"{sift.applications[1].reference} {first} A1 2, A2 5, A3 6 Scores 4 apart; scores on both sides", text
+    )
     assert shows(f"Reason: {REOPEN_REASON}", text)
     assert shows(f"{sift.applications[2].reference} {third} A1 6, A2 6, A3 7", text)
     assert shows("Confirmed after a second look", text)
@@ -189,9 +190,9 @@ def test_sift_report_is_name_blind_and_shows_candidate_text_as_written(sift):
 # Interview: (chair, member) scores for the two criteria; candidate 0 and 1 are appointable, 2 is not (3 is below the
 # pass mark), 3 did not attend and 4 did not pass the sift. One post: 0 is offered it, 1 is on the reserve list.
 INTERVIEW = [
-    [(6, 5), (6, 6)],    # agreed 6, 6 → 12, place 1
-    [(4, 4), (3, 6)],    # agreed 4, and 5 on the discrepant item → 9, place 2
-    [(3, 3), (5, 5)],    # agreed 3 (below 4), 5 → not appointable
+    [(6, 5), (6, 6)],  # agreed 6, 6 → 12, place 1
+    [(4, 4), (3, 6)],  # agreed 4, and 5 on the discrepant item → 9, place 2
+    [(3, 3), (5, 5)],  # agreed 3 (below 4), 5 → not appointable
 ]
 FEEDBACK = "You gave a clear example of leading a team.\n\nGive more detail of the result you achieved."
 
@@ -205,9 +206,11 @@ def interview(make_user):
         set_identity(application, number)
     setup.applications[4].personal_details.full_name = "Cornelius Sift-Failed"
     campaign.posts = 1
-    chair, member = setup.to_interview(chair=UserFactory(role="assessor", name="Rosalind Interview-Chair"),
-                                       member=UserFactory(role="assessor", name="Tobias Panel-Member"),
-                                       failed=setup.applications[4:])
+    chair, member = setup.to_interview(
+        chair=UserFactory(role="assessor", name="Rosalind Interview-Chair"),
+        member=UserFactory(role="assessor", name="Tobias Panel-Member"),
+        failed=setup.applications[4:],
+    )
     setup.applications[3].status = "did_not_attend"
     db.session.commit()
     criteria = campaign.criteria_at("interview")
@@ -219,14 +222,32 @@ def interview(make_user):
         for criterion, values in zip(criteria, rows):
             for person, value in zip((chair, member), values):
                 chosen = ticks if (person is chair and criterion is criteria[0]) else []
-                rationale = HOSTILE if (person is chair and application is setup.applications[0]) \
+                rationale = (
+                    HOSTILE
+                    if (person is chair and application is setup.applications[0])
                     else f"{person.name} heard {value} for {criterion.name}"
-                scoring.save(person, campaign, application, criterion, "interview",
-                             scoring.ScoreInput(value=value, ticked=chosen, rationale=rationale, notes=""),
-                             submit=True, version=None, confirmed=True)
+                )
+                scoring.save(
+                    person,
+                    campaign,
+                    application,
+                    criterion,
+                    "interview",
+                    scoring.ScoreInput(value=value, ticked=chosen, rationale=rationale, notes=""),
+                    submit=True,
+                    version=None,
+                    confirmed=True,
+                )
     assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications[:3]) == 5
-    agreement.agree(chair, campaign, setup.applications[1], criteria[1], "interview", 5,
-                    "The member's higher score is borne out by the evidence")
+    agreement.agree(
+        chair,
+        campaign,
+        setup.applications[1],
+        criteria[1],
+        "interview",
+        5,
+        "The member's higher score is borne out by the evidence",
+    )
     for criterion in criteria:
         agreed = agreement.item_for(campaign, "interview", setup.applications[1], criterion).agreed
         feedback.save(chair, campaign, agreed, FEEDBACK if criterion is criteria[0] else HOSTILE)
@@ -302,13 +323,14 @@ def test_merit_list_report(interview):
     view = offers.merit_view(campaign)
     assert shows("1 post. Merit order by the interview total", text)
     assert shows(f"The reserve list expires on {format_uk(view.reserve_expires_at)}", text)
-    assert shows(f"1 {NAMES[0]} {people[0].reference} 12 Offer made 2 {NAMES[1]} {people[1].reference} 9 Reserve list",
-                 text)
+    assert shows(
+        f"1 {NAMES[0]} {people[0].reference} 12 Offer made 2 {NAMES[1]} {people[1].reference} 9 Reserve list", text
+    )
     offer = view.offers[people[0].id]
-    assert shows(f"{NAMES[0]} {people[0].reference} {format_uk(offer.made_at)} by {setup.admin.name} Offered –",
-                 text)
-    assert shows(f"Appointable candidates without an offer, in merit order Place Candidate Reference 2 {NAMES[1]}",
-                 text)
+    assert shows(f"{NAMES[0]} {people[0].reference} {format_uk(offer.made_at)} by {setup.admin.name} Offered –", text)
+    assert shows(
+        f"Appointable candidates without an offer, in merit order Place Candidate Reference 2 {NAMES[1]}", text
+    )
     assert not shows(NAMES[2], text) and not shows(NAMES[3], text)
 
 
@@ -317,8 +339,9 @@ def test_feedback_letter_only_once_released(interview):
     campaign, candidate = setup.campaign, setup.applications[1]
     with pytest.raises(Refused, match="not been released"):
         feedback_letter(campaign, candidate)
-    feedback.release(setup.admin, campaign, "interview",
-                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
+    feedback.release(
+        setup.admin, campaign, "interview", missing_confirmed=feedback.missing_feedback(campaign, "interview").items
+    )
     spec = feedback_letter(campaign, candidate)
     assert spec.title == f"Feedback – {campaign.reference} – {candidate.reference}"
     html, reader = rendered(spec)
@@ -331,7 +354,7 @@ def test_feedback_letter_only_once_released(interview):
     assert shows(f"{criteria[0].name} Acceptable {flat(FEEDBACK)}", text)
     assert shows(f"{criteria[1].name} Good", text)
     assert squeezed(HOSTILE) in squeezed(text) and "<script>" not in html
-    assert not shows("borne out by the evidence", text)   # the panel's own rationale is not the candidate's feedback
+    assert not shows("borne out by the evidence", text)  # the panel's own rationale is not the candidate's feedback
     for other in (NAMES[0], NAMES[2]):
         assert not shows(other, text)
     with pytest.raises(Refused):
@@ -343,8 +366,17 @@ def test_the_sift_report_lists_applications_that_left_at_the_pre_sift(make_user)
 
     def lead_on_second(campaign):
         criterion = campaign.criteria[1]
-        update_criterion(admin, criterion, level=criterion.level, at_sift=True, at_interview=criterion.at_interview,
-                         weight=1, pass_mark=4, word_limit=criterion.word_limit, is_lead=True)
+        update_criterion(
+            admin,
+            criterion,
+            level=criterion.level,
+            at_sift=True,
+            at_interview=criterion.at_interview,
+            weight=1,
+            pass_mark=4,
+            word_limit=criterion.word_limit,
+            is_lead=True,
+        )
 
     setup = sift_campaign(admin, applications=3, keep_criteria=2, presift_threshold=2, configure=lead_on_second)
     campaign = setup.campaign
@@ -359,14 +391,18 @@ def test_the_sift_report_lists_applications_that_left_at_the_pre_sift(make_user)
 
     spec = sift_report(campaign)
     soup = parse_html(render_template(spec.template, **spec.context))
-    presift = [[cell.get_text(strip=True) for cell in row.select("th, td")]
-               for row in soup.select("table.presift tbody tr")]
+    presift = [
+        [cell.get_text(strip=True) for cell in row.select("th, td")] for row in soup.select("table.presift tbody tr")
+    ]
     assert presift == [[left.reference, "3", "3", "3", "3"]]
-    rows = [[cell.get_text(strip=True) for cell in row.select("th, td")]
-            for row in soup.select("table.scores tbody tr")]
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("th, td")] for row in soup.select("table.scores tbody tr")
+    ]
     # The full sift goes on for the others: the lead criterion is agreed, the first still to score.
-    assert rows == [[reference, "–", "–", "–", "–", *[value] * 4, "–", "Not agreed", ""]
-                    for reference, value in ((kept.reference, "5"), (also_kept.reference, "4"))]
+    assert rows == [
+        [reference, "–", "–", "–", "–", *[value] * 4, "–", "Not agreed", ""]
+        for reference, value in ((kept.reference, "5"), (also_kept.reference, "4"))
+    ]
     assert "Applications not through the pre-sift" in soup.get_text()
 
 
@@ -380,30 +416,38 @@ def test_the_results_page_shows_the_same_distribution_chart(sift, forms, page):
     first = sift.campaign.criteria_at("sift")[0].name
     # Leading and Communicating's agreed scores: 5, 5, 4 and 3.
     assert f"{first}: 1 application scored 3, 1 scored 4, 2 scored 5." in image["alt"]
-    rows = [[cell.get_text(strip=True) for cell in row.select("th, td")]
-            for row in soup.select("#distribution-figures tbody tr")]
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("th, td")]
+        for row in soup.select("#distribution-figures tbody tr")
+    ]
     assert rows[0] == [first, "0", "0", "1", "1", "2", "0", "0", "3"]
 
 
 def test_charts_are_svg_with_text_as_paths_and_say_their_numbers():
     from recruit.services.reports import charts
 
-    chart = charts.score_distribution(["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4],
-                                      [[0, 2, 1, 0], [0, 0, 0, 0]], 3)
+    chart = charts.score_distribution(
+        ["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4], [[0, 2, 1, 0], [0, 0, 0, 0]], 3
+    )
     assert chart.svg.lstrip().startswith("<?xml") and "<svg" in chart.svg
-    assert "<text" not in chart.svg          # glyphs are paths: the PDF needs no fonts
+    assert "<text" not in chart.svg  # glyphs are paths: the PDF needs no fonts
     assert b64decode(chart.src.split(",", 1)[1]).decode() == chart.svg
-    assert chart.alt == ("Bar charts of the agreed scores of 3 applications, one per criterion, on the 1 to 4 scale. "
-                         "Seeing the Big Picture: 2 applications scored 2, 1 scored 3. "
-                         "Delivering at Pace: no agreed scores.")
-    again = charts.score_distribution(["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4],
-                                      [[0, 2, 1, 0], [0, 0, 0, 0]], 3)
-    assert again.svg == chart.svg            # the same figures draw the same SVG
-    comparison = charts.panel_comparison(["Leading", "Delivering"], ["Ann Chair", "Bob Member"],
-                                         [[5, None], [3, 6]], [5, None], [1, 2, 3, 4, 5, 6, 7])
+    assert chart.alt == (
+        "Bar charts of the agreed scores of 3 applications, one per criterion, on the 1 to 4 scale. "
+        "Seeing the Big Picture: 2 applications scored 2, 1 scored 3. "
+        "Delivering at Pace: no agreed scores."
+    )
+    again = charts.score_distribution(
+        ["Seeing the Big Picture", "Delivering at Pace"], [1, 2, 3, 4], [[0, 2, 1, 0], [0, 0, 0, 0]], 3
+    )
+    assert again.svg == chart.svg  # the same figures draw the same SVG
+    comparison = charts.panel_comparison(
+        ["Leading", "Delivering"], ["Ann Chair", "Bob Member"], [[5, None], [3, 6]], [5, None], [1, 2, 3, 4, 5, 6, 7]
+    )
     assert "<text" not in comparison.svg
-    assert comparison.alt.endswith("Leading: Ann Chair 5, Bob Member no score; agreed 5. "
-                                   "Delivering: Ann Chair 3, Bob Member 6; not agreed yet.")
+    assert comparison.alt.endswith(
+        "Leading: Ann Chair 5, Bob Member no score; agreed 5. Delivering: Ann Chair 3, Bob Member 6; not agreed yet."
+    )
 
 
 def test_the_sift_report_reads_its_rows_in_a_fixed_number_of_queries(make_user):

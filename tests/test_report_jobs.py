@@ -4,6 +4,7 @@ when the data changes; the same job through RQ on Redis.
 A worker process cannot see the suite's rolled-back transaction, so these tests use a database of their own (a
 temporary SQLite file, or a PostgreSQL database next to DATABASE_URL's), migrated and seeded as the app's own.
 """
+
 from __future__ import annotations
 
 import io
@@ -50,12 +51,22 @@ def committed():
                     values = (5, 5, 4) if application is not setup.applications[0] else (2, 6, 6)
                     for assessor, value in zip(setup.assessors, values):
                         score(assessor, setup, application, criterion.code, value)
-                    agreement.agree(setup.chair, setup.campaign, application, criterion, "sift",
-                                    5 if application is not setup.applications[0] else 4,
-                                    "Agreed after discussion of the evidence.")
+                    agreement.agree(
+                        setup.chair,
+                        setup.campaign,
+                        application,
+                        criterion,
+                        "sift",
+                        5 if application is not setup.applications[0] else 4,
+                        "Agreed after discussion of the evidence.",
+                    )
             db.session.commit()
-            ids = {"campaign": setup.campaign.id, "admin": admin.email, "chair": setup.chair.id,
-                   "references": [a.reference for a in setup.applications]}
+            ids = {
+                "campaign": setup.campaign.id,
+                "admin": admin.email,
+                "chair": setup.chair.id,
+                "references": [a.reference for a in setup.applications],
+            }
             db.session.remove()
         yield app, ids
         with app.app_context():
@@ -65,8 +76,10 @@ def committed():
 def signed_in(app, email: str):
     client = app.test_client()
     page = client.get("/sign-in")
-    response = client.post("/sign-in", data={"email": email, "password": PASSWORD,
-                                             "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = client.post(
+        "/sign-in",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
     assert response.status_code == 302
     return client
 
@@ -84,8 +97,9 @@ def wait_until_ready(client, campaign_id: int) -> dict:
 def prepare(client, campaign_id: int):
     page = client.get(f"/reports/{campaign_id}/sift")
     assert page.status_code == 200
-    return client.post(f"/reports/{campaign_id}/sift",
-                       data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    return client.post(
+        f"/reports/{campaign_id}/sift", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    )
 
 
 def test_a_large_report_is_prepared_by_the_local_worker_and_kept(committed, monkeypatch):
@@ -132,20 +146,24 @@ def test_a_large_report_is_prepared_by_the_local_worker_and_kept(committed, monk
     again = client.get(f"/reports/{campaign_id}/sift.pdf")
     assert again.status_code == 200 and again.data == download.data
     with app.app_context():
-        assert db.session.scalar(select(RenderedReport.finished_at).where(
-            RenderedReport.campaign_id == campaign_id)) == finished
+        assert (
+            db.session.scalar(select(RenderedReport.finished_at).where(RenderedReport.campaign_id == campaign_id))
+            == finished
+        )
     assert len(started) == count
 
     # The data changes (an agreed score reopened and agreed differently): the kept PDF is stale.
     with app.app_context():
         chair = db.session.get(User, ids["chair"])
-        agreed = db.session.scalars(select(AgreedScore).where(AgreedScore.stage == "sift")
-                                    .order_by(AgreedScore.id)).first()
+        agreed = db.session.scalars(
+            select(AgreedScore).where(AgreedScore.stage == "sift").order_by(AgreedScore.id)
+        ).first()
         campaign = agreed.criterion.campaign
         application = db.session.get(Application, agreed.application_id)
         agreement.reopen(chair, campaign, agreed, "Second look at the evidence.")
-        agreement.agree(chair, campaign, application, agreed.criterion, "sift", 7,
-                        "Raised after a second look at the evidence.")
+        agreement.agree(
+            chair, campaign, application, agreed.criterion, "sift", 7, "Raised after a second look at the evidence."
+        )
         db.session.commit()
     stale = client.get(f"/reports/{campaign_id}/sift.pdf")
     assert stale.status_code == 302 and stale.location.endswith(f"/reports/{campaign_id}/sift")
@@ -156,7 +174,8 @@ def test_a_large_report_is_prepared_by_the_local_worker_and_kept(committed, monk
     fresh = client.get(state["download"])
     assert fresh.status_code == 200 and fresh.data != download.data
     assert "Raised after a second look at the evidence." in " ".join(
-        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(fresh.data)).pages)
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(fresh.data)).pages
+    )
 
 
 def test_the_progress_page_reports_a_render_under_way_and_a_failed_one(committed):
@@ -165,13 +184,19 @@ def test_the_progress_page_reports_a_render_under_way_and_a_failed_one(committed
     client = signed_in(app, ids["admin"])
     with app.app_context():
         db.session.execute(RenderedReport.__table__.delete())
-        db.session.add(RenderedReport(campaign_id=campaign_id, kind="sift", subject="", fingerprint="0" * 64,
-                                      status="rendering", progress=40))
+        db.session.add(
+            RenderedReport(
+                campaign_id=campaign_id, kind="sift", subject="", fingerprint="0" * 64, status="rendering", progress=40
+            )
+        )
         db.session.commit()
     page = client.get(f"/reports/{campaign_id}/sift").get_data(as_text=True)
     assert "Being prepared: 40% done." in page and "Check progress" in page
-    assert client.get(f"/reports/{campaign_id}/sift/status").get_json() == {"status": "rendering", "progress": 40,
-                                                                          "download": None}
+    assert client.get(f"/reports/{campaign_id}/sift/status").get_json() == {
+        "status": "rendering",
+        "progress": 40,
+        "download": None,
+    }
     with app.app_context():
         report = db.session.scalar(select(RenderedReport).where(RenderedReport.campaign_id == campaign_id))
         report.status, report.error = "failed", "RuntimeError: worker stopped"
@@ -216,12 +241,20 @@ def test_only_admins_and_the_stages_chair_reach_a_report(committed):
         db.session.commit()
     for email, status in (("other.assessor@example.org", 403), ("some.candidate@example.org", 403)):
         client = signed_in(app, email)
-        for url in (f"/reports/{campaign_id}", f"/reports/{campaign_id}/sift.pdf", f"/reports/{campaign_id}/sift",
-                    f"/reports/{campaign_id}/sift/status"):
+        for url in (
+            f"/reports/{campaign_id}",
+            f"/reports/{campaign_id}/sift.pdf",
+            f"/reports/{campaign_id}/sift",
+            f"/reports/{campaign_id}/sift/status",
+        ):
             assert client.get(url).status_code in (403, 404), url
     admin = signed_in(app, ids["admin"])
-    for url in (f"/reports/{campaign_id}/nonsense.pdf", f"/reports/{campaign_id}/nonsense",
-                f"/reports/{campaign_id + 999}/sift.pdf", f"/reports/{campaign_id}/feedback/NOPE.pdf"):
+    for url in (
+        f"/reports/{campaign_id}/nonsense.pdf",
+        f"/reports/{campaign_id}/nonsense",
+        f"/reports/{campaign_id + 999}/sift.pdf",
+        f"/reports/{campaign_id}/feedback/NOPE.pdf",
+    ):
         assert admin.get(url).status_code == 404, url
 
 
@@ -253,8 +286,9 @@ def test_a_large_report_kept_at_sign_off_is_typeset_by_the_worker_and_never_chan
 
     chair = signed_in(app, chair_email)
     page = chair.get(f"/moderate/{campaign_id}/sift/results")
-    response = chair.post(f"/moderate/{campaign_id}/sift/sign-off",
-                          data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = chair.post(
+        f"/moderate/{campaign_id}/sift/sign-off", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    )
     assert response.status_code == 302
     assert len(started) == 1  # over the threshold: the worker typesets the version kept at sign-off
     admin = signed_in(app, ids["admin"])
@@ -276,8 +310,9 @@ def test_a_large_report_kept_at_sign_off_is_typeset_by_the_worker_and_never_chan
     assert wait_until_ready(admin, campaign_id)["status"] == "ready"
     later = admin.get(f"/reports/{campaign_id}/sift.pdf")
     assert later.status_code == 200 and later.data != kept_pdf.data
-    assert "after sign-off" in " ".join(" ".join(p.extract_text().split())
-                                        for p in PdfReader(io.BytesIO(later.data)).pages)
+    assert "after sign-off" in " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(later.data)).pages
+    )
     assert admin.get(f"/reports/{campaign_id}/sift/versions/{kept_id}.pdf").data == kept_pdf.data
     listing = admin.get(f"/reports/{campaign_id}").get_data(as_text=True)
     assert digest in listing and sha256(later.data).hexdigest() in listing

@@ -1,5 +1,6 @@
 """Report downloads as admins, chairs and candidates meet them: who may have which PDF, the kept copy, and the
 feedback letter only once released."""
+
 from __future__ import annotations
 
 import io
@@ -60,8 +61,10 @@ def test_a_kept_report_is_served_again_until_its_data_changes(stage, forms):
     assert second.data == first.data
     assert db.session.scalar(select(RenderedReport.finished_at).where(RenderedReport.kind == "merit")) == rendered_at
     # One version: the merit list kept at the interview's sign-off, typeset when first asked for.
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
-        RenderedReport.kind == "merit")) == 1 and kept.signed_off
+    assert (
+        db.session.scalar(select(func.count()).select_from(RenderedReport).where(RenderedReport.kind == "merit")) == 1
+        and kept.signed_off
+    )
     # Releasing the interview outcomes changes what the merit list shows? No: the data behind it is unchanged.
     # A posts change does: the merit list's offers follow the number of posts.
     campaign.posts = 3
@@ -69,8 +72,9 @@ def test_a_kept_report_is_served_again_until_its_data_changes(stage, forms):
     third = download(forms.client, f"/reports/{campaign.id}/merit.pdf")
     assert third.status_code == 200 and third.data != first.data
     # A new version beside the one kept at sign-off, which stays as it was.
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
-        RenderedReport.kind == "merit")) == 2
+    assert (
+        db.session.scalar(select(func.count()).select_from(RenderedReport).where(RenderedReport.kind == "merit")) == 2
+    )
     assert forms.client.get(f"/reports/{campaign.id}/merit/versions/{kept.id}.pdf").data == first.data
 
 
@@ -89,12 +93,23 @@ def test_people_outside_the_campaign_get_no_report(stage, forms, role):
     setup, _ = stage
     campaign, reference = setup.campaign, setup.applications[0].reference
     forms.sign_in(UserFactory(role=role))
-    for url in (f"/reports/{campaign.id}", f"/reports/{campaign.id}/sift.pdf", f"/reports/{campaign.id}/merit.pdf",
-                f"/reports/{campaign.id}/interview/{reference}.pdf", f"/reports/{campaign.id}/feedback/{reference}.pdf"):
+    for url in (
+        f"/reports/{campaign.id}",
+        f"/reports/{campaign.id}/sift.pdf",
+        f"/reports/{campaign.id}/merit.pdf",
+        f"/reports/{campaign.id}/interview/{reference}.pdf",
+        f"/reports/{campaign.id}/feedback/{reference}.pdf",
+    ):
         assert forms.client.get(url).status_code in (403, 404), url
     # Only the versions kept at the interview's sign-off, none of them typeset for these people.
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
-        RenderedReport.pdf.is_not(None) | ~RenderedReport.signed_off)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(RenderedReport)
+            .where(RenderedReport.pdf.is_not(None) | ~RenderedReport.signed_off)
+        )
+        == 0
+    )
 
 
 def test_reports_need_sign_in(stage, client):
@@ -107,9 +122,14 @@ def test_bad_report_urls_are_not_found(stage, forms):
     setup, _ = stage
     campaign = setup.campaign
     forms.sign_in(setup.admin)
-    for url in (f"/reports/{campaign.id}/feedback.pdf", f"/reports/{campaign.id}/interview-candidate.pdf",
-                f"/reports/{campaign.id}/../sift.pdf", f"/reports/{campaign.id + 1000}/sift.pdf",
-                f"/reports/{campaign.id}/interview/NOT-A-REF.pdf", f"/reports/{campaign.id}/feedback/{'X' * 500}.pdf"):
+    for url in (
+        f"/reports/{campaign.id}/feedback.pdf",
+        f"/reports/{campaign.id}/interview-candidate.pdf",
+        f"/reports/{campaign.id}/../sift.pdf",
+        f"/reports/{campaign.id + 1000}/sift.pdf",
+        f"/reports/{campaign.id}/interview/NOT-A-REF.pdf",
+        f"/reports/{campaign.id}/feedback/{'X' * 500}.pdf",
+    ):
         assert forms.client.get(url).status_code == 404, url
 
 
@@ -120,10 +140,10 @@ def test_feedback_letters_wait_for_release(stage, forms, page):
     before = forms.client.get(f"/reports/{campaign.id}/feedback/{application.reference}.pdf")
     assert before.status_code == 409
     assert "not been released" in before.get_data(as_text=True)
-    feedback.release(setup.admin, campaign, "sift",
-                     missing_confirmed=feedback.missing_feedback(campaign, "sift").items)
-    feedback.release(setup.admin, campaign, "interview",
-                     missing_confirmed=feedback.missing_feedback(campaign, "interview").items)
+    feedback.release(setup.admin, campaign, "sift", missing_confirmed=feedback.missing_feedback(campaign, "sift").items)
+    feedback.release(
+        setup.admin, campaign, "interview", missing_confirmed=feedback.missing_feedback(campaign, "interview").items
+    )
     letter = pdf_text(download(forms.client, f"/reports/{campaign.id}/feedback/{application.reference}.pdf"))
     assert "Candidate 1" in letter
 
@@ -147,5 +167,7 @@ def test_a_candidate_gets_no_letter_before_release(stage, forms):
     response = forms.client.get(f"/applications/{application.reference}/feedback.pdf", follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "have not been released yet" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(RenderedReport).where(
-        RenderedReport.kind == "feedback")) == 0
+    assert (
+        db.session.scalar(select(func.count()).select_from(RenderedReport).where(RenderedReport.kind == "feedback"))
+        == 0
+    )

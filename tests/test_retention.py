@@ -1,5 +1,6 @@
 """Retention: the purge lists, then erases, the personal data of campaigns finished longer ago than
 RETENTION_MONTHS, keeps the scores anonymous, skips campaigns on legal hold, and does nothing twice."""
+
 import io
 import re
 from dataclasses import dataclass
@@ -67,22 +68,53 @@ def finished(admin):
     member = next(user for user in campaign.panel("interview").assessors if user.id != chair.id)
     # A sift conflict naming the candidate, interview arrangements with a candidate's note, written feedback,
     # a reopened agreed score's history, an offer and a rendered report.
-    db.session.add(Conflict(application_id=people[4].id, assessor_id=member.id, stage="sift",
-                            reason="I managed Candidate 5 at the Glasgow office"))
+    db.session.add(
+        Conflict(
+            application_id=people[4].id,
+            assessor_id=member.id,
+            stage="sift",
+            reason="I managed Candidate 5 at the Glasgow office",
+        )
+    )
     db.session.commit()
     for index, application in enumerate(people[:2]):
-        interviews.schedule(admin, application, starts_at=utcnow() + timedelta(days=3 + index), minutes=60,
-                            place="Room 4, Atlantic Quay, Glasgow", video_link="")
-    interviews.respond(people[1].candidate, interviews.slot_for(people[1]), accept=False,
-                       note="I care for my mother on Tuesdays; any other day works")
+        interviews.schedule(
+            admin,
+            application,
+            starts_at=utcnow() + timedelta(days=3 + index),
+            minutes=60,
+            place="Room 4, Atlantic Quay, Glasgow",
+            video_link="",
+        )
+    interviews.respond(
+        people[1].candidate,
+        interviews.slot_for(people[1]),
+        accept=False,
+        note="I care for my mother on Tuesdays; any other day works",
+    )
     agreed = agreement.item_for(campaign, "interview", people[0], campaign.criteria_at("interview")[0]).agreed
     feedback.save(chair, campaign, agreed, "You described leading the Paisley benefits team well.")
-    agreed.history.append(AgreedScoreVersion(action="reopened", value=agreed.value, rationale="Agreed",
-                                             reason="Candidate 1 asked for a recount", by_id=chair.id))
+    agreed.history.append(
+        AgreedScoreVersion(
+            action="reopened",
+            value=agreed.value,
+            rationale="Agreed",
+            reason="Candidate 1 asked for a recount",
+            by_id=chair.id,
+        )
+    )
     db.session.commit()
     offers.make_offer(admin, campaign, people[0])
-    db.session.add(RenderedReport(campaign_id=campaign.id, kind="interview", fingerprint="f" * 64,
-                                  status="ready", pages=3, pdf=b"%PDF-1.7 Candidate 1"))
+    db.session.add(
+        RenderedReport(
+            campaign_id=campaign.id,
+            kind="interview",
+            fingerprint="f" * 64,
+            status="ready",
+            pages=3,
+            pdf=b"%PDF-1.7 Candidate 1",
+        )
+    )
     db.session.commit()
     campaign_status.move(admin, campaign, "complete")
     completed_at = campaign.status_changes[-1].at
@@ -114,43 +146,67 @@ def campaign_rows(campaign_id):
     scores = select(Score.id).where(Score.application_id.in_(applications))
     agreed = select(AgreedScore.id).where(AgreedScore.application_id.in_(applications))
     return {
-        "applications": db.session.execute(select(Application.reference, Application.candidate_id, Application.status)
-                                           .where(Application.id.in_(applications)).order_by(Application.id)).all(),
-        "details": db.session.execute(select(PersonalDetails.full_name, PersonalDetails.email, PersonalDetails.phone)
-                                      .where(PersonalDetails.application_id.in_(applications))
-                                      .order_by(PersonalDetails.id)).all(),
-        "statements": db.session.execute(select(Statement.text, Statement.word_count)
-                                         .where(Statement.application_id.in_(applications))
-                                         .order_by(Statement.id)).all(),
-        "scores": db.session.execute(select(Score.value, Score.rationale, Score.notes, Score.ticked, Score.stage)
-                                     .where(Score.id.in_(scores)).order_by(Score.id)).all(),
-        "score_versions": db.session.execute(select(ScoreVersion.value, ScoreVersion.rationale, ScoreVersion.notes)
-                                             .where(ScoreVersion.score_id.in_(scores))
-                                             .order_by(ScoreVersion.id)).all(),
-        "conflicts": db.session.execute(select(Conflict.has_conflict, Conflict.reason)
-                                        .where(Conflict.application_id.in_(applications))
-                                        .order_by(Conflict.id)).all(),
-        "agreed": db.session.execute(select(AgreedScore.value, AgreedScore.proposal, AgreedScore.rationale,
-                                            AgreedScore.feedback).where(AgreedScore.id.in_(agreed))
-                                     .order_by(AgreedScore.id)).all(),
-        "agreed_versions": db.session.execute(select(AgreedScoreVersion.value, AgreedScoreVersion.rationale,
-                                                     AgreedScoreVersion.reason)
-                                              .where(AgreedScoreVersion.agreed_score_id.in_(agreed))
-                                              .order_by(AgreedScoreVersion.id)).all(),
-        "slots": db.session.execute(select(InterviewSlot.place, InterviewSlot.candidate_note)
-                                    .where(InterviewSlot.application_id.in_(applications))).all(),
-        "offers": db.session.execute(select(Offer.application_id, Offer.status)
-                                     .where(Offer.campaign_id == campaign_id)).all(),
-        "reports": db.session.scalar(select(func.count(RenderedReport.id))
-                                     .where(RenderedReport.campaign_id == campaign_id)),
+        "applications": db.session.execute(
+            select(Application.reference, Application.candidate_id, Application.status)
+            .where(Application.id.in_(applications))
+            .order_by(Application.id)
+        ).all(),
+        "details": db.session.execute(
+            select(PersonalDetails.full_name, PersonalDetails.email, PersonalDetails.phone)
+            .where(PersonalDetails.application_id.in_(applications))
+            .order_by(PersonalDetails.id)
+        ).all(),
+        "statements": db.session.execute(
+            select(Statement.text, Statement.word_count)
+            .where(Statement.application_id.in_(applications))
+            .order_by(Statement.id)
+        ).all(),
+        "scores": db.session.execute(
+            select(Score.value, Score.rationale, Score.notes, Score.ticked, Score.stage)
+            .where(Score.id.in_(scores))
+            .order_by(Score.id)
+        ).all(),
+        "score_versions": db.session.execute(
+            select(ScoreVersion.value, ScoreVersion.rationale, ScoreVersion.notes)
+            .where(ScoreVersion.score_id.in_(scores))
+            .order_by(ScoreVersion.id)
+        ).all(),
+        "conflicts": db.session.execute(
+            select(Conflict.has_conflict, Conflict.reason)
+            .where(Conflict.application_id.in_(applications))
+            .order_by(Conflict.id)
+        ).all(),
+        "agreed": db.session.execute(
+            select(AgreedScore.value, AgreedScore.proposal, AgreedScore.rationale, AgreedScore.feedback)
+            .where(AgreedScore.id.in_(agreed))
+            .order_by(AgreedScore.id)
+        ).all(),
+        "agreed_versions": db.session.execute(
+            select(AgreedScoreVersion.value, AgreedScoreVersion.rationale, AgreedScoreVersion.reason)
+            .where(AgreedScoreVersion.agreed_score_id.in_(agreed))
+            .order_by(AgreedScoreVersion.id)
+        ).all(),
+        "slots": db.session.execute(
+            select(InterviewSlot.place, InterviewSlot.candidate_note).where(
+                InterviewSlot.application_id.in_(applications)
+            )
+        ).all(),
+        "offers": db.session.execute(
+            select(Offer.application_id, Offer.status).where(Offer.campaign_id == campaign_id)
+        ).all(),
+        "reports": db.session.scalar(
+            select(func.count(RenderedReport.id)).where(RenderedReport.campaign_id == campaign_id)
+        ),
         "erased_at": db.session.get(Campaign, campaign_id).personal_data_erased_at,
     }
 
 
 def audit_actions(campaign):
-    return db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "campaign",
-                                                              AuditEvent.record_id == str(campaign.id))
-                              .order_by(AuditEvent.id)).all()
+    return db.session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.record_type == "campaign", AuditEvent.record_id == str(campaign.id))
+        .order_by(AuditEvent.id)
+    ).all()
 
 
 def test_dry_run_lists_what_it_would_erase_and_changes_nothing(runner, finished, count_writes):
@@ -170,12 +226,15 @@ def test_dry_run_lists_what_it_would_erase_and_changes_nothing(runner, finished,
     # (a score and its one version); proposals were confirmed without a rationale, so the agreed scores hold
     # only the one piece of feedback and the one reopening reason. Three report versions: the interview report and
     # merit list kept at the interview's sign-off, and one rendered since.
-    assert line.endswith("5 applications linked to accounts, 5 sets of personal details, 20 statements, "
-                         "80 score rationales and notes, 1 conflict of interest reason, "
-                         "2 agreed-score rationales and feedback, 2 interview arrangements, 3 rendered reports")
+    assert line.endswith(
+        "5 applications linked to accounts, 5 sets of personal details, 20 statements, "
+        "80 score rationales and notes, 1 conflict of interest reason, "
+        "2 agreed-score rationales and feedback, 2 interview arrangements, 3 rendered reports"
+    )
     assert "5 candidate accounts would be erased" in result.output
-    assert result.output.rstrip().endswith("This was a dry run: nothing was changed. "
-                                           "Run `flask --app recruit retention purge --apply` to erase.")
+    assert result.output.rstrip().endswith(
+        "This was a dry run: nothing was changed. Run `flask --app recruit retention purge --apply` to erase."
+    )
 
 
 def test_apply_erases_the_personal_data_and_keeps_the_scores(runner, finished):
@@ -202,19 +261,32 @@ def test_apply_erases_the_personal_data_and_keeps_the_scores(runner, finished):
     assert {feedback_text for *_, feedback_text in after["agreed"]} == {"", ERASED_TEXT}
     assert [reason for *_, reason in after["agreed_versions"] if reason] == [ERASED_TEXT]
     text = repr(after)
-    for personal in ("Candidate 1", "candidate1@example.org", "07700900001", "Paisley", "Tuesdays", "Glasgow office",
-                     "Evidence 1", "Heard at interview", "Answered the question", "recount"):
+    for personal in (
+        "Candidate 1",
+        "candidate1@example.org",
+        "07700900001",
+        "Paisley",
+        "Tuesdays",
+        "Glasgow office",
+        "Evidence 1",
+        "Heard at interview",
+        "Answered the question",
+        "recount",
+    ):
         assert personal not in text
     assert after["erased_at"] == erased_at
 
     # Kept: the anonymous record, so the ranking and statistics come out exactly as before.
-    assert [(ref, status) for ref, _, status in after["applications"]] == \
-        [(ref, status) for ref, _, status in before["applications"]]
+    assert [(ref, status) for ref, _, status in after["applications"]] == [
+        (ref, status) for ref, _, status in before["applications"]
+    ]
     assert [word_count for _, word_count in after["statements"]] == [w for _, w in before["statements"]]
-    assert [(value, ticked, stage) for value, _, _, ticked, stage in after["scores"]] == \
-        [(value, ticked, stage) for value, _, _, ticked, stage in before["scores"]]
-    assert [(value, proposal) for value, proposal, *_ in after["agreed"]] == \
-        [(value, proposal) for value, proposal, *_ in before["agreed"]]
+    assert [(value, ticked, stage) for value, _, _, ticked, stage in after["scores"]] == [
+        (value, ticked, stage) for value, _, _, ticked, stage in before["scores"]
+    ]
+    assert [(value, proposal) for value, proposal, *_ in after["agreed"]] == [
+        (value, proposal) for value, proposal, *_ in before["agreed"]
+    ]
     assert after["offers"] == before["offers"]
     db.session.expire_all()
     assert merit_table(campaign) == ranking
@@ -230,12 +302,14 @@ def test_erased_campaign_pages_still_work_and_say_so(runner, forms, finished):
         summary = overview.select_one("#personal-data-summary").get_text(" ", strip=True)
         assert "Erased on" in summary and "the scores are kept, anonymous" in summary
         assert "Place" not in summary  # nothing left to hold
-        for url in (f"/admin/campaigns/{campaign.id}/applications",
-                    f"/admin/campaigns/{campaign.id}/applications/{finished.applications[0].reference}",
-                    f"/admin/campaigns/{campaign.id}/merit",
-                    f"/admin/campaigns/{campaign.id}/interviews",
-                    f"/moderate/{campaign.id}/interview/results",
-                    f"/reports/{campaign.id}"):
+        for url in (
+            f"/admin/campaigns/{campaign.id}/applications",
+            f"/admin/campaigns/{campaign.id}/applications/{finished.applications[0].reference}",
+            f"/admin/campaigns/{campaign.id}/merit",
+            f"/admin/campaigns/{campaign.id}/interviews",
+            f"/moderate/{campaign.id}/interview/results",
+            f"/reports/{campaign.id}",
+        ):
             response = forms.client.get(url)
             assert response.status_code == 200, url
             assert "Candidate 1" not in response.get_data(as_text=True), url
@@ -247,8 +321,11 @@ def test_erased_campaign_pages_still_work_and_say_so(runner, forms, finished):
         assert finished.applications[0].reference in text
         hold_page = parse(forms.client.get(f"/admin/campaigns/{campaign.id}/legal-hold"))
         assert "nothing left to hold" in hold_page.select_one("#nothing-to-hold").get_text()
-        response = forms.submit(f"/admin/campaigns/{campaign.id}/legal-hold", {"reason": "A late tribunal claim"},
-                                page=f"/admin/campaigns/{campaign.id}")
+        response = forms.submit(
+            f"/admin/campaigns/{campaign.id}/legal-hold",
+            {"reason": "A late tribunal claim"},
+            page=f"/admin/campaigns/{campaign.id}",
+        )
         assert error_messages(parse(response))[0].startswith("This campaign's personal data was erased on ")
         db.session.expire_all()
         assert not db.session.get(Campaign, campaign.id).legal_hold
@@ -273,8 +350,11 @@ def test_one_audit_entry_per_campaign_and_a_second_run_does_nothing(runner, fini
         assert f"{withdrawn.reference} Caseworker (withdrawn since " in result.output
         assert audit_actions(finished.campaign) == first_actions + ["campaign.personal_data_erased"]
         assert audit_actions(withdrawn) == second_actions + ["campaign.personal_data_erased"]
-        entry = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.personal_data_erased",
-                                                           AuditEvent.record_id == str(withdrawn.id)))
+        entry = db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "campaign.personal_data_erased", AuditEvent.record_id == str(withdrawn.id)
+            )
+        )
         assert entry.actor is None and entry.before is None
         assert entry.after["erased"]["personal_details"] == 2 and entry.after["finished"] == "withdrawn"
         assert "Candidate" not in repr(entry.after)
@@ -323,16 +403,18 @@ def test_accounts_in_use_are_kept(runner, finished, admin):
     assert everything_about(recent)["applications"] == []
     assert idle.email == f"erased-{idle.id}@erased.invalid" and idle.name == "Erased account"
     assert not idle.active and idle.password_hash is None
-    erased_entry = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.erased",
-                                                              AuditEvent.record_id == str(idle.id)))
+    erased_entry = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "account.erased", AuditEvent.record_id == str(idle.id))
+    )
     assert erased_entry is not None and "candidate3" not in repr(erased_entry.after)
 
 
 def test_an_erased_account_cannot_sign_in_and_the_address_can_register_again(runner, forms, finished):
     with time_machine.travel(finished.due_at + DAY):
         purge(runner, "--apply")
-        response = forms.submit("/sign-in", {"email": "candidate3@example.org",
-                                             "password": "granite orchid lantern ninety-seven"})
+        response = forms.submit(
+            "/sign-in", {"email": "candidate3@example.org", "password": "granite orchid lantern ninety-seven"}
+        )
         assert response.status_code == 200
         assert error_messages(parse(response)) == ["Enter a correct email address and password"]
         from recruit.services.accounts.account_changes import confirm_registration, request_registration
@@ -344,8 +426,9 @@ def test_an_erased_account_cannot_sign_in_and_the_address_can_register_again(run
 
 
 @pytest.mark.parametrize("value", ["twelve", "0", "-3", "", "1.5", "99999"])
-def test_a_bad_retention_period_is_explained_and_changes_nothing(runner, app, finished, monkeypatch, count_writes,
-                                                                  value):
+def test_a_bad_retention_period_is_explained_and_changes_nothing(
+    runner, app, finished, monkeypatch, count_writes, value
+):
     monkeypatch.setitem(app.config, "RETENTION_MONTHS", value)
     with time_machine.travel(finished.due_at + DAY):
         with count_writes() as writes:
@@ -375,8 +458,9 @@ def test_legal_hold_keeps_the_data_until_it_is_released(runner, forms, finished)
     assert response.status_code == 302
     overview = parse(forms.client.get(f"/admin/campaigns/{campaign.id}"))
     assert overview.select_one("#legal-hold-tag").get_text(strip=True) == "Legal hold"
-    assert "On hold: Employment tribunal claim 4100123/2026" in \
-        overview.select_one("#personal-data-summary").get_text(" ", strip=True)
+    assert "On hold: Employment tribunal claim 4100123/2026" in overview.select_one("#personal-data-summary").get_text(
+        " ", strip=True
+    )
     assert audit_actions(campaign)[-1] == "campaign.legal_hold_placed"
 
     before = campaign_rows(campaign.id)
@@ -399,8 +483,11 @@ def test_legal_hold_keeps_the_data_until_it_is_released(runner, forms, finished)
         db.session.expire_all()
         held = db.session.get(Campaign, campaign.id)
         assert (held.legal_hold, held.legal_hold_reason, held.legal_hold_set_at) == (False, "", None)
-        released = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.legal_hold_released",
-                                                              AuditEvent.record_id == str(campaign.id)))
+        released = db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "campaign.legal_hold_released", AuditEvent.record_id == str(campaign.id)
+            )
+        )
         assert released.before["reason"] == "Employment tribunal claim 4100123/2026"
         assert released.after == {"legal_hold": False, "reason": "The claim was withdrawn"}
         assert released.actor_id == finished.admin.id
@@ -410,11 +497,14 @@ def test_legal_hold_keeps_the_data_until_it_is_released(runner, forms, finished)
         assert campaign_rows(campaign.id)["details"] == []
 
 
-@pytest.mark.parametrize("reason, message", [
-    ("", "Enter the reason for the legal hold"),
-    ("   \n  ", "Enter the reason for the legal hold"),
-    ("x" * 2001, "Reason for the legal hold must be 2000 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "reason, message",
+    [
+        ("", "Enter the reason for the legal hold"),
+        ("   \n  ", "Enter the reason for the legal hold"),
+        ("x" * 2001, "Reason for the legal hold must be 2000 characters or fewer"),
+    ],
+)
 def test_placing_a_hold_without_a_proper_reason_changes_nothing(forms, finished, reason, message):
     campaign = finished.campaign
     forms.sign_in(finished.admin)
@@ -455,8 +545,9 @@ def test_a_hold_can_be_placed_on_a_running_campaign(forms, admin):
     campaign = sifting_campaign(admin, [UserFactory()])
     forms.sign_in(admin)
     page = parse(forms.client.get(hold_url(campaign)))
-    assert "Kept until 12 months after the campaign is complete or withdrawn" in \
-        page.select_one("#retention-summary").get_text(" ", strip=True)
+    assert "Kept until 12 months after the campaign is complete or withdrawn" in page.select_one(
+        "#retention-summary"
+    ).get_text(" ", strip=True)
     assert forms.submit(hold_url(campaign), {"reason": "Subject access dispute"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).legal_hold

@@ -5,6 +5,7 @@ these tests check them against independent oracles written here: exact rational 
 with fractions.Fraction for the proposal, and the definition of standard competition ranking
 ("1, =2, =2, 4") for the rank.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,20 +62,20 @@ def is_tie(scores: list[int]) -> bool:
 @pytest.mark.parametrize(
     "scores, expected",
     [
-        ([4, 5], 5),            # 4.5 → 5
-        ([2, 3], 3),            # 2.5 → 3 (round-half-even would give 2)
-        ([3, 4], 4),            # 3.5 → 4
-        ([0, 1], 1),            # 0.5 → 1 (round-half-even would give 0)
-        ([6, 7], 7),            # 6.5 → 7
+        ([4, 5], 5),  # 4.5 → 5
+        ([2, 3], 3),  # 2.5 → 3 (round-half-even would give 2)
+        ([3, 4], 4),  # 3.5 → 4
+        ([0, 1], 1),  # 0.5 → 1 (round-half-even would give 0)
+        ([6, 7], 7),  # 6.5 → 7
         ([1, 2, 2, 3, 3, 4], 3),  # 15 / 6 = 2.5 → 3
-        ([1, 2, 3, 4], 3),      # 2.5 → 3
-        ([4, 4, 5, 5], 5),      # 4.5 → 5
-        ([1, 1, 2], 1),         # 1.33 → 1
-        ([1, 2, 2], 2),         # 1.67 → 2
-        ([3, 4, 4], 4),         # 3.67 → 4
-        ([3, 3, 4], 3),         # 3.33 → 3
-        ([1, 7], 4),            # 4 exactly
-        ([2, 5, 7], 5),         # 4.67 → 5
+        ([1, 2, 3, 4], 3),  # 2.5 → 3
+        ([4, 4, 5, 5], 5),  # 4.5 → 5
+        ([1, 1, 2], 1),  # 1.33 → 1
+        ([1, 2, 2], 2),  # 1.67 → 2
+        ([3, 4, 4], 4),  # 3.67 → 4
+        ([3, 3, 4], 3),  # 3.33 → 3
+        ([1, 7], 4),  # 4 exactly
+        ([2, 5, 7], 5),  # 4.67 → 5
         ([7], 7),
         ([0], 0),
     ],
@@ -188,15 +189,15 @@ def test_reflecting_the_scale_reflects_the_proposal_except_that_halves_go_up(sco
 @pytest.mark.parametrize(
     "scores, threshold, pass_mark, discrepant",
     [
-        ([4, 5], 2, 4, False),      # a point apart, both passing
-        ([4, 6], 2, 4, True),       # spread reaches the threshold
-        ([3, 4], 2, 4, True),       # a point apart, but on both sides of the pass mark
-        ([1, 2, 3], 2, 4, True),    # spread 2, all failing
-        ([1, 2, 3], 3, 4, False),   # spread 2 below threshold 3, all failing
+        ([4, 5], 2, 4, False),  # a point apart, both passing
+        ([4, 6], 2, 4, True),  # spread reaches the threshold
+        ([3, 4], 2, 4, True),  # a point apart, but on both sides of the pass mark
+        ([1, 2, 3], 2, 4, True),  # spread 2, all failing
+        ([1, 2, 3], 3, 4, False),  # spread 2 below threshold 3, all failing
         ([5, 5, 5], 2, 4, False),
         ([5, 5, 5], 1, 4, False),
-        ([5, 5, 6], 1, 4, True),    # threshold 1: any difference
-        ([4, 4], 2, 4, False),      # a score equal to the pass mark is on the passing side
+        ([5, 5, 6], 1, 4, True),  # threshold 1: any difference
+        ([4, 4], 2, 4, False),  # a score equal to the pass mark is on the passing side
         ([3, 4, 4], 5, 4, True),
     ],
 )
@@ -283,7 +284,7 @@ def test_item_state_worked_examples():
     assert calm.proposal == 5 and not calm.discrepant and calm.reasons == []
     assert not agreement_needs_rationale(calm, 5)
     assert agreement_needs_rationale(calm, 4)
-    assert agreement_needs_rationale(both, 4)      # discrepant: a rationale even for the proposal
+    assert agreement_needs_rationale(both, 4)  # discrepant: a rationale even for the proposal
 
     waiting = ItemState(scores=(2, 6), expected=3, agreed=None, threshold=2, pass_mark=4)
     assert waiting.status == "awaiting scores" and not waiting.ready
@@ -312,16 +313,14 @@ def test_item_moves_from_awaiting_scores_to_ready_to_agreed(scores, threshold, p
         assert state.reasons == []
         assert state.spread == (spread(list(partial)) if partial else None)
 
-    complete = ItemState(scores=tuple(scores), expected=expected, agreed=None, threshold=threshold,
-                         pass_mark=pass_mark)
+    complete = ItemState(scores=tuple(scores), expected=expected, agreed=None, threshold=threshold, pass_mark=pass_mark)
     assert complete.status == "ready"
     assert complete.ready
     assert complete.spread == max(scores) - min(scores)
     assert complete.proposal == half_up(scores)
     assert complete.discrepant == is_discrepant(scores, threshold, pass_mark)
 
-    done = ItemState(scores=tuple(scores), expected=expected, agreed=agreed, threshold=threshold,
-                     pass_mark=pass_mark)
+    done = ItemState(scores=tuple(scores), expected=expected, agreed=agreed, threshold=threshold, pass_mark=pass_mark)
     assert done.status == "agreed"
     assert not done.ready
 
@@ -329,8 +328,7 @@ def test_item_moves_from_awaiting_scores_to_ready_to_agreed(scores, threshold, p
 @rules_settings
 @given(small_score_lists, thresholds, pass_marks)
 def test_reasons_name_each_cause_of_a_discrepancy(scores, threshold, pass_mark):
-    state = ItemState(scores=tuple(scores), expected=len(scores), agreed=None, threshold=threshold,
-                      pass_mark=pass_mark)
+    state = ItemState(scores=tuple(scores), expected=len(scores), agreed=None, threshold=threshold, pass_mark=pass_mark)
     gap = max(scores) - min(scores)
     wide = gap >= threshold
     straddles = any(s >= pass_mark for s in scores) and any(s < pass_mark for s in scores)
@@ -348,8 +346,7 @@ def test_reasons_name_each_cause_of_a_discrepancy(scores, threshold, pass_mark):
 @rules_settings
 @given(small_score_lists, thresholds, pass_marks, scale_score)
 def test_a_rationale_is_needed_exactly_for_discrepant_items_and_changes(scores, threshold, pass_mark, agreed):
-    state = ItemState(scores=tuple(scores), expected=len(scores), agreed=None, threshold=threshold,
-                      pass_mark=pass_mark)
+    state = ItemState(scores=tuple(scores), expected=len(scores), agreed=None, threshold=threshold, pass_mark=pass_mark)
     discrepant = is_discrepant(scores, threshold, pass_mark)
     assert agreement_needs_rationale(state, agreed) == (discrepant or agreed != half_up(scores))
     # Confirming the proposal of a calm item needs none; a discrepant item always needs one.
@@ -367,12 +364,17 @@ def test_a_rationale_is_needed_exactly_for_discrepant_items_and_changes(scores, 
 def criterion_rules(draw, max_size=4, pass_mark=st.integers(min_value=1, max_value=7)):
     """Distinct codes (not in alphabetical order, so sorting by code is caught), at most one lead."""
     size = draw(st.integers(min_value=1, max_value=max_size))
-    codes = draw(st.lists(st.text(alphabet="ABCDEFGHJK", min_size=1, max_size=3), min_size=size,
-                          max_size=size, unique=True))
+    codes = draw(
+        st.lists(st.text(alphabet="ABCDEFGHJK", min_size=1, max_size=3), min_size=size, max_size=size, unique=True)
+    )
     lead = draw(st.none() | st.integers(min_value=0, max_value=size - 1))
     return [
-        CriterionRule(code=code, weight=draw(st.integers(min_value=1, max_value=3)), pass_mark=draw(pass_mark),
-                      is_lead=(index == lead))
+        CriterionRule(
+            code=code,
+            weight=draw(st.integers(min_value=1, max_value=3)),
+            pass_mark=draw(pass_mark),
+            is_lead=(index == lead),
+        )
         for index, code in enumerate(codes)
     ]
 
@@ -469,7 +471,7 @@ def test_tie_break_order_is_the_lead_then_the_rest_as_listed(rules):
     assert sorted(order) == sorted(rule.code for rule in rules)
     leads = [rule.code for rule in rules if rule.is_lead]
     assert order[: len(leads)] == leads
-    assert order[len(leads):] == [rule.code for rule in rules if not rule.is_lead]
+    assert order[len(leads) :] == [rule.code for rule in rules if not rule.is_lead]
 
 
 def evaluated(rules, overall, field):
@@ -532,15 +534,15 @@ def test_pairwise_order_total_first_then_the_lead_then_the_listed_criteria(case)
             if a is b:
                 continue
             if a.total > b.total:
-                assert a.rank < b.rank          # a higher total never ranks below a lower one
+                assert a.rank < b.rank  # a higher total never ranks below a lower one
             elif a.total == b.total:
                 differing = [code for code in chain if a.agreed[code] != b.agreed[code]]
                 if not differing:
                     assert a.rank == b.rank and a.shared and b.shared
                 elif a.agreed[differing[0]] > b.agreed[differing[0]]:
-                    assert a.rank < b.rank      # the first criterion in the chain that differs decides
+                    assert a.rank < b.rank  # the first criterion in the chain that differs decides
                 if lead and a.agreed[lead[0]] > b.agreed[lead[0]]:
-                    assert a.rank < b.rank      # the lead decides before any other criterion
+                    assert a.rank < b.rank  # the lead decides before any other criterion
 
 
 @rules_settings
@@ -619,12 +621,12 @@ OVERALL_PASS_MARK = 18
 def test_hand_worked_campaign_of_six_applications():
     field = {
         # key: (C1, C2, C3)           total = C1 + 2·C2 + C3
-        "P": (6, 6, 5),             # 6 + 12 + 5 = 23, lead 6 → rank 1
-        "Q": (7, 5, 6),             # 7 + 10 + 6 = 23, lead 5 → rank 2 (listed order alone would put Q first)
-        "R": (5, 5, 5),             # 5 + 10 + 5 = 20 → =3
-        "S": (5, 5, 5),             # identical to R: the chain cannot break it → =3
-        "T": (3, 7, 7),             # 3 + 14 + 7 = 24, the highest total, but C1 3 < 4 → fails, no rank
-        "U": (4, 5, 4),             # 4 + 10 + 4 = 18, exactly the overall pass mark → passes, rank 5
+        "P": (6, 6, 5),  # 6 + 12 + 5 = 23, lead 6 → rank 1
+        "Q": (7, 5, 6),  # 7 + 10 + 6 = 23, lead 5 → rank 2 (listed order alone would put Q first)
+        "R": (5, 5, 5),  # 5 + 10 + 5 = 20 → =3
+        "S": (5, 5, 5),  # identical to R: the chain cannot break it → =3
+        "T": (3, 7, 7),  # 3 + 14 + 7 = 24, the highest total, but C1 3 < 4 → fails, no rank
+        "U": (4, 5, 4),  # 4 + 10 + 4 = 18, exactly the overall pass mark → passes, rank 5
     }
     results = [
         evaluate(key, {"C1": c1, "C2": c2, "C3": c3}, CAMPAIGN_RULES, OVERALL_PASS_MARK)
@@ -634,7 +636,13 @@ def test_hand_worked_campaign_of_six_applications():
 
     assert {k: r.total for k, r in by_key.items()} == {"P": 23, "Q": 23, "R": 20, "S": 20, "T": 24, "U": 18}
     assert {k: r.passed for k, r in by_key.items()} == {
-        "P": True, "Q": True, "R": True, "S": True, "T": False, "U": True}
+        "P": True,
+        "Q": True,
+        "R": True,
+        "S": True,
+        "T": False,
+        "U": True,
+    }
     assert by_key["T"].passes == {"C1": False, "C2": True, "C3": True}
     assert by_key["U"].passes == {"C1": True, "C2": True, "C3": True}
 
@@ -644,8 +652,7 @@ def test_hand_worked_campaign_of_six_applications():
     assert {r.key for r in ranked[2:4]} == {"R", "S"}
     assert ranked[4].key == "U"
     assert len(ranked) == 5
-    assert {k: r.rank_label for k, r in by_key.items()} == {
-        "P": "1", "Q": "2", "R": "=3", "S": "=3", "T": "", "U": "5"}
+    assert {k: r.rank_label for k, r in by_key.items()} == {"P": "1", "Q": "2", "R": "=3", "S": "=3", "T": "", "U": "5"}
     assert {k: r.rank for k, r in by_key.items()} == {"P": 1, "Q": 2, "R": 3, "S": 3, "T": None, "U": 5}
     assert [k for k, r in by_key.items() if r.shared] == ["R", "S"]
 
@@ -657,10 +664,10 @@ def test_hand_worked_campaign_of_six_applications():
 
 def test_hand_worked_tie_broken_after_the_lead_and_a_total_short_of_the_overall_pass_mark():
     field = {
-        "V": (5, 5, 4),             # 5 + 10 + 4 = 19, lead 5, then C1 5 → rank 1
-        "W": (4, 5, 5),             # 4 + 10 + 5 = 19, lead 5, then C1 4 → rank 2 (C3 would favour W)
-        "X": (4, 4, 4),             # 4 + 8 + 4 = 16: every criterion passes, total short of 18 → fails
-        "Y": (7, 7, 7),             # 7 + 14 + 7 = 28 → rank 1 overall, pushing V and W down
+        "V": (5, 5, 4),  # 5 + 10 + 4 = 19, lead 5, then C1 5 → rank 1
+        "W": (4, 5, 5),  # 4 + 10 + 5 = 19, lead 5, then C1 4 → rank 2 (C3 would favour W)
+        "X": (4, 4, 4),  # 4 + 8 + 4 = 16: every criterion passes, total short of 18 → fails
+        "Y": (7, 7, 7),  # 7 + 14 + 7 = 28 → rank 1 overall, pushing V and W down
     }
     results = [
         evaluate(key, {"C1": c1, "C2": c2, "C3": c3}, CAMPAIGN_RULES, OVERALL_PASS_MARK)

@@ -1,5 +1,6 @@
 """Each scoring and moderation rule of the sift (DESIGN §6): what it says when it refuses, and that a
 refusal changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,16 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from recruit.extensions import db
-from recruit.models import (AgreedScore, AgreedScoreVersion, Application, AuditEvent, Conflict, Score,
-                            ScoreVersion, StatusChange)
+from recruit.models import (
+    AgreedScore,
+    AgreedScoreVersion,
+    Application,
+    AuditEvent,
+    Conflict,
+    Score,
+    ScoreVersion,
+    StatusChange,
+)
 from recruit.services.assessment import agreement
 from recruit.services.records import audit
 from recruit.services.campaigns import status as campaign_status
@@ -49,11 +58,24 @@ def token(browser: Forms, url: str) -> str:
     return csrf_token_from(browser.client.get(url).get_data(as_text=True))
 
 
-def send(browser: Forms, url: str, held: dict, value=None, rationale="", submit=True, effective=(),
-         ineffective=(), confirm=False):
-    data = {**held, "rationale": rationale, "effective": [str(i) for i in effective],
-            "ineffective": [str(i) for i in ineffective],
-            ("submit_score" if submit else "save_draft"): "Submit score" if submit else "Save as draft"}
+def send(
+    browser: Forms,
+    url: str,
+    held: dict,
+    value=None,
+    rationale="",
+    submit=True,
+    effective=(),
+    ineffective=(),
+    confirm=False,
+):
+    data = {
+        **held,
+        "rationale": rationale,
+        "effective": [str(i) for i in effective],
+        "ineffective": [str(i) for i in ineffective],
+        ("submit_score" if submit else "save_draft"): "Submit score" if submit else "Save as draft",
+    }
     if value is not None:
         data["value"] = str(value)
     if confirm:
@@ -68,10 +90,15 @@ def fill_in(browser: Forms, url: str, **fields):
 def counts() -> dict[str, int]:
     """Rows of everything scoring and moderation write (audit entries other than signing in and the record of a
     refused request, access.denied, which a refusal writes on purpose)."""
-    tables = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-              for model in (Score, ScoreVersion, AgreedScore, AgreedScoreVersion, Conflict)}
-    tables["audit_events"] = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action.not_like("sign_in.%"), AuditEvent.action != "access.denied"))
+    tables = {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Score, ScoreVersion, AgreedScore, AgreedScoreVersion, Conflict)
+    }
+    tables["audit_events"] = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action.not_like("sign_in.%"), AuditEvent.action != "access.denied")
+    )
     return tables
 
 
@@ -90,6 +117,7 @@ def indicators(criterion):
 
 
 # Independent scoring ---------------------------------------------------------------------------------------
+
 
 def test_a_score_is_a_draft_until_it_is_submitted(app, setup):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
@@ -114,15 +142,19 @@ def test_a_score_is_a_draft_until_it_is_submitted(app, setup):
     page = parse(member.client.get(f"/assess/{setup.campaign.id}/sift/{application.reference}"))
     assert page.select("#criteria tbody tr td")[1].get_text(strip=True) == "Submitted: 5"
     assert [(v.status, v.value) for v in submitted.history] == [("draft", 5), ("submitted", 5)]
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "score",
-                                                                 AuditEvent.record_id == str(draft.id))).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.record_type == "score", AuditEvent.record_id == str(draft.id))
+    ).all()
     assert sorted(actions) == ["score.draft_saved", "score.submitted"]
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"rationale": "Good evidence."}, "Select a score"),
-    ({"value": 5, "rationale": "   "}, "Enter your rationale for the score"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"rationale": "Good evidence."}, "Select a score"),
+        ({"value": 5, "rationale": "   "}, "Enter your rationale for the score"),
+    ],
+)
 def test_submitting_needs_a_score_and_a_rationale(app, setup, fields, message):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     member = signed_in(app, setup.members[0])
@@ -136,8 +168,16 @@ def test_submitting_needs_a_score_and_a_rationale(app, setup, fields, message):
     if "value" in fields:
         assert page.select_one("input[name=value][checked]")["value"] == "5"
     with pytest.raises(Refused) as refused:
-        scoring.save(setup.members[0], setup.campaign, application, criterion, "sift",
-                     ScoreInput(fields.get("value"), [], fields["rationale"]), submit=True, version=None)
+        scoring.save(
+            setup.members[0],
+            setup.campaign,
+            application,
+            criterion,
+            "sift",
+            ScoreInput(fields.get("value"), [], fields["rationale"]),
+            submit=True,
+            version=None,
+        )
     assert refused.value.message == message
     db.session.rollback()
     assert counts() == before
@@ -149,12 +189,25 @@ def test_a_value_off_the_scale_is_refused(app, setup, value, submit):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     before = counts()
     with pytest.raises(Refused) as refused:
-        scoring.save(setup.chair, setup.campaign, application, criterion, "sift",
-                     ScoreInput(value, [], "Rationale."), submit=submit, version=None)
+        scoring.save(
+            setup.chair,
+            setup.campaign,
+            application,
+            criterion,
+            "sift",
+            ScoreInput(value, [], "Rationale."),
+            submit=submit,
+            version=None,
+        )
     assert (refused.value.message, refused.value.field) == ("Select a score", "value")
     db.session.rollback()
-    response = fill_in(signed_in(app, setup.chair), score_url(setup, application, criterion), value=value,
-                       rationale="Rationale.", submit=submit)
+    response = fill_in(
+        signed_in(app, setup.chair),
+        score_url(setup, application, criterion),
+        value=value,
+        rationale="Rationale.",
+        submit=submit,
+    )
     assert error_messages(parse(response)) == ["Select a valid score"]
     assert counts() == before
 
@@ -168,34 +221,64 @@ def test_only_the_required_levels_indicators_can_be_ticked(app, setup):
     before = counts()
     for indicator in foreign:
         with pytest.raises(Refused, match="^Tick only the indicators shown for this criterion$"):
-            scoring.save(setup.chair, setup.campaign, application, criterion, "sift",
-                         ScoreInput(5, [indicators(criterion)["effective"][0].id, indicator], "Rationale."),
-                         submit=True, version=None)
+            scoring.save(
+                setup.chair,
+                setup.campaign,
+                application,
+                criterion,
+                "sift",
+                ScoreInput(5, [indicators(criterion)["effective"][0].id, indicator], "Rationale."),
+                submit=True,
+                version=None,
+            )
         db.session.rollback()
-        response = fill_in(browser, score_url(setup, application, criterion), value=5, rationale="Rationale.",
-                           effective=[indicator])
+        response = fill_in(
+            browser, score_url(setup, application, criterion), value=5, rationale="Rationale.", effective=[indicator]
+        )
         assert error_messages(parse(response)) == ["Tick only the indicators shown for this criterion"]
     assert counts() == before
     shown = indicators(criterion)
-    fill_in(browser, score_url(setup, application, criterion), value=5, rationale="Rationale.",
-            effective=[shown["effective"][0].id], ineffective=[shown["ineffective"][1].id])
+    fill_in(
+        browser,
+        score_url(setup, application, criterion),
+        value=5,
+        rationale="Rationale.",
+        effective=[shown["effective"][0].id],
+        ineffective=[shown["ineffective"][1].id],
+    )
     assert stored(setup.chair, application, criterion).ticked == sorted(
-        [shown["effective"][0].id, shown["ineffective"][1].id])
+        [shown["effective"][0].id, shown["ineffective"][1].id]
+    )
 
 
-@pytest.mark.parametrize("value, effective, ineffective, prompt", [
-    (6, 1, 2, "You scored 6 but ticked more ineffective indicators (2) than effective ones (1). "
-              "Confirm this is the score you mean."),
-    (7, 0, 1, "You scored 7 but ticked more ineffective indicators (1) than effective ones (0). "
-              "Confirm this is the score you mean."),
-    (2, 2, 0, "You scored 2 but ticked only effective indicators (2). Confirm this is the score you mean."),
-    (1, 1, 0, "You scored 1 but ticked only effective indicators (1). Confirm this is the score you mean."),
-])
+@pytest.mark.parametrize(
+    "value, effective, ineffective, prompt",
+    [
+        (
+            6,
+            1,
+            2,
+            "You scored 6 but ticked more ineffective indicators (2) than effective ones (1). "
+            "Confirm this is the score you mean.",
+        ),
+        (
+            7,
+            0,
+            1,
+            "You scored 7 but ticked more ineffective indicators (1) than effective ones (0). "
+            "Confirm this is the score you mean.",
+        ),
+        (2, 2, 0, "You scored 2 but ticked only effective indicators (2). Confirm this is the score you mean."),
+        (1, 1, 0, "You scored 1 but ticked only effective indicators (1). Confirm this is the score you mean."),
+    ],
+)
 def test_ticks_that_contradict_the_score_ask_for_confirmation(app, setup, value, effective, ineffective, prompt):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     shown = indicators(criterion)
-    ticks = {"effective": [i.id for i in shown["effective"][:effective]],
-             "ineffective": [i.id for i in shown["ineffective"][:ineffective]]}
+    ticks = {
+        "effective": [i.id for i in shown["effective"][:effective]],
+        "ineffective": [i.id for i in shown["ineffective"][:ineffective]],
+    }
     browser = signed_in(app, setup.members[0])
     url = score_url(setup, application, criterion)
     held = open_score_page(browser, url)
@@ -211,24 +294,37 @@ def test_ticks_that_contradict_the_score_ask_for_confirmation(app, setup, value,
     response = send(browser, url, held, value=value, rationale="What I saw.", confirm=True, **ticks)
     assert response.status_code == 302
     saved = stored(setup.members[0], application, criterion)
-    assert (saved.status, saved.value, saved.ticked) == ("submitted", value, sorted(ticks["effective"] +
-                                                                                    ticks["ineffective"]))
+    assert (saved.status, saved.value, saved.ticked) == (
+        "submitted",
+        value,
+        sorted(ticks["effective"] + ticks["ineffective"]),
+    )
 
 
-@pytest.mark.parametrize("value, effective, ineffective", [
-    (6, 1, 1),   # as many effective as ineffective
-    (5, 0, 3),   # below 6
-    (3, 3, 0),   # above 2
-    (2, 1, 1),   # not only effective
-    (2, 0, 0),   # nothing ticked
-])
+@pytest.mark.parametrize(
+    "value, effective, ineffective",
+    [
+        (6, 1, 1),  # as many effective as ineffective
+        (5, 0, 3),  # below 6
+        (3, 3, 0),  # above 2
+        (2, 1, 1),  # not only effective
+        (2, 0, 0),  # nothing ticked
+    ],
+)
 def test_ticks_that_fit_the_score_need_no_confirmation(app, setup, value, effective, ineffective):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     shown = indicators(criterion)
-    ticks = {"effective": [i.id for i in shown["effective"][:effective]],
-             "ineffective": [i.id for i in shown["ineffective"][:ineffective]]}
-    response = fill_in(signed_in(app, setup.chair), score_url(setup, application, criterion), value=value,
-                       rationale="What I saw.", **ticks)
+    ticks = {
+        "effective": [i.id for i in shown["effective"][:effective]],
+        "ineffective": [i.id for i in shown["ineffective"][:ineffective]],
+    }
+    response = fill_in(
+        signed_in(app, setup.chair),
+        score_url(setup, application, criterion),
+        value=value,
+        rationale="What I saw.",
+        **ticks,
+    )
     assert response.status_code == 302
     assert stored(setup.chair, application, criterion).status == "submitted"
 
@@ -241,8 +337,10 @@ def test_a_submitted_score_can_be_changed_until_the_item_is_agreed_then_it_is_lo
     page = parse(member.client.get(url))
     assert "You can change it until the chair agrees the item" in page.select_one("#submitted-note").get_text()
     assert fill_in(member, url, value=4, rationale="Second reading.").status_code == 302
-    assert (stored(setup.members[0], application, criterion).value,
-            stored(setup.members[0], application, criterion).rationale) == (4, "Second reading.")
+    assert (
+        stored(setup.members[0], application, criterion).value,
+        stored(setup.members[0], application, criterion).rationale,
+    ) == (4, "Second reading.")
 
     score(setup.chair, setup, application, criterion.code, 4)
     score(setup.members[1], setup, application, criterion.code, 4)
@@ -250,8 +348,8 @@ def test_a_submitted_score_can_be_changed_until_the_item_is_agreed_then_it_is_lo
 
     page = parse(member.client.get(url))
     assert page.select_one("[aria-labelledby=locked-title] .govuk-notification-banner__heading").get_text(
-        strip=True) == (
-        "The chair has agreed a score for this item. Scores are locked.")
+        strip=True
+    ) == ("The chair has agreed a score for this item. Scores are locked.")
     assert page.select("button[name=submit_score], button[name=save_draft], input[type=submit]") == []
     before = counts()
     response = fill_in(member, url, value=6, rationale="Third reading.")
@@ -280,6 +378,7 @@ def test_a_change_to_a_submitted_score_must_still_be_complete(app, setup):
 
 
 # Concurrency ---------------------------------------------------------------------------------------------
+
 
 def test_a_stale_save_says_so_and_keeps_what_was_typed(app, setup):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
@@ -316,20 +415,24 @@ def test_a_double_post_of_a_submit_stores_one_score(app, setup):
     rows = db.session.scalars(select(Score).where(Score.application_id == application.id)).all()
     assert [(s.assessor_id, s.value, s.status) for s in rows] == [(setup.members[0].id, 5, "submitted")]
     assert len(rows[0].history) == 1
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "score.submitted")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "score.submitted"))
+        == 1
+    )
 
 
 # Moderation ----------------------------------------------------------------------------------------------
+
 
 def test_an_item_cannot_be_agreed_before_every_non_conflicted_assessor_has_submitted(app, setup):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     score(setup.chair, setup, application, criterion.code, 5)
     score(setup.members[0], setup, application, criterion.code, 5)
-    score(setup.members[1], setup, application, criterion.code, 5, submit=False)   # a draft does not count
+    score(setup.members[1], setup, application, criterion.code, 5, submit=False)  # a draft does not count
     before = counts()
-    with pytest.raises(Refused, match="^Every assessor without a conflict must submit a score before the item "
-                                      "can be agreed$"):
+    with pytest.raises(
+        Refused, match="^Every assessor without a conflict must submit a score before the item can be agreed$"
+    ):
         agreement.agree(setup.chair, setup.campaign, application, criterion, "sift", 5, "")
     chair = signed_in(app, setup.chair)
     page = parse(chair.client.get(item_url(setup, application, criterion)))
@@ -338,7 +441,8 @@ def test_an_item_cannot_be_agreed_before_every_non_conflicted_assessor_has_submi
     response = chair.submit(item_url(setup, application, criterion), {"value": "5", "rationale": "Agreed."})
     assert response.status_code == 200
     assert error_messages(parse(response)) == [
-        "Every assessor without a conflict must submit a score before the item can be agreed"]
+        "Every assessor without a conflict must submit a score before the item can be agreed"
+    ]
     assert counts() == before
 
     # Member 2 recognises the candidate: the two submitted scores are now all there is to wait for.
@@ -347,11 +451,14 @@ def test_an_item_cannot_be_agreed_before_every_non_conflicted_assessor_has_submi
     assert (agreed.value, agreed.proposal, agreed.status) == (5, 5, "agreed")
 
 
-@pytest.mark.parametrize("values, value, message", [
-    ((4, 6, 5), 5, "Enter the rationale for the agreed score: this item is discrepant"),          # spread 2
-    ((3, 4, 4), 4, "Enter the rationale for the agreed score: this item is discrepant"),          # straddles 4
-    ((5, 5, 6), 6, "Enter the rationale for the agreed score: the agreed score differs from the proposal"),
-])
+@pytest.mark.parametrize(
+    "values, value, message",
+    [
+        ((4, 6, 5), 5, "Enter the rationale for the agreed score: this item is discrepant"),  # spread 2
+        ((3, 4, 4), 4, "Enter the rationale for the agreed score: this item is discrepant"),  # straddles 4
+        ((5, 5, 6), 6, "Enter the rationale for the agreed score: the agreed score differs from the proposal"),
+    ],
+)
 def test_agreeing_needs_a_rationale_for_a_discrepant_item_and_for_any_change(app, setup, values, value, message):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     all_score(setup, application, criterion, values)
@@ -383,27 +490,37 @@ def test_only_the_chair_agrees(app, setup):
             agreement.agree(person, setup.campaign, application, criterion, "sift", 5, "")
     member = signed_in(app, setup.members[0])
     csrf = token(member, score_url(setup, application, criterion))
-    assert member.client.post(item_url(setup, application, criterion),
-                              data={"csrf_token": csrf, "value": "5"}).status_code == 403
+    assert (
+        member.client.post(item_url(setup, application, criterion), data={"csrf_token": csrf, "value": "5"}).status_code
+        == 403
+    )
     assert counts() == before
 
 
 def test_bulk_confirmation_skips_discrepant_items_and_those_still_awaiting_scores(app, setup):
     (a, b), (first, second) = setup.applications, setup.campaign.criteria
-    all_score(setup, a, first, (5, 5, 6))       # proposal 5: confirmed
-    all_score(setup, a, second, (4, 6, 5))      # spread 2: discrepant
-    all_score(setup, b, first, (3, 4, 4))       # straddles the pass mark: discrepant
+    all_score(setup, a, first, (5, 5, 6))  # proposal 5: confirmed
+    all_score(setup, a, second, (4, 6, 5))  # spread 2: discrepant
+    all_score(setup, b, first, (3, 4, 4))  # straddles the pass mark: discrepant
     score(setup.chair, setup, b, second.code, 5)  # two still to score
     chair = signed_in(app, setup.chair)
     board = f"/moderate/{setup.campaign.id}/sift"
     response = chair.submit(f"{board}/confirm-all", page=board, follow_redirects=True)
-    assert parse(response).select_one(".govuk-notification-banner").get_text(" ", strip=True).endswith(
-        "1 proposed scores confirmed. Discrepant items need an agreed score with a rationale.")
+    assert (
+        parse(response)
+        .select_one(".govuk-notification-banner")
+        .get_text(" ", strip=True)
+        .endswith("1 proposed scores confirmed. Discrepant items need an agreed score with a rationale.")
+    )
     rows = db.session.scalars(select(AgreedScore)).all()
     assert [(r.application_id, r.criterion_id, r.value, r.rationale) for r in rows] == [(a.id, first.id, 5, "")]
     assert rows[0].history[0].action == "agreed"
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "moderation.bulk_confirmed")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "moderation.bulk_confirmed")
+        )
+        == 1
+    )
     # Confirming again finds nothing more to confirm.
     assert agreement.confirm_all_proposals(setup.chair, setup.campaign, "sift", setup.applications) == 0
 
@@ -439,6 +556,7 @@ def test_a_moderation_decision_and_its_audit_entry_commit_together(setup, monkey
 
 # Reopening and history -----------------------------------------------------------------------------------
 
+
 def test_reopening_needs_the_chair_or_an_admin_and_a_reason_and_is_kept_in_the_history(app, setup, admin):
     application, criterion = setup.applications[0], setup.campaign.criteria[0]
     all_score(setup, application, criterion, (5, 5, 5))
@@ -454,20 +572,24 @@ def test_reopening_needs_the_chair_or_an_admin_and_a_reason_and_is_kept_in_the_h
     with pytest.raises(Refused, match="^Enter the reason for reopening$"):
         agreement.reopen(setup.chair, setup.campaign, agreed, "   ")
     chair = signed_in(app, setup.chair)
-    response = chair.submit(reopen_url, {"reason": ""}, page=item_url(setup, application, criterion),
-                            follow_redirects=True)
+    response = chair.submit(
+        reopen_url, {"reason": ""}, page=item_url(setup, application, criterion), follow_redirects=True
+    )
     assert "Enter the reason for reopening" in parse(response).select_one(".govuk-notification-banner").get_text()
     db.session.expire_all()
     assert counts() == before and agreed.status == "agreed"
 
     admin_pages = signed_in(app, admin)
-    response = admin_pages.submit(reopen_url, {"reason": "The member scored the wrong statement."},
-                                  page=item_url(setup, application, criterion))
+    response = admin_pages.submit(
+        reopen_url, {"reason": "The member scored the wrong statement."}, page=item_url(setup, application, criterion)
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert agreed.status == "reopened"
     assert [(v.action, v.value, v.reason, v.by_id) for v in agreed.history] == [
-        ("agreed", 5, "", setup.chair.id), ("reopened", 5, "The member scored the wrong statement.", admin.id)]
+        ("agreed", 5, "", setup.chair.id),
+        ("reopened", 5, "The member scored the wrong statement.", admin.id),
+    ]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "moderation.reopened"))
     assert (event.actor_id, event.after["reason"]) == (admin.id, "The member scored the wrong statement.")
 
@@ -489,25 +611,39 @@ def test_every_version_of_a_score_and_of_an_agreed_score_is_kept(app, setup, adm
     agreement.reopen(setup.chair, setup.campaign, agreed, "Check the evidence again.")
     agreement.agree(setup.chair, setup.campaign, application, criterion, "sift", 5, "On reflection, good not strong.")
 
-    versions = db.session.scalars(select(ScoreVersion).join(Score).where(Score.assessor_id == member.id)
-                                  .order_by(ScoreVersion.id)).all()
+    versions = db.session.scalars(
+        select(ScoreVersion).join(Score).where(Score.assessor_id == member.id).order_by(ScoreVersion.id)
+    ).all()
     assert [(v.version, v.status, v.value, v.rationale) for v in versions] == [
-        (1, "draft", 4, "Draft thoughts."), (2, "submitted", 5, "Submitted."),
-        (3, "submitted", 6, "Changed my mind.")]
+        (1, "draft", 4, "Draft thoughts."),
+        (2, "submitted", 5, "Submitted."),
+        (3, "submitted", 6, "Changed my mind."),
+    ]
     assert [(v.action, v.value) for v in db.session.scalars(select(AgreedScoreVersion))] == [
-        ("agreed", 6), ("reopened", 6), ("agreed", 5)]
+        ("agreed", 6),
+        ("reopened", 6),
+        ("agreed", 5),
+    ]
 
     def history(user) -> tuple[list[list[str]], list[list[str]]]:
         page = parse(signed_in(app, user).client.get(item_url(setup, application, criterion) + "/history"))
-        return tuple([[td.get_text(strip=True) for td in tr.select("td")][1:]
-                      for tr in page.select(f"#{table} tbody tr")] for table in ("score-history", "agreed-history"))
+        return tuple(
+            [[td.get_text(strip=True) for td in tr.select("td")][1:] for tr in page.select(f"#{table} tbody tr")]
+            for table in ("score-history", "agreed-history")
+        )
 
-    everything = [["Member 1", "draft", "4", "Draft thoughts."], ["Member 1", "submitted", "5", "Submitted."],
-                  ["Member 1", "submitted", "6", "Changed my mind."],
-                  ["Chair Person", "submitted", "6", "Meets the indicators."],
-                  ["Member 2", "submitted", "6", "Meets the indicators."]]
-    agreed_rows = [["Chair Person", "agreed", "6", ""], ["Chair Person", "reopened", "6", "Check the evidence again."],
-                   ["Chair Person", "agreed", "5", "On reflection, good not strong."]]
+    everything = [
+        ["Member 1", "draft", "4", "Draft thoughts."],
+        ["Member 1", "submitted", "5", "Submitted."],
+        ["Member 1", "submitted", "6", "Changed my mind."],
+        ["Chair Person", "submitted", "6", "Meets the indicators."],
+        ["Member 2", "submitted", "6", "Meets the indicators."],
+    ]
+    agreed_rows = [
+        ["Chair Person", "agreed", "6", ""],
+        ["Chair Person", "reopened", "6", "Check the evidence again."],
+        ["Chair Person", "agreed", "5", "On reflection, good not strong."],
+    ]
     assert history(admin) == (everything, agreed_rows)
     # The chair sees the others' submitted versions, never their drafts.
     assert history(setup.chair) == (everything[1:], agreed_rows)
@@ -515,14 +651,31 @@ def test_every_version_of_a_score_and_of_an_agreed_score_is_kept(app, setup, adm
 
 # Pre-sift ------------------------------------------------------------------------------------------------
 
+
 def lead_on_second(admin):
     def change(campaign):
         criterion = campaign.criteria[1]
-        update_criterion(admin, criterion, level=None, at_sift=True, at_interview=criterion.at_interview,
-                         weight=1, pass_mark=4, word_limit=criterion.word_limit, is_lead=True)
+        update_criterion(
+            admin,
+            criterion,
+            level=None,
+            at_sift=True,
+            at_interview=criterion.at_interview,
+            weight=1,
+            pass_mark=4,
+            word_limit=criterion.word_limit,
+            is_lead=True,
+        )
         # An overall pass mark no single criterion can reach: the pre-sift must not apply it.
-        campaigns.update_settings(admin, campaign, scale=campaign.scale, discrepancy_threshold=2,
-                                  overall_pass_mark=12, presift_threshold=campaign.presift_threshold)
+        campaigns.update_settings(
+            admin,
+            campaign,
+            scale=campaign.scale,
+            discrepancy_threshold=2,
+            overall_pass_mark=12,
+            presift_threshold=campaign.presift_threshold,
+        )
+
     return change
 
 
@@ -551,30 +704,37 @@ def test_a_presift_scores_only_the_lead_and_finishing_it_removes_those_failing_t
     assert agreement.confirm_all_proposals(setup.chair, campaign, "sift", setup.applications) == 3
     outcome = results.compute(campaign, "sift")
     assert outcome.criteria == [lead]
-    assert {r.key.id: (r.total, r.passed) for r in outcome.results} == {a.id: (5, True), b.id: (3, False),
-                                                                        c.id: (4, True)}
+    assert {r.key.id: (r.total, r.passed) for r in outcome.results} == {
+        a.id: (5, True),
+        b.id: (3, False),
+        c.id: (4, True),
+    }
 
     with pytest.raises(Refused, match="^Only the chair or an admin can finish the pre-sift$"):
         results.finish_presift(setup.members[0], campaign)
     assert results.finish_presift(setup.chair, campaign) == 1
     db.session.expire_all()
-    assert [db.session.get(Application, x.id).status for x in (a, b, c)] == ["submitted", "presift_failed",
-                                                                              "submitted"]
+    assert [db.session.get(Application, x.id).status for x in (a, b, c)] == ["submitted", "presift_failed", "submitted"]
     assert not presift_active(campaign, "sift")
     assert stage_criteria(campaign, "sift") == [first, lead]
     items = load_items(campaign, "sift", [a, c])
     assert [(i.criterion.code, i.state.status) for i in items] == [
-        (first.code, "awaiting scores"), (lead.code, "agreed")] * 2
+        (first.code, "awaiting scores"),
+        (lead.code, "agreed"),
+    ] * 2
     with pytest.raises(Refused, match="^This application is not being scored at this stage$"):
         score(setup.chair, setup, b, first.code, 5)
     with pytest.raises(Refused, match="^There is no pre-sift running$"):
         results.finish_presift(setup.chair, campaign)
     page = parse(signed_in(app, setup.chair).client.get(f"/moderate/{campaign.id}/sift"))
     assert {row["data-item"].split("/")[0] for row in page.select("#board tbody tr[data-item]")} == {
-        a.reference, c.reference}
+        a.reference,
+        c.reference,
+    }
 
 
 # Decision and sign-off -----------------------------------------------------------------------------------
+
 
 def agree_everything(setup, values=(5, 5, 5)):
     for application in setup.applications:
@@ -602,10 +762,12 @@ def test_sign_off_is_refused_with_items_unagreed_and_for_anyone_but_the_chair(ap
         with pytest.raises(Refused, match="^Only the panel's chair can sign off the stage$"):
             results.sign_off(person, campaign, "sift")
         browser = signed_in(app, person)
-        csrf = token(browser, results_url if person is admin else score_url(setup, setup.applications[0],
-                                                                               campaign.criteria[0]))
-        assert browser.client.post(f"/moderate/{campaign.id}/sift/sign-off",
-                                   data={"csrf_token": csrf}).status_code == 403
+        csrf = token(
+            browser, results_url if person is admin else score_url(setup, setup.applications[0], campaign.criteria[0])
+        )
+        assert (
+            browser.client.post(f"/moderate/{campaign.id}/sift/sign-off", data={"csrf_token": csrf}).status_code == 403
+        )
     db.session.expire_all()
     assert stage_record(campaign, "sift").signed_off_at is None
 
@@ -640,8 +802,9 @@ def test_the_campaign_moves_to_interview_only_after_the_decision_and_sign_off(se
     changes = db.session.scalar(select(func.count()).select_from(StatusChange))
     with pytest.raises(Refused) as refused:
         campaign_status.move(admin, campaign, "interview")
-    assert refused.value.message == ("Record the sift decision: who goes on to interview; "
-                                     "The sift panel's chair must sign off the sift")
+    assert refused.value.message == (
+        "Record the sift decision: who goes on to interview; The sift panel's chair must sign off the sift"
+    )
     agree_everything(setup, values=(5, 4, 4))
     results.decide(admin, campaign, "sift", "top_n", 1)
     with pytest.raises(Refused, match="^The sift panel's chair must sign off the sift$"):
@@ -652,4 +815,4 @@ def test_the_campaign_moves_to_interview_only_after_the_decision_and_sign_off(se
     results.sign_off(setup.chair, campaign, "sift")
     campaign_status.move(admin, campaign, "interview")
     assert campaign.status == "interview"
-    assert {a.status for a in setup.applications} == {"sift_passed"}   # tied at the cut, both go on
+    assert {a.status for a in setup.applications} == {"sift_passed"}  # tied at the cut, both go on

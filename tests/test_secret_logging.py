@@ -1,5 +1,6 @@
 """No link token reaches a log: emails go to the development outbox (development only, admins only) or fail
 loudly in production, and the access and error logs show [token] in place of a token in a path."""
+
 import logging
 import runpy
 import secrets
@@ -59,8 +60,11 @@ def claim(forms, make_user):
     campaign = open_campaign(admin)
     codes = [criterion.code for criterion in campaign.criteria_at("sift")]
     forms.sign_in(admin)
-    upload(forms, campaign, make_csv(["name", "email", *codes],
-                                     [["Ann Example", "ann@example.org", *[words(30)] * len(codes)]]))
+    upload(
+        forms,
+        campaign,
+        make_csv(["name", "email", *codes], [["Ann Example", "ann@example.org", *[words(30)] * len(codes)]]),
+    )
 
 
 def registration(forms, make_user):
@@ -114,13 +118,16 @@ def test_every_route_with_a_token_in_its_path_is_masked(app):
             assert "Zq8" not in masked and "[token]" in masked
 
 
-@pytest.mark.parametrize("text, masked", [
-    ("/set-password/abc", "/set-password/[token]"),
-    ("/set-password/abc?next=/x", "/set-password/[token]?next=/x"),
-    ('"https://h/register/confirm/a-b_c" "Mozilla"', '"https://h/register/confirm/[token]" "Mozilla"'),
-    ("/set-password/", "/set-password/"),
-    ("/account/password", "/account/password"),
-])
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("/set-password/abc", "/set-password/[token]"),
+        ("/set-password/abc?next=/x", "/set-password/[token]?next=/x"),
+        ('"https://h/register/confirm/a-b_c" "Mozilla"', '"https://h/register/confirm/[token]" "Mozilla"'),
+        ("/set-password/", "/set-password/"),
+        ("/account/password", "/account/password"),
+    ],
+)
 def test_masking(text, masked):
     assert mask_tokens(text) == masked
 
@@ -139,9 +146,16 @@ def gunicorn_logger(tmp_path):
 def test_gunicorn_logs_mask_the_token(tmp_path):
     logger = gunicorn_logger(tmp_path)
     token = "Zq8_secret-Value"
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/set-password/{token}", "PATH_INFO": f"/set-password/{token}",
-               "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.7",
-               "HTTP_REFERER": f"https://recruit.example.org/register/confirm/{token}", "HTTP_USER_AGENT": "Mozilla"}
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/set-password/{token}",
+        "PATH_INFO": f"/set-password/{token}",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.7",
+        "HTTP_REFERER": f"https://recruit.example.org/register/confirm/{token}",
+        "HTTP_USER_AGENT": "Mozilla",
+    }
     response = SimpleNamespace(status="200 OK", sent=512, headers=[])
     request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
     logger.access(response, request, environ, timedelta(milliseconds=12))
@@ -152,8 +166,9 @@ def test_gunicorn_logs_mask_the_token(tmp_path):
     access = (tmp_path / "access.log").read_text()
     errors = (tmp_path / "error.log").read_text()
     assert token not in access and token not in errors
-    assert '"GET /set-password/[token] HTTP/1.1" 200 512 "https://recruit.example.org/register/confirm/[token]"' \
-        in access
+    assert (
+        '"GET /set-password/[token] HTTP/1.1" 200 512 "https://recruit.example.org/register/confirm/[token]"' in access
+    )
     assert access.startswith("203.0.113.7 - - [")
     assert "Error handling request /set-password/[token]" in errors
 
@@ -197,12 +212,18 @@ def test_development_turns_the_outbox_on_and_production_cannot(monkeypatch):
     monkeypatch.setattr(TestConfig, "RECRUIT_ENV", "development")
     assert create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://").config["DEVELOPMENT_OUTBOX"] is True
     monkeypatch.setattr(TestConfig, "RECRUIT_ENV", "production")
-    production = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="k" * 64,
-                            BASE_URL="https://recruit.example.org")
+    production = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="k" * 64, BASE_URL="https://recruit.example.org"
+    )
     assert production.config["DEVELOPMENT_OUTBOX"] is False
     with pytest.raises(RuntimeError, match="DEVELOPMENT_OUTBOX"):
-        create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="k" * 64,
-                   BASE_URL="https://recruit.example.org", DEVELOPMENT_OUTBOX=True)
+        create_app(
+            TestConfig,
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            SECRET_KEY="k" * 64,
+            BASE_URL="https://recruit.example.org",
+            DEVELOPMENT_OUTBOX=True,
+        )
 
 
 # Production without a mail server -------------------------------------------------------------------------
@@ -212,8 +233,13 @@ def test_development_turns_the_outbox_on_and_production_cannot(monkeypatch):
 def production(app, monkeypatch):
     """A production app on the suite's database, with no mail server, reached at its BASE_URL over HTTPS."""
     monkeypatch.setattr(TestConfig, "RECRUIT_ENV", "production")
-    served = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                        SECRET_KEY="k" * 64, BASE_URL="https://recruit.example.org", TESTING=False)
+    served = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY="k" * 64,
+        BASE_URL="https://recruit.example.org",
+        TESTING=False,
+    )
     return Forms(AtBaseUrl(served.test_client(), "https://recruit.example.org"))
 
 
@@ -232,8 +258,9 @@ class AtBaseUrl:
 
 
 @pytest.mark.parametrize("email", ["sam@example.org", "nobody@example.org"])
-def test_in_production_without_a_mail_server_a_reset_fails_loudly_and_alike(production, make_user, caplog, issued,
-                                                                            email):
+def test_in_production_without_a_mail_server_a_reset_fails_loudly_and_alike(
+    production, make_user, caplog, issued, email
+):
     make_user(email="sam@example.org")
     with caplog.at_level(logging.DEBUG):
         response = production.submit("/forgotten-password", {"email": email})
@@ -256,11 +283,15 @@ def test_in_production_without_a_mail_server_registering_fails_loudly_and_alike(
 
 def test_in_production_without_a_mail_server_an_invitation_link_is_shown_to_the_admin(production, make_user):
     production.sign_in(make_user(role="admin", two_factor=True))
-    soup = parse(production.submit("/admin/users/invite", {"name": "Grace Hopper", "email": "grace@example.org",
-                                                           "role": "assessor"}))
+    soup = parse(
+        production.submit(
+            "/admin/users/invite", {"name": "Grace Hopper", "email": "grace@example.org", "role": "assessor"}
+        )
+    )
     assert "No mail server is set up" in soup.main.get_text(" ", strip=True)
-    assert soup.select_one("#invitation-link").get_text(strip=True).startswith(
-        "https://recruit.example.org/set-password/")
+    assert (
+        soup.select_one("#invitation-link").get_text(strip=True).startswith("https://recruit.example.org/set-password/")
+    )
 
 
 def test_a_bad_password_is_explained_before_any_email_in_production(production):

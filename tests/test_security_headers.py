@@ -1,4 +1,5 @@
 """Response headers: the exact Content-Security-Policy and the other protections, on every page."""
+
 import pytest
 
 from recruit import create_app
@@ -38,9 +39,13 @@ def test_signed_in_pages_are_not_stored(forms, client, make_user):
 
 def production_app(monkeypatch, **overrides):
     monkeypatch.setattr(TestConfig, "RECRUIT_ENV", "production")
-    return create_app(TestConfig, SECRET_KEY=overrides.pop("SECRET_KEY", "k" * 64),
-                      BASE_URL=overrides.pop("BASE_URL", "https://recruit.example"),
-                      SQLALCHEMY_DATABASE_URI="sqlite://", **overrides)
+    return create_app(
+        TestConfig,
+        SECRET_KEY=overrides.pop("SECRET_KEY", "k" * 64),
+        BASE_URL=overrides.pop("BASE_URL", "https://recruit.example"),
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        **overrides,
+    )
 
 
 @pytest.mark.parametrize("key", [None, "", "dev-only-secret-key-change-me", "short"])
@@ -63,10 +68,9 @@ def test_production_adds_hsts_secure_cookies_and_https(monkeypatch):
 def test_behind_a_trusted_proxy_the_clients_address_comes_from_x_forwarded_for(app):
     from recruit import create_app
     from recruit.config import TestConfig
-    from recruit.services.records import audit# noqa: F401  (the audit log records request.remote_addr)
+    from recruit.services.records import audit  # noqa: F401  (the audit log records request.remote_addr)
 
-    proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                         TRUSTED_PROXIES=1)
+    proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXIES=1)
     seen = {}
 
     @proxied.get("/_address")
@@ -77,8 +81,7 @@ def test_behind_a_trusted_proxy_the_clients_address_comes_from_x_forwarded_for(a
         return ""
 
     _address.recruit_access = ("public",)
-    proxied.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.7",
-                                                    "X-Forwarded-Proto": "https"})
+    proxied.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
     assert seen == {"address": "203.0.113.7", "scheme": "https"}
     # Without trusted proxies the header is ignored: a client cannot choose its own address.
     app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})

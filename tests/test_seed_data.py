@@ -1,4 +1,5 @@
 """The seeded data is the source documents' data: counts, the grade grid, exact indicator wording, aliases."""
+
 import pytest
 from sqlalchemy import select
 
@@ -60,13 +61,26 @@ def test_no_indicator_runs_two_together():
 def test_eleven_grades_in_order():
     cs = framework("civil-service-2012")
     assert [g.name for g in cs.grades] == [
-        "Band B", "Band C", "Band D", "Band E", "Band F", "Band G", "Band H",
-        "SCS 1", "SCS 1A", "SCS 2", "SCS 3",
+        "Band B",
+        "Band C",
+        "Band D",
+        "Band E",
+        "Band F",
+        "Band G",
+        "Band H",
+        "SCS 1",
+        "SCS 1A",
+        "SCS 2",
+        "SCS 3",
     ]
 
 
-CORE_FOUR = {"leading-and-communicating", "collaborating-and-partnering", "managing-a-quality-service",
-             "delivering-at-pace"}
+CORE_FOUR = {
+    "leading-and-communicating",
+    "collaborating-and-partnering",
+    "managing-a-quality-service",
+    "delivering-at-pace",
+}
 
 
 @pytest.mark.parametrize(
@@ -74,10 +88,26 @@ CORE_FOUR = {"leading-and-communicating", "collaborating-and-partnering", "manag
     [
         ("band-b", CORE_FOUR, 1),
         ("band-c", CORE_FOUR | {"making-effective-decisions"}, 2),
-        ("band-d", CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"}, 3),
-        ("band-e", CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"}, 3),
-        ("band-f", CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"}, 4),
-        ("band-h", CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"}, 4),
+        (
+            "band-d",
+            CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"},
+            3,
+        ),
+        (
+            "band-e",
+            CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"},
+            3,
+        ),
+        (
+            "band-f",
+            CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"},
+            4,
+        ),
+        (
+            "band-h",
+            CORE_FOUR | {"making-effective-decisions", "building-capability-for-all", "changing-and-improving"},
+            4,
+        ),
     ],
 )
 def test_grade_grid_below_scs(grade, competencies, level):
@@ -97,35 +127,74 @@ def test_senior_civil_service_needs_all_ten(grade, level):
 
 # Indicators copied by hand from the source document, one list item each.
 EXACT_INDICATORS = [
-    ("seeing-the-big-picture", 1, "effective",
-     "Gather information from a range of relevant sources inside and outside their Department to inform own work"),
-    ("seeing-the-big-picture", 1, "effective",
-     "Understand what is required of them in their role and how this contributes to team and Departmental priorities"),
+    (
+        "seeing-the-big-picture",
+        1,
+        "effective",
+        "Gather information from a range of relevant sources inside and outside their Department to inform own work",
+    ),
+    (
+        "seeing-the-big-picture",
+        1,
+        "effective",
+        "Understand what is required of them in their role and how this contributes to team and Departmental priorities",
+    ),
     ("seeing-the-big-picture", 1, "ineffective", "Take actions/decisions without regard to the bigger picture"),
-    ("seeing-the-big-picture", 1, "ineffective",
-     "Work on own tasks in isolation showing little interest in the wider context and relevant developments "
-     "outside their immediate area"),
-    ("changing-and-improving", 2, "effective",
-     "Put aside preconceptions and consider new ideas on their own merits"),
+    (
+        "seeing-the-big-picture",
+        1,
+        "ineffective",
+        "Work on own tasks in isolation showing little interest in the wider context and relevant developments "
+        "outside their immediate area",
+    ),
+    ("changing-and-improving", 2, "effective", "Put aside preconceptions and consider new ideas on their own merits"),
     ("making-effective-decisions", 2, "effective", "Demonstrate accountability and make unbiased decisions"),
-    ("making-effective-decisions", 2, "effective",
-     "Explain clearly, verbally and in writing, how a decision has been reached"),
-    ("leading-and-communicating", 2, "effective",
-     "Display enthusiasm around goals and activities – adopting a positive approach when interacting with others"),
+    (
+        "making-effective-decisions",
+        2,
+        "effective",
+        "Explain clearly, verbally and in writing, how a decision has been reached",
+    ),
+    (
+        "leading-and-communicating",
+        2,
+        "effective",
+        "Display enthusiasm around goals and activities – adopting a positive approach when interacting with others",
+    ),
     ("leading-and-communicating", 2, "ineffective", "Express limited interest in goals and activities"),
-    ("collaborating-and-partnering", 2, "effective",
-     "Listen attentively to others and check their understanding by asking questions"),
+    (
+        "collaborating-and-partnering",
+        2,
+        "effective",
+        "Listen attentively to others and check their understanding by asking questions",
+    ),
     ("building-capability-for-all", 2, "effective", "Proactively support the development plans of others"),
     ("building-capability-for-all", 2, "ineffective", "Resist opportunities to broaden work responsibilities"),
-    ("achieving-commercial-outcomes", 2, "effective",
-     "Be able to identify and access departmental procurement and commercial expertise"),
-    ("achieving-commercial-outcomes", 2, "ineffective",
-     "Enter into commercial arrangements without having the authority to do so"),
-    ("delivering-value-for-money", 2, "effective",
-     "Can account for expenditure and create well supported argument for extra expenditure e.g. overtime"),
+    (
+        "achieving-commercial-outcomes",
+        2,
+        "effective",
+        "Be able to identify and access departmental procurement and commercial expertise",
+    ),
+    (
+        "achieving-commercial-outcomes",
+        2,
+        "ineffective",
+        "Enter into commercial arrangements without having the authority to do so",
+    ),
+    (
+        "delivering-value-for-money",
+        2,
+        "effective",
+        "Can account for expenditure and create well supported argument for extra expenditure e.g. overtime",
+    ),
     ("managing-a-quality-service", 2, "effective", "Explain clearly to customers what can be done"),
-    ("managing-a-quality-service", 2, "effective",
-     "Ensure that levels of service are maintained – flag up risks or concerns in order to meet customer requirements"),
+    (
+        "managing-a-quality-service",
+        2,
+        "effective",
+        "Ensure that levels of service are maintained – flag up risks or concerns in order to meet customer requirements",
+    ),
     ("delivering-at-pace", 2, "effective", "Set and achieve challenging goals and monitor quality"),
     ("delivering-at-pace", 2, "ineffective", "Fail to maintain pace and progress"),
 ]
@@ -199,8 +268,11 @@ def test_ao_applications_areas_and_competencies():
     profile = db.session.scalar(select(RoleProfile).where(RoleProfile.slug == "dwp-cmg-ao-applications"))
     areas = {area.name: [link.competency.slug for link in area.competency_links] for area in profile.objective_areas}
     assert areas["Finance / Results"] == [
-        "making-effective-decisions", "achieving-commercial-outcomes", "delivering-value-for-money",
-        "delivering-at-pace", "managing-a-quality-service",
+        "making-effective-decisions",
+        "achieving-commercial-outcomes",
+        "delivering-value-for-money",
+        "delivering-at-pace",
+        "managing-a-quality-service",
     ]
     assert "seeing-the-big-picture" in areas["People"]
 
@@ -208,8 +280,13 @@ def test_ao_applications_areas_and_competencies():
 def test_council_frameworks_have_their_competencies_and_grades():
     maldon = framework("maldon-core-competencies")
     assert [c.name for c in maldon.competencies] == [
-        "Communicating", "Managing and Leading People", "Customer Focus", "Planning and Managing Work",
-        "Analysis and Problem Solving", "Initiative and Decision Making", "Developing Self",
+        "Communicating",
+        "Managing and Leading People",
+        "Customer Focus",
+        "Planning and Managing Work",
+        "Analysis and Problem Solving",
+        "Initiative and Decision Making",
+        "Developing Self",
     ]
     assert maldon.competencies[2].description == (
         "Taking into account customer needs, striving to meet them and providing the best service to our "
@@ -236,6 +313,14 @@ def test_ksb_framework_reads_as_plain_english():
     assert "Social Security Contributions and Benefits Act 1992" in texts
     assert "Dispute and appeal process" in [c.name for c in ksb.competencies]
     # The garbled synonyms are gone.
-    for garbled in ("Native Authorities", "prospects", "attraction", "Information Safety", "Freedom of Data",
-                    "courtroom", "insurance policies", "shopper"):
+    for garbled in (
+        "Native Authorities",
+        "prospects",
+        "attraction",
+        "Information Safety",
+        "Freedom of Data",
+        "courtroom",
+        "insurance policies",
+        "shopper",
+    ):
         assert garbled not in texts, garbled

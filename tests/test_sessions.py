@@ -1,5 +1,6 @@
 """Sessions: a fresh one at sign-in, ended everywhere by sign-out, password change, role change or
 deactivation, and expiring after 30 idle minutes (staff) or 12 hours (everyone)."""
+
 from datetime import timedelta
 
 import pytest

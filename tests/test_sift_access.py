@@ -5,6 +5,7 @@ and no other assessor's score before one's own is in. Access: a walk over every 
 moderation route, as everyone who might try it. Query counts: the same for 10 and 1,000 applications,
 at the sift and at interview (where the panel sees names).
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -23,6 +24,7 @@ from tests.helpers import found_in, parse, signed_in, statements_for
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+
 def another_sift(admin: User) -> SiftSetup:
     """A second campaign at the sift with its own panel (its applications, if any, come from add_applications:
     sift_campaign's candidates would clash with the first campaign's)."""
@@ -31,10 +33,14 @@ def another_sift(admin: User) -> SiftSetup:
 
 # -- blindness ------------------------------------------------------------------------------------
 
+
 def personal_details(applications) -> list[str]:
     """What would identify the candidates: their names, emails and phone numbers."""
-    return [value for a in applications
-            for value in (a.personal_details.full_name, a.personal_details.email, a.personal_details.phone)]
+    return [
+        value
+        for a in applications
+        for value in (a.personal_details.full_name, a.personal_details.email, a.personal_details.phone)
+    ]
 
 
 def crawl(app, client, start: list[str], follow=lambda endpoint: True) -> dict[str, object]:
@@ -50,8 +56,7 @@ def crawl(app, client, start: list[str], follow=lambda endpoint: True) -> dict[s
         pages[url] = response
         for link in parse(response).select("a[href]"):
             href = link["href"]
-            if href.startswith(("/assess", "/moderate")) and href not in pages \
-                    and follow(endpoint_of(adapter, href)):
+            if href.startswith(("/assess", "/moderate")) and href not in pages and follow(endpoint_of(adapter, href)):
                 queue.append(href)
     return pages
 
@@ -79,8 +84,15 @@ def scored_sift(admin: User):
     for application in setup.applications:
         for criterion in (c1, c2):
             lists = ticks[criterion.code]
-            score(second, setup, application, criterion.code, 2, rationale("SECOND", application, criterion.code),
-                  ticked=[lists["effective"][0].id, lists["ineffective"][0].id])
+            score(
+                second,
+                setup,
+                application,
+                criterion.code,
+                2,
+                rationale("SECOND", application, criterion.code),
+                ticked=[lists["effective"][0].id, lists["ineffective"][0].id],
+            )
     own_tick = [ticks[c1.code]["effective"][1].id]
     score(first, setup, a1, c1.code, 6, rationale("FIRST", a1, c1.code), ticked=own_tick)
     score(first, setup, a1, c2.code, 5, rationale("FIRST", a1, c2.code), submit=False)
@@ -94,16 +106,29 @@ def scored_sift(admin: User):
 
 def scoring_urls(campaign: Campaign, applications) -> list[str]:
     base = f"/assess/{campaign.id}/sift"
-    return [url for a in applications for url in (
-        f"{base}/{a.reference}", f"{base}/{a.reference}/conflict",
-        *(f"{base}/{a.reference}/{c.code}" for c in campaign.criteria_at("sift")))]
+    return [
+        url
+        for a in applications
+        for url in (
+            f"{base}/{a.reference}",
+            f"{base}/{a.reference}/conflict",
+            *(f"{base}/{a.reference}/{c.code}" for c in campaign.criteria_at("sift")),
+        )
+    ]
 
 
 def moderation_urls(campaign: Campaign, applications) -> list[str]:
     base = f"/moderate/{campaign.id}/sift"
-    return [*(f"{base}?view={view}" for view in ("all", "discrepant", "awaiting", "agreed")), f"{base}/results",
-            *(url for a in applications for c in campaign.criteria_at("sift")
-              for url in (f"{base}/items/{a.reference}/{c.code}", f"{base}/items/{a.reference}/{c.code}/history"))]
+    return [
+        *(f"{base}?view={view}" for view in ("all", "discrepant", "awaiting", "agreed")),
+        f"{base}/results",
+        *(
+            url
+            for a in applications
+            for c in campaign.criteria_at("sift")
+            for url in (f"{base}/items/{a.reference}/{c.code}", f"{base}/items/{a.reference}/{c.code}/history")
+        ),
+    ]
 
 
 def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(app, make_user):
@@ -117,23 +142,36 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
     # Pages shown again after a form is refused are pages an assessor reaches too.
     a1, c2 = applications[0], campaign.criteria_at("sift")[1]
     refused = {
-        "score without a rationale": member.submit(f"/assess/{campaign.id}/sift/{a1.reference}/{c2.code}",
-                                                   {"value": "3", "submit_score": "Submit score", "version": "1"}),
+        "score without a rationale": member.submit(
+            f"/assess/{campaign.id}/sift/{a1.reference}/{c2.code}",
+            {"value": "3", "submit_score": "Submit score", "version": "1"},
+        ),
         "conflict without a reason": member.submit(f"/assess/{campaign.id}/sift/{a1.reference}/conflict"),
     }
     assert all(response.status_code == 200 for response in refused.values())
     chair = signed_in(app, setup.chair).client
-    chair_pages = crawl(app, chair, ["/assess", *scoring_urls(campaign, applications),
-                                     *moderation_urls(campaign, applications)])
+    chair_pages = crawl(
+        app, chair, ["/assess", *scoring_urls(campaign, applications), *moderation_urls(campaign, applications)]
+    )
 
     adapter = app.url_map.bind("localhost")
     reached = {endpoint_of(adapter, url) for url in [*pages, *chair_pages]}
-    assert reached == {"assess.dashboard", "assess.work", "assess.application", "assess.score", "assess.conflict",
-                       "moderate.board_view", "moderate.item", "moderate.score_history", "moderate.results_page",
-                       "moderate.write_feedback"}
+    assert reached == {
+        "assess.dashboard",
+        "assess.work",
+        "assess.application",
+        "assess.score",
+        "assess.conflict",
+        "moderate.board_view",
+        "moderate.item",
+        "moderate.score_history",
+        "moderate.results_page",
+        "moderate.write_feedback",
+    }
     assert any("by=criterion" in url for url in pages), "the criterion-by-criterion lists were not walked"
-    leaks = {url: found_in(response, secrets)
-             for url, response in [*pages.items(), *refused.items(), *chair_pages.items()]}
+    leaks = {
+        url: found_in(response, secrets) for url, response in [*pages.items(), *refused.items(), *chair_pages.items()]
+    }
     assert {url: found for url, found in leaks.items() if found} == {}
 
 
@@ -154,16 +192,22 @@ def test_an_assessor_never_sees_another_assessors_score_rationale_or_ticks(app, 
     others = ["RATIONALE-SECOND", "RATIONALE-CHAIR"]
     assert {url: found for url, response in pages.items() if (found := found_in(response, others))} == {}
     base = f"/assess/{campaign.id}/sift"
-    own = {(a1, c1): ({"6"}, set(own_tick), rationale("FIRST", a1, c1)),
-           (a1, c2): ({"5"}, set(), rationale("FIRST", a1, c2)),
-           (a2, c1): ({"2"}, set(), rationale("FIRST", a2, c1))}
+    own = {
+        (a1, c1): ({"6"}, set(own_tick), rationale("FIRST", a1, c1)),
+        (a1, c2): ({"5"}, set(), rationale("FIRST", a1, c2)),
+        (a2, c1): ({"2"}, set(), rationale("FIRST", a2, c1)),
+    }
     for application in (a1, a2, a3):
         for code in (c1, c2):
             form = checked(parse(pages[f"{base}/{application.reference}/{code}"]))
             assert form == own.get((application, code), (set(), set(), "")), (application.reference, code)
-    progress = {a.reference: [cell.get_text(strip=True) for cell in
-                              parse(pages[f"{base}/{a.reference}"]).select("#criteria tbody td:nth-child(2)")]
-                for a in (a1, a2)}
+    progress = {
+        a.reference: [
+            cell.get_text(strip=True)
+            for cell in parse(pages[f"{base}/{a.reference}"]).select("#criteria tbody td:nth-child(2)")
+        ]
+        for a in (a1, a2)
+    }
     assert progress == {a1.reference: ["Submitted: 6", "Draft"], a2.reference: ["Submitted: 2", "Not started"]}
     assert parse(pages[f"{base}/{a3.reference}"]).select_one("#conflict-notice") is not None
 
@@ -197,8 +241,10 @@ def test_the_chair_sees_other_scores_for_an_item_only_once_their_own_is_submitte
     assert {url: found for url, response in pages.items() if (found := found_in(response, secret))} == {}
     # For the items the chair has scored they do appear: the check above can see them.
     item = pages[f"{base}/items/{a1.reference}/{c1}"]
-    assert found_in(item, [rationale("FIRST", a1, c1), rationale("SECOND", a1, c1)]) == \
-        [rationale("FIRST", a1, c1), rationale("SECOND", a1, c1)]
+    assert found_in(item, [rationale("FIRST", a1, c1), rationale("SECOND", a1, c1)]) == [
+        rationale("FIRST", a1, c1),
+        rationale("SECOND", a1, c1),
+    ]
     assert found_in(pages[f"{base}/items/{a1.reference}/{c1}/history"], [rationale("SECOND", a1, c1)])
 
     # Once the chair submits (a1, c2), the second member's submitted score shows; the first member's draft does not.
@@ -208,8 +254,9 @@ def test_the_chair_sees_other_scores_for_an_item_only_once_their_own_is_submitte
     board = parse(client.get(f"{base}?view=all"))
     assert sorted(board_row(board, a1, c2)[0].split(", ")) == ["2", "3"]
     for page in (item, history):
-        assert found_in(page, [rationale("SECOND", a1, c2), rationale("FIRST", a1, c2)]) == \
-            [rationale("SECOND", a1, c2)]
+        assert found_in(page, [rationale("SECOND", a1, c2), rationale("FIRST", a1, c2)]) == [
+            rationale("SECOND", a1, c2)
+        ]
 
 
 def test_pages_of_every_work_list_and_board_view_stay_blind(app, make_user):
@@ -218,16 +265,21 @@ def test_pages_of_every_work_list_and_board_view_stay_blind(app, make_user):
     campaign = setup.campaign
     added = add_applications(campaign, 60, start=2)
     add_scores(campaign, [application_id for application_id, _ in added[:40]], setup.assessors, value=5)
-    applications = [setup.applications[0], *db.session.scalars(
-        select(Application).where(Application.id.in_([application_id for application_id, _ in added])))]
+    applications = [
+        setup.applications[0],
+        *db.session.scalars(
+            select(Application).where(Application.id.in_([application_id for application_id, _ in added]))
+        ),
+    ]
     secrets = personal_details(applications)
     assert len(secrets) == 61 * 3
     agreement.confirm_all_proposals(setup.chair, campaign, "sift", applications)
     lists = {"assess.dashboard", "assess.work", "moderate.board_view", "moderate.results_page"}
 
     pages = crawl(app, signed_in(app, setup.members[0]).client, ["/assess"], follow=lists.__contains__)
-    chair_pages = crawl(app, signed_in(app, setup.chair).client, ["/assess", f"/moderate/{campaign.id}/sift"],
-                        follow=lists.__contains__)
+    chair_pages = crawl(
+        app, signed_in(app, setup.chair).client, ["/assess", f"/moderate/{campaign.id}/sift"], follow=lists.__contains__
+    )
 
     codes = [c.code for c in campaign.criteria_at("sift")]
     second_pages = {url for url in [*pages, *chair_pages] if "page=2" in url}
@@ -242,6 +294,7 @@ def test_pages_of_every_work_list_and_board_view_stay_blind(app, make_user):
 
 
 # -- query counts ----------------------------------------------------------------------------------
+
 
 def test_dashboard_scoring_page_and_board_run_the_same_queries_for_10_and_1000_applications(app, make_user):
     setup = sift_campaign(make_user(role="admin"), applications=10, members=2)
@@ -311,23 +364,43 @@ EXPECTED = {
     "assess.dashboard": {"member": 200, "chair": 200, "other assessor": 200, "candidate": 403, "admin": 403},
     "assess.work": {"member": 200, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 403},
     "assess.application": {"member": 200, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 403},
-    "assess.score": {"member": MEMBER_SCORING, "chair": MEMBER_SCORING, "other assessor": 404, "candidate": 403,
-                     "admin": 403},
-    "assess.conflict": {"member": MEMBER_SCORING, "chair": MEMBER_SCORING, "other assessor": 404,
-                        "candidate": 403, "admin": 403},
+    "assess.score": {
+        "member": MEMBER_SCORING,
+        "chair": MEMBER_SCORING,
+        "other assessor": 404,
+        "candidate": 403,
+        "admin": 403,
+    },
+    "assess.conflict": {
+        "member": MEMBER_SCORING,
+        "chair": MEMBER_SCORING,
+        "other assessor": 404,
+        "candidate": 403,
+        "admin": 403,
+    },
     "moderate.board_view": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 403},
     "moderate.confirm_all": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 403},
     # Admins see every item; they agree only those the chair may not moderate, and are told so on the page for
     # the rest (DESIGN §6, "Who may moderate what"). A deputy chair's access is in test_moderation_rights.py.
-    "moderate.item": {"member": 403, "chair": {"GET": 200, "POST": 200}, "other assessor": 403, "candidate": 403,
-                      "admin": 200},
+    "moderate.item": {
+        "member": 403,
+        "chair": {"GET": 200, "POST": 200},
+        "other assessor": 403,
+        "candidate": 403,
+        "admin": 200,
+    },
     # DESIGN §6: "Reopening needs the chair or an admin and a reason".
     "moderate.reopen": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
     "moderate.score_history": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # An agreed item's feedback for the candidate is the chair's to write (an empty form saves empty feedback);
     # an admin is sent back to the item with the reason (they write it only where the chair may not).
-    "moderate.write_feedback": {"member": 403, "chair": {"GET": 200, "POST": 302}, "other assessor": 403,
-                                "candidate": 403, "admin": 302},
+    "moderate.write_feedback": {
+        "member": 403,
+        "chair": {"GET": 200, "POST": 302},
+        "other assessor": 403,
+        "candidate": 403,
+        "admin": 302,
+    },
     "moderate.results_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # The sift decision is the admin's (DESIGN §1: admins run the stages); sign-off is the chair's.
     "moderate.decision": {"member": 403, "chair": 403, "other assessor": 403, "candidate": 403, "admin": 302},
@@ -355,9 +428,15 @@ def csrf_token(client) -> str:
 
 def sift_routes(app) -> list[tuple[str, str, object]]:
     """Every (endpoint, method, rule) of the scoring and moderation blueprints."""
-    return sorted(((rule.endpoint, method, rule) for rule in app.url_map.iter_rules()
-                   if rule.endpoint.split(".")[0] in ("assess", "moderate")
-                   for method in sorted(rule.methods - {"HEAD", "OPTIONS"})), key=lambda r: r[:2])
+    return sorted(
+        (
+            (rule.endpoint, method, rule)
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.split(".")[0] in ("assess", "moderate")
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+        ),
+        key=lambda r: r[:2],
+    )
 
 
 def test_every_scoring_and_moderation_route_admits_only_the_panel_and_its_chair(app, make_user, count_writes):
@@ -370,8 +449,13 @@ def test_every_scoring_and_moderation_route_admits_only_the_panel_and_its_chair(
         score(assessor, setup, first, criterion.code, 5)
     agreement.agree(setup.chair, campaign, first, criterion, "sift", 5, "")
 
-    people = {"member": setup.members[0], "chair": setup.chair, "other assessor": other.members[0],
-              "candidate": first.candidate, "admin": admin}
+    people = {
+        "member": setup.members[0],
+        "chair": setup.chair,
+        "other assessor": other.members[0],
+        "candidate": first.candidate,
+        "admin": admin,
+    }
     clients = {role: signed_in(app, person).client for role, person in people.items()}
     clients["anonymous"] = app.test_client()
     tokens = {role: csrf_token(client) for role, client in clients.items()}
@@ -391,8 +475,9 @@ def test_every_scoring_and_moderation_route_admits_only_the_panel_and_its_chair(
                     response = clients[role].post(url, data={"csrf_token": tokens[role]})
             wanted = expected_status(endpoint, role, method)
             if wanted == SIGN_IN:
-                got = SIGN_IN if response.status_code == 302 and "/sign-in" in response.location else \
-                    response.status_code
+                got = (
+                    SIGN_IN if response.status_code == 302 and "/sign-in" in response.location else response.status_code
+                )
             else:
                 got = response.status_code
                 assert not (got == 302 and "/sign-in" in response.location), f"{role} was signed out"
@@ -410,9 +495,9 @@ def test_no_record_is_reachable_by_changing_an_id_in_the_url(app, make_user):
     other = another_sift(admin)
     campaign, application = setup.campaign, setup.applications[0]
     code = campaign.criteria_at("sift")[0].code
-    (_, draft), = add_applications(campaign, 1, start=50, status="draft")
-    (_, withdrawn), = add_applications(campaign, 1, start=51, status="withdrawn")
-    (_, foreign), = add_applications(other.campaign, 1, start=100)
+    ((_, draft),) = add_applications(campaign, 1, start=50, status="draft")
+    ((_, withdrawn),) = add_applications(campaign, 1, start=51, status="withdrawn")
+    ((_, foreign),) = add_applications(other.campaign, 1, start=100)
     removed = next(c.code for c in other.campaign.criteria if c.code not in {k.code for k in campaign.criteria})
     base = f"{campaign.id}/sift"
     unreachable = [
@@ -420,11 +505,15 @@ def test_no_record_is_reachable_by_changing_an_id_in_the_url(app, make_user):
         *(f"/assess/{base}/{reference}/{code}" for reference in (foreign, draft, withdrawn)),
         *(f"/assess/{base}/{reference}/conflict" for reference in (foreign, draft, withdrawn)),
         f"/assess/{base}/{application.reference}/{removed}",
-        f"/assess/{campaign.id}/interview", f"/assess/{campaign.id}/bogus", "/assess/999999/sift",
+        f"/assess/{campaign.id}/interview",
+        f"/assess/{campaign.id}/bogus",
+        "/assess/999999/sift",
         *(f"/moderate/{base}/items/{reference}/{code}" for reference in (foreign, draft, withdrawn)),
         *(f"/moderate/{base}/items/{reference}/{code}/history" for reference in (foreign, draft, withdrawn)),
         f"/moderate/{base}/items/{application.reference}/{removed}",
-        f"/moderate/{campaign.id}/bogus", f"/moderate/{campaign.id}/bogus/results", "/moderate/999999/sift",
+        f"/moderate/{campaign.id}/bogus",
+        f"/moderate/{campaign.id}/bogus/results",
+        "/moderate/999999/sift",
     ]
     chair = signed_in(app, setup.chair).client
     answers = {url: chair.get(url).status_code for url in unreachable}
@@ -433,9 +522,11 @@ def test_no_record_is_reachable_by_changing_an_id_in_the_url(app, make_user):
     assert chair.get(f"/moderate/{campaign.id}/interview").status_code == 403
     # The chair of the other campaign reaches none of this campaign's moderation.
     other_chair = signed_in(app, other.chair).client
-    for url in (f"/moderate/{base}", f"/moderate/{base}/items/{application.reference}/{code}",
-                f"/moderate/{base}/results"):
+    for url in (
+        f"/moderate/{base}",
+        f"/moderate/{base}/items/{application.reference}/{code}",
+        f"/moderate/{base}/results",
+    ):
         assert other_chair.get(url).status_code == 403, url
     dashboard = parse(other_chair.get("/assess"))
-    assert [row["data-campaign"] for row in dashboard.select("#panels tr[data-campaign]")] == \
-        [other.campaign.reference]
+    assert [row["data-campaign"] for row in dashboard.select("#panels tr[data-campaign]")] == [other.campaign.reference]

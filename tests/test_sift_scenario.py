@@ -3,6 +3,7 @@ a conflict of interest, both kinds of discrepancy, a tie broken by the lead, one
 chain and one nothing breaks. Every proposal, agreed score, total, pass or fail and rank is written out
 below and checked through the services and the chair's pages.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -19,11 +20,11 @@ from recruit.services.errors import Refused
 from tests.factories import score, sift_campaign
 from tests.helpers import Forms, parse, signed_in
 
-LC = "leading-and-communicating"      # weight 1, listed first
-CP = "collaborating-and-partnering"   # weight 2
-MQ = "managing-a-quality-service"     # weight 1, the lead criterion
+LC = "leading-and-communicating"  # weight 1, listed first
+CP = "collaborating-and-partnering"  # weight 2
+MQ = "managing-a-quality-service"  # weight 1, the lead criterion
 CODES = (LC, CP, MQ)
-OVERALL_PASS_MARK = 18                # every criterion's pass mark is 4; the discrepancy threshold is 2
+OVERALL_PASS_MARK = 18  # every criterion's pass mark is 4; the discrepancy threshold is 2
 SPREAD = "scores 2 apart"
 STRADDLE = "scores on both sides of the pass mark"
 
@@ -42,29 +43,29 @@ SCORES = {
 
 # Per item: the scores that count, the proposal (mean rounded half up), and why it is discrepant.
 ITEMS = {
-    ("A1", LC): ((6, 6, 7), 6, []),                  # 19/3 = 6.33 → 6, spread 1
+    ("A1", LC): ((6, 6, 7), 6, []),  # 19/3 = 6.33 → 6, spread 1
     ("A1", CP): ((5, 5, 5), 5, []),
-    ("A1", MQ): ((5, 7, 6), 6, [SPREAD]),            # 18/3 = 6, spread 2
-    ("A2", LC): ((5, 6, 5), 5, []),                  # 5.33 → 5
-    ("A2", CP): ((4, 5, 6), 5, [SPREAD]),            # 5, spread 2, all at or above 4
-    ("A2", MQ): ((7, 7, 6), 7, []),                  # 6.67 → 7
+    ("A1", MQ): ((5, 7, 6), 6, [SPREAD]),  # 18/3 = 6, spread 2
+    ("A2", LC): ((5, 6, 5), 5, []),  # 5.33 → 5
+    ("A2", CP): ((4, 5, 6), 5, [SPREAD]),  # 5, spread 2, all at or above 4
+    ("A2", MQ): ((7, 7, 6), 7, []),  # 6.67 → 7
     ("A3", LC): ((5, 5, 5), 5, []),
-    ("A3", CP): ((5, 6, 5), 5, []),                  # 5.33 → 5
-    ("A3", MQ): ((4, 5, 5), 5, []),                  # 4.67 → 5, all at or above 4
+    ("A3", CP): ((5, 6, 5), 5, []),  # 5.33 → 5
+    ("A3", MQ): ((4, 5, 5), 5, []),  # 4.67 → 5, all at or above 4
     ("A4", LC): ((5, 5, 6), 5, []),
     ("A4", CP): ((6, 5, 5), 5, []),
     ("A4", MQ): ((5, 5, 5), 5, []),
-    ("A5", LC): ((7, 7, 6), 7, []),                  # 6.67 → 7
-    ("A5", CP): ((3, 4, 4), 4, [STRADDLE]),          # 3.67 → 4, spread only 1 but 3 is below the pass mark
-    ("A5", MQ): ((5, 5, 4), 5, []),                  # 4.67 → 5
+    ("A5", LC): ((7, 7, 6), 7, []),  # 6.67 → 7
+    ("A5", CP): ((3, 4, 4), 4, [STRADDLE]),  # 3.67 → 4, spread only 1 but 3 is below the pass mark
+    ("A5", MQ): ((5, 5, 4), 5, []),  # 4.67 → 5
     ("A6", LC): ((5, 5, 5), 5, []),
-    ("A6", CP): ((4, 4, 5), 4, []),                  # 4.33 → 4
+    ("A6", CP): ((4, 4, 5), 4, []),  # 4.33 → 4
     ("A6", MQ): ((6, 6, 6), 6, []),
-    ("A7", LC): ((3, 4), 4, [STRADDLE]),             # member 2's 7 excluded: 3.5 → 4 (half up), spread 1
+    ("A7", LC): ((3, 4), 4, [STRADDLE]),  # member 2's 7 excluded: 3.5 → 4 (half up), spread 1
     ("A7", CP): ((6, 6), 6, []),
-    ("A7", MQ): ((4, 5), 5, []),                     # 4.5 → 5 (half up, not to even), spread 1, both ≥ 4
+    ("A7", MQ): ((4, 5), 5, []),  # 4.5 → 5 (half up, not to even), spread 1, both ≥ 4
     ("A8", LC): ((4, 4, 4), 4, []),
-    ("A8", CP): ((4, 5, 4), 4, []),                  # 4.33 → 4
+    ("A8", CP): ((4, 5, 4), 4, []),  # 4.33 → 4
     ("A8", MQ): ((3, 5, 4), 4, [SPREAD, STRADDLE]),  # 4, spread 2 and 3 is below the pass mark
 }
 DISCREPANT = sorted(key for key, (_, _, reasons) in ITEMS.items() if reasons)
@@ -82,14 +83,14 @@ AGREED_DISCREPANT = {
 # Ranking: total, then the lead (MQ), then LC, then CP.
 EXPECTED = {
     #      agreed      total  passes per criterion  passed  rank
-    "A1": ((6, 5, 6), 22, (True, True, True), True, "2"),     # ties A2 on 22; lead 6 < 7
-    "A2": ((5, 5, 7), 22, (True, True, True), True, "1"),     # lead 7 breaks the tie with A1
-    "A3": ((5, 5, 5), 20, (True, True, True), True, "=4"),    # identical to A4: nothing breaks the tie
+    "A1": ((6, 5, 6), 22, (True, True, True), True, "2"),  # ties A2 on 22; lead 6 < 7
+    "A2": ((5, 5, 7), 22, (True, True, True), True, "1"),  # lead 7 breaks the tie with A1
+    "A3": ((5, 5, 5), 20, (True, True, True), True, "=4"),  # identical to A4: nothing breaks the tie
     "A4": ((5, 5, 5), 20, (True, True, True), True, "=4"),
-    "A5": ((7, 4, 5), 20, (True, True, True), True, "3"),     # 20 and lead 5 like A3, A4; LC 7 > 5
-    "A6": ((5, 4, 6), 19, (True, True, True), True, "6"),     # after the shared 4th place comes 6th
-    "A7": ((3, 6, 5), 20, (False, True, True), False, ""),    # fails LC despite a total of 20
-    "A8": ((4, 4, 4), 16, (True, True, True), False, ""),     # every criterion passes; 16 < 18
+    "A5": ((7, 4, 5), 20, (True, True, True), True, "3"),  # 20 and lead 5 like A3, A4; LC 7 > 5
+    "A6": ((5, 4, 6), 19, (True, True, True), True, "6"),  # after the shared 4th place comes 6th
+    "A7": ((3, 6, 5), 20, (False, True, True), False, ""),  # fails LC despite a total of 20
+    "A8": ((4, 4, 4), 16, (True, True, True), False, ""),  # every criterion passes; 16 < 18
 }
 
 
@@ -100,11 +101,25 @@ def configure(admin):
         by_code = {c.code: c for c in campaign.criteria}
         for code, weight, lead in ((CP, 2, False), (MQ, 1, True)):
             criterion = by_code[code]
-            update_criterion(admin, criterion, level=None, at_sift=True, at_interview=criterion.at_interview,
-                             weight=weight, pass_mark=criterion.pass_mark, word_limit=criterion.word_limit,
-                             is_lead=lead)
-        campaigns.update_settings(admin, campaign, scale=campaign.scale, discrepancy_threshold=2,
-                                  overall_pass_mark=OVERALL_PASS_MARK, presift_threshold=None)
+            update_criterion(
+                admin,
+                criterion,
+                level=None,
+                at_sift=True,
+                at_interview=criterion.at_interview,
+                weight=weight,
+                pass_mark=criterion.pass_mark,
+                word_limit=criterion.word_limit,
+                is_lead=lead,
+            )
+        campaigns.update_settings(
+            admin,
+            campaign,
+            scale=campaign.scale,
+            discrepancy_threshold=2,
+            overall_pass_mark=OVERALL_PASS_MARK,
+            presift_threshold=None,
+        )
 
     return change
 
@@ -112,8 +127,10 @@ def configure(admin):
 def board_rows(browser: Forms, campaign, view: str) -> dict[str, list[str]]:
     response = browser.client.get(f"/moderate/{campaign.id}/sift?view={view}")
     assert response.status_code == 200
-    return {row["data-item"]: [cell.get_text(" ", strip=True) for cell in row.select("td")]
-            for row in parse(response).select("#board tbody tr[data-item]")}
+    return {
+        row["data-item"]: [cell.get_text(" ", strip=True) for cell in row.select("td")]
+        for row in parse(response).select("#board tbody tr[data-item]")
+    }
 
 
 def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
@@ -126,7 +143,10 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     label = {application.id: name for name, application in apps.items()}
     criteria = {c.code: c for c in campaign.criteria}
     assert [(c.code, c.weight, c.pass_mark, c.is_lead) for c in campaign.criteria] == [
-        (LC, 1, 4, False), (CP, 2, 4, False), (MQ, 1, 4, True)]
+        (LC, 1, 4, False),
+        (CP, 2, 4, False),
+        (MQ, 1, 4, True),
+    ]
     assert (campaign.discrepancy_threshold, campaign.overall_pass_mark) == (2, OVERALL_PASS_MARK)
 
     # Everyone scores, except member 1 on A8 (done later through the pages).
@@ -141,7 +161,9 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     assert before[("A7", LC)].state.scores == (3, 4, 7)
     assert (before[("A7", LC)].state.proposal, before[("A7", LC)].state.spread) == (5, 4)
     assert [(before[("A7", c)].state.status, before[("A7", c)].state.expected) for c in (CP, MQ)] == [
-        ("awaiting scores", 3), ("awaiting scores", 3)]
+        ("awaiting scores", 3),
+        ("awaiting scores", 3),
+    ]
 
     scoring.declare(member2, campaign, apps["A7"], "sift", True, "I used to manage this candidate.")
     with pytest.raises(Refused, match="declared a conflict of interest"):
@@ -152,10 +174,11 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     assert set(items) == set(ITEMS)
     for key, (counted, proposal, reasons) in ITEMS.items():
         item = items[key]
-        if key[0] == "A8":   # member 1 has still to score A8
+        if key[0] == "A8":  # member 1 has still to score A8
             assert (item.state.status, item.state.expected, item.state.proposal) == ("awaiting scores", 3, None), key
-            assert item.state.scores == tuple(v for v, who in zip(SCORES["A8"][key[1]], assessors)
-                                              if who is not member1), key
+            assert item.state.scores == tuple(
+                v for v, who in zip(SCORES["A8"][key[1]], assessors) if who is not member1
+            ), key
             continue
         assert item.state.scores == counted, key
         assert item.state.expected == len(counted), key
@@ -165,7 +188,7 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
         assert item.state.discrepant == bool(reasons), key
         assert item.state.reasons == reasons, key
     a7_first = items[("A7", LC)]
-    assert list(a7_first.excluded) == [member2.id]      # member 2's 7 was submitted and does not count
+    assert list(a7_first.excluded) == [member2.id]  # member 2's 7 was submitted and does not count
     assert list(a7_first.conflicted) == [member2.id]
     assert [s.assessor_id for s in a7_first.scores] == [chair.id, member1.id]
 
@@ -175,8 +198,7 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     everything = board_rows(chair_pages, campaign, "all")
     assert set(everything) == {f"{ref[n]}/{c}" for n, c in ITEMS}
     assert set(board_rows(chair_pages, campaign, "awaiting")) == {f"{ref['A8']}/{c}" for c in CODES}
-    assert set(board_rows(chair_pages, campaign, "discrepant")) == {
-        f"{ref[n]}/{c}" for n, c in DISCREPANT if n != "A8"}
+    assert set(board_rows(chair_pages, campaign, "discrepant")) == {f"{ref[n]}/{c}" for n, c in DISCREPANT if n != "A8"}
     assert board_rows(chair_pages, campaign, "agreed") == {}
     a7_row = everything[f"{ref['A7']}/{LC}"]
     assert a7_row[2] == "3, 4 1 conflict declared"
@@ -187,17 +209,21 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     member_pages = signed_in(app, member1)
     for code in CODES:
         value = SCORES["A8"][code][1]
-        response = member_pages.submit(f"/assess/{campaign.id}/sift/{ref['A8']}/{code}",
-                                       {"value": str(value), "rationale": f"A8 {code}: {value}", "version": "0",
-                                        "submit_score": "Submit score"})
+        response = member_pages.submit(
+            f"/assess/{campaign.id}/sift/{ref['A8']}/{code}",
+            {"value": str(value), "rationale": f"A8 {code}: {value}", "version": "0", "submit_score": "Submit score"},
+        )
         assert response.status_code == 302, parse(response).select(".govuk-error-summary")
 
     everything = board_rows(chair_pages, campaign, "all")
     for (name, code), (counted, proposal, reasons) in ITEMS.items():
         row = everything[f"{ref[name]}/{code}"]
         assert row[2].startswith(", ".join(map(str, counted))), (name, code, row)
-        assert row[3:] == [str(max(counted) - min(counted)), str(proposal),
-                           "Discrepant" if reasons else "Ready"], (name, code, row)
+        assert row[3:] == [str(max(counted) - min(counted)), str(proposal), "Discrepant" if reasons else "Ready"], (
+            name,
+            code,
+            row,
+        )
     assert board_rows(chair_pages, campaign, "awaiting") == {}
     assert set(board_rows(chair_pages, campaign, "discrepant")) == {f"{ref[n]}/{c}" for n, c in DISCREPANT}
 
@@ -208,8 +234,9 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
         results.sign_off(chair, campaign, "sift")
 
     # Bulk confirmation through the board agrees the 19 items that are not discrepant.
-    response = chair_pages.submit(f"/moderate/{campaign.id}/sift/confirm-all", page=f"/moderate/{campaign.id}/sift",
-                                  follow_redirects=True)
+    response = chair_pages.submit(
+        f"/moderate/{campaign.id}/sift/confirm-all", page=f"/moderate/{campaign.id}/sift", follow_redirects=True
+    )
     assert "19 proposed scores confirmed." in parse(response).select_one(".govuk-notification-banner").get_text()
     agreed_rows = board_rows(chair_pages, campaign, "agreed")
     assert set(agreed_rows) == {f"{ref[n]}/{c}" for (n, c), (_, _, reasons) in ITEMS.items() if not reasons}
@@ -228,7 +255,8 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     assert page.select_one("#proposal").get_text(strip=True) == "4"
     assert "discrepant (scores on both sides of the pass mark)" in page.select_one("#item-summary").get_text()
     assert page.select_one("#conflicts").get_text(strip=True) == (
-        "1 panel member declared a conflict of interest; their scores are not counted (1 excluded).")
+        "1 panel member declared a conflict of interest; their scores are not counted (1 excluded)."
+    )
     assert [card["data-assessor"] for card in page.select(".govuk-summary-card")] == [chair.email, member1.email]
     response = chair_pages.submit(item_url, {"value": str(value), "rationale": rationale})
     assert response.status_code == 302
@@ -236,14 +264,20 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
         if (name, code) != ("A7", LC):
             agreement.agree(chair, campaign, apps[name], criteria[code], "sift", value, rationale)
 
-    agreed = {(label[a.application_id], a.criterion.code): a
-              for a in db.session.scalars(db.select(AgreedScore).where(AgreedScore.stage == "sift"))}
+    agreed = {
+        (label[a.application_id], a.criterion.code): a
+        for a in db.session.scalars(db.select(AgreedScore).where(AgreedScore.stage == "sift"))
+    }
     assert set(agreed) == set(ITEMS)
     for key, (_, proposal, reasons) in ITEMS.items():
         row = agreed[key]
         expected_value = AGREED_DISCREPANT[key][0] if reasons else proposal
         assert (row.value, row.proposal, row.discrepant, row.status) == (
-            expected_value, proposal, bool(reasons), "agreed"), key
+            expected_value,
+            proposal,
+            bool(reasons),
+            "agreed",
+        ), key
         assert row.rationale == (AGREED_DISCREPANT[key][1] if reasons else ""), key
         assert EXPECTED[key[0]][0][CODES.index(key[1])] == row.value, key
 
@@ -265,8 +299,11 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     # The results page shows the same table.
     page = parse(chair_pages.client.get(f"/moderate/{campaign.id}/sift/results"))
     headers = [th.get_text(" ", strip=True) for th in page.select("#results thead th")]
-    assert headers[2:5] == ["Leading and Communicating", "Collaborating and Partnering (×2)",
-                            "Managing a Quality Service (lead)"]
+    assert headers[2:5] == [
+        "Leading and Communicating",
+        "Collaborating and Partnering (×2)",
+        "Managing a Quality Service (lead)",
+    ]
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in page.select("#results tbody tr")]
     name_of = {application.reference: name for name, application in apps.items()}
     shown = {name_of[row[1]]: row for row in rows}
@@ -277,8 +314,7 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
         assert [cell.split(" ")[0] for cell in row[2:5]] == [str(s) for s in scores], name
         assert ["below the pass mark" in cell for cell in row[2:5]] == [not p for p in passes], name
         assert row[5:] == [str(total), "Pass" if passed else "Fail"], name
-    assert page.select_one("#progress").get_text(strip=True) == (
-        "8 applications fully agreed; 0 items still to agree.")
+    assert page.select_one("#progress").get_text(strip=True) == ("8 applications fully agreed; 0 items still to agree.")
 
     # The sift decision: the top 4 by rank take both who share 4th place; then everyone who passes.
     def statuses():
@@ -287,16 +323,28 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
 
     chosen = results.decide(admin, campaign, "sift", "top_n", 4)
     assert sorted(label[a.id] for a in chosen) == ["A1", "A2", "A3", "A4", "A5"]
-    assert statuses() == {"A1": "sift_passed", "A2": "sift_passed", "A3": "sift_passed", "A4": "sift_passed",
-                          "A5": "sift_passed", "A6": "sift_failed", "A7": "sift_failed", "A8": "sift_failed"}
+    assert statuses() == {
+        "A1": "sift_passed",
+        "A2": "sift_passed",
+        "A3": "sift_passed",
+        "A4": "sift_passed",
+        "A5": "sift_passed",
+        "A6": "sift_failed",
+        "A7": "sift_failed",
+        "A8": "sift_failed",
+    }
     chosen = results.decide(admin, campaign, "sift", "all_passing", None)
     assert sorted(label[a.id] for a in chosen) == ["A1", "A2", "A3", "A4", "A5", "A6"]
-    assert statuses() == {**{n: "sift_passed" for n in ("A1", "A2", "A3", "A4", "A5", "A6")},
-                          "A7": "sift_failed", "A8": "sift_failed"}
+    assert statuses() == {
+        **{n: "sift_passed" for n in ("A1", "A2", "A3", "A4", "A5", "A6")},
+        "A7": "sift_failed",
+        "A8": "sift_failed",
+    }
 
     # Sign-off, through the results page, now that everything is agreed and decided.
-    response = chair_pages.submit(f"/moderate/{campaign.id}/sift/sign-off",
-                                  page=f"/moderate/{campaign.id}/sift/results", follow_redirects=True)
+    response = chair_pages.submit(
+        f"/moderate/{campaign.id}/sift/sign-off", page=f"/moderate/{campaign.id}/sift/results", follow_redirects=True
+    )
     assert "Signed off by Chair Person" in parse(response).select_one("#signed-off").get_text()
     with pytest.raises(Refused, match="has been signed off"):
         results.decide(admin, campaign, "sift", "top_n", 1)

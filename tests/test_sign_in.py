@@ -1,4 +1,5 @@
 """Signing in, registering, forgotten and changed passwords: every rule and every bad input."""
+
 from datetime import timedelta
 
 import pytest
@@ -81,7 +82,10 @@ def test_every_failure_gives_the_same_message(forms, make_user, case):
     [
         ({"email": "", "password": PASSWORD}, "Enter your email address"),
         ({"email": "a@example.org", "password": ""}, "Enter your password"),
-        ({"email": "not-an-email", "password": PASSWORD}, "Enter an email address in the correct format, like name@example.com"),
+        (
+            {"email": "not-an-email", "password": PASSWORD},
+            "Enter an email address in the correct format, like name@example.com",
+        ),
         ({"email": "x" * 250 + "@example.org", "password": PASSWORD}, "Email address must be 254 characters or fewer"),
         ({}, "Enter your email address"),
     ],
@@ -157,22 +161,37 @@ def test_outdated_password_hash_is_upgraded_at_sign_in(forms, make_user):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"name": "", "email": "new@example.org", "password": "analytical engine punched cards"}, "Enter your full name"),
-        ({"name": "N" * 201, "email": "new@example.org", "password": "analytical engine punched cards"},
-         "Name must be 200 characters or fewer"),
+        (
+            {"name": "", "email": "new@example.org", "password": "analytical engine punched cards"},
+            "Enter your full name",
+        ),
+        (
+            {"name": "N" * 201, "email": "new@example.org", "password": "analytical engine punched cards"},
+            "Name must be 200 characters or fewer",
+        ),
         ({"name": "New", "email": "", "password": "analytical engine punched cards"}, "Enter your email address"),
-        ({"name": "New", "email": "new@", "password": "analytical engine punched cards"},
-         "Enter an email address in the correct format, like name@example.com"),
+        (
+            {"name": "New", "email": "new@", "password": "analytical engine punched cards"},
+            "Enter an email address in the correct format, like name@example.com",
+        ),
         ({"name": "New", "email": "new@example.org", "password": ""}, "Enter a password"),
         ({"name": "New", "email": "new@example.org", "password": "short1!"}, "Password must be 10 characters or more"),
-        ({"name": "New", "email": "new@example.org", "password": "password1234"},
-         "Enter a password that is harder to guess, such as three random words"),
-        ({"name": "New", "email": "new@example.org", "password": "qwertyuiop"},
-         "Enter a password that is harder to guess, such as three random words"),
-        ({"name": "Jennifer Smithson", "email": "jennifer.smithson@example.org", "password": "jennifersmithson"},
-         "Enter a password that is harder to guess, such as three random words"),
-        ({"name": "New", "email": "new@example.org", "password": "a b c d e f " * 30},
-         "Password must be 256 characters or fewer"),
+        (
+            {"name": "New", "email": "new@example.org", "password": "password1234"},
+            "Enter a password that is harder to guess, such as three random words",
+        ),
+        (
+            {"name": "New", "email": "new@example.org", "password": "qwertyuiop"},
+            "Enter a password that is harder to guess, such as three random words",
+        ),
+        (
+            {"name": "Jennifer Smithson", "email": "jennifer.smithson@example.org", "password": "jennifersmithson"},
+            "Enter a password that is harder to guess, such as three random words",
+        ),
+        (
+            {"name": "New", "email": "new@example.org", "password": "a b c d e f " * 30},
+            "Password must be 256 characters or fewer",
+        ),
     ],
 )
 def test_registration_bad_input(forms, data, message):
@@ -192,7 +211,8 @@ def test_forgotten_password_never_reveals_whether_an_account_exists(forms, make_
     fake = parse(forms.submit("/forgotten-password", {"email": "fake@example.org"}))
     assert real.h1.get_text(strip=True) == fake.h1.get_text(strip=True) == "Check your email"
     assert real.main.get_text(" ", strip=True).replace("real", "X") == fake.main.get_text(" ", strip=True).replace(
-        "fake", "X")
+        "fake", "X"
+    )
     assert db.session.scalar(select(func.count(UserToken.id)).where(UserToken.purpose == "reset_password")) == 1
 
 
@@ -215,8 +235,9 @@ def test_reset_link_sets_a_new_password(forms, make_user, client):
 def test_change_password(forms, make_user, client):
     user = make_user()
     forms.sign_in(user)
-    response = forms.submit("/account/password", {"current_password": PASSWORD,
-                                                  "new_password": "brand new river stones"})
+    response = forms.submit(
+        "/account/password", {"current_password": PASSWORD, "new_password": "brand new river stones"}
+    )
     assert response.status_code == 302
     assert "account.password_changed" in audit_actions(user)
     # Still signed in here.
@@ -228,11 +249,15 @@ def test_change_password(forms, make_user, client):
     [
         ({"current_password": "", "new_password": "brand new river stones"}, "Enter your current password"),
         ({"current_password": PASSWORD, "new_password": ""}, "Enter a new password"),
-        ({"current_password": "wrong one entirely", "new_password": "brand new river stones"},
-         "Your current password is not correct"),
+        (
+            {"current_password": "wrong one entirely", "new_password": "brand new river stones"},
+            "Your current password is not correct",
+        ),
         ({"current_password": PASSWORD, "new_password": "tooshort"}, "Password must be 10 characters or more"),
-        ({"current_password": PASSWORD, "new_password": "1234567890"},
-         "Enter a password that is harder to guess, such as three random words"),
+        (
+            {"current_password": PASSWORD, "new_password": "1234567890"},
+            "Enter a password that is harder to guess, such as three random words",
+        ),
     ],
 )
 def test_change_password_bad_input(forms, make_user, data, message):

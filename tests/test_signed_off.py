@@ -2,6 +2,7 @@
 signed off, the report kept at sign-off stays byte for byte what it was, later renders are new versions beside
 it, and an offer held by a candidate who withdraws passes down the merit list as a declined one does.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -64,8 +65,7 @@ def test_a_withdrawal_after_sign_off_leaves_the_sift_results_as_signed_off(make_
 
     assert leaving.status == "withdrawn"
     assert table(results.compute(campaign, "sift")) == signed_off
-    assert [(e.reference, e.what) for e in results.later_events(campaign, "sift")] == [
-        (leaving.reference, "Withdrew")]
+    assert [(e.reference, e.what) for e in results.later_events(campaign, "sift")] == [(leaving.reference, "Withdrew")]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "application.withdrawn"))
     assert event.before == {"status": "sift_passed"} and event.after["status"] == "withdrawn"
 
@@ -84,8 +84,10 @@ def test_the_results_page_shows_the_withdrawal_as_a_later_event(app, make_user):
     applications.withdraw(leaving.candidate, leaving)
 
     page = parse(signed_in(app, setup.admin).client.get(f"/moderate/{campaign.id}/sift/results"))
-    rows = {row["data-reference"]: [cell.get_text(" ", strip=True) for cell in row.select("td")]
-            for row in page.select("#results tbody tr")}
+    rows = {
+        row["data-reference"]: [cell.get_text(" ", strip=True) for cell in row.select("td")]
+        for row in page.select("#results tbody tr")
+    }
     assert list(rows) == [a.reference for a in setup.applications]
     assert rows[leaving.reference][0] == "1" and rows[leaving.reference][-2] == "12"
     assert rows[leaving.reference][-1].startswith("Pass Withdrew on ")
@@ -135,8 +137,9 @@ def test_the_report_kept_at_sign_off_never_changes(app, make_user):
     again = admin.client.get(kept_link)
     assert again.data == kept.data and hashlib.sha256(again.data).hexdigest() == digest
     assert "withdrew" not in pdf_text(again.data)
-    signed = db.session.scalar(select(RenderedReport).where(RenderedReport.campaign_id == campaign.id,
-                                                            RenderedReport.signed_off))
+    signed = db.session.scalar(
+        select(RenderedReport).where(RenderedReport.campaign_id == campaign.id, RenderedReport.signed_off)
+    )
     assert signed.digest == digest and reports.pdf_of(signed) == kept.data
 
 
@@ -154,8 +157,9 @@ def test_a_kept_version_cannot_be_changed(make_user, app):
 def test_the_sign_off_keeps_the_report_as_it_stood_then(make_user, app):
     setup = signed_off_sift(make_user(role="admin"))
     campaign = setup.campaign
-    signed = db.session.scalar(select(RenderedReport).where(RenderedReport.campaign_id == campaign.id,
-                                                            RenderedReport.signed_off))
+    signed = db.session.scalar(
+        select(RenderedReport).where(RenderedReport.campaign_id == campaign.id, RenderedReport.signed_off)
+    )
     assert signed.kind == "sift" and signed.status == "queued" and signed.pdf is None
     assert "Signed off by Chair Person" in signed.html
     # A withdrawal before the PDF is made changes nothing in it: it is made from the document fixed at sign-off.
@@ -199,8 +203,11 @@ def test_an_accepted_offer_withdrawn_passes_down_the_merit_list(make_user):
 
 def test_the_interview_sign_off_keeps_the_interview_report_and_merit_list(make_user):
     setup, _ = interview_stage(make_user(role="admin"))
-    kinds = db.session.scalars(select(RenderedReport.kind).where(
-        RenderedReport.campaign_id == setup.campaign.id, RenderedReport.signed_off).order_by(RenderedReport.kind))
+    kinds = db.session.scalars(
+        select(RenderedReport.kind)
+        .where(RenderedReport.campaign_id == setup.campaign.id, RenderedReport.signed_off)
+        .order_by(RenderedReport.kind)
+    )
     assert list(kinds) == ["interview", "merit"]
 
 
@@ -209,8 +216,9 @@ def test_no_absence_is_recorded_after_the_interview_is_signed_off(make_user):
 
     setup, _ = interview_stage(make_user(role="admin"))
     application = setup.applications[0]
-    slot = InterviewSlot(application_id=application.id, starts_at=stage_record(setup.campaign, "sift").signed_off_at,
-                         place="Room 1")
+    slot = InterviewSlot(
+        application_id=application.id, starts_at=stage_record(setup.campaign, "sift").signed_off_at, place="Room 1"
+    )
     db.session.add(slot)
     db.session.commit()
     with pytest.raises(Refused, match="signed off"):
@@ -223,10 +231,12 @@ def test_a_version_is_reached_only_through_its_own_campaign_report(app, make_use
     campaign = setup.campaign
     kept = reports.signed_off_version(campaign, reports.KINDS["sift"])
     admin = signed_in(app, setup.admin)
-    for url in (f"/reports/{campaign.id}/interview/versions/{kept.id}.pdf",
-                f"/reports/{campaign.id}/sift/versions/{kept.id + 1000}.pdf",
-                f"/reports/{campaign.id + 1000}/sift/versions/{kept.id}.pdf",
-                f"/reports/{campaign.id}/nonsense/versions/{kept.id}.pdf"):
+    for url in (
+        f"/reports/{campaign.id}/interview/versions/{kept.id}.pdf",
+        f"/reports/{campaign.id}/sift/versions/{kept.id + 1000}.pdf",
+        f"/reports/{campaign.id + 1000}/sift/versions/{kept.id}.pdf",
+        f"/reports/{campaign.id}/nonsense/versions/{kept.id}.pdf",
+    ):
         assert admin.client.get(url).status_code == 404, url
     outsider = signed_in(app, make_user(role="assessor"))
     assert outsider.client.get(f"/reports/{campaign.id}/sift/versions/{kept.id}.pdf").status_code == 403

@@ -1,4 +1,5 @@
 """Each status column has one enum; the database's CHECK allows exactly its values, and each value has a label."""
+
 import re
 
 import pytest
@@ -40,8 +41,12 @@ def test_the_migrated_database_allows_exactly_the_enum_values(app, table, column
 
 def test_every_status_column_in_the_models_is_covered():
     covered = {(table, column) for table, column, _ in COLUMNS}
-    found = {(table.name, column.name) for table in db.metadata.sorted_tables for column in table.columns
-             if column.name.endswith("status") or column.name == "withdrawn_from"}
+    found = {
+        (table.name, column.name)
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if column.name.endswith("status") or column.name == "withdrawn_from"
+    }
     assert found == covered
 
 

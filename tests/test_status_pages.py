@@ -1,4 +1,5 @@
 """Statuses on pages: people read labels, never stored values, and templates leave decisions to the services."""
+
 import re
 
 import pytest
@@ -16,15 +17,16 @@ from tests.helpers import ROOT, error_messages, parse, signed_in
 TEMPLATES = ROOT / "recruit" / "templates"
 # `x.status == "sift"`, `status != 'draft'`, `status in ("a", "b")`, `status not in (...)`, `x.status == stage`,
 # and a literal first (`"ready" == report.status`). The error page's HTTP status (`status == 404`) is a number.
-STATUS_COMPARED = re.compile(
-    r"""\bstatus\s*(==|!=|(not\s+)?in)\s*[("'A-Za-z_]|["']\s*(==|!=)\s*[\w.]*status\b""")
+STATUS_COMPARED = re.compile(r"""\bstatus\s*(==|!=|(not\s+)?in)\s*[("'A-Za-z_]|["']\s*(==|!=)\s*[\w.]*status\b""")
 
 
 def test_no_template_compares_a_status_with_a_literal():
-    found = [f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
-             for path in sorted(TEMPLATES.rglob("*.html"))
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-             if STATUS_COMPARED.search(line)]
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if STATUS_COMPARED.search(line)
+    ]
     assert found == []
 
 
@@ -80,12 +82,15 @@ def test_after_the_campaign_finishes_there_is_no_link_and_withdrawing_is_refused
     assert parse(pages.client.get(base)).find("a", string="Withdraw this application") is None
     response = pages.submit(f"{base}/withdraw")
     assert error_messages(parse(response)) == [
-        "This campaign has finished, so the application can no longer be withdrawn"]
+        "This campaign has finished, so the application can no longer be withdrawn"
+    ]
     assert db.session.scalar(select(Application.status)) == ApplicationStatus.SIFT_PASSED
 
 
-@pytest.mark.parametrize(("status", "label"), [(ApplicationStatus.SIFT_PASSED, "Passed the sift"),
-                                               (ApplicationStatus.DID_NOT_ATTEND, "Did not attend")])
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [(ApplicationStatus.SIFT_PASSED, "Passed the sift"), (ApplicationStatus.DID_NOT_ATTEND, "Did not attend")],
+)
 def test_admin_pages_show_an_application_status_by_its_label(app, applied, status, label):
     admin, campaign, application, _, _ = applied
     put(application, status, CampaignStatus.INTERVIEW)
@@ -93,11 +98,14 @@ def test_admin_pages_show_an_application_status_by_its_label(app, applied, statu
     listing = parse(pages.client.get(f"/admin/campaigns/{campaign.id}/applications"))
     row = listing.find("td", string=application.reference).find_parent("tr")
     assert label in [cell.get_text(strip=True) for cell in row.find_all("td")]
-    assert listing.select_one(f'#status-counts [data-status="{status.value}"]').find_previous("a").get_text(
-        strip=True) == label
+    assert (
+        listing.select_one(f'#status-counts [data-status="{status.value}"]').find_previous("a").get_text(strip=True)
+        == label
+    )
     page = parse(pages.client.get(f"/admin/campaigns/{campaign.id}/applications/{application.reference}"))
-    shown = {row.dt.get_text(strip=True): row.dd.get_text(strip=True)
-             for row in page.select(".govuk-summary-list__row")}
+    shown = {
+        row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in page.select(".govuk-summary-list__row")
+    }
     assert shown["Status"] == label
     raw = [member.value for member in ApplicationStatus if "_" in member.value]
     assert [value for value in raw if value in listing.get_text() + page.get_text()] == []

@@ -6,6 +6,7 @@ pages, tests/services/assessment/ for the scoring rules, tests/models/ for the m
 recruit/'s top-level modules (access, security, errors, templating, links, log masking, the database) and for
 checks of the whole app; in tests/journeys/ for the browser journeys.
 """
+
 from __future__ import annotations
 
 import ast
@@ -41,8 +42,11 @@ def imported_modules(path: Path) -> set[str]:
 
 def test_no_test_code_imports_bench():
     """bench/ may use what tests/ shares (tests/concurrency_support.py); the suite never depends on bench/."""
-    offenders = [relative(path) for path in python_files()
-                 if any(name == "bench" or name.startswith("bench.") for name in imported_modules(path))]
+    offenders = [
+        relative(path)
+        for path in python_files()
+        if any(name == "bench" or name.startswith("bench.") for name in imported_modules(path))
+    ]
     assert offenders == []
 
 
@@ -52,8 +56,11 @@ def test_the_admin_fixture_is_defined_once_in_conftest():
         if path == TESTS / "conftest.py":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        offenders += [f"{relative(path)}:{node.lineno}" for node in ast.walk(tree)
-                      if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "admin"]
+        offenders += [
+            f"{relative(path)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "admin"
+        ]
     assert offenders == [], "use the `admin` fixture of tests/conftest.py (a mark gives it other details)"
 
 

@@ -1,4 +1,5 @@
 """Templates are strict: an undefined variable or attribute raises instead of rendering blank."""
+
 import pytest
 from jinja2 import UndefinedError
 

@@ -4,6 +4,7 @@ For every competency, level and column, the seeded items joined with spaces must
 back the source cell exactly (layout removed), so nothing is lost, added or reworded;
 and the items are separate list entries (checked in test_seed_data.py).
 """
+
 import re
 
 import pytest
@@ -94,5 +95,7 @@ def test_every_cell_matches_the_source_word_for_word(source):
             for kind, expected in (("effective", effective), ("ineffective", ineffective)):
                 got = " ".join(indicator.text for indicator in lists[kind])
                 if got != expected:
-                    mismatches.append(f"{competency.name} level {number} {kind}:\n  seeded: {got}\n  source: {expected}")
+                    mismatches.append(
+                        f"{competency.name} level {number} {kind}:\n  seeded: {got}\n  source: {expected}"
+                    )
     assert not mismatches, "\n".join(mismatches)

@@ -4,6 +4,7 @@ code or a recovery code, getting new recovery codes, turning it off, and the rul
 The `clock` fixture pins time at the start of a 30-second TOTP step (START), so a code stays the same
 until a test moves the clock on.
 """
+
 from __future__ import annotations
 
 import base64
@@ -55,6 +56,7 @@ SIGN_IN_AGAIN = "Sign in again to continue."
 
 # --- helpers ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def staff_must_use_two_factor(app, monkeypatch):
     monkeypatch.setitem(app.config, "REQUIRE_STAFF_MFA", True)
@@ -91,12 +93,17 @@ def turn_on_two_factor(client) -> tuple[str, list[str]]:
 
 
 def audit(user: User, prefix: str = "mfa.") -> list[AuditEvent]:
-    return list(db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.record_type == "user", AuditEvent.record_id == str(user.id),
-               AuditEvent.action.startswith(prefix))
-        .order_by(AuditEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.record_type == "user",
+                AuditEvent.record_id == str(user.id),
+                AuditEvent.action.startswith(prefix),
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def actions(user: User, prefix: str = "mfa.") -> list[str]:
@@ -125,6 +132,7 @@ def modules_of(qr) -> set[tuple[int, int]]:
 
 
 # --- setting it up ------------------------------------------------------------------------------
+
 
 def test_set_up_page_shows_a_qr_code_drawn_in_the_page_and_the_key_as_text(client, forms, make_user, clock):
     person = make_user(role="assessor")
@@ -254,16 +262,25 @@ def test_set_up_refuses_a_bad_code_with_a_message_and_leaves_two_factor_off(
     assert person.recovery_codes == []
     assert actions(person) == []
     # And the right code still works afterwards.
-    assert post_form(client, page, SET_UP, {"code": pyotp.TOTP(key).now(),
-                                            "current_password": PASSWORD}).status_code == 200
+    assert (
+        post_form(client, page, SET_UP, {"code": pyotp.TOTP(key).now(), "current_password": PASSWORD}).status_code
+        == 200
+    )
     assert reload(person).has_two_factor
 
 
-@pytest.mark.parametrize(("role", "required", "told"), [
-    ("assessor", True, True), ("admin", True, True), ("candidate", True, False), ("assessor", False, False),
-])
-def test_set_up_page_says_when_two_factor_is_required(app, client, forms, make_user, monkeypatch, clock,
-                                                       role, required, told):
+@pytest.mark.parametrize(
+    ("role", "required", "told"),
+    [
+        ("assessor", True, True),
+        ("admin", True, True),
+        ("candidate", True, False),
+        ("assessor", False, False),
+    ],
+)
+def test_set_up_page_says_when_two_factor_is_required(
+    app, client, forms, make_user, monkeypatch, clock, role, required, told
+):
     monkeypatch.setitem(app.config, "REQUIRE_STAFF_MFA", required)
     forms.sign_in(make_user(role=role))
 
@@ -298,6 +315,7 @@ def test_set_up_needs_sign_in(client):
 
 
 # --- signing in ---------------------------------------------------------------------------------
+
 
 def test_sign_in_asks_for_the_code_and_signs_in_only_once_it_is_given(client, forms, make_user, clock):
     person = make_user(role="assessor", two_factor=True)
@@ -348,8 +366,7 @@ def test_sign_in_with_a_code_goes_on_to_the_page_asked_for(client, forms, make_u
     ],
     ids=["missing", "too long", "wrong code", "wrong recovery code", "arabic-indic digits", "full-width digits"],
 )
-def test_sign_in_refuses_a_bad_code_with_a_message(client, forms, make_user, clock, code, message,
-                                                   counts_as_a_failure):
+def test_sign_in_refuses_a_bad_code_with_a_message(client, forms, make_user, clock, code, message, counts_as_a_failure):
     person = make_user(role="assessor", two_factor=True)
     mfa.regenerate_recovery_codes(person, PASSWORD)
     enter_password(forms, person)
@@ -408,8 +425,7 @@ def test_an_earlier_code_is_refused_once_a_later_one_has_been_used(client, forms
 
 
 @pytest.mark.parametrize(("steps", "accepted"), [(-2, False), (-1, True), (1, True), (2, False)])
-def test_a_code_a_step_either_side_of_now_is_accepted_but_no_further(client, forms, make_user, clock,
-                                                                      steps, accepted):
+def test_a_code_a_step_either_side_of_now_is_accepted_but_no_further(client, forms, make_user, clock, steps, accepted):
     # A fixed key, so no code two steps away can happen to equal one in the window.
     person = make_user(two_factor=True, totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     window = {pyotp.TOTP(person.totp_secret).at(START + drift * STEP) for drift in (-1, 0, 1)}
@@ -445,10 +461,10 @@ def test_a_code_claimed_by_a_simultaneous_sign_in_is_refused(make_user, clock):
     assert person.totp_last_step is None and all(code.used_at is None for code in person.recovery_codes)
     # Another request, holding the same code, gets there first; this request's copy of the
     # account was loaded before that and does not know.
-    db.session.execute(text("UPDATE users SET totp_last_step = :step WHERE id = :id"),
-                       {"step": step, "id": person.id})
-    db.session.execute(text("UPDATE recovery_codes SET used_at = CURRENT_TIMESTAMP WHERE user_id = :id"),
-                       {"id": person.id})
+    db.session.execute(text("UPDATE users SET totp_last_step = :step WHERE id = :id"), {"step": step, "id": person.id})
+    db.session.execute(
+        text("UPDATE recovery_codes SET used_at = CURRENT_TIMESTAMP WHERE user_id = :id"), {"id": person.id}
+    )
 
     assert mfa.verify(person, pyotp.TOTP(person.totp_secret).now()) is None
     assert mfa.verify(person, codes[0]) is None
@@ -542,10 +558,13 @@ def test_the_code_page_without_a_password_first_sends_the_person_to_sign_in(clie
     assert banners(parse(client.get("/sign-in"))) == [SIGN_IN_AGAIN]
 
 
-@pytest.mark.parametrize(("wait", "signs_in"), [
-    (timedelta(minutes=9, seconds=59), True),
-    (timedelta(minutes=10, seconds=1), False),
-])
+@pytest.mark.parametrize(
+    ("wait", "signs_in"),
+    [
+        (timedelta(minutes=9, seconds=59), True),
+        (timedelta(minutes=10, seconds=1), False),
+    ],
+)
 def test_the_code_step_lasts_ten_minutes(client, forms, make_user, clock, wait, signs_in):
     person = make_user(two_factor=True)
     enter_password(forms, person)
@@ -566,6 +585,7 @@ def test_the_code_step_lasts_ten_minutes(client, forms, make_user, clock, wait, 
 
 
 # --- lockout ------------------------------------------------------------------------------------
+
 
 def test_ten_wrong_codes_in_a_row_lock_the_account(client, forms, make_user, clock):
     person = make_user(role="assessor", two_factor=True)
@@ -631,6 +651,7 @@ def test_signing_in_ends_a_run_of_wrong_codes(client, forms, make_user, clock):
 
 
 # --- required for staff -------------------------------------------------------------------------
+
 
 def routes_for(app, role: str) -> list[tuple[str, str]]:
     """Every signed-in route this role may use that is not part of setting up two-factor."""
@@ -707,20 +728,25 @@ def test_staff_cannot_turn_two_factor_off_when_it_is_required(
     response = post_form(client, account, TURN_OFF, {})
 
     assert path_of(response) == "/account"
-    assert banners(parse(client.get("/account"))) == [
-        "Staff accounts must keep two-factor authentication turned on."
-    ]
+    assert banners(parse(client.get("/account"))) == ["Staff accounts must keep two-factor authentication turned on."]
     person = reload(person)
     assert person.has_two_factor
     assert len(person.recovery_codes) == 10
     assert "mfa.disabled" not in actions(person)
 
 
-@pytest.mark.parametrize(("role", "required"), [
-    ("candidate", False), ("assessor", False), ("admin", False), ("candidate", True),
-])
-def test_two_factor_can_be_turned_off_when_it_is_not_required(app, client, forms, make_user, monkeypatch, clock,
-                                                              role, required):
+@pytest.mark.parametrize(
+    ("role", "required"),
+    [
+        ("candidate", False),
+        ("assessor", False),
+        ("admin", False),
+        ("candidate", True),
+    ],
+)
+def test_two_factor_can_be_turned_off_when_it_is_not_required(
+    app, client, forms, make_user, monkeypatch, clock, role, required
+):
     monkeypatch.setitem(app.config, "REQUIRE_STAFF_MFA", required)
     person = make_user(role=role)
     forms.sign_in(person)
@@ -770,6 +796,7 @@ def test_turning_off_when_it_is_already_off_changes_nothing(client, forms, make_
 
 # --- audit --------------------------------------------------------------------------------------
 
+
 def test_the_audit_log_records_each_change_to_two_factor(client, forms, make_user, clock):
     person = make_user()
     forms.sign_in(person)
@@ -783,7 +810,10 @@ def test_the_audit_log_records_each_change_to_two_factor(client, forms, make_use
     events = audit(person)
 
     assert [event.action for event in events] == [
-        "mfa.enabled", "mfa.recovery_code_used", "mfa.recovery_codes_regenerated", "mfa.disabled",
+        "mfa.enabled",
+        "mfa.recovery_code_used",
+        "mfa.recovery_codes_regenerated",
+        "mfa.disabled",
     ]
     assert all(event.actor_id == person.id for event in events)
     assert all(event.at == START for event in events)

@@ -1,5 +1,6 @@
 """The unit of work: it commits what a service did or rolls all of it back, tells the person when a write lost a race
 with someone else's, and inside another unit joins that one's transaction."""
+
 from __future__ import annotations
 
 import pytest

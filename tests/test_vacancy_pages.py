@@ -1,4 +1,5 @@
 """The public vacancy pages, read through parsed HTML."""
+
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -20,19 +21,24 @@ def test_open_vacancy_page_shows_criteria_levels_indicators_and_scale(page, admi
     campaign = open_campaign(admin, "band-c", title="Case officer")
     soup = page(f"/vacancies/{campaign.reference}")
     assert soup.h1.get_text(strip=True) == "Case officer"
-    facts = {row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
-             for row in soup.select("#vacancy-facts .govuk-summary-list__row")}
+    facts = {
+        row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
+        for row in soup.select("#vacancy-facts .govuk-summary-list__row")
+    }
     assert facts["Reference"] == campaign.reference and facts["Grade"] == "Band C"
     sections = soup.select("section[data-criterion]")
     assert [s.h3.get_text(" ", strip=True) for s in sections] == [
-        f"{c.competency.name}: Level 2" for c in campaign.criteria]
+        f"{c.competency.name}: Level 2" for c in campaign.criteria
+    ]
     decisions = soup.select_one("section[data-criterion=making-effective-decisions]")
     competency = next(c for c in campaign.criteria if c.code == "making-effective-decisions").competency
     own_level = decisions.select(".recruit-indicators")[0]
     assert texts(own_level.select("ul[data-kind=effective] li")) == [
-        i.text for i in competency.indicators_at(2)["effective"]]
+        i.text for i in competency.indicators_at(2)["effective"]
+    ]
     assert texts(own_level.select("ul[data-kind=ineffective] li")) == [
-        i.text for i in competency.indicators_at(2)["ineffective"]]
+        i.text for i in competency.indicators_at(2)["ineffective"]
+    ]
     lower = decisions.select_one("details")
     assert "Lower levels of Making Effective Decisions" in lower.summary.get_text()
     assert texts(lower.select("h4")) == ["Level 1"]
@@ -50,11 +56,15 @@ def test_closing_date_is_shown_in_uk_time(page, admin):
         campaigns.set_closing(admin, campaign, datetime(2031, 7, 15, 16, 0, tzinfo=UTC))  # 5pm BST
         campaign_status.move(admin, campaign, "open")
         soup = page(f"/vacancies/{campaign.reference}")
-        facts = {row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
-                 for row in soup.select("#vacancy-facts .govuk-summary-list__row")}
+        facts = {
+            row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
+            for row in soup.select("#vacancy-facts .govuk-summary-list__row")
+        }
         assert facts["Closing date"] == "15 July 2031 at 5:00pm (UK time)"
-        listed = {texts(row.select("td"))[0].split(" ")[0]: texts(row.select("td"))[3]
-                  for row in page("/vacancies").select("#vacancies tbody tr")}
+        listed = {
+            texts(row.select("td"))[0].split(" ")[0]: texts(row.select("td"))[3]
+            for row in page("/vacancies").select("#vacancies tbody tr")
+        }
         assert "15 July 2031 at 5:00pm" in listed.values()
 
 

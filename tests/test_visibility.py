@@ -6,6 +6,7 @@ not score it), or once the stage is signed off. A report covering many items is 
 assessor's score for an item the person may not see yet. Candidates' names: hidden from everyone on a panel until
 the sift is signed off, even once the admin has recorded who goes on to interview. Admins see everything.
 """
+
 from __future__ import annotations
 
 import io
@@ -35,10 +36,15 @@ from tests.helpers import found_in, parse, signed_in
 
 # -- the campaign, moment by moment ------------------------------------------------------------------
 
-MOMENTS = ("sift, before the chair's own scores", "sift, after the chair's own scores",
-           "sift decided, not signed off", "interview, before the chair's own scores",
-           "interview, the chair has scored the first candidate", "interview, after the chair's own scores",
-           "interview signed off and released")
+MOMENTS = (
+    "sift, before the chair's own scores",
+    "sift, after the chair's own scores",
+    "sift decided, not signed off",
+    "interview, before the chair's own scores",
+    "interview, the chair has scored the first candidate",
+    "interview, after the chair's own scores",
+    "interview signed off and released",
+)
 SIFT_MEMBER_SCORE = 6
 
 
@@ -69,9 +75,15 @@ def build(admin, moment: str) -> Scene:
     interview_chair = UserFactory(role="assessor", name="Interview Chair")
     interview_member = UserFactory(role="assessor", name="Interview Member")
     campaigns.set_panel(admin, campaign, "interview", interview_chair, [interview_member])
-    people = {"admin": admin, "sift chair": setup.chair, "sift member": setup.members[0],
-              "interview chair": interview_chair, "interview member": interview_member,
-              "assessor not on the panel": UserFactory(role="assessor"), "candidate": first.candidate}
+    people = {
+        "admin": admin,
+        "sift chair": setup.chair,
+        "sift member": setup.members[0],
+        "interview chair": interview_chair,
+        "interview member": interview_member,
+        "assessor not on the panel": UserFactory(role="assessor"),
+        "candidate": first.candidate,
+    }
     steps = MOMENTS.index(moment)
 
     for application in setup.applications:
@@ -102,12 +114,21 @@ def build(admin, moment: str) -> Scene:
 
 
 def interview_score(person, campaign, application, criterion, rationale: str) -> None:
-    scoring.save(person, campaign, application, criterion, "interview",
-                 scoring.ScoreInput(value=5, ticked=[], rationale=rationale, notes="Answered the question"),
-                 submit=True, version=None, confirmed=True)
+    scoring.save(
+        person,
+        campaign,
+        application,
+        criterion,
+        "interview",
+        scoring.ScoreInput(value=5, ticked=[], rationale=rationale, notes="Answered the question"),
+        submit=True,
+        version=None,
+        confirmed=True,
+    )
 
 
 # -- what an answer shows ----------------------------------------------------------------------------
+
 
 def pdf_text(response) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.data)).pages)
@@ -122,8 +143,8 @@ def sift_cells(text: str, reference: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Pdf:
-    others: bool        # another assessor's score or rationale is in it
-    names: bool         # a candidate's name is in it
+    others: bool  # another assessor's score or rationale is in it
+    names: bool  # a candidate's name is in it
 
 
 @dataclass(frozen=True)
@@ -208,8 +229,15 @@ ROUTES = {
 }
 # Routes that only take a POST are walked by their own test below.
 POST_ROUTES = {"reports.prepare_signed_off"}
-ROLES = ("admin", "sift chair", "sift member", "interview chair", "interview member", "assessor not on the panel",
-         "candidate")
+ROLES = (
+    "admin",
+    "sift chair",
+    "sift member",
+    "interview chair",
+    "interview member",
+    "assessor not on the panel",
+    "candidate",
+)
 
 
 def by_moment(*answers) -> dict[str, object]:
@@ -219,17 +247,22 @@ def by_moment(*answers) -> dict[str, object]:
 
 
 S1, S2, S3, I1, I2, I3, I4 = range(7)
-SIFT_PDF, NO_OTHERS, BOTH, NAMES_ONLY, NEITHER = Pdf(True, False), Pdf(False, False), Pdf(True, True), \
-    Pdf(False, True), Pdf(False, False)
+SIFT_PDF, NO_OTHERS, BOTH, NAMES_ONLY, NEITHER = (
+    Pdf(True, False),
+    Pdf(False, False),
+    Pdf(True, True),
+    Pdf(False, True),
+    Pdf(False, False),
+)
 
 # route: {role: one answer per moment}; a role not listed is refused access at every moment.
 EXPECTED = {
     "index": {
-        "admin": by_moment(Index(False), Index(False), Index(True), Index(True), Index(True), Index(True),
-                           Index(True)),
+        "admin": by_moment(Index(False), Index(False), Index(True), Index(True), Index(True), Index(True), Index(True)),
         "sift chair": by_moment(*[Index(False)] * 7),
-        "interview chair": by_moment(Index(False), Index(False), Index(False), Index(True), Index(True),
-                                     Index(True), Index(True)),
+        "interview chair": by_moment(
+            Index(False), Index(False), Index(False), Index(True), Index(True), Index(True), Index(True)
+        ),
     },
     "sift.pdf": {
         "admin": by_moment(*[SIFT_PDF] * 7),
@@ -237,28 +270,31 @@ EXPECTED = {
     },
     "interview.pdf": {
         "admin": by_moment(NEITHER, NEITHER, NAMES_ONLY, BOTH, BOTH, BOTH, BOTH),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES,
-                                     BOTH, BOTH),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES, BOTH, BOTH
+        ),
     },
     "merit.pdf": {
         "admin": by_moment(*[NEITHER] * 6, NAMES_ONLY),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, NEITHER, NEITHER, NEITHER,
-                                     NAMES_ONLY),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, NEITHER, NEITHER, NEITHER, NAMES_ONLY
+        ),
     },
     "interview/first.pdf": {
         "admin": by_moment(NOT_INVITED, NOT_INVITED, NAMES_ONLY, BOTH, BOTH, BOTH, BOTH),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, BOTH, BOTH,
-                                     BOTH),
+        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, BOTH, BOTH, BOTH),
     },
     "interview/second.pdf": {
         "admin": by_moment(NOT_INVITED, NOT_INVITED, NAMES_ONLY, BOTH, BOTH, BOTH, BOTH),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES,
-                                     BOTH, BOTH),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES, BOTH, BOTH
+        ),
     },
     "feedback/first.pdf": {
         "admin": by_moment(*[NOT_RELEASED] * 6, NAMES_ONLY),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, NOT_RELEASED, NOT_RELEASED,
-                                     NOT_RELEASED, NAMES_ONLY),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, NOT_RELEASED, NOT_RELEASED, NOT_RELEASED, NAMES_ONLY
+        ),
     },
     "sift progress": {
         "admin": by_moment(*[PAGE] * 7),
@@ -266,8 +302,9 @@ EXPECTED = {
     },
     "interview progress": {
         "admin": by_moment(*[PAGE] * 7),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES,
-                                     PAGE, PAGE),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES, PAGE, PAGE
+        ),
     },
     "merit progress": {
         "admin": by_moment(*[PAGE] * 7),
@@ -279,8 +316,9 @@ EXPECTED = {
     },
     "interview status": {
         "admin": by_moment(*[JSON] * 7),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES,
-                                     JSON, JSON),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES, JSON, JSON
+        ),
     },
     "merit status": {
         "admin": by_moment(*[JSON] * 7),
@@ -292,8 +330,9 @@ EXPECTED = {
     },
     "interview version": {
         "admin": by_moment(NEITHER, NEITHER, NAMES_ONLY, BOTH, BOTH, BOTH, BOTH),
-        "interview chair": by_moment(REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES,
-                                     BOTH, BOTH),
+        "interview chair": by_moment(
+            REFUSED_NAMES, REFUSED_NAMES, REFUSED_NAMES, REFUSED_SCORES, REFUSED_SCORES, BOTH, BOTH
+        ),
     },
 }
 
@@ -305,8 +344,9 @@ def newest_version(c: Scene, slug: str) -> int:
 
 def test_the_table_covers_every_report_route(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("reports.")}
-    assert endpoints == {endpoint for endpoint, _ in ROUTES.values()} | POST_ROUTES, \
+    assert endpoints == {endpoint for endpoint, _ in ROUTES.values()} | POST_ROUTES, (
         "a new report route needs its rows here"
+    )
     assert set(EXPECTED) == set(ROUTES)
 
 
@@ -317,9 +357,13 @@ def test_every_report_route_for_every_role_at_every_moment(app, make_user, momen
     wrong = []
     for route, (_, template) in ROUTES.items():
         for role in ROLES:
-            url = template.format(id=c.id, first=c.first.reference, second=c.second.reference,
-                                  sift_version=newest_version(c, "sift"),
-                                  interview_version=newest_version(c, "interview"))
+            url = template.format(
+                id=c.id,
+                first=c.first.reference,
+                second=c.second.reference,
+                sift_version=newest_version(c, "sift"),
+                interview_version=newest_version(c, "interview"),
+            )
             expected = EXPECTED[route].get(role, by_moment(*[FORBIDDEN] * 7))[moment]
             # A PDF as a person gets it: pressing the button that prepares it when none is kept.
             answer = download(clients[role], url) if url.endswith(".pdf") else clients[role].get(url)
@@ -358,26 +402,41 @@ def test_a_report_kept_for_the_admin_is_not_served_to_a_chair_who_may_not_see_it
 
 # -- the same rule on the pages ------------------------------------------------------------------------
 
+
 def test_interview_pages_show_no_names_until_the_sift_is_signed_off(app, make_user):
     c = build(make_user(role="admin"), "sift decided, not signed off")
     campaign, first, second = c.setup.campaign, c.first, c.second
     names = ["Candidate 1", "Candidate 2", "candidate1@example.org", "candidate2@example.org"]
     code = campaign.criteria_at("interview")[0].code
     # A declaration already on record (made before declarations waited for the sift's sign-off) opens the record.
-    db.session.add(Conflict(application_id=second.id, assessor_id=c.people["interview member"].id,
-                            stage="interview", has_conflict=False, reason="", declared_at=utcnow()))
+    db.session.add(
+        Conflict(
+            application_id=second.id,
+            assessor_id=c.people["interview member"].id,
+            stage="interview",
+            has_conflict=False,
+            reason="",
+            declared_at=utcnow(),
+        )
+    )
     db.session.commit()
     member = signed_in(app, c.people["interview member"])
     chair = signed_in(app, c.people["interview chair"]).client
     urls = {
-        member.client: ["/assess", f"/assess/{campaign.id}/interview",
-                        f"/assess/{campaign.id}/interview?by=criterion",
-                        f"/assess/{campaign.id}/interview/{first.reference}/conflict",
-                        f"/assess/{campaign.id}/interview/{second.reference}",
-                        f"/assess/{campaign.id}/interview/{second.reference}/{code}"],
-        chair: [f"/moderate/{campaign.id}/interview", f"/moderate/{campaign.id}/interview/results",
-                *(f"/moderate/{campaign.id}/interview/items/{a.reference}/{code}" for a in (first, second)),
-                f"/reports/{campaign.id}"],
+        member.client: [
+            "/assess",
+            f"/assess/{campaign.id}/interview",
+            f"/assess/{campaign.id}/interview?by=criterion",
+            f"/assess/{campaign.id}/interview/{first.reference}/conflict",
+            f"/assess/{campaign.id}/interview/{second.reference}",
+            f"/assess/{campaign.id}/interview/{second.reference}/{code}",
+        ],
+        chair: [
+            f"/moderate/{campaign.id}/interview",
+            f"/moderate/{campaign.id}/interview/results",
+            *(f"/moderate/{campaign.id}/interview/items/{a.reference}/{code}" for a in (first, second)),
+            f"/reports/{campaign.id}",
+        ],
     }
     leaks = {}
     for client, pages in urls.items():
@@ -397,8 +456,7 @@ def test_interview_pages_show_no_names_until_the_sift_is_signed_off(app, make_us
     response = member.submit(f"/assess/{campaign.id}/interview/{first.reference}/conflict", {"has_conflict": "no"})
     assert response.status_code == 200
     assert "once the sift is signed off" in parse(response).select_one(".govuk-error-summary").get_text()
-    assert db.session.scalar(select(func.count()).select_from(Conflict).where(
-        Conflict.application_id == first.id)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Conflict).where(Conflict.application_id == first.id)) == 0
 
     # Once the sift is signed off, the names show (so the checks above could see them).
     results.sign_off(c.people["sift chair"], campaign, "sift")
@@ -481,12 +539,15 @@ def test_a_report_is_refused_only_for_the_items_the_chair_may_not_see_yet(make_u
     assert visibility.report_refusal(setup.admin, campaign, sift) is None
 
 
-@pytest.mark.parametrize("moment, role, expected", [
-    ("sift, before the chair's own scores", "sift chair", REFUSED_SCORES),
-    ("sift, before the chair's own scores", "sift member", FORBIDDEN),
-    ("sift, before the chair's own scores", "candidate", FORBIDDEN),
-    ("sift decided, not signed off", "interview chair", FORBIDDEN),
-])
+@pytest.mark.parametrize(
+    "moment, role, expected",
+    [
+        ("sift, before the chair's own scores", "sift chair", REFUSED_SCORES),
+        ("sift, before the chair's own scores", "sift member", FORBIDDEN),
+        ("sift, before the chair's own scores", "candidate", FORBIDDEN),
+        ("sift decided, not signed off", "interview chair", FORBIDDEN),
+    ],
+)
 def test_preparing_the_signed_off_version_again_asks_the_same_rule(app, make_user, moment, role, expected):
     c = build(make_user(role="admin"), moment)
     # The CSRF token from a page every signed-in person can open (the header's sign-out form).

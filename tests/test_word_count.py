@@ -1,5 +1,6 @@
 """Words are runs of non-whitespace, counted the same on the server and by the GOV.UK character
 count in the browser: both are checked against one shared fixture of texts."""
+
 import json
 import re
 import shutil

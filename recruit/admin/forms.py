@@ -1,4 +1,5 @@
 """Forms for managing accounts and filtering the audit log."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, ValidationError
@@ -14,8 +15,10 @@ def _role_field(choices: list[tuple[str, str]], not_allowed: str) -> RadioField:
         choices=choices,
         widget=GovRadioInput(),
         validate_choice=False,
-        validators=[InputRequired(message="Select a role"),
-                    AnyOf([value for value, _ in choices], message=not_allowed)],
+        validators=[
+            InputRequired(message="Select a role"),
+            AnyOf([value for value, _ in choices], message=not_allowed),
+        ],
     )
 
 
@@ -26,8 +29,10 @@ class InviteForm(Form):
         "Full name",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[DataRequired(message="Enter the person's full name"),
-                    Length(max=200, message="Name must be 200 characters or fewer")],
+        validators=[
+            DataRequired(message="Enter the person's full name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
     )
     email = StringField(
         "Email address",
@@ -39,8 +44,10 @@ class InviteForm(Form):
             Email(message="Enter an email address in the correct format, like name@example.com"),
         ],
     )
-    role = _role_field([("assessor", "Assessor (panel member)"), ("admin", "Recruitment admin")],
-                       "Select whether the person is an assessor or an admin")
+    role = _role_field(
+        [("assessor", "Assessor (panel member)"), ("admin", "Recruitment admin")],
+        "Select whether the person is an assessor or an admin",
+    )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
@@ -58,12 +65,22 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    user = StringField("User email address", widget=GovTextInput(),
-                       validators=[Optional(), Length(max=254, message="Email address must be 254 characters or fewer")])
-    record_type = StringField("Record type", description="For example, user", widget=GovTextInput(),
-                              validators=[Optional(), Length(max=50, message="Record type must be 50 characters or fewer")])
-    record_id = StringField("Record ID", widget=GovTextInput(),
-                            validators=[Optional(), Length(max=64, message="Record ID must be 64 characters or fewer")])
+    user = StringField(
+        "User email address",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=254, message="Email address must be 254 characters or fewer")],
+    )
+    record_type = StringField(
+        "Record type",
+        description="For example, user",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=50, message="Record type must be 50 characters or fewer")],
+    )
+    record_id = StringField(
+        "Record ID",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=64, message="Record ID must be 64 characters or fewer")],
+    )
     since = UKDateField("From", description="For example, 27 3 2026")
     until = UKDateField("To")
     submit = SubmitField("Filter", widget=GovSubmitInput())

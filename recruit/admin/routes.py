@@ -1,4 +1,5 @@
 """Routes for managing accounts and reading the audit log."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -36,8 +37,9 @@ def _invitation_page(user: User, raw: str) -> str:
     except MailNotConfigured:
         sent = False
     # With no way to send email, the admin is shown the link to pass on themselves (it goes to no log).
-    return render_template("admin/invited.html", user=user,
-                           link=None if sent else absolute_url("auth.set_password", token=raw))
+    return render_template(
+        "admin/invited.html", user=user, link=None if sent else absolute_url("auth.set_password", token=raw)
+    )
 
 
 @bp.get("/users")
@@ -132,8 +134,7 @@ def audit_log() -> ResponseReturnValue:
     form = AuditFilterForm(formdata=request.args)
     if request.args and not form.validate():
         return render_template("admin/audit.html", form=form, pagination=None), 400
-    query = audit_query(form.user.data, form.record_type.data, form.record_id.data, form.since.data,
-                              form.until.data)
+    query = audit_query(form.user.data, form.record_type.data, form.record_id.data, form.since.data, form.until.data)
     pagination = db.paginate(query, page=page_number(), per_page=users.PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", form=form, pagination=pagination)
 

@@ -1,4 +1,5 @@
 """The candidate's side: applying with evidence statements, following applications, their own data."""
+
 from flask import Blueprint
 
 bp = Blueprint("apply", __name__)

@@ -1,4 +1,5 @@
 """Forms for the application journey."""
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -30,17 +31,20 @@ class PersonalDetailsForm(VersionedForm):
         "UK telephone number (optional)",
         widget=GovTextInput(),
         filters=[strip],
-        validators=[Optional(), Length(max=40, message="Telephone number must be 40 characters or fewer"),
-                    Regexp(r"^\+?[0-9 ()-]{7,}$", message="Enter a telephone number, like 01632 960 001 or "
-                                                           "07700 900 982")],
+        validators=[
+            Optional(),
+            Length(max=40, message="Telephone number must be 40 characters or fewer"),
+            Regexp(r"^\+?[0-9 ()-]{7,}$", message="Enter a telephone number, like 01632 960 001 or 07700 900 982"),
+        ],
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 
 class StatementForm(VersionedForm):
     # The word limit is checked by the service, which knows the criterion.
-    text = TextAreaField("Your evidence", widget=GovCharacterCount(),
-                         validators=[Length(max=30000, message="Your evidence is too long")])
+    text = TextAreaField(
+        "Your evidence", widget=GovCharacterCount(), validators=[Length(max=30000, message="Your evidence is too long")]
+    )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 
@@ -65,8 +69,12 @@ class InterviewReplyForm(Form):
         validators=[DataRequired(message="Select whether you can come to the interview at this time")],
     )
     # Required only when asking for another time; the interviews service says so, naming this field.
-    note = TextAreaField("Which dates and times can you do?", widget=GovTextArea(), filters=[strip],
-                         validators=[Length(max=2000, message="Your note must be 2000 characters or fewer")])
+    note = TextAreaField(
+        "Which dates and times can you do?",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Length(max=2000, message="Your note must be 2000 characters or fewer")],
+    )
     # The version of the invitation the page showed, so a reply never accepts a time the candidate has not seen.
     version = HiddenField()
     submit = SubmitField("Send reply", widget=GovSubmitInput())

@@ -1,5 +1,6 @@
 """Routes for candidates: start an application, fill in its parts, check, submit, withdraw; reply to an
 interview invitation and read released outcomes and feedback."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,7 @@ from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
 from recruit.services.records import personal_data
 from recruit.services.campaigns import vacancies
-from recruit.services.applications.progress import (Progress, awaiting_decision, no_outcome, progress_of,
-                                                    stage_outcomes)
+from recruit.services.applications.progress import Progress, awaiting_decision, no_outcome, progress_of, stage_outcomes
 from recruit.services.errors import Refused
 
 
@@ -47,9 +47,14 @@ def _render_task_list(application: Application, progress: Progress, form: Interv
     if progress.slot is not None:
         # Always the invitation on screen now, so a reply never answers a time the candidate has not seen.
         form.version.data = str(progress.slot.version)
-    return render_template("apply/task_list.html", application=application, progress=progress, form=form,
-                           missing=applications.missing_parts(application),
-                           accepting=vacancies.accepting_applications(application.campaign))
+    return render_template(
+        "apply/task_list.html",
+        application=application,
+        progress=progress,
+        form=form,
+        missing=applications.missing_parts(application),
+        accepting=vacancies.accepting_applications(application.campaign),
+    )
 
 
 @bp.route("/vacancies/<reference>/apply", methods=["GET", "POST"])
@@ -58,8 +63,11 @@ def start(reference: str) -> ResponseReturnValue:
     campaign = vacancies.public_vacancy(reference)
     if campaign is None:
         abort(404)
-    existing = db.session.scalar(db.select(Application).where(Application.campaign_id == campaign.id,
-                                                              Application.candidate_id == current_user.id))
+    existing = db.session.scalar(
+        db.select(Application).where(
+            Application.campaign_id == campaign.id, Application.candidate_id == current_user.id
+        )
+    )
     if existing is not None:
         return _task_list(existing)
     form = ConfirmForm()
@@ -70,8 +78,9 @@ def start(reference: str) -> ResponseReturnValue:
             show_refusal(form, error)
         else:
             return _task_list(application)
-    return render_template("apply/start.html", campaign=campaign, form=form,
-                           accepting=vacancies.accepting_applications(campaign))
+    return render_template(
+        "apply/start.html", campaign=campaign, form=form, accepting=vacancies.accepting_applications(campaign)
+    )
 
 
 @bp.get("/applications")
@@ -99,14 +108,18 @@ def interview_reply(reference: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             accept = form.reply.data == "accept"
-            interviews.respond(current_user, progress.slot, accept=accept, note=form.note.data or "",
-                               version=form.version.data or "")
+            interviews.respond(
+                current_user, progress.slot, accept=accept, note=form.note.data or "", version=form.version.data or ""
+            )
         except Refused as error:
             show_refusal(form, error, "reply")
         else:
-            flash(f"You have accepted your interview on {format_uk(progress.slot.starts_at)} (UK time)." if accept
-                  else "You have asked for another time. The recruitment team will contact you with a new time.",
-                  "success")
+            flash(
+                f"You have accepted your interview on {format_uk(progress.slot.starts_at)} (UK time)."
+                if accept
+                else "You have asked for another time. The recruitment team will contact you with a new time.",
+                "success",
+            )
             return redirect(url_for("apply.task_list", reference=application.reference, _anchor="interview"))
     return _render_task_list(application, progress_of(application), form)
 
@@ -118,9 +131,14 @@ def interview_calendar(reference: str) -> ResponseReturnValue:
     progress = progress_of(application)
     if not progress.calendar or progress.slot is None:
         abort(404)
-    return Response(interviews.calendar_file(progress.slot), mimetype="text/calendar",
-                    headers={"Content-Disposition": f"attachment; filename=interview-{application.reference}.ics",
-                             "Cache-Control": "no-store"})
+    return Response(
+        interviews.calendar_file(progress.slot),
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f"attachment; filename=interview-{application.reference}.ics",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/applications/<reference>/outcome")
@@ -129,10 +147,16 @@ def outcome(reference: str) -> str:
     application = _application_or_404(reference)
     released = feedback.released_stages(application)
     stages = stage_outcomes(application, released)
-    return render_template("apply/outcome.html", application=application, released=released, stages=stages,
-                           no_outcome=no_outcome(application),
-                           without_feedback=feedback.without_feedback(
-                               [(stage.stage, stage.criteria) for stage in stages if stage.criteria]))
+    return render_template(
+        "apply/outcome.html",
+        application=application,
+        released=released,
+        stages=stages,
+        no_outcome=no_outcome(application),
+        without_feedback=feedback.without_feedback(
+            [(stage.stage, stage.criteria) for stage in stages if stage.criteria]
+        ),
+    )
 
 
 @bp.route("/applications/<reference>/feedback.pdf", methods=["GET", "POST"])
@@ -157,8 +181,7 @@ def feedback_letter(reference: str) -> ResponseReturnValue:
         # Nothing released yet: the outcome page says so.
         return redirect(url_for("apply.outcome", reference=application.reference))
     if report is None:
-        return render_template("apply/feedback_letter.html", application=application, form=ConfirmForm(),
-                               action=here)
+        return render_template("apply/feedback_letter.html", application=application, form=ConfirmForm(), action=here)
     return send_pdf(application.campaign, report, f"feedback-{application.reference}")
 
 
@@ -175,15 +198,21 @@ def personal_details(reference: str) -> ResponseReturnValue:
         form.version.data = str(application.version)
     if form.validate_on_submit():
         try:
-            applications.save_personal_details(current_user, application, full_name=form.full_name.data,
-                                               email=form.email.data, phone=form.phone.data or "",
-                                               version=form.version_number())
+            applications.save_personal_details(
+                current_user,
+                application,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                phone=form.phone.data or "",
+                version=form.version_number(),
+            )
         except Refused as error:
             show_refusal(form, error)
         else:
             return _task_list(application)
-    return render_template("apply/personal_details.html", application=application, form=form,
-                           read_only=not application.editable)
+    return render_template(
+        "apply/personal_details.html", application=application, form=form, read_only=not application.editable
+    )
 
 
 @bp.route("/applications/<reference>/evidence/<code>", methods=["GET", "POST"])
@@ -198,14 +227,20 @@ def statement(reference: str, code: str) -> ResponseReturnValue:
         form.version.data = str(application.version)
     if form.validate_on_submit():
         try:
-            applications.save_statement(current_user, application, criterion, form.text.data or "",
-                                        form.version_number())
+            applications.save_statement(
+                current_user, application, criterion, form.text.data or "", form.version_number()
+            )
         except Refused as error:
             show_refusal(form, error, "text")
         else:
             return _task_list(application)
-    return render_template("apply/statement.html", application=application, criterion=criterion, form=form,
-                           read_only=not application.editable)
+    return render_template(
+        "apply/statement.html",
+        application=application,
+        criterion=criterion,
+        form=form,
+        read_only=not application.editable,
+    )
 
 
 @bp.route("/applications/<reference>/check", methods=["GET", "POST"])
@@ -224,8 +259,9 @@ def check(reference: str) -> ResponseReturnValue:
             show_refusal(form, error, "declaration")
         else:
             return redirect(url_for("apply.submitted", reference=application.reference))
-    return render_template("apply/check.html", application=application, form=form,
-                           missing=applications.missing_parts(application))
+    return render_template(
+        "apply/check.html", application=application, form=form, missing=applications.missing_parts(application)
+    )
 
 
 @bp.get("/applications/<reference>/submitted")
@@ -257,5 +293,8 @@ def withdraw(reference: str) -> ResponseReturnValue:
 @signed_in
 def download_your_data() -> ResponseReturnValue:
     body = json.dumps(personal_data.everything_about(current_user), indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": "attachment; filename=recruit-your-data.json"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=recruit-your-data.json"},
+    )

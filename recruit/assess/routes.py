@@ -3,6 +3,7 @@
 At the sift these pages show the application's reference and evidence only, never a name or
 contact detail; at interview they show names once services/visibility.shows_names says so.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -49,8 +50,11 @@ def _criterion_or_404(campaign: Campaign, stage: str, code: str) -> Criterion:
 @bp.get("")
 @roles("assessor")
 def dashboard() -> str:
-    return render_template("assess/dashboard.html", panels=assessor_views.dashboard(current_user),
-                           deputyships=moderators.deputyships(current_user))
+    return render_template(
+        "assess/dashboard.html",
+        panels=assessor_views.dashboard(current_user),
+        deputyships=moderators.deputyships(current_user),
+    )
 
 
 @bp.get("/<int:campaign_id>/<stage>")
@@ -67,10 +71,20 @@ def work(campaign_id: int, stage: str) -> str:
     # Counted here, once: counting in the template went through every score on the page for every row.
     submitted = Counter(score.application_id for score in scores.values() if score.status == "submitted")
     return render_template(
-        "assess/work.html", campaign=campaign, stage=stage, criteria=criteria, mode=mode, chosen=chosen,
-        pagination=pagination, scores=scores, submitted=submitted,
-        conflicts=assessor_views.own_conflicts(current_user, stage, items), open=scoring_open(campaign, stage),
-        chair=is_chair(campaign, stage, current_user), presift=presift_active(campaign, stage), names=names,
+        "assess/work.html",
+        campaign=campaign,
+        stage=stage,
+        criteria=criteria,
+        mode=mode,
+        chosen=chosen,
+        pagination=pagination,
+        scores=scores,
+        submitted=submitted,
+        conflicts=assessor_views.own_conflicts(current_user, stage, items),
+        open=scoring_open(campaign, stage),
+        chair=is_chair(campaign, stage, current_user),
+        presift=presift_active(campaign, stage),
+        names=names,
     )
 
 
@@ -82,10 +96,15 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
     if stage == "interview" and scoring.conflict_for(current_user, item, stage) is None:
         return redirect(url_for("assess.conflict", campaign_id=campaign.id, stage=stage, reference=item.reference))
     return render_template(
-        "assess/application.html", campaign=campaign, stage=stage, application=item,
-        criteria=stage_criteria(campaign, stage), scores=assessor_views.own_scores(current_user, stage, [item]),
+        "assess/application.html",
+        campaign=campaign,
+        stage=stage,
+        application=item,
+        criteria=stage_criteria(campaign, stage),
+        scores=assessor_views.own_scores(current_user, stage, [item]),
         conflict=scoring.conflict_for(current_user, item, stage),
-        names=visibility.shows_names(current_user, campaign, stage))
+        names=visibility.shows_names(current_user, campaign, stage),
+    )
 
 
 def _fill_choices(form: ScoreForm, campaign: Campaign, criterion: Criterion) -> None:
@@ -120,11 +139,24 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
     if form.validate_on_submit():
         submitting = bool(form.submit_score.data)
         reference_read, code_read = item.reference, criterion.code
-        entry = scoring.ScoreInput(value=form.value.data, ticked=[*form.effective.data, *form.ineffective.data],
-                                   rationale=form.rationale.data or "", notes=form.notes.data or "")
+        entry = scoring.ScoreInput(
+            value=form.value.data,
+            ticked=[*form.effective.data, *form.ineffective.data],
+            rationale=form.rationale.data or "",
+            notes=form.notes.data or "",
+        )
         try:
-            scoring.save(current_user, campaign, item, criterion, stage, entry, submit=submitting,
-                         version=form.version_number(), confirmed=bool(form.confirm.data))
+            scoring.save(
+                current_user,
+                campaign,
+                item,
+                criterion,
+                stage,
+                entry,
+                submit=submitting,
+                version=form.version_number(),
+                confirmed=bool(form.confirm.data),
+            )
         except scoring.NeedsConfirmation as error:
             prompt = error.message
         except Refused as error:
@@ -140,16 +172,30 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
             # From what was read before saving: the commit expired the models, and reading them again would reload
             # the campaign with everything loaded alongside it.
             if back == "criterion":
-                return redirect(url_for("assess.work", campaign_id=campaign_id, stage=stage, by="criterion",
-                                        criterion=code_read))
-            return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage,
-                                    reference=reference_read))
+                return redirect(
+                    url_for("assess.work", campaign_id=campaign_id, stage=stage, by="criterion", criterion=code_read)
+                )
+            return redirect(
+                url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=reference_read)
+            )
     statement = item.statement_for(criterion) if stage == "sift" else None
     asked = questions.chosen(criterion) if stage == "interview" else []
     return render_template(
-        "assess/score.html", questions=asked, campaign=campaign, stage=stage, application=item, criterion=criterion, form=form,
-        statement=statement, existing=existing, agreed=agreed, prompt=prompt, conflict=conflict,
-        open=scoring_open(campaign, stage), names=visibility.shows_names(current_user, campaign, stage))
+        "assess/score.html",
+        questions=asked,
+        campaign=campaign,
+        stage=stage,
+        application=item,
+        criterion=criterion,
+        form=form,
+        statement=statement,
+        existing=existing,
+        agreed=agreed,
+        prompt=prompt,
+        conflict=conflict,
+        open=scoring_open(campaign, stage),
+        names=visibility.shows_names(current_user, campaign, stage),
+    )
 
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>/conflict", methods=["GET", "POST"])
@@ -168,10 +214,20 @@ def conflict(campaign_id: int, stage: str, reference: str) -> ResponseReturnValu
             (field.errors if field is not None else form.form_errors).append(error.message)
         else:
             if declared:
-                flash("Conflict of interest recorded. You will not score this candidate; the chair has been told.",
-                      "success")
+                flash(
+                    "Conflict of interest recorded. You will not score this candidate; the chair has been told.",
+                    "success",
+                )
                 return redirect(url_for("assess.work", campaign_id=campaign.id, stage=stage))
-            return redirect(url_for("assess.application", campaign_id=campaign.id, stage=stage,
-                                    reference=item.reference))
-    return render_template("assess/conflict.html", campaign=campaign, stage=stage, application=item, form=form,
-                           existing=existing, names=visibility.shows_names(current_user, campaign, stage))
+            return redirect(
+                url_for("assess.application", campaign_id=campaign.id, stage=stage, reference=item.reference)
+            )
+    return render_template(
+        "assess/conflict.html",
+        campaign=campaign,
+        stage=stage,
+        application=item,
+        form=form,
+        existing=existing,
+        names=visibility.shows_names(current_user, campaign, stage),
+    )

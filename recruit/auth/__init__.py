@@ -1,4 +1,5 @@
 """Signing in and out, registration, passwords, two-factor authentication and the account pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

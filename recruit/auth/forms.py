@@ -1,4 +1,5 @@
 """Sign-in, registration, password and two-factor forms."""
+
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
@@ -61,15 +62,19 @@ class TwoFactorForm(Form):
 
 
 def _current_password_field() -> PasswordField:
-    return password_field("Your current password", "Enter your current password",
-                          "We ask for it before any change to how you sign in")
+    return password_field(
+        "Your current password", "Enter your current password", "We ask for it before any change to how you sign in"
+    )
 
 
 class TwoFactorSetupForm(Form):
     # The key the page shows, signed for this person (services/accounts/two_factor.enrolment_token).
     key = HiddenField()
-    code = _code_field("Code from your app", "The 6-digit code your authenticator app shows",
-                       "Enter the 6-digit code from your authenticator app")
+    code = _code_field(
+        "Code from your app",
+        "The 6-digit code your authenticator app shows",
+        "Enter the 6-digit code from your authenticator app",
+    )
     current_password = _current_password_field()
     submit = SubmitField("Turn on two-factor authentication", widget=GovSubmitInput())
 
@@ -88,4 +93,3 @@ class ConfirmForm(Form):
     """A form with only a button: POST actions that need nothing but the CSRF token."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
-

@@ -1,4 +1,5 @@
 """Routes for signing in, registering, setting and resetting passwords, and the account pages."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -135,8 +136,9 @@ def register() -> ResponseReturnValue:
     if form.validate_on_submit():
         require_mail()
         try:
-            started = accounts.request_registration(form.name.data, form.email.data, form.password.data,
-                                                    next_path=safe_next(request.args.get("next")))
+            started = accounts.request_registration(
+                form.name.data, form.email.data, form.password.data, next_path=safe_next(request.args.get("next"))
+            )
         except Refused as error:
             show_refusal(form, error)
         else:
@@ -242,8 +244,11 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = current_user._get_current_object()
         answer = _password_checked(
-            form, user, lambda: accounts.change_password(user, form.current_password.data, form.new_password.data),
-            lambda _: _back_to_account("Your password has been changed. You have been signed out everywhere else."))
+            form,
+            user,
+            lambda: accounts.change_password(user, form.current_password.data, form.new_password.data),
+            lambda _: _back_to_account("Your password has been changed. You have been signed out everywhere else."),
+        )
         if answer is not None:
             return answer
     return render_template("auth/change_password.html", form=form)
@@ -271,13 +276,21 @@ def two_factor_setup() -> ResponseReturnValue:
         secret = shown
     if form.validate_on_submit():
         answer = _password_checked(
-            form, user, lambda: mfa.enable(user, form.code.data, form.current_password.data, secret),
-            lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=True))
+            form,
+            user,
+            lambda: mfa.enable(user, form.code.data, form.current_password.data, secret),
+            lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=True),
+        )
         if answer is not None:
             return answer
     uri = mfa.provisioning_uri(user, secret)
-    return render_template("auth/two_factor_setup.html", form=form, secret=secret, qr_svg=mfa.qr_code_svg(uri),
-                           required=current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff)
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        secret=secret,
+        qr_svg=mfa.qr_code_svg(uri),
+        required=current_app.config["REQUIRE_STAFF_MFA"] and user.is_staff,
+    )
 
 
 @bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
@@ -291,13 +304,19 @@ def regenerate_recovery_codes() -> ResponseReturnValue:
     form = NewRecoveryCodesForm()
     if form.validate_on_submit():
         answer = _password_checked(
-            form, user, lambda: mfa.regenerate_recovery_codes(user, form.current_password.data),
-            lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=False))
+            form,
+            user,
+            lambda: mfa.regenerate_recovery_codes(user, form.current_password.data),
+            lambda codes: render_template("auth/recovery_codes.html", codes=codes, first_time=False),
+        )
         if answer is not None:
             return answer
-    return render_template("auth/confirm_password.html", form=form, title="Get new recovery codes",
-                           explanation=["Your current recovery codes will stop working.",
-                                        "You will be signed out on every other device."])
+    return render_template(
+        "auth/confirm_password.html",
+        form=form,
+        title="Get new recovery codes",
+        explanation=["Your current recovery codes will stop working.", "You will be signed out on every other device."],
+    )
 
 
 @bp.route("/account/two-factor/turn-off", methods=["GET", "POST"])
@@ -312,18 +331,29 @@ def turn_off_two_factor() -> ResponseReturnValue:
     form = TurnOffTwoFactorForm()
     if form.validate_on_submit():
         answer = _password_checked(
-            form, user, lambda: mfa.turn_off(user, form.current_password.data),
-            lambda _: _back_to_account("Two-factor authentication is turned off. You have been signed out "
-                                       "everywhere else."))
+            form,
+            user,
+            lambda: mfa.turn_off(user, form.current_password.data),
+            lambda _: _back_to_account(
+                "Two-factor authentication is turned off. You have been signed out everywhere else."
+            ),
+        )
         if answer is not None:
             return answer
-    return render_template("auth/confirm_password.html", form=form, title="Turn off two-factor authentication",
-                           explanation=["You will sign in with your password alone, and your recovery codes will "
-                                        "stop working.", "You will be signed out on every other device."])
+    return render_template(
+        "auth/confirm_password.html",
+        form=form,
+        title="Turn off two-factor authentication",
+        explanation=[
+            "You will sign in with your password alone, and your recovery codes will stop working.",
+            "You will be signed out on every other device.",
+        ],
+    )
 
 
-def _password_checked(form: Form, user: User, change: Callable[[], T],
-                      done: Callable[[T], ResponseReturnValue]) -> ResponseReturnValue | None:
+def _password_checked(
+    form: Form, user: User, change: Callable[[], T], done: Callable[[T], ResponseReturnValue]
+) -> ResponseReturnValue | None:
     """Make a change to how the person signs in that needs their current password. Done: every other session has
     ended, this one carries on with the new session version, and `done(result)` answers. A wrong password shows on
     the form (None: show the page again); the one that locks the account ends this session too."""

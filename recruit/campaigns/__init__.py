@@ -1,4 +1,5 @@
 """Campaign set-up for recruitment admins: details, criteria, scoring settings, panels and status."""
+
 from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__, url_prefix="/admin/campaigns")

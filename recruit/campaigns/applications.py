@@ -1,4 +1,5 @@
 """Routes for an admin's view of a campaign's applications, and importing applications from CSV."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, request
@@ -34,11 +35,21 @@ def applications(campaign_id: int) -> str:
     status = request.args.get("status") if request.args.get("status") in APPLICATION_STATUSES else None
     text = (request.args.get("q") or "")[:200]
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
-    pagination = db.paginate(application_views.search(campaign, text, status), page=page,
-                             per_page=application_views.PAGE_SIZE, error_out=False)
-    return render_template("campaigns/applications.html", campaign=campaign, pagination=pagination,
-                           counts=application_views.counts_by_status(campaign), status=status, q=text,
-                           statuses=APPLICATION_STATUSES)
+    pagination = db.paginate(
+        application_views.search(campaign, text, status),
+        page=page,
+        per_page=application_views.PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "campaigns/applications.html",
+        campaign=campaign,
+        pagination=pagination,
+        counts=application_views.counts_by_status(campaign),
+        status=status,
+        q=text,
+        statuses=APPLICATION_STATUSES,
+    )
 
 
 @bp.get("/<int:campaign_id>/applications/<reference>")
@@ -60,18 +71,21 @@ def import_applications(campaign_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         raw = form.file.data.read(application_import.MAX_BYTES + 1)
         try:
-            result = application_import.import_applications(current_user, campaign, raw,
-                                                            send_claim_links=mail_configured())
+            result = application_import.import_applications(
+                current_user, campaign, raw, send_claim_links=mail_configured()
+            )
         except FileProblems as error:
             problems = error.problems
-            form.file.errors = [f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-                                "nothing was imported"]
+            form.file.errors = [
+                f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}; nothing was imported"
+            ]
         except Refused as error:
             form.file.errors = [error.message]
         else:
             # One SMTP connection for every claim link.
             send_many([emails.claim(campaign, user, raw_token) for user, raw_token in result.new_accounts if raw_token])
-            return render_template("campaigns/import_done.html", campaign=campaign, result=result,
-                                   mailed=mail_configured())
+            return render_template(
+                "campaigns/import_done.html", campaign=campaign, result=result, mailed=mail_configured()
+            )
     status = 400 if request.method == "POST" else 200
     return render_template("campaigns/import.html", campaign=campaign, form=form, problems=problems), status

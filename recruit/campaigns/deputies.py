@@ -1,5 +1,6 @@
 """Admins name a deputy chair for an application whose chair declared a conflict of interest with the candidate
 (DESIGN §6, "Who may moderate what"), and reach those applications' moderation themselves."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -25,8 +26,13 @@ ADMIN_MODERATES = 0
 
 class DeputyForm(Form):
     # Any id may come back: the service says why a person cannot be named, in words, rather than "not a choice".
-    deputy = RadioField("Who moderates this application", coerce=int, validate_choice=False, widget=GovRadioInput(),
-                        validators=[InputRequired(message="Select who moderates this application")])
+    deputy = RadioField(
+        "Who moderates this application",
+        coerce=int,
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select who moderates this application")],
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
@@ -41,8 +47,14 @@ def _stage_or_404(campaign_id: int, stage: str) -> Campaign:
 @roles("admin")
 def deputies(campaign_id: int, stage: str) -> str:
     campaign = _stage_or_404(campaign_id, stage)
-    return render_template("campaigns/deputies.html", campaign=campaign, stage=stage,
-                           names=shows_names(current_user, campaign, stage), handovers=moderators.handovers(campaign, stage), criteria=stage_criteria(campaign, stage))
+    return render_template(
+        "campaigns/deputies.html",
+        campaign=campaign,
+        stage=stage,
+        names=shows_names(current_user, campaign, stage),
+        handovers=moderators.handovers(campaign, stage),
+        criteria=stage_criteria(campaign, stage),
+    )
 
 
 @bp.route("/<int:campaign_id>/panels/<stage>/deputies/<reference>", methods=["GET", "POST"])
@@ -56,7 +68,8 @@ def deputy(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
     people = moderators.deputy_candidates(campaign, stage, application)
     form = DeputyForm()
     form.deputy.choices = [(person.id, f"{person.name} ({person.email})") for person in people] + [
-        (ADMIN_MODERATES, "No deputy chair: an admin moderates this application")]
+        (ADMIN_MODERATES, "No deputy chair: an admin moderates this application")
+    ]
     if request.method == "GET":
         form.deputy.data = named.deputy_id if named else None
     if form.validate_on_submit():
@@ -68,9 +81,19 @@ def deputy(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
         else:
             db.session.expire_all()
             named = moderators.deputy_of(application, stage)
-            flash(f"{named.deputy.name} is the deputy chair for {application.reference}." if named else
-                  f"An admin moderates {application.reference}: it has no deputy chair.", "success")
+            flash(
+                f"{named.deputy.name} is the deputy chair for {application.reference}."
+                if named
+                else f"An admin moderates {application.reference}: it has no deputy chair.",
+                "success",
+            )
             return redirect(url_for("campaigns.deputies", campaign_id=campaign.id, stage=stage))
-    return render_template("campaigns/deputy.html", campaign=campaign, stage=stage, application=application,
-                           form=form, named=named, stands_aside=moderators.chair_stands_aside(
-                               campaign, stage, moderators.conflicted_ids(application, stage)))
+    return render_template(
+        "campaigns/deputy.html",
+        campaign=campaign,
+        stage=stage,
+        application=application,
+        form=form,
+        named=named,
+        stands_aside=moderators.chair_stands_aside(campaign, stage, moderators.conflicted_ids(application, stage)),
+    )

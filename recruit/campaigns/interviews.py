@@ -1,5 +1,6 @@
 """Routes for the interview stage on the admin side: invitations, absences, the merit list, offers,
 releasing outcomes, and the question bank."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -35,9 +36,13 @@ INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
 
 
 def _invitee_or_404(campaign: Campaign, reference: str) -> Application:
-    application = db.session.scalar(select(Application).where(
-        Application.campaign_id == campaign.id, Application.reference == reference[:20],
-        Application.status.in_(INVITED)))
+    application = db.session.scalar(
+        select(Application).where(
+            Application.campaign_id == campaign.id,
+            Application.reference == reference[:20],
+            Application.status.in_(INVITED),
+        )
+    )
     if application is None:
         abort(404)
     return application
@@ -47,8 +52,13 @@ def _invitee_or_404(campaign: Campaign, reference: str) -> Application:
 @roles("admin")
 def interview_list(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
-    invitees = list(db.session.scalars(select(Application).where(
-        Application.campaign_id == campaign.id, Application.status.in_(INVITED)).order_by(Application.reference)))
+    invitees = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.campaign_id == campaign.id, Application.status.in_(INVITED))
+            .order_by(Application.reference)
+        )
+    )
     slots = {a.id: interviews.slot_for(a) for a in invitees}
     return render_template("campaigns/interviews.html", campaign=campaign, invitees=invitees, slots=slots)
 
@@ -68,8 +78,14 @@ def interview(campaign_id: int, reference: str) -> ResponseReturnValue:
         try:
             hour, minute = parse_time_of_day(form.starts_at_time.data)
             moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
-            interviews.schedule(current_user, application, starts_at=moment, minutes=entered(form.minutes.data),
-                                place=form.place.data or "", video_link=form.video_link.data or "")
+            interviews.schedule(
+                current_user,
+                application,
+                starts_at=moment,
+                minutes=entered(form.minutes.data),
+                place=form.place.data or "",
+                video_link=form.video_link.data or "",
+            )
         except NotAUKTime as error:
             form.starts_at_time.errors = [str(error)]
         except Refused as error:
@@ -77,8 +93,14 @@ def interview(campaign_id: int, reference: str) -> ResponseReturnValue:
         else:
             flash(f"Interview invitation saved for {application.reference}.", "success")
             return redirect(url_for("campaigns.interview_list", campaign_id=campaign.id))
-    return render_template("campaigns/interview.html", campaign=campaign, application=application, slot=slot,
-                           form=form, absence=AbsenceForm())
+    return render_template(
+        "campaigns/interview.html",
+        campaign=campaign,
+        application=application,
+        slot=slot,
+        form=form,
+        absence=AbsenceForm(),
+    )
 
 
 @bp.post("/<int:campaign_id>/interviews/<reference>/absence")
@@ -103,8 +125,14 @@ def merit(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     view = offers.merit_view(campaign)
     records = {stage: stage_record(campaign, stage) for stage in ("sift", "interview")}
-    return render_template("campaigns/merit.html", campaign=campaign, view=view, records=records,
-                           action=ActionForm(), response=OfferResponseForm())
+    return render_template(
+        "campaigns/merit.html",
+        campaign=campaign,
+        view=view,
+        records=records,
+        action=ActionForm(),
+        response=OfferResponseForm(),
+    )
 
 
 @bp.post("/<int:campaign_id>/offers/<reference>")
@@ -114,8 +142,9 @@ def make_offer(campaign_id: int, reference: str) -> ResponseReturnValue:
     application = _invitee_or_404(campaign, reference)
     if not ActionForm().validate_on_submit():
         abort(400)
-    flash_outcome(lambda: offers.make_offer(current_user, campaign, application),
-                  f"Offer recorded for {application.reference}.")
+    flash_outcome(
+        lambda: offers.make_offer(current_user, campaign, application), f"Offer recorded for {application.reference}."
+    )
     return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
 
 
@@ -128,8 +157,10 @@ def offer_response(campaign_id: int, offer_id: int) -> ResponseReturnValue:
         abort(404)
     form = OfferResponseForm()
     if form.validate_on_submit():
-        flash_outcome(lambda: offers.record_response(current_user, offer, form.outcome.data),
-                      "The answer to the offer is recorded.")
+        flash_outcome(
+            lambda: offers.record_response(current_user, offer, form.outcome.data),
+            "The answer to the offer is recorded.",
+        )
     else:
         flash("Select what happened to the offer", "important")
     return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
@@ -187,10 +218,12 @@ def criterion_questions(campaign_id: int, criterion_id: int) -> ResponseReturnVa
 @roles("admin")
 def question_bank() -> ResponseReturnValue:
     form = QuestionForm()
-    competencies = list(db.session.scalars(select(Competency).join(Framework).order_by(Framework.name,
-                                                                                      Competency.name)))
-    levels = list(db.session.scalars(select(FrameworkLevel).join(Framework).order_by(Framework.name,
-                                                                                    FrameworkLevel.number)))
+    competencies = list(
+        db.session.scalars(select(Competency).join(Framework).order_by(Framework.name, Competency.name))
+    )
+    levels = list(
+        db.session.scalars(select(FrameworkLevel).join(Framework).order_by(Framework.name, FrameworkLevel.number))
+    )
     form.competency.choices = [(0, "Any competency")] + [(c.id, f"{c.name} ({c.framework.name})") for c in competencies]
     form.level.choices = [(0, "Any level")] + [(lv.id, f"{lv.name} ({lv.framework.name})") for lv in levels]
     if form.validate_on_submit():

@@ -1,4 +1,5 @@
 """Placing and releasing a legal hold, which keeps a campaign's personal data past the retention period."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -18,22 +19,33 @@ from recruit.services.errors import Refused
 
 
 class PlaceHoldForm(Form):
-    reason = text_area("Reason for the legal hold", "Enter the reason for the legal hold",
-                       max_length=retention.REASON_MAX,
-                       description="For example, the employment tribunal claim or appeal the records are needed for")
+    reason = text_area(
+        "Reason for the legal hold",
+        "Enter the reason for the legal hold",
+        max_length=retention.REASON_MAX,
+        description="For example, the employment tribunal claim or appeal the records are needed for",
+    )
     submit = SubmitField("Place legal hold", widget=GovSubmitInput())
 
 
 class ReleaseHoldForm(Form):
-    reason = text_area("Reason for releasing the hold", "Enter the reason for releasing the legal hold",
-                       max_length=retention.REASON_MAX, description="For example, the claim has been settled")
+    reason = text_area(
+        "Reason for releasing the hold",
+        "Enter the reason for releasing the legal hold",
+        max_length=retention.REASON_MAX,
+        description="For example, the claim has been settled",
+    )
     submit = SubmitField("Release legal hold", widget=GovSubmitInput())
 
 
 def _page(campaign: Campaign, form: Form, releasing: bool) -> str:
     placed_by = db.session.get(User, campaign.legal_hold_set_by_id) if campaign.legal_hold_set_by_id else None
     return render_template(
-        "campaigns/legal_hold.html", campaign=campaign, form=form, releasing=releasing, placed_by=placed_by,
+        "campaigns/legal_hold.html",
+        campaign=campaign,
+        form=form,
+        releasing=releasing,
+        placed_by=placed_by,
         retention=retention.status_of(campaign, current_app.config.get("RETENTION_MONTHS")),
     )
 
@@ -51,8 +63,10 @@ def legal_hold(campaign_id: int) -> ResponseReturnValue:
         except Refused as error:
             show_refusal(form, error)
         else:
-            flash(f"{campaign.reference} is on legal hold: its personal data will be kept until the hold is "
-                  "released.", "success")
+            flash(
+                f"{campaign.reference} is on legal hold: its personal data will be kept until the hold is released.",
+                "success",
+            )
             return redirect(url_for("campaigns.overview", campaign_id=campaign.id))
     return _page(campaign, form, releasing=False)
 

@@ -1,4 +1,5 @@
 """Routes for building and running a campaign (admins only)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -68,8 +69,9 @@ def new() -> ResponseReturnValue:
         kind, _, raw_id = form.source.data.partition(":")
         grade = db.session.get(Grade, int(raw_id)) if kind == "grade" else None
         profile = db.session.get(RoleProfile, int(raw_id)) if kind == "role" else None
-        details = campaigns.Details(form.title.data, form.organisation.data, form.location.data,
-                                    entered(form.posts.data), form.description.data)
+        details = campaigns.Details(
+            form.title.data, form.organisation.data, form.location.data, entered(form.posts.data), form.description.data
+        )
         try:
             campaign = campaigns.create_campaign(current_user, details, grade=grade, role_profile=profile)
         except Refused as error:
@@ -87,8 +89,14 @@ def overview(campaign_id: int) -> str:
     entries = db.session.scalars(audit_query(record_type="campaign", record_id=str(campaign.id)).limit(20)).all()
     next_status = campaign_status.NEXT.get(campaign.status)
     return render_template(
-        "campaigns/overview.html", campaign=campaign, allowed=allowed, level_warning=criteria.level_warning,
-        entries=entries, next_status=next_status, action_names=campaign_status.ACTION_NAMES, form=StatusForm(),
+        "campaigns/overview.html",
+        campaign=campaign,
+        allowed=allowed,
+        level_warning=criteria.level_warning,
+        entries=entries,
+        next_status=next_status,
+        action_names=campaign_status.ACTION_NAMES,
+        form=StatusForm(),
     )
 
 
@@ -99,9 +107,17 @@ def details(campaign_id: int) -> ResponseReturnValue:
     form = DetailsForm(obj=campaign)
     if form.validate_on_submit():
         try:
-            campaigns.update_details(current_user, campaign, campaigns.Details(
-                form.title.data, form.organisation.data, form.location.data, entered(form.posts.data),
-                form.description.data))
+            campaigns.update_details(
+                current_user,
+                campaign,
+                campaigns.Details(
+                    form.title.data,
+                    form.organisation.data,
+                    form.location.data,
+                    entered(form.posts.data),
+                    form.description.data,
+                ),
+            )
         except Refused as error:
             show_refusal(form, error)
         else:
@@ -146,10 +162,15 @@ def settings(campaign_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             campaigns.update_settings(
-                current_user, campaign, scale=next(s for s in scales if s.id == form.scale.data),
+                current_user,
+                campaign,
+                scale=next(s for s in scales if s.id == form.scale.data),
                 discrepancy_threshold=entered(form.discrepancy_threshold.data),
-                overall_pass_mark=form.overall_pass_mark.data, presift_threshold=form.presift_threshold.data,
-                merit_basis=form.merit_basis.data, reserve_months=form.reserve_months.data)
+                overall_pass_mark=form.overall_pass_mark.data,
+                presift_threshold=form.presift_threshold.data,
+                merit_basis=form.merit_basis.data,
+                reserve_months=form.reserve_months.data,
+            )
         except Refused as error:
             show_refusal(form, error)
         else:
@@ -158,8 +179,10 @@ def settings(campaign_id: int) -> ResponseReturnValue:
 
 
 def _level_choices(campaign: Campaign) -> list[tuple[int, str]]:
-    return [(level.id, level.name + (f" ({level.description})" if level.description else ""))
-            for level in campaign.framework.levels]
+    return [
+        (level.id, level.name + (f" ({level.description})" if level.description else ""))
+        for level in campaign.framework.levels
+    ]
 
 
 @bp.route("/<int:campaign_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
@@ -179,17 +202,25 @@ def criterion(campaign_id: int, criterion_id: int) -> ResponseReturnValue:
         level = None if own else next((lv for lv in campaign.framework.levels if lv.id == form.level.data), None)
         try:
             criteria.update_criterion(
-                current_user, item, level=level, at_sift="sift" in form.stages.data,
-                at_interview="interview" in form.stages.data, weight=entered(form.weight.data),
-                pass_mark=entered(form.pass_mark.data), word_limit=entered(form.word_limit.data),
+                current_user,
+                item,
+                level=level,
+                at_sift="sift" in form.stages.data,
+                at_interview="interview" in form.stages.data,
+                weight=entered(form.weight.data),
+                pass_mark=entered(form.pass_mark.data),
+                word_limit=entered(form.word_limit.data),
                 is_lead=form.is_lead.data,
-                title=form.title.data if own else None, description=form.description.data if own else None)
+                title=form.title.data if own else None,
+                description=form.description.data if own else None,
+            )
         except Refused as error:
             show_refusal(form, error)
         else:
             return _overview(campaign)
-    return render_template("campaigns/criterion.html", form=form, campaign=campaign, criterion=item,
-                           warning=criteria.level_warning(item))
+    return render_template(
+        "campaigns/criterion.html", form=form, campaign=campaign, criterion=item, warning=criteria.level_warning(item)
+    )
 
 
 @bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/remove")
@@ -237,8 +268,14 @@ def add_competency(campaign_id: int) -> ResponseReturnValue:
             form.level.errors = ["Select a level"]
         else:
             try:
-                criteria.add_competency(current_user, campaign, competency, level, "sift" in form.stages.data,
-                                        "interview" in form.stages.data)
+                criteria.add_competency(
+                    current_user,
+                    campaign,
+                    competency,
+                    level,
+                    "sift" in form.stages.data,
+                    "interview" in form.stages.data,
+                )
             except Refused as error:
                 show_refusal(form, error, "competency")
             else:
@@ -255,8 +292,14 @@ def add_own_criterion(campaign_id: int) -> ResponseReturnValue:
         form.stages.data = ["sift", "interview"]
     if form.validate_on_submit():
         try:
-            criteria.add_own_criterion(current_user, campaign, form.title.data, form.description.data,
-                                       "sift" in form.stages.data, "interview" in form.stages.data)
+            criteria.add_own_criterion(
+                current_user,
+                campaign,
+                form.title.data,
+                form.description.data,
+                "sift" in form.stages.data,
+                "interview" in form.stages.data,
+            )
         except Refused as error:
             show_refusal(form, error, "title")
         else:
@@ -286,8 +329,9 @@ def panel(campaign_id: int, stage: str) -> ResponseReturnValue:
             form.chair.errors = ["Select the chair"]
         else:
             try:
-                campaigns.set_panel(current_user, campaign, stage, chair,
-                                    [chosen[i] for i in form.members.data if i in chosen])
+                campaigns.set_panel(
+                    current_user, campaign, stage, chair, [chosen[i] for i in form.members.data if i in chosen]
+                )
             except Refused as error:
                 show_refusal(form, error, "members")
             else:
@@ -309,11 +353,22 @@ def change_status(campaign_id: int, target: str) -> ResponseReturnValue:
             campaign_status.move(current_user, campaign, target, form.reason.data or "")
         except Refused as error:
             show_refusal(form, error, "reason" if target == "withdrawn" else None)
-            return render_template("campaigns/status.html", form=form, campaign=campaign, target=target,
-                                   problems=campaign_status.problems_before(campaign, target),
-                                   action=action), 400
+            return render_template(
+                "campaigns/status.html",
+                form=form,
+                campaign=campaign,
+                target=target,
+                problems=campaign_status.problems_before(campaign, target),
+                action=action,
+            ), 400
         flash(f"{campaign.reference}: {action.lower()} – done.", "success")
         return _overview(campaign)
-    return render_template("campaigns/status.html", form=form, campaign=campaign, target=target, problems=problems,
-                           action=action, warnings=[
-                               w for w in (criteria.level_warning(c) for c in campaign.criteria) if w])
+    return render_template(
+        "campaigns/status.html",
+        form=form,
+        campaign=campaign,
+        target=target,
+        problems=problems,
+        action=action,
+        warnings=[w for w in (criteria.level_warning(c) for c in campaign.criteria) if w],
+    )

@@ -1,4 +1,5 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
+
 from recruit.models.application import Application, PersonalDetails, Statement
 from recruit.models.audit import AccessDenialWindow, AuditEvent, AuditLogIsAppendOnly
 from recruit.models.campaign import Campaign, Criterion, Panel, PanelMember, StatusChange
@@ -22,8 +23,15 @@ from recruit.models.role import (
     RoleProfile,
     RoleProfileCompetency,
 )
-from recruit.models.scoring import (AgreedScore, AgreedScoreVersion, Conflict, ModerationDeputy, Score, ScoreVersion,
-                                    StageRecord)
+from recruit.models.scoring import (
+    AgreedScore,
+    AgreedScoreVersion,
+    Conflict,
+    ModerationDeputy,
+    Score,
+    ScoreVersion,
+    StageRecord,
+)
 from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.mail import DevelopmentEmail
 from recruit.models.user import PendingRegistration, RecoveryCode, User, UserToken

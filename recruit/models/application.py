@@ -1,4 +1,5 @@
 """Applications: one per candidate per campaign, with personal details held apart from the evidence."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,6 +12,7 @@ from recruit.extensions import Model
 from recruit.models.campaign import Campaign, Criterion
 from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
+
 
 # After submission the sift decides who goes on; the interview stage adds its own outcomes.
 class ApplicationStatus(Status):
@@ -59,9 +61,7 @@ class Application(Model):
     personal_details: Mapped[PersonalDetails | None] = relationship(
         back_populates="application", cascade="all, delete-orphan", uselist=False
     )
-    statements: Mapped[list[Statement]] = relationship(
-        back_populates="application", cascade="all, delete-orphan"
-    )
+    statements: Mapped[list[Statement]] = relationship(back_populates="application", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,4 +1,5 @@
 """Campaigns (vacancies): details, status, scoring settings, criteria and the panels for each stage."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,6 @@ from recruit.models.role import RoleProfile
 from recruit.models.scale import ScoringScale
 from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
-
 
 
 class CampaignStatus(Status):
@@ -82,9 +82,7 @@ class Campaign(Model):
         back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan"
     )
     panels: Mapped[list[Panel]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
-    status_changes: Mapped[list[StatusChange]] = relationship(
-        order_by="StatusChange.id", cascade="all, delete-orphan"
-    )
+    status_changes: Mapped[list[StatusChange]] = relationship(order_by="StatusChange.id", cascade="all, delete-orphan")
 
     @property
     def finished(self) -> bool:
@@ -97,9 +95,11 @@ class Campaign(Model):
     @property
     def stages_with_results(self) -> tuple[str, ...]:
         """The stages whose results are there to look at, by how far the campaign has gone."""
-        stages: dict[str, tuple[str, ...]] = {CampaignStatus.SIFT: ("sift",),
-                                              CampaignStatus.INTERVIEW: ("sift", "interview"),
-                                              CampaignStatus.COMPLETE: ("sift", "interview")}
+        stages: dict[str, tuple[str, ...]] = {
+            CampaignStatus.SIFT: ("sift",),
+            CampaignStatus.INTERVIEW: ("sift", "interview"),
+            CampaignStatus.COMPLETE: ("sift", "interview"),
+        }
         return stages.get(self.status, ())
 
     def in_stage(self, stage: str) -> bool:
@@ -140,8 +140,11 @@ class Criterion(Model):
         ),
         # At most one lead criterion per campaign.
         Index(
-            "uq_criteria_one_lead", "campaign_id", unique=True,
-            sqlite_where=text("is_lead"), postgresql_where=text("is_lead"),
+            "uq_criteria_one_lead",
+            "campaign_id",
+            unique=True,
+            sqlite_where=text("is_lead"),
+            postgresql_where=text("is_lead"),
         ),
     )
 
@@ -210,8 +213,13 @@ class PanelMember(Model):
     __tablename__ = "panel_members"
     __table_args__ = (
         UniqueConstraint("panel_id", "user_id"),
-        Index("uq_panel_members_one_chair", "panel_id", unique=True,
-              sqlite_where=text("is_chair"), postgresql_where=text("is_chair")),
+        Index(
+            "uq_panel_members_one_chair",
+            "panel_id",
+            unique=True,
+            sqlite_where=text("is_chair"),
+            postgresql_where=text("is_chair"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """Competency frameworks: levels, clusters, competencies, indicators and the grade grid."""
+
 from __future__ import annotations
 
 import re
@@ -194,9 +195,7 @@ class Grade(Model):
     position: Mapped[int]
 
     framework: Mapped[Framework] = relationship(back_populates="grades")
-    requirements: Mapped[list[GradeRequirement]] = relationship(
-        back_populates="grade", cascade="all, delete-orphan"
-    )
+    requirements: Mapped[list[GradeRequirement]] = relationship(back_populates="grade", cascade="all, delete-orphan")
 
     def required_level(self, competency: Competency) -> FrameworkLevel | None:
         for requirement in self.requirements:
@@ -218,9 +217,7 @@ class GradeRequirement(Model):
     __tablename__ = "grade_requirements"
 
     grade_id: Mapped[int] = mapped_column(ForeignKey("grades.id", ondelete="CASCADE"), primary_key=True)
-    competency_id: Mapped[int] = mapped_column(
-        ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True
-    )
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True)
     level_id: Mapped[int] = mapped_column(ForeignKey("framework_levels.id", ondelete="CASCADE"))
 
     grade: Mapped[Grade] = relationship(back_populates="requirements")

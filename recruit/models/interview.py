@@ -1,4 +1,5 @@
 """The interview stage: invitations with a time and place, the question bank, and offers."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,6 @@ from recruit.models.campaign import Criterion
 from recruit.models.framework import Competency, FrameworkLevel
 from recruit.models.types import Status, UTCDateTime, check_in
 from recruit.models.user import User
-
 
 
 class SlotStatus(Status):

@@ -2,6 +2,7 @@
 
 A later notifications outbox (GOV.UK Notify, SMTP, retries) is meant to take this table's place.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

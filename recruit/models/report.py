@@ -6,6 +6,7 @@ A ready version never changes: a later render of the same report is a new row. T
 sign-off carries the document as it stood at that moment (its HTML), so its PDF is made from that, whenever it
 is typeset.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,7 +19,6 @@ from recruit.clock import utcnow
 from recruit.extensions import Model
 from recruit.models.campaign import Campaign
 from recruit.models.types import Status, UTCDateTime, check_in
-
 
 
 class ReportStatus(Status):
@@ -36,8 +36,15 @@ class RenderedReport(Model):
     __table_args__ = (
         Index("ix_rendered_reports_report", "campaign_id", "kind", "subject"),
         # One version of each report is the one kept at its stage's sign-off.
-        Index("uq_rendered_reports_signed_off", "campaign_id", "kind", "subject", unique=True,
-              sqlite_where=text("signed_off"), postgresql_where=text("signed_off")),
+        Index(
+            "uq_rendered_reports_signed_off",
+            "campaign_id",
+            "kind",
+            "subject",
+            unique=True,
+            sqlite_where=text("signed_off"),
+            postgresql_where=text("signed_off"),
+        ),
         check_in("status", ReportStatus),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
     )
@@ -81,13 +88,25 @@ class RenderedReport(Model):
 
 
 # What a ready version is: changing any of these afterwards would make it a different document.
-KEPT = ("campaign_id", "kind", "subject", "fingerprint", "pdf", "digest", "pages", "signed_off", "html",
-        "finished_at", "status")
+KEPT = (
+    "campaign_id",
+    "kind",
+    "subject",
+    "fingerprint",
+    "pdf",
+    "digest",
+    "pages",
+    "signed_off",
+    "html",
+    "finished_at",
+    "status",
+)
 
 
 @event.listens_for(RenderedReport, "before_update")
-def _ready_versions_never_change(mapper: Mapper[RenderedReport], connection: Connection,
-                                 target: RenderedReport) -> None:
+def _ready_versions_never_change(
+    mapper: Mapper[RenderedReport], connection: Connection, target: RenderedReport
+) -> None:
     table = RenderedReport.__table__
     if connection.scalar(select(table.c.status).where(table.c.id == target.id)) != ReportStatus.READY:
         return
@@ -98,5 +117,7 @@ def _ready_versions_never_change(mapper: Mapper[RenderedReport], connection: Con
     stored = connection.execute(select(*(table.c[name] for name in touched)).where(table.c.id == target.id)).one()
     changed = [name for name, value in zip(touched, stored) if getattr(target, name) != value]
     if changed:
-        raise ValueError(f"Report version {target.id} is kept as it was made and never changes "
-                         f"(tried to change {', '.join(changed)})")
+        raise ValueError(
+            f"Report version {target.id} is kept as it was made and never changes "
+            f"(tried to change {', '.join(changed)})"
+        )

@@ -1,4 +1,5 @@
 """Role profiles: a role's purpose, objective areas with the competencies they draw on, essential criteria."""
+
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -74,9 +75,7 @@ class ObjectiveArea(Model):
     position: Mapped[int]
 
     role_profile: Mapped[RoleProfile] = relationship(back_populates="objective_areas")
-    objectives: Mapped[list[Objective]] = relationship(
-        order_by="Objective.position", cascade="all, delete-orphan"
-    )
+    objectives: Mapped[list[Objective]] = relationship(order_by="Objective.position", cascade="all, delete-orphan")
     competency_links: Mapped[list[ObjectiveAreaCompetency]] = relationship(
         order_by="ObjectiveAreaCompetency.position", cascade="all, delete-orphan"
     )
@@ -115,9 +114,7 @@ class EssentialCriterion(Model):
     __tablename__ = "essential_criteria"
     __table_args__ = (
         UniqueConstraint("role_profile_id", "position"),
-        CheckConstraint(
-            "category IN ('knowledge', 'skills', 'experience', 'qualifications')", name="category_known"
-        ),
+        CheckConstraint("category IN ('knowledge', 'skills', 'experience', 'qualifications')", name="category_known"),
         CheckConstraint("length(trim(text)) > 0", name="text_not_empty"),
     )
 

@@ -1,4 +1,5 @@
 """Scoring scales: points with a number, a label and a descriptor."""
+
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint

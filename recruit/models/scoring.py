@@ -1,4 +1,5 @@
 """Scores, conflicts of interest and agreed scores, with every version kept; the same for both stages."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,8 +35,9 @@ class Score(Model):
         UniqueConstraint("application_id", "criterion_id", "assessor_id", "stage"),
         CheckConstraint(STAGE_CHECK, name="stage_known"),
         check_in("status", ScoreStatus),
-        CheckConstraint("status = 'draft' OR (value IS NOT NULL AND length(trim(rationale)) > 0)",
-                        name="submitted_is_complete"),
+        CheckConstraint(
+            "status = 'draft' OR (value IS NOT NULL AND length(trim(rationale)) > 0)", name="submitted_is_complete"
+        ),
         Index("ix_scores_assessor_stage", "assessor_id", "stage", "status"),
         Index("ix_scores_item", "application_id", "criterion_id", "stage"),
     )
@@ -157,7 +159,8 @@ class AgreedScore(Model):
     criterion: Mapped[Criterion] = relationship()
     agreed_by: Mapped[User] = relationship()
     history: Mapped[list[AgreedScoreVersion]] = relationship(
-        order_by="AgreedScoreVersion.id", cascade="all, delete-orphan")
+        order_by="AgreedScoreVersion.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -210,4 +213,3 @@ class StageRecord(Model):
 
     campaign: Mapped[Campaign] = relationship()
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
-

@@ -1,4 +1,5 @@
 """Column types shared by the models."""
+
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -32,6 +33,7 @@ class Status(StrEnum):
     @property
     def label(self) -> str:
         from recruit.labels import status_label
+
         return status_label(self)
 
 

@@ -1,4 +1,5 @@
 """People who use Recruit: admins, assessors and candidates, with their sign-in state."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,6 +13,7 @@ from recruit.extensions import Model
 from recruit.models.types import UTCDateTime
 
 if TYPE_CHECKING:
+
     class UserMixin:
         """What flask_login's UserMixin gives a user, spelled out for the type checker (flask_login has no types)."""
 
@@ -94,9 +96,7 @@ class UserToken(Model):
     """A single-use, expiring link token (invitations, claims, password resets), stored as a hash."""
 
     __tablename__ = "user_tokens"
-    __table_args__ = (
-        CheckConstraint("purpose IN ('set_password', 'reset_password')", name="purpose_known"),
-    )
+    __table_args__ = (CheckConstraint("purpose IN ('set_password', 'reset_password')", name="purpose_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

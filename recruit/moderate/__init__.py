@@ -1,4 +1,5 @@
 """The chair's moderation board, agreed scores, results, the sift decision and sign-off."""
+
 from flask import Blueprint
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderate")

@@ -1,5 +1,6 @@
 """The chair writes each candidate's feedback per criterion, starting from a draft built from the
 moderated record (the indicators the panel saw and the agreed rationale)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,8 +21,12 @@ from recruit.services.errors import Refused
 
 
 class FeedbackForm(Form):
-    feedback = TextAreaField("Feedback for the candidate", widget=GovTextArea(), filters=[strip],
-                             validators=[Length(max=5000, message="Feedback must be 5000 characters or fewer")])
+    feedback = TextAreaField(
+        "Feedback for the candidate",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Length(max=5000, message="Feedback must be 5000 characters or fewer")],
+    )
     submit = SubmitField("Save feedback", widget=GovSubmitInput())
 
 
@@ -33,12 +38,18 @@ def write_feedback(campaign_id: int, stage: str, reference: str, code: str) -> R
     agreed = current.agreed
     if agreed is None or agreed.status != "agreed":
         abort(404)
-    refusal = moderators.refusal(current_user, campaign, stage, application, "feedback",
-                                 conflicted=current.conflicted)
+    refusal = moderators.refusal(current_user, campaign, stage, application, "feedback", conflicted=current.conflicted)
     if refusal is not None:
         flash(refusal, "important")
-        return redirect(url_for("moderate.item", campaign_id=campaign.id, stage=stage,
-                                reference=application.reference, code=criterion.code))
+        return redirect(
+            url_for(
+                "moderate.item",
+                campaign_id=campaign.id,
+                stage=stage,
+                reference=application.reference,
+                code=criterion.code,
+            )
+        )
     form = FeedbackForm()
     if request.method == "GET":
         form.feedback.data = agreed.feedback or feedback.draft(agreed)
@@ -49,7 +60,22 @@ def write_feedback(campaign_id: int, stage: str, reference: str, code: str) -> R
             show_refusal(form, error, "feedback")
         else:
             flash("Feedback saved. Candidates see it once an admin releases the outcomes.", "success")
-            return redirect(url_for("moderate.item", campaign_id=campaign.id, stage=stage,
-                                    reference=application.reference, code=criterion.code))
-    return render_template("moderate/feedback.html", campaign=campaign, stage=stage, application=application,
-                           criterion=criterion, agreed=agreed, form=form, drafted=not agreed.feedback)
+            return redirect(
+                url_for(
+                    "moderate.item",
+                    campaign_id=campaign.id,
+                    stage=stage,
+                    reference=application.reference,
+                    code=criterion.code,
+                )
+            )
+    return render_template(
+        "moderate/feedback.html",
+        campaign=campaign,
+        stage=stage,
+        application=application,
+        criterion=criterion,
+        agreed=agreed,
+        form=form,
+        drafted=not agreed.feedback,
+    )

@@ -1,4 +1,5 @@
 """Routes for the chair (moderation) and for chair and admins (results); admins record the sift decision."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,8 +25,16 @@ from recruit.services.assessment import visibility
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.assessment.moderation_rules import agreement_needs_rationale
-from recruit.services.campaigns.stages import (eligible_query, is_chair, listing_query, membership, presift_active,
-                                     scoring_open, stage_criteria, stage_record)
+from recruit.services.campaigns.stages import (
+    eligible_query,
+    is_chair,
+    listing_query,
+    membership,
+    presift_active,
+    scoring_open,
+    stage_criteria,
+    stage_record,
+)
 
 PAGE_SIZE = 50
 
@@ -42,8 +51,7 @@ def _campaign(campaign_id: int, stage: str, *, admin_may_view: bool) -> Campaign
     abort(403 if current_user.role in ("admin", "assessor") else 404)
 
 
-def _item_access(campaign_id: int, stage: str, reference: str, code: str
-                 ) -> tuple[Campaign, Application, Criterion]:
+def _item_access(campaign_id: int, stage: str, reference: str, code: str) -> tuple[Campaign, Application, Criterion]:
     """Object access for one item's moderation pages: the stage's chair and admins, and the deputy chair an admin
     named for this application (who reaches its items and nothing else of the board)."""
     campaign = load_campaign(campaign_id) if stage in ("sift", "interview") else None
@@ -52,8 +60,7 @@ def _item_access(campaign_id: int, stage: str, reference: str, code: str
     if is_chair(campaign, stage, current_user) or current_user.role == "admin":
         return campaign, *_item(campaign, stage, reference, code)
     if membership(campaign, stage, current_user) is not None:
-        application = db.session.scalar(eligible_query(campaign, stage).where(
-            Application.reference == reference[:20]))
+        application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
         # Any other reference is refused alike, whether or not it exists.
         if application is not None and moderators.is_deputy(current_user, stage, application):
             return campaign, *_item(campaign, stage, reference, code)
@@ -78,8 +85,9 @@ def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Ap
     return application, criterion
 
 
-def _handover(campaign: Campaign, stage: str, application: Application,
-              conflicted: Iterable[int]) -> moderators.Handover | None:
+def _handover(
+    campaign: Campaign, stage: str, application: Application, conflicted: Iterable[int]
+) -> moderators.Handover | None:
     """Who moderates an application its chair stands aside from, for the pages to say so; None otherwise."""
     if not moderators.chair_stands_aside(campaign, stage, conflicted):
         return None
@@ -94,18 +102,32 @@ def board_view(campaign_id: int, stage: str) -> str:
     view = request.args.get("view")
     view = view if view in board.FILTERS else "all"
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = db.paginate(listing_query(campaign, stage, names).order_by(Application.reference), page=page_number(),
-                             per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(
+        listing_query(campaign, stage, names).order_by(Application.reference),
+        page=page_number(),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
     sight = visibility.score_sight(current_user, campaign, stage, [a.id for a in pagination.items])
     # Who moderates the applications the chair stands aside from (a query only when the page has any).
     aside = {i.application.id for i in items if moderators.chair_stands_aside(campaign, stage, i.conflicted)}
     deputies = moderators.deputies_for(stage, sorted(aside)) if aside else {}
     handovers = {application_id: deputies.get(application_id) for application_id in aside}
-    return render_template("moderate/board.html", campaign=campaign, stage=stage, items=items, view=view,
-                           handovers=handovers, pagination=pagination, sight=sight, names=names,
-                           open=scoring_open(campaign, stage), action=ActionForm(),
-                           presift=presift_active(campaign, stage))
+    return render_template(
+        "moderate/board.html",
+        campaign=campaign,
+        stage=stage,
+        items=items,
+        view=view,
+        handovers=handovers,
+        pagination=pagination,
+        sight=sight,
+        names=names,
+        open=scoring_open(campaign, stage),
+        action=ActionForm(),
+        presift=presift_active(campaign, stage),
+    )
 
 
 @bp.post("/<int:campaign_id>/<stage>/confirm-all")
@@ -123,9 +145,11 @@ def confirm_all(campaign_id: int, stage: str) -> ResponseReturnValue:
         message = f"{count} proposed scores confirmed. Discrepant items need an agreed score with a rationale."
         left, candidates = agreement.proposals_left_for_others(current_user, campaign, stage)
         if left:
-            message += (f" {left} {'proposal was' if left == 1 else 'proposals were'} left for an admin or a deputy "
-                        f"chair to confirm: you declared a conflict of interest with "
-                        f"{'the candidate' if candidates == 1 else f'{candidates} of the candidates'}.")
+            message += (
+                f" {left} {'proposal was' if left == 1 else 'proposals were'} left for an admin or a deputy "
+                f"chair to confirm: you declared a conflict of interest with "
+                f"{'the candidate' if candidates == 1 else f'{candidates} of the candidates'}."
+            )
         flash(message, "success")
     return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
 
@@ -138,8 +162,9 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
     chair = is_chair(campaign, stage, current_user)
     # Read from the item (who declared a conflict) rather than asked again: the chair's page stays as it was.
     refusal = moderators.refusal(current_user, campaign, stage, application, conflicted=current.conflicted)
-    reopen_refusal = moderators.refusal(current_user, campaign, stage, application, "reopen",
-                                        conflicted=current.conflicted)
+    reopen_refusal = moderators.refusal(
+        current_user, campaign, stage, application, "reopen", conflicted=current.conflicted
+    )
     handover = _handover(campaign, stage, application, current.conflicted)
     form = AgreeForm()
     form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
@@ -149,8 +174,9 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
         # Read before agreeing: the commit expires the models, and reading them again would reload them.
         agreed_message = f"Agreed score recorded for {application.reference}, {criterion.name}."
         try:
-            agreement.agree(current_user, campaign, application, criterion, stage, form.value.data,
-                            form.rationale.data or "")
+            agreement.agree(
+                current_user, campaign, application, criterion, stage, form.value.data, form.rationale.data or ""
+            )
         except Refused as error:
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
@@ -159,17 +185,37 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
             flash(agreed_message, "success")
             if chair:
                 return redirect(url_for("moderate.board_view", campaign_id=campaign_id, stage=stage))
-            return redirect(url_for("moderate.item", campaign_id=campaign_id, stage=stage,
-                                    reference=application.reference, code=criterion.code))
+            return redirect(
+                url_for(
+                    "moderate.item",
+                    campaign_id=campaign_id,
+                    stage=stage,
+                    reference=application.reference,
+                    code=criterion.code,
+                )
+            )
     history = agreement.history_of(current.agreed) if current.agreed else []
-    return render_template("moderate/item.html", campaign=campaign, stage=stage, application=application,
-                           criterion=criterion, current=current, form=form, chair=chair,
-                           visible=visibility.sees_others_scores(current_user, campaign, stage, application, criterion),
-                           names=visibility.shows_names(current_user, campaign, stage), history=history,
-                           reopen_form=ReasonForm(),
-                           needs_rationale=agreement_needs_rationale, open=scoring_open(campaign, stage),
-                           indicators=scoring.indicator_choices(criterion), may_agree=refusal is None,
-                           may_reopen=reopen_refusal is None, handover=handover, back=_back(campaign, stage))
+    return render_template(
+        "moderate/item.html",
+        campaign=campaign,
+        stage=stage,
+        application=application,
+        criterion=criterion,
+        current=current,
+        form=form,
+        chair=chair,
+        visible=visibility.sees_others_scores(current_user, campaign, stage, application, criterion),
+        names=visibility.shows_names(current_user, campaign, stage),
+        history=history,
+        reopen_form=ReasonForm(),
+        needs_rationale=agreement_needs_rationale,
+        open=scoring_open(campaign, stage),
+        indicators=scoring.indicator_choices(criterion),
+        may_agree=refusal is None,
+        may_reopen=reopen_refusal is None,
+        handover=handover,
+        back=_back(campaign, stage),
+    )
 
 
 @bp.post("/<int:campaign_id>/<stage>/items/<reference>/<code>/reopen")
@@ -186,12 +232,14 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str) -> ResponseR
         except Refused as error:
             flash(error.message, "important")
         else:
-            flash("The item is open again. Assessors can change their scores; the chair agrees it again.",
-                  "success")
+            flash("The item is open again. Assessors can change their scores; the chair agrees it again.", "success")
     else:
         flash(form.reason.errors[0] if form.reason.errors else "Enter the reason for reopening", "important")
-    return redirect(url_for("moderate.item", campaign_id=campaign.id, stage=stage, reference=application.reference,
-                            code=criterion.code))
+    return redirect(
+        url_for(
+            "moderate.item", campaign_id=campaign.id, stage=stage, reference=application.reference, code=criterion.code
+        )
+    )
 
 
 @bp.get("/<int:campaign_id>/<stage>/items/<reference>/<code>/history")
@@ -201,8 +249,15 @@ def score_history(campaign_id: int, stage: str, reference: str, code: str) -> st
     versions = visibility.score_history(current_user, campaign, stage, application, criterion)
     current = agreement.item_for(campaign, stage, application, criterion)
     agreed_history = agreement.history_of(current.agreed) if current.agreed else []
-    return render_template("moderate/history.html", campaign=campaign, stage=stage, application=application,
-                           criterion=criterion, versions=versions, agreed_history=agreed_history)
+    return render_template(
+        "moderate/history.html",
+        campaign=campaign,
+        stage=stage,
+        application=application,
+        criterion=criterion,
+        versions=versions,
+        agreed_history=agreed_history,
+    )
 
 
 @bp.get("/<int:campaign_id>/<stage>/results")
@@ -211,11 +266,19 @@ def results_page(campaign_id: int, stage: str) -> str:
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     outcome = results.compute(campaign, stage)
     record = stage_record(campaign, stage)
-    return render_template("moderate/results.html", campaign=campaign, stage=stage, outcome=outcome, record=record,
-                           chair=is_chair(campaign, stage, current_user), decision=DecisionForm(),
-                           action=ActionForm(), presift=presift_active(campaign, stage),
-                           distribution=score_distribution(campaign, outcome),
-                           later=results.later_events(campaign, stage))
+    return render_template(
+        "moderate/results.html",
+        campaign=campaign,
+        stage=stage,
+        outcome=outcome,
+        record=record,
+        chair=is_chair(campaign, stage, current_user),
+        decision=DecisionForm(),
+        action=ActionForm(),
+        presift=presift_active(campaign, stage),
+        distribution=score_distribution(campaign, outcome),
+        later=results.later_events(campaign, stage),
+    )
 
 
 @bp.post("/<int:campaign_id>/<stage>/decision")

@@ -1,4 +1,5 @@
 """Public pages: competency frameworks, guidance and (later) vacancies. No sign-in."""
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)

@@ -1,4 +1,5 @@
 """Routes for the public guidance pages and the health check."""
+
 from flask import abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
@@ -87,8 +88,9 @@ def vacancy(reference: str) -> str:
     campaign = vacancies.public_vacancy(reference)
     if campaign is None:
         abort(404)
-    return render_template("public/vacancy.html", campaign=campaign,
-                           accepting=vacancies.accepting_applications(campaign))
+    return render_template(
+        "public/vacancy.html", campaign=campaign, accepting=vacancies.accepting_applications(campaign)
+    )
 
 
 @bp.get("/healthz")

@@ -5,6 +5,7 @@ scores, candidates' names) is services/visibility.report_refusal's, asked by eve
 
 A download (GET) sends a kept version that matches the data and writes nothing; when there is none, it leads to a
 page whose button (a POST) prepares one, kept as a new version."""
+
 from __future__ import annotations
 
 import io
@@ -43,8 +44,7 @@ def _kind(slug: str) -> reports.Kind:
     return reports.KINDS[slug]
 
 
-def _refused(campaign: Campaign, kind: reports.Kind,
-             application: Application | None = None) -> tuple[str, int] | None:
+def _refused(campaign: Campaign, kind: reports.Kind, application: Application | None = None) -> tuple[str, int] | None:
     """The refusal page when the person may not have this report yet, else None."""
     message = visibility.report_refusal(current_user, campaign, kind, application)
     if message is None:
@@ -52,37 +52,56 @@ def _refused(campaign: Campaign, kind: reports.Kind,
     return render_template("reports/refused.html", campaign=campaign, message=message), 403
 
 
-def prepare_page(campaign: Campaign, title: str, explanation: str, button: str, action: str, back: str,
-                 back_text: str) -> str:
+def prepare_page(
+    campaign: Campaign, title: str, explanation: str, button: str, action: str, back: str, back_text: str
+) -> str:
     """The page a download leads to when no kept version matches the data: its button prepares one."""
-    return render_template("reports/prepare.html", campaign=campaign, title=title, explanation=explanation,
-                           button=button, action=action, back=back, back_text=back_text, form=FlaskForm())
+    return render_template(
+        "reports/prepare.html",
+        campaign=campaign,
+        title=title,
+        explanation=explanation,
+        button=button,
+        action=action,
+        back=back,
+        back_text=back_text,
+        form=FlaskForm(),
+    )
 
 
 def send_pdf(campaign: Campaign, report: RenderedReport, name: str) -> Response:
-    return send_file(io.BytesIO(reports.pdf_of(report)), mimetype="application/pdf",
-                     download_name=f"{campaign.reference}-{name}.pdf", max_age=0)
+    return send_file(
+        io.BytesIO(reports.pdf_of(report)),
+        mimetype="application/pdf",
+        download_name=f"{campaign.reference}-{name}.pdf",
+        max_age=0,
+    )
 
 
 @bp.get("/<int:campaign_id>")
 @roles("admin", "assessor")
 def index(campaign_id: int) -> str:
     campaign = _campaign(campaign_id)
-    available = [reports.KINDS[slug] for slug in CAMPAIGN_KINDS
-                 if reports.may_have(current_user, campaign, reports.KINDS[slug])]
+    available = [
+        reports.KINDS[slug] for slug in CAMPAIGN_KINDS if reports.may_have(current_user, campaign, reports.KINDS[slug])
+    ]
     candidates = []
     if reports.may_have(current_user, campaign, reports.KINDS["interview-candidate"]):
         candidates = list(db.session.scalars(eligible_query(campaign, "interview").order_by(Application.reference)))
-    return render_template("reports/index.html", campaign=campaign, available=available,
-                           candidates=candidates, background={kind.slug: reports.in_background(campaign, kind)
-                                                              for kind in available},
-                           kept={kind.slug: reports.kept(campaign, kind) for kind in available},
-                           versions={kind.slug: reports.versions(campaign, kind) for kind in available},
-                           signed_off={kind.slug: reports.signed_off_version(campaign, kind) for kind in available},
-                           stalled=reports.stalled, form=FlaskForm(),
-                           refusals={kind.slug: visibility.report_refusal(current_user, campaign, kind)
-                                     for kind in available},
-                           names=visibility.names_visible(current_user, campaign))
+    return render_template(
+        "reports/index.html",
+        campaign=campaign,
+        available=available,
+        candidates=candidates,
+        background={kind.slug: reports.in_background(campaign, kind) for kind in available},
+        kept={kind.slug: reports.kept(campaign, kind) for kind in available},
+        versions={kind.slug: reports.versions(campaign, kind) for kind in available},
+        signed_off={kind.slug: reports.signed_off_version(campaign, kind) for kind in available},
+        stalled=reports.stalled,
+        form=FlaskForm(),
+        refusals={kind.slug: visibility.report_refusal(current_user, campaign, kind) for kind in available},
+        names=visibility.names_visible(current_user, campaign),
+    )
 
 
 @bp.get("/<int:campaign_id>/<slug>/versions/<int:version_id>.pdf")
@@ -102,13 +121,16 @@ def version(campaign_id: int, slug: str, version_id: int) -> ResponseReturnValue
             return redirect(url_for("reports.index", campaign_id=campaign.id))
         # The version kept at sign-off, not typeset yet: made from the document fixed at sign-off, by a button.
         return prepare_page(
-            campaign, f"{kind.name}: the signed-off version",
+            campaign,
+            f"{kind.name}: the signed-off version",
             "The version kept when the stage was signed off has not been made into a PDF yet. It is made from the "
-            "report as it stood at sign-off.", f"Prepare the signed-off version of the {kind.name.lower()}",
+            "report as it stood at sign-off.",
+            f"Prepare the signed-off version of the {kind.name.lower()}",
             url_for("reports.prepare_signed_off", campaign_id=campaign.id, slug=slug),
-            url_for("reports.index", campaign_id=campaign.id), "Back to reports")
-    name = f"{slug}-report-signed-off" if report.signed_off \
-        else f"{slug}-report-{report.finished_at:%Y%m%d-%H%M%S}"
+            url_for("reports.index", campaign_id=campaign.id),
+            "Back to reports",
+        )
+    name = f"{slug}-report-signed-off" if report.signed_off else f"{slug}-report-{report.finished_at:%Y%m%d-%H%M%S}"
     return send_pdf(campaign, report, name)
 
 
@@ -158,8 +180,15 @@ def progress(campaign_id: int, slug: str) -> ResponseReturnValue:
         reports.request_render(current_user, campaign, kind)
         return redirect(url_for("reports.progress", campaign_id=campaign.id, slug=slug))
     report = reports.kept(campaign, kind)
-    return render_template("reports/progress.html", campaign=campaign, kind=kind, report=report, form=form,
-                           stalled=report is not None and reports.stalled(report), background=background)
+    return render_template(
+        "reports/progress.html",
+        campaign=campaign,
+        kind=kind,
+        report=report,
+        form=form,
+        stalled=report is not None and reports.stalled(report),
+        background=background,
+    )
 
 
 @bp.get("/<int:campaign_id>/<slug>/status")
@@ -173,9 +202,13 @@ def status(campaign_id: int, slug: str) -> ResponseReturnValue:
     report = reports.kept(campaign, kind)
     if report is None:
         return {"status": "none", "progress": 0}
-    return {"status": report.status, "progress": report.progress,
-            "download": url_for("reports.download", campaign_id=campaign.id, slug=slug)
-            if report.status == "ready" else None}
+    return {
+        "status": report.status,
+        "progress": report.progress,
+        "download": url_for("reports.download", campaign_id=campaign.id, slug=slug)
+        if report.status == "ready"
+        else None,
+    }
 
 
 def _candidate_report(campaign_id: int, reference: str, slug: str) -> ResponseReturnValue:
@@ -198,10 +231,15 @@ def _candidate_report(campaign_id: int, reference: str, slug: str) -> ResponseRe
         return render_template("reports/refused.html", campaign=campaign, message=refusal.message), 409
     if report is None:
         name = f"{kind.name.lower()} for {application.reference}"
-        return prepare_page(campaign, f"{kind.name} for {application.reference}",
-                            "It has not been prepared since the scores behind it last changed. Preparing it keeps it "
-                            "as a new version.", f"Prepare and download the {name}", here,
-                            url_for("reports.index", campaign_id=campaign.id), "Back to reports")
+        return prepare_page(
+            campaign,
+            f"{kind.name} for {application.reference}",
+            "It has not been prepared since the scores behind it last changed. Preparing it keeps it as a new version.",
+            f"Prepare and download the {name}",
+            here,
+            url_for("reports.index", campaign_id=campaign.id),
+            "Back to reports",
+        )
     return send_pdf(campaign, report, f"{slug}-{application.reference}")
 
 

@@ -13,6 +13,7 @@ changed since it was read (StaleDataError, from a version counter), or a row som
 (a unique, primary key or foreign key violation). Any other IntegrityError, a check or not-null constraint, is a
 fault in the code rather than a race, and stays an error.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -32,13 +33,15 @@ from recruit.services.errors import Refused
 P = ParamSpec("P")
 R = TypeVar("R")
 
-CHANGED_ELSEWHERE = ("This was changed by someone else at the same time, so nothing was saved. Reload the page and "
-                     "try again")
+CHANGED_ELSEWHERE = (
+    "This was changed by someone else at the same time, so nothing was saved. Reload the page and try again"
+)
 
 # Integrity errors another transaction can cause: PostgreSQL's SQLSTATE codes and SQLite's extended result codes.
 _RACE_SQLSTATES = frozenset({"23505", "23503"})  # unique_violation, foreign_key_violation
-_RACE_SQLITE_CODES = frozenset({sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY,
-                                sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY})
+_RACE_SQLITE_CODES = frozenset(
+    {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY}
+)
 
 _STATE = "recruit.unit_of_work"
 
@@ -83,8 +86,9 @@ class UnitOfWork:
         self._session = session
         return session
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         session, self._session = self._session, None
         assert session is not None, "__exit__ without __enter__"
         state: _State = session.info[_STATE]

@@ -4,6 +4,7 @@ The app's Content-Security-Policy forbids inline scripts, so axe is not added as
 is given to the browser through the DevTools protocol (an init script, or evaluated in the page), which
 the policy does not govern, and the app's own scripts still run under the policy as they do for users.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,12 @@ def _govuk_conditional_reveal(rule: str, node: dict) -> bool:
     Design System keeps it on purpose, as a documented known issue, because its research found screen
     readers announce the revealed question with it. Only that attribute on those inputs is let through.
     """
-    return (rule == "aria-allowed-attr" and node["conditionalReveal"] and bool(node["data"])
-            and all(item.startswith("aria-expanded=") for item in node["data"]))
+    return (
+        rule == "aria-allowed-attr"
+        and node["conditionalReveal"]
+        and bool(node["data"])
+        and all(item.startswith("aria-expanded=") for item in node["data"])
+    )
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ def check(page) -> list[Violation]:
     for violation in page.evaluate(RUN):
         nodes = [n for n in violation["nodes"] if not _govuk_conditional_reveal(violation["id"], n)]
         if nodes and violation["impact"] in FAILING_IMPACTS:
-            found.append(Violation(violation["id"], violation["impact"], violation["help"],
-                                   tuple(n["target"] for n in nodes)))
+            found.append(
+                Violation(violation["id"], violation["impact"], violation["help"], tuple(n["target"] for n in nodes))
+            )
     page.evaluate(f"() => {{ window.{CHECKED_MARK} = true; }}")
     return found

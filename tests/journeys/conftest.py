@@ -1,4 +1,5 @@
 """Fixtures for the browser journeys: Recruit served by gunicorn on its own database, and Chromium."""
+
 from __future__ import annotations
 
 import os

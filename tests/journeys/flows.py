@@ -1,5 +1,6 @@
 """Parts of the journeys that more than one test walks through: staff accounts and two-factor set-up,
 a candidate registering and applying."""
+
 from __future__ import annotations
 
 import re
@@ -105,7 +106,7 @@ class Candidate:
     password: str
     phone: str
     person: Person
-    evidence: dict[str, str] = field(default_factory=dict)   # criterion name -> statement
+    evidence: dict[str, str] = field(default_factory=dict)  # criterion name -> statement
     reference: str = ""
 
 
@@ -170,7 +171,6 @@ def apply(candidate: Candidate, title: str, vacancy_reference: str, word_limit: 
     expect(summary).to_contain_text(candidate.phone)
     for criterion, text in candidate.evidence.items():
         expect(page.locator("#check-evidence")).to_contain_text(f"{len(text.split())} of {word_limit} words")
-    person.choose("I confirm that the information in this application is true and that the evidence is my "
-                  "own work")
+    person.choose("I confirm that the information in this application is true and that the evidence is my own work")
     person.press_button("Submit application")
     expect(page.locator("#reference")).to_have_text(candidate.reference)

@@ -5,6 +5,7 @@ The test writes a number of seconds to the file named by RECRUIT_JOURNEY_CLOCK; 
 the worker's clock is set that far ahead of real time and keeps ticking (time-machine, as the unit
 tests use). The app itself is unchanged: it is wsgi.py's app, reading the time as it always does.
 """
+
 import os
 import threading
 import time
@@ -39,6 +40,7 @@ def pre_request(worker, req):
             _state["traveller"] = traveller
         _state["offset"] = offset
         worker.log.info("Clock moved to %.0f seconds ahead of real time", offset)
+
 
 # As gunicorn.conf.py, which this file stands in for: link tokens are masked in the access and error logs.
 logger_class = "recruit.log_masking.TokenMaskingLogger"

@@ -1,4 +1,5 @@
 """Using Recruit with the keyboard only, with checks that focus is visible and lands where expected."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Locator, expect
@@ -83,8 +84,9 @@ class KeyboardUser:
         A page that opens with a message (a notification banner) has already put focus on it, in the content.
         """
         if not self.page.evaluate("() => document.activeElement === document.body"):
-            self.assert_focus_on(self.page.locator("#main-content .govuk-notification-banner, "
-                                                   "#main-content .govuk-error-summary").first)
+            self.assert_focus_on(
+                self.page.locator("#main-content .govuk-notification-banner, #main-content .govuk-error-summary").first
+            )
             return
         skip = self.page.get_by_role("link", name="Skip to main content")
         self.press("Tab")

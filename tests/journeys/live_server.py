@@ -4,6 +4,7 @@ The rest of the suite works inside rolled-back transactions on DATABASE_URL, so 
 shares it: on SQLite it gets a temporary file, on PostgreSQL a separate database next to the suite's
 (`<name>_journeys`), created here and dropped at the end.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,8 @@ class JourneyDatabase:
             self.name = f"{url.database}_journeys"
             self.url = url.set(database=self.name).render_as_string(hide_password=False)
             self._admin_url = url.set(drivername="postgresql", database="postgres").render_as_string(
-                hide_password=False)
+                hide_password=False
+            )
         else:
             self.name = str(scratch / "journeys.db")
             self.url = "sqlite:///" + self.name
@@ -104,9 +106,10 @@ class LiveServer:
         engine = create_engine(self.database_url)
         try:
             with engine.connect() as connection:
-                body = connection.execute(text(
-                    "SELECT body FROM development_emails WHERE recipient = :to ORDER BY id DESC LIMIT 1"),
-                    {"to": to}).scalar_one()
+                body = connection.execute(
+                    text("SELECT body FROM development_emails WHERE recipient = :to ORDER BY id DESC LIMIT 1"),
+                    {"to": to},
+                ).scalar_one()
         finally:
             engine.dispose()
         [link] = [word for word in body.split() if path in word]
@@ -128,8 +131,14 @@ def environment(database_url: str, clock: ServerClock) -> dict[str, str]:
 
 
 def _flask(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "recruit", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "recruit", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args[:2])} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
@@ -171,14 +180,39 @@ class Gunicorn:
         """Start gunicorn; `ready` waits for it to answer."""
         # One process with threads: the in-memory rate-limit counters are shared by every request,
         # as they would be through Redis across processes.
-        command = [sys.executable, "-m", "gunicorn", "--config", str(Path(__file__).with_name("gunicorn_clock.py")),
-                   "--bind", "127.0.0.1:0", "--workers", "1",
-                   "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
-                   "--access-logfile", "-", "--error-logfile", "-", "wsgi:app"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(Path(__file__).with_name("gunicorn_clock.py")),
+            "--bind",
+            "127.0.0.1:0",
+            "--workers",
+            "1",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+            "wsgi:app",
+        ]
         self.log = self.log_path.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True, bufsize=1,
-                                        preexec_fn=_die_with_parent)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            preexec_fn=_die_with_parent,
+        )
 
         def pump():
             for line in self.process.stdout:

@@ -5,6 +5,7 @@ closing a person fails if any loaded document went unchecked. Console errors (a 
 Content-Security-Policy, a script error) and server errors fail the journey too. When a step fails,
 each person's screen and HTML are saved under test-output/<test>/.
 """
+
 from __future__ import annotations
 
 import re
@@ -212,6 +213,7 @@ class Person:
             unchecked = len(self.loaded) - len(self.checked)
             assert unchecked <= 0, (
                 f"{self.name} loaded {unchecked} page(s) that axe did not check; loaded: {self.loaded}, "
-                f"checked: {self.checked}")
+                f"checked: {self.checked}"
+            )
         finally:
             self.context.close()

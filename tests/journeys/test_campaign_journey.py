@@ -5,6 +5,7 @@ assessors sign in with two-factor authentication and score the sift; the chair m
 and signs off after the admin's decision; the interview stage runs to a merit list; the reports download;
 and a candidate reads the feedback released to them. Every page visited is checked with axe-core.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,17 +24,16 @@ from tests.journeys.flows import Candidate, Staff, accept_invitation, apply, inv
 LC = "Leading and Communicating"
 MQ = "Managing a Quality Service"
 CODES = {LC: "leading-and-communicating", MQ: "managing-a-quality-service"}
-SCALE = {1: "Not demonstrated", 2: "Minimal", 3: "Moderate", 4: "Acceptable", 5: "Good", 6: "Strong",
-         7: "Outstanding"}
+SCALE = {1: "Not demonstrated", 2: "Minimal", 3: "Moderate", 4: "Acceptable", 5: "Good", 6: "Strong", 7: "Outstanding"}
 GRADE = "Grade: Civil Service Competency Framework 2012 – Band B"
 TITLE = "Benefits Caseworker"
 
 EVIDENCE = {
     "Priya Shah": {
         LC: "When our office moved to a new case system I explained the change to twelve colleagues, "
-            "answered their worries in a weekly session and wrote a one page guide. Queries fell by half.",
+        "answered their worries in a weekly session and wrote a one page guide. Queries fell by half.",
         MQ: "I noticed letters going out with the wrong appeal dates. I checked a sample, found the template "
-            "fault, had it fixed and rechecked every letter sent that month. No appeals were missed.",
+        "fault, had it fixed and rechecked every letter sent that month. No appeals were missed.",
     },
     "Tom Evans": {
         LC: "I ran the morning huddle for my team and made sure everyone knew the priorities for the day.",
@@ -59,9 +59,9 @@ INTERVIEW = {
 # What the chair writes for Priya at interview, from the draft built from the moderated record.
 FEEDBACK = {
     LC: "You explained a difficult change clearly and kept your colleagues with you. Next time, say more "
-        "about how you checked that the message had landed.",
+    "about how you checked that the message had landed.",
     MQ: "A strong example of spotting a fault and putting it right for customers. You could show more of "
-        "how you stopped it happening again.",
+    "how you stopped it happening again.",
 }
 
 
@@ -69,15 +69,27 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
     server = journey.server
     admin = Staff("Alex Admin", server.admin_email, server.admin_password, journey.person("admin"))
     chair = Staff("Chris Chair", "chris.chair@recruit.example", "Otter-Marble-Violin-58", journey.person("chair"))
-    member1 = Staff("Morgan Member", "morgan.member@recruit.example", "Cactus-Harbour-Tulip-73",
-                    journey.person("member 1"))
-    member2 = Staff("Sam Member", "sam.member@recruit.example", "Walnut-Glacier-Piano-16",
-                    journey.person("member 2"))
+    member1 = Staff(
+        "Morgan Member", "morgan.member@recruit.example", "Cactus-Harbour-Tulip-73", journey.person("member 1")
+    )
+    member2 = Staff("Sam Member", "sam.member@recruit.example", "Walnut-Glacier-Piano-16", journey.person("member 2"))
     assessors = (chair, member1, member2)
-    priya = Candidate("Priya Shah", "priya.shah@example.org", "Lemon-Thunder-Parcel-92", "07700 900 123",
-                      journey.person("Priya"), EVIDENCE["Priya Shah"])
-    tom = Candidate("Tom Evans", "tom.evans@example.org", "Copper-Meadow-Kettle-35", "07700 900 456",
-                    journey.person("Tom"), EVIDENCE["Tom Evans"])
+    priya = Candidate(
+        "Priya Shah",
+        "priya.shah@example.org",
+        "Lemon-Thunder-Parcel-92",
+        "07700 900 123",
+        journey.person("Priya"),
+        EVIDENCE["Priya Shah"],
+    )
+    tom = Candidate(
+        "Tom Evans",
+        "tom.evans@example.org",
+        "Copper-Meadow-Kettle-35",
+        "07700 900 456",
+        journey.person("Tom"),
+        EVIDENCE["Tom Evans"],
+    )
     candidates = (priya, tom)
 
     with journey.step("admin invites the panel"):
@@ -114,8 +126,9 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         # The vacancy closes a quarter of an hour from now (UK time); the served app's clock is moved on
         # past it once the candidates have applied.
         admin.person.follow("Change closing date")
-        closes = (datetime.fromtimestamp(server.clock.now(), UK) + timedelta(minutes=15)).replace(second=0,
-                                                                                                  microsecond=0)
+        closes = (datetime.fromtimestamp(server.clock.now(), UK) + timedelta(minutes=15)).replace(
+            second=0, microsecond=0
+        )
         admin.person.fill_date("Closing date", closes.day, closes.month, closes.year)
         admin.person.fill("Closing time", f"{closes:%H:%M}")
         admin.person.press_button("Save closing date")
@@ -128,9 +141,11 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
                 admin.person.choose(f"{member.name} ({member.email})")
             admin.person.press_button("Save panel")
         expect(page.locator("#panels-summary")).to_contain_text(
-            "Sift panel Chair: Chris Chair. Members: Morgan Member, Sam Member")
+            "Sift panel Chair: Chris Chair. Members: Morgan Member, Sam Member"
+        )
         expect(page.locator("#panels-summary")).to_contain_text(
-            "Interview panel Chair: Chris Chair. Members: Morgan Member")
+            "Interview panel Chair: Chris Chair. Members: Morgan Member"
+        )
 
         admin.person.follow("Open for applications")
         admin.person.press_button("Open for applications")
@@ -155,9 +170,13 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
     with journey.step("the chair moderates the sift"):
         board = chair.person.page
         chair.person.follow("Moderation board")
-        rows = {(candidate.name, criterion): board.locator(
-                    f'#board tr[data-item="{candidate.reference}/{CODES[criterion]}"]')
-                for candidate in candidates for criterion in (LC, MQ)}
+        rows = {
+            (candidate.name, criterion): board.locator(
+                f'#board tr[data-item="{candidate.reference}/{CODES[criterion]}"]'
+            )
+            for candidate in candidates
+            for criterion in (LC, MQ)
+        }
         discrepant = rows[("Priya Shah", LC)]
         expect(discrepant.locator("td").nth(2)).to_contain_text("3, 6, 5")
         expect(discrepant.locator("td").nth(3)).to_have_text("3")
@@ -170,12 +189,14 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
                 expect(row.locator("td").nth(5)).to_have_text(re.compile(r"Agreed \d"))
         chair.person.follow(LC, within=discrepant)
         expect(board.locator("#item-summary")).to_contain_text(
-            "discrepant (scores 3 apart; scores on both sides of the pass mark)")
+            "discrepant (scores 3 apart; scores on both sides of the pass mark)"
+        )
         chair.person.choose("5 – Good")
         chair.person.fill("Rationale", "The example shows the change explained well; the panel settled on good.")
         chair.person.press_button("Agree score")
         expect(board.locator(".govuk-notification-banner")).to_contain_text(
-            f"Agreed score recorded for {priya.reference}, {LC}")
+            f"Agreed score recorded for {priya.reference}, {LC}"
+        )
 
     with journey.step("the admin records the sift decision and the chair signs off"):
         admin.person.goto(campaign_path)
@@ -206,7 +227,8 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
             admin.person.fill("Place (optional if there is a video link)", "Room 4, 1 Atlantic Quay, Glasgow")
             admin.person.press_button("Send invitation")
             expect(page.locator(f'#interviews tr[data-reference="{candidate.reference}"]')).to_contain_text(
-                f"{day.day} {day:%B %Y} at {hour}:00am")
+                f"{day.day} {day:%B %Y} at {hour}:00am"
+            )
 
     for candidate in candidates:
         with journey.step(f"{candidate.name} accepts the interview"):
@@ -215,7 +237,8 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
             candidate.person.choose("Yes, I can come at this time")
             candidate.person.press_button("Send reply")
             expect(candidate.person.page.locator(".govuk-notification-banner")).to_contain_text(
-                "You have accepted your interview")
+                "You have accepted your interview"
+            )
 
     for staff in (chair, member1):
         with journey.step(f"{staff.name} scores the interviews"):
@@ -270,10 +293,8 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
             "Download the sift report (PDF)": f"/reports/{campaign_id}/sift.pdf",
             "Download the interview report (PDF)": f"/reports/{campaign_id}/interview.pdf",
             "Download the merit list (PDF)": f"/reports/{campaign_id}/merit.pdf",
-            f"Download the interview report for {priya.reference} (PDF)":
-                f"/reports/{campaign_id}/interview/{priya.reference}.pdf",
-            f"Download the feedback letter for {priya.reference} (PDF)":
-                f"/reports/{campaign_id}/feedback/{priya.reference}.pdf",
+            f"Download the interview report for {priya.reference} (PDF)": f"/reports/{campaign_id}/interview/{priya.reference}.pdf",
+            f"Download the feedback letter for {priya.reference} (PDF)": f"/reports/{campaign_id}/feedback/{priya.reference}.pdf",
         }
         for name, url in links.items():
             expect(page.get_by_role("link", name=name, exact=True)).to_have_attribute("href", url)
@@ -342,8 +363,9 @@ def assert_pdf(person, url: str, campaign_reference: str) -> str:
         form = BeautifulSoup(response.text(), "html.parser").select_one("form#prepare-report")
         assert form is not None, f"{url} led to a page with no button to prepare the report"
         token = form.select_one("input[name=csrf_token]")["value"]
-        response = person.context.request.post(urljoin(response.url, form.get("action") or response.url),
-                                               form={"csrf_token": token})
+        response = person.context.request.post(
+            urljoin(response.url, form.get("action") or response.url), form={"csrf_token": token}
+        )
     assert response.status == 200, f"{url} answered {response.status}"
     assert response.headers["content-type"].startswith("application/pdf"), response.headers["content-type"]
     body = response.body()

@@ -1,5 +1,6 @@
 """The checks the journeys rely on: what axe reports and the one GOV.UK pattern it lets through, that no
 loaded page escapes it, what a failed step leaves behind, and when focus counts as visible."""
+
 from __future__ import annotations
 
 import shutil
@@ -67,8 +68,11 @@ def test_other_disallowed_attributes_on_a_conditional_reveal_still_fail(blank):
 
 
 def test_aria_expanded_on_a_radio_that_reveals_nothing_still_fails(blank):
-    found = check(blank, '<fieldset><legend>Pick</legend><input type="radio" class="govuk-radios__input" '
-                         'id="lonely" name="x" aria-expanded="true"><label for="lonely">One</label></fieldset>')
+    found = check(
+        blank,
+        '<fieldset><legend>Pick</legend><input type="radio" class="govuk-radios__input" '
+        'id="lonely" name="x" aria-expanded="true"><label for="lonely">One</label></fieldset>',
+    )
     assert [(v.id, v.targets) for v in found] == [("aria-allowed-attr", ("#lonely",))]
 
 

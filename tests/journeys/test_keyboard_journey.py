@@ -2,6 +2,7 @@
 Space and typing, never a click. Wherever focus goes it must be visible, and it must land where a
 keyboard user expects: on the error summary after a bad submit, and on the field an error link names.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,11 @@ from tests.journeys.keyboard import KeyboardUser
 
 TITLE = "Revenues Officer"
 CRITERION = "Managing a Quality Service"
-EVIDENCE = ("I found that refund letters quoted the wrong dates, traced it to one template, had it corrected "
-            "and checked every letter sent that week.")
+EVIDENCE = (
+    "I found that refund letters quoted the wrong dates, traced it to one template, had it corrected "
+    "and checked every letter sent that week."
+)
+
 
 def open_vacancy(journey) -> str:
     """An admin (with a mouse) opens a vacancy with one criterion for the keyboard user to apply to."""

@@ -1,5 +1,6 @@
 """Accounts: registration, invitations, passwords, roles and deactivation. Each function commits its change
 together with its audit entry."""
+
 from __future__ import annotations
 
 import secrets
@@ -70,13 +71,23 @@ def request_registration(name: str, email: str, password: str, next_path: str | 
         audit.record("account.registration_attempted", "user", existing.id, actor=None)
         return RegistrationRequest(email, existing, None)
     raw = secrets.token_urlsafe(32)
-    pending = PendingRegistration(email=email, name=name.strip(), password_hash=password_hash,
-                                  token_hash=tokens.digest(raw), next_path=next_path,
-                                  expires_at=now + REGISTRATION_LIFETIME)
+    pending = PendingRegistration(
+        email=email,
+        name=name.strip(),
+        password_hash=password_hash,
+        token_hash=tokens.digest(raw),
+        next_path=next_path,
+        expires_at=now + REGISTRATION_LIFETIME,
+    )
     db.session.add(pending)
     db.session.flush()
-    audit.record("account.registration_requested", "pending_registration", pending.id,
-                 after={"email": email, "name": pending.name}, actor=None)
+    audit.record(
+        "account.registration_requested",
+        "pending_registration",
+        pending.id,
+        after={"email": email, "name": pending.name},
+        actor=None,
+    )
     return RegistrationRequest(email, None, raw)
 
 
@@ -116,9 +127,11 @@ def confirm_registration(raw: str, password: str) -> tuple[User, str | None]:
     user = User(name=pending.name, email=pending.email, role="candidate", password_hash=pending.password_hash)
     db.session.add(user)
     # Every link sent for this address stops working: it has its account now.
-    db.session.execute(update(PendingRegistration).where(PendingRegistration.email == pending.email,
-                                                         PendingRegistration.used_at.is_(None))
-                       .values(used_at=utcnow()))
+    db.session.execute(
+        update(PendingRegistration)
+        .where(PendingRegistration.email == pending.email, PendingRegistration.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     # The same address confirmed at the same moment from another link breaks the unique email: refused as "used".
     db.session.flush()
     audit.record("account.registered", "user", user.id, after=_snapshot(user), actor=user)
@@ -213,9 +226,12 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def _other_active_admins(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user.id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(User.id)).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        )
+        or 0
+    )
 
 
 @unit_of_work()
@@ -243,8 +259,14 @@ def set_active(actor: User, user: User, active: bool) -> None:
     before = _snapshot(user)
     user.active = active
     user.end_all_sessions()
-    audit.record("account.reactivated" if active else "account.deactivated", "user", user.id,
-                 before=before, after=_snapshot(user), actor=actor)
+    audit.record(
+        "account.reactivated" if active else "account.deactivated",
+        "user",
+        user.id,
+        before=before,
+        after=_snapshot(user),
+        actor=actor,
+    )
 
 
 @unit_of_work()

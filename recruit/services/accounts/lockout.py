@@ -4,6 +4,7 @@ Signing in counts, and so does confirming the current password before a change t
 person signs in (their password, two-factor authentication, recovery codes), so a stolen session
 cannot be used to guess the password either.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,8 +19,10 @@ from recruit.services.unit_of_work import unit_of_work
 LOCK_AFTER_FAILURES = 10
 LOCK_FOR = timedelta(minutes=15)
 WRONG_CURRENT_PASSWORD = "Your current password is not correct"
-LOCKED_OUT = ("You entered your current password incorrectly too many times. For your security you have "
-              f"been signed out. You can sign in again in {LOCK_FOR.seconds // 60} minutes.")
+LOCKED_OUT = (
+    "You entered your current password incorrectly too many times. For your security you have "
+    f"been signed out. You can sign in again in {LOCK_FOR.seconds // 60} minutes."
+)
 
 
 class AccountLocked(Refused):

@@ -1,4 +1,5 @@
 """Checking a sign-in: one outcome for every failure, lockout after repeated failures."""
+
 from __future__ import annotations
 
 from recruit.clock import utcnow
@@ -6,6 +7,7 @@ from recruit.extensions import db
 from recruit.models import User
 from recruit.services.records import audit
 from recruit.services.accounts.account_changes import find_by_email
+
 # The lockout rule is kept in lockout; a sign-in is one of the attempts that count towards it.
 from recruit.services.accounts.lockout import LOCK_AFTER_FAILURES, LOCK_FOR, record_failure  # noqa: F401
 from recruit.services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password

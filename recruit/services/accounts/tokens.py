@@ -2,6 +2,7 @@
 
 Only a hash of each token is stored; the token itself exists only in the link.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,14 +27,18 @@ def issue(user: User, purpose: str, created_by: User | None = None) -> str:
     """A new token for the user; earlier unused tokens for the same purpose stop working."""
     now = utcnow()
     for old in db.session.scalars(
-        select(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose,
-                                UserToken.used_at.is_(None))
+        select(UserToken).where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
     ):
         old.used_at = now
     raw = secrets.token_urlsafe(32)
     db.session.add(
-        UserToken(user=user, purpose=purpose, token_hash=digest(raw), expires_at=now + LIFETIME[purpose],
-                  created_by_id=created_by.id if created_by else None)
+        UserToken(
+            user=user,
+            purpose=purpose,
+            token_hash=digest(raw),
+            expires_at=now + LIFETIME[purpose],
+            created_by_id=created_by.id if created_by else None,
+        )
     )
     return raw
 

@@ -1,4 +1,5 @@
 """Two-factor authentication: TOTP from an authenticator app, and single-use recovery codes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,8 +46,9 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_code_svg(uri: str) -> str:
     """The QR code as inline SVG, drawn here: the secret never leaves the server."""
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#0b0c0c", light="#ffffff",
-                                                 title="QR code for your authenticator app")
+    return segno.make(uri, error="m").svg_inline(
+        scale=5, dark="#0b0c0c", light="#ffffff", title="QR code for your authenticator app"
+    )
 
 
 def _clean(code: str) -> str:
@@ -122,8 +124,9 @@ def enable(user: User, code: str, current_password: str, secret: str | None) -> 
             raise Refused("Code must be 6 digits", "code")
         step = _matching_step(secret, cleaned) if secret and not user.has_two_factor else None
         if step is None:
-            raise Refused("The code is not correct. Check your authenticator app and enter the code it shows now",
-                          "code")
+            raise Refused(
+                "The code is not correct. Check your authenticator app and enter the code it shows now", "code"
+            )
         user.totp_secret = secret
         user.totp_enabled_at = utcnow()
         user.totp_last_step = step

@@ -1,4 +1,5 @@
 """Looking up accounts for the admin pages."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, select

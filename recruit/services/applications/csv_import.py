@@ -10,6 +10,7 @@ as a spreadsheet shows them, the header being row 1). Candidates new to Recruit 
 account without a password, which they claim with the set-password link (emailed when mail
 is set up, or through "forgotten password").
 """
+
 from __future__ import annotations
 
 import codecs
@@ -37,8 +38,10 @@ from recruit.services.unit_of_work import unit_of_work
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000
 IMPORT_STATUSES = (CampaignStatus.OPEN, CampaignStatus.CLOSED)
-IMPORTED_ELSEWHERE = ("Another change was made to these candidates while the file was being imported, so nothing was "
-                      "imported. Upload the file again")
+IMPORTED_ELSEWHERE = (
+    "Another change was made to these candidates while the file was being imported, so nothing was "
+    "imported. Upload the file again"
+)
 FIXED_COLUMNS = ("name", "email", "phone")
 # The same rules as the online application form (recruit.apply.forms).
 MAX_NAME = 200
@@ -84,8 +87,14 @@ def _decode(raw: bytes) -> tuple[str, bool]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblems([Problem("", f"The file is UTF-16 text, not UTF-8. {SAVE_AS_UTF8}")])
     if b"\x00" in raw:
-        raise FileProblems([Problem("", "The file is not a CSV file: it contains binary data, as a workbook or "
-                                        f"a PDF does. {SAVE_AS_UTF8}")])
+        raise FileProblems(
+            [
+                Problem(
+                    "",
+                    f"The file is not a CSV file: it contains binary data, as a workbook or a PDF does. {SAVE_AS_UTF8}",
+                )
+            ]
+        )
     try:
         return raw.decode("utf-8-sig"), True
     except UnicodeDecodeError:
@@ -107,16 +116,19 @@ def read_rows(raw: bytes) -> tuple[list[str], list[Row], list[Problem]]:
         for record in reader:
             records.append(record)
     except csv.Error as error:
-        raise FileProblems([Problem(f"Row {len(records) + 1}",
-                                    f"is not valid CSV ({error}); check its quotation marks")]) from None
+        raise FileProblems(
+            [Problem(f"Row {len(records) + 1}", f"is not valid CSV ({error}); check its quotation marks")]
+        ) from None
     start = next((index for index, record in enumerate(records) if not _blank(record)), None)
     if start is None:
         raise FileProblems([Problem("", "The file is empty: it needs a header row and one row per application")])
-    rows = [Row(number, cells) for number, cells in enumerate(records[start + 1:], start=start + 2)
-            if not _blank(cells)]
+    rows = [
+        Row(number, cells) for number, cells in enumerate(records[start + 1 :], start=start + 2) if not _blank(cells)
+    ]
     if not rows:
-        raise FileProblems([Problem("", "The file has a header row but no applications: "
-                                        "add one row for each application under it")])
+        raise FileProblems(
+            [Problem("", "The file has a header row but no applications: add one row for each application under it")]
+        )
     if len(rows) > MAX_ROWS:
         raise FileProblems([Problem("", f"The file has more than {MAX_ROWS} rows; split it into smaller files")])
     problems: list[Problem] = []
@@ -124,8 +136,9 @@ def read_rows(raw: bytes) -> tuple[list[str], list[Row], list[Problem]]:
     while not header_cells[-1].strip():  # spreadsheets often save empty columns after the last one
         header_cells.pop()
     if not all_utf8:
-        problems.append(Problem("", f"The file is not all UTF-8 text, so some characters cannot be read. "
-                                    f"{SAVE_AS_UTF8}"))
+        problems.append(
+            Problem("", f"The file is not all UTF-8 text, so some characters cannot be read. {SAVE_AS_UTF8}")
+        )
         for index, cell in enumerate(header_cells):
             if _NOT_UTF8.search(cell):
                 problems.append(Problem(f"Header, column {index + 1}", "has characters that are not UTF-8"))
@@ -153,8 +166,12 @@ def _check_header(header: list[str], criteria: dict[str, Criterion], problems: l
                 duplicated.add(column)
                 del positions[column]
         elif column not in FIXED_COLUMNS and column not in criteria:
-            problems.append(Problem(f"Header, column {column}",
-                                    "is not a criterion of this campaign; use the codes listed on the import page"))
+            problems.append(
+                Problem(
+                    f"Header, column {column}",
+                    "is not a criterion of this campaign; use the codes listed on the import page",
+                )
+            )
         else:
             positions[column] = index
     for column in ("name", "email", *criteria):
@@ -163,11 +180,16 @@ def _check_header(header: list[str], criteria: dict[str, Criterion], problems: l
     return positions
 
 
-def _formula_problem(number: int, column: str, value: str | None,
-                     starts: tuple[str, ...] = FORMULA_STARTS) -> Problem | None:
+def _formula_problem(
+    number: int, column: str, value: str | None, starts: tuple[str, ...] = FORMULA_STARTS
+) -> Problem | None:
     if value and value.startswith(starts):
-        return _problem(number, column, f"starts with {value[0]}, which a spreadsheet runs as a formula; "
-                                        "remove it or start the cell with a letter or number")
+        return _problem(
+            number,
+            column,
+            f"starts with {value[0]}, which a spreadsheet runs as a formula; "
+            "remove it or start the cell with a letter or number",
+        )
     return None
 
 
@@ -186,10 +208,14 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
         return value
 
     emails_in_file = {(cell(row, "email") or "").lower() for row in rows} - {""}
-    existing_users = {user.email: user for user in
-                      db.session.scalars(select(User).where(User.email.in_(emails_in_file)))} if emails_in_file else {}
-    already_applied = set(db.session.scalars(
-        select(Application.candidate_id).where(Application.campaign_id == campaign.id)))
+    existing_users = (
+        {user.email: user for user in db.session.scalars(select(User).where(User.email.in_(emails_in_file)))}
+        if emails_in_file
+        else {}
+    )
+    already_applied = set(
+        db.session.scalars(select(Application.candidate_id).where(Application.campaign_id == campaign.id))
+    )
     first_row_of: dict[str, int] = {}
     for row in rows:
         number = row.number
@@ -198,8 +224,9 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
             problems.append(_problem(number, column, "has characters that are not UTF-8"))
         extra = next((i for i in range(len(header), len(row.cells)) if row.cells[i].strip()), None)
         if extra is not None:
-            problems.append(_problem(number, extra + 1,
-                                     f"has a value, but the header row has only {len(header)} columns"))
+            problems.append(
+                _problem(number, extra + 1, f"has a value, but the header row has only {len(header)} columns")
+            )
         name = cell(row, "name")
         if formula := _formula_problem(number, "name", name):
             problems.append(formula)
@@ -219,8 +246,9 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
                     raise EmailNotValidError("too long")
                 validate_email(email, check_deliverability=False)
             except EmailNotValidError:
-                problems.append(_problem(number, "email", "is not an email address in the correct format, "
-                                                          "like name@example.com"))
+                problems.append(
+                    _problem(number, "email", "is not an email address in the correct format, like name@example.com")
+                )
             else:
                 user = existing_users.get(email)
                 if email in first_row_of:
@@ -228,8 +256,13 @@ def check(campaign: Campaign, raw: bytes) -> tuple[list[Row], list[Problem]]:
                 elif user is not None and user.role != "candidate":
                     problems.append(_problem(number, "email", "belongs to a staff account"))
                 elif user is not None and not user.active:
-                    problems.append(_problem(number, "email", "belongs to a deactivated account; reactivate it "
-                                                              "or leave this application out"))
+                    problems.append(
+                        _problem(
+                            number,
+                            "email",
+                            "belongs to a deactivated account; reactivate it or leave this application out",
+                        )
+                    )
                 elif user is not None and user.id in already_applied:
                     problems.append(_problem(number, "email", "already has an application for this campaign"))
                 first_row_of.setdefault(email, number)
@@ -271,39 +304,92 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
     now = utcnow()
     # Someone else registering or applying with an email in the file since it was checked breaks a unique row.
     with unit_of_work(IMPORTED_ELSEWHERE):
-        ids = {email: user_id for user_id, email in db.session.execute(
-            select(User.id, User.email).where(User.email.in_([row.values["email"].lower() for row in rows])))}
+        ids = {
+            email: user_id
+            for user_id, email in db.session.execute(
+                select(User.id, User.email).where(User.email.in_([row.values["email"].lower() for row in rows]))
+            )
+        }
         new_rows = [row for row in rows if row.values["email"].lower() not in ids]
         new_ids: list[int] = []
         if new_rows:
-            new_ids = list(db.session.scalars(
-                insert(User).returning(User.id, sort_by_parameter_order=True),
-                [{"email": row.values["email"].lower(), "name": row.values["name"], "role": "candidate",
-                  "password_hash": None, "created_at": now} for row in new_rows]))
+            new_ids = list(
+                db.session.scalars(
+                    insert(User).returning(User.id, sort_by_parameter_order=True),
+                    [
+                        {
+                            "email": row.values["email"].lower(),
+                            "name": row.values["name"],
+                            "role": "candidate",
+                            "password_hash": None,
+                            "created_at": now,
+                        }
+                        for row in new_rows
+                    ],
+                )
+            )
             ids |= {row.values["email"].lower(): user_id for row, user_id in zip(new_rows, new_ids)}
         references = unique_references(len(rows))
-        application_ids = list(db.session.scalars(
-            insert(Application).returning(Application.id, sort_by_parameter_order=True),
-            [{"campaign_id": campaign.id, "candidate_id": ids[row.values["email"].lower()], "reference": reference,
-              "status": ApplicationStatus.SUBMITTED, "source": "import", "created_at": now, "updated_at": now,
-              "submitted_at": now, "version": 1} for row, reference in zip(rows, references)]))
-        db.session.execute(insert(PersonalDetails), [
-            {"application_id": application_id, "full_name": row.values["name"],
-             "email": row.values["email"].lower(), "phone": row.values.get("phone", "")}
-            for row, application_id in zip(rows, application_ids)])
-        db.session.execute(insert(Statement), [
-            {"application_id": application_id, "criterion_id": criterion.id, "text": row.values[criterion.code],
-             "word_count": row.word_counts[criterion.code], "updated_at": now}
-            for row, application_id in zip(rows, application_ids) for criterion in criteria])
-        users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(new_ids)))} \
-            if new_ids else {}
+        application_ids = list(
+            db.session.scalars(
+                insert(Application).returning(Application.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "campaign_id": campaign.id,
+                        "candidate_id": ids[row.values["email"].lower()],
+                        "reference": reference,
+                        "status": ApplicationStatus.SUBMITTED,
+                        "source": "import",
+                        "created_at": now,
+                        "updated_at": now,
+                        "submitted_at": now,
+                        "version": 1,
+                    }
+                    for row, reference in zip(rows, references)
+                ],
+            )
+        )
+        db.session.execute(
+            insert(PersonalDetails),
+            [
+                {
+                    "application_id": application_id,
+                    "full_name": row.values["name"],
+                    "email": row.values["email"].lower(),
+                    "phone": row.values.get("phone", ""),
+                }
+                for row, application_id in zip(rows, application_ids)
+            ],
+        )
+        db.session.execute(
+            insert(Statement),
+            [
+                {
+                    "application_id": application_id,
+                    "criterion_id": criterion.id,
+                    "text": row.values[criterion.code],
+                    "word_count": row.word_counts[criterion.code],
+                    "updated_at": now,
+                }
+                for row, application_id in zip(rows, application_ids)
+                for criterion in criteria
+            ],
+        )
+        users = (
+            {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(new_ids)))} if new_ids else {}
+        )
         new_accounts: list[tuple[User, str | None]] = []
         with db.session.no_autoflush:  # the tokens are written together at the commit
             for user_id in new_ids:
                 user = users[user_id]
-                new_accounts.append((user, tokens.issue(user, "set_password", created_by=actor)
-                                     if send_claim_links else None))
-        audit.record("applications.imported", "campaign", campaign.id,
-                     after={"count": len(rows), "new_accounts": len(new_ids), "references": references},
-                     actor=actor)
+                new_accounts.append(
+                    (user, tokens.issue(user, "set_password", created_by=actor) if send_claim_links else None)
+                )
+        audit.record(
+            "applications.imported",
+            "campaign",
+            campaign.id,
+            after={"count": len(rows), "new_accounts": len(new_ids), "references": references},
+            actor=actor,
+        )
     return ImportResult(imported=len(rows), new_accounts=new_accounts)

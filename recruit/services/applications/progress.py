@@ -1,5 +1,6 @@
 """What a candidate's pages show about an application: where it stands, what they may still do with it
 (withdraw, answer an interview invitation), and which released outcomes they can read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,8 +52,12 @@ class Progress:
     @property
     def reply_closed(self) -> bool:
         """A live invitation that can no longer be answered here (it has started, or the campaign ended)."""
-        return (self.slot is not None and self.slot.status in interviews.LIVE
-                and self.application.status == ApplicationStatus.SIFT_PASSED and self.reply_refusal is not None)
+        return (
+            self.slot is not None
+            and self.slot.status in interviews.LIVE
+            and self.application.status == ApplicationStatus.SIFT_PASSED
+            and self.reply_refusal is not None
+        )
 
     @property
     def change_note(self) -> str:
@@ -63,8 +68,11 @@ class Progress:
 
     @property
     def calendar(self) -> bool:
-        return (self.slot is not None and self.application.status == ApplicationStatus.SIFT_PASSED
-                and self.slot.status in interviews.LIVE)
+        return (
+            self.slot is not None
+            and self.application.status == ApplicationStatus.SIFT_PASSED
+            and self.slot.status in interviews.LIVE
+        )
 
     @property
     def outcome_link(self) -> bool:
@@ -86,9 +94,11 @@ class Progress:
 
 def progress_of(application: Application) -> Progress:
     released = feedback.released_stages(application)
-    status = (status_label(application.status)
-              if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
-              else status_label(ApplicationStatus.SUBMITTED))
+    status = (
+        status_label(application.status)
+        if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+        else status_label(ApplicationStatus.SUBMITTED)
+    )
     for stage in reversed(feedback.STAGES):
         if stage in released and application.status in feedback.TOOK_PART[stage]:
             status = feedback.stage_outcome(application, stage)

@@ -4,6 +4,7 @@ Nothing changes after the closing time or once submitted, whatever the browser s
 Each save carries the version the person started from; a save based on an older version
 is refused rather than overwriting a change made in another window.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -51,10 +52,14 @@ def application_for_candidate(user: User, reference: str) -> Application | None:
 
 
 def applications_of(user: User) -> list[Application]:
-    return list(db.session.scalars(
-        select(Application).where(Application.candidate_id == user.id)
-        .order_by(Application.created_at.desc()).options(selectinload(Application.campaign))
-    ))
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.candidate_id == user.id)
+            .order_by(Application.created_at.desc())
+            .options(selectinload(Application.campaign))
+        )
+    )
 
 
 def closed_message(campaign: Campaign) -> str:
@@ -68,18 +73,25 @@ def start(user: User, campaign: Campaign) -> Application:
     """The candidate's application to the campaign, created if they have none (twice gives the same one)."""
     if user.role != "candidate":
         raise Refused("Only candidate accounts can apply for vacancies")
-    existing = db.session.scalar(select(Application).where(Application.campaign_id == campaign.id,
-                                                           Application.candidate_id == user.id))
+    existing = db.session.scalar(
+        select(Application).where(Application.campaign_id == campaign.id, Application.candidate_id == user.id)
+    )
     if existing is not None:
         return existing
     if not accepting_applications(campaign):
         raise Refused(closed_message(campaign) if campaign.closes_at else "This vacancy is not open for applications")
-    application = Application(campaign=campaign, candidate=user, reference=unique_references(1)[0],
-                              status=ApplicationStatus.DRAFT)
+    application = Application(
+        campaign=campaign, candidate=user, reference=unique_references(1)[0], status=ApplicationStatus.DRAFT
+    )
     db.session.add(application)
     db.session.flush()
-    audit.record("application.started", "application", application.id,
-                 after={"reference": application.reference, "campaign": campaign.reference}, actor=user)
+    audit.record(
+        "application.started",
+        "application",
+        application.id,
+        after={"reference": application.reference, "campaign": campaign.reference},
+        actor=user,
+    )
     return application
 
 
@@ -109,8 +121,9 @@ def details_of(details: PersonalDetails | None) -> dict[str, str] | None:
 
 
 @unit_of_work(STALE)
-def save_personal_details(user: User, application: Application, *, full_name: str, email: str, phone: str,
-                          version: int | None) -> None:
+def save_personal_details(
+    user: User, application: Application, *, full_name: str, email: str, phone: str, version: int | None
+) -> None:
     ensure_changeable(application)
     _check_version(application, version)
     before = details_of(application.personal_details)
@@ -120,14 +133,21 @@ def save_personal_details(user: User, application: Application, *, full_name: st
     details.full_name, details.email, details.phone = full_name.strip(), email.strip().lower(), phone.strip()
     after = details_of(details)
     if after != before:
-        audit.record("application.personal_details_changed", "application", application.id, before=before,
-                     after=after, actor=user)
+        audit.record(
+            "application.personal_details_changed",
+            "application",
+            application.id,
+            before=before,
+            after=after,
+            actor=user,
+        )
     _mark_changed(application)
 
 
 @unit_of_work(STALE)
-def save_statement(user: User, application: Application, criterion: Criterion, text: str,
-                   version: int | None) -> Statement:
+def save_statement(
+    user: User, application: Application, criterion: Criterion, text: str, version: int | None
+) -> Statement:
     ensure_changeable(application)
     _check_version(application, version)
     if criterion.campaign_id != application.campaign_id or not criterion.at_sift:
@@ -174,10 +194,16 @@ def submit(user: User, application: Application, version: int | None) -> bool:
             raise Refused(f"Your evidence for {criterion.name} is over the {criterion.word_limit}-word limit")
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = utcnow()
-    audit.record("application.submitted", "application", application.id,
-                 after={"reference": application.reference,
-                        "statements": {s.criterion.code: s.word_count for s in application.statements}},
-                 actor=user)
+    audit.record(
+        "application.submitted",
+        "application",
+        application.id,
+        after={
+            "reference": application.reference,
+            "statements": {s.criterion.code: s.word_count for s in application.statements},
+        },
+        actor=user,
+    )
     _mark_changed(application)
     return True
 
@@ -206,9 +232,14 @@ def withdraw(user: User, application: Application) -> bool:
     application.withdrawn_at = utcnow()
     # A stage signed off before now keeps the application in its record with this status (services/campaigns/stages.py).
     application.withdrawn_from = before
-    audit.record("application.withdrawn", "application", application.id, before={"status": before},
-                 after={"status": ApplicationStatus.WITHDRAWN, "at": application.withdrawn_at.isoformat()},
-                 actor=user)
+    audit.record(
+        "application.withdrawn",
+        "application",
+        application.id,
+        before={"status": before},
+        after={"status": ApplicationStatus.WITHDRAWN, "at": application.withdrawn_at.isoformat()},
+        actor=user,
+    )
     offers.end_with_application(user, application)
     _mark_changed(application)
     return True

@@ -1,4 +1,5 @@
 """Read-side helpers for the admin's view of a campaign's applications."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
@@ -13,7 +14,8 @@ PAGE_SIZE = 50
 def counts_by_status(campaign: Campaign) -> dict[str, int]:
     rows = db.session.execute(
         select(Application.status, func.count(Application.id))
-        .where(Application.campaign_id == campaign.id).group_by(Application.status)
+        .where(Application.campaign_id == campaign.id)
+        .group_by(Application.status)
     )
     return dict(rows.tuples().all())
 
@@ -32,8 +34,12 @@ def search(campaign: Campaign, text: str | None, status: str | None) -> Select[t
     text = (text or "").replace("\x00", "").strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Application.reference == text.upper(),
-                                func.lower(PersonalDetails.full_name).like(pattern.lower(), escape="\\")))
+        query = query.where(
+            or_(
+                Application.reference == text.upper(),
+                func.lower(PersonalDetails.full_name).like(pattern.lower(), escape="\\"),
+            )
+        )
     return query
 
 
@@ -44,6 +50,8 @@ def application_for_admin(actor: User, campaign: Campaign, reference: str) -> Ap
     return db.session.scalar(
         select(Application)
         .where(Application.campaign_id == campaign.id, Application.reference == reference.upper())
-        .options(selectinload(Application.personal_details),
-                 selectinload(Application.statements).selectinload(Statement.criterion))
+        .options(
+            selectinload(Application.personal_details),
+            selectinload(Application.statements).selectinload(Statement.criterion),
+        )
     )

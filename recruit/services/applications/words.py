@@ -4,6 +4,7 @@ The rule: a word is a run of characters that are not whitespace. "Whitespace" is
 JavaScript's \\s (the browser counts with text.match(/\\S+/g)), which differs from Python's
 own idea of whitespace in a few characters, so the class is spelled out here.
 """
+
 import re
 
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"

@@ -4,6 +4,7 @@ An agreed score locks the item. A rationale is required for every discrepant ite
 change from the proposal. Each decision and its audit entry commit or roll back together;
 two chairs agreeing the same item at once give one agreed score and a clear message to the second.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,8 +23,7 @@ from recruit.services.campaigns.stages import eligible_query, has_applied, is_ch
 from recruit.services.unit_of_work import unit_of_work
 
 ALREADY = "This item has just been agreed by someone else; the agreed score is shown below"
-AGREED_AT_THE_SAME_TIME = ("Some items were agreed by someone else at the same time; nothing was confirmed. "
-                           "Try again")
+AGREED_AT_THE_SAME_TIME = "Some items were agreed by someone else at the same time; nothing was confirmed. Try again"
 
 
 def _check_open(campaign: Campaign, stage: str) -> None:
@@ -43,9 +43,15 @@ def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk:
     if existing is not None and existing.locked:
         raise Refused(ALREADY)
     if existing is None:
-        existing = AgreedScore(application_id=item.application.id, criterion_id=item.criterion.id, stage=stage,
-                               value=value, proposal=proposal, discrepant=item.state.discrepant,
-                               agreed_by_id=user.id)
+        existing = AgreedScore(
+            application_id=item.application.id,
+            criterion_id=item.criterion.id,
+            stage=stage,
+            value=value,
+            proposal=proposal,
+            discrepant=item.state.discrepant,
+            agreed_by_id=user.id,
+        )
         db.session.add(existing)
     existing.value = value
     existing.proposal = proposal
@@ -56,19 +62,40 @@ def _write(user: User, item: Item, stage: str, value: int, rationale: str, bulk:
     existing.agreed_at = utcnow()
     db.session.flush()
     # Added by id rather than appended to existing.history, which would first load every earlier version.
-    db.session.add(AgreedScoreVersion(agreed_score_id=existing.id, action="agreed", value=value,
-                                      rationale=existing.rationale, by_id=user.id))
-    audit.record("moderation.bulk_confirmed" if bulk else "moderation.agreed", "agreed_score", existing.id,
-                 after={"application": item.application.reference, "criterion": item.criterion.code,
-                        "stage": stage, "value": value, "proposal": item.state.proposal,
-                        "discrepant": item.state.discrepant, "scores": list(item.state.scores),
-                        "rationale": existing.rationale}, actor=user)
+    db.session.add(
+        AgreedScoreVersion(
+            agreed_score_id=existing.id, action="agreed", value=value, rationale=existing.rationale, by_id=user.id
+        )
+    )
+    audit.record(
+        "moderation.bulk_confirmed" if bulk else "moderation.agreed",
+        "agreed_score",
+        existing.id,
+        after={
+            "application": item.application.reference,
+            "criterion": item.criterion.code,
+            "stage": stage,
+            "value": value,
+            "proposal": item.state.proposal,
+            "discrepant": item.state.discrepant,
+            "scores": list(item.state.scores),
+            "rationale": existing.rationale,
+        },
+        actor=user,
+    )
     return existing
 
 
 @unit_of_work(ALREADY)
-def agree(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
-          value: int, rationale: str) -> AgreedScore:
+def agree(
+    user: User,
+    campaign: Campaign,
+    application: Application,
+    criterion: Criterion,
+    stage: str,
+    value: int,
+    rationale: str,
+) -> AgreedScore:
     item = item_for(campaign, stage, application, criterion)
     moderators.check(user, campaign, stage, application, conflicted=item.conflicted)
     _check_open(campaign, stage)
@@ -96,9 +123,12 @@ def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applicatio
     count = 0
     for item in load_items(campaign, stage, applications):
         proposal = item.state.proposal
-        if (item.state.ready and proposal is not None and not item.state.discrepant
-                and moderators.may_moderate(user, campaign, stage, item.application,
-                                            conflicted=item.conflicted)):
+        if (
+            item.state.ready
+            and proposal is not None
+            and not item.state.discrepant
+            and moderators.may_moderate(user, campaign, stage, item.application, conflicted=item.conflicted)
+        ):
             _write(user, item, stage, proposal, "", bulk=True)
             count += 1
     return count
@@ -107,9 +137,17 @@ def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applicatio
 def proposals_left_for_others(user: User, campaign: Campaign, stage: str) -> tuple[int, int]:
     """What bulk confirmation left for an admin or a deputy chair: the ready, non-discrepant items of the
     applications whose candidate this chair declared a conflict with, and how many applications they are in."""
-    conflicted = list(db.session.scalars(eligible_query(campaign, stage).where(Application.id.in_(
-        select(Conflict.application_id).where(Conflict.assessor_id == user.id, Conflict.stage == stage,
-                                              Conflict.has_conflict.is_(True))))))
+    conflicted = list(
+        db.session.scalars(
+            eligible_query(campaign, stage).where(
+                Application.id.in_(
+                    select(Conflict.application_id).where(
+                        Conflict.assessor_id == user.id, Conflict.stage == stage, Conflict.has_conflict.is_(True)
+                    )
+                )
+            )
+        )
+    )
     left = [item for item in load_items(campaign, stage, conflicted) if item.state.ready and not item.state.discrepant]
     return len(left), len({item.application.id for item in left})
 
@@ -126,11 +164,19 @@ def reopen(user: User, campaign: Campaign, agreed: AgreedScore, reason: str) -> 
         raise Refused("Enter the reason for reopening", "reason")
     agreed.status = AgreedScoreStatus.REOPENED
     db.session.flush()
-    agreed.history.append(AgreedScoreVersion(action="reopened", value=agreed.value, rationale=agreed.rationale,
-                                             reason=reason.strip(), by_id=user.id))
-    audit.record("moderation.reopened", "agreed_score", agreed.id,
-                 before={"value": agreed.value, "status": "agreed"},
-                 after={"status": "reopened", "reason": reason.strip()}, actor=user)
+    agreed.history.append(
+        AgreedScoreVersion(
+            action="reopened", value=agreed.value, rationale=agreed.rationale, reason=reason.strip(), by_id=user.id
+        )
+    )
+    audit.record(
+        "moderation.reopened",
+        "agreed_score",
+        agreed.id,
+        before={"value": agreed.value, "status": "agreed"},
+        after={"status": "reopened", "reason": reason.strip()},
+        actor=user,
+    )
     withdraw_decision(user, campaign, stage, reason.strip())
 
 
@@ -142,5 +188,10 @@ def agreed_score_for(campaign: Campaign, agreed_id: int) -> AgreedScore | None:
 
 
 def history_of(agreed: AgreedScore) -> list[AgreedScoreVersion]:
-    return list(db.session.scalars(select(AgreedScoreVersion).where(
-        AgreedScoreVersion.agreed_score_id == agreed.id).order_by(AgreedScoreVersion.id)))
+    return list(
+        db.session.scalars(
+            select(AgreedScoreVersion)
+            .where(AgreedScoreVersion.agreed_score_id == agreed.id)
+            .order_by(AgreedScoreVersion.id)
+        )
+    )

@@ -5,6 +5,7 @@ The board reads only values, so it loads rows, not models: a sift of 5,000 appli
 assessors has 90,000 scores. An item's scores and agreed score as models (for its own page, and for
 writing) are loaded when first asked for.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -24,6 +25,7 @@ from recruit.services.campaigns.stages import assessor_ids, stage_criteria
 
 class _Unread(Enum):
     """An item's scores or agreed score not read yet (its agreed score, once read, may be None)."""
+
     UNREAD = 0
 
 
@@ -36,13 +38,13 @@ class Item:
     application: Application
     criterion: Criterion
     stage: str
-    values: tuple[int, ...]          # the counted scores' values, in the order of `assessors`
-    assessors: tuple[int, ...]       # whose submitted scores count, by id
-    expected: int                    # how many assessors without a conflict should score
-    agreed_value: int | None         # once agreed (not while reopened)
+    values: tuple[int, ...]  # the counted scores' values, in the order of `assessors`
+    assessors: tuple[int, ...]  # whose submitted scores count, by id
+    expected: int  # how many assessors without a conflict should score
+    agreed_value: int | None  # once agreed (not while reopened)
     threshold: int
-    excluded: tuple[int, ...]        # conflicted assessors who had submitted a score, which does not count
-    conflicted: tuple[int, ...]      # every assessor with a conflict declared for the application
+    excluded: tuple[int, ...]  # conflicted assessors who had submitted a score, which does not count
+    conflicted: tuple[int, ...]  # every assessor with a conflict declared for the application
     agreed_id: int | None = None
     _scores: list[Score] | Literal[_Unread.UNREAD] = _NOT_LOADED
     _agreed: AgreedScore | Literal[_Unread.UNREAD] | None = _NOT_LOADED
@@ -51,18 +53,36 @@ class Item:
     def state(self) -> ItemState:
         # Built when asked for rather than held: one object fewer per item keeps a large board's heap small (the
         # garbage collector walks the whole heap each time the survivors grow by a quarter).
-        return ItemState(scores=self.values, expected=self.expected, agreed=self.agreed_value,
-                         threshold=self.threshold, pass_mark=self.criterion.pass_mark)
+        return ItemState(
+            scores=self.values,
+            expected=self.expected,
+            agreed=self.agreed_value,
+            threshold=self.threshold,
+            pass_mark=self.criterion.pass_mark,
+        )
 
     @property
     def scores(self) -> list[Score]:
         """The counted scores as models, with their assessors (one item's page shows rationales and ticks)."""
         if self._scores is _NOT_LOADED:
-            self._scores = list(db.session.scalars(
-                select(Score).where(Score.application_id == self.application.id,
-                                    Score.criterion_id == self.criterion.id, Score.stage == self.stage,
-                                    Score.status == ScoreStatus.SUBMITTED, Score.assessor_id.in_(self.assessors))
-                .options(selectinload(Score.assessor)).order_by(Score.assessor_id))) if self.assessors else []
+            self._scores = (
+                list(
+                    db.session.scalars(
+                        select(Score)
+                        .where(
+                            Score.application_id == self.application.id,
+                            Score.criterion_id == self.criterion.id,
+                            Score.stage == self.stage,
+                            Score.status == ScoreStatus.SUBMITTED,
+                            Score.assessor_id.in_(self.assessors),
+                        )
+                        .options(selectinload(Score.assessor))
+                        .order_by(Score.assessor_id)
+                    )
+                )
+                if self.assessors
+                else []
+            )
         return self._scores
 
     @property
@@ -85,8 +105,9 @@ def _rows(statement: Select[_Row]) -> CursorResult[_Row]:
     return db.session.connection().execute(statement)
 
 
-def load_items(campaign: Campaign, stage: str, applications: list[Application],
-               criteria: list[Criterion] | None = None) -> list[Item]:
+def load_items(
+    campaign: Campaign, stage: str, applications: list[Application], criteria: list[Criterion] | None = None
+) -> list[Item]:
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
     ids: list[int] | ScalarSelect[int] = [a.id for a in applications]
     if not ids:
@@ -97,22 +118,33 @@ def load_items(campaign: Campaign, stage: str, applications: list[Application],
         ids = select(Application.id).where(Application.campaign_id == campaign.id).scalar_subquery()
     pairs: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
     for application_id, criterion_id, assessor_id, value in _rows(
-            select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value)
-            .where(Score.application_id.in_(ids), Score.stage == stage, Score.status == ScoreStatus.SUBMITTED)):
+        select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
+            Score.application_id.in_(ids), Score.stage == stage, Score.status == ScoreStatus.SUBMITTED
+        )
+    ):
         # Only the panel's scores count: someone taken off the panel keeps their record, which no longer counts.
         if assessor_id in panel:
             key = (application_id, criterion_id)
             pairs[key] = pairs.get(key, ()) + ((assessor_id, value),)
     conflicted: dict[int, set[int]] = defaultdict(set)
     for application_id, assessor_id in _rows(
-            select(Conflict.application_id, Conflict.assessor_id)
-            .where(Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True))):
+        select(Conflict.application_id, Conflict.assessor_id).where(
+            Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True)
+        )
+    ):
         conflicted[application_id].add(assessor_id)
-    agreed = {(application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-              for application_id, criterion_id, agreed_id, value, status in _rows(
-                  select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.id, AgreedScore.value,
-                         AgreedScore.status)
-                  .where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage))}
+    agreed = {
+        (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
+        for application_id, criterion_id, agreed_id, value, status in _rows(
+            select(
+                AgreedScore.application_id,
+                AgreedScore.criterion_id,
+                AgreedScore.id,
+                AgreedScore.value,
+                AgreedScore.status,
+            ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
+        )
+    }
     threshold, nothing, no_scores = campaign.discrepancy_threshold, (None, None), ((), ())
     items = []
     for application in applications:
@@ -129,8 +161,21 @@ def load_items(campaign: Campaign, stage: str, applications: list[Application],
             # (assessor ids), (their values), in assessor order
             assessors, values = tuple(zip(*sorted(counted))) if counted else no_scores
             agreed_id, agreed_value = agreed.get(key, nothing)
-            items.append(Item(application, criterion, stage, values, assessors, expected, agreed_value, threshold,
-                              excluded, conflicted_ids, agreed_id))
+            items.append(
+                Item(
+                    application,
+                    criterion,
+                    stage,
+                    values,
+                    assessors,
+                    expected,
+                    agreed_value,
+                    threshold,
+                    excluded,
+                    conflicted_ids,
+                    agreed_id,
+                )
+            )
     return items
 
 

@@ -3,6 +3,7 @@
 Before an admin releases a stage, candidates see nothing of its scores; afterwards they see, per
 criterion, the agreed score's label and the feedback, and their outcome.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,25 +24,42 @@ from recruit.services.unit_of_work import unit_of_work
 
 def draft(agreed: AgreedScore) -> str:
     """A starting point for the chair: the indicators the panel saw, and the panel's agreed rationale."""
-    conflicted = set(db.session.scalars(select(Conflict.assessor_id).where(
-        Conflict.application_id == agreed.application_id, Conflict.stage == agreed.stage,
-        Conflict.has_conflict.is_(True))))
+    conflicted = set(
+        db.session.scalars(
+            select(Conflict.assessor_id).where(
+                Conflict.application_id == agreed.application_id,
+                Conflict.stage == agreed.stage,
+                Conflict.has_conflict.is_(True),
+            )
+        )
+    )
     ticked: set[int] = set()
-    for score in db.session.scalars(select(Score).where(
-            Score.application_id == agreed.application_id, Score.criterion_id == agreed.criterion_id,
-            Score.stage == agreed.stage, Score.status == ScoreStatus.SUBMITTED)):
+    for score in db.session.scalars(
+        select(Score).where(
+            Score.application_id == agreed.application_id,
+            Score.criterion_id == agreed.criterion_id,
+            Score.stage == agreed.stage,
+            Score.status == ScoreStatus.SUBMITTED,
+        )
+    ):
         if score.assessor_id not in conflicted:
             ticked |= set(score.ticked)
-    indicators = db.session.scalars(select(Indicator).where(Indicator.id.in_(ticked)).order_by(
-        Indicator.kind, Indicator.position)).all() if ticked else []
+    indicators = (
+        db.session.scalars(
+            select(Indicator).where(Indicator.id.in_(ticked)).order_by(Indicator.kind, Indicator.position)
+        ).all()
+        if ticked
+        else []
+    )
     strengths = [i.text for i in indicators if i.kind == "effective"]
     develop = [i.text for i in indicators if i.kind == "ineffective"]
     parts = []
     if strengths:
         parts.append("Your evidence showed that you: " + "; ".join(s[0].lower() + s[1:] for s in strengths) + ".")
     if develop:
-        parts.append("To develop: the panel noted evidence that you " +
-                     "; ".join(s[0].lower() + s[1:] for s in develop) + ".")
+        parts.append(
+            "To develop: the panel noted evidence that you " + "; ".join(s[0].lower() + s[1:] for s in develop) + "."
+        )
     if agreed.rationale:
         parts.append(agreed.rationale)
     return "\n\n".join(parts)
@@ -56,13 +74,20 @@ def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> Non
         raise Refused("Feedback must be 5000 characters or fewer", "feedback")
     before = agreed.feedback
     agreed.feedback = text.strip()
-    audit.record("feedback.written", "agreed_score", agreed.id, before={"feedback": before},
-                 after={"feedback": agreed.feedback}, actor=actor)
+    audit.record(
+        "feedback.written",
+        "agreed_score",
+        agreed.id,
+        before={"feedback": before},
+        after={"feedback": agreed.feedback},
+        actor=actor,
+    )
 
 
 @dataclass(frozen=True)
 class MissingFeedback:
     """A candidate who will be told the panel wrote no feedback for these criteria."""
+
     reference: str
     criteria: tuple[str, ...]
 
@@ -80,8 +105,9 @@ class FeedbackGaps:
     @property
     def summary(self) -> str:
         count = len(self.candidates)
-        return (f"{count} candidate has" if count == 1 else f"{count} candidates have") + \
-            " no feedback for 1 or more criteria"
+        return (
+            f"{count} candidate has" if count == 1 else f"{count} candidates have"
+        ) + " no feedback for 1 or more criteria"
 
     def as_record(self) -> list[dict[str, object]]:
         return [{"reference": c.reference, "criteria": list(c.criteria)} for c in self.candidates]
@@ -91,17 +117,27 @@ def missing_feedback(campaign: Campaign, stage: str) -> FeedbackGaps:
     """The candidates whose released results would show an agreed score with no feedback, by reference, with
     those criteria in their listed order. One query."""
     rows = db.session.execute(
-        select(Application.reference, AgreedScore.criterion_id).join(Application)
-        .where(Application.campaign_id == campaign.id, Application.status.in_(TOOK_PART[stage]),
-               AgreedScore.stage == stage, AgreedScore.status == AgreedScoreStatus.AGREED,
-               func.trim(func.coalesce(AgreedScore.feedback, "")) == "")).all()
+        select(Application.reference, AgreedScore.criterion_id)
+        .join(Application)
+        .where(
+            Application.campaign_id == campaign.id,
+            Application.status.in_(TOOK_PART[stage]),
+            AgreedScore.stage == stage,
+            AgreedScore.status == AgreedScoreStatus.AGREED,
+            func.trim(func.coalesce(AgreedScore.feedback, "")) == "",
+        )
+    ).all()
     criteria = {criterion.id: criterion for criterion in campaign.criteria}
     by_reference: dict[str, list[Criterion]] = {}
     for reference, criterion_id in rows:
         by_reference.setdefault(reference, []).append(criteria[criterion_id])
-    return FeedbackGaps(stage, tuple(
-        MissingFeedback(reference, tuple(c.name for c in sorted(found, key=lambda c: c.position)))
-        for reference, found in sorted(by_reference.items())))
+    return FeedbackGaps(
+        stage,
+        tuple(
+            MissingFeedback(reference, tuple(c.name for c in sorted(found, key=lambda c: c.position)))
+            for reference, found in sorted(by_reference.items())
+        ),
+    )
 
 
 def release_refusal(campaign: Campaign, stage: str) -> str | None:
@@ -128,12 +164,19 @@ def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: i
     gaps = missing_feedback(campaign, stage)
     if gaps.items > missing_confirmed:
         if missing_confirmed:
-            raise Refused(f"More feedback is missing than when you checked: {gaps.summary}. "
-                          "Check the list again before you release")
+            raise Refused(
+                f"More feedback is missing than when you checked: {gaps.summary}. "
+                "Check the list again before you release"
+            )
         raise Refused("Confirm that you want to release the outcomes with feedback missing", "confirm")
     record.released_at, record.released_by_id = utcnow(), actor.id
-    audit.record(f"{stage}.released", "campaign", campaign.id, actor=actor,
-                 after={"released_at": record.released_at.isoformat(), "without_feedback": gaps.as_record()})
+    audit.record(
+        f"{stage}.released",
+        "campaign",
+        campaign.id,
+        actor=actor,
+        after={"released_at": record.released_at.isoformat(), "without_feedback": gaps.as_record()},
+    )
 
 
 @dataclass
@@ -147,8 +190,12 @@ def without_feedback(parts: list[tuple[str, list[CriterionFeedback]]]) -> list[s
     """The criteria shown to a candidate with no feedback, each named once (with its stage when more than one
     stage is shown), so a page or letter can say so once instead of under every criterion."""
     several = len(parts) > 1
-    return [f"{row.criterion} ({stage})" if several else row.criterion
-            for stage, rows in parts for row in rows if not row.feedback.strip()]
+    return [
+        f"{row.criterion} ({stage})" if several else row.criterion
+        for stage, rows in parts
+        for row in rows
+        if not row.feedback.strip()
+    ]
 
 
 def released_for(application: Application, stage: str) -> list[CriterionFeedback] | None:
@@ -156,33 +203,58 @@ def released_for(application: Application, stage: str) -> list[CriterionFeedback
     if stage not in released_stages(application) or application.status not in TOOK_PART[stage]:
         return None
     labels = {point.value: point.label for point in application.campaign.scale.points}
-    rows = db.session.scalars(select(AgreedScore).where(
-        AgreedScore.application_id == application.id, AgreedScore.stage == stage,
-        AgreedScore.status == AgreedScoreStatus.AGREED)).all()
+    rows = db.session.scalars(
+        select(AgreedScore).where(
+            AgreedScore.application_id == application.id,
+            AgreedScore.stage == stage,
+            AgreedScore.status == AgreedScoreStatus.AGREED,
+        )
+    ).all()
     order = {c.id: c.position for c in application.campaign.criteria}
-    return [CriterionFeedback(row.criterion.name, labels.get(row.value, str(row.value)), row.feedback)
-            for row in sorted(rows, key=lambda r: order.get(r.criterion_id, 0))]
+    return [
+        CriterionFeedback(row.criterion.name, labels.get(row.value, str(row.value)), row.feedback)
+        for row in sorted(rows, key=lambda r: order.get(r.criterion_id, 0))
+    ]
 
 
 # What a candidate is told about their progress. Nothing here reads a stage's scores or decision until the
 # stage is released: before that, a sifted application reads "Submitted".
 STAGES = ("sift", "interview")
-TOOK_PART = {"sift": (ApplicationStatus.SUBMITTED, ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED,
-                      ApplicationStatus.DID_NOT_ATTEND, ApplicationStatus.INTERVIEW_WITHDRAWN),
-             "interview": (ApplicationStatus.SIFT_PASSED, ApplicationStatus.DID_NOT_ATTEND,
-                           ApplicationStatus.INTERVIEW_WITHDRAWN)}
+TOOK_PART = {
+    "sift": (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SIFT_PASSED,
+        ApplicationStatus.SIFT_FAILED,
+        ApplicationStatus.DID_NOT_ATTEND,
+        ApplicationStatus.INTERVIEW_WITHDRAWN,
+    ),
+    "interview": (
+        ApplicationStatus.SIFT_PASSED,
+        ApplicationStatus.DID_NOT_ATTEND,
+        ApplicationStatus.INTERVIEW_WITHDRAWN,
+    ),
+}
 # Absence from the interview leaves the sift as it was: these candidates were invited.
-ABSENT: dict[str, str] = {ApplicationStatus.DID_NOT_ATTEND: "Did not attend the interview",
-                          ApplicationStatus.INTERVIEW_WITHDRAWN: "Withdrew from the interview"}
-SIFT_OUTCOMES: dict[str, str] = {ApplicationStatus.SIFT_PASSED: "Invited to interview",
-                                 ApplicationStatus.DID_NOT_ATTEND: "Invited to interview",
-                                 ApplicationStatus.INTERVIEW_WITHDRAWN: "Invited to interview"}
+ABSENT: dict[str, str] = {
+    ApplicationStatus.DID_NOT_ATTEND: "Did not attend the interview",
+    ApplicationStatus.INTERVIEW_WITHDRAWN: "Withdrew from the interview",
+}
+SIFT_OUTCOMES: dict[str, str] = {
+    ApplicationStatus.SIFT_PASSED: "Invited to interview",
+    ApplicationStatus.DID_NOT_ATTEND: "Invited to interview",
+    ApplicationStatus.INTERVIEW_WITHDRAWN: "Invited to interview",
+}
 
 
 def released_stages(application: Application) -> tuple[str, ...]:
     """The stages of the campaign released to candidates (read only: a page view writes nothing)."""
-    released = set(db.session.scalars(select(StageRecord.stage).where(
-        StageRecord.campaign_id == application.campaign_id, StageRecord.released_at.is_not(None))))
+    released = set(
+        db.session.scalars(
+            select(StageRecord.stage).where(
+                StageRecord.campaign_id == application.campaign_id, StageRecord.released_at.is_not(None)
+            )
+        )
+    )
     return tuple(stage for stage in STAGES if stage in released)
 
 

@@ -5,6 +5,7 @@ submitted: the spread is highest minus lowest; the item is discrepant when the s
 reaches the campaign's threshold or the scores fall on both sides of the pass mark; the
 proposed agreed score is the mean rounded half up.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,9 +36,9 @@ def is_discrepant(scores: list[int], threshold: int, pass_mark: int) -> bool:
 class ItemState:
     """Where one application-and-criterion item stands in moderation."""
 
-    scores: tuple[int, ...]          # submitted scores of non-conflicted assessors
-    expected: int                    # how many non-conflicted assessors should score it
-    agreed: int | None               # the agreed score, once agreed
+    scores: tuple[int, ...]  # submitted scores of non-conflicted assessors
+    expected: int  # how many non-conflicted assessors should score it
+    agreed: int | None  # the agreed score, once agreed
     threshold: int
     pass_mark: int
 
@@ -74,8 +75,11 @@ class ItemState:
 
     @property
     def discrepant(self) -> bool:
-        return bool(self.scores) and len(self.scores) >= self.expected and is_discrepant(
-            list(self.scores), self.threshold, self.pass_mark)
+        return (
+            bool(self.scores)
+            and len(self.scores) >= self.expected
+            and is_discrepant(list(self.scores), self.threshold, self.pass_mark)
+        )
 
     @property
     def reasons(self) -> list[str]:

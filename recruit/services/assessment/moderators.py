@@ -2,6 +2,7 @@
 they declared a conflict of interest with the candidate; then an admin, or the panel member an admin names as
 deputy chair for that application. Agreeing, confirming in bulk, reopening and writing feedback all ask here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,14 +16,22 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, ModerationDeputy, User
 from recruit.services.records import audit
 from recruit.services.errors import Refused
-from recruit.services.campaigns.stages import (ELIGIBLE, applicants_among, eligible_query, has_applied, membership,
-                                     scoring_open, stage_criteria)
+from recruit.services.campaigns.stages import (
+    ELIGIBLE,
+    applicants_among,
+    eligible_query,
+    has_applied,
+    membership,
+    scoring_open,
+    stage_criteria,
+)
 from recruit.services.unit_of_work import unit_of_work
 
-CONFLICTED_CHAIR = ("You declared a conflict of interest with this candidate, so you take no part in moderating "
-                    "their application. An admin, or a deputy chair named by an admin, moderates it")
-CONFLICTED_DEPUTY = ("You declared a conflict of interest with this candidate, so you cannot moderate their "
-                     "application")
+CONFLICTED_CHAIR = (
+    "You declared a conflict of interest with this candidate, so you take no part in moderating "
+    "their application. An admin, or a deputy chair named by an admin, moderates it"
+)
+CONFLICTED_DEPUTY = "You declared a conflict of interest with this candidate, so you cannot moderate their application"
 APPLICANT = "You applied to this campaign, so you take no part in assessing it"
 # What everyone else is told, by action (the words the chair-only rules have always used).
 NOT_YOURS = {
@@ -34,8 +43,13 @@ NOT_YOURS = {
 
 def conflicted_ids(application: Application, stage: str) -> set[int]:
     """Every panel member who declared a conflict of interest with this candidate at this stage."""
-    return set(db.session.scalars(select(Conflict.assessor_id).where(
-        Conflict.application_id == application.id, Conflict.stage == stage, Conflict.has_conflict.is_(True))))
+    return set(
+        db.session.scalars(
+            select(Conflict.assessor_id).where(
+                Conflict.application_id == application.id, Conflict.stage == stage, Conflict.has_conflict.is_(True)
+            )
+        )
+    )
 
 
 def _chair_id(campaign: Campaign, stage: str) -> int | None:
@@ -51,23 +65,34 @@ def chair_stands_aside(campaign: Campaign, stage: str, conflicted: Iterable[int]
 
 
 def deputy_of(application: Application, stage: str) -> ModerationDeputy | None:
-    return db.session.scalar(select(ModerationDeputy).where(ModerationDeputy.application_id == application.id,
-                                                            ModerationDeputy.stage == stage)
-                             .options(joinedload(ModerationDeputy.deputy)))
+    return db.session.scalar(
+        select(ModerationDeputy)
+        .where(ModerationDeputy.application_id == application.id, ModerationDeputy.stage == stage)
+        .options(joinedload(ModerationDeputy.deputy))
+    )
 
 
 def deputies_for(stage: str, application_ids: list[int]) -> dict[int, User]:
     """The named deputies of these applications at this stage, by application id (one query)."""
     if not application_ids:
         return {}
-    rows = db.session.scalars(select(ModerationDeputy).where(
-        ModerationDeputy.stage == stage, ModerationDeputy.application_id.in_(application_ids))
-        .options(joinedload(ModerationDeputy.deputy)))
+    rows = db.session.scalars(
+        select(ModerationDeputy)
+        .where(ModerationDeputy.stage == stage, ModerationDeputy.application_id.in_(application_ids))
+        .options(joinedload(ModerationDeputy.deputy))
+    )
     return {row.application_id: row.deputy for row in rows}
 
 
-def refusal(user: User, campaign: Campaign, stage: str, application: Application, action: str = "agree", *,
-            conflicted: Iterable[int] | None = None) -> str | None:
+def refusal(
+    user: User,
+    campaign: Campaign,
+    stage: str,
+    application: Application,
+    action: str = "agree",
+    *,
+    conflicted: Iterable[int] | None = None,
+) -> str | None:
     """Why this person may not moderate this application at this stage (agree, reopen or feedback), or None when
     they may. `conflicted` is who declared a conflict with the candidate, when the caller has already read it.
 
@@ -90,13 +115,27 @@ def refusal(user: User, campaign: Campaign, stage: str, application: Application
     return NOT_YOURS[action]
 
 
-def may_moderate(user: User, campaign: Campaign, stage: str, application: Application, action: str = "agree", *,
-                 conflicted: Iterable[int] | None = None) -> bool:
+def may_moderate(
+    user: User,
+    campaign: Campaign,
+    stage: str,
+    application: Application,
+    action: str = "agree",
+    *,
+    conflicted: Iterable[int] | None = None,
+) -> bool:
     return refusal(user, campaign, stage, application, action, conflicted=conflicted) is None
 
 
-def check(user: User, campaign: Campaign, stage: str, application: Application, action: str = "agree", *,
-          conflicted: Iterable[int] | None = None) -> None:
+def check(
+    user: User,
+    campaign: Campaign,
+    stage: str,
+    application: Application,
+    action: str = "agree",
+    *,
+    conflicted: Iterable[int] | None = None,
+) -> None:
     """Refuse a moderating write this person may not make. A panel member who applied to the campaign is refused
     too: the panel rules keep applicants off it, and this holds for a membership made some other way."""
     reason = refusal(user, campaign, stage, application, action, conflicted=conflicted)
@@ -126,10 +165,13 @@ class Deputyship:
 def deputyships(user: User) -> list[Deputyship]:
     """The applications this person moderates as deputy chair, in campaigns now at that stage (one query, and one
     per campaign and stage for its criteria)."""
-    rows = db.session.execute(select(ModerationDeputy, Application).join(
-        Application, Application.id == ModerationDeputy.application_id).where(ModerationDeputy.deputy_id == user.id)
-        .options(joinedload(Application.campaign)).order_by(Application.campaign_id, ModerationDeputy.stage,
-                                                            Application.reference)).all()
+    rows = db.session.execute(
+        select(ModerationDeputy, Application)
+        .join(Application, Application.id == ModerationDeputy.application_id)
+        .where(ModerationDeputy.deputy_id == user.id)
+        .options(joinedload(Application.campaign))
+        .order_by(Application.campaign_id, ModerationDeputy.stage, Application.reference)
+    ).all()
     found, criteria = [], {}
     for named, application in rows:
         campaign, stage = application.campaign, named.stage
@@ -145,6 +187,7 @@ def deputyships(user: User) -> list[Deputyship]:
 
 # -- naming a deputy (admins) ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Handover:
     """An application whose chair declared a conflict of interest with the candidate, and who moderates it."""
@@ -158,9 +201,19 @@ def handovers(campaign: Campaign, stage: str) -> list[Handover]:
     chair_id = _chair_id(campaign, stage)
     if chair_id is None:
         return []
-    applications = list(db.session.scalars(eligible_query(campaign, stage).where(Application.id.in_(
-        select(Conflict.application_id).where(Conflict.assessor_id == chair_id, Conflict.stage == stage,
-                                              Conflict.has_conflict.is_(True)))).order_by(Application.reference)))
+    applications = list(
+        db.session.scalars(
+            eligible_query(campaign, stage)
+            .where(
+                Application.id.in_(
+                    select(Conflict.application_id).where(
+                        Conflict.assessor_id == chair_id, Conflict.stage == stage, Conflict.has_conflict.is_(True)
+                    )
+                )
+            )
+            .order_by(Application.reference)
+        )
+    )
     deputies = deputies_for(stage, [a.id for a in applications])
     return [Handover(application, deputies.get(application.id)) for application in applications]
 
@@ -187,17 +240,28 @@ def name_deputy(actor: User, campaign: Campaign, stage: str, application: Applic
         raise Refused(f"Moderation of the {stage} is not open, so no deputy chair can be named for it")
     conflicted = conflicted_ids(application, stage)
     if not chair_stands_aside(campaign, stage, conflicted):
-        raise Refused("The chair has not declared a conflict of interest with this candidate, so the chair "
-                      "moderates this application")
+        raise Refused(
+            "The chair has not declared a conflict of interest with this candidate, so the chair "
+            "moderates this application"
+        )
     existing = deputy_of(application, stage)
-    before = {"stage": stage, "application": application.reference,
-              "deputy": existing.deputy.email if existing else None}
+    before = {
+        "stage": stage,
+        "application": application.reference,
+        "deputy": existing.deputy.email if existing else None,
+    }
     if deputy_id is None:
         if existing is None:
             return
         db.session.delete(existing)
-        audit.record("moderation.deputy_removed", "application", application.id, before=before,
-                     after={**before, "deputy": None}, actor=actor)
+        audit.record(
+            "moderation.deputy_removed",
+            "application",
+            application.id,
+            before=before,
+            after={**before, "deputy": None},
+            actor=actor,
+        )
         return
     panel = campaign.panel(stage)
     member = next((m for m in panel.members if m.user_id == deputy_id), None) if panel else None
@@ -205,23 +269,36 @@ def name_deputy(actor: User, campaign: Campaign, stage: str, application: Applic
         raise Refused(f"Select a member of the {stage} panel", "deputy")
     person = member.user
     if member.is_chair:
-        raise Refused("The chair has declared a conflict of interest with this candidate; select another member "
-                      "of the panel", "deputy")
+        raise Refused(
+            "The chair has declared a conflict of interest with this candidate; select another member of the panel",
+            "deputy",
+        )
     if person.id in conflicted:
-        raise Refused(f"{person.name} has declared a conflict of interest with this candidate; select another "
-                      "member of the panel", "deputy")
+        raise Refused(
+            f"{person.name} has declared a conflict of interest with this candidate; select another "
+            "member of the panel",
+            "deputy",
+        )
     if not person.active or person.role != "assessor":
-        raise Refused(f"{person.name}'s account is not an active assessor account; select another member of the "
-                      "panel", "deputy")
+        raise Refused(
+            f"{person.name}'s account is not an active assessor account; select another member of the panel", "deputy"
+        )
     if has_applied(campaign, person):
         raise Refused(f"{person.name} applied to this campaign; select another member of the panel", "deputy")
     if existing is not None and existing.deputy_id == person.id:
         return
     if existing is None:
-        existing = ModerationDeputy(application_id=application.id, stage=stage, deputy_id=person.id,
-                                    named_by_id=actor.id)
+        existing = ModerationDeputy(
+            application_id=application.id, stage=stage, deputy_id=person.id, named_by_id=actor.id
+        )
         db.session.add(existing)
     existing.deputy_id, existing.named_by_id = person.id, actor.id
     existing.named_at = utcnow()
-    audit.record("moderation.deputy_named", "application", application.id, before=before,
-                 after={**before, "deputy": person.email}, actor=actor)
+    audit.record(
+        "moderation.deputy_named",
+        "application",
+        application.id,
+        before=before,
+        after={**before, "deputy": person.email},
+        actor=actor,
+    )

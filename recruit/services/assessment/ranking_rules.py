@@ -6,6 +6,7 @@ reaches the overall pass mark, if there is one. Passing applications are ranked 
 ties broken by the lead criterion's agreed score, then by the other criteria in their
 listed order; applications still tied share a rank, shown as "=3".
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable
@@ -27,7 +28,7 @@ class CriterionRule:
 @dataclass
 class Result(Generic[K]):
     key: K
-    agreed: dict[str, int]                      # criterion code → agreed score
+    agreed: dict[str, int]  # criterion code → agreed score
     passes: dict[str, bool] = field(default_factory=dict)
     total: int = 0
     passed: bool = False
@@ -75,7 +76,7 @@ def rank(results: list[Result[K]], rules: list[CriterionRule]) -> list[Result[K]
         end = position
         while end + 1 < len(passing) and sort_key(passing[end + 1], order) == key:
             end += 1
-        for result in passing[position:end + 1]:
+        for result in passing[position : end + 1]:
             result.rank = position + 1
             result.shared = end > position
         position = end + 1

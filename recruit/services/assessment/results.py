@@ -1,4 +1,5 @@
 """A stage's results from its agreed scores, the sift decision and the chair's sign-off."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,8 +19,15 @@ from recruit.services.records import audit
 from recruit.services.assessment.board import load_items
 from recruit.services.errors import Refused
 from recruit.services.assessment.ranking_rules import CriterionRule, Result, evaluate, rank
-from recruit.services.campaigns.stages import (eligible_query, is_chair, presift_active, stage_criteria, stage_record,
-                                     stage_record_to_change, withdrawn_after_sign_off)
+from recruit.services.campaigns.stages import (
+    eligible_query,
+    is_chair,
+    presift_active,
+    stage_criteria,
+    stage_record,
+    stage_record_to_change,
+    withdrawn_after_sign_off,
+)
 from recruit.services.unit_of_work import unit_of_work
 
 
@@ -27,7 +35,7 @@ from recruit.services.unit_of_work import unit_of_work
 class StageResults:
     criteria: list[Criterion]
     results: list[Result[Application]]  # every eligible application, ranked ones first in rank order
-    unagreed: int                  # items still without an agreed score
+    unagreed: int  # items still without an agreed score
 
     @property
     def complete(self) -> bool:
@@ -38,8 +46,12 @@ def rules_for(criteria: list[Criterion]) -> list[CriterionRule]:
     return [CriterionRule(c.code, c.weight, c.pass_mark, c.is_lead) for c in criteria]
 
 
-def compute(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None,
-            overall_pass_mark: int | EllipsisType | None = ...) -> StageResults:
+def compute(
+    campaign: Campaign,
+    stage: str,
+    criteria: list[Criterion] | None = None,
+    overall_pass_mark: int | EllipsisType | None = ...,
+) -> StageResults:
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
     if overall_pass_mark is ...:
         # The overall pass mark applies to the full set of criteria, not to a pre-sift on the lead alone.
@@ -49,12 +61,19 @@ def compute(campaign: Campaign, stage: str, criteria: list[Criterion] | None = N
     # Plain rows, read one at a time (30,000 ORM-processed rows held at once keep the garbage collector busy),
     # for the same applications by subquery rather than thousands of ids.
     db.session.flush()
-    agreed_rows: Iterable[Row[tuple[int, int, int]]] = db.session.connection().execute(
-        select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.value)
-        .where(AgreedScore.stage == stage, AgreedScore.status == AgreedScoreStatus.AGREED,
-               AgreedScore.application_id.in_(eligible_query(campaign, stage).with_only_columns(Application.id)
-                                              .scalar_subquery()))
-    ) if ids else []
+    agreed_rows: Iterable[Row[tuple[int, int, int]]] = (
+        db.session.connection().execute(
+            select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.value).where(
+                AgreedScore.stage == stage,
+                AgreedScore.status == AgreedScoreStatus.AGREED,
+                AgreedScore.application_id.in_(
+                    eligible_query(campaign, stage).with_only_columns(Application.id).scalar_subquery()
+                ),
+            )
+        )
+        if ids
+        else []
+    )
     codes = {c.id: c.code for c in criteria}
     agreed: dict[int, dict[str, int]] = {a.id: {} for a in applications}
     for application_id, criterion_id, value in agreed_rows:
@@ -79,12 +98,23 @@ def start_presift(actor: User, campaign: Campaign) -> bool:
     criterion first. Returns whether a pre-sift is running."""
     count = len(db.session.scalars(eligible_query(campaign, "sift")).all())
     record = stage_record_to_change(campaign, "sift")
-    if campaign.presift_threshold is not None and campaign.lead_criterion is not None \
-            and count > campaign.presift_threshold:
+    if (
+        campaign.presift_threshold is not None
+        and campaign.lead_criterion is not None
+        and count > campaign.presift_threshold
+    ):
         record.presift_active = True
-        audit.record("sift.presift_started", "campaign", campaign.id,
-                     after={"applications": count, "threshold": campaign.presift_threshold,
-                            "lead": campaign.lead_criterion.code}, actor=actor)
+        audit.record(
+            "sift.presift_started",
+            "campaign",
+            campaign.id,
+            after={
+                "applications": count,
+                "threshold": campaign.presift_threshold,
+                "lead": campaign.lead_criterion.code,
+            },
+            actor=actor,
+        )
     return record.presift_active
 
 
@@ -104,8 +134,9 @@ def finish_presift(actor: User, campaign: Campaign) -> int:
     record = stage_record_to_change(campaign, "sift")
     record.presift_active = False
     record.presift_done_at = utcnow()
-    audit.record("sift.presift_finished", "campaign", campaign.id,
-                 after={"failed": [a.reference for a in failed]}, actor=actor)
+    audit.record(
+        "sift.presift_finished", "campaign", campaign.id, after={"failed": [a.reference for a in failed]}, actor=actor
+    )
     return len(failed)
 
 
@@ -134,13 +165,18 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
         raise Refused("Select who goes on to interview", "rule")
     chosen_ids = {r.key.id for r in chosen}
     for result in outcome.results:
-        result.key.status = (ApplicationStatus.SIFT_PASSED if result.key.id in chosen_ids
-                             else ApplicationStatus.SIFT_FAILED)
+        result.key.status = (
+            ApplicationStatus.SIFT_PASSED if result.key.id in chosen_ids else ApplicationStatus.SIFT_FAILED
+        )
     record.decision_rule, record.decision_top_n = rule, top_n if rule == "top_n" else None
     record.decided_at, record.decided_by_id = utcnow(), actor.id
-    audit.record("sift.decided", "campaign", campaign.id,
-                 after={"rule": rule, "top_n": record.decision_top_n,
-                        "through": sorted(r.key.reference for r in chosen)}, actor=actor)
+    audit.record(
+        "sift.decided",
+        "campaign",
+        campaign.id,
+        after={"rule": rule, "top_n": record.decision_top_n, "through": sorted(r.key.reference for r in chosen)},
+        actor=actor,
+    )
     return [r.key for r in chosen]
 
 
@@ -153,13 +189,15 @@ def withdraw_decision(actor: User, campaign: Campaign, stage: str, reason: str) 
     if record.decided_at is None:
         return
     decided = eligible_query(campaign, stage).where(
-        Application.status.in_((ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED)))
+        Application.status.in_((ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED))
+    )
     for application in db.session.scalars(decided):
         application.status = ApplicationStatus.SUBMITTED
     before = {"rule": record.decision_rule, "top_n": record.decision_top_n}
     record.decision_rule = record.decision_top_n = record.decided_at = record.decided_by_id = None
-    audit.record("sift.decision_withdrawn", "campaign", campaign.id, before=before, after={"reason": reason},
-                 actor=actor)
+    audit.record(
+        "sift.decision_withdrawn", "campaign", campaign.id, before=before, after={"reason": reason}, actor=actor
+    )
 
 
 @unit_of_work()
@@ -187,6 +225,7 @@ def sign_off(actor: User, campaign: Campaign, stage: str) -> None:
 @dataclass(frozen=True)
 class LaterEvent:
     """Something that happened to an application after its stage was signed off, shown beside the results."""
+
     reference: str
     what: str
     at: datetime
@@ -195,9 +234,11 @@ class LaterEvent:
 def later_events(campaign: Campaign, stage: str) -> list[LaterEvent]:
     """Withdrawals after the stage's sign-off, oldest first. The results themselves stay as signed off."""
     rows = db.session.execute(
-        eligible_query(campaign, stage).with_only_columns(Application.reference, Application.withdrawn_at)
+        eligible_query(campaign, stage)
+        .with_only_columns(Application.reference, Application.withdrawn_at)
         .where(withdrawn_after_sign_off(stage))
-        .order_by(Application.withdrawn_at, Application.reference))
+        .order_by(Application.withdrawn_at, Application.reference)
+    )
     return [LaterEvent(reference, "Withdrew", at) for reference, at in rows]
 
 

@@ -3,6 +3,7 @@
 A score can be changed by its author until the item is agreed. Every saved state is kept.
 An assessor with a declared conflict for an application does not score it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,17 +51,23 @@ def inconsistency(campaign: Campaign, criterion: Criterion, value: int, ticked: 
     ineffective = sum(1 for i in lists["ineffective"] if i.id in ticked)
     top, bottom = campaign.scale.maximum, campaign.scale.minimum
     if value >= top - 1 and ineffective > effective:
-        return (f"You scored {value} but ticked more ineffective indicators ({ineffective}) than effective ones "
-                f"({effective}). Confirm this is the score you mean")
+        return (
+            f"You scored {value} but ticked more ineffective indicators ({ineffective}) than effective ones "
+            f"({effective}). Confirm this is the score you mean"
+        )
     if value <= bottom + 1 and effective > 0 and ineffective == 0:
-        return (f"You scored {value} but ticked only effective indicators ({effective}). "
-                "Confirm this is the score you mean")
+        return (
+            f"You scored {value} but ticked only effective indicators ({effective}). Confirm this is the score you mean"
+        )
     return None
 
 
 def conflict_for(user: User, application: Application, stage: str) -> Conflict | None:
-    return db.session.scalar(select(Conflict).where(Conflict.application_id == application.id,
-                                                    Conflict.assessor_id == user.id, Conflict.stage == stage))
+    return db.session.scalar(
+        select(Conflict).where(
+            Conflict.application_id == application.id, Conflict.assessor_id == user.id, Conflict.stage == stage
+        )
+    )
 
 
 def has_conflict(user: User, application: Application, stage: str) -> bool:
@@ -71,8 +78,7 @@ def has_conflict(user: User, application: Application, stage: str) -> bool:
 APPLICANT = "You applied to this campaign, so you take no part in assessing it"
 
 
-def check_can_score(user: User, campaign: Campaign, application: Application, criterion: Criterion,
-                    stage: str) -> None:
+def check_can_score(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str) -> None:
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
     # The panel refuses applicants; this holds even for a membership made some other way.
@@ -91,26 +97,49 @@ def check_can_score(user: User, campaign: Campaign, application: Application, cr
 
 
 def agreed_for(application: Application, criterion: Criterion, stage: str) -> AgreedScore | None:
-    return db.session.scalar(select(AgreedScore).where(
-        AgreedScore.application_id == application.id, AgreedScore.criterion_id == criterion.id,
-        AgreedScore.stage == stage))
+    return db.session.scalar(
+        select(AgreedScore).where(
+            AgreedScore.application_id == application.id,
+            AgreedScore.criterion_id == criterion.id,
+            AgreedScore.stage == stage,
+        )
+    )
 
 
 def own_score(user: User, application: Application, criterion: Criterion, stage: str) -> Score | None:
-    return db.session.scalar(select(Score).where(
-        Score.application_id == application.id, Score.criterion_id == criterion.id,
-        Score.assessor_id == user.id, Score.stage == stage))
+    return db.session.scalar(
+        select(Score).where(
+            Score.application_id == application.id,
+            Score.criterion_id == criterion.id,
+            Score.assessor_id == user.id,
+            Score.stage == stage,
+        )
+    )
 
 
 def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
-    return (score.value == entry.value and list(score.ticked) == ticked
-            and score.rationale == entry.rationale.strip() and score.notes == entry.notes.strip()
-            and (score.status == ScoreStatus.SUBMITTED or not submit))
+    return (
+        score.value == entry.value
+        and list(score.ticked) == ticked
+        and score.rationale == entry.rationale.strip()
+        and score.notes == entry.notes.strip()
+        and (score.status == ScoreStatus.SUBMITTED or not submit)
+    )
 
 
 @unit_of_work(STALE)
-def save(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str,
-         entry: ScoreInput, *, submit: bool, version: int | None, confirmed: bool = False) -> Score:
+def save(
+    user: User,
+    campaign: Campaign,
+    application: Application,
+    criterion: Criterion,
+    stage: str,
+    entry: ScoreInput,
+    *,
+    submit: bool,
+    version: int | None,
+    confirmed: bool = False,
+) -> Score:
     check_can_score(user, campaign, application, criterion, stage)
     agreed = agreed_for(application, criterion, stage)
     if agreed is not None and agreed.locked:
@@ -154,19 +183,44 @@ def save(user: User, campaign: Campaign, application: Application, criterion: Cr
         score.status = ScoreStatus.DRAFT
     db.session.flush()
     # Added by the score's id rather than appended to score.history, which would first load every earlier version.
-    db.session.add(ScoreVersion(score_id=score.id, version=score.version, status=score.status, value=score.value,
-                                rationale=score.rationale, notes=score.notes, ticked=ticked, by_id=user.id))
-    action = "score.submitted" if submit and before_status != ScoreStatus.SUBMITTED else (
-        "score.changed" if before_status == ScoreStatus.SUBMITTED else "score.draft_saved")
-    audit.record(action, "score", score.id,
-                 after={"application": application.reference, "criterion": criterion.code, "stage": stage,
-                        "value": score.value, "ticked": ticked, "status": score.status}, actor=user)
+    db.session.add(
+        ScoreVersion(
+            score_id=score.id,
+            version=score.version,
+            status=score.status,
+            value=score.value,
+            rationale=score.rationale,
+            notes=score.notes,
+            ticked=ticked,
+            by_id=user.id,
+        )
+    )
+    action = (
+        "score.submitted"
+        if submit and before_status != ScoreStatus.SUBMITTED
+        else ("score.changed" if before_status == ScoreStatus.SUBMITTED else "score.draft_saved")
+    )
+    audit.record(
+        action,
+        "score",
+        score.id,
+        after={
+            "application": application.reference,
+            "criterion": criterion.code,
+            "stage": stage,
+            "value": score.value,
+            "ticked": ticked,
+            "status": score.status,
+        },
+        actor=user,
+    )
     return score
 
 
 @unit_of_work()
-def declare(user: User, campaign: Campaign, application: Application, stage: str, has_conflict_: bool,
-            reason: str) -> Conflict:
+def declare(
+    user: User, campaign: Campaign, application: Application, stage: str, has_conflict_: bool, reason: str
+) -> Conflict:
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
     if has_applied(campaign, user):
@@ -175,8 +229,9 @@ def declare(user: User, campaign: Campaign, application: Application, stage: str
         raise Refused("This application is not being scored at this stage")
     if stage == "interview" and not visibility.names_visible(user, campaign):
         # The declaration is about who the candidate is, which the panel is not shown until then.
-        raise Refused("You can say whether you have a conflict of interest with this candidate once the sift is "
-                      "signed off")
+        raise Refused(
+            "You can say whether you have a conflict of interest with this candidate once the sift is signed off"
+        )
     if has_conflict_ and not reason.strip():
         raise Refused("Enter why you have a conflict of interest", "reason")
     existing = conflict_for(user, application, stage)
@@ -189,6 +244,11 @@ def declare(user: User, campaign: Campaign, application: Application, stage: str
     existing.reason = reason.strip()
     existing.declared_at = utcnow()
     db.session.flush()
-    audit.record("conflict.declared" if has_conflict_ else "conflict.none_declared", "application", application.id,
-                 after={"stage": stage, "assessor": user.email, "reason": existing.reason}, actor=user)
+    audit.record(
+        "conflict.declared" if has_conflict_ else "conflict.none_declared",
+        "application",
+        application.id,
+        after={"stage": stage, "assessor": user.email, "reason": existing.reason},
+        actor=user,
+    )
     return existing

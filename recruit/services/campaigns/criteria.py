@@ -3,6 +3,7 @@
 A grade proposes every competency it requires, at its level; a role profile proposes
 the competencies its objective areas draw on, at the profile's level.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,24 +99,43 @@ def _snapshot(criterion: Criterion) -> dict[str, Any]:
 
 
 @unit_of_work()
-def add_competency(actor: User, campaign: Campaign, competency: Competency, level: FrameworkLevel,
-                   at_sift: bool, at_interview: bool) -> Criterion:
+def add_competency(
+    actor: User, campaign: Campaign, competency: Competency, level: FrameworkLevel, at_sift: bool, at_interview: bool
+) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
     if competency.framework_id != campaign.framework_id:
         raise Refused("Select a competency from this campaign's framework", "competency")
     if any(criterion.competency_id == competency.id for criterion in campaign.criteria):
         raise Refused(f"{competency.name} is already a criterion", "competency")
-    return _add(actor, campaign, Criterion(code=_code_for(campaign, competency.slug), competency=competency,
-                                           level=level, at_sift=at_sift, at_interview=at_interview))
+    return _add(
+        actor,
+        campaign,
+        Criterion(
+            code=_code_for(campaign, competency.slug),
+            competency=competency,
+            level=level,
+            at_sift=at_sift,
+            at_interview=at_interview,
+        ),
+    )
 
 
 @unit_of_work()
-def add_own_criterion(actor: User, campaign: Campaign, title: str, description: str,
-                      at_sift: bool, at_interview: bool) -> Criterion:
+def add_own_criterion(
+    actor: User, campaign: Campaign, title: str, description: str, at_sift: bool, at_interview: bool
+) -> Criterion:
     require(campaign, "add_criterion", at_sift=at_sift)
-    return _add(actor, campaign, Criterion(code=_code_for(campaign, title), title=title.strip(),
-                                           description=description.strip(), at_sift=at_sift,
-                                           at_interview=at_interview))
+    return _add(
+        actor,
+        campaign,
+        Criterion(
+            code=_code_for(campaign, title),
+            title=title.strip(),
+            description=description.strip(),
+            at_sift=at_sift,
+            at_interview=at_interview,
+        ),
+    )
 
 
 def _add(actor: User, campaign: Campaign, criterion: Criterion) -> Criterion:
@@ -134,9 +154,20 @@ def _check_stages(criterion: Criterion) -> None:
 
 
 @unit_of_work()
-def update_criterion(actor: User, criterion: Criterion, *, level: FrameworkLevel | None, at_sift: bool,
-                     at_interview: bool, weight: int, pass_mark: int, word_limit: int, is_lead: bool,
-                     title: str | None = None, description: str | None = None) -> None:
+def update_criterion(
+    actor: User,
+    criterion: Criterion,
+    *,
+    level: FrameworkLevel | None,
+    at_sift: bool,
+    at_interview: bool,
+    weight: int,
+    pass_mark: int,
+    word_limit: int,
+    is_lead: bool,
+    title: str | None = None,
+    description: str | None = None,
+) -> None:
     """Change a criterion. A framework competency's level comes from its framework; a criterion of the campaign's
     own has no level, and its title and description change here too (None leaves them as they are)."""
     campaign = criterion.campaign
@@ -222,5 +253,6 @@ def move_criterion(actor: User, criterion: Criterion, offset: int) -> None:
     order[index], order[target] = order[target], order[index]
     for position, item in enumerate(order):
         item.position = position
-    audit.record("criterion.moved", "campaign", campaign.id,
-                 after={"order": [item.code for item in order]}, actor=actor)
+    audit.record(
+        "criterion.moved", "campaign", campaign.id, after={"order": [item.code for item in order]}, actor=actor
+    )

@@ -9,6 +9,7 @@
 - Sift (scoring has started): only interview-only criteria and the interview panel.
 - Interview, complete, withdrawn: nothing.
 """
+
 from __future__ import annotations
 
 from recruit.models import Campaign, Criterion
@@ -23,8 +24,14 @@ def _sift_criterion(criterion: Criterion | None, at_sift: bool | None) -> bool:
     return bool(at_sift) or (criterion is not None and criterion.at_sift)
 
 
-def refusal(campaign: Campaign, action: str, *, criterion: Criterion | None = None,
-            at_sift: bool | None = None, stage: str | None = None) -> str | None:
+def refusal(
+    campaign: Campaign,
+    action: str,
+    *,
+    criterion: Criterion | None = None,
+    at_sift: bool | None = None,
+    stage: str | None = None,
+) -> str | None:
     """Why the action is not allowed now, or None when it is."""
     status = campaign.status
     if status in (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN):
@@ -32,22 +39,34 @@ def refusal(campaign: Campaign, action: str, *, criterion: Criterion | None = No
     if action == "edit_details":
         return None if status in BEFORE_SIFT else "The vacancy details cannot change once the sift has started"
     if action == "change_closing":
-        return None if status in (CampaignStatus.DRAFT, CampaignStatus.OPEN) else (
-            "The closing date cannot change once applications have closed"
+        return (
+            None
+            if status in (CampaignStatus.DRAFT, CampaignStatus.OPEN)
+            else ("The closing date cannot change once applications have closed")
         )
     if action == "change_scale":
-        return None if status == CampaignStatus.DRAFT else (
-            "The scale cannot change once the campaign is open: candidates have been told which scale the panel uses"
+        return (
+            None
+            if status == CampaignStatus.DRAFT
+            else (
+                "The scale cannot change once the campaign is open: candidates have been told which scale the panel uses"
+            )
         )
     if action in ("add_criterion", "reshape_criterion", "remove_criterion"):
         if _sift_criterion(criterion, at_sift):
-            return None if status == CampaignStatus.DRAFT else (
-                "Sift criteria cannot change once the campaign is open: candidates are writing evidence against them"
+            return (
+                None
+                if status == CampaignStatus.DRAFT
+                else (
+                    "Sift criteria cannot change once the campaign is open: candidates are writing evidence against them"
+                )
             )
         return None if status in BEFORE_INTERVIEW else "Interview criteria cannot change once interviews have started"
     if action == "reorder_criteria":
-        return None if status == CampaignStatus.DRAFT else (
-            "The order of the criteria cannot change once the campaign is open"
+        return (
+            None
+            if status == CampaignStatus.DRAFT
+            else ("The order of the criteria cannot change once the campaign is open")
         )
     if action == "change_interview_criteria":
         return None if status in BEFORE_INTERVIEW else "Interview criteria cannot change once interviews have started"
@@ -62,13 +81,25 @@ def refusal(campaign: Campaign, action: str, *, criterion: Criterion | None = No
     raise ValueError(f"unknown campaign action {action!r}")
 
 
-def allowed(campaign: Campaign, action: str, *, criterion: Criterion | None = None, at_sift: bool | None = None,
-            stage: str | None = None) -> bool:
+def allowed(
+    campaign: Campaign,
+    action: str,
+    *,
+    criterion: Criterion | None = None,
+    at_sift: bool | None = None,
+    stage: str | None = None,
+) -> bool:
     return refusal(campaign, action, criterion=criterion, at_sift=at_sift, stage=stage) is None
 
 
-def require(campaign: Campaign, action: str, *, criterion: Criterion | None = None, at_sift: bool | None = None,
-            stage: str | None = None) -> None:
+def require(
+    campaign: Campaign,
+    action: str,
+    *,
+    criterion: Criterion | None = None,
+    at_sift: bool | None = None,
+    stage: str | None = None,
+) -> None:
     reason = refusal(campaign, action, criterion=criterion, at_sift=at_sift, stage=stage)
     if reason is not None:
         raise Refused(reason)

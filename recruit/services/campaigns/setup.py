@@ -2,6 +2,7 @@
 
 Every change is checked against campaign_rules and audited in the same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ def next_reference(now: datetime | None = None) -> str:
 
 
 @unit_of_work()
-def create_campaign(actor: User, details: Details, *, grade: Grade | None = None,
-                    role_profile: RoleProfile | None = None) -> Campaign:
+def create_campaign(
+    actor: User, details: Details, *, grade: Grade | None = None, role_profile: RoleProfile | None = None
+) -> Campaign:
     """A draft campaign with the criteria its grade or role profile proposes."""
     # Exactly one of the two.
     source = grade if role_profile is None else role_profile if grade is None else None
@@ -61,10 +63,18 @@ def create_campaign(actor: User, details: Details, *, grade: Grade | None = None
     scale = default_scale()
     framework = source.framework
     campaign = Campaign(
-        reference=next_reference(), title=details.title.strip(), organisation=details.organisation.strip(),
-        location=details.location.strip(), posts=details.posts, description=details.description.strip(),
-        framework=framework, grade=source if isinstance(source, Grade) else source.grade,
-        role_profile=role_profile, scale=scale, created_by_id=actor.id, status=CampaignStatus.DRAFT,
+        reference=next_reference(),
+        title=details.title.strip(),
+        organisation=details.organisation.strip(),
+        location=details.location.strip(),
+        posts=details.posts,
+        description=details.description.strip(),
+        framework=framework,
+        grade=source if isinstance(source, Grade) else source.grade,
+        role_profile=role_profile,
+        scale=scale,
+        created_by_id=actor.id,
+        status=CampaignStatus.DRAFT,
     )
     db.session.add(campaign)
     proposals = propose_from_grade(source) if isinstance(source, Grade) else propose_from_role_profile(source)
@@ -72,9 +82,17 @@ def create_campaign(actor: User, details: Details, *, grade: Grade | None = None
     campaign.panels = [Panel(stage="sift"), Panel(stage="interview")]
     db.session.flush()
     campaign.status_changes.append(StatusChange(from_status=None, to_status=CampaignStatus.DRAFT, by_id=actor.id))
-    audit.record("campaign.created", "campaign", campaign.id,
-                 after={**details_of(campaign), "reference": campaign.reference,
-                        "criteria": [c.code for c in campaign.criteria]}, actor=actor)
+    audit.record(
+        "campaign.created",
+        "campaign",
+        campaign.id,
+        after={
+            **details_of(campaign),
+            "reference": campaign.reference,
+            "criteria": [c.code for c in campaign.criteria],
+        },
+        actor=actor,
+    )
     return campaign
 
 
@@ -88,8 +106,9 @@ def update_details(actor: User, campaign: Campaign, details: Details) -> None:
     campaign.posts = details.posts
     campaign.description = details.description.strip()
     if details_of(campaign) != before:
-        audit.record("campaign.details_changed", "campaign", campaign.id, before=before,
-                     after=details_of(campaign), actor=actor)
+        audit.record(
+            "campaign.details_changed", "campaign", campaign.id, before=before, after=details_of(campaign), actor=actor
+        )
 
 
 @unit_of_work()
@@ -101,8 +120,14 @@ def set_closing(actor: User, campaign: Campaign, closes_at: datetime) -> None:
         raise Refused("Once a campaign is open its closing date can be made later, not earlier", "closes_at")
     before = campaign.closes_at.isoformat() if campaign.closes_at else None
     campaign.closes_at = closes_at
-    audit.record("campaign.closing_changed", "campaign", campaign.id, before={"closes_at": before},
-                 after={"closes_at": closes_at.isoformat()}, actor=actor)
+    audit.record(
+        "campaign.closing_changed",
+        "campaign",
+        campaign.id,
+        before={"closes_at": before},
+        after={"closes_at": closes_at.isoformat()},
+        actor=actor,
+    )
 
 
 def settings_of(campaign: Campaign) -> dict[str, Any]:
@@ -117,9 +142,17 @@ def settings_of(campaign: Campaign) -> dict[str, Any]:
 
 
 @unit_of_work()
-def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, discrepancy_threshold: int,
-                    overall_pass_mark: int | None, presift_threshold: int | None,
-                    merit_basis: str | None = None, reserve_months: int | None = None) -> None:
+def update_settings(
+    actor: User,
+    campaign: Campaign,
+    *,
+    scale: ScoringScale,
+    discrepancy_threshold: int,
+    overall_pass_mark: int | None,
+    presift_threshold: int | None,
+    merit_basis: str | None = None,
+    reserve_months: int | None = None,
+) -> None:
     merit_basis = campaign.merit_basis if merit_basis is None else merit_basis
     reserve_months = campaign.reserve_months if reserve_months is None else reserve_months
     if (merit_basis, reserve_months) != (campaign.merit_basis, campaign.reserve_months):
@@ -127,13 +160,17 @@ def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, dis
     if scale.id != campaign.scale_id:
         require(campaign, "change_scale")
     if (discrepancy_threshold, overall_pass_mark, presift_threshold) != (
-        campaign.discrepancy_threshold, campaign.overall_pass_mark, campaign.presift_threshold
+        campaign.discrepancy_threshold,
+        campaign.overall_pass_mark,
+        campaign.presift_threshold,
     ):
         require(campaign, "change_scoring_rules")
     values = {point.value for point in scale.points}
     if discrepancy_threshold > max(values) - min(values):
-        raise Refused(f"The discrepancy threshold must be no more than {max(values) - min(values)} on this scale",
-                      "discrepancy_threshold")
+        raise Refused(
+            f"The discrepancy threshold must be no more than {max(values) - min(values)} on this scale",
+            "discrepancy_threshold",
+        )
     if scale.id != campaign.scale_id:
         off_scale = [c.name for c in campaign.criteria if c.pass_mark not in values]
         if off_scale:
@@ -149,8 +186,14 @@ def update_settings(actor: User, campaign: Campaign, *, scale: ScoringScale, dis
     campaign.merit_basis = merit_basis
     campaign.reserve_months = reserve_months
     if settings_of(campaign) != before:
-        audit.record("campaign.settings_changed", "campaign", campaign.id, before=before,
-                     after=settings_of(campaign), actor=actor)
+        audit.record(
+            "campaign.settings_changed",
+            "campaign",
+            campaign.id,
+            before=before,
+            after=settings_of(campaign),
+            actor=actor,
+        )
 
 
 @unit_of_work()
@@ -167,8 +210,10 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
     applied = applicants_among(campaign, [chair.id, *people])
     for person in [chair, *people.values()]:
         if person.id in applied:
-            raise Refused(f"{person.name} applied to this campaign, so cannot sit on its panel",
-                          "chair" if person is chair else "members")
+            raise Refused(
+                f"{person.name} applied to this campaign, so cannot sit on its panel",
+                "chair" if person is chair else "members",
+            )
     panel = campaign.panel(stage)
     if panel is None:
         raise ValueError(f"campaign {campaign.id} has no {stage} panel")
@@ -178,8 +223,14 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
     panel.members.append(PanelMember(user=chair, is_chair=True))
     for person in people.values():
         panel.members.append(PanelMember(user=person, is_chair=False))
-    audit.record("panel.changed", "campaign", campaign.id, before={"stage": stage, **before},
-                 after={"stage": stage, **_panel_snapshot(panel)}, actor=actor)
+    audit.record(
+        "panel.changed",
+        "campaign",
+        campaign.id,
+        before={"stage": stage, **before},
+        after={"stage": stage, **_panel_snapshot(panel)},
+        actor=actor,
+    )
 
 
 def _panel_snapshot(panel: Panel) -> dict[str, Any]:
@@ -206,6 +257,6 @@ def load_campaign(campaign_id: int) -> Campaign | None:
 
 
 def assessors() -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.role == "assessor", User.active.is_(True)).order_by(User.name)
-    ))
+    return list(
+        db.session.scalars(select(User).where(User.role == "assessor", User.active.is_(True)).order_by(User.name))
+    )

@@ -2,6 +2,7 @@
 
 The sift and the interview run on the same engine; everything here takes the stage as data.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,17 +19,25 @@ from recruit.models.application import ApplicationStatus
 # The sift decision marks applications sift_passed or sift_failed; they stay in the sift (its board, results,
 # a changed decision and the sign-off) as well as going on to interview.
 # Absence from the interview (did_not_attend, interview_withdrawn) leaves the sift record as it was.
-ELIGIBLE = {"sift": (ApplicationStatus.SUBMITTED, ApplicationStatus.SIFT_PASSED, ApplicationStatus.SIFT_FAILED,
-                     ApplicationStatus.DID_NOT_ATTEND, ApplicationStatus.INTERVIEW_WITHDRAWN),
-            "interview": (ApplicationStatus.SIFT_PASSED,)}
+ELIGIBLE = {
+    "sift": (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SIFT_PASSED,
+        ApplicationStatus.SIFT_FAILED,
+        ApplicationStatus.DID_NOT_ATTEND,
+        ApplicationStatus.INTERVIEW_WITHDRAWN,
+    ),
+    "interview": (ApplicationStatus.SIFT_PASSED,),
+}
 
 
 def stage_record(campaign: Campaign, stage: str) -> StageRecord:
     """What has been decided at the stage, for reading: a page view writes nothing. A stage with no record yet (not
     started, or started before a stage's record was made when it starts) reads as an empty one, which is not saved;
     a service that records a decision asks for stage_record_to_change instead."""
-    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                         StageRecord.stage == stage))
+    record = db.session.scalar(
+        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
+    )
     if record is None:
         return StageRecord(campaign_id=campaign.id, stage=stage, presift_active=False)
     return record
@@ -37,8 +46,9 @@ def stage_record(campaign: Campaign, stage: str) -> StageRecord:
 def stage_record_to_change(campaign: Campaign, stage: str) -> StageRecord:
     """The stage's record for a service about to change it, in that service's unit of work; made now if the stage
     has none yet (campaigns.status.move makes it when the stage starts)."""
-    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                         StageRecord.stage == stage))
+    record = db.session.scalar(
+        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
+    )
     if record is None:
         record = StageRecord(campaign=campaign, stage=stage)
         db.session.add(record)
@@ -63,8 +73,13 @@ def applicants_among(campaign: Campaign, user_ids: list[int]) -> set[int]:
     too): a candidate later made an assessor neither sits on its panels nor assesses it."""
     if not user_ids:
         return set()
-    return set(db.session.scalars(select(Application.candidate_id).where(
-        Application.campaign_id == campaign.id, Application.candidate_id.in_(user_ids))))
+    return set(
+        db.session.scalars(
+            select(Application.candidate_id).where(
+                Application.campaign_id == campaign.id, Application.candidate_id.in_(user_ids)
+            )
+        )
+    )
 
 
 def has_applied(campaign: Campaign, user: User) -> bool:
@@ -79,16 +94,18 @@ def assessor_ids(campaign: Campaign, stage: str) -> list[int]:
 def scoring_open(campaign: Campaign, stage: str) -> bool:
     if campaign.status != stage:
         return False
-    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                         StageRecord.stage == stage))
+    record = db.session.scalar(
+        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
+    )
     return record is None or record.signed_off_at is None
 
 
 def presift_active(campaign: Campaign, stage: str) -> bool:
     if stage != "sift":
         return False
-    record = db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                         StageRecord.stage == "sift"))
+    record = db.session.scalar(
+        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == "sift")
+    )
     return record is not None and record.presift_active
 
 
@@ -106,9 +123,12 @@ def stage_criteria(campaign: Campaign, stage: str) -> list[Criterion]:
 
 def _signed_off_at(stage: str) -> ScalarSelect[datetime | None]:
     """The stage's sign-off time for the application's campaign, as a correlated SQL value (NULL until then)."""
-    return (select(StageRecord.signed_off_at)
-            .where(StageRecord.campaign_id == Application.campaign_id, StageRecord.stage == stage)
-            .correlate(Application).scalar_subquery())
+    return (
+        select(StageRecord.signed_off_at)
+        .where(StageRecord.campaign_id == Application.campaign_id, StageRecord.stage == stage)
+        .correlate(Application)
+        .scalar_subquery()
+    )
 
 
 def withdrawn_after_sign_off(stage: str) -> ColumnElement[bool]:
@@ -118,8 +138,10 @@ def withdrawn_after_sign_off(stage: str) -> ColumnElement[bool]:
 
 def recorded_as(stage: str, statuses: Iterable[str]) -> ColumnElement[bool]:
     """SQL condition: the application's status as the stage's record holds it is one of these."""
-    return or_(Application.status.in_(statuses),
-               and_(withdrawn_after_sign_off(stage), Application.withdrawn_from.in_(statuses)))
+    return or_(
+        Application.status.in_(statuses),
+        and_(withdrawn_after_sign_off(stage), Application.withdrawn_from.in_(statuses)),
+    )
 
 
 def recorded_status(application: Application, signed_off_at: datetime | None) -> str:
@@ -131,14 +153,17 @@ def recorded_status(application: Application, signed_off_at: datetime | None) ->
 
 
 def is_later_withdrawal(application: Application, signed_off_at: datetime | None) -> bool:
-    return (application.status == ApplicationStatus.WITHDRAWN and signed_off_at is not None
-            and application.withdrawn_at is not None and application.withdrawn_from is not None
-            and application.withdrawn_at > signed_off_at)
+    return (
+        application.status == ApplicationStatus.WITHDRAWN
+        and signed_off_at is not None
+        and application.withdrawn_at is not None
+        and application.withdrawn_from is not None
+        and application.withdrawn_at > signed_off_at
+    )
 
 
 def eligible_query(campaign: Campaign, stage: str) -> Select[tuple[Application]]:
-    return select(Application).where(Application.campaign_id == campaign.id,
-                                     recorded_as(stage, ELIGIBLE[stage]))
+    return select(Application).where(Application.campaign_id == campaign.id, recorded_as(stage, ELIGIBLE[stage]))
 
 
 def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> Select[tuple[Application]]:

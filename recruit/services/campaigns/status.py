@@ -3,6 +3,7 @@
 Every move is an explicit admin action; each has checks, and a refused move says why
 and changes nothing.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -38,8 +39,9 @@ def panel_problems(campaign: Campaign, stage: str) -> list[str]:
 
 
 def _record(campaign: Campaign, stage: str) -> StageRecord | None:
-    return db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                       StageRecord.stage == stage))
+    return db.session.scalar(
+        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
+    )
 
 
 def problems_before(campaign: Campaign, target: str) -> list[str]:
@@ -61,8 +63,9 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
         problems += panel_problems(campaign, "sift")
     elif target == S.CLOSED:
         if campaign.closes_at is not None and campaign.closes_at > utcnow():
-            problems.append(f"Applications are open until {format_uk(campaign.closes_at)}; "
-                            "close the campaign after that")
+            problems.append(
+                f"Applications are open until {format_uk(campaign.closes_at)}; close the campaign after that"
+            )
     elif target == S.SIFT:
         problems += panel_problems(campaign, "sift")
     elif target == S.INTERVIEW:
@@ -90,10 +93,17 @@ def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None
         raise Refused("; ".join(problems))
     before = campaign.status
     campaign.status = target = S(target)
-    campaign.status_changes.append(StatusChange(from_status=before, to_status=target, by_id=actor.id,
-                                                reason=reason.strip()))
-    audit.record("campaign.status_changed", "campaign", campaign.id, before={"status": before},
-                 after={"status": target, **({"reason": reason.strip()} if reason.strip() else {})}, actor=actor)
+    campaign.status_changes.append(
+        StatusChange(from_status=before, to_status=target, by_id=actor.id, reason=reason.strip())
+    )
+    audit.record(
+        "campaign.status_changed",
+        "campaign",
+        campaign.id,
+        before={"status": before},
+        after={"status": target, **({"reason": reason.strip()} if reason.strip() else {})},
+        actor=actor,
+    )
     if target in (S.SIFT, S.INTERVIEW):
         # The stage's record starts with the stage, so that reading it never has to write it.
         stage_record_to_change(campaign, target)

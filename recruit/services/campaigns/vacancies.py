@@ -1,4 +1,5 @@
 """The public side of campaigns: which vacancies anyone can see, and whether they take applications."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,17 +11,24 @@ from recruit.models import Campaign, Competency, Criterion, Indicator, ScoringSc
 from recruit.models.campaign import CampaignStatus
 
 # Drafts are not published yet and withdrawn vacancies are taken down.
-PUBLIC_STATUSES = (CampaignStatus.OPEN, CampaignStatus.CLOSED, CampaignStatus.SIFT, CampaignStatus.INTERVIEW,
-                   CampaignStatus.COMPLETE)
+PUBLIC_STATUSES = (
+    CampaignStatus.OPEN,
+    CampaignStatus.CLOSED,
+    CampaignStatus.SIFT,
+    CampaignStatus.INTERVIEW,
+    CampaignStatus.COMPLETE,
+)
 
 
 def open_vacancies() -> list[Campaign]:
-    return list(db.session.scalars(
-        select(Campaign)
-        .where(Campaign.status == CampaignStatus.OPEN, Campaign.closes_at > utcnow())
-        .order_by(Campaign.closes_at, Campaign.id)
-        .options(selectinload(Campaign.grade), selectinload(Campaign.role_profile))
-    ))
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.status == CampaignStatus.OPEN, Campaign.closes_at > utcnow())
+            .order_by(Campaign.closes_at, Campaign.id)
+            .options(selectinload(Campaign.grade), selectinload(Campaign.role_profile))
+        )
+    )
 
 
 def public_vacancy(reference: str) -> Campaign | None:
@@ -28,8 +36,10 @@ def public_vacancy(reference: str) -> Campaign | None:
         select(Campaign)
         .where(Campaign.reference == reference, Campaign.status.in_(PUBLIC_STATUSES))
         .options(
-            selectinload(Campaign.criteria).selectinload(Criterion.competency)
-            .selectinload(Competency.indicators).selectinload(Indicator.level),
+            selectinload(Campaign.criteria)
+            .selectinload(Criterion.competency)
+            .selectinload(Competency.indicators)
+            .selectinload(Indicator.level),
             selectinload(Campaign.criteria).selectinload(Criterion.level),
             selectinload(Campaign.scale).selectinload(ScoringScale.points),
         )

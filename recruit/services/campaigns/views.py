@@ -1,4 +1,5 @@
 """Read-side helpers for campaigns: object access, lists and choices for the admin pages."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """Read-only look-ups for the public guidance pages, loading what each page shows in a few queries."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,8 +23,9 @@ def list_frameworks() -> list[Framework]:
         db.session.scalars(
             select(Framework)
             .order_by(Framework.name)
-            .options(selectinload(Framework.clusters).selectinload(Cluster.competencies),
-                     selectinload(Framework.grades))
+            .options(
+                selectinload(Framework.clusters).selectinload(Cluster.competencies), selectinload(Framework.grades)
+            )
         )
     )
 
@@ -44,8 +46,7 @@ def get_competency(framework: Framework, slug: str) -> Competency | None:
     return db.session.scalar(
         select(Competency)
         .where(Competency.framework_id == framework.id, Competency.slug == slug)
-        .options(selectinload(Competency.indicators).selectinload(Indicator.level),
-                 selectinload(Competency.aliases))
+        .options(selectinload(Competency.indicators).selectinload(Indicator.level), selectinload(Competency.aliases))
     )
 
 

@@ -5,6 +5,7 @@ problem listed by its path. Applying updates rows in place, matched by slug,
 level number or position, so ids that other records hold stay valid and an
 unchanged file writes nothing.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -129,12 +130,12 @@ def _sync_aliases(competency: Competency, names: list[str]) -> None:
             competency.aliases.remove(alias)
 
 
-def _sync_indicators(competency: Competency, spec: dict[int, LevelIndicators],
-                     levels: dict[int, FrameworkLevel]) -> None:
+def _sync_indicators(
+    competency: Competency, spec: dict[int, LevelIndicators], levels: dict[int, FrameworkLevel]
+) -> None:
     # An indicator's identity is its place: competency, level, kind and position.
     existing = {
-        (indicator.level.number, indicator.kind, indicator.position): indicator
-        for indicator in competency.indicators
+        (indicator.level.number, indicator.kind, indicator.position): indicator for indicator in competency.indicators
     }
     wanted: set[tuple[int, str, int]] = set()
     for number, lists in spec.items():
@@ -195,8 +196,7 @@ def export_framework(framework: Framework) -> dict[str, Any]:
     if framework.description:
         data["description"] = framework.description
     data["levels"] = [
-        {"number": level.number, "name": level.name}
-        | ({"description": level.description} if level.description else {})
+        {"number": level.number, "name": level.name} | ({"description": level.description} if level.description else {})
         for level in framework.levels
     ]
     data["clusters"] = [

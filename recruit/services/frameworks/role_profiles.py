@@ -4,6 +4,7 @@ Competency names are resolved as the source documents write them, through the
 framework's names and aliases. A profile whose data is unchanged writes nothing;
 a changed one has its parts replaced.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal

@@ -1,4 +1,5 @@
 """Scoring scales as data (seeds/scales.yaml): points with numbers, labels and descriptors."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -61,15 +62,14 @@ def apply_scales(spec: ScalesFile) -> None:
         if scale is None:
             scale = ScoringScale(slug=scale_spec.slug)
             db.session.add(scale)
-        assign_changed(
-            scale, name=scale_spec.name, description=scale_spec.description, is_default=scale_spec.default
-        )
+        assign_changed(scale, name=scale_spec.name, description=scale_spec.description, is_default=scale_spec.default)
         existing = {point.value: point for point in scale.points}
         for point_spec in scale_spec.points:
             point = existing.get(point_spec.value)
             if point is None:
-                scale.points.append(ScalePoint(value=point_spec.value, label=point_spec.label,
-                                               descriptor=point_spec.descriptor))
+                scale.points.append(
+                    ScalePoint(value=point_spec.value, label=point_spec.label, descriptor=point_spec.descriptor)
+                )
                 continue
             assign_changed(point, label=point_spec.label, descriptor=point_spec.descriptor)
         wanted = {point_spec.value for point_spec in scale_spec.points}

@@ -1,4 +1,5 @@
 """The framework file format (DESIGN §3) as pydantic models, plus the cross-reference checks."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any

@@ -2,6 +2,7 @@
 
 Running it again changes nothing; an edited file updates its records in place.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

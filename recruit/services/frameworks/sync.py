@@ -1,4 +1,5 @@
 """Helpers for bringing stored rows in line with imported data without needless writes."""
+
 from typing import Any
 
 

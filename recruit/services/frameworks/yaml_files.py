@@ -1,4 +1,5 @@
 """Reading YAML that people hand us: strict, bounded, and with problems reported by path."""
+
 from __future__ import annotations
 
 from collections.abc import Hashable
@@ -62,12 +63,11 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                None, None, "anchors and aliases (*name) are not allowed", event.start_mark
-            )
+            raise yaml.MarkedYAMLError(None, None, "anchors and aliases (*name) are not allowed", event.start_mark)
         if self.depth >= MAX_DEPTH:
-            raise yaml.MarkedYAMLError(None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep",
-                                       self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep", self.peek_event().start_mark
+            )  # type: ignore[no-untyped-call]
         self.depth += 1
         try:
             return super().compose_node(parent, index)

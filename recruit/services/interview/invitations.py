@@ -1,5 +1,6 @@
 """Interview invitations: scheduling and rescheduling, the candidate's reply, absences, and the
 calendar file (.ics, in UK time) a candidate can download."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -18,8 +19,10 @@ from recruit.services.campaigns.stages import stage_record
 from recruit.services.unit_of_work import unit_of_work
 
 # The slot's outcome and the application status it leads to.
-ABSENCES: dict[str, ApplicationStatus] = {SlotStatus.DID_NOT_ATTEND: ApplicationStatus.DID_NOT_ATTEND,
-                                          SlotStatus.WITHDREW: ApplicationStatus.INTERVIEW_WITHDRAWN}
+ABSENCES: dict[str, ApplicationStatus] = {
+    SlotStatus.DID_NOT_ATTEND: ApplicationStatus.DID_NOT_ATTEND,
+    SlotStatus.WITHDREW: ApplicationStatus.INTERVIEW_WITHDRAWN,
+}
 # An invitation still standing: the candidate may answer it, and it is in their calendar.
 LIVE = (SlotStatus.INVITED, SlotStatus.ACCEPTED, SlotStatus.CHANGE_REQUESTED)
 CHANGED_SINCE_OPENED = "Your interview has changed since you opened the page. Check the new details and reply again"
@@ -30,13 +33,19 @@ def slot_for(application: Application) -> InterviewSlot | None:
 
 
 def _snapshot(slot: InterviewSlot) -> dict[str, object]:
-    return {"starts_at": slot.starts_at.isoformat(), "minutes": slot.minutes, "place": slot.place,
-            "video_link": slot.video_link, "status": slot.status}
+    return {
+        "starts_at": slot.starts_at.isoformat(),
+        "minutes": slot.minutes,
+        "place": slot.place,
+        "video_link": slot.video_link,
+        "status": slot.status,
+    }
 
 
 @unit_of_work()
-def schedule(actor: User, application: Application, *, starts_at: datetime, minutes: int, place: str,
-             video_link: str) -> InterviewSlot:
+def schedule(
+    actor: User, application: Application, *, starts_at: datetime, minutes: int, place: str, video_link: str
+) -> InterviewSlot:
     """Invite the candidate, or move their interview (which asks them to accept again)."""
     if application.status != ApplicationStatus.SIFT_PASSED:
         raise Refused("Only applications that passed the sift are invited to interview")
@@ -57,8 +66,14 @@ def schedule(actor: User, application: Application, *, starts_at: datetime, minu
     slot.place, slot.video_link = place.strip(), video_link.strip()
     slot.status, slot.candidate_note = SlotStatus.INVITED, ""
     db.session.flush()
-    audit.record("interview.rescheduled" if before else "interview.scheduled", "application", application.id,
-                 before=before, after=_snapshot(slot), actor=actor)
+    audit.record(
+        "interview.rescheduled" if before else "interview.scheduled",
+        "application",
+        application.id,
+        before=before,
+        after=_snapshot(slot),
+        actor=actor,
+    )
     return slot
 
 
@@ -67,8 +82,7 @@ def reply_refusal(slot: InterviewSlot | None) -> str | None:
     if slot is None:
         return "You have not been invited to an interview"
     application = slot.application
-    if (application.status != ApplicationStatus.SIFT_PASSED or slot.status not in LIVE
-            or application.campaign.finished):
+    if application.status != ApplicationStatus.SIFT_PASSED or slot.status not in LIVE or application.campaign.finished:
         return "This interview can no longer be changed"
     if slot.starts_at <= utcnow():
         return "This interview has already started"
@@ -91,9 +105,14 @@ def respond(candidate: User, slot: InterviewSlot, *, accept: bool, note: str = "
     before = slot.status
     slot.status = SlotStatus.ACCEPTED if accept else SlotStatus.CHANGE_REQUESTED
     slot.candidate_note = "" if accept else note.strip()
-    audit.record("interview.accepted" if accept else "interview.change_requested", "application",
-                 slot.application_id, before={"status": before},
-                 after={"status": slot.status, "note": slot.candidate_note}, actor=candidate)
+    audit.record(
+        "interview.accepted" if accept else "interview.change_requested",
+        "application",
+        slot.application_id,
+        before={"status": before},
+        after={"status": slot.status, "note": slot.candidate_note},
+        actor=candidate,
+    )
 
 
 @unit_of_work()
@@ -107,8 +126,14 @@ def record_absence(actor: User, slot: InterviewSlot, outcome: str) -> None:
     before = {"slot": slot.status, "application": slot.application.status}
     slot.status = outcome
     slot.application.status = ABSENCES[outcome]
-    audit.record(f"interview.{outcome}", "application", slot.application_id, before=before,
-                 after={"slot": slot.status, "application": slot.application.status}, actor=actor)
+    audit.record(
+        f"interview.{outcome}",
+        "application",
+        slot.application_id,
+        before=before,
+        after={"slot": slot.status, "application": slot.application.status},
+        actor=actor,
+    )
 
 
 def calendar_file(slot: InterviewSlot, server_name: str = "recruit") -> bytes:
@@ -122,12 +147,20 @@ def calendar_file(slot: InterviewSlot, server_name: str = "recruit") -> bytes:
     event.add("dtend", start + timedelta(minutes=slot.minutes))
     event.add("summary", f"Interview: {campaign.title} ({campaign.reference})")
     event.add("location", slot.place or slot.video_link)
-    event.add("description", "\n".join(filter(None, [
-        f"Your interview for {campaign.title}, {format_uk(slot.starts_at)} (UK time), {slot.minutes} minutes.",
-        f"Place: {slot.place}" if slot.place else "",
-        f"Video link: {slot.video_link}" if slot.video_link else "",
-        f"Application reference: {slot.application.reference}",
-    ])))
+    event.add(
+        "description",
+        "\n".join(
+            filter(
+                None,
+                [
+                    f"Your interview for {campaign.title}, {format_uk(slot.starts_at)} (UK time), {slot.minutes} minutes.",
+                    f"Place: {slot.place}" if slot.place else "",
+                    f"Video link: {slot.video_link}" if slot.video_link else "",
+                    f"Application reference: {slot.application.reference}",
+                ],
+            )
+        ),
+    )
     calendar = Calendar()
     calendar.add("prodid", "-//Recruit//Interview invitation//EN")
     calendar.add("version", "2.0")

@@ -7,6 +7,7 @@ total, or by sift plus interview totals when the campaign says so, ties broken a
 criterion's interview score, then the other interview criteria in order); candidates still tied share
 a place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ class MeritEntry(Generic[K]):
         return f"={self.rank}" if self.shared else str(self.rank)
 
 
-def merit_order(interview_results: list[Result[K]], sift_totals: dict[K, int], rules: list[CriterionRule],
-                basis: str = "interview") -> list[MeritEntry[K]]:
+def merit_order(
+    interview_results: list[Result[K]], sift_totals: dict[K, int], rules: list[CriterionRule], basis: str = "interview"
+) -> list[MeritEntry[K]]:
     """Appointable candidates in merit order with their places (1, =2, =2, 4)."""
     if basis not in BASES:
         raise ValueError(f"unknown merit basis {basis!r}")
@@ -62,7 +64,7 @@ def merit_order(interview_results: list[Result[K]], sift_totals: dict[K, int], r
         end = position
         while end + 1 < len(entries) and key(entries[end + 1]) == key(entries[position]):
             end += 1
-        for entry in entries[position:end + 1]:
+        for entry in entries[position : end + 1]:
             entry.rank, entry.shared = position + 1, end > position
         position = end + 1
     return entries
@@ -70,11 +72,11 @@ def merit_order(interview_results: list[Result[K]], sift_totals: dict[K, int], r
 
 @dataclass
 class Allocation(Generic[K]):
-    offered: list[K]         # keys holding an offer (offered or accepted), in merit order
-    next_offers: list[K]     # keys to offer now, in merit order
-    tied_at_cut: list[K]     # keys sharing a place across the cut: the admin chooses among them
-    reserve: list[K]         # appointable keys with no offer, after those to offer now
-    ended: list[K]           # keys whose offer was declined or withdrawn
+    offered: list[K]  # keys holding an offer (offered or accepted), in merit order
+    next_offers: list[K]  # keys to offer now, in merit order
+    tied_at_cut: list[K]  # keys sharing a place across the cut: the admin chooses among them
+    reserve: list[K]  # appointable keys with no offer, after those to offer now
+    ended: list[K]  # keys whose offer was declined or withdrawn
 
 
 def allocate(entries: list[MeritEntry[K]], posts: int, offers: dict[K, str]) -> Allocation[K]:

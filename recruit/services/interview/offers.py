@@ -1,4 +1,5 @@
 """The merit list of a campaign, offers down it for the number of posts, and the reserve list."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,15 @@ from recruit.models.application import ApplicationStatus
 from recruit.models.interview import OfferStatus
 from recruit.services.records import audit
 from recruit.services.errors import Refused
-from recruit.services.interview.merit import ACTIVE, ENDED, Allocation, MeritEntry, allocate, merit_order, reserve_expiry
+from recruit.services.interview.merit import (
+    ACTIVE,
+    ENDED,
+    Allocation,
+    MeritEntry,
+    allocate,
+    merit_order,
+    reserve_expiry,
+)
 from recruit.services.assessment.results import compute, rules_for
 from recruit.services.campaigns.stages import stage_record, stage_record_to_change
 from recruit.services.unit_of_work import unit_of_work
@@ -23,9 +32,9 @@ from recruit.services.unit_of_work import unit_of_work
 class MeritView:
     entries: list[MeritEntry[Application]]
     allocation: Allocation[Application]
-    offers: dict[int, Offer]          # application id → latest offer
+    offers: dict[int, Offer]  # application id → latest offer
     reserve_expires_at: datetime | None
-    final: bool                       # the interview stage is signed off
+    final: bool  # the interview stage is signed off
 
     @property
     def reserve_expired(self) -> bool:
@@ -45,15 +54,26 @@ def merit_view(campaign: Campaign) -> MeritView:
     sift_totals = {result.key: result.total for result in sift.results}
     entries = merit_order(interview.results, sift_totals, rules_for(interview.criteria), campaign.merit_basis)
     offers = latest_offers(campaign)
-    by_key: dict[Application, str] = {entry.key: offers[entry.key.id].status for entry in entries
-                                      if entry.key.id in offers}
+    by_key: dict[Application, str] = {
+        entry.key: offers[entry.key.id].status for entry in entries if entry.key.id in offers
+    }
     # Withdrawn after the sign-off, a candidate keeps their place on the merit list but is offered nothing:
     # the post passes down the list as after a declined offer.
-    by_key.update({entry.key: OfferStatus.WITHDRAWN for entry in entries
-                   if entry.key.status == ApplicationStatus.WITHDRAWN and by_key.get(entry.key) not in ENDED})
+    by_key.update(
+        {
+            entry.key: OfferStatus.WITHDRAWN
+            for entry in entries
+            if entry.key.status == ApplicationStatus.WITHDRAWN and by_key.get(entry.key) not in ENDED
+        }
+    )
     record = stage_record(campaign, "interview")
-    return MeritView(entries, allocate(entries, campaign.posts, by_key), offers, record.reserve_expires_at,
-                     record.signed_off_at is not None)
+    return MeritView(
+        entries,
+        allocate(entries, campaign.posts, by_key),
+        offers,
+        record.reserve_expires_at,
+        record.signed_off_at is not None,
+    )
 
 
 @unit_of_work()
@@ -71,13 +91,22 @@ def make_offer(actor: User, campaign: Campaign, application: Application) -> Off
     if record.reserve_expires_at is None:
         record.reserve_expires_at = reserve_expiry(utcnow(), campaign.reserve_months)
     from_reserve = any(offer.status in ENDED for offer in view.offers.values())
-    offer = Offer(campaign_id=campaign.id, application_id=application.id, made_by_id=actor.id,
-                  from_reserve=from_reserve)
+    offer = Offer(
+        campaign_id=campaign.id, application_id=application.id, made_by_id=actor.id, from_reserve=from_reserve
+    )
     db.session.add(offer)
     db.session.flush()
-    audit.record("offer.made", "application", application.id,
-                 after={"offer": offer.id, "from_reserve": from_reserve,
-                        "reserve_expires_at": record.reserve_expires_at.isoformat()}, actor=actor)
+    audit.record(
+        "offer.made",
+        "application",
+        application.id,
+        after={
+            "offer": offer.id,
+            "from_reserve": from_reserve,
+            "reserve_expires_at": record.reserve_expires_at.isoformat(),
+        },
+        actor=actor,
+    )
     return offer
 
 
@@ -96,8 +125,14 @@ def record_response(actor: User, offer: Offer, outcome: str) -> None:
     before = offer.status
     offer.status = outcome
     offer.responded_at = utcnow()
-    audit.record(f"offer.{outcome}", "application", offer.application_id, before={"status": before},
-                 after={"status": outcome}, actor=actor)
+    audit.record(
+        f"offer.{outcome}",
+        "application",
+        offer.application_id,
+        before={"status": before},
+        after={"status": outcome},
+        actor=actor,
+    )
 
 
 def end_with_application(actor: User, application: Application) -> Offer | None:
@@ -108,8 +143,14 @@ def end_with_application(actor: User, application: Application) -> Offer | None:
         return None
     before = offer.status
     offer.status, offer.responded_at = OfferStatus.WITHDRAWN, utcnow()
-    audit.record("offer.withdrawn", "application", application.id, before={"status": before},
-                 after={"status": "withdrawn", "reason": "The candidate withdrew their application"}, actor=actor)
+    audit.record(
+        "offer.withdrawn",
+        "application",
+        application.id,
+        before={"status": before},
+        after={"status": "withdrawn", "reason": "The candidate withdrew their application"},
+        actor=actor,
+    )
     return offer
 
 

@@ -1,4 +1,5 @@
 """The interview question bank, and the questions a campaign's interview criteria use."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -13,9 +14,13 @@ from recruit.services.unit_of_work import unit_of_work
 
 
 def bank() -> list[InterviewQuestion]:
-    return list(db.session.scalars(select(InterviewQuestion).options(
-        selectinload(InterviewQuestion.competency), selectinload(InterviewQuestion.level))
-        .order_by(InterviewQuestion.competency_id, InterviewQuestion.id)))
+    return list(
+        db.session.scalars(
+            select(InterviewQuestion)
+            .options(selectinload(InterviewQuestion.competency), selectinload(InterviewQuestion.level))
+            .order_by(InterviewQuestion.competency_id, InterviewQuestion.id)
+        )
+    )
 
 
 @unit_of_work()
@@ -27,9 +32,17 @@ def add(actor: User, text: str, competency: Competency | None, level: FrameworkL
     question = InterviewQuestion(text=text.strip(), competency=competency, level=level, created_by_id=actor.id)
     db.session.add(question)
     db.session.flush()
-    audit.record("question.added", "interview_question", question.id,
-                 after={"text": question.text, "competency": competency.slug if competency else None,
-                        "level": level.number if level else None}, actor=actor)
+    audit.record(
+        "question.added",
+        "interview_question",
+        question.id,
+        after={
+            "text": question.text,
+            "competency": competency.slug if competency else None,
+            "level": level.number if level else None,
+        },
+        actor=actor,
+    )
     return question
 
 
@@ -39,16 +52,25 @@ def suitable(criterion: Criterion) -> list[InterviewQuestion]:
     if criterion.competency_id is None:
         query = query.where(InterviewQuestion.competency_id.is_(None))
     else:
-        query = query.where(or_(InterviewQuestion.competency_id.is_(None),
-                                (InterviewQuestion.competency_id == criterion.competency_id)
-                                & or_(InterviewQuestion.level_id.is_(None),
-                                      InterviewQuestion.level_id == criterion.level_id)))
+        query = query.where(
+            or_(
+                InterviewQuestion.competency_id.is_(None),
+                (InterviewQuestion.competency_id == criterion.competency_id)
+                & or_(InterviewQuestion.level_id.is_(None), InterviewQuestion.level_id == criterion.level_id),
+            )
+        )
     return list(db.session.scalars(query.order_by(InterviewQuestion.competency_id.desc(), InterviewQuestion.id)))
 
 
 def chosen(criterion: Criterion) -> list[InterviewQuestion]:
-    return list(db.session.scalars(select(InterviewQuestion).join(CriterionQuestion).where(
-        CriterionQuestion.criterion_id == criterion.id).order_by(CriterionQuestion.position)))
+    return list(
+        db.session.scalars(
+            select(InterviewQuestion)
+            .join(CriterionQuestion)
+            .where(CriterionQuestion.criterion_id == criterion.id)
+            .order_by(CriterionQuestion.position)
+        )
+    )
 
 
 @unit_of_work()
@@ -65,5 +87,10 @@ def choose(actor: User, criterion: Criterion, question_ids: list[int]) -> None:
     db.session.flush()
     for position, question_id in enumerate(question_ids):
         db.session.add(CriterionQuestion(criterion_id=criterion.id, question_id=question_id, position=position))
-    audit.record("criterion.questions_chosen", "campaign", criterion.campaign_id,
-                 after={"criterion": criterion.code, "questions": question_ids}, actor=actor)
+    audit.record(
+        "criterion.questions_chosen",
+        "campaign",
+        criterion.campaign_id,
+        after={"criterion": criterion.code, "questions": question_ids},
+        actor=actor,
+    )

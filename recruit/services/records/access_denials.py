@@ -4,6 +4,7 @@ at most once per person and route in each window so that a loop of refusals cann
 The window is kept in the database (one row per person and route), not in process memory, because
 several app processes answer requests.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -39,25 +40,38 @@ def record_denial(user: User, endpoint: str | None, method: str, path: str) -> b
         refused_since = 0
     elif earlier.logged_at <= now - WINDOW:
         # Only the request that still sees the row as it was read claims the new window.
-        written = _claimed(db.session.execute(
-            update(AccessDenialWindow)
-            .where(*key, AccessDenialWindow.logged_at == earlier.logged_at,
-                   AccessDenialWindow.unlogged == earlier.unlogged)
-            .values(logged_at=now, unlogged=0)
-            .execution_options(synchronize_session=False)
-        ))
+        written = _claimed(
+            db.session.execute(
+                update(AccessDenialWindow)
+                .where(
+                    *key,
+                    AccessDenialWindow.logged_at == earlier.logged_at,
+                    AccessDenialWindow.unlogged == earlier.unlogged,
+                )
+                .values(logged_at=now, unlogged=0)
+                .execution_options(synchronize_session=False)
+            )
+        )
         refused_since = earlier.unlogged
     else:
         written = False
     if written:
-        audit.record("access.denied", "route", endpoint[:64], actor=user, after={
-            "method": method,
-            "path": path[:PATH_LENGTH],
-            "refused_since_last_entry": refused_since,
-        })
+        audit.record(
+            "access.denied",
+            "route",
+            endpoint[:64],
+            actor=user,
+            after={
+                "method": method,
+                "path": path[:PATH_LENGTH],
+                "refused_since_last_entry": refused_since,
+            },
+        )
     else:
         db.session.execute(
-            update(AccessDenialWindow).where(*key).values(unlogged=AccessDenialWindow.unlogged + 1)
+            update(AccessDenialWindow)
+            .where(*key)
+            .values(unlogged=AccessDenialWindow.unlogged + 1)
             .execution_options(synchronize_session=False)
         )
     return written
@@ -69,8 +83,7 @@ def _claim_new_window(user_id: int, endpoint: str, now: datetime) -> bool:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     statement = (
-        insert
-        .values(user_id=user_id, endpoint=endpoint, logged_at=now, unlogged=0)
+        insert.values(user_id=user_id, endpoint=endpoint, logged_at=now, unlogged=0)
         .on_conflict_do_nothing()
         .returning(table.c.user_id)
     )

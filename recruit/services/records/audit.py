@@ -1,4 +1,5 @@
 """Writing the audit log. Entries join the caller's transaction, so they commit or roll back with the change."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Reading the audit log: the entries the admin pages list, filtered by who, which record and when."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -17,8 +18,9 @@ def audit_query(
     since: date | None = None,
     until: date | None = None,
 ) -> Select[tuple[AuditEvent]]:
-    query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(),
-                                                                                AuditEvent.id.desc())
+    query = (
+        select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     if user_email:
         query = query.join(User, AuditEvent.actor_id == User.id).where(User.email == user_email.strip().lower())
     if record_type:

@@ -1,4 +1,5 @@
 """Everything Recruit holds about a person, for them to download (a subject access copy)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,17 +25,24 @@ def _released(application: Application) -> dict[str, Any]:
             continue
         released[stage] = {
             "outcome": outcome,
-            "criteria": [{"criterion": row.criterion, "score": row.label, "feedback": row.feedback}
-                         for row in released_for(application, stage) or []],
+            "criteria": [
+                {"criterion": row.criterion, "score": row.label, "feedback": row.feedback}
+                for row in released_for(application, stage) or []
+            ],
         }
     return released
 
 
 def everything_about(user: User) -> dict[str, Any]:
     applications = db.session.scalars(
-        select(Application).where(Application.candidate_id == user.id).order_by(Application.created_at)
-        .options(selectinload(Application.statements).selectinload(Statement.criterion),
-                 selectinload(Application.personal_details), selectinload(Application.campaign))
+        select(Application)
+        .where(Application.candidate_id == user.id)
+        .order_by(Application.created_at)
+        .options(
+            selectinload(Application.statements).selectinload(Statement.criterion),
+            selectinload(Application.personal_details),
+            selectinload(Application.campaign),
+        )
     )
     return {
         "account": {
@@ -57,7 +65,9 @@ def everything_about(user: User) -> dict[str, Any]:
                     "full_name": application.personal_details.full_name,
                     "email": application.personal_details.email,
                     "phone": application.personal_details.phone,
-                } if application.personal_details else None,
+                }
+                if application.personal_details
+                else None,
                 "statements": [
                     {"criterion": s.criterion.name, "text": s.text, "words": s.word_count}
                     for s in sorted(application.statements, key=lambda s: s.criterion.position)

@@ -4,6 +4,7 @@ A finished campaign (complete or withdrawn) keeps its candidates' personal data 
 `flask --app recruit retention purge --apply` erases it and keeps the scores, anonymous, for statistics.
 A legal hold keeps the data past that time until an admin releases it.
 """
+
 from __future__ import annotations
 
 import re
@@ -77,8 +78,7 @@ def retention_months(value: object) -> int:
     text = str(value).strip() if value is not None else ""
     if not re.fullmatch(r"\d{1,4}", text) or not 1 <= int(text) <= MAX_MONTHS:
         raise BadRetentionPeriod(
-            f"RETENTION_MONTHS must be a whole number of months from 1 to {MAX_MONTHS}, like 12 "
-            f"(it is {text!r})."
+            f"RETENTION_MONTHS must be a whole number of months from 1 to {MAX_MONTHS}, like 12 (it is {text!r})."
         )
     return int(text)
 
@@ -90,16 +90,22 @@ def cutoff_for(months: int, now: datetime | None = None) -> datetime:
 
 def _finished_at_column() -> ScalarSelect[datetime]:
     # When the campaign reached its present, finished status.
-    return (select(func.max(StatusChange.at))
-            .where(StatusChange.campaign_id == Campaign.id, StatusChange.to_status == Campaign.status)
-            .correlate(Campaign).scalar_subquery())
+    return (
+        select(func.max(StatusChange.at))
+        .where(StatusChange.campaign_id == Campaign.id, StatusChange.to_status == Campaign.status)
+        .correlate(Campaign)
+        .scalar_subquery()
+    )
 
 
 def finished_at(campaign: Campaign) -> datetime | None:
     if campaign.status not in FINISHED:
         return None
-    return db.session.scalar(select(func.max(StatusChange.at)).where(
-        StatusChange.campaign_id == campaign.id, StatusChange.to_status == campaign.status))
+    return db.session.scalar(
+        select(func.max(StatusChange.at)).where(
+            StatusChange.campaign_id == campaign.id, StatusChange.to_status == campaign.status
+        )
+    )
 
 
 @dataclass
@@ -123,6 +129,7 @@ def status_of(campaign: Campaign, configured: object) -> RetentionStatus:
 
 
 # What the purge erases, counted per campaign. Each count is of records that still hold something to erase.
+
 
 def _applications(campaign_id: int) -> Select[tuple[int]]:
     return select(Application.id).where(Application.campaign_id == campaign_id)
@@ -167,19 +174,30 @@ ITEMS = (
 def counts_for(campaign_id: int) -> dict[str, int]:
     applications, scores, agreed = _applications(campaign_id), _scores(campaign_id), _agreed(campaign_id)
     return {
-        "applications": _count(Application, Application.campaign_id == campaign_id,
-                               Application.candidate_id.is_not(None)),
+        "applications": _count(
+            Application, Application.campaign_id == campaign_id, Application.candidate_id.is_not(None)
+        ),
         "personal_details": _count(PersonalDetails, PersonalDetails.application_id.in_(applications)),
         "statements": _count(Statement, Statement.application_id.in_(applications), _has_text(Statement.text)),
-        "score_texts": _count(Score, _of_campaign(Score, campaign_id),
-                              or_(_has_text(Score.rationale), _has_text(Score.notes)))
-        + _count(ScoreVersion, ScoreVersion.score_id.in_(scores),
-                 or_(_has_text(ScoreVersion.rationale), _has_text(ScoreVersion.notes))),
+        "score_texts": _count(
+            Score, _of_campaign(Score, campaign_id), or_(_has_text(Score.rationale), _has_text(Score.notes))
+        )
+        + _count(
+            ScoreVersion,
+            ScoreVersion.score_id.in_(scores),
+            or_(_has_text(ScoreVersion.rationale), _has_text(ScoreVersion.notes)),
+        ),
         "conflict_reasons": _count(Conflict, Conflict.application_id.in_(applications), _has_text(Conflict.reason)),
-        "agreed_texts": _count(AgreedScore, _of_campaign(AgreedScore, campaign_id),
-                               or_(_has_text(AgreedScore.rationale), _has_text(AgreedScore.feedback)))
-        + _count(AgreedScoreVersion, AgreedScoreVersion.agreed_score_id.in_(agreed),
-                 or_(_has_text(AgreedScoreVersion.rationale), _has_text(AgreedScoreVersion.reason))),
+        "agreed_texts": _count(
+            AgreedScore,
+            _of_campaign(AgreedScore, campaign_id),
+            or_(_has_text(AgreedScore.rationale), _has_text(AgreedScore.feedback)),
+        )
+        + _count(
+            AgreedScoreVersion,
+            AgreedScoreVersion.agreed_score_id.in_(agreed),
+            or_(_has_text(AgreedScoreVersion.rationale), _has_text(AgreedScoreVersion.reason)),
+        ),
         "interviews": _count(InterviewSlot, InterviewSlot.application_id.in_(applications)),
         "reports": _count(RenderedReport, RenderedReport.campaign_id == campaign_id),
     }
@@ -212,9 +230,11 @@ class PurgeReport:
 
 def _finished_before(cutoff: datetime) -> Select[tuple[Campaign, datetime]]:
     finished = _finished_at_column()
-    return (select(Campaign, finished)
-            .where(Campaign.status.in_(FINISHED), Campaign.personal_data_erased_at.is_(None), finished < cutoff)
-            .order_by(finished, Campaign.id))
+    return (
+        select(Campaign, finished)
+        .where(Campaign.status.in_(FINISHED), Campaign.personal_data_erased_at.is_(None), finished < cutoff)
+        .order_by(finished, Campaign.id)
+    )
 
 
 def _line(campaign: Campaign, finished: datetime, counts: dict[str, int] | None = None) -> CampaignLine:
@@ -227,12 +247,16 @@ def _idle_accounts(cutoff: datetime, ignoring_campaigns: Sequence[int] = ()) -> 
     other_applications = select(Application.id).where(Application.candidate_id == User.id)
     if ignoring_campaigns:
         other_applications = other_applications.where(Application.campaign_id.not_in(ignoring_campaigns))
-    return select(User.id).where(
-        User.role == "candidate",
-        User.email.not_like(f"%@{ERASED_EMAIL_DOMAIN}"),
-        or_(User.last_signed_in_at < cutoff, and_(User.last_signed_in_at.is_(None), User.created_at < cutoff)),
-        ~exists(other_applications),
-    ).order_by(User.id)
+    return (
+        select(User.id)
+        .where(
+            User.role == "candidate",
+            User.email.not_like(f"%@{ERASED_EMAIL_DOMAIN}"),
+            or_(User.last_signed_in_at < cutoff, and_(User.last_signed_in_at.is_(None), User.created_at < cutoff)),
+            ~exists(other_applications),
+        )
+        .order_by(User.id)
+    )
 
 
 def purge(months: int, *, apply: bool, now: datetime | None = None) -> PurgeReport:
@@ -254,8 +278,9 @@ def purge(months: int, *, apply: bool, now: datetime | None = None) -> PurgeRepo
 
 def _locked_campaign(campaign_id: int) -> Campaign | None:
     # The row lock (PostgreSQL) makes a concurrent purge or legal hold wait and then see this one's outcome.
-    return db.session.scalars(select(Campaign).where(Campaign.id == campaign_id).with_for_update()
-                              .execution_options(populate_existing=True)).one_or_none()
+    return db.session.scalars(
+        select(Campaign).where(Campaign.id == campaign_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
 
 
 @unit_of_work()
@@ -263,8 +288,13 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     """Erase one campaign's personal data in its own transaction; None when it is not (or no longer) due."""
     campaign = _locked_campaign(campaign_id)
     finished = finished_at(campaign) if campaign is not None else None
-    if (campaign is None or campaign.legal_hold or campaign.personal_data_erased_at is not None
-            or finished is None or finished >= cutoff_for(months, now)):
+    if (
+        campaign is None
+        or campaign.legal_hold
+        or campaign.personal_data_erased_at is not None
+        or finished is None
+        or finished >= cutoff_for(months, now)
+    ):
         return None
     counts = counts_for(campaign_id)
     applications, scores, agreed = _applications(campaign_id), _scores(campaign_id), _agreed(campaign_id)
@@ -273,47 +303,83 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     def about(record_type: str, ids: Select[tuple[str]]) -> ColumnElement[bool]:
         return and_(AuditEvent.record_type == record_type, AuditEvent.record_id.in_(ids))
 
-    audit_entries = _count(AuditEvent, or_(
-        about("application", select(cast(Application.id, String)).where(Application.campaign_id == campaign_id)),
-        about("score", select(cast(Score.id, String)).where(_of_campaign(Score, campaign_id))),
-        about("agreed_score", select(cast(AgreedScore.id, String)).where(_of_campaign(AgreedScore, campaign_id))),
-    ))
+    audit_entries = _count(
+        AuditEvent,
+        or_(
+            about("application", select(cast(Application.id, String)).where(Application.campaign_id == campaign_id)),
+            about("score", select(cast(Score.id, String)).where(_of_campaign(Score, campaign_id))),
+            about("agreed_score", select(cast(AgreedScore.id, String)).where(_of_campaign(AgreedScore, campaign_id))),
+        ),
+    )
 
     run = db.session.execute
     run(delete(PersonalDetails).where(PersonalDetails.application_id.in_(applications)), execution_options=BULK)
     run(delete(InterviewSlot).where(InterviewSlot.application_id.in_(applications)), execution_options=BULK)
-    run(update(Statement).where(Statement.application_id.in_(applications), _has_text(Statement.text))
-        .values(text=ERASED_TEXT), execution_options=BULK)
-    run(update(Score).where(_of_campaign(Score, campaign_id), or_(_has_text(Score.rationale), _has_text(Score.notes)))
-        .values(rationale=_erased(Score.rationale), notes=_erased(Score.notes)), execution_options=BULK)
-    run(update(ScoreVersion).where(ScoreVersion.score_id.in_(scores),
-                                   or_(_has_text(ScoreVersion.rationale), _has_text(ScoreVersion.notes)))
-        .values(rationale=_erased(ScoreVersion.rationale), notes=_erased(ScoreVersion.notes)), execution_options=BULK)
-    run(update(Conflict).where(Conflict.application_id.in_(applications), _has_text(Conflict.reason))
-        .values(reason=ERASED_TEXT), execution_options=BULK)
-    run(update(AgreedScore).where(_of_campaign(AgreedScore, campaign_id),
-                                  or_(_has_text(AgreedScore.rationale), _has_text(AgreedScore.feedback)))
+    run(
+        update(Statement)
+        .where(Statement.application_id.in_(applications), _has_text(Statement.text))
+        .values(text=ERASED_TEXT),
+        execution_options=BULK,
+    )
+    run(
+        update(Score)
+        .where(_of_campaign(Score, campaign_id), or_(_has_text(Score.rationale), _has_text(Score.notes)))
+        .values(rationale=_erased(Score.rationale), notes=_erased(Score.notes)),
+        execution_options=BULK,
+    )
+    run(
+        update(ScoreVersion)
+        .where(ScoreVersion.score_id.in_(scores), or_(_has_text(ScoreVersion.rationale), _has_text(ScoreVersion.notes)))
+        .values(rationale=_erased(ScoreVersion.rationale), notes=_erased(ScoreVersion.notes)),
+        execution_options=BULK,
+    )
+    run(
+        update(Conflict)
+        .where(Conflict.application_id.in_(applications), _has_text(Conflict.reason))
+        .values(reason=ERASED_TEXT),
+        execution_options=BULK,
+    )
+    run(
+        update(AgreedScore)
+        .where(
+            _of_campaign(AgreedScore, campaign_id),
+            or_(_has_text(AgreedScore.rationale), _has_text(AgreedScore.feedback)),
+        )
         .values(rationale=_erased(AgreedScore.rationale), feedback=_erased(AgreedScore.feedback)),
-        execution_options=BULK)
-    run(update(AgreedScoreVersion).where(AgreedScoreVersion.agreed_score_id.in_(agreed),
-                                         or_(_has_text(AgreedScoreVersion.rationale),
-                                             _has_text(AgreedScoreVersion.reason)))
+        execution_options=BULK,
+    )
+    run(
+        update(AgreedScoreVersion)
+        .where(
+            AgreedScoreVersion.agreed_score_id.in_(agreed),
+            or_(_has_text(AgreedScoreVersion.rationale), _has_text(AgreedScoreVersion.reason)),
+        )
         .values(rationale=_erased(AgreedScoreVersion.rationale), reason=_erased(AgreedScoreVersion.reason)),
-        execution_options=BULK)
+        execution_options=BULK,
+    )
     run(delete(RenderedReport).where(RenderedReport.campaign_id == campaign_id), execution_options=BULK)
     # Last, so the scores no longer lead to a person: the account is the candidate's and may live on.
-    run(update(Application).where(Application.campaign_id == campaign_id, Application.candidate_id.is_not(None))
-        .values(candidate_id=None), execution_options=BULK)
+    run(
+        update(Application)
+        .where(Application.campaign_id == campaign_id, Application.candidate_id.is_not(None))
+        .values(candidate_id=None),
+        execution_options=BULK,
+    )
 
     campaign.personal_data_erased_at = now or utcnow()
-    audit.record("campaign.personal_data_erased", "campaign", campaign.id, after={
-        "retention_months": months,
-        "finished": campaign.status,
-        "finished_at": finished.isoformat(),
-        "erased": counts,
-        "kept": "scores, agreed scores, ticked indicators, criteria, stages, outcomes and offers, anonymous",
-        "earlier_audit_entries_kept": audit_entries,
-    })
+    audit.record(
+        "campaign.personal_data_erased",
+        "campaign",
+        campaign.id,
+        after={
+            "retention_months": months,
+            "finished": campaign.status,
+            "finished_at": finished.isoformat(),
+            "erased": counts,
+            "kept": "scores, agreed scores, ticked indicators, criteria, stages, outcomes and offers, anonymous",
+            "earlier_audit_entries_kept": audit_entries,
+        },
+    )
     line = _line(campaign, finished, counts)
     return line
 
@@ -323,26 +389,44 @@ def erase_accounts(user_ids: Sequence[int], months: int, now: datetime | None = 
     stay, with nothing left that says who the person was. Returns how many were erased."""
     erased = 0
     for start in range(0, len(user_ids), ACCOUNT_BATCH):
-        batch = user_ids[start:start + ACCOUNT_BATCH]
+        batch = user_ids[start : start + ACCOUNT_BATCH]
         with unit_of_work():
             # Locked and checked again: someone may have signed in or applied since the list was made.
-            ids = db.session.scalars(_idle_accounts(cutoff_for(months, now)).where(User.id.in_(batch))
-                                     .with_for_update(of=User)).all()
+            ids = db.session.scalars(
+                _idle_accounts(cutoff_for(months, now)).where(User.id.in_(batch)).with_for_update(of=User)
+            ).all()
             if not ids:
                 continue
             run = db.session.execute
             run(delete(RecoveryCode).where(RecoveryCode.user_id.in_(ids)), execution_options=BULK)
             run(delete(UserToken).where(UserToken.user_id.in_(ids)), execution_options=BULK)
-            run(update(User).where(User.id.in_(ids)).values(
-                name=ERASED_ACCOUNT_NAME, email=literal("erased-") + cast(User.id, String) + f"@{ERASED_EMAIL_DOMAIN}",
-                password_hash=None, totp_secret=None, totp_enabled_at=None, totp_last_step=None, failed_sign_ins=0,
-                locked_until=None, active=False, session_version=User.session_version + 1,
-            ), execution_options=BULK)
+            run(
+                update(User)
+                .where(User.id.in_(ids))
+                .values(
+                    name=ERASED_ACCOUNT_NAME,
+                    email=literal("erased-") + cast(User.id, String) + f"@{ERASED_EMAIL_DOMAIN}",
+                    password_hash=None,
+                    totp_secret=None,
+                    totp_enabled_at=None,
+                    totp_last_step=None,
+                    failed_sign_ins=0,
+                    locked_until=None,
+                    active=False,
+                    session_version=User.session_version + 1,
+                ),
+                execution_options=BULK,
+            )
             for user_id in ids:
-                audit.record("account.erased", "user", user_id, after={
-                    "retention_months": months,
-                    "why": "a candidate account with no applications, not used within the retention period",
-                })
+                audit.record(
+                    "account.erased",
+                    "user",
+                    user_id,
+                    after={
+                        "retention_months": months,
+                        "why": "a candidate account with no applications, not used within the retention period",
+                    },
+                )
         erased += len(ids)
     return erased
 
@@ -354,33 +438,48 @@ def summary_lines(report: PurgeReport) -> list[str]:
     def accounts(n: int) -> str:
         return f"{n} candidate account" if n == 1 else f"{n} candidate accounts"
 
-    lines = [f"Retention period: {report.months} months. Campaigns that finished before "
-             f"{format_uk(report.cutoff)} (UK time) are due for erasure."]
+    lines = [
+        f"Retention period: {report.months} months. Campaigns that finished before "
+        f"{format_uk(report.cutoff)} (UK time) are due for erasure."
+    ]
     if report.campaigns:
-        lines.append(f"Erased the personal data of {campaigns(len(report.campaigns))}:" if report.applied
-                     else f"{campaigns(len(report.campaigns))} due for erasure; the purge would erase:")
-        lines += [f"  {line.reference} {line.title} ({line.status} since {format_uk(line.finished_at)}): "
-                  f"{describe_counts(line.counts)}" for line in report.campaigns]
+        lines.append(
+            f"Erased the personal data of {campaigns(len(report.campaigns))}:"
+            if report.applied
+            else f"{campaigns(len(report.campaigns))} due for erasure; the purge would erase:"
+        )
+        lines += [
+            f"  {line.reference} {line.title} ({line.status} since {format_uk(line.finished_at)}): "
+            f"{describe_counts(line.counts)}"
+            for line in report.campaigns
+        ]
     else:
         lines.append("No campaigns are due for erasure.")
     if report.held:
         lines.append(f"Kept on legal hold: {campaigns(len(report.held))} past the retention period:")
-        lines += [f"  {line.reference} {line.title} ({line.status} since {format_uk(line.finished_at)})"
-                  for line in report.held]
+        lines += [
+            f"  {line.reference} {line.title} ({line.status} since {format_uk(line.finished_at)})"
+            for line in report.held
+        ]
     if report.accounts:
-        done = f"Erased {accounts(report.accounts)}" if report.applied \
-            else f"{accounts(report.accounts)} would be erased"
-        lines.append(f"{done} (no applications left and not used for {report.months} months): name, email address "
-                     "and sign-in details.")
+        done = (
+            f"Erased {accounts(report.accounts)}" if report.applied else f"{accounts(report.accounts)} would be erased"
+        )
+        lines.append(
+            f"{done} (no applications left and not used for {report.months} months): name, email address "
+            "and sign-in details."
+        )
     if report.applied:
         lines.append("Scores, agreed scores, criteria and outcomes are kept, anonymous, for statistics.")
     else:
-        lines.append("This was a dry run: nothing was changed. Run `flask --app recruit retention purge --apply` "
-                     "to erase.")
+        lines.append(
+            "This was a dry run: nothing was changed. Run `flask --app recruit retention purge --apply` to erase."
+        )
     return lines
 
 
 # Legal holds.
+
 
 def _reason(text: str | None, missing: str) -> str:
     reason = (text or "").strip()
@@ -399,14 +498,22 @@ def set_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
         raise Refused("This campaign no longer exists")
     campaign = locked
     if campaign.personal_data_erased_at is not None:
-        raise Refused(f"This campaign's personal data was erased on {format_uk(campaign.personal_data_erased_at)}, "
-                      "so there is nothing left to hold")
+        raise Refused(
+            f"This campaign's personal data was erased on {format_uk(campaign.personal_data_erased_at)}, "
+            "so there is nothing left to hold"
+        )
     if campaign.legal_hold:
         raise Refused("This campaign is already on legal hold")
     campaign.legal_hold, campaign.legal_hold_reason = True, reason
     campaign.legal_hold_set_at, campaign.legal_hold_set_by_id = utcnow(), actor.id
-    audit.record("campaign.legal_hold_placed", "campaign", campaign.id, before={"legal_hold": False},
-                 after={"legal_hold": True, "reason": reason}, actor=actor)
+    audit.record(
+        "campaign.legal_hold_placed",
+        "campaign",
+        campaign.id,
+        before={"legal_hold": False},
+        after={"legal_hold": True, "reason": reason},
+        actor=actor,
+    )
 
 
 @unit_of_work()
@@ -418,10 +525,19 @@ def release_legal_hold(actor: User, campaign: Campaign, reason: str) -> None:
     campaign = locked
     if not campaign.legal_hold:
         raise Refused("This campaign is not on legal hold")
-    before = {"legal_hold": True, "reason": campaign.legal_hold_reason,
-              "placed_at": campaign.legal_hold_set_at.isoformat() if campaign.legal_hold_set_at else None,
-              "placed_by_id": campaign.legal_hold_set_by_id}
+    before = {
+        "legal_hold": True,
+        "reason": campaign.legal_hold_reason,
+        "placed_at": campaign.legal_hold_set_at.isoformat() if campaign.legal_hold_set_at else None,
+        "placed_by_id": campaign.legal_hold_set_by_id,
+    }
     campaign.legal_hold, campaign.legal_hold_reason = False, ""
     campaign.legal_hold_set_at, campaign.legal_hold_set_by_id = None, None
-    audit.record("campaign.legal_hold_released", "campaign", campaign.id, before=before,
-                 after={"legal_hold": False, "reason": reason}, actor=actor)
+    audit.record(
+        "campaign.legal_hold_released",
+        "campaign",
+        campaign.id,
+        before=before,
+        after={"legal_hold": False, "reason": reason},
+        actor=actor,
+    )

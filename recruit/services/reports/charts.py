@@ -3,6 +3,7 @@
 Text is drawn as paths, so a browser and WeasyPrint show the same drawing without the fonts; every chart
 carries a text alternative that states the same numbers, and the pages follow it with a table of them.
 """
+
 from __future__ import annotations
 
 import io
@@ -62,13 +63,20 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height))
 
 
-def _margins(figure: Figure, *, top: float, bottom: float, left: float, right: float, gap: float = 0.0,
-             rows: int = 1) -> None:
+def _margins(
+    figure: Figure, *, top: float, bottom: float, left: float, right: float, gap: float = 0.0, rows: int = 1
+) -> None:
     """Margins in inches, as subplots_adjust takes them in fractions of the figure."""
     width, height = figure.get_size_inches()
     axes_height = (height - top - bottom - gap * (rows - 1)) / rows
-    figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
-                           bottom=bottom / height, hspace=gap / axes_height, wspace=0.25)
+    figure.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        top=1 - top / height,
+        bottom=bottom / height,
+        hspace=gap / axes_height,
+        wspace=0.25,
+    )
 
 
 def _title(text: str, width: int) -> str:
@@ -84,29 +92,35 @@ def _style(axes: Axes) -> None:
 
 
 def distribution_alt(criteria: list[str], points: list[int], counts: list[list[int]], applications: int) -> str:
-    parts = [f"Bar charts of the agreed scores of {_plural(applications, 'application', 'applications')}, "
-             f"one per criterion, on the {points[0]} to {points[-1]} scale."]
+    parts = [
+        f"Bar charts of the agreed scores of {_plural(applications, 'application', 'applications')}, "
+        f"one per criterion, on the {points[0]} to {points[-1]} scale."
+    ]
     for name, row in zip(criteria, counts):
         scored = [(point, count) for point, count in zip(points, row) if count]
         if not scored:
             parts.append(f"{name}: no agreed scores.")
             continue
-        said = [f"{_plural(count, 'application', 'applications')} scored {point}" if index == 0
-                else f"{count} scored {point}" for index, (point, count) in enumerate(scored)]
+        said = [
+            f"{_plural(count, 'application', 'applications')} scored {point}"
+            if index == 0
+            else f"{count} scored {point}"
+            for index, (point, count) in enumerate(scored)
+        ]
         parts.append(f"{name}: {', '.join(said)}.")
     return " ".join(parts)
 
 
-def score_distribution(criteria: list[str], points: list[int], counts: list[list[int]],
-                       applications: int) -> Chart:
+def score_distribution(criteria: list[str], points: list[int], counts: list[list[int]], applications: int) -> Chart:
     """Per criterion, how many applications got each agreed score on the scale (one small chart each)."""
     return _score_distribution(tuple(criteria), tuple(points), tuple(tuple(row) for row in counts), applications)
 
 
 # The results page draws the same chart on every visit until a score changes; keep the last few drawings.
 @lru_cache(maxsize=32)
-def _score_distribution(criteria: tuple[str, ...], points: tuple[int, ...], counts: tuple[tuple[int, ...], ...],
-                        applications: int) -> Chart:
+def _score_distribution(
+    criteria: tuple[str, ...], points: tuple[int, ...], counts: tuple[tuple[int, ...], ...], applications: int
+) -> Chart:
     from matplotlib.ticker import MaxNLocator
 
     columns = min(3, len(criteria))
@@ -120,8 +134,7 @@ def _score_distribution(criteria: tuple[str, ...], points: tuple[int, ...], coun
             axes.set_visible(False)
             continue
         bars = axes.bar([str(p) for p in points], counts[index], color=COLOURS[0], width=0.7)
-        axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT,
-                       padding=1)
+        axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT, padding=1)
         axes.set_title(_title(criteria[index], 32), fontsize=8.5, color=TEXT)
         axes.set_ylim(0, max(top, 1) * 1.2)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
@@ -129,54 +142,73 @@ def _score_distribution(criteria: tuple[str, ...], points: tuple[int, ...], coun
     # One label per axis for the whole figure: every glyph is a path WeasyPrint draws, so fewer is faster.
     figure.supxlabel("Agreed score", fontsize=8, color=TEXT)
     figure.supylabel("Applications", fontsize=8, color=TEXT)
-    return Chart(_svg(figure), distribution_alt(list(criteria), list(points), [list(r) for r in counts],
-                                                applications))
+    return Chart(_svg(figure), distribution_alt(list(criteria), list(points), [list(r) for r in counts], applications))
 
 
-def comparison_alt(criteria: list[str], members: list[str], scores: list[list[int | None]],
-                   agreed: list[int | None]) -> str:
+def comparison_alt(
+    criteria: list[str], members: list[str], scores: list[list[int | None]], agreed: list[int | None]
+) -> str:
     parts = ["Bar chart of each panel member's score, side by side, with the agreed score, for each criterion."]
     for name, row, final in zip(criteria, scores, agreed):
-        said = [f"{member} {value}" if value is not None else f"{member} no score"
-                for member, value in zip(members, row)]
+        said = [
+            f"{member} {value}" if value is not None else f"{member} no score" for member, value in zip(members, row)
+        ]
         outcome = f"agreed {final}" if final is not None else "not agreed yet"
         parts.append(f"{name}: {', '.join(said)}; {outcome}.")
     return " ".join(parts)
 
 
-def panel_comparison(criteria: list[str], members: list[str], scores: list[list[int | None]],
-                     agreed: list[int | None], points: list[int]) -> Chart:
+def panel_comparison(
+    criteria: list[str], members: list[str], scores: list[list[int | None]], agreed: list[int | None], points: list[int]
+) -> Chart:
     """Per criterion, each panel member's score as a bar side by side, then the agreed score as a dark bar."""
-    return _panel_comparison(tuple(criteria), tuple(members), tuple(tuple(row) for row in scores), tuple(agreed),
-                             tuple(points))
+    return _panel_comparison(
+        tuple(criteria), tuple(members), tuple(tuple(row) for row in scores), tuple(agreed), tuple(points)
+    )
 
 
 # A campaign's interview report draws one of these per candidate each time it is asked for.
 @lru_cache(maxsize=128)
-def _panel_comparison(criteria: tuple[str, ...], members: tuple[str, ...], scores: tuple[tuple[int | None, ...], ...],
-                      agreed: tuple[int | None, ...], points: tuple[int, ...]) -> Chart:
+def _panel_comparison(
+    criteria: tuple[str, ...],
+    members: tuple[str, ...],
+    scores: tuple[tuple[int | None, ...], ...],
+    agreed: tuple[int | None, ...],
+    points: tuple[int, ...],
+) -> Chart:
     figure = _figure(WIDTH_INCHES, 3.0)
     axes = figure.subplots()
     _margins(figure, top=0.15, bottom=0.5, left=0.5, right=1.9)
     series: list[tuple[str, Sequence[int | None], str, str]] = [
         (member, [row[number] for row in scores], COLOURS[number % len(COLOURS)], HATCHES[number % len(HATCHES)])
-        for number, member in enumerate(members)]
+        for number, member in enumerate(members)
+    ]
     series.append(("Agreed score", agreed, AGREED, ""))
     width = 0.8 / len(series)
     for number, (label, values, colour, hatch) in enumerate(series):
-        shown = [(index - 0.4 + width * (number + 0.5), value) for index, value in enumerate(values)
-                 if value is not None]
-        bars = axes.bar([x for x, _ in shown], [v for _, v in shown], width=width * 0.92, label=_title(label, 26),
-                        color=colour, edgecolor="white", hatch=hatch)
+        shown = [
+            (index - 0.4 + width * (number + 0.5), value) for index, value in enumerate(values) if value is not None
+        ]
+        bars = axes.bar(
+            [x for x, _ in shown],
+            [v for _, v in shown],
+            width=width * 0.92,
+            label=_title(label, 26),
+            color=colour,
+            edgecolor="white",
+            hatch=hatch,
+        )
         axes.bar_label(bars, fontsize=7, color=TEXT, padding=1)
     # About 13 characters an inch at this size: wrap each criterion's name to its group's width.
     per_group = (WIDTH_INCHES - 2.4) / max(len(criteria), 1)
-    axes.set_xticks(range(len(criteria)), [_title(name, max(10, int(per_group * 13))) for name in criteria],
-                    fontsize=7.5 if len(criteria) <= 4 else 7)
+    axes.set_xticks(
+        range(len(criteria)),
+        [_title(name, max(10, int(per_group * 13))) for name in criteria],
+        fontsize=7.5 if len(criteria) <= 4 else 7,
+    )
     axes.set_ylim(min(0, points[0]), points[-1] + 0.8)
     axes.set_yticks(points)
     axes.set_ylabel("Score", fontsize=8)
     axes.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     _style(axes)
-    return Chart(_svg(figure), comparison_alt(list(criteria), list(members), [list(r) for r in scores],
-                                              list(agreed)))
+    return Chart(_svg(figure), comparison_alt(list(criteria), list(members), [list(r) for r in scores], list(agreed)))

@@ -2,6 +2,7 @@
 names by its dotted path), in a process of its own with its own app and database connection. The report's row
 carries the status and progress the web page shows, so any app process can answer for it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,8 +57,13 @@ def run_job(report_id: int) -> None:
             with unit_of_work():
                 report.progress = min(10 + int(85 * done / total), 95)
 
-        data = render_pdf_parallel(html, title=title, workers=current_app.config["REPORT_WORKERS"],
-                                   range_weight=current_app.config["REPORT_RANGE_WEIGHT"], progress=progress)
+        data = render_pdf_parallel(
+            html,
+            title=title,
+            workers=current_app.config["REPORT_WORKERS"],
+            range_weight=current_app.config["REPORT_RANGE_WEIGHT"],
+            progress=progress,
+        )
         versions.store(report, data)
     except Exception as error:  # the person is told it failed and may try again; the details go to the log
         log.exception("Rendering report %s failed", report_id)

@@ -4,6 +4,7 @@ local worker process of its own (`flask --app recruit reports render ID`).
 Either way the work is jobs.work, named here by its dotted path (the name RQ keeps with each job), so this module,
 which versions.py asks to enqueue, needs nothing of the job itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,5 +40,8 @@ def enqueue(report_id: int) -> None:
     environment = dict(os.environ, DATABASE_URL=db.engine.url.render_as_string(hide_password=False))
     subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "recruit", "reports", "render", str(report_id)],
-        env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )

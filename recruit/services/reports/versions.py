@@ -9,6 +9,7 @@ kept as they stand (freeze_signed_off, in the sign-off's transaction) and typese
 (put on the queue by services/reports/queue.py, run by services/reports/jobs.py); smaller ones while the person
 waits.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,7 +48,7 @@ STALLED_AFTER = timedelta(minutes=30)
 class Kind:
     slug: str
     name: str
-    stage: str              # whose chair may have it: the sift's or the interview's
+    stage: str  # whose chair may have it: the sift's or the interview's
     per_candidate: bool
 
 
@@ -97,8 +98,14 @@ def size_of(campaign: Campaign, kind: Kind) -> int:
     """How many applications a campaign report covers (a candidate's own report covers one)."""
     if kind.per_candidate:
         return 1
-    return db.session.scalar(select(func.count()).select_from(
-        eligible_query(campaign, kind.stage).with_only_columns(Application.id).subquery())) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(
+                eligible_query(campaign, kind.stage).with_only_columns(Application.id).subquery()
+            )
+        )
+        or 0
+    )
 
 
 def in_background(campaign: Campaign, kind: Kind) -> bool:
@@ -111,8 +118,9 @@ SIGNED_OFF_KINDS = {"sift": ("sift",), "interview": ("interview", "merit")}
 
 
 def _report_query(campaign: Campaign, kind: Kind, subject: str) -> Select[tuple[RenderedReport]]:
-    return select(RenderedReport).where(RenderedReport.campaign_id == campaign.id, RenderedReport.kind == kind.slug,
-                                        RenderedReport.subject == subject)
+    return select(RenderedReport).where(
+        RenderedReport.campaign_id == campaign.id, RenderedReport.kind == kind.slug, RenderedReport.subject == subject
+    )
 
 
 def kept(campaign: Campaign, kind: Kind, subject: str = "") -> RenderedReport | None:
@@ -122,8 +130,13 @@ def kept(campaign: Campaign, kind: Kind, subject: str = "") -> RenderedReport | 
 
 def versions(campaign: Campaign, kind: Kind, subject: str = "") -> list[RenderedReport]:
     """Every finished version of the report, newest first."""
-    return list(db.session.scalars(_report_query(campaign, kind, subject).where(RenderedReport.status == "ready")
-                                   .order_by(RenderedReport.finished_at.desc(), RenderedReport.id.desc())))
+    return list(
+        db.session.scalars(
+            _report_query(campaign, kind, subject)
+            .where(RenderedReport.status == "ready")
+            .order_by(RenderedReport.finished_at.desc(), RenderedReport.id.desc())
+        )
+    )
 
 
 def signed_off_version(campaign: Campaign, kind: Kind, subject: str = "") -> RenderedReport | None:
@@ -139,24 +152,29 @@ def version_of(campaign: Campaign, kind: Kind, version_id: int) -> RenderedRepor
 
 
 def _matching(campaign: Campaign, kind: Kind, subject: str, digest: str) -> RenderedReport | None:
-    return db.session.scalar(_report_query(campaign, kind, subject).where(
-        RenderedReport.status == "ready", RenderedReport.fingerprint == digest).order_by(RenderedReport.id.desc())
-        .limit(1))
+    return db.session.scalar(
+        _report_query(campaign, kind, subject)
+        .where(RenderedReport.status == "ready", RenderedReport.fingerprint == digest)
+        .order_by(RenderedReport.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass
 class Current:
     """What the person asking for a report gets: the ready PDF's record, or the render under way (or not)."""
+
     report: RenderedReport | None
-    fresh: bool              # the kept PDF matches the data now
+    fresh: bool  # the kept PDF matches the data now
 
     @property
     def ready(self) -> bool:
         return self.report is not None and self.fresh and self.report.status == "ready"
 
 
-def current(campaign: Campaign, kind: Kind, application: Application | None = None
-            ) -> tuple[Current, ReportSpec, tuple[str, str]]:
+def current(
+    campaign: Campaign, kind: Kind, application: Application | None = None
+) -> tuple[Current, ReportSpec, tuple[str, str]]:
     """The version that matches the data now (else the newest render), with the report as the data gives it now."""
     spec = spec_for(campaign, kind, application)
     html, digest = html_of(spec)
@@ -236,13 +254,27 @@ def store(report: RenderedReport, data: bytes) -> RenderedReport:
     digest = hashlib.sha256(data).hexdigest()
     db.session.flush()
     result = db.session.execute(
-        update(RenderedReport).where(RenderedReport.id == report.id, RenderedReport.status != "ready")
-        .values(pdf=data, pages=len(PdfReader(io.BytesIO(data)).pages), digest=digest, status="ready", progress=100,
-                finished_at=utcnow()).execution_options(synchronize_session=False))
+        update(RenderedReport)
+        .where(RenderedReport.id == report.id, RenderedReport.status != "ready")
+        .values(
+            pdf=data,
+            pages=len(PdfReader(io.BytesIO(data)).pages),
+            digest=digest,
+            status="ready",
+            progress=100,
+            finished_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
     assert isinstance(result, CursorResult)  # an UPDATE's result, with its row count (Session types it as Result)
     if result.rowcount and report.signed_off:
-        audit.record("report.signed_off_version", "campaign", report.campaign_id,
-                     after={"report": report.kind, "version": report.id, "digest": digest}, actor=None)
+        audit.record(
+            "report.signed_off_version",
+            "campaign",
+            report.campaign_id,
+            after={"report": report.kind, "version": report.id, "digest": digest},
+            actor=None,
+        )
     db.session.refresh(report)
     return report
 
@@ -257,15 +289,28 @@ def freeze_signed_off(actor: User, campaign: Campaign, stage: str) -> list[Rende
         if signed_off_version(campaign, kind) is not None:
             continue
         html, digest = html_of(spec_for(campaign, kind))
-        report = RenderedReport(campaign_id=campaign.id, kind=slug, subject="", fingerprint=digest, status="queued",
-                                signed_off=True, html=html, requested_by_id=actor.id, requested_at=utcnow())
+        report = RenderedReport(
+            campaign_id=campaign.id,
+            kind=slug,
+            subject="",
+            fingerprint=digest,
+            status="queued",
+            signed_off=True,
+            html=html,
+            requested_by_id=actor.id,
+            requested_at=utcnow(),
+        )
         db.session.add(report)
         kept_now.append(report)
     db.session.flush()
     for report in kept_now:
-        audit.record("report.kept_at_sign_off", "campaign", campaign.id,
-                     after={"report": report.kind, "version": report.id, "fingerprint": report.fingerprint},
-                     actor=actor)
+        audit.record(
+            "report.kept_at_sign_off",
+            "campaign",
+            campaign.id,
+            after={"report": report.kind, "version": report.id, "fingerprint": report.fingerprint},
+            actor=actor,
+        )
     return kept_now
 
 
@@ -327,5 +372,6 @@ def pdf_of(report: RenderedReport) -> bytes:
 
 
 def application_in(campaign: Campaign, reference: str) -> Application | None:
-    return db.session.scalar(select(Application).where(
-        Application.campaign_id == campaign.id, Application.reference == reference[:20]))
+    return db.session.scalar(
+        select(Application).where(Application.campaign_id == campaign.id, Application.reference == reference[:20])
+    )

@@ -1,5 +1,6 @@
 """How many fully agreed applications got each agreed score, per criterion: the chart and table on a stage's
 results page and in the sift report."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from recruit.services.reports import charts
 class Distribution:
     chart: charts.Chart
     points: list[int]
-    rows: list[tuple[str, list[int], int]]   # criterion, count per scale point, how many reach its pass mark
+    rows: list[tuple[str, list[int], int]]  # criterion, count per scale point, how many reach its pass mark
     applications: int
 
 
@@ -27,8 +28,10 @@ def score_distribution(campaign: Campaign, outcome: StageResults) -> Distributio
         counts = dict.fromkeys(points, 0)
         for result in outcome.results:
             counts[result.agreed[criterion.code]] = counts.get(result.agreed[criterion.code], 0) + 1
-        rows.append((criterion.name, [counts[p] for p in points],
-                     sum(1 for r in outcome.results if r.passes[criterion.code])))
-    chart = charts.score_distribution([name for name, _, _ in rows], points, [c for _, c, _ in rows],
-                                      len(outcome.results))
+        rows.append(
+            (criterion.name, [counts[p] for p in points], sum(1 for r in outcome.results if r.passes[criterion.code]))
+        )
+    chart = charts.score_distribution(
+        [name for name, _, _ in rows], points, [c for _, c, _ in rows], len(outcome.results)
+    )
     return Distribution(chart, points, rows, len(outcome.results))

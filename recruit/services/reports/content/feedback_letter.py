@@ -1,5 +1,6 @@
 """The candidate's feedback letter: per released stage they took part in, the outcome, and per criterion the
 agreed score's label and the feedback written from the moderated record."""
+
 from __future__ import annotations
 
 from recruit.models import Application, Campaign
@@ -23,6 +24,10 @@ def feedback_letter(campaign: Campaign, application: Application) -> ReportSpec:
         raise Refused("Feedback for this application has not been released yet")
     title = f"Feedback – {campaign.reference} – {application.reference}"
     context = base_context(campaign, title, "Feedback on your application")
-    context.update(name=candidate_name(application) if application.personal_details else "candidate",
-                   reference=application.reference, stages=stages, without_feedback=feedback.without_feedback(parts))
+    context.update(
+        name=candidate_name(application) if application.personal_details else "candidate",
+        reference=application.reference,
+        stages=stages,
+        without_feedback=feedback.without_feedback(parts),
+    )
     return ReportSpec("pdf/feedback.html", title, context)

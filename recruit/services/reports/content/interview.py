@@ -1,6 +1,7 @@
 """The interview report: per candidate invited to interview, each panel member's score, evidence and rationale
 per criterion, the agreed score, the outcome and a chart comparing the panel's scores; with the merit list when it
 covers every candidate."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,12 +69,17 @@ class CandidateRecord:
     total: str
     criteria: list[CriterionRecord]
     chart: charts.Chart | None
-    comparison: list[tuple[str, list[str], str]]   # criterion, each member's score, agreed: the chart's figures
+    comparison: list[tuple[str, list[str], str]]  # criterion, each member's score, agreed: the chart's figures
     absent: bool = False
 
 
-def _outcome(application: Application, status: str, result: Result[Application] | None, view: offers.MeritView,
-             rows: dict[str, MeritRow]) -> str:
+def _outcome(
+    application: Application,
+    status: str,
+    result: Result[Application] | None,
+    view: offers.MeritView,
+    rows: dict[str, MeritRow],
+) -> str:
     if status in feedback.ABSENT:
         return feedback.ABSENT[status]
     if result is None:
@@ -85,26 +91,60 @@ def _outcome(application: Application, status: str, result: Result[Application] 
     return text if view.final else f"Provisional (the interview stage is not signed off). {text}"
 
 
-def _candidate_records(campaign: Campaign, applications: list[Application], outcome: StageResults,
-                       view: offers.MeritView) -> list[CandidateRecord]:
+def _candidate_records(
+    campaign: Campaign, applications: list[Application], outcome: StageResults, view: offers.MeritView
+) -> list[CandidateRecord]:
     stage, criteria = "interview", outcome.criteria
     seats = panel_seats(campaign, stage)
     labels = {p.value: p.label for p in campaign.scale.points}
     points = [p.value for p in campaign.scale.points]
     ids = [a.id for a in applications]
     items = {(i.application.id, i.criterion.id): i for i in load_items(campaign, stage, applications, criteria)}
-    scores = {(r.application_id, r.criterion_id, r.assessor_id): r for r in db.session.execute(
-        select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value, Score.rationale,
-               Score.ticked).where(Score.application_id.in_(ids), Score.stage == stage,
-                                   Score.status == "submitted"))} if ids else {}
+    scores = (
+        {
+            (r.application_id, r.criterion_id, r.assessor_id): r
+            for r in db.session.execute(
+                select(
+                    Score.application_id,
+                    Score.criterion_id,
+                    Score.assessor_id,
+                    Score.value,
+                    Score.rationale,
+                    Score.ticked,
+                ).where(Score.application_id.in_(ids), Score.stage == stage, Score.status == "submitted")
+            )
+        }
+        if ids
+        else {}
+    )
     ticked = {i for row in scores.values() for i in (row.ticked or [])}
-    indicators = {row.id: row for row in db.session.execute(
-        select(Indicator.id, Indicator.text, Indicator.kind, Indicator.position).where(Indicator.id.in_(ticked)))
-    } if ticked else {}
-    agreed = {(r.application_id, r.criterion_id): r for r in db.session.execute(
-        select(AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.value, AgreedScore.proposal,
-               AgreedScore.rationale, AgreedScore.status)
-        .where(AgreedScore.stage == stage, AgreedScore.application_id.in_(ids)))} if ids else {}
+    indicators = (
+        {
+            row.id: row
+            for row in db.session.execute(
+                select(Indicator.id, Indicator.text, Indicator.kind, Indicator.position).where(Indicator.id.in_(ticked))
+            )
+        }
+        if ticked
+        else {}
+    )
+    agreed = (
+        {
+            (r.application_id, r.criterion_id): r
+            for r in db.session.execute(
+                select(
+                    AgreedScore.application_id,
+                    AgreedScore.criterion_id,
+                    AgreedScore.value,
+                    AgreedScore.proposal,
+                    AgreedScore.rationale,
+                    AgreedScore.status,
+                ).where(AgreedScore.stage == stage, AgreedScore.application_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     by_result = {ranked(r.key).id: r for r in outcome.results}
     merit = {row["reference"]: row for row in merit_rows(view)}
     record = record_of(campaign, stage)
@@ -120,12 +160,19 @@ def _candidate_records(campaign: Campaign, applications: list[Application], outc
             members = []
             for seat in seats:
                 row = scores.get((application.id, criterion.id, seat.user_id))
-                ticks = sorted((indicators[i] for i in (row.ticked or []) if i in indicators),
-                               key=lambda i: i.position) if row else []
-                member = MemberScore(seat.name, seat.chair, str(counted[seat.user_id]) if seat.user_id in counted
-                                     else NO_SCORE, [i.text for i in ticks if i.kind == "effective"],
-                                     [i.text for i in ticks if i.kind == "ineffective"],
-                                     row.rationale if row and seat.user_id in counted else "")
+                ticks = (
+                    sorted((indicators[i] for i in (row.ticked or []) if i in indicators), key=lambda i: i.position)
+                    if row
+                    else []
+                )
+                member = MemberScore(
+                    seat.name,
+                    seat.chair,
+                    str(counted[seat.user_id]) if seat.user_id in counted else NO_SCORE,
+                    [i.text for i in ticks if i.kind == "effective"],
+                    [i.text for i in ticks if i.kind == "ineffective"],
+                    row.rationale if row and seat.user_id in counted else "",
+                )
                 if seat.user_id in item.conflicted:
                     member.note = "Conflict of interest declared: not counted"
                     member.effective, member.ineffective = [], []
@@ -134,25 +181,42 @@ def _candidate_records(campaign: Campaign, applications: list[Application], outc
                 members.append(member)
             final = agreed.get((application.id, criterion.id))
             current = final if final is not None and final.status == "agreed" else None
-            criterion_records.append(CriterionRecord(
-                criterion.name, criterion.level.name if criterion.level else "Not a framework competency",
-                criterion.weight, criterion.pass_mark, members,
-                str(item.state.proposal) if item.state.proposal is not None else NO_SCORE,
-                str(current.value) if current else "Not agreed",
-                labels.get(current.value, "") if current else "", current.rationale if current else ""))
-            comparison.append((criterion.name, [m.value for m in members],
-                               str(current.value) if current else NO_SCORE))
+            criterion_records.append(
+                CriterionRecord(
+                    criterion.name,
+                    criterion.level.name if criterion.level else "Not a framework competency",
+                    criterion.weight,
+                    criterion.pass_mark,
+                    members,
+                    str(item.state.proposal) if item.state.proposal is not None else NO_SCORE,
+                    str(current.value) if current else "Not agreed",
+                    labels.get(current.value, "") if current else "",
+                    current.rationale if current else "",
+                )
+            )
+            comparison.append((criterion.name, [m.value for m in members], str(current.value) if current else NO_SCORE))
         chart = None
         if any(member.value != NO_SCORE for record in criterion_records for member in record.members):
             chart = charts.panel_comparison(
-                [c.name for c in criteria], [s.name for s in seats],
+                [c.name for c in criteria],
+                [s.name for s in seats],
                 [[int(v) if v.isdigit() else None for v in member_values] for _, member_values, _ in comparison],
-                [int(a) if a.isdigit() else None for _, _, a in comparison], points)
+                [int(a) if a.isdigit() else None for _, _, a in comparison],
+                points,
+            )
         status = recorded_status(application, signed_off)
-        records.append(CandidateRecord(candidate_name(application), application.reference,
-                                       _outcome(application, status, result, view, merit),
-                                       str(result.total) if result else NO_SCORE, criterion_records, chart,
-                                       comparison, status in feedback.ABSENT))
+        records.append(
+            CandidateRecord(
+                candidate_name(application),
+                application.reference,
+                _outcome(application, status, result, view, merit),
+                str(result.total) if result else NO_SCORE,
+                criterion_records,
+                chart,
+                comparison,
+                status in feedback.ABSENT,
+            )
+        )
     return records
 
 
@@ -161,30 +225,40 @@ def interview_report(campaign: Campaign, application: Application | None = None)
     stage = "interview"
     record = record_of(campaign, stage)
     if application is not None and (
-            application.campaign_id != campaign.id
-            or recorded_status(application, record.signed_off_at if record else None) not in INTERVIEWED):
+        application.campaign_id != campaign.id
+        or recorded_status(application, record.signed_off_at if record else None) not in INTERVIEWED
+    ):
         raise Refused(f"{application.reference} was not invited to interview for {campaign.reference}")
     outcome = results.compute(campaign, stage)
     view = offers.merit_view(campaign)
-    invited = with_personal_details(select(Application).where(Application.campaign_id == campaign.id,
-                                                              recorded_in(stage, INTERVIEWED))
-                                    .order_by(Application.reference))
+    invited = with_personal_details(
+        select(Application)
+        .where(Application.campaign_id == campaign.id, recorded_in(stage, INTERVIEWED))
+        .order_by(Application.reference)
+    )
     if application is not None:
         candidates = [application]
         title = f"Interview report – {campaign.reference} – {application.reference}"
     else:
-        order = [ranked(e.key).id for e in view.entries] + [ranked(r.key).id for r in outcome.results
-                                                            if not r.passed]
+        order = [ranked(e.key).id for e in view.entries] + [ranked(r.key).id for r in outcome.results if not r.passed]
         place = {application_id: index for index, application_id in enumerate(order)}
-        candidates = sorted(invited, key=lambda a: (a.status in feedback.ABSENT, place.get(a.id, len(order)),
-                                                    a.reference))
+        candidates = sorted(
+            invited, key=lambda a: (a.status in feedback.ABSENT, place.get(a.id, len(order)), a.reference)
+        )
         title = f"Interview report – {campaign.reference} – {campaign.title}"
     one = application is not None
     context = base_context(campaign, title, "Interview report")
     context.update(
-        one=one, criteria=criteria_rows(stage_criteria(campaign, stage)), seats=panel_seats(campaign, stage),
-        scale=campaign.scale.points, overall_pass_mark=campaign.overall_pass_mark,
+        one=one,
+        criteria=criteria_rows(stage_criteria(campaign, stage)),
+        seats=panel_seats(campaign, stage),
+        scale=campaign.scale.points,
+        overall_pass_mark=campaign.overall_pass_mark,
         candidates=_candidate_records(campaign, candidates, outcome, view),
-        merit=[] if one else merit_rows(view), basis=campaign.merit_basis, final=view.final,
-        sign_off=sign_off_line(record), later=[] if one else after_sign_off(campaign, stage))
+        merit=[] if one else merit_rows(view),
+        basis=campaign.merit_basis,
+        final=view.final,
+        sign_off=sign_off_line(record),
+        later=[] if one else after_sign_off(campaign, stage),
+    )
     return ReportSpec("pdf/interview.html", title, context)

@@ -1,5 +1,6 @@
 """The merit list: appointable candidates in merit order with their places, the offers made and the reserve list.
 Its rows are also the interview report's."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,8 +24,12 @@ from recruit.services.reports.content.shared import (
     with_personal_details,
 )
 
-OFFER_STATUS = {"offered": "Offer made", "accepted": "Offer accepted", "declined": "Offer declined",
-                "withdrawn": "Offer withdrawn"}
+OFFER_STATUS = {
+    "offered": "Offer made",
+    "accepted": "Offer accepted",
+    "declined": "Offer declined",
+    "withdrawn": "Offer withdrawn",
+}
 
 
 class MeritRow(TypedDict):
@@ -44,8 +49,11 @@ def merit_rows(view: offers.MeritView) -> list[MeritRow]:
     for entry in view.entries:
         application = ranked(entry.key)
         offer = view.offers.get(application.id)
-        withdrew = (f"withdrew on {format_uk(application.withdrawn_at)}, after sign-off"
-                    if application.status == "withdrawn" and application.withdrawn_at else "")
+        withdrew = (
+            f"withdrew on {format_uk(application.withdrawn_at)}, after sign-off"
+            if application.status == "withdrawn" and application.withdrawn_at
+            else ""
+        )
         if offer is not None:
             status = OFFER_STATUS[offer.status] + (" (from the reserve list)" if offer.from_reserve else "")
             status += f": {withdrew}" if withdrew else ""
@@ -57,31 +65,56 @@ def merit_rows(view: offers.MeritView) -> list[MeritRow]:
             status = "Next to be offered" if view.final else "In line for an offer"
         else:
             status = "Reserve list"
-        rows.append({"place": entry.rank_label, "name": candidate_name(application),
-                     "reference": application.reference, "interview": entry.interview.total,
-                     "sift": entry.sift_total, "total": entry.total, "status": status})
+        rows.append(
+            {
+                "place": entry.rank_label,
+                "name": candidate_name(application),
+                "reference": application.reference,
+                "interview": entry.interview.total,
+                "sift": entry.sift_total,
+                "total": entry.total,
+                "status": status,
+            }
+        )
     return rows
 
 
 def merit_report(campaign: Campaign) -> ReportSpec:
     view = offers.merit_view(campaign)
     with_personal_details(select(Application).where(Application.id.in_([ranked(e.key).id for e in view.entries])))
-    made = db.session.scalars(select(Offer).where(Offer.campaign_id == campaign.id).order_by(Offer.id)
-                              .options(selectinload(Offer.application).selectinload(Application.personal_details))
-                              ).all()
+    made = db.session.scalars(
+        select(Offer)
+        .where(Offer.campaign_id == campaign.id)
+        .order_by(Offer.id)
+        .options(selectinload(Offer.application).selectinload(Application.personal_details))
+    ).all()
     reserve = [row for row in merit_rows(view) if row["status"] == "Reserve list"]
     expiry = None
-    expires = view.reserve_expires_at   # a datetime or None (MeritView types it as object)
+    expires = view.reserve_expires_at  # a datetime or None (MeritView types it as object)
     if isinstance(expires, datetime):
         expiry = ("expired on " if view.reserve_expired else "expires on ") + format_uk(expires)
     title = f"Merit list – {campaign.reference} – {campaign.title}"
     context = base_context(campaign, title, "Merit list")
     context.update(
-        merit=merit_rows(view), basis=campaign.merit_basis, final=view.final, posts=campaign.posts,
-        offers=[{"name": candidate_name(o.application), "reference": o.application.reference,
-                 "made": format_uk(o.made_at), "by": o.made_by.name, "status": status_label(o.status),
-                 "from_reserve": o.from_reserve, "answered": format_uk(o.responded_at) if o.responded_at else ""}
-                for o in made],
-        reserve=reserve, reserve_expiry=expiry, tied=bool(view.allocation.tied_at_cut),
-        sign_off=sign_off_line(record_of(campaign, "interview")))
+        merit=merit_rows(view),
+        basis=campaign.merit_basis,
+        final=view.final,
+        posts=campaign.posts,
+        offers=[
+            {
+                "name": candidate_name(o.application),
+                "reference": o.application.reference,
+                "made": format_uk(o.made_at),
+                "by": o.made_by.name,
+                "status": status_label(o.status),
+                "from_reserve": o.from_reserve,
+                "answered": format_uk(o.responded_at) if o.responded_at else "",
+            }
+            for o in made
+        ],
+        reserve=reserve,
+        reserve_expiry=expiry,
+        tied=bool(view.allocation.tied_at_cut),
+        sign_off=sign_off_line(record_of(campaign, "interview")),
+    )
     return ReportSpec("pdf/merit.html", title, context)

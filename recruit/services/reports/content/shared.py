@@ -1,5 +1,6 @@
 """What every PDF report shows or is built from: the report's template and data (ReportSpec), the campaign's
 details, the panel's seats, the criteria, and the stage's sign-off and what happened after it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -21,9 +22,9 @@ CONFLICT = "C"
 
 @dataclass
 class ReportSpec:
-    template: str                # e.g. "pdf/sift.html"
-    title: str                   # the PDF document title
-    context: dict[str, object]   # passed to render_template(template, **context)
+    template: str  # e.g. "pdf/sift.html"
+    title: str  # the PDF document title
+    context: dict[str, object]  # passed to render_template(template, **context)
 
 
 def css_string(text: str) -> str:
@@ -34,15 +35,25 @@ def css_string(text: str) -> str:
 
 def base_context(campaign: Campaign, title: str, heading: str) -> dict[str, object]:
     """What the report's base template shows on every page and at the top."""
-    return {"title": title, "heading": heading, "campaign": campaign,
-            "header_reference": css_string(campaign.reference), "produced": format_uk(utcnow()),
-            "details": _details(campaign)}
+    return {
+        "title": title,
+        "heading": heading,
+        "campaign": campaign,
+        "header_reference": css_string(campaign.reference),
+        "produced": format_uk(utcnow()),
+        "details": _details(campaign),
+    }
 
 
 def _details(campaign: Campaign) -> list[tuple[str, str]]:
-    rows = [("Reference", campaign.reference), ("Title", campaign.title), ("Organisation", campaign.organisation),
-            ("Location", campaign.location), ("Posts", str(campaign.posts)),
-            ("Framework", campaign.framework.name)]
+    rows = [
+        ("Reference", campaign.reference),
+        ("Title", campaign.title),
+        ("Organisation", campaign.organisation),
+        ("Location", campaign.location),
+        ("Posts", str(campaign.posts)),
+        ("Framework", campaign.framework.name),
+    ]
     if campaign.grade_label:
         rows.append(("Grade", campaign.grade_label))
     if campaign.closes_at is not None:
@@ -56,7 +67,7 @@ class PanelSeat:
     user_id: int
     name: str
     chair: bool
-    label: str             # A1, A2 … in the sift table
+    label: str  # A1, A2 … in the sift table
 
 
 def panel_seats(campaign: Campaign, stage: str) -> list[PanelSeat]:
@@ -66,14 +77,23 @@ def panel_seats(campaign: Campaign, stage: str) -> list[PanelSeat]:
 
 
 def criteria_rows(criteria: Iterable[Criterion]) -> list[dict[str, object]]:
-    return [{"name": c.name, "level": c.level.name if c.level is not None else "Not a framework competency",
-             "weight": c.weight, "pass_mark": c.pass_mark, "lead": c.is_lead} for c in criteria]
+    return [
+        {
+            "name": c.name,
+            "level": c.level.name if c.level is not None else "Not a framework competency",
+            "weight": c.weight,
+            "pass_mark": c.pass_mark,
+            "lead": c.is_lead,
+        }
+        for c in criteria
+    ]
 
 
 def record_of(campaign: Campaign, stage: str) -> StageRecord | None:
     """The stage's record, if it has one. Read only: a report never creates it."""
-    return db.session.scalar(select(StageRecord).where(StageRecord.campaign_id == campaign.id,
-                                                       StageRecord.stage == stage))
+    return db.session.scalar(
+        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
+    )
 
 
 def user_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -85,8 +105,10 @@ def user_names(ids: Iterable[int | None]) -> dict[int, str]:
 
 def after_sign_off(campaign: Campaign, stage: str) -> list[str]:
     """What happened after the sign-off, for a report made later: the results above it stay as signed off."""
-    return [f"{event.reference} {event.what.lower()} on {format_uk(event.at)}, after sign-off"
-            for event in results.later_events(campaign, stage)]
+    return [
+        f"{event.reference} {event.what.lower()} on {format_uk(event.at)}, after sign-off"
+        for event in results.later_events(campaign, stage)
+    ]
 
 
 def sign_off_line(record: StageRecord | None) -> str:

@@ -3,6 +3,7 @@ moderation log, the pre-sift, the decision and the sign-off.
 
 The sift report is name-blind: it never loads a candidate's personal details.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,7 +47,7 @@ VersionRow = Row[tuple[int, str, int, str, str, datetime, int]]
 @dataclass
 class SiftRow:
     reference: str
-    cells: list[tuple[list[str], str, bool]]   # per criterion: each seat's score, the agreed score, below pass mark
+    cells: list[tuple[list[str], str, bool]]  # per criterion: each seat's score, the agreed score, below pass mark
     total: str
     result: str
     rank: str
@@ -67,37 +68,68 @@ class LogEntry:
 class Presift(TypedDict):
     lead: str
     pass_mark: int
-    rows: list[tuple[str, list[str], str]]      # reference, each seat's score, the agreed score
+    rows: list[tuple[str, list[str], str]]  # reference, each seat's score, the agreed score
 
 
 def _seat_scores(item: Item, seats: list[PanelSeat]) -> list[str]:
     values = dict(zip(item.assessors, item.values))
-    return [CONFLICT if seat.user_id in item.conflicted else str(values[seat.user_id])
-            if seat.user_id in values else NO_SCORE for seat in seats]
+    return [
+        CONFLICT
+        if seat.user_id in item.conflicted
+        else str(values[seat.user_id])
+        if seat.user_id in values
+        else NO_SCORE
+        for seat in seats
+    ]
 
 
-def _agreed_records(stage: str, criteria: list[Criterion]
-                    ) -> tuple[dict[tuple[int, int], AgreedRow], dict[int, list[VersionRow]]]:
+def _agreed_records(
+    stage: str, criteria: list[Criterion]
+) -> tuple[dict[tuple[int, int], AgreedRow], dict[int, list[VersionRow]]]:
     """Every agreed score of these criteria at the stage, with its versions, as plain rows in two queries."""
     ids = [c.id for c in criteria]
-    agreed = {(row.application_id, row.criterion_id): row for row in db.session.execute(
-        select(AgreedScore.id, AgreedScore.application_id, AgreedScore.criterion_id, AgreedScore.value,
-               AgreedScore.proposal, AgreedScore.discrepant, AgreedScore.rationale, AgreedScore.status)
-        .where(AgreedScore.stage == stage, AgreedScore.criterion_id.in_(ids)))}
+    agreed = {
+        (row.application_id, row.criterion_id): row
+        for row in db.session.execute(
+            select(
+                AgreedScore.id,
+                AgreedScore.application_id,
+                AgreedScore.criterion_id,
+                AgreedScore.value,
+                AgreedScore.proposal,
+                AgreedScore.discrepant,
+                AgreedScore.rationale,
+                AgreedScore.status,
+            ).where(AgreedScore.stage == stage, AgreedScore.criterion_id.in_(ids))
+        )
+    }
     versions: defaultdict[int, list[VersionRow]] = defaultdict(list)
     for row in db.session.execute(
-            select(AgreedScoreVersion.agreed_score_id, AgreedScoreVersion.action, AgreedScoreVersion.value,
-                   AgreedScoreVersion.rationale, AgreedScoreVersion.reason, AgreedScoreVersion.at,
-                   AgreedScoreVersion.by_id)
-            .join(AgreedScore, AgreedScore.id == AgreedScoreVersion.agreed_score_id)
-            .where(AgreedScore.stage == stage, AgreedScore.criterion_id.in_(ids))
-            .order_by(AgreedScoreVersion.id)):
+        select(
+            AgreedScoreVersion.agreed_score_id,
+            AgreedScoreVersion.action,
+            AgreedScoreVersion.value,
+            AgreedScoreVersion.rationale,
+            AgreedScoreVersion.reason,
+            AgreedScoreVersion.at,
+            AgreedScoreVersion.by_id,
+        )
+        .join(AgreedScore, AgreedScore.id == AgreedScoreVersion.agreed_score_id)
+        .where(AgreedScore.stage == stage, AgreedScore.criterion_id.in_(ids))
+        .order_by(AgreedScoreVersion.id)
+    ):
         versions[row.agreed_score_id].append(row)
     return agreed, versions
 
 
-def _log_entry(item: Item, state: ItemState, seats: list[PanelSeat], agreed: AgreedRow | None,
-               history: list[VersionRow], names: dict[int, str]) -> LogEntry | None:
+def _log_entry(
+    item: Item,
+    state: ItemState,
+    seats: list[PanelSeat],
+    agreed: AgreedRow | None,
+    history: list[VersionRow],
+    names: dict[int, str],
+) -> LogEntry | None:
     discrepant = state.discrepant
     reopened = any(v.action == "reopened" for v in history)
     changed = agreed is not None and (agreed.discrepant or agreed.value != agreed.proposal or agreed.rationale)
@@ -106,13 +138,26 @@ def _log_entry(item: Item, state: ItemState, seats: list[PanelSeat], agreed: Agr
     labels = {seat.user_id: seat.label for seat in seats}
     scores = ", ".join(f"{labels[a]} {v}" for a, v in zip(item.assessors, item.values) if a in labels)
     events: list[dict[str, object]] = [
-        {"action": v.action, "value": v.value, "by": names.get(v.by_id, ""), "at": format_uk(v.at),
-         "text": v.reason if v.action == "reopened" else v.rationale} for v in history]
+        {
+            "action": v.action,
+            "value": v.value,
+            "by": names.get(v.by_id, ""),
+            "at": format_uk(v.at),
+            "text": v.reason if v.action == "reopened" else v.rationale,
+        }
+        for v in history
+    ]
     current = agreed if agreed is not None and agreed.status == "agreed" else None
-    return LogEntry(item.application.reference, item.criterion.name, scores or NO_SCORE,
-                    "; ".join(state.reasons).capitalize() if discrepant else "",
-                    str(state.proposal) if state.proposal is not None else NO_SCORE,
-                    str(current.value) if current else "Not agreed", current.rationale if current else "", events)
+    return LogEntry(
+        item.application.reference,
+        item.criterion.name,
+        scores or NO_SCORE,
+        "; ".join(state.reasons).capitalize() if discrepant else "",
+        str(state.proposal) if state.proposal is not None else NO_SCORE,
+        str(current.value) if current else "Not agreed",
+        current.rationale if current else "",
+        events,
+    )
 
 
 def _column_widths(criteria: int, seats: int) -> dict[str, str]:
@@ -141,11 +186,22 @@ def sift_report(campaign: Campaign) -> ReportSpec:
         for criterion in criteria:
             item = by_key[(application.id, criterion.id)]
             below = result is not None and not result.passes[criterion.code]
-            cells.append((_seat_scores(item, seats),
-                          str(item.agreed_value) if item.agreed_value is not None else NO_SCORE, below))
-        rows.append(SiftRow(application.reference, cells, str(result.total) if result else NO_SCORE,
-                            ("Pass" if result.passed else "Fail") if result else "Not agreed",
-                            result.rank_label if result else ""))
+            cells.append(
+                (
+                    _seat_scores(item, seats),
+                    str(item.agreed_value) if item.agreed_value is not None else NO_SCORE,
+                    below,
+                )
+            )
+        rows.append(
+            SiftRow(
+                application.reference,
+                cells,
+                str(result.total) if result else NO_SCORE,
+                ("Pass" if result.passed else "Fail") if result else "Not agreed",
+                result.rank_label if result else "",
+            )
+        )
     discrepant = 0
     for item in sorted(items, key=lambda i: (i.application.reference, i.criterion.position)):
         state = item.state
@@ -157,15 +213,16 @@ def sift_report(campaign: Campaign) -> ReportSpec:
 
     record = record_of(campaign, stage)
     passed = sum(1 for r in outcome.results if r.passed)
-    summary = [("Applications in the sift", len(applications)),
-               ("Applications with every criterion agreed", len(outcome.results)),
-               ("Items still to agree", outcome.unagreed),
-               ("Applications passing", passed),
-               ("Applications not passing", len(outcome.results) - passed),
-               ("Discrepant items", discrepant),
-               ("Agreed scores reopened", sum(1 for rows_ in versions.values() for v in rows_
-                                              if v.action == "reopened")),
-               ("Conflicts of interest declared", len({(i.application.id, a) for i in items for a in i.conflicted}))]
+    summary = [
+        ("Applications in the sift", len(applications)),
+        ("Applications with every criterion agreed", len(outcome.results)),
+        ("Items still to agree", outcome.unagreed),
+        ("Applications passing", passed),
+        ("Applications not passing", len(outcome.results) - passed),
+        ("Discrepant items", discrepant),
+        ("Agreed scores reopened", sum(1 for rows_ in versions.values() for v in rows_ if v.action == "reopened")),
+        ("Conflicts of interest declared", len({(i.application.id, a) for i in items for a in i.conflicted})),
+    ]
     presift = _presift(campaign, stage, seats)
     if presift is not None:
         summary.append(("Applications not through the pre-sift", len(presift["rows"])))
@@ -173,31 +230,54 @@ def sift_report(campaign: Campaign) -> ReportSpec:
     if record is not None and record.decided_at is not None:
         # Those absent from the interview were invited all the same.
         through = sum(1 for a in applications if recorded_status(a, record.signed_off_at) in feedback.SIFT_OUTCOMES)
-        rule = "everyone who passes" if record.decision_rule == "all_passing" \
+        rule = (
+            "everyone who passes"
+            if record.decision_rule == "all_passing"
             else f"the top {record.decision_top_n} by rank"
+        )
         decision = f"Decided on {format_uk(record.decided_at)}: {rule}; {through} go on to interview."
 
     title = f"Sift report – {campaign.reference} – {campaign.title}"
     context = base_context(campaign, title, "Sift report")
     context.update(
-        criteria=criteria_rows(criteria), all_criteria=criteria_rows(campaign.criteria_at(stage)),
-        presift_running=presift_active(campaign, stage), seats=seats, scale=campaign.scale.points,
-        threshold=campaign.discrepancy_threshold, overall_pass_mark=campaign.overall_pass_mark,
-        summary=summary, distribution=score_distribution(campaign, outcome), rows=rows, log=log,
-        widths=_column_widths(len(criteria), len(seats)), presift=presift, decision=decision,
-        sign_off=sign_off_line(record), later=after_sign_off(campaign, stage))
+        criteria=criteria_rows(criteria),
+        all_criteria=criteria_rows(campaign.criteria_at(stage)),
+        presift_running=presift_active(campaign, stage),
+        seats=seats,
+        scale=campaign.scale.points,
+        threshold=campaign.discrepancy_threshold,
+        overall_pass_mark=campaign.overall_pass_mark,
+        summary=summary,
+        distribution=score_distribution(campaign, outcome),
+        rows=rows,
+        log=log,
+        widths=_column_widths(len(criteria), len(seats)),
+        presift=presift,
+        decision=decision,
+        sign_off=sign_off_line(record),
+        later=after_sign_off(campaign, stage),
+    )
     return ReportSpec("pdf/sift.html", title, context)
 
 
 def _presift(campaign: Campaign, stage: str, seats: list[PanelSeat]) -> Presift | None:
     """Applications that left at the pre-sift, with their lead-criterion scores."""
     lead = campaign.lead_criterion
-    failed = list(db.session.scalars(select(Application).where(
-        Application.campaign_id == campaign.id, recorded_in(stage, ("presift_failed",)))
-        .order_by(Application.reference)))
+    failed = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.campaign_id == campaign.id, recorded_in(stage, ("presift_failed",)))
+            .order_by(Application.reference)
+        )
+    )
     if lead is None or not failed:
         return None
-    rows = [(item.application.reference, _seat_scores(item, seats),
-             str(item.agreed_value) if item.agreed_value is not None else NO_SCORE)
-            for item in load_items(campaign, stage, failed, [lead])]
+    rows = [
+        (
+            item.application.reference,
+            _seat_scores(item, seats),
+            str(item.agreed_value) if item.agreed_value is not None else NO_SCORE,
+        )
+        for item in load_items(campaign, stage, failed, [lead])
+    ]
     return {"lead": lead.name, "pass_mark": lead.pass_mark, "rows": rows}

@@ -4,6 +4,7 @@ A report's HTML can hold anything a candidate or assessor typed. Jinja escapes i
 fetcher is the second wall: whatever a document asks for (`file://`, `http://`, a path out of the static folder),
 only files inside `recruit/static` and inline images are ever read.
 """
+
 from __future__ import annotations
 
 import mimetypes
@@ -35,8 +36,11 @@ class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint publish
             if not url.startswith(INLINE_IMAGE_TYPES):
                 raise FetchRefused("Only inline SVG and PNG images are allowed in a report")
             return super().fetch(url, headers)
-        return URLFetcherResponse(url, body=static_file(url).read_bytes(),
-                                  headers={"Content-Type": mimetypes.guess_type(url)[0] or "application/octet-stream"})
+        return URLFetcherResponse(
+            url,
+            body=static_file(url).read_bytes(),
+            headers={"Content-Type": mimetypes.guess_type(url)[0] or "application/octet-stream"},
+        )
 
 
 def static_file(url: str) -> Path:

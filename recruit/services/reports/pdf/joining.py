@@ -2,6 +2,7 @@
 range's parent-tree keys renumbered after the ranges before it), one outline from every range's headings, the
 document's title, and the page numbers laid over at the end.
 """
+
 from __future__ import annotations
 
 import io

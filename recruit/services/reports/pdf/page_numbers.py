@@ -1,9 +1,10 @@
-""""Page X of Y" on a report laid out as page ranges.
+""" "Page X of Y" on a report laid out as page ranges.
 
 The total is only known once every range is laid out, so the ranges are laid out without the page number and the
 numbers are drawn afterwards, by WeasyPrint in the document's own page-margin style, and laid over each joined page
 as an artifact (page furniture is not part of the tagged content in PDF/UA).
 """
+
 from __future__ import annotations
 
 import io
@@ -20,15 +21,28 @@ if TYPE_CHECKING:
 Size = tuple[float, float]
 
 MARGIN_BOXES = (
-    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "left-top", "left-middle",
-    "left-bottom", "right-top", "right-middle", "right-bottom", "bottom-left-corner", "bottom-left",
-    "bottom-center", "bottom-right-corner",
+    "top-left-corner",
+    "top-left",
+    "top-center",
+    "top-right",
+    "top-right-corner",
+    "left-top",
+    "left-middle",
+    "left-bottom",
+    "right-top",
+    "right-middle",
+    "right-bottom",
+    "bottom-left-corner",
+    "bottom-left",
+    "bottom-center",
+    "bottom-right-corner",
 )
 # The ranges leave the page number out: it is laid over each page once the total is known.
 WITHOUT_PAGE_NUMBERS = "@page { @bottom-right { content: none !important; } }"
 PAGE_NUMBERS_ONLY = (
     "@page { background: none !important; "
-    + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES) + " } "
+    + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES)
+    + " } "
     "html, body { background: none !important; } .recruit-page { height: 1px; break-before: page; }"
     ".recruit-page:first-child { break-before: auto; }"
 )

@@ -5,6 +5,7 @@ A range's layout holds roughly 1 MB per sift-table row in memory, and each range
 a long report is cut (splitting.py) into ranges of about RANGE_WEIGHT, laid out at most `workers` at a time, each in
 a fresh process forked from this warm one, and joined (joining.py) with its page numbers (page_numbers.py).
 """
+
 from __future__ import annotations
 
 import gc
@@ -47,8 +48,9 @@ def render_pdf(html: str, *, title: str) -> bytes:
     return data
 
 
-def render_pdf_parallel(html: str, *, title: str, workers: int = 0, range_weight: int = RANGE_WEIGHT,
-                        progress: Progress | None = None) -> bytes:
+def render_pdf_parallel(
+    html: str, *, title: str, workers: int = 0, range_weight: int = RANGE_WEIGHT, progress: Progress | None = None
+) -> bytes:
     """The same document as render_pdf, laid out as page ranges by `workers` parallel processes (0: one per CPU
     core, counted now) and joined.
 
@@ -88,8 +90,9 @@ def _warm() -> None:
     """Load fonts and WeasyPrint's own style sheets once in this process, so that every forked worker has them."""
     global _warmed
     if not _warmed:
-        render_pdf('<html lang="en-GB"><head><title>-</title></head><body><main><p>-</p></main></body></html>',
-                   title="-")
+        render_pdf(
+            '<html lang="en-GB"><head><title>-</title></head><body><main><p>-</p></main></body></html>', title="-"
+        )
         _warmed = True
 
 
@@ -154,13 +157,14 @@ def _render_range(html: str) -> RangeResult:
     would walk the growing heap again and again (a fifth of the render time), so it runs once, afterwards."""
     gc.disable()
     try:
-        document = html_document(html).render(pdf_variant=PDF_VARIANT,
-                                               stylesheets=[CSS(string=WITHOUT_PAGE_NUMBERS)])
+        document = html_document(html).render(pdf_variant=PDF_VARIANT, stylesheets=[CSS(string=WITHOUT_PAGE_NUMBERS)])
         document.metadata.lang = "en-GB"
         # The headings, for one outline across the ranges.
-        marks: list[Mark] = [(level, label, index, *target)
-                             for index, page in enumerate(document.pages)
-                             for level, label, target, _ in page.bookmarks]
+        marks: list[Mark] = [
+            (level, label, index, *target)
+            for index, page in enumerate(document.pages)
+            for level, label, target, _ in page.bookmarks
+        ]
         # Page sizes in points (CSS pixels are 0.75 pt), for the page numbers laid over them.
         sizes: list[Size] = [(round(page.width * 0.75, 3), round(page.height * 0.75, 3)) for page in document.pages]
         data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)

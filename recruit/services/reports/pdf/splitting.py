@@ -5,12 +5,14 @@ between the top-level blocks of <main> and between the rows of any table marked 
 the table's header); the ranges are then laid out in parallel (rendering.py) and joined (joining.py). The cuts are
 made in the exact source text, so every range holds the same markup the whole document would.
 """
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
 VOID_ELEMENTS = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 
 
 class SplitError(ValueError):
@@ -23,8 +25,9 @@ class _Element:
 
     __slots__ = ("attrs", "children", "close_start", "end", "open_end", "parent", "start", "tag")
 
-    def __init__(self, tag: str, attrs: dict[str, str | None], start: int, open_end: int,
-                 parent: _Element | None) -> None:
+    def __init__(
+        self, tag: str, attrs: dict[str, str | None], start: int, open_end: int, parent: _Element | None
+    ) -> None:
         self.tag, self.attrs, self.start, self.open_end, self.parent = tag, attrs, start, open_end, parent
         self.close_start = self.end = -1
         self.children: list[_Element] = []
@@ -126,7 +129,7 @@ def split_html(html: str, parts: int) -> list[str]:
     main = _find(root, "main")
     if main is None:
         raise SplitError("The report has no <main>")
-    head, tail = html[:main.open_end], html[main.close_start:]
+    head, tail = html[: main.open_end], html[main.close_start :]
     # Each top-level block as pieces that can be cut between: the block whole, or a split table's rows.
     pieces: list[_Piece] = []
     previous_end = main.open_end
@@ -134,20 +137,26 @@ def split_html(html: str, parts: int) -> list[str]:
         path = _split_table(block)
         tbody = _only_tbody(path[-1]) if path is not None else None
         if path is None or tbody is None or not tbody.children:
-            text = html[previous_end:block.end]
+            text = html[previous_end : block.end]
             pieces.append((text, weight(text), None))
         else:
             table = path[-1]
-            reopen = "".join(html[element.start:element.open_end] for element in path) + "".join(
-                html[child.start:child.end] for child in table.children if child.tag in ("colgroup", "col", "thead")
-            ) + html[tbody.start:tbody.open_end]
-            reclose = html[tbody.close_start:tbody.end] + "".join(f"</{element.tag}>" for element in reversed(path))
-            opener = html[previous_end:tbody.open_end]
+            reopen = (
+                "".join(html[element.start : element.open_end] for element in path)
+                + "".join(
+                    html[child.start : child.end]
+                    for child in table.children
+                    if child.tag in ("colgroup", "col", "thead")
+                )
+                + html[tbody.start : tbody.open_end]
+            )
+            reclose = html[tbody.close_start : tbody.end] + "".join(f"</{element.tag}>" for element in reversed(path))
+            opener = html[previous_end : tbody.open_end]
             pieces.append((opener, weight(opener), None))
             for row in tbody.children:
-                text = html[row.start:row.end]
+                text = html[row.start : row.end]
                 pieces.append((text, weight(text), (reopen, reclose)))
-            closer = html[tbody.close_start:block.end]
+            closer = html[tbody.close_start : block.end]
             pieces.append((closer, weight(closer), None))
         previous_end = block.end
     total = sum(piece_weight for _, piece_weight, _ in pieces) or 1
