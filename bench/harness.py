@@ -12,14 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
 
-from recruit import create_app  # noqa: E402
-from recruit.config import Config  # noqa: E402
-from recruit.extensions import db  # noqa: E402
-from recruit.models import User  # noqa: E402
-from recruit.services.frameworks.seed import seed  # noqa: E402
+from recruit import create_app
+from recruit.config import Config
+from recruit.extensions import db
+from recruit.models import User
+from recruit.services.frameworks.seed import seed
 
 
 @contextmanager

@@ -23,16 +23,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from harness import seeded_app, throwaway_database
+from sqlalchemy import func, select
 
-from recruit.clock import utcnow  # noqa: E402
-from recruit.extensions import db  # noqa: E402
-from recruit.models import Application, Campaign, Framework, Grade, Statement, User  # noqa: E402
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import Application, Campaign, Framework, Grade, Statement, User
 from recruit.services.applications import csv_import as application_import
-from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns import criteria
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.campaigns import criteria  # noqa: E402
-from harness import seeded_app, throwaway_database  # noqa: E402
+from recruit.services.campaigns import status as campaign_status
 
 TARGET_SECONDS = 10.0
 CRITERIA = 6

@@ -529,7 +529,7 @@ def in_the_workers(access: Path) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {}
     inside = False
     for line in access.read_text().splitlines():
-        method, path, _status, micros, query = (line.split(" ", 4) + [""])[:5]
+        method, path, _status, micros, query = [*line.split(" ", 4), ""][:5]
         if path == "/healthz" and query.startswith("window="):
             inside = query == "window=start"
             continue
@@ -749,9 +749,10 @@ def main() -> int:
         parser.error("--server must be a PostgreSQL URL, such as " + DEFAULT_SERVER)
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from load_seed import plan as make_plan, seed_load, throwaway_database
-
     from contextlib import nullcontext
+
+    from load_seed import plan as make_plan
+    from load_seed import seed_load, throwaway_database
 
     database = nullcontext(args.database) if args.database else throwaway_database(args.server, keep=args.keep)
     with database as url, tempfile.TemporaryDirectory() as folder:

@@ -22,14 +22,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyotp  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import pyotp
+from harness import seeded_app
+from import_csv import FIRST_NAMES, LAST_NAMES, statement
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
-from harness import seeded_app  # noqa: E402
-from import_csv import FIRST_NAMES, LAST_NAMES, statement  # noqa: E402
-from recruit.clock import utcnow  # noqa: E402
-from recruit.extensions import db  # noqa: E402
+from recruit.clock import utcnow
+from recruit.extensions import db
 from recruit.models import (
     Application,
     Campaign,
@@ -37,19 +37,19 @@ from recruit.models import (
     Conflict,
     Framework,
     Grade,
-    Score,  # noqa: E402
+    Score,
     User,
 )
+from recruit.services.accounts.passwords import hash_password
+from recruit.services.applications.submission import new_reference
 from recruit.services.assessment import board
-from recruit.services.campaigns import status as campaign_status
+from recruit.services.assessment.moderation_rules import is_discrepant, proposal
+from recruit.services.assessment.scoring import indicator_choices
+from recruit.services.campaigns import criteria as criteria_service
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.campaigns import criteria as criteria_service  # noqa: E402
-from recruit.services.applications.submission import new_reference  # noqa: E402
-from recruit.services.campaigns.setup import load_campaign  # noqa: E402
-from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
-from recruit.services.accounts.passwords import hash_password  # noqa: E402
-from recruit.services.assessment.scoring import indicator_choices  # noqa: E402
-from recruit.services.campaigns.stages import assessor_order, eligible_query  # noqa: E402
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.stages import assessor_order, eligible_query
 
 PASSWORD = "load-benchmark-passphrase-7391"
 STATEMENT_POOL = 2_000  # distinct statements, drawn at random for the applications' evidence
@@ -565,7 +565,8 @@ def constraints_set_aside(tables: list[str]):
     ).all()
     indexes = db.session.execute(
         text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY(:tables) "
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = ANY(:tables) "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u')) ORDER BY indexname"
         ),
         {"tables": tables},

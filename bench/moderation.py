@@ -30,31 +30,33 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from harness import seeded_app, throwaway_database
+from sqlalchemy import insert, select, text
 
-from recruit.clock import utcnow  # noqa: E402
-from recruit.extensions import db  # noqa: E402
+from recruit.clock import utcnow
+from recruit.extensions import db
 from recruit.models import (
     AgreedScore,
     Application,
     Campaign,
     Framework,
     Grade,
-    PersonalDetails,  # noqa: E402
+    PersonalDetails,
     Score,
     Statement,
     User,
 )
-from recruit.services.assessment import board
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
+from recruit.services.applications.submission import unique_references
+from recruit.services.assessment import (
+    board,
+    results,
+)
+from recruit.services.assessment.moderation_rules import is_discrepant, proposal
 from recruit.services.campaigns import criteria
-from recruit.services.assessment import results  # noqa: E402
-from recruit.services.applications.submission import unique_references  # noqa: E402
-from recruit.services.campaigns.setup import load_campaign  # noqa: E402
-from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
-from harness import seeded_app, throwaway_database  # noqa: E402
-from recruit.services.campaigns.stages import eligible_query  # noqa: E402
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.stages import eligible_query
 
 TARGET_SECONDS = 1.0
 BATCH = 10_000

@@ -32,17 +32,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pypdf import PdfReader  # noqa: E402
+from harness import seeded_app, throwaway_database
+from moderation import add_applications, insert_many, make_campaign
+from pypdf import PdfReader
 
-from harness import seeded_app, throwaway_database  # noqa: E402
-from moderation import add_applications, insert_many, make_campaign  # noqa: E402
-from recruit.models import AgreedScore, Score  # noqa: E402
-from recruit.services.assessment.moderation_rules import is_discrepant, proposal  # noqa: E402
-from recruit.clock import utcnow  # noqa: E402
-from recruit.extensions import db  # noqa: E402
+from recruit.clock import utcnow
+from recruit.extensions import db
+from recruit.models import AgreedScore, Score
+from recruit.services.assessment.moderation_rules import is_discrepant, proposal
 from recruit.services.campaigns import status as campaign_status
+from recruit.services.reports import versions as reports
 from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
-from recruit.services.reports import versions as reports  # noqa: E402
 
 TARGET_RATIO = 0.5
 TARGET_MB = 400

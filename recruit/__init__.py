@@ -93,8 +93,8 @@ def register_blueprints(app: Flask) -> None:
     from recruit.auth import bp as auth_bp
     from recruit.campaigns import bp as campaigns_bp
     from recruit.moderate import bp as moderate_bp
-    from recruit.reports import bp as reports_bp
     from recruit.public import bp as public_bp
+    from recruit.reports import bp as reports_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)

@@ -107,7 +107,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         user = create_admin(name, email, password)
     except Refused as error:
         click.echo(f"{error.message}. No account was created.", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"Created admin account {user.email}.")
 
 
@@ -133,7 +133,7 @@ def purge_command(apply_changes: bool) -> None:
         months = retention.retention_months(current_app.config.get("RETENTION_MONTHS"))
     except retention.BadRetentionPeriod as error:
         click.echo(f"{error} Nothing was changed.", err=True)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
     for line in retention.summary_lines(retention.purge(months, apply=apply_changes)):
         click.echo(line)
 

@@ -130,7 +130,7 @@ class UKDateField(DateField):  # type: ignore[misc]
         message = f"{self.label.text} must be a real date, like 27 3 2026"
         if len(valuelist) != 3:
             # Not from our form: show what can be shown in the three boxes, and say the date is not real.
-            self.raw_data = ([part for part in valuelist] + ["", "", ""])[:3]
+            self.raw_data = [*valuelist, "", "", ""][:3]
             self.data = None
             raise ValueError(message)
         try:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, flash, g, request, session
 from flask_login import current_user, login_user, logout_user
+from flask_talisman import Talisman
 
 from recruit.clock import utcnow
 from recruit.config import DEVELOPMENT_SECRET_KEY
-from flask_talisman import Talisman
-
 from recruit.extensions import db, limiter, login_manager
 from recruit.models import User
 

@@ -23,7 +23,6 @@ from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
 
-
 _WORKER_DATABASE = pytest.StashKey()
 
 

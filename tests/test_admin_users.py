@@ -553,7 +553,7 @@ def admin_requests(app, user_id: int, everything_under_admin: bool = False) -> l
     found = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if not (rule.endpoint.startswith("admin.") or everything_under_admin and rule.rule.startswith("/admin/")):
+            if not (rule.endpoint.startswith("admin.") or (everything_under_admin and rule.rule.startswith("/admin/"))):
                 continue
             values = {name: user_id if name == "user_id" else 1 for name in rule.arguments}
             url = url_for(rule.endpoint, **values)

@@ -11,9 +11,8 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, Statement
 from recruit.services.applications import submission as applications
-from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.errors import Refused
+from recruit.services.campaigns import status as campaign_status
 from tests.factories import draft_campaign, open_campaign, ready_to_open
 from tests.helpers import Forms, error_messages, parse
 

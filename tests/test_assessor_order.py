@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 from recruit.clock import format_uk, utcnow
 from recruit.services.applications import submission as application_service
-from recruit.services.interview import invitations as interviews
 from recruit.services.assessment.assessor_views import work_list
-from tests.factories import sift_campaign
+from recruit.services.interview import invitations as interviews
 from tests import helpers
+from tests.factories import sift_campaign
 from tests.helpers import parse
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import delete, exc, func, select, text, update
 from recruit.extensions import db
 from recruit.models import AuditEvent, AuditLogIsAppendOnly, User
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.records import audit
-from recruit.services.accounts import two_factor as mfa
 from recruit.services.accounts import signin
+from recruit.services.accounts import two_factor as mfa
+from recruit.services.records import audit
 from tests.helpers import Forms, audit_page, entries, error_messages, parse
 
 # The admin is Ada Admin, ada@example.org: the log shows who acted by their email address.
@@ -334,9 +334,8 @@ def test_the_database_refuses_changes_made_in_plain_sql(entry):
 def test_the_database_refuses_core_statements_that_skip_the_orm(entry):
     table = AuditEvent.__table__
     for statement in (table.update().values(action="test.tampered"), table.delete()):
-        with pytest.raises(exc.DBAPIError, match="append-only"):
-            with db.session.begin_nested():
-                db.session.execute(statement)
+        with pytest.raises(exc.DBAPIError, match="append-only"), db.session.begin_nested():
+            db.session.execute(statement)
     assert stored_actions() == ["test.original"]
 
 

@@ -1,19 +1,16 @@
 """Building a campaign: proposals from grades and role profiles, criteria, settings, panels, guards."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
-from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AuditEvent, Campaign, Criterion, RoleProfile
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
+from recruit.models import AuditEvent, Campaign, Criterion
 from recruit.services.campaigns import criteria
+from recruit.services.campaigns import setup as campaigns
 from recruit.services.errors import Refused
-from tests.factories import details, draft_campaign, grade, open_campaign, ready_to_open, role_profile
+from tests.factories import details, draft_campaign, grade, role_profile
 from tests.helpers import error_messages, parse
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent, Campaign, Criterion, ScoringScale
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
-from recruit.services.campaigns import criteria
 from recruit.services.assessment import results
+from recruit.services.campaigns import criteria
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.errors import Refused
 from tests.factories import UserFactory, draft_campaign, open_campaign, ready_to_open
 from tests.helpers import parse

@@ -10,23 +10,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pypdf import PdfReader
 import time_machine
 from flask import url_for
 from icalendar import Calendar
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, InterviewSlot
-from recruit.services.assessment import agreement
-from recruit.services.campaigns import status as campaign_status
+from recruit.services.assessment import agreement, feedback, results, scoring
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.assessment import feedback
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
 from tests.factories import UserFactory, score, sift_campaign
 from tests.helpers import Forms, error_messages, parse, signed_in
 
@@ -204,7 +201,7 @@ def test_bad_replies_show_the_message_and_change_nothing(app, invited, count_wri
     assert error_messages(soup) == [message]
     assert soup.select_one(".govuk-error-summary__list a")["href"] == f"#{field}"
     assert soup.title.get_text().startswith("Error: ")
-    assert message in soup.select_one(f"#interview-reply .govuk-error-message").get_text()
+    assert message in soup.select_one("#interview-reply .govuk-error-message").get_text()
     if data.get("reply") == "change":
         assert soup.select_one("#interview-reply input[value=change]").has_attr("checked")
     assert writes.statements == []

@@ -12,10 +12,10 @@ from recruit.models import InterviewSlot
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 from recruit.models.interview import SlotStatus
-from recruit.services.applications import submission as applications
-from recruit.services.interview import invitations as interviews
 from recruit.services.accounts import signin
+from recruit.services.applications import submission as applications
 from recruit.services.errors import Refused
+from recruit.services.interview import invitations as interviews
 from tests.factories import open_campaign
 
 

@@ -124,9 +124,8 @@ def test_a_sqlite_transaction_gives_up_after_the_busy_timeout(sqlite_engine, oth
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     other_writer.execute("BEGIN IMMEDIATE")
     started = time.monotonic()
-    with pytest.raises(OperationalError, match="database is locked"):
-        with sqlite_engine.begin():
-            pass
+    with pytest.raises(OperationalError, match="database is locked"), sqlite_engine.begin():
+        pass
     assert time.monotonic() - started >= 0.3
     other_writer.execute("COMMIT")
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, Campaign, Criterion, Framework
-from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns import criteria
+from recruit.services.campaigns import status as campaign_status
 from tests.factories import draft_campaign, ready_to_open
 from tests.helpers import error_messages, parse
 

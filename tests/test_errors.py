@@ -30,6 +30,7 @@ def test_unexpected_error_shows_a_plain_500_page():
 
 def test_a_failed_database_write_still_gives_the_plain_500_page(tmp_path):
     from flask_migrate import upgrade
+
     from recruit.extensions import db
     from recruit.models import User
 

@@ -20,11 +20,13 @@ that is not on) sent on without anything written or said to be done.
 from __future__ import annotations
 
 import io
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
@@ -32,8 +34,7 @@ from werkzeug.exceptions import HTTPException
 from recruit.extensions import db
 from recruit.models import AuditEvent, Score, User
 from recruit.services.applications import submission as applications
-from tests.factories import open_campaign
-from tests.helpers import csrf_token_from, error_messages, parse
+from tests.factories import PASSWORD, open_campaign, sift_campaign
 from tests.fuzz_support import (
     ROLES,
     SIGNING_IN,
@@ -52,7 +53,7 @@ from tests.fuzz_support import (
     role_may,
     sandbox,
 )
-from tests.factories import PASSWORD, sift_campaign
+from tests.helpers import csrf_token_from, error_messages, parse
 
 FORM_ROLES = (*ROLES, SIGNING_IN)  # someone part-way through signing in has forms of their own
 EXAMPLES_MAY = 16  # per route and role that may use it
@@ -110,7 +111,7 @@ def discover(app, world, browsers) -> dict[str, dict[str, list[FormSpec]]]:
                     continue
                 per_campaign[campaign] = per_campaign.get(campaign, 0) + 1
                 with sandbox(browsers):
-                    response = request_or_fail(f"GET {url} as {role}", lambda: client.get(url))
+                    response = request_or_fail(f"GET {url} as {role}", partial(client.get, url))
                 if response.status_code != 200 or response.mimetype != "text/html":
                     continue
                 for form in forms_on(response.get_data(as_text=True), url):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recruit.converters import MAX_ID
 from tests.factories import open_campaign

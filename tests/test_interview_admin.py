@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion, Offer
-from recruit.services.interview import invitations as interviews
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.interview import invitations as interviews
 from tests.factories import draft_campaign, interview_stage
 from tests.helpers import error_messages, parse
 

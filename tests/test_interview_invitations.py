@@ -9,8 +9,8 @@ from icalendar import Calendar
 from recruit.clock import UK, utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent
-from recruit.services.interview import invitations as interviews
 from recruit.services.errors import Refused
+from recruit.services.interview import invitations as interviews
 from tests.factories import sift_campaign
 
 

@@ -8,17 +8,11 @@ import time_machine
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.services.assessment import agreement
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
-from recruit.services.assessment import feedback
-from recruit.services.interview import offers
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
+from recruit.services.assessment import agreement, feedback, scoring
 from recruit.services.errors import Refused
+from recruit.services.interview import offers
 from recruit.services.interview.merit import reserve_expiry
-from recruit.services.campaigns.stages import stage_record
-from tests.factories import UserFactory, interview_stage, sift_campaign
+from tests.factories import interview_stage, sift_campaign
 
 
 @pytest.fixture

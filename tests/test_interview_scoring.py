@@ -2,7 +2,6 @@
 opens, questions from the bank, evidence heard, and a declared conflict excluding that member's scores."""
 
 import pytest
-from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion

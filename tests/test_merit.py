@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from recruit.services.interview.merit import allocate, merit_order, reserve_expiry
 from recruit.services.assessment.ranking_rules import CriterionRule, evaluate
+from recruit.services.interview.merit import allocate, merit_order, reserve_expiry
 
 RULES = [CriterionRule("lead", 1, 4, is_lead=True), CriterionRule("second", 2, 4), CriterionRule("third", 1, 4)]
 

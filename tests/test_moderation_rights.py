@@ -20,13 +20,10 @@ from recruit.models import (
     ScoreVersion,
 )
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.assessment import agreement
 from recruit.services.applications import submission as applications
-from recruit.services.assessment import feedback
-from recruit.services.assessment import moderators
-from recruit.services.assessment import scoring
-from recruit.services.errors import Refused
+from recruit.services.assessment import agreement, feedback, moderators, scoring
 from recruit.services.assessment.moderators import CONFLICTED_CHAIR
+from recruit.services.errors import Refused
 from tests.factories import UserFactory, add_applications, open_campaign, score, sift_campaign
 from tests.helpers import csrf_token_from, error_messages, parse, signed_in
 
@@ -291,7 +288,7 @@ def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(ap
             item_url(setup, b, first), data={**csrf, "value": "5"}
         ),
     }
-    assert {name: response.status_code for name, response in refused.items()} == {name: 403 for name in refused}
+    assert {name: response.status_code for name, response in refused.items()} == dict.fromkeys(refused, 403)
     assert written() == before
 
 

@@ -13,10 +13,9 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from recruit.extensions import db
-from recruit.services.assessment import agreement
-from recruit.services.assessment import scoring
-from tests.factories import score, sift_campaign
+from recruit.services.assessment import agreement, scoring
 from tests import helpers
+from tests.factories import score, sift_campaign
 from tests.helpers import csrf_token_from, parse
 
 CEILINGS = {

@@ -4,9 +4,9 @@ lockout like sign-in does, so a stolen session can neither change them nor guess
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pyotp
 import pytest
@@ -15,8 +15,8 @@ from sqlalchemy import select
 from recruit.extensions import db
 from recruit.models import AuditEvent, User
 from recruit.services.accounts import two_factor as mfa
-from recruit.services.accounts.signin import LOCK_AFTER_FAILURES
 from recruit.services.accounts.passwords import verify_password
+from recruit.services.accounts.signin import LOCK_AFTER_FAILURES
 from tests.factories import PASSWORD
 from tests.helpers import (
     NEW_RECOVERY_CODES,

@@ -12,11 +12,9 @@ from sqlalchemy import func, select
 
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent
-from recruit.services.assessment import agreement
-from recruit.services.assessment import feedback
-from recruit.services.assessment import results
-from recruit.services.errors import Refused
+from recruit.services.assessment import agreement, feedback, results
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.errors import Refused
 from tests.downloads import download
 from tests.factories import score, sift_campaign
 from tests.helpers import Forms, error_messages, parse

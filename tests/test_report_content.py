@@ -17,20 +17,17 @@ from sqlalchemy import select
 from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.models import Application
-from recruit.services.assessment import agreement
-from recruit.services.assessment import feedback
+from recruit.services.assessment import agreement, feedback, results, scoring
+from recruit.services.campaigns.criteria import update_criterion
+from recruit.services.campaigns.stages import stage_record
+from recruit.services.errors import Refused
 from recruit.services.interview import offers
 from recruit.services.reports.content.feedback_letter import feedback_letter
 from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports.content.shared import ReportSpec
 from recruit.services.reports.content.sift import sift_report
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
-from recruit.services.campaigns.criteria import update_criterion
-from recruit.services.errors import Refused
 from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
-from recruit.services.campaigns.stages import stage_record
 from tests.factories import UserFactory, draft_campaign, score, sift_campaign
 from tests.helpers import Statements
 

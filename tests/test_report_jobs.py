@@ -17,8 +17,8 @@ from sqlalchemy import select
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, RenderedReport, User
 from recruit.services.assessment import agreement
-from recruit.services.reports import queue as report_queue
 from recruit.services.frameworks.seed import seed
+from recruit.services.reports import queue as report_queue
 from tests.concurrency_support import make_app, throwaway_database
 from tests.factories import PASSWORD, UserFactory, score, sift_campaign
 from tests.helpers import csrf_token_from
@@ -236,8 +236,8 @@ def test_only_admins_and_the_stages_chair_reach_a_report(committed):
     app, ids = committed
     campaign_id = ids["campaign"]
     with app.app_context():
-        outsider = UserFactory(role="assessor", name="Other Assessor", email="other.assessor@example.org")
-        candidate = UserFactory(role="candidate", name="Some Candidate", email="some.candidate@example.org")
+        UserFactory(role="assessor", name="Other Assessor", email="other.assessor@example.org")
+        UserFactory(role="candidate", name="Some Candidate", email="some.candidate@example.org")
         db.session.commit()
     for email, status in (("other.assessor@example.org", 403), ("some.candidate@example.org", 403)):
         client = signed_in(app, email)

@@ -30,13 +30,11 @@ from recruit.models import (
     Statement,
     User,
 )
-from recruit.services.assessment import agreement
+from recruit.services.applications.submission import unique_references
+from recruit.services.assessment import agreement, feedback, results
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from recruit.services.assessment import results
-from recruit.services.applications.submission import unique_references
 from recruit.services.records.personal_data import everything_about
 from recruit.services.records.retention import ERASED_TEXT
 from tests.downloads import download
@@ -211,9 +209,8 @@ def audit_actions(campaign):
 
 def test_dry_run_lists_what_it_would_erase_and_changes_nothing(runner, finished, count_writes):
     before = campaign_rows(finished.campaign.id)
-    with time_machine.travel(finished.due_at + DAY):
-        with count_writes() as writes:
-            result = purge(runner)
+    with time_machine.travel(finished.due_at + DAY), count_writes() as writes:
+        result = purge(runner)
     assert result.exit_code == 0, result.output
     assert writes.statements == []
     assert campaign_rows(finished.campaign.id) == before
@@ -430,9 +427,8 @@ def test_a_bad_retention_period_is_explained_and_changes_nothing(
     runner, app, finished, monkeypatch, count_writes, value
 ):
     monkeypatch.setitem(app.config, "RETENTION_MONTHS", value)
-    with time_machine.travel(finished.due_at + DAY):
-        with count_writes() as writes:
-            result = purge(runner, "--apply")
+    with time_machine.travel(finished.due_at + DAY), count_writes() as writes:
+        result = purge(runner, "--apply")
     assert result.exit_code == 2
     assert "RETENTION_MONTHS must be a whole number of months from 1 to 1200, like 12" in result.output
     assert "Nothing was changed." in result.output

@@ -18,17 +18,15 @@ from recruit.models import (
     ScoreVersion,
     StatusChange,
 )
-from recruit.services.assessment import agreement
-from recruit.services.records import audit
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
+from recruit.services.assessment import agreement, results, scoring
 from recruit.services.assessment.board import load_items
-from recruit.services.campaigns.criteria import update_criterion
-from recruit.services.errors import Refused
 from recruit.services.assessment.scoring import LOCKED, STALE, ScoreInput
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
+from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.campaigns.stages import presift_active, stage_criteria, stage_record
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from tests.factories import score, sift_campaign
 from tests.helpers import Forms, csrf_token_from, error_messages, parse, signed_in
 

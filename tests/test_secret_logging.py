@@ -99,10 +99,9 @@ def test_no_flow_writes_a_token_to_the_log(app, forms, make_user, caplog, issued
 
 
 def test_a_failing_request_on_a_token_link_is_logged_with_the_token_masked(app, caplog):
-    with app.test_request_context("/set-password/s3cr3t-t0ken"):
-        with caplog.at_level(logging.DEBUG):
-            app.logger.error("Exception on /set-password/s3cr3t-t0ken [POST]")
-            logging.getLogger("werkzeug").info('"%s" %s %s', "GET /register/confirm/s3cr3t-t0ken HTTP/1.1", 200, 5)
+    with app.test_request_context("/set-password/s3cr3t-t0ken"), caplog.at_level(logging.DEBUG):
+        app.logger.error("Exception on /set-password/s3cr3t-t0ken [POST]")
+        logging.getLogger("werkzeug").info('"%s" %s %s', "GET /register/confirm/s3cr3t-t0ken HTTP/1.1", 200, 5)
     assert "s3cr3t" not in caplog.text
     assert "Exception on /set-password/[token] [POST]" in caplog.text
     assert "GET /register/confirm/[token] HTTP/1.1" in caplog.text

@@ -16,11 +16,9 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, User
-from recruit.services.assessment import agreement
-from recruit.services.assessment import scoring
+from recruit.services.assessment import agreement, scoring
 from tests.factories import SiftSetup, add_applications, add_scores, score, sift_campaign
 from tests.helpers import found_in, parse, signed_in, statements_for
-
 
 # -- helpers ---------------------------------------------------------------------------------------
 
@@ -517,7 +515,7 @@ def test_no_record_is_reachable_by_changing_an_id_in_the_url(app, make_user):
     ]
     chair = signed_in(app, setup.chair).client
     answers = {url: chair.get(url).status_code for url in unreachable}
-    assert answers == {url: 404 for url in unreachable}
+    assert answers == dict.fromkeys(unreachable, 404)
     # Not the chair of a stage without a panel: refused like any other stage they do not chair.
     assert chair.get(f"/moderate/{campaign.id}/interview").status_code == 403
     # The chair of the other campaign reaches none of this campaign's moderation.

@@ -10,11 +10,9 @@ import pytest
 
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application
-from recruit.services.assessment import agreement
-from recruit.services.campaigns import setup as campaigns
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
+from recruit.services.assessment import agreement, results, scoring
 from recruit.services.assessment.board import load_items
+from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.errors import Refused
 from tests.factories import score, sift_campaign
@@ -336,7 +334,7 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     chosen = results.decide(admin, campaign, "sift", "all_passing", None)
     assert sorted(label[a.id] for a in chosen) == ["A1", "A2", "A3", "A4", "A5", "A6"]
     assert statuses() == {
-        **{n: "sift_passed" for n in ("A1", "A2", "A3", "A4", "A5", "A6")},
+        **dict.fromkeys(("A1", "A2", "A3", "A4", "A5", "A6"), "sift_passed"),
         "A7": "sift_failed",
         "A8": "sift_failed",
     }

@@ -14,18 +14,17 @@ from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, RenderedReport
-from recruit.services.assessment import agreement
 from recruit.services.applications import submission as applications
+from recruit.services.assessment import agreement, results
+from recruit.services.campaigns.stages import stage_record
+from recruit.services.errors import Refused
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports import versions as reports
-from recruit.services.assessment import results
-from recruit.services.errors import Refused
-from recruit.services.campaigns.stages import stage_record
+from recruit.services.reports.content.merit import merit_report
 from tests.downloads import download
 from tests.factories import interview_stage, score, sift_campaign
-from tests.helpers import Forms, parse, signed_in
+from tests.helpers import parse, signed_in
 
 # Agreed sift scores per application over two criteria (pass mark 4): totals 12, 10 and 6 (a fail).
 SIFT = ((6, 6), (5, 5), (3, 3))

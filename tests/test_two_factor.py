@@ -665,7 +665,7 @@ def routes_for(app, role: str) -> list[tuple[str, str]]:
         if access[0] == "roles" and role not in access[1:]:
             continue
         method = "GET" if "GET" in rule.methods else "POST"
-        found.append((method, urls.build(rule.endpoint, {name: 1 for name in rule.arguments})))
+        found.append((method, urls.build(rule.endpoint, dict.fromkeys(rule.arguments, 1))))
     return found
 
 

@@ -5,12 +5,10 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from recruit.clock import utcnow
-from recruit.extensions import db
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import criteria
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
 from tests.factories import draft_campaign, open_campaign, ready_to_open
-from tests.helpers import parse
 
 
 def texts(elements):

@@ -20,19 +20,14 @@ from sqlalchemy import func, select
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Conflict, RenderedReport
-from recruit.services.assessment import agreement
-from recruit.services.campaigns import status as campaign_status
+from recruit.services.assessment import agreement, feedback, results, scoring, visibility
 from recruit.services.campaigns import setup as campaigns
-from recruit.services.assessment import feedback
-from recruit.services.reports import versions as reports
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
-from recruit.services.assessment import visibility
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.reports import versions as reports
 from tests.downloads import download
 from tests.factories import UserFactory, score, sift_campaign
 from tests.helpers import found_in, parse, signed_in
-
 
 # -- the campaign, moment by moment ------------------------------------------------------------------
 

@@ -6,9 +6,8 @@ Create Date: 2026-11-22 11:58:58.793153
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "12ec93c9316c"

@@ -6,9 +6,8 @@ Create Date: 2026-11-22 11:26:54.657251
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "342a3807085b"

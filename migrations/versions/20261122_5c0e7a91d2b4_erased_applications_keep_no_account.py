@@ -6,9 +6,8 @@ Create Date: 2026-11-22 16:40:00.000000
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c0e7a91d2b4"

@@ -6,9 +6,8 @@ Create Date: 2026-11-22 11:14:49.636085
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "89c34d7ee347"

@@ -6,9 +6,8 @@ Create Date: 2026-11-22 12:59:56.832544
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "97f495dc55bf"

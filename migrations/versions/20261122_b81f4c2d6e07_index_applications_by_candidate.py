@@ -8,7 +8,6 @@ Create Date: 2026-11-22 17:20:00.000000
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "b81f4c2d6e07"
 down_revision = "5c0e7a91d2b4"

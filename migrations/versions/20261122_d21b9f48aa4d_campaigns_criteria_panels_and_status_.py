@@ -6,9 +6,8 @@ Create Date: 2026-11-22 11:06:42.029855
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d21b9f48aa4d"

@@ -6,9 +6,8 @@ Create Date: 2026-11-22 10:43:46.107571
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e98921d2edb6"

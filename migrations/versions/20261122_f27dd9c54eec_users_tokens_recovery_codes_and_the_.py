@@ -6,9 +6,8 @@ Create Date: 2026-11-22 10:54:22.791761
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f27dd9c54eec"

@@ -10,9 +10,8 @@ Create Date: 2026-12-04 19:00:00.000000
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "53cf0defa9bc"

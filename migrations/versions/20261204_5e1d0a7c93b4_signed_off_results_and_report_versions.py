@@ -10,9 +10,8 @@ Create Date: 2026-12-04 19:20:00.000000
 import hashlib
 import json
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e1d0a7c93b4"

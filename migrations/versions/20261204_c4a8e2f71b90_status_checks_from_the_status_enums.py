@@ -12,7 +12,6 @@ Create Date: 2026-12-04 20:20:00.000000
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "c4a8e2f71b90"
 down_revision = "53cf0defa9bc"

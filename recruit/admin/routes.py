@@ -14,11 +14,10 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.links import absolute_url
 from recruit.mail import MailNotConfigured, development_mail_query, send
-from recruit.pagination import page_number
 from recruit.models import User
+from recruit.pagination import page_number
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.accounts import emails
-from recruit.services.accounts import users
+from recruit.services.accounts import emails, users
 from recruit.services.errors import Refused
 from recruit.services.records.audit_log import audit_query
 

@@ -17,12 +17,12 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.models import Application, Criterion
 from recruit.services.applications import submission as applications
+from recruit.services.applications.progress import Progress, awaiting_decision, no_outcome, progress_of, stage_outcomes
 from recruit.services.assessment import feedback
+from recruit.services.campaigns import vacancies
+from recruit.services.errors import Refused
 from recruit.services.interview import invitations as interviews
 from recruit.services.records import personal_data
-from recruit.services.campaigns import vacancies
-from recruit.services.applications.progress import Progress, awaiting_decision, no_outcome, progress_of, stage_outcomes
-from recruit.services.errors import Refused
 
 
 def _application_or_404(reference: str) -> Application:

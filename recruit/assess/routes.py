@@ -17,13 +17,10 @@ from recruit.assess import bp
 from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
 from recruit.models import Application, Campaign, Criterion
 from recruit.pagination import page_number
-from recruit.services.assessment import assessor_views
-from recruit.services.assessment import moderators
-from recruit.services.interview import questions
-from recruit.services.assessment import scoring
-from recruit.services.assessment import visibility
-from recruit.services.errors import Refused
+from recruit.services.assessment import assessor_views, moderators, scoring, visibility
 from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
+from recruit.services.errors import Refused
+from recruit.services.interview import questions
 
 
 def _stage_or_404(campaign_id: int, stage: str) -> Campaign:

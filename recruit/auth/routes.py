@@ -29,12 +29,10 @@ from recruit.mail import require_mail, send
 from recruit.models import User
 from recruit.security import end_session, start_session
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.accounts import emails
+from recruit.services.accounts import emails, signin, tokens
 from recruit.services.accounts import two_factor as mfa
-from recruit.services.accounts import signin
-from recruit.services.accounts import tokens
-from recruit.services.errors import Refused
 from recruit.services.accounts.lockout import AccountLocked, record_failure
+from recruit.services.errors import Refused
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 

@@ -16,9 +16,9 @@ from recruit.extensions import db
 from recruit.forms import Form
 from recruit.mail import mail_configured, send_many
 from recruit.models.application import APPLICATION_STATUSES
+from recruit.services.accounts import emails
 from recruit.services.applications import csv_import as application_import
 from recruit.services.applications import views as application_views
-from recruit.services.accounts import emails
 from recruit.services.errors import Refused
 from recruit.services.frameworks.yaml_files import FileProblems
 

@@ -18,8 +18,8 @@ from recruit.forms import Form, show_refusal
 from recruit.models import Application, Campaign
 from recruit.services.assessment import moderators
 from recruit.services.assessment.visibility import shows_names
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import eligible_query, stage_criteria
+from recruit.services.errors import Refused
 
 ADMIN_MODERATES = 0
 

@@ -26,11 +26,10 @@ from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer
 from recruit.moderate.forms import ActionForm
 from recruit.services.assessment import feedback
-from recruit.services.interview import invitations as interviews
-from recruit.services.interview import offers
-from recruit.services.interview import questions
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.errors import Refused
+from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers, questions
 
 INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
 

@@ -14,8 +14,8 @@ from recruit.campaigns.routes import _campaign_or_404
 from recruit.extensions import db
 from recruit.forms import Form, show_refusal, text_area
 from recruit.models import Campaign, User
-from recruit.services.records import retention
 from recruit.services.errors import Refused
+from recruit.services.records import retention
 
 
 class PlaceHoldForm(Form):

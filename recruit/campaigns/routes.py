@@ -25,14 +25,14 @@ from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale
-from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns import setup as campaigns
+from recruit.models.campaign import STATUSES, CampaignStatus
 from recruit.services.campaigns import criteria
+from recruit.services.campaigns import setup as campaigns
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.rules import allowed
-from recruit.services.campaigns.views import campaign_list, campaign_for_admin, source_choices
+from recruit.services.campaigns.views import campaign_for_admin, campaign_list, source_choices
 from recruit.services.errors import Refused
 from recruit.services.records.audit_log import audit_query
-from recruit.models.campaign import STATUSES, CampaignStatus
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:

@@ -14,6 +14,7 @@ from recruit.models.framework import (
     Indicator,
 )
 from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, Offer
+from recruit.models.mail import DevelopmentEmail
 from recruit.models.report import RenderedReport
 from recruit.models.role import (
     EssentialCriterion,
@@ -23,6 +24,7 @@ from recruit.models.role import (
     RoleProfile,
     RoleProfileCompetency,
 )
+from recruit.models.scale import ScalePoint, ScoringScale
 from recruit.models.scoring import (
     AgreedScore,
     AgreedScoreVersion,
@@ -32,53 +34,51 @@ from recruit.models.scoring import (
     ScoreVersion,
     StageRecord,
 )
-from recruit.models.scale import ScalePoint, ScoringScale
-from recruit.models.mail import DevelopmentEmail
 from recruit.models.user import PendingRegistration, RecoveryCode, User, UserToken
 
 __all__ = [
-    "CriterionQuestion",
-    "InterviewQuestion",
-    "InterviewSlot",
-    "Offer",
+    "AccessDenialWindow",
     "AgreedScore",
     "AgreedScoreVersion",
-    "Conflict",
-    "ModerationDeputy",
-    "Score",
-    "ScoreVersion",
-    "StageRecord",
     "Application",
-    "PersonalDetails",
-    "Statement",
-    "Campaign",
-    "Criterion",
-    "Panel",
-    "PanelMember",
-    "StatusChange",
-    "AccessDenialWindow",
     "AuditEvent",
     "AuditLogIsAppendOnly",
-    "RecoveryCode",
-    "DevelopmentEmail",
-    "PendingRegistration",
-    "User",
-    "UserToken",
+    "Campaign",
     "Cluster",
     "Competency",
     "CompetencyAlias",
+    "Conflict",
+    "Criterion",
+    "CriterionQuestion",
+    "DevelopmentEmail",
     "EssentialCriterion",
     "Framework",
     "FrameworkLevel",
     "Grade",
     "GradeRequirement",
     "Indicator",
+    "InterviewQuestion",
+    "InterviewSlot",
+    "ModerationDeputy",
     "Objective",
     "ObjectiveArea",
     "ObjectiveAreaCompetency",
+    "Offer",
+    "Panel",
+    "PanelMember",
+    "PendingRegistration",
+    "PersonalDetails",
+    "RecoveryCode",
+    "RenderedReport",
     "RoleProfile",
     "RoleProfileCompetency",
     "ScalePoint",
+    "Score",
+    "ScoreVersion",
     "ScoringScale",
-    "RenderedReport",
+    "StageRecord",
+    "Statement",
+    "StatusChange",
+    "User",
+    "UserToken",
 ]

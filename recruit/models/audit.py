@@ -67,6 +67,9 @@ def _refuse_delete(mapper: Mapper[AuditEvent], connection: Connection, target: A
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes(state: ORMExecuteState) -> None:
     # Bulk UPDATE/DELETE statements skip the mapper events above.
-    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
-        if state.bind_mapper.class_ is AuditEvent:
-            raise AuditLogIsAppendOnly("Audit entries cannot be changed or deleted.")
+    if (
+        (state.is_update or state.is_delete)
+        and state.bind_mapper is not None
+        and state.bind_mapper.class_ is AuditEvent
+    ):
+        raise AuditLogIsAppendOnly("Audit entries cannot be changed or deleted.")

@@ -14,9 +14,7 @@ from recruit.access import roles
 from recruit.forms import Form, show_refusal, strip
 from recruit.moderate import bp
 from recruit.moderate.routes import _item_access
-from recruit.services.assessment import agreement
-from recruit.services.assessment import feedback
-from recruit.services.assessment import moderators
+from recruit.services.assessment import agreement, feedback, moderators
 from recruit.services.errors import Refused
 
 

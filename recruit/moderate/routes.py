@@ -10,21 +10,13 @@ from flask_login import current_user
 
 from recruit.access import roles
 from recruit.extensions import db
+from recruit.models import Application, Campaign, Criterion
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
-from recruit.models import Application, Campaign, Criterion
 from recruit.pagination import page_number
-from recruit.services.assessment import agreement
-from recruit.services.assessment import board
-from recruit.services.assessment import moderators
-from recruit.services.reports.content.distribution import score_distribution
-from recruit.services.reports import versions as reports
-from recruit.services.assessment import results
-from recruit.services.assessment import scoring
-from recruit.services.assessment import visibility
-from recruit.services.campaigns.setup import load_campaign
-from recruit.services.errors import Refused
+from recruit.services.assessment import agreement, board, moderators, results, scoring, visibility
 from recruit.services.assessment.moderation_rules import agreement_needs_rationale
+from recruit.services.campaigns.setup import load_campaign
 from recruit.services.campaigns.stages import (
     eligible_query,
     is_chair,
@@ -35,6 +27,9 @@ from recruit.services.campaigns.stages import (
     stage_criteria,
     stage_record,
 )
+from recruit.services.errors import Refused
+from recruit.services.reports import versions as reports
+from recruit.services.reports.content.distribution import score_distribution
 
 PAGE_SIZE = 50
 

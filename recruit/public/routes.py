@@ -8,8 +8,8 @@ from recruit.access import public
 from recruit.extensions import db
 from recruit.models import Framework
 from recruit.public import bp
-from recruit.services.frameworks import catalogue
 from recruit.services.campaigns import vacancies
+from recruit.services.frameworks import catalogue
 from recruit.services.unit_of_work import discard
 
 

@@ -19,11 +19,11 @@ from recruit.access import roles
 from recruit.extensions import db
 from recruit.models import Application, Campaign, RenderedReport
 from recruit.reports import bp
-from recruit.services.reports import versions as reports
 from recruit.services.assessment import visibility
 from recruit.services.campaigns.setup import load_campaign
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import eligible_query
+from recruit.services.errors import Refused
+from recruit.services.reports import versions as reports
 
 CAMPAIGN_KINDS = ("sift", "interview", "merit")
 

@@ -21,7 +21,6 @@ from tests.journeys.live_server import (
 )
 from tests.journeys.people import Journey
 
-
 # A busy machine (CI, or a shared one) can be slow to answer: give pages time before an expectation fails.
 expect.set_options(timeout=15_000)
 

@@ -18,7 +18,6 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from recruit.clock import UK, format_uk
-
 from tests.journeys.flows import Candidate, Staff, accept_invitation, apply, invite_assessor
 
 LC = "Leading and Communicating"

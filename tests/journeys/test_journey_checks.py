@@ -92,10 +92,9 @@ def test_a_failed_step_saves_each_persons_screen_and_html(chromium, live_server)
     journey = Journey(chromium, live_server, "a failed step")
     person = journey.person("visitor")
     shutil.rmtree(journey.output, ignore_errors=True)
-    with pytest.raises(AssertionError) as failure:
-        with journey.step("read the frameworks"):
-            person.goto("/frameworks")
-            assert person.heading() == "Not the frameworks page"
+    with pytest.raises(AssertionError) as failure, journey.step("read the frameworks"):
+        person.goto("/frameworks")
+        assert person.heading() == "Not the frameworks page"
     journey.close(check=False)
     stem = journey.output / "01-read-the-frameworks--visitor"
     assert Path(f"{stem}.png").read_bytes().startswith(b"\x89PNG")

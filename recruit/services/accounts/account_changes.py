@@ -15,11 +15,11 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import PendingRegistration, User
 from recruit.models.user import ROLES, STAFF_ROLES
-from recruit.services.records import audit
 from recruit.services.accounts import tokens
-from recruit.services.errors import Refused
 from recruit.services.accounts.lockout import confirm_current_password
 from recruit.services.accounts.passwords import hash_password, password_problem, verify_password
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

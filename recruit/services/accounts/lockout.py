@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from recruit.clock import utcnow
 from recruit.models import User
-from recruit.services.records import audit
-from recruit.services.errors import Refused
 from recruit.services.accounts.passwords import DUMMY_HASH, verify_password
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 LOCK_AFTER_FAILURES = 10

@@ -5,12 +5,12 @@ from __future__ import annotations
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import User
-from recruit.services.records import audit
 from recruit.services.accounts.account_changes import find_by_email
 
 # The lockout rule is kept in lockout; a sign-in is one of the attempts that count towards it.
 from recruit.services.accounts.lockout import LOCK_AFTER_FAILURES, LOCK_FOR, record_failure  # noqa: F401
 from recruit.services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 # How long someone has, after the right password, to enter their security code.

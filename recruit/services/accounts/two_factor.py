@@ -18,9 +18,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import RecoveryCode, User
-from recruit.services.records import audit
-from recruit.services.errors import Refused
 from recruit.services.accounts.lockout import confirm_current_password
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 ISSUER = "Recruit"

@@ -27,12 +27,12 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PersonalDetails, Statement, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
-from recruit.services.records import audit
 from recruit.services.accounts import tokens
 from recruit.services.applications.submission import unique_references
-from recruit.services.errors import Refused
 from recruit.services.applications.words import count_words
+from recruit.services.errors import Refused
 from recruit.services.frameworks.yaml_files import FileProblems, Problem
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 MAX_BYTES = 50 * 1024 * 1024

@@ -16,10 +16,10 @@ from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PersonalDetails, Statement, User
 from recruit.models.application import ApplicationStatus
-from recruit.services.records import audit
-from recruit.services.errors import Refused
-from recruit.services.campaigns.vacancies import accepting_applications
 from recruit.services.applications.words import count_words
+from recruit.services.campaigns.vacancies import accepting_applications
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread

@@ -13,13 +13,13 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, AgreedScoreVersion, Application, Campaign, Conflict, Criterion, User
 from recruit.models.scoring import AgreedScoreStatus
-from recruit.services.records import audit
 from recruit.services.assessment import moderators
 from recruit.services.assessment.board import Item, load_items
-from recruit.services.errors import Refused
 from recruit.services.assessment.moderation_rules import agreement_needs_rationale
 from recruit.services.assessment.results import withdraw_decision
 from recruit.services.campaigns.stages import eligible_query, has_applied, is_chair, scoring_open
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 ALREADY = "This item has just been agreed by someone else; the agreed score is shown below"

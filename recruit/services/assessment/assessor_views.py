@@ -17,8 +17,8 @@ from recruit.labels import status_label
 from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import ScoreStatus
-from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
 from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
 
 
 @dataclass

@@ -125,7 +125,7 @@ def load_items(
         # Only the panel's scores count: someone taken off the panel keeps their record, which no longer counts.
         if assessor_id in panel:
             key = (application_id, criterion_id)
-            pairs[key] = pairs.get(key, ()) + ((assessor_id, value),)
+            pairs[key] = (*pairs.get(key, ()), (assessor_id, value))
     conflicted: dict[int, set[int]] = defaultdict(set)
     for application_id, assessor_id in _rows(
         select(Conflict.application_id, Conflict.assessor_id).where(

@@ -15,10 +15,10 @@ from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, StageRecord, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
-from recruit.services.records import audit
 from recruit.services.assessment import moderators
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record, stage_record_to_change
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

@@ -14,8 +14,6 @@ from sqlalchemy.orm import joinedload
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, ModerationDeputy, User
-from recruit.services.records import audit
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import (
     ELIGIBLE,
     applicants_among,
@@ -25,6 +23,8 @@ from recruit.services.campaigns.stages import (
     scoring_open,
     stage_criteria,
 )
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 CONFLICTED_CHAIR = (

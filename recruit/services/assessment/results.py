@@ -15,9 +15,7 @@ from recruit.models import AgreedScore, Application, Campaign, Criterion, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import AgreedScoreStatus
-from recruit.services.records import audit
 from recruit.services.assessment.board import load_items
-from recruit.services.errors import Refused
 from recruit.services.assessment.ranking_rules import CriterionRule, Result, evaluate, rank
 from recruit.services.campaigns.stages import (
     eligible_query,
@@ -28,6 +26,8 @@ from recruit.services.campaigns.stages import (
     stage_record_to_change,
     withdrawn_after_sign_off,
 )
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

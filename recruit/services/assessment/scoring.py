@@ -14,10 +14,10 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, ScoreVersion, User
 from recruit.models.scoring import ScoreStatus
-from recruit.services.records import audit
 from recruit.services.assessment import visibility
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 STALE = "This score was changed by someone else. Your answers are below: check them and save again"

@@ -12,9 +12,9 @@ from typing import Any
 
 from recruit.extensions import db
 from recruit.models import Campaign, Competency, Criterion, FrameworkLevel, Grade, RoleProfile, User
-from recruit.services.records import audit
 from recruit.services.campaigns.rules import require
 from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

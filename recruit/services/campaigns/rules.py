@@ -49,7 +49,8 @@ def refusal(
             None
             if status == CampaignStatus.DRAFT
             else (
-                "The scale cannot change once the campaign is open: candidates have been told which scale the panel uses"
+                "The scale cannot change once the campaign is open: "
+                "candidates have been told which scale the panel uses"
             )
         )
     if action in ("add_criterion", "reshape_criterion", "remove_criterion"):
@@ -58,7 +59,8 @@ def refusal(
                 None
                 if status == CampaignStatus.DRAFT
                 else (
-                    "Sift criteria cannot change once the campaign is open: candidates are writing evidence against them"
+                    "Sift criteria cannot change once the campaign is open: "
+                    "candidates are writing evidence against them"
                 )
             )
         return None if status in BEFORE_INTERVIEW else "Interview criteria cannot change once interviews have started"

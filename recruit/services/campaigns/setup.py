@@ -16,12 +16,12 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, Criterion, Grade, Panel, PanelMember, RoleProfile, ScoringScale, StatusChange, User
 from recruit.models.campaign import CampaignStatus
-from recruit.services.records import audit
-from recruit.services.campaigns.rules import require
 from recruit.services.campaigns.criteria import apply_proposals, propose_from_grade, propose_from_role_profile
+from recruit.services.campaigns.rules import require
+from recruit.services.campaigns.stages import applicants_among
 from recruit.services.errors import Refused
 from recruit.services.frameworks.scales import default_scale
-from recruit.services.campaigns.stages import applicants_among
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

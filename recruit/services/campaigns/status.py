@@ -12,9 +12,9 @@ from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, StageRecord, StatusChange, User
 from recruit.models.campaign import CampaignStatus as S
-from recruit.services.records import audit
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record_to_change
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 NEXT: dict[str, S] = {S.DRAFT: S.OPEN, S.OPEN: S.CLOSED, S.CLOSED: S.SIFT, S.SIFT: S.INTERVIEW, S.INTERVIEW: S.COMPLETE}

@@ -28,7 +28,7 @@ class ScaleSpec(Strict):
     points: Annotated[list[PointSpec], Field(min_length=2)]
 
     @model_validator(mode="after")
-    def _ascending(self) -> "ScaleSpec":
+    def _ascending(self) -> ScaleSpec:
         values = [point.value for point in self.points]
         if values != sorted(set(values)):
             raise ValueError("points must be listed in ascending order, each value once")

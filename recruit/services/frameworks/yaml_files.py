@@ -65,9 +65,10 @@ class _StrictLoader(yaml.SafeLoader):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(None, None, "anchors and aliases (*name) are not allowed", event.start_mark)
         if self.depth >= MAX_DEPTH:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
-                None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep", self.peek_event().start_mark
-            )  # type: ignore[no-untyped-call]
+                None, None, f"lists and mappings are nested more than {MAX_DEPTH} deep", event.start_mark
+            )
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -81,7 +82,9 @@ class _StrictLoader(yaml.SafeLoader):
             try:
                 duplicate = key in seen
             except TypeError:
-                raise yaml.MarkedYAMLError(None, None, "a key must be plain text or a number", key_node.start_mark)
+                raise yaml.MarkedYAMLError(
+                    None, None, "a key must be plain text or a number", key_node.start_mark
+                ) from None
             if duplicate:
                 raise yaml.MarkedYAMLError(None, None, f"duplicate key '{key}'", key_node.start_mark)
             seen.add(key)
@@ -97,7 +100,7 @@ def load_yaml(raw: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise FileProblems([Problem("", f"the file is not UTF-8 text (byte {error.start})")]) from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

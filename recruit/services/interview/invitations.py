@@ -13,9 +13,9 @@ from recruit.extensions import db
 from recruit.models import Application, InterviewSlot, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.interview import SlotStatus
-from recruit.services.records import audit
-from recruit.services.errors import Refused
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 # The slot's outcome and the application status it leads to.
@@ -153,7 +153,8 @@ def calendar_file(slot: InterviewSlot, server_name: str = "recruit") -> bytes:
             filter(
                 None,
                 [
-                    f"Your interview for {campaign.title}, {format_uk(slot.starts_at)} (UK time), {slot.minutes} minutes.",
+                    f"Your interview for {campaign.title}, {format_uk(slot.starts_at)} (UK time), "
+                    f"{slot.minutes} minutes.",
                     f"Place: {slot.place}" if slot.place else "",
                     f"Video link: {slot.video_link}" if slot.video_link else "",
                     f"Application reference: {slot.application.reference}",

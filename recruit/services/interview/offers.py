@@ -12,7 +12,8 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Offer, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.interview import OfferStatus
-from recruit.services.records import audit
+from recruit.services.assessment.results import compute, rules_for
+from recruit.services.campaigns.stages import stage_record, stage_record_to_change
 from recruit.services.errors import Refused
 from recruit.services.interview.merit import (
     ACTIVE,
@@ -23,8 +24,7 @@ from recruit.services.interview.merit import (
     merit_order,
     reserve_expiry,
 )
-from recruit.services.assessment.results import compute, rules_for
-from recruit.services.campaigns.stages import stage_record, stage_record_to_change
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.models import Competency, Criterion, CriterionQuestion, FrameworkLevel, InterviewQuestion, User
-from recruit.services.records import audit
 from recruit.services.campaigns.rules import require
 from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 

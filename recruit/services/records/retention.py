@@ -53,8 +53,8 @@ from recruit.models import (
     UserToken,
 )
 from recruit.models.campaign import CampaignStatus
-from recruit.services.records import audit
 from recruit.services.errors import Refused
+from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 FINISHED = (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN)
