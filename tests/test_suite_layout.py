@@ -81,3 +81,35 @@ def test_every_folder_of_tests_is_a_package():
     folders = {path.parent for path in suite_modules()}
     missing = sorted(relative(folder / "__init__.py") for folder in folders if not (folder / "__init__.py").is_file())
     assert missing == []
+
+
+# tests/ itself holds the tests of recruit/'s top-level modules (listed with the module they test) and the checks
+# that run across the whole app. A new module here belongs in one of the two lists, or in a package's folder.
+TOP_LEVEL_MODULE_TESTS = {
+    "test_access.py": "access.py",
+    "test_email_links.py": "links.py",
+    "test_errors.py": "errors.py",
+    "test_next_redirect.py": "access.py",
+    "test_secret_logging.py": "log_masking.py",
+    "test_security_headers.py": "security.py",
+    "test_status_pages.py": "labels.py",
+    "test_templates.py": "templating.py",
+}
+WHOLE_APP_CHECKS = {
+    "test_concurrency.py",
+    "test_csrf.py",
+    "test_dependency_lock.py",
+    "test_fuzz_forms.py",
+    "test_fuzz_urls.py",
+    "test_get_requests_write_nothing.py",
+    "test_hostile_files.py",
+    "test_migrations.py",
+    "test_page_queries.py",
+    "test_suite_layout.py",
+}
+
+
+def test_tests_at_the_top_test_top_level_modules_or_the_whole_app():
+    at_top = {path.name for path in suite_modules() if path.parent == TESTS}
+    assert at_top == set(TOP_LEVEL_MODULE_TESTS) | WHOLE_APP_CHECKS
+    assert [module for module in TOP_LEVEL_MODULE_TESTS.values() if not (RECRUIT / module).is_file()] == []
