@@ -12,13 +12,14 @@ from datetime import timedelta
 import factory
 import pyotp
 import time_machine
+from argon2 import PasswordHasher
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import insert, select
 
 from recruit.clock import utcnow
+from recruit.config import TestConfig
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Framework, Grade, PersonalDetails, RoleProfile, Score, Statement, User
-from recruit.services.accounts.passwords import hash_password
 from recruit.services.applications.submission import unique_references
 from recruit.services.assessment import agreement, results, scoring
 from recruit.services.assessment.scoring import ScoreInput
@@ -28,8 +29,8 @@ from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.stages import stage_record
 
 PASSWORD = "granite orchid lantern ninety-seven"
-# Hashing with argon2 is slow by design; hash the shared test password once.
-PASSWORD_HASH = hash_password(PASSWORD)
+# Hashed once, with the parameters the test configuration gives new hashes (so no sign-in upgrades it).
+PASSWORD_HASH = PasswordHasher(**TestConfig.PASSWORD_HASHING).hash(PASSWORD)
 
 
 class UserFactory(SQLAlchemyModelFactory):

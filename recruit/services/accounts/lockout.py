@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from recruit.clock import utcnow
 from recruit.models import User
-from recruit.services.accounts.passwords import DUMMY_HASH, verify_password
+from recruit.services.accounts.passwords import verify_against_nothing, verify_password
 from recruit.services.errors import Refused
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
@@ -51,7 +51,7 @@ def confirm_current_password(user: User, password: str, purpose: str) -> None:
     the change it guards: that one rolls back when the change is refused); while the account is locked even the
     right one is refused. On success the run of failures ends with the caller's commit."""
     if is_locked(user):
-        verify_password(DUMMY_HASH, password)  # the same time as a real check
+        verify_against_nothing(password)  # the same time as a real check
         with unit_of_work():
             audit.record("sign_in.failed", "user", user.id, after={"reason": "locked", "purpose": purpose}, actor=user)
         raise AccountLocked(LOCKED_OUT)

@@ -9,7 +9,7 @@ from recruit.services.accounts.account_changes import find_by_email
 
 # The lockout rule is kept in lockout; a sign-in is one of the attempts that count towards it.
 from recruit.services.accounts.lockout import LOCK_AFTER_FAILURES, LOCK_FOR, record_failure  # noqa: F401
-from recruit.services.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from recruit.services.accounts.passwords import hash_password, needs_rehash, verify_against_nothing, verify_password
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -45,11 +45,11 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_by_email(email)
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_against_nothing(password)
         audit.record("sign_in.failed", "user", None, after={"reason": "unknown email"})
         return None
     if user.locked_until is not None and user.locked_until > utcnow():
-        verify_password(DUMMY_HASH, password)
+        verify_against_nothing(password)
         audit.record("sign_in.failed", "user", user.id, after={"reason": "locked"}, actor=user)
         return None
     if not verify_password(user.password_hash, password):
