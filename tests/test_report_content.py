@@ -252,6 +252,8 @@ def test_interview_report_for_one_candidate(interview):
     text = flat(" ".join(pages_text(reader)))
     assert shows(f"Interview report: {NAMES[1]}", text)
     assert shows("Outcome Appointable, place 2 on the merit list: reserve list", text)
+    # No questions were chosen for this campaign's criteria and the panel kept no notes: the record says so.
+    assert shows(f"No questions were chosen for this criterion. Evidence heard {chair.name} (chair) No notes", text)
     for other in (NAMES[0], NAMES[2], NAMES[3]):
         assert not shows(other, text)
     with pytest.raises(Refused, match="was not invited to interview"):

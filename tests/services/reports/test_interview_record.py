@@ -234,7 +234,15 @@ def test_long_notes_run_over_pages_in_a_tagged_pdf(record):
             titles = [item.title for item in outline.root]
             below = [child.title for item in outline.root for child in item.children]
             deeper = [grand.title for item in outline.root for child in item.children for grand in child.children]
-        assert not any("Evidence heard" in title or "Questions" in title for title in titles + below + deeper)
+            deepest = [
+                leaf.title
+                for item in outline.root
+                for child in item.children
+                for grand in child.children
+                for leaf in grand.children
+            ]
+        assert [criterion.name for criterion in criteria] == deeper and deepest == []
+        assert not any("Evidence heard" in title or "Questions" in title for title in titles + below)
 
 
 def test_the_report_reads_its_candidates_in_a_fixed_number_of_queries(record):
