@@ -333,8 +333,16 @@ def add_applications(campaign: Campaign, count: int, start: int, status: str = "
     return list(zip(application_ids, references, strict=True))
 
 
-def add_scores(campaign: Campaign, application_ids: list[int], assessors: list[User], value: int = 5) -> None:
-    """A submitted sift score from each assessor for every criterion of these applications, inserted in bulk."""
+def add_scores(
+    campaign: Campaign,
+    application_ids: list[int],
+    assessors: list[User],
+    value: int = 5,
+    stage: str = "sift",
+    notes: str = "",
+) -> None:
+    """A submitted score at the stage (the sift unless told) from each assessor for every criterion of these
+    applications, inserted in bulk; at interview, `notes` are the evidence heard."""
     now = utcnow()
     db.session.execute(
         insert(Score),
@@ -343,16 +351,17 @@ def add_scores(campaign: Campaign, application_ids: list[int], assessors: list[U
                 "application_id": application_id,
                 "criterion_id": criterion.id,
                 "assessor_id": assessor.id,
-                "stage": "sift",
+                "stage": stage,
                 "value": value,
                 "rationale": "Bulk rationale.",
+                "notes": notes,
                 "status": "submitted",
                 "ticked": [],
                 "submitted_at": now,
                 "version": 1,
             }
             for application_id in application_ids
-            for criterion in campaign.criteria_at("sift")
+            for criterion in campaign.criteria_at(stage)
             for assessor in assessors
         ],
     )

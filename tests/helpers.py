@@ -1,5 +1,6 @@
 """What tests do again and again: read pages, fill in forms as a browser would, read the outbox and the audit
-log, upload CSV files, walk through two-factor sign-in, and count the SQL a block or a page runs.
+log, upload CSV files, walk through two-factor sign-in, count the SQL a block or a page runs, and read a PDF report
+back.
 
 Fixtures live in conftest.py; records are made in factories.py.
 """
@@ -9,16 +10,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pyotp
+import pypdf
 from bs4 import BeautifulSoup
+from flask import render_template
 from sqlalchemy import event
 
 from recruit.extensions import db
 from recruit.models import User
+from recruit.services.reports.pdf.rendering import render_pdf
 from tests.factories import PASSWORD
 
 # The checkout, whichever folder of tests/ a module is in: tests read seeds, templates and lock files from it.
@@ -280,3 +285,50 @@ def statements_for(client, url: str) -> int:
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     db.session.remove()
     return counter.count
+
+
+# ---------------------------------------------------------------- reading PDF reports
+
+
+def rendered(spec) -> tuple[str, pypdf.PdfReader]:
+    """A report's HTML and its PDF as typeset in one piece, from its ReportSpec (services/reports/content)."""
+    html = render_template(spec.template, **spec.context)
+    return html, pypdf.PdfReader(io.BytesIO(render_pdf(html, title=spec.title)))
+
+
+def parse_html(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def pages_text(reader: pypdf.PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def shows(fragment: str, text: str) -> bool:
+    """Whether the text read back from a PDF shows the fragment, whitespace aside (pypdf puts a space inside some
+    kerned pairs, such as "T obias")."""
+    return squeezed(fragment) in squeezed(text)
+
+
+def squeezed(text: str) -> str:
+    """Text without whitespace: a long word wrapped across lines in a table cell reads back with a break in it."""
+    return re.sub(r"\s+", "", text)
+
+
+def check_furniture(reader: pypdf.PdfReader, reference: str, title: str) -> None:
+    """Every page has its number out of the total, the marking and the campaign reference; the PDF is tagged."""
+    texts = pages_text(reader)
+    total = len(texts)
+    for number, text in enumerate(texts, start=1):
+        assert re.search(rf"\bPage\s*{number}\s*of\s*{total}\b", text), f"page {number} of {total}"
+        assert shows("OFFICIAL-SENSITIVE", text)
+        assert shows(reference, text)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == title

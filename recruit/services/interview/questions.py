@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -71,6 +73,22 @@ def chosen(criterion: Criterion) -> list[InterviewQuestion]:
             .order_by(CriterionQuestion.position)
         )
     )
+
+
+def chosen_for(criteria: Sequence[Criterion]) -> dict[int, list[str]]:
+    """The questions chosen for each of these criteria, in their order, by criterion id, in one query: the questions
+    the panel were given to ask every candidate. They cannot change once interviews have started."""
+    asked: dict[int, list[str]] = {criterion.id: [] for criterion in criteria}
+    if asked:
+        rows = db.session.execute(
+            select(CriterionQuestion.criterion_id, InterviewQuestion.text)
+            .join(InterviewQuestion, InterviewQuestion.id == CriterionQuestion.question_id)
+            .where(CriterionQuestion.criterion_id.in_(asked))
+            .order_by(CriterionQuestion.criterion_id, CriterionQuestion.position, CriterionQuestion.id)
+        )
+        for criterion_id, text in rows:
+            asked[criterion_id].append(text)
+    return asked
 
 
 @unit_of_work()

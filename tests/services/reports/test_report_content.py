@@ -10,7 +10,6 @@ from base64 import b64decode
 
 import pypdf
 import pytest
-from bs4 import BeautifulSoup
 from flask import render_template
 from sqlalchemy import select
 
@@ -25,61 +24,13 @@ from recruit.services.interview import offers
 from recruit.services.reports.content.feedback_letter import feedback_letter
 from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.merit import merit_report
-from recruit.services.reports.content.shared import ReportSpec
 from recruit.services.reports.content.sift import sift_report
-from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
+from recruit.services.reports.pdf.rendering import render_pdf_parallel
 from tests.factories import UserFactory, draft_campaign, score, sift_campaign
-from tests.helpers import Statements
+from tests.helpers import Statements, check_furniture, flat, pages_text, parse_html, rendered, shows, squeezed
 
 NAMES = ["Zephyrine Quillfeather", "Ottoline Vasquez-Brannigan", "Ignatius Wolfenden", "Philippa Okonkwo-Marchetti"]
 HOSTILE = '<script>alert("owned")</script> <img src="file:///etc/passwd"> see https://tracker.example.net/pixel.png'
-
-
-def to_pdf(html: str, title: str) -> bytes:
-    return render_pdf(html, title=title)
-
-
-def rendered(spec: ReportSpec) -> tuple[str, pypdf.PdfReader]:
-    html = render_template(spec.template, **spec.context)
-    return html, pypdf.PdfReader(io.BytesIO(to_pdf(html, spec.title)))
-
-
-def parse_html(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html.parser")
-
-
-def pages_text(reader: pypdf.PdfReader) -> list[str]:
-    return [page.extract_text() for page in reader.pages]
-
-
-def flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
-def shows(fragment: str, text: str) -> bool:
-    """Whether the text read back from a PDF shows the fragment, whitespace aside (pypdf puts a space inside some
-    kerned pairs, such as "T obias")."""
-    return squeezed(fragment) in squeezed(text)
-
-
-def squeezed(text: str) -> str:
-    """Text without whitespace: a long word wrapped across lines in a table cell reads back with a break in it."""
-    return re.sub(r"\s+", "", text)
-
-
-def check_furniture(reader: pypdf.PdfReader, reference: str, title: str) -> None:
-    """Every page has its number out of the total, the marking and the campaign reference; the PDF is tagged."""
-    texts = pages_text(reader)
-    total = len(texts)
-    for number, text in enumerate(texts, start=1):
-        assert re.search(rf"\bPage\s*{number}\s*of\s*{total}\b", text), f"page {number} of {total}"
-        assert shows("OFFICIAL-SENSITIVE", text)
-        assert shows(reference, text)
-    root = reader.trailer["/Root"]
-    assert "/StructTreeRoot" in root
-    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
-    assert root["/Lang"] == "en-GB"
-    assert reader.metadata.title == title
 
 
 def set_identity(application, number: int) -> None:
@@ -301,6 +252,8 @@ def test_interview_report_for_one_candidate(interview):
     text = flat(" ".join(pages_text(reader)))
     assert shows(f"Interview report: {NAMES[1]}", text)
     assert shows("Outcome Appointable, place 2 on the merit list: reserve list", text)
+    # No questions were chosen for this campaign's criteria and the panel kept no notes: the record says so.
+    assert shows(f"No questions were chosen for this criterion. Evidence heard {chair.name} (chair) No notes", text)
     for other in (NAMES[0], NAMES[2], NAMES[3]):
         assert not shows(other, text)
     with pytest.raises(Refused, match="was not invited to interview"):

@@ -1,6 +1,7 @@
-"""The interview report: per candidate invited to interview, each panel member's score, evidence and rationale
-per criterion, the agreed score, the outcome and a chart comparing the panel's scores; with the merit list when it
-covers every candidate."""
+"""The interview report: per candidate invited to interview and per criterion, the questions the panel were given
+to ask, each panel member's notes of the evidence heard, their score, indicators and rationale, and the agreed score;
+the outcome and a chart comparing the panel's scores; with the merit list when it covers every candidate. It is the
+record an appeal reads."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from recruit.services.assessment.ranking_rules import Result
 from recruit.services.assessment.results import StageResults
 from recruit.services.campaigns.stages import recorded_status, stage_criteria
 from recruit.services.errors import Refused
-from recruit.services.interview import offers
+from recruit.services.interview import offers, questions
 from recruit.services.reports import charts
 from recruit.services.reports.content.merit import MeritRow, merit_rows
 from recruit.services.reports.content.shared import (
@@ -45,7 +46,8 @@ class MemberScore:
     effective: list[str]
     ineffective: list[str]
     rationale: str
-    note: str = ""
+    note: str = ""  # why there is no score: a conflict of interest, or none submitted
+    heard: str = ""  # the member's notes of the evidence heard, with their counted score
 
 
 @dataclass
@@ -54,6 +56,7 @@ class CriterionRecord:
     level: str
     weight: int
     pass_mark: int
+    questions: list[str]
     members: list[MemberScore]
     proposal: str
     agreed: str
@@ -110,6 +113,7 @@ def _candidate_records(
                     Score.assessor_id,
                     Score.value,
                     Score.rationale,
+                    Score.notes,
                     Score.ticked,
                 ).where(Score.application_id.in_(ids), Score.stage == stage, Score.status == "submitted")
             )
@@ -145,6 +149,7 @@ def _candidate_records(
         if ids
         else {}
     )
+    asked = questions.chosen_for(criteria)
     by_result = {ranked(r.key).id: r for r in outcome.results}
     merit = {row["reference"]: row for row in merit_rows(view)}
     record = record_of(campaign, stage)
@@ -165,13 +170,15 @@ def _candidate_records(
                     if row
                     else []
                 )
+                shown = row is not None and seat.user_id in counted
                 member = MemberScore(
                     seat.name,
                     seat.chair,
                     str(counted[seat.user_id]) if seat.user_id in counted else NO_SCORE,
                     [i.text for i in ticks if i.kind == "effective"],
                     [i.text for i in ticks if i.kind == "ineffective"],
-                    row.rationale if row and seat.user_id in counted else "",
+                    row.rationale if row and shown else "",
+                    heard=row.notes if row and shown else "",
                 )
                 if seat.user_id in item.conflicted:
                     member.note = "Conflict of interest declared: not counted"
@@ -187,6 +194,7 @@ def _candidate_records(
                     criterion.level.name if criterion.level else "Not a framework competency",
                     criterion.weight,
                     criterion.pass_mark,
+                    asked[criterion.id],
                     members,
                     str(item.state.proposal) if item.state.proposal is not None else NO_SCORE,
                     str(current.value) if current else "Not agreed",
