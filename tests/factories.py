@@ -211,6 +211,34 @@ def sift_campaign(
     return SiftSetup(campaign, admin, chair, panel, created)
 
 
+def submit_score(
+    assessor: User,
+    campaign: Campaign,
+    application: Application,
+    criterion,
+    value: int,
+    *,
+    stage: str = "sift",
+    rationale: str = "Meets the indicators.",
+    ticked: list[int] | None = None,
+    notes: str = "",
+    submit: bool = True,
+):
+    """An assessor's score as the scoring page saves it, past the consistency prompt: submitted unless `submit`
+    is False (a draft)."""
+    return scoring.save(
+        assessor,
+        campaign,
+        application,
+        criterion,
+        stage,
+        ScoreInput(value=value, ticked=ticked or [], rationale=rationale, notes=notes),
+        submit=submit,
+        version=None,
+        confirmed=True,
+    )
+
+
 def score(
     assessor: User,
     setup: SiftSetup,
@@ -222,16 +250,8 @@ def score(
     submit: bool = True,
 ):
     criterion = next(c for c in setup.campaign.criteria if c.code == code)
-    return scoring.save(
-        assessor,
-        setup.campaign,
-        application,
-        criterion,
-        "sift",
-        ScoreInput(value=value, ticked=ticked or [], rationale=rationale),
-        submit=submit,
-        version=None,
-        confirmed=True,
+    return submit_score(
+        assessor, setup.campaign, application, criterion, value, rationale=rationale, ticked=ticked, submit=submit
     )
 
 
@@ -262,16 +282,15 @@ def interview_stage(admin: User) -> tuple[SiftSetup, User]:
     for index, application in enumerate(setup.applications):
         for criterion, value in zip(campaign.criteria_at("interview"), INTERVIEW[index], strict=True):
             for person in panel:
-                scoring.save(
+                submit_score(
                     person,
                     campaign,
                     application,
                     criterion,
-                    "interview",
-                    ScoreInput(value=value, ticked=[], rationale="Heard at interview", notes="Answered the question"),
-                    submit=True,
-                    version=None,
-                    confirmed=True,
+                    value,
+                    stage="interview",
+                    rationale="Heard at interview",
+                    notes="Answered the question",
                 )
     assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
     results.sign_off(chair, campaign, "interview")

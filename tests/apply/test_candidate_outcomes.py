@@ -24,7 +24,7 @@ from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from tests.factories import UserFactory, score, sift_campaign
+from tests.factories import UserFactory, score, sift_campaign, submit_score
 from tests.helpers import Forms, error_messages, parse, signed_in
 
 SUMMER = datetime(2031, 7, 15, 9, 0, tzinfo=UTC)  # 10:00am in British Summer Time
@@ -358,16 +358,8 @@ def run_campaign(admin) -> Outcomes:
         for person in (chair, member):
             scoring.declare(person, campaign, application, "interview", False, "")
             for criterion in campaign.criteria_at("interview"):
-                scoring.save(
-                    person,
-                    campaign,
-                    application,
-                    criterion,
-                    "interview",
-                    scoring.ScoreInput(value=value, ticked=[], rationale="Heard at interview"),
-                    submit=True,
-                    version=None,
-                    confirmed=True,
+                submit_score(
+                    person, campaign, application, criterion, value, stage="interview", rationale="Heard at interview"
                 )
     agreement.confirm_all_proposals(chair, campaign, "interview", people[:2])
     for number, application in enumerate(people[:2], start=1):

@@ -7,7 +7,7 @@ from recruit.extensions import db
 from recruit.models import CriterionQuestion, InterviewQuestion
 from recruit.services.assessment import scoring
 from recruit.services.assessment.board import load_items
-from tests.factories import UserFactory, sift_campaign
+from tests.factories import UserFactory, sift_campaign, submit_score
 from tests.helpers import error_messages, parse
 
 
@@ -67,16 +67,8 @@ def test_a_declared_conflict_excludes_that_members_scores(forms, interview):
     application = setup.applications[1]
     for person in (chair, member):
         scoring.declare(person, setup.campaign, application, "interview", False, "")
-    scoring.save(
-        member,
-        setup.campaign,
-        application,
-        criterion,
-        "interview",
-        scoring.ScoreInput(value=7, ticked=[], rationale="Strong", notes="Good answer"),
-        submit=True,
-        version=None,
-        confirmed=True,
+    submit_score(
+        member, setup.campaign, application, criterion, 7, stage="interview", rationale="Strong", notes="Good answer"
     )
     forms.sign_in(member)
     base = f"/assess/{setup.campaign.id}/interview/{application.reference}"

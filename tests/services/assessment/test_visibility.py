@@ -26,7 +26,7 @@ from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.reports import versions as reports
 from tests.downloads import download
-from tests.factories import UserFactory, score, sift_campaign
+from tests.factories import UserFactory, score, sift_campaign, submit_score
 from tests.helpers import found_in, parse, signed_in
 
 # -- the campaign, moment by moment ------------------------------------------------------------------
@@ -109,16 +109,15 @@ def build(admin, moment: str) -> Scene:
 
 
 def interview_score(person, campaign, application, criterion, rationale: str) -> None:
-    scoring.save(
+    submit_score(
         person,
         campaign,
         application,
         criterion,
-        "interview",
-        scoring.ScoreInput(value=5, ticked=[], rationale=rationale, notes="Answered the question"),
-        submit=True,
-        version=None,
-        confirmed=True,
+        5,
+        stage="interview",
+        rationale=rationale,
+        notes="Answered the question",
     )
 
 

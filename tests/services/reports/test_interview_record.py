@@ -17,7 +17,7 @@ from recruit.services.interview import questions
 from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.shared import candidate_name
 from recruit.services.reports.pdf.rendering import render_pdf_parallel
-from tests.factories import UserFactory, add_applications, add_scores, sift_campaign
+from tests.factories import UserFactory, add_applications, add_scores, sift_campaign, submit_score
 from tests.helpers import Statements, check_furniture, flat, pages_text, parse_html, rendered, shows, squeezed
 
 # The questions chosen for the two interview criteria, in the order chosen; the bank's general question is not chosen.
@@ -67,18 +67,16 @@ def record(admin):
             for index, criterion in enumerate(criteria):
                 draft = person is member and (number, index) == (0, 0)
                 heard = MARKUP_NOTE if person is member and (number, index) == (1, 1) else note(person, number, index)
-                scoring.save(
+                submit_score(
                     person,
                     campaign,
                     application,
                     criterion,
-                    "interview",
-                    scoring.ScoreInput(
-                        value=5, ticked=[], rationale=f"{person.name} scored 5", notes=DRAFT_NOTE if draft else heard
-                    ),
+                    5,
+                    stage="interview",
+                    rationale=f"{person.name} scored 5",
+                    notes=DRAFT_NOTE if draft else heard,
                     submit=not draft,
-                    version=None,
-                    confirmed=True,
                 )
     # The member recognises candidate 2 after scoring them: their scores, and their notes, no longer count.
     scoring.declare(member, campaign, setup.applications[2], "interview", True, CONFLICT_REASON)

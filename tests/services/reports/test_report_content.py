@@ -26,7 +26,7 @@ from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports.content.sift import sift_report
 from recruit.services.reports.pdf.rendering import render_pdf_parallel
-from tests.factories import UserFactory, draft_campaign, score, sift_campaign
+from tests.factories import UserFactory, draft_campaign, score, sift_campaign, submit_score
 from tests.helpers import Statements, check_furniture, flat, pages_text, parse_html, rendered, shows, squeezed
 
 NAMES = ["Zephyrine Quillfeather", "Ottoline Vasquez-Brannigan", "Ignatius Wolfenden", "Philippa Okonkwo-Marchetti"]
@@ -175,16 +175,15 @@ def interview(make_user):
                     if (person is chair and application is setup.applications[0])
                     else f"{person.name} heard {value} for {criterion.name}"
                 )
-                scoring.save(
+                submit_score(
                     person,
                     campaign,
                     application,
                     criterion,
-                    "interview",
-                    scoring.ScoreInput(value=value, ticked=chosen, rationale=rationale, notes=""),
-                    submit=True,
-                    version=None,
-                    confirmed=True,
+                    value,
+                    stage="interview",
+                    rationale=rationale,
+                    ticked=chosen,
                 )
     assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications[:3]) == 5
     agreement.agree(
