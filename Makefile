@@ -91,8 +91,10 @@ db: install
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Coverage of recruit/ is measured and printed at the end (files not wholly covered, then the total);
+# the run fails below the floor in pyproject.toml. `coverage html` afterwards shows the lines missed.
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 # The quick loop while working: everything but the browser, fuzz and slow tests (see the markers in
 # pyproject.toml), spread over two processes, each test file kept in one of them.
