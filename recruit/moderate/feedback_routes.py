@@ -54,6 +54,13 @@ def candidate_feedback_page(campaign_id: int, stage: str, reference: str) -> Res
     campaign, application = _application_access(campaign_id, stage, reference)
     page = candidate_feedback.for_candidate(current_user, campaign, stage, application)
     agreed = [row.criterion for row in page.agreed]
+    if request.method == "POST":
+        # Also any criterion the page was shown with that is no longer agreed, for the service to refuse in words.
+        agreed = [
+            row.criterion
+            for row in page.criteria
+            if row.agreed is not None or version_name(row.criterion) in request.form
+        ]
     form = candidate_feedback_form(agreed if page.refusal is None else [])
     if request.method == "POST" and page.refusal is not None:
         form.validate_on_submit()  # the token is checked all the same
@@ -62,8 +69,10 @@ def candidate_feedback_page(campaign_id: int, stage: str, reference: str) -> Res
         # Read before saving: the commit expires the models.
         saved_reference, overview = application.reference, _overview_url(campaign, stage)
         try:
+            # Only what was sent: a box missing from the request leaves its feedback as it was.
+            sent = [criterion for criterion in agreed if candidate_feedback.field_name(criterion) in request.form]
             candidate_feedback.save_all(
-                current_user, campaign, stage, application, form.texts(agreed), form.versions(agreed)
+                current_user, campaign, stage, application, form.texts(sent), form.versions(sent)
             )
         except Refused as error:
             show_refusal(form, error)
