@@ -404,11 +404,11 @@ EXPECTED = {
     # The page per criterion that feedback was once written on leads to the candidate's page (the chair), or back to
     # the item with the reason (an admin, who writes it only where the chair may not).
     "moderate.write_feedback": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
-    # A candidate's feedback, every criterion on one page: the chair's to write; an admin reads it. A form with
-    # nothing but its token is refused on the page (it does not carry the versions the page was shown with).
+    # A candidate's feedback, every criterion on one page: the chair's to write (a form with nothing but its token
+    # changes nothing); an admin reads it, and is refused on the page.
     "moderate.candidate_feedback_page": {
         "member": 403,
-        "chair": {"GET": 200, "POST": 200},
+        "chair": {"GET": 200, "POST": 302},
         "other assessor": 403,
         "candidate": 403,
         "admin": {"GET": 200, "POST": 200},
