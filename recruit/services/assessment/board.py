@@ -98,7 +98,7 @@ class Item:
 LONG_LIST = 500
 
 
-def _rows(statement: Select[_Row]) -> CursorResult[_Row]:
+def plain_rows(statement: Select[_Row]) -> CursorResult[_Row]:
     """Plain rows through the session's connection, without the ORM's row processing, each dropped once read:
     a large sift has 90,000 scores, and rows kept alive make the garbage collector walk the whole heap again
     and again."""
@@ -129,7 +129,7 @@ def load_items(
         # Every application of a large sift: asking for the campaign's is cheaper than sending thousands of ids.
         ids = select(Application.id).where(Application.campaign_id == campaign.id).scalar_subquery()
     pairs: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
-    for application_id, criterion_id, assessor_id, value in _rows(
+    for application_id, criterion_id, assessor_id, value in plain_rows(
         select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
             Score.application_id.in_(ids), Score.stage == stage, Score.status == ScoreStatus.SUBMITTED
         )
@@ -145,7 +145,7 @@ def load_items(
             conflicted[application_id].update(people)
         agreed = known[1]
     else:
-        for application_id, assessor_id in _rows(
+        for application_id, assessor_id in plain_rows(
             select(Conflict.application_id, Conflict.assessor_id).where(
                 Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True)
             )
@@ -153,7 +153,7 @@ def load_items(
             conflicted[application_id].add(assessor_id)
         agreed = {
             (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-            for application_id, criterion_id, agreed_id, value, status in _rows(
+            for application_id, criterion_id, agreed_id, value, status in plain_rows(
                 select(
                     AgreedScore.application_id,
                     AgreedScore.criterion_id,

@@ -14,10 +14,9 @@ from typing import Final
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score
 from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
-from recruit.services.assessment.board import Item
+from recruit.services.assessment.board import Item, plain_rows
 from recruit.services.assessment.moderation_rules import ItemState, range_is_discrepant, status_of
 from recruit.services.campaigns.stages import assessor_ids, eligible_query, stage_criteria
 
@@ -157,11 +156,12 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
     panel = assessor_ids(campaign, stage)
     eligible = eligible_query(campaign, stage)
     ids = eligible.with_only_columns(Application.id).scalar_subquery()
-    applications = db.session.execute(
+    # Plain rows, without the ORM's processing: a large sift has tens of thousands of items.
+    applications = plain_rows(
         eligible.with_only_columns(Application.id, Application.reference).order_by(Application.reference)
     ).all()
     conflicts: dict[int, set[int]] = {}
-    for application_id, assessor_id in db.session.execute(
+    for application_id, assessor_id in plain_rows(
         select(Conflict.application_id, Conflict.assessor_id).where(
             Conflict.stage == stage, Conflict.has_conflict.is_(True), Conflict.application_id.in_(ids)
         )
@@ -172,7 +172,7 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
         theirs = aliased(Conflict)
         summaries = {
             (application_id, criterion_id): (counted, lowest, highest)
-            for application_id, criterion_id, counted, lowest, highest in db.session.execute(
+            for application_id, criterion_id, counted, lowest, highest in plain_rows(
                 select(
                     Score.application_id,
                     Score.criterion_id,
@@ -201,7 +201,7 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
         }
     agreed_rows = {
         (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-        for application_id, criterion_id, agreed_id, value, status in db.session.execute(
+        for application_id, criterion_id, agreed_id, value, status in plain_rows(
             select(
                 AgreedScore.application_id,
                 AgreedScore.criterion_id,
@@ -209,22 +209,22 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
                 AgreedScore.value,
                 AgreedScore.status,
             ).where(AgreedScore.stage == stage, AgreedScore.application_id.in_(ids))
-        ).tuples()
+        )
     }
     agreed = {key for key, (_, value) in agreed_rows.items() if value is not None}
     members, threshold, nothing = set(panel), campaign.discrepancy_threshold, (0, 0, 0)
+    # Each criterion's attributes read once, not once an item.
+    columns = [(c.id, c.code, c.name, c.pass_mark) for c in criteria]
     standings = []
     for application_id, reference in applications:
         conflicted = conflicts.get(application_id)
         expected = len(members - conflicted) if conflicted else len(members)
-        for criterion in criteria:
-            key = (application_id, criterion.id)
+        for criterion_id, code, name, pass_mark in columns:
+            key = (application_id, criterion_id)
             counted, lowest, highest = summaries.get(key, nothing)
             status = status_of(counted, expected, key in agreed)
-            state = _key(
-                status, status == "ready" and range_is_discrepant(lowest, highest, threshold, criterion.pass_mark)
-            )
-            standings.append(Standing(application_id, reference, criterion.id, criterion.code, criterion.name, state))
+            state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
+            standings.append(Standing(application_id, reference, criterion_id, code, name, state))
     return StageProgress(
         standings,
         {application_id: frozenset(conflicts.get(application_id, ())) for application_id, _ in applications},
