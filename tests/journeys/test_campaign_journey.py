@@ -257,9 +257,14 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         chair.person.follow("Moderation board")
         chair.person.press_button("Confirm every proposal that is not discrepant")
         expect(board.locator(".govuk-notification-banner")).to_contain_text("4 proposed scores confirmed")
-        # Every criterion's feedback for Priya, on one page, from the overview of every candidate's.
-        chair.person.follow("Feedback for candidates")
-        chair.person.follow(f"Write feedback for {priya.reference}")
+        # From one of Priya's items to every criterion's feedback for her, on one page, at that criterion.
+        chair.person.follow(within=board.locator(f'#board tr[data-item="{priya.reference}/{CODES[LC]}"]'))
+        expect(board.locator("#questions")).to_be_visible()
+        expect(board.locator("#scores .recruit-notes")).to_have_text(
+            [f"Priya Shah answered the {LC.lower()} question."] * 2
+        )
+        chair.person.follow("Write the candidate’s feedback")
+        expect(board).to_have_url(re.compile(rf"/feedback/{priya.reference}#criterion-{CODES[LC]}$"))
         for criterion in (LC, MQ):
             chair.person.fill(f"Feedback on {criterion}", FEEDBACK[criterion])
         chair.person.press_button("Save feedback")
