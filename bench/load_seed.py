@@ -680,16 +680,18 @@ def _assessor_plan(campaign: Campaign, person: User) -> dict:
 def _chair_plan(campaign: Campaign, person: User, rng: random.Random) -> dict:
     """Items every assessor has submitted and the chair has yet to agree, with the board page each is on."""
     applications = list(db.session.scalars(eligible_query(campaign, "sift").order_by(Application.reference)))
-    page_of = {a.id: index // PAGE_SIZE + 1 for index, a in enumerate(applications)}
+    # The board pages its items (every criterion of every application, by reference), not its applications.
+    items = board.load_items(campaign, "sift", applications)
+    page_of = {(i.application.id, i.criterion.id): index // PAGE_SIZE + 1 for index, i in enumerate(items)}
     ready = [
         {
             "reference": item.application.reference,
             "code": item.criterion.code,
-            "page": page_of[item.application.id],
+            "page": page_of[(item.application.id, item.criterion.id)],
             "proposal": item.state.proposal,
             "discrepant": item.state.discrepant,
         }
-        for item in board.load_items(campaign, "sift", applications)
+        for item in items
         if item.state.ready
     ]
     work = sorted(rng.sample(ready, min(PLAN_ITEMS, len(ready))), key=lambda i: (i["page"], i["reference"]))

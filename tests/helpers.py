@@ -58,6 +58,40 @@ class Forms:
         token = csrf_token_from(self.client.get(page or url).get_data(as_text=True))
         return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
+    def submit_as_shown(self, url: str, changes: dict | None = None, button: str | None = None, **kwargs):
+        """Send the page's main form as a browser would: every box, hidden field and ticked choice as the page
+        shows it, with `changes` (by field name) typed over it, and the named button pressed (its name is sent)."""
+        soup = BeautifulSoup(self.client.get(url).get_data(as_text=True), "html.parser")
+        form = soup.select_one("main form[method=post]")
+        assert form is not None, f"{url} shows no form"
+        data: dict[str, object] = {}
+        for field in form.select("input[name], textarea[name], select[name]"):
+            name, kind = field["name"], field.get("type", "")
+            if field.name == "textarea":
+                data[name] = field.get_text()
+            elif field.name == "select":
+                chosen = field.select_one("option[selected]") or field.select_one("option")
+                data[name] = chosen.get("value", "") if chosen else ""
+            elif kind in ("checkbox", "radio"):
+                if field.has_attr("checked"):
+                    data.setdefault(name, []).append(field.get("value", "on"))
+            elif kind != "submit":
+                data[name] = field.get("value", "")
+        if button is not None:
+            pressed = form.find(
+                lambda tag: (
+                    tag.name in ("button", "input")
+                    and tag.get("type") == "submit"
+                    and (tag.get("value") == button or tag.get_text(strip=True) == button)
+                )
+            )
+            assert pressed is not None, f"{url} has no button {button!r}"
+            if pressed.get("name"):
+                data[pressed["name"]] = pressed.get("value", "")
+        data.update(changes or {})
+        action = form.get("action") or url
+        return self.client.post(action, data=data, **kwargs)
+
     def sign_in(self, user, password: str = PASSWORD):
         response = self.submit("/sign-in", {"email": user.email, "password": password})
         if user.has_two_factor and response.status_code == 302 and "/two-factor" in response.location:

@@ -32,7 +32,9 @@ UNBUILDABLE: dict[str, str] = {}
 # Pages whose query string changes what they read, requested with it as well.
 QUERIES = {
     "assess.work": ["by=criterion"],
-    "moderate.board_view": ["view=discrepant"],
+    "moderate.board_view": ["view=discrepant", "view=ready&page=2"],
+    "moderate.item": ["view=discrepant&page=2"],
+    "moderate.feedback_overview": ["view=incomplete"],
     "admin.users_list": ["role=assessor"],
 }
 

@@ -114,3 +114,73 @@ def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(a
 
     versions = [(v.version, v.value) for v in scoring.own_score(member, application, criterion, "sift").history]
     assert versions == [(1, 5), (2, 6)], "every saved state is kept, in order"
+
+
+def test_the_chairs_board_item_and_feedback_pages_run_the_same_queries_for_10_and_600_applications(app, make_user):
+    """The board (filtered), a discrepant item with the agree form and the next discrepancy named, the overview of
+    every candidate's feedback and one candidate's feedback page: a fixed number of queries, however many items
+    the stage has in each state."""
+    from sqlalchemy import func, insert, select
+
+    from recruit.models import AgreedScore, Application, Campaign, User
+    from recruit.services.assessment import feedback
+    from tests.factories import add_applications, add_scores
+    from tests.helpers import statements_for
+
+    setup = sift_campaign(make_user(role="admin"), applications=10, members=1, keep_criteria=2)
+    campaign, chair, member = setup.campaign, setup.chair, setup.members[0]
+    one, two = campaign.criteria_at("sift")
+    first, second, third = sorted(setup.applications, key=lambda a: a.reference)[:3]
+    for application, values in ((first, (3, 6)), (second, (2, 5))):
+        for person, value in zip(setup.assessors, values):
+            score(person, setup, application, one.code, value)
+    for person in setup.assessors:
+        score(person, setup, third, one.code, 5)
+        score(person, setup, third, two.code, 5)
+    for criterion in (one, two):
+        agreed = agreement.agree(chair, campaign, third, criterion, "sift", 5, "")
+        feedback.save(chair, campaign, agreed, "Clear.")
+
+    base = f"/moderate/{campaign.id}/sift"
+    urls = {
+        "board": f"{base}?view=discrepant",
+        "item": f"{base}/items/{first.reference}/{one.code}",
+        "feedback overview": f"{base}/feedback?view=incomplete",
+        "candidate feedback": f"{base}/feedback/{third.reference}",
+    }
+    client = signed_in(app, chair)
+    page = parse(client.get(urls["item"]))
+    assert page.select_one("#next-discrepant") is not None and page.select_one("#discrepancy-reasons") is not None
+    ids = campaign.id, chair.id, member.id
+    small = {name: statements_for(client, url) for name, url in urls.items()}
+
+    campaign, chair, member = (db.session.get(kind, id_) for kind, id_ in zip((Campaign, User, User), ids))
+    added = [application_id for application_id, _ in add_applications(campaign, 590, start=11)]
+    add_scores(campaign, added[:400], [member], value=6)
+    add_scores(campaign, added[:200], [chair], value=2)
+    add_scores(campaign, added[200:400], [chair], value=6)
+    db.session.execute(
+        insert(AgreedScore),
+        [
+            {
+                "application_id": application_id,
+                "criterion_id": criterion_id,
+                "stage": "sift",
+                "value": 6,
+                "proposal": 6,
+                "discrepant": False,
+                "agreed_by_id": chair.id,
+                "feedback": "Bulk feedback." if application_id % 2 else "",
+            }
+            for application_id in added[200:400]
+            for criterion_id in (c.id for c in campaign.criteria_at("sift"))
+        ],
+    )
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Application)) >= 600
+    large = {name: statements_for(client, url) for name, url in urls.items()}
+
+    assert large == small, f"statements for 10 applications: {small}; for 600: {large}"
+    # Full pages of them, so that a query a row would have shown.
+    assert len(parse(client.get(urls["board"])).select("#board tbody tr[data-item]")) == 50
+    assert len(parse(client.get(urls["feedback overview"])).select("#feedback-overview tbody tr[data-reference]")) == 50

@@ -1,10 +1,17 @@
-"""Forms for agreeing, reopening, deciding and signing off."""
+"""Forms for agreeing, reopening, deciding, signing off and writing feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from recruit.forms import Form, strip, whole_number
+from recruit.models import Criterion
+from recruit.services.assessment.candidate_feedback import field_name
+from recruit.services.assessment.feedback import MAX_LENGTH
 
 
 class AgreeForm(Form):
@@ -21,6 +28,8 @@ class AgreeForm(Form):
         validators=[Length(max=10000, message="Rationale must be 10000 characters or fewer")],
     )
     submit = SubmitField("Agree score", widget=GovSubmitInput())
+    # The second button: agree, then open the next discrepant item this person moderates.
+    next_item = SubmitField("Agree and go to the next discrepant item", widget=GovSubmitInput())
 
 
 class ReasonForm(Form):
@@ -49,3 +58,48 @@ class DecisionForm(Form):
 
 class ActionForm(Form):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+def version_name(criterion: Criterion) -> str:
+    return f"version-{criterion.code}"
+
+
+class CandidateFeedbackForm(Form):
+    submit = SubmitField("Save feedback", widget=GovSubmitInput())
+
+    def texts(self, criteria: Sequence[Criterion]) -> dict[int, str]:
+        return {criterion.id: self[field_name(criterion)].data or "" for criterion in criteria}
+
+    def versions(self, criteria: Sequence[Criterion]) -> dict[int, int | None]:
+        """The agreed scores' versions the page was shown with (None for anything that is not a version)."""
+        found: dict[int, int | None] = {}
+        for criterion in criteria:
+            value = self[version_name(criterion)].data or ""
+            found[criterion.id] = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+        return found
+
+
+def candidate_feedback_form(criteria: Sequence[Criterion]) -> CandidateFeedbackForm:
+    """A feedback box for each of these criteria (those with an agreed score), each with the version of the agreed
+    score it was shown with."""
+
+    class Built(CandidateFeedbackForm):
+        pass
+
+    for criterion in criteria:
+        setattr(
+            Built,
+            field_name(criterion),
+            TextAreaField(
+                f"Feedback on {criterion.name}",
+                widget=GovTextArea(),
+                filters=[strip],
+                validators=[
+                    Length(
+                        max=MAX_LENGTH, message=f"Feedback on {criterion.name} must be {MAX_LENGTH} characters or fewer"
+                    )
+                ],
+            ),
+        )
+        setattr(Built, version_name(criterion), HiddenField())
+    return Built()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -13,9 +14,8 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
-from recruit.pagination import page_number
-from recruit.services.assessment import agreement, board, moderators, results, scoring, visibility
-from recruit.services.assessment.moderation_rules import agreement_needs_rationale
+from recruit.pagination import page_number, page_of
+from recruit.services.assessment import agreement, board, item_detail, moderators, progress, results, visibility
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.campaigns.stages import (
     eligible_query,
@@ -46,38 +46,55 @@ def _campaign(campaign_id: int, stage: str, *, admin_may_view: bool) -> Campaign
     abort(403 if current_user.role in ("admin", "assessor") else 404)
 
 
-def _item_access(campaign_id: int, stage: str, reference: str, code: str) -> tuple[Campaign, Application, Criterion]:
-    """Object access for one item's moderation pages: the stage's chair and admins, and the deputy chair an admin
-    named for this application (who reaches its items and nothing else of the board)."""
+def _application_access(campaign_id: int, stage: str, reference: str) -> tuple[Campaign, Application]:
+    """Object access for one application's moderation pages (its items, its feedback): the stage's chair and admins,
+    and the deputy chair an admin named for this application (who reaches it and nothing else of the board)."""
     campaign = load_campaign(campaign_id) if stage in ("sift", "interview") else None
     if campaign is None:
         abort(404)
+    application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
     if is_chair(campaign, stage, current_user) or current_user.role == "admin":
-        return campaign, *_item(campaign, stage, reference, code)
-    if membership(campaign, stage, current_user) is not None:
-        application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
-        # Any other reference is refused alike, whether or not it exists.
-        if application is not None and moderators.is_deputy(current_user, stage, application):
-            return campaign, *_item(campaign, stage, reference, code)
+        if application is None:
+            abort(404)
+        return campaign, application
+    # Any other reference is refused alike, whether or not it exists.
+    if (
+        membership(campaign, stage, current_user) is not None
+        and application is not None
+        and moderators.is_deputy(current_user, stage, application)
+    ):
+        return campaign, application
     abort(403 if current_user.role in ("admin", "assessor") else 404)
 
 
+def _item_access(campaign_id: int, stage: str, reference: str, code: str) -> tuple[Campaign, Application, Criterion]:
+    """Object access for one item's moderation pages, as for its application's."""
+    campaign, application = _application_access(campaign_id, stage, reference)
+    criterion = next((c for c in stage_criteria(campaign, stage) if c.code == code), None)
+    if criterion is None:
+        abort(404)
+    return campaign, application, criterion
+
+
+def board_args() -> dict[str, Any]:
+    """The board's filter and page, from the request: kept as the chair goes from the board to an item and back,
+    and on from item to item. Defaults are left out of the address."""
+    view = request.args.get("view")
+    args: dict[str, Any] = {"view": view} if view in progress.VIEWS and view != "all" else {}
+    page = page_number()
+    if page > 1:
+        args["page"] = page
+    return args
+
+
 def _back(campaign: Campaign, stage: str) -> str:
-    """Where an item page leads back to: the board for the chair, the results for an admin, the dashboard for a
-    deputy chair (who sees neither)."""
+    """Where an item page leads back to: the board (as the chair left it) for the chair, the results for an admin,
+    the dashboard for a deputy chair (who sees neither)."""
     if is_chair(campaign, stage, current_user):
-        return url_for("moderate.board_view", campaign_id=campaign.id, stage=stage)
+        return url_for("moderate.board_view", campaign_id=campaign.id, stage=stage, **board_args())
     if current_user.role == "admin":
         return url_for("moderate.results_page", campaign_id=campaign.id, stage=stage)
     return url_for("assess.dashboard")
-
-
-def _item(campaign: Campaign, stage: str, reference: str, code: str) -> tuple[Application, Criterion]:
-    application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
-    criterion = next((c for c in stage_criteria(campaign, stage) if c.code == code), None)
-    if application is None or criterion is None:
-        abort(404)
-    return application, criterion
 
 
 def _handover(
@@ -94,29 +111,40 @@ def _handover(
 @roles("assessor")
 def board_view(campaign_id: int, stage: str) -> str:
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
-    view = request.args.get("view")
-    view = view if view in board.FILTERS else "all"
+    args = board_args()
+    view = str(args.get("view", "all"))
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = db.paginate(
-        listing_query(campaign, stage, names).order_by(Application.reference),
-        page=page_number(),
-        per_page=PAGE_SIZE,
-        error_out=False,
+    criteria = stage_criteria(campaign, stage)
+    standing = progress.load(campaign, stage, criteria)
+    listing = page_of(standing.in_view(view), page_number(), PAGE_SIZE)
+    # The page's items, with their scores: one page of applications, whatever the view.
+    ids = list(dict.fromkeys(s.application_id for s in listing.items))
+    applications = (
+        list(db.session.scalars(listing_query(campaign, stage, names).where(Application.id.in_(ids)))) if ids else []
     )
-    items = [i for i in board.load_items(campaign, stage, pagination.items) if board.matches(i, view)]
-    sight = visibility.score_sight(current_user, campaign, stage, [a.id for a in pagination.items])
+    loaded = {
+        (i.application.id, i.criterion.id): i
+        for i in board.load_items(campaign, stage, applications, criteria, known=(standing.conflicts, standing.agreed))
+    }
+    items = [loaded[s.key] for s in listing.items if s.key in loaded]
+    sight = visibility.score_sight(current_user, campaign, stage, ids)
     # Who moderates the applications the chair stands aside from (a query only when the page has any).
     aside = {i.application.id for i in items if moderators.chair_stands_aside(campaign, stage, i.conflicted)}
     deputies = moderators.deputies_for(stage, sorted(aside)) if aside else {}
     handovers = {application_id: deputies.get(application_id) for application_id in aside}
+    moderated = moderators.moderated_among(current_user, campaign, stage, standing.conflicts)
     return render_template(
         "moderate/board.html",
         campaign=campaign,
         stage=stage,
-        items=items,
+        rows=[(item, progress.tag_for(item)) for item in items],
         view=view,
+        args=args,
+        views=progress.VIEW_LABELS,
+        counts=standing.view_counts(),
+        next_item=standing.next_to_agree(moderated),
         handovers=handovers,
-        pagination=pagination,
+        pagination=listing,
         sight=sight,
         names=names,
         open=scoring_open(campaign, stage),
@@ -146,13 +174,21 @@ def confirm_all(campaign_id: int, stage: str) -> ResponseReturnValue:
                 f"{'the candidate' if candidates == 1 else f'{candidates} of the candidates'}."
             )
         flash(message, "success")
-    return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage))
+    return redirect(url_for("moderate.board_view", campaign_id=campaign.id, stage=stage, **board_args()))
+
+
+def _next_discrepant(campaign: Campaign, stage: str, after: tuple[int, int]) -> progress.Standing | None:
+    """The next discrepant item this person moderates, after this one in the board's order."""
+    standing = progress.load(campaign, stage)
+    moderated = moderators.moderated_among(current_user, campaign, stage, standing.conflicts)
+    return standing.next_to_agree(moderated, (progress.DISCREPANT,), after=after)
 
 
 @bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>", methods=["GET", "POST"])
 @roles("assessor", "admin")
 def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
     campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
+    args = board_args()
     current = agreement.item_for(campaign, stage, application, criterion)
     chair = is_chair(campaign, stage, current_user)
     # Read from the item (who declared a conflict) rather than asked again: the chair's page stays as it was.
@@ -168,6 +204,7 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
     if form.validate_on_submit():
         # Read before agreeing: the commit expires the models, and reading them again would reload them.
         agreed_message = f"Agreed score recorded for {application.reference}, {criterion.name}."
+        here = (application.id, criterion.id)
         try:
             agreement.agree(
                 current_user, campaign, application, criterion, stage, form.value.data, form.rationale.data or ""
@@ -177,9 +214,24 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
             (field.errors if field is not None else form.form_errors).append(error.message)
             current = agreement.item_for(campaign, stage, application, criterion)
         else:
+            if form.next_item.data:
+                following = _next_discrepant(campaign, stage, here)
+                if following is not None:
+                    flash(f"{agreed_message} This is the next discrepant item.", "success")
+                    return redirect(
+                        url_for(
+                            "moderate.item",
+                            campaign_id=campaign_id,
+                            stage=stage,
+                            reference=following.reference,
+                            code=following.code,
+                            **args,
+                        )
+                    )
+                agreed_message += " There are no more discrepant items for you to agree."
             flash(agreed_message, "success")
             if chair:
-                return redirect(url_for("moderate.board_view", campaign_id=campaign_id, stage=stage))
+                return redirect(url_for("moderate.board_view", campaign_id=campaign_id, stage=stage, **args))
             return redirect(
                 url_for(
                     "moderate.item",
@@ -187,9 +239,14 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
                     stage=stage,
                     reference=application.reference,
                     code=criterion.code,
+                    **args,
                 )
             )
     history = agreement.history_of(current.agreed) if current.agreed else []
+    open_ = scoring_open(campaign, stage)
+    may_agree = refusal is None
+    agreeing = may_agree and open_ and current.state.ready
+    following = _next_discrepant(campaign, stage, (application.id, criterion.id)) if agreeing else None
     return render_template(
         "moderate/item.html",
         campaign=campaign,
@@ -197,19 +254,21 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
         application=application,
         criterion=criterion,
         current=current,
+        detail=item_detail.read(current_user, campaign, stage, application, criterion, current),
+        state_label=progress.LABELS[progress.state_key(current.state)],
         form=form,
         chair=chair,
-        visible=visibility.sees_others_scores(current_user, campaign, stage, application, criterion),
         names=visibility.shows_names(current_user, campaign, stage),
         history=history,
         reopen_form=ReasonForm(),
-        needs_rationale=agreement_needs_rationale,
-        open=scoring_open(campaign, stage),
-        indicators=scoring.indicator_choices(criterion),
-        may_agree=refusal is None,
+        open=open_,
+        agreeing=agreeing,
+        may_agree=may_agree,
         may_reopen=reopen_refusal is None,
+        next_discrepant=following,
         handover=handover,
         back=_back(campaign, stage),
+        args=args,
     )
 
 
@@ -232,7 +291,12 @@ def reopen(campaign_id: int, stage: str, reference: str, code: str) -> ResponseR
         flash(form.reason.errors[0] if form.reason.errors else "Enter the reason for reopening", "important")
     return redirect(
         url_for(
-            "moderate.item", campaign_id=campaign.id, stage=stage, reference=application.reference, code=criterion.code
+            "moderate.item",
+            campaign_id=campaign.id,
+            stage=stage,
+            reference=application.reference,
+            code=criterion.code,
+            **board_args(),
         )
     )
 

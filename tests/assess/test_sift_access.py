@@ -164,7 +164,8 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
         "moderate.item",
         "moderate.score_history",
         "moderate.results_page",
-        "moderate.write_feedback",
+        "moderate.feedback_overview",
+        "moderate.candidate_feedback_page",
     }
     assert any("by=criterion" in url for url in pages), "the criterion-by-criterion lists were not walked"
     leaks = {
@@ -260,23 +261,32 @@ def test_the_chair_sees_other_scores_for_an_item_only_once_their_own_is_submitte
 def test_pages_of_every_work_list_and_board_view_stay_blind(app, make_user):
     admin = make_user(role="admin")
     setup = sift_campaign(admin, applications=1, members=1, keep_criteria=2)
-    campaign = setup.campaign
-    added = add_applications(campaign, 60, start=2)
-    add_scores(campaign, [application_id for application_id, _ in added[:40]], setup.assessors, value=5)
+    campaign, chair, member = setup.campaign, setup.chair, setup.members[0]
+    added = [application_id for application_id, _ in add_applications(campaign, 120, start=2)]
+    # More than a page of items in each of the board's views: 30 applications agreed, 30 ready to confirm,
+    # 30 discrepant and 30 awaiting a score (two criteria each).
+    agreed, ready, discrepant, awaiting = added[:30], added[30:60], added[60:90], added[90:]
+    add_scores(campaign, agreed + ready, setup.assessors, value=5)
+    add_scores(campaign, discrepant, [chair], value=2)
+    add_scores(campaign, discrepant + awaiting, [member], value=6)
     applications = [
         setup.applications[0],
-        *db.session.scalars(
-            select(Application).where(Application.id.in_([application_id for application_id, _ in added]))
-        ),
+        *db.session.scalars(select(Application).where(Application.id.in_(added))),
     ]
     secrets = personal_details(applications)
-    assert len(secrets) == 61 * 3
-    agreement.confirm_all_proposals(setup.chair, campaign, "sift", applications)
-    lists = {"assess.dashboard", "assess.work", "moderate.board_view", "moderate.results_page"}
+    assert len(secrets) == 121 * 3
+    agreement.confirm_all_proposals(chair, campaign, "sift", [a for a in applications if a.id in agreed])
+    lists = {
+        "assess.dashboard",
+        "assess.work",
+        "moderate.board_view",
+        "moderate.results_page",
+        "moderate.feedback_overview",
+    }
 
-    pages = crawl(app, signed_in(app, setup.members[0]).client, ["/assess"], follow=lists.__contains__)
+    pages = crawl(app, signed_in(app, member).client, ["/assess"], follow=lists.__contains__)
     chair_pages = crawl(
-        app, signed_in(app, setup.chair).client, ["/assess", f"/moderate/{campaign.id}/sift"], follow=lists.__contains__
+        app, signed_in(app, chair).client, ["/assess", f"/moderate/{campaign.id}/sift"], follow=lists.__contains__
     )
 
     codes = [c.code for c in campaign.criteria_at("sift")]
@@ -284,9 +294,10 @@ def test_pages_of_every_work_list_and_board_view_stay_blind(app, make_user):
     assert any("/assess/" in url and "by=" not in url for url in second_pages)
     for code in codes:
         assert any(f"criterion={code}" in url for url in second_pages), f"no second page of {code}"
-    for view in ("all", "discrepant", "awaiting", "agreed"):
-        assert any(f"view={view}" in url for url in second_pages), f"no second page of the {view} view"
-    assert len(parse(chair_pages[f"/moderate/{campaign.id}/sift/results"]).select("#results tbody tr")) == 40
+    for view in ("all", "discrepant", "ready", "awaiting", "agreed"):
+        assert any("/sift?" in url and f"view={view}" in url for url in second_pages), f"no second page of {view}"
+    assert any("/sift/feedback?" in url for url in second_pages), "no second page of the feedback overview"
+    assert len(parse(chair_pages[f"/moderate/{campaign.id}/sift/results"]).select("#results tbody tr")) == 30
     leaks = {url: found_in(response, secrets) for url, response in [*pages.items(), *chair_pages.items()]}
     assert {url: found for url, found in leaks.items() if found} == {}
 
@@ -390,15 +401,20 @@ EXPECTED = {
     # DESIGN §6: "Reopening needs the chair or an admin and a reason".
     "moderate.reopen": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
     "moderate.score_history": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
-    # An agreed item's feedback for the candidate is the chair's to write (an empty form saves empty feedback);
-    # an admin is sent back to the item with the reason (they write it only where the chair may not).
-    "moderate.write_feedback": {
+    # The page per criterion that feedback was once written on leads to the candidate's page (the chair), or back to
+    # the item with the reason (an admin, who writes it only where the chair may not).
+    "moderate.write_feedback": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
+    # A candidate's feedback, every criterion on one page: the chair's to write (a form with nothing but its token
+    # changes nothing); an admin reads it, and is refused on the page.
+    "moderate.candidate_feedback_page": {
         "member": 403,
         "chair": {"GET": 200, "POST": 302},
         "other assessor": 403,
         "candidate": 403,
-        "admin": 302,
+        "admin": {"GET": 200, "POST": 200},
     },
+    # Whose feedback is complete: for the chair (from the board) and admins (from the release step).
+    "moderate.feedback_overview": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     "moderate.results_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # The sift decision is the admin's (DESIGN §1: admins run the stages); sign-off is the chair's.
     "moderate.decision": {"member": 403, "chair": 403, "other assessor": 403, "candidate": 403, "admin": 302},

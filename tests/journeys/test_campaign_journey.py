@@ -186,9 +186,16 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         for key, row in rows.items():
             if key != ("Priya Shah", LC):
                 expect(row.locator("td").nth(5)).to_have_text(re.compile(r"Agreed \d"))
-        chair.person.follow(LC, within=discrepant)
-        expect(board.locator("#item-summary")).to_contain_text(
-            "discrepant (scores 3 apart; scores on both sides of the pass mark)"
+        expect(board.locator("#counts [data-view=discrepant] .govuk-summary-list__value")).to_have_text("1")
+        chair.person.press_button("Next item to agree")
+        # The evidence, every score and why the item is discrepant, on the page where the chair agrees it.
+        expect(board.locator("#statement")).to_have_text(priya.evidence[LC])
+        expect(board.locator("#scores [data-assessor]")).to_have_count(3)
+        expect(board.locator("#discrepancy-reasons li")).to_have_text(
+            [
+                "Scores range from 3 to 6, a difference of 3; the threshold is 2.",
+                "3 is below the pass mark of 4, while 5 and 6 are at or above it.",
+            ]
         )
         chair.person.choose("5 – Good")
         chair.person.fill("Rationale", "The example shows the change explained well; the panel settled on good.")
@@ -250,14 +257,25 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         chair.person.follow("Moderation board")
         chair.person.press_button("Confirm every proposal that is not discrepant")
         expect(board.locator(".govuk-notification-banner")).to_contain_text("4 proposed scores confirmed")
+        # From one of Priya's items to every criterion's feedback for her, on one page, at that criterion.
+        chair.person.follow(within=board.locator(f'#board tr[data-item="{priya.reference}/{CODES[LC]}"]'))
+        expect(board.locator("#questions")).to_be_visible()
+        expect(board.locator("#scores .recruit-notes")).to_have_text(
+            [f"Priya Shah answered the {LC.lower()} question."] * 2
+        )
+        chair.person.follow("Write the candidate’s feedback")
+        expect(board).to_have_url(re.compile(rf"/feedback/{priya.reference}#criterion-{CODES[LC]}$"))
         for criterion in (LC, MQ):
-            row = board.locator(f'#board tr[data-item="{priya.reference}/{CODES[criterion]}"]')
-            chair.person.follow(criterion, within=row)
-            chair.person.follow("Write the candidate's feedback")
-            chair.person.fill("Feedback for the candidate", FEEDBACK[criterion])
-            chair.person.press_button("Save feedback")
-            expect(board.locator(".govuk-notification-banner")).to_contain_text("Feedback saved")
-            chair.person.follow("Back")
+            chair.person.fill(f"Feedback on {criterion}", FEEDBACK[criterion])
+        chair.person.press_button("Save feedback")
+        expect(board.locator(".govuk-notification-banner")).to_contain_text(f"Feedback saved for {priya.reference}")
+        expect(board.locator(f'#feedback-overview tr[data-reference="{priya.reference}"] .govuk-tag')).to_have_text(
+            "Complete"
+        )
+        expect(board.locator(f'#feedback-overview tr[data-reference="{tom.reference}"] .govuk-tag')).to_have_text(
+            "Not started"
+        )
+        chair.person.follow("Back")
         chair.person.follow("Results, decision and sign-off")
         chair.person.press_button("Sign off the interview")
         expect(board.locator("#signed-off")).to_contain_text("Signed off by Chris Chair")
@@ -279,6 +297,13 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         expect(merit.nth(0)).to_contain_text("Accepted")
         for stage in ("sift", "interview"):
             admin.person.press_button(f"Release the {stage} outcomes and feedback")
+            if stage == "interview":
+                # Whose feedback is complete, from the release step and back to it.
+                admin.person.follow("See whose feedback is complete, candidate by candidate")
+                expect(page.locator("#feedback-summary")).to_have_text(
+                    "1 of 2 candidates have feedback on every criterion."
+                )
+                admin.person.follow("Release the interview outcomes and feedback")
             # Nobody wrote sift feedback, and only Priya's interview feedback was written.
             expect(page.locator("#missing-summary")).to_contain_text("no feedback for 1 or more criteria")
             admin.person.choose("Release these outcomes without that feedback")

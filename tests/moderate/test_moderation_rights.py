@@ -21,7 +21,7 @@ from recruit.models import (
 )
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.applications import submission as applications
-from recruit.services.assessment import agreement, feedback, moderators, scoring
+from recruit.services.assessment import agreement, candidate_feedback, feedback, moderators, scoring
 from recruit.services.assessment.moderators import CONFLICTED_CHAIR
 from recruit.services.errors import Refused
 from tests.factories import UserFactory, add_applications, open_campaign, score, sift_campaign
@@ -40,6 +40,11 @@ def setup(admin):
 
 def item_url(setup, application, criterion) -> str:
     return f"/moderate/{setup.campaign.id}/sift/items/{application.reference}/{criterion.code}"
+
+
+def feedback_url(setup, application) -> str:
+    """The candidate's feedback page, with every criterion's feedback."""
+    return f"/moderate/{setup.campaign.id}/sift/feedback/{application.reference}"
 
 
 def deputy_url(setup, application) -> str:
@@ -155,16 +160,33 @@ def test_the_conflicted_chair_cannot_write_that_candidates_feedback(app, setup, 
     assert parse(chair.client.get(item_url(setup, a, criterion))).select_one("#feedback-link") is None
     before = written()
 
-    feedback_url = item_url(setup, a, criterion) + "/feedback"
-    response = chair.client.get(feedback_url, follow_redirects=True)
+    # The page a criterion's feedback was once written on sends the chair back to the item with the reason.
+    response = chair.client.get(item_url(setup, a, criterion) + "/feedback", follow_redirects=True)
     assert banner(parse(response)).endswith(CONFLICTED_CHAIR)
-    assert parse(response).select_one("textarea[name=feedback]") is None
+    assert parse(response).select_one("textarea") is None
+    # The candidate's feedback page shows the feedback without a box to write in, and says why.
+    page = parse(chair.client.get(feedback_url(setup, a)))
+    assert page.select_one("#refusal").get_text(strip=True) == CONFLICTED_CHAIR + "."
+    assert page.select("textarea") == [] and page.select("main form") == []
     response = chair.submit(
-        feedback_url, {"feedback": "Well done."}, page=item_url(setup, a, criterion), follow_redirects=True
+        feedback_url(setup, a), {f"feedback-{criterion.code}": "Well done.", "version-" + criterion.code: "1"}
     )
-    assert banner(parse(response)).endswith(CONFLICTED_CHAIR)
+    assert response.status_code == 200
+    assert error_messages(parse(response)) == [CONFLICTED_CHAIR]
+    # The overview of every candidate's feedback says who writes it, and leads nowhere for this candidate.
+    overview = parse(chair.client.get(f"/moderate/{setup.campaign.id}/sift/feedback"))
+    row = overview.select_one(f"#feedback-overview tr[data-reference='{a.reference}']")
+    assert row.select_one(".recruit-handover").get_text(" ", strip=True) == (
+        "Written by an admin: you declared a conflict of interest"
+    )
+    assert row.select("a") == []
     with pytest.raises(Refused, match="^You declared a conflict of interest with this candidate"):
         feedback.save(setup.chair, setup.campaign, agreed, "Well done.")
+    db.session.rollback()
+    with pytest.raises(Refused, match="^You declared a conflict of interest with this candidate"):
+        candidate_feedback.save_all(
+            setup.chair, setup.campaign, "sift", a, {criterion.id: "Well done."}, {criterion.id: agreed.version}
+        )
     db.session.rollback()
     db.session.expire_all()
     assert written() == before and agreed.feedback == ""
@@ -199,8 +221,10 @@ def test_an_admin_finds_and_moderates_the_application_the_chair_stands_aside_fro
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "moderation.agreed"))
     assert (event.actor_id, event.after["application"]) == (admin.id, a.reference)
 
-    response = pages.submit(item + "/feedback", {"feedback": "Clear evidence of delivery."}, follow_redirects=True)
-    assert banner(parse(response)).startswith("Success Feedback saved.")
+    response = pages.submit_as_shown(
+        feedback_url(setup, a), {f"feedback-{criterion.code}": "Clear evidence of delivery."}, follow_redirects=True
+    )
+    assert banner(parse(response)).startswith(f"Success Feedback saved for {a.reference}.")
     response = pages.submit(
         item + "/reopen", {"reason": "A member scored the wrong statement."}, page=item, follow_redirects=True
     )
@@ -213,6 +237,12 @@ def test_an_admin_finds_and_moderates_the_application_the_chair_stands_aside_fro
     response = pages.submit(item_url(setup, b, criterion), {"value": "5", "rationale": ""})
     assert error_messages(parse(response)) == ["Only the panel's chair can moderate this stage"]
     assert parse(pages.client.get(item_url(setup, b, criterion))).select_one("#handover") is None
+    # B's feedback is the chair's to write: the admin reads it, with the reason they cannot change it.
+    page = parse(pages.client.get(feedback_url(setup, b)))
+    assert page.select_one("#refusal").get_text(strip=True) == "Only the panel's chair writes feedback."
+    assert page.select("textarea") == []
+    response = pages.submit(feedback_url(setup, b), {f"feedback-{criterion.code}": "Well done."})
+    assert error_messages(parse(response)) == ["Only the panel's chair writes feedback"]
     assert written() == before
 
 
@@ -259,10 +289,12 @@ def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(ap
     assert page.select_one("input[name=value]") is not None
     response = browser.submit(item_url(setup, a, first), {"value": "5", "rationale": ""}, follow_redirects=True)
     assert banner(parse(response)).endswith(f"Agreed score recorded for {a.reference}, {first.name}.")
-    response = browser.submit(
-        item_url(setup, a, first) + "/feedback", {"feedback": "Good example."}, follow_redirects=True
+    response = browser.submit_as_shown(
+        feedback_url(setup, a), {f"feedback-{first.code}": "Good example."}, follow_redirects=True
     )
-    assert banner(parse(response)).startswith("Success Feedback saved.")
+    assert banner(parse(response)).startswith(f"Success Feedback saved for {a.reference}.")
+    # A deputy chair has no overview of every candidate: they come back to the candidate's page.
+    assert [h.get_text(strip=True) for h in parse(response).select("h1")] == [f"Feedback for {a.reference}"]
     response = browser.submit(
         item_url(setup, a, first) + "/reopen",
         {"reason": "Check the evidence again."},
@@ -286,6 +318,11 @@ def test_an_admin_names_a_deputy_chair_who_moderates_exactly_that_application(ap
         f"POST {base}/sign-off": browser.client.post(f"{base}/sign-off", data=csrf),
         f"POST {item_url(setup, b, first)}": browser.client.post(
             item_url(setup, b, first), data={**csrf, "value": "5"}
+        ),
+        f"GET {base}/feedback": browser.client.get(f"{base}/feedback"),
+        f"GET {feedback_url(setup, b)}": browser.client.get(feedback_url(setup, b)),
+        f"POST {feedback_url(setup, b)}": browser.client.post(
+            feedback_url(setup, b), data={**csrf, f"feedback-{first.code}": "Well done."}
         ),
     }
     assert {name: response.status_code for name, response in refused.items()} == dict.fromkeys(refused, 403)

@@ -9,12 +9,13 @@ writing) are loaded when first asked for.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Final, Literal, TypeVar
 
 from sqlalchemy import CursorResult, ScalarSelect, Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score
@@ -76,7 +77,7 @@ class Item:
                             Score.status == ScoreStatus.SUBMITTED,
                             Score.assessor_id.in_(self.assessors),
                         )
-                        .options(selectinload(Score.assessor))
+                        .options(joinedload(Score.assessor))
                         .order_by(Score.assessor_id)
                     )
                 )
@@ -97,7 +98,7 @@ class Item:
 LONG_LIST = 500
 
 
-def _rows(statement: Select[_Row]) -> CursorResult[_Row]:
+def plain_rows(statement: Select[_Row]) -> CursorResult[_Row]:
     """Plain rows through the session's connection, without the ORM's row processing, each dropped once read:
     a large sift has 90,000 scores, and rows kept alive make the garbage collector walk the whole heap again
     and again."""
@@ -105,8 +106,19 @@ def _rows(statement: Select[_Row]) -> CursorResult[_Row]:
     return db.session.connection().execute(statement)
 
 
+# What a caller has already read for these applications (progress.load reads it for the whole stage): who declared a
+# conflict, by application; and each agreed score's id, with its value while agreed, by (application, criterion).
+Conflicts = Mapping[int, Collection[int]]
+AgreedRows = Mapping[tuple[int, int], tuple[int, int | None]]
+
+
 def load_items(
-    campaign: Campaign, stage: str, applications: list[Application], criteria: list[Criterion] | None = None
+    campaign: Campaign,
+    stage: str,
+    applications: list[Application],
+    criteria: list[Criterion] | None = None,
+    *,
+    known: tuple[Conflicts, AgreedRows] | None = None,
 ) -> list[Item]:
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
     ids: list[int] | ScalarSelect[int] = [a.id for a in applications]
@@ -117,7 +129,7 @@ def load_items(
         # Every application of a large sift: asking for the campaign's is cheaper than sending thousands of ids.
         ids = select(Application.id).where(Application.campaign_id == campaign.id).scalar_subquery()
     pairs: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
-    for application_id, criterion_id, assessor_id, value in _rows(
+    for application_id, criterion_id, assessor_id, value in plain_rows(
         select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
             Score.application_id.in_(ids), Score.stage == stage, Score.status == ScoreStatus.SUBMITTED
         )
@@ -127,24 +139,30 @@ def load_items(
             key = (application_id, criterion_id)
             pairs[key] = (*pairs.get(key, ()), (assessor_id, value))
     conflicted: dict[int, set[int]] = defaultdict(set)
-    for application_id, assessor_id in _rows(
-        select(Conflict.application_id, Conflict.assessor_id).where(
-            Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True)
-        )
-    ):
-        conflicted[application_id].add(assessor_id)
-    agreed = {
-        (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-        for application_id, criterion_id, agreed_id, value, status in _rows(
-            select(
-                AgreedScore.application_id,
-                AgreedScore.criterion_id,
-                AgreedScore.id,
-                AgreedScore.value,
-                AgreedScore.status,
-            ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
-        )
-    }
+    agreed: AgreedRows
+    if known is not None:
+        for application_id, people in known[0].items():
+            conflicted[application_id].update(people)
+        agreed = known[1]
+    else:
+        for application_id, assessor_id in plain_rows(
+            select(Conflict.application_id, Conflict.assessor_id).where(
+                Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True)
+            )
+        ):
+            conflicted[application_id].add(assessor_id)
+        agreed = {
+            (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
+            for application_id, criterion_id, agreed_id, value, status in plain_rows(
+                select(
+                    AgreedScore.application_id,
+                    AgreedScore.criterion_id,
+                    AgreedScore.id,
+                    AgreedScore.value,
+                    AgreedScore.status,
+                ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
+            )
+        }
     threshold, nothing, no_scores = campaign.discrepancy_threshold, (None, None), ((), ())
     items = []
     for application in applications:

@@ -51,6 +51,12 @@ def draft(agreed: AgreedScore) -> str:
         if ticked
         else []
     )
+    return compose_draft(list(indicators), agreed.rationale)
+
+
+def compose_draft(indicators: list[Indicator], rationale: str) -> str:
+    """The draft's words: the effective indicators ticked as strengths, the ineffective ones as what to develop
+    (each list in the order given), then the agreed rationale."""
     strengths = [i.text for i in indicators if i.kind == "effective"]
     develop = [i.text for i in indicators if i.kind == "ineffective"]
     parts = []
@@ -60,19 +66,31 @@ def draft(agreed: AgreedScore) -> str:
         parts.append(
             "To develop: the panel noted evidence that you " + "; ".join(s[0].lower() + s[1:] for s in develop) + "."
         )
-    if agreed.rationale:
-        parts.append(agreed.rationale)
+    if rationale:
+        parts.append(rationale)
     return "\n\n".join(parts)
+
+
+RELEASED = "Feedback for this stage has been released and can no longer change"
+MAX_LENGTH = 5000
 
 
 @unit_of_work()
 def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> None:
     moderators.check(actor, campaign, agreed.stage, db.session.get_one(Application, agreed.application_id), "feedback")
     if stage_record(campaign, agreed.stage).released_at is not None:
-        raise Refused("Feedback for this stage has been released and can no longer change")
-    if len(text) > 5000:
-        raise Refused("Feedback must be 5000 characters or fewer", "feedback")
+        raise Refused(RELEASED)
+    if len(text) > MAX_LENGTH:
+        raise Refused(f"Feedback must be {MAX_LENGTH} characters or fewer", "feedback")
+    write(actor, agreed, text)
+
+
+def write(actor: User, agreed: AgreedScore, text: str) -> bool:
+    """Set an agreed score's feedback, with its audit entry, inside the caller's unit of work, once the caller has
+    checked that this person may; whether it changed."""
     before = agreed.feedback
+    if before == text.strip():
+        return False
     agreed.feedback = text.strip()
     audit.record(
         "feedback.written",
@@ -82,6 +100,7 @@ def save(actor: User, campaign: Campaign, agreed: AgreedScore, text: str) -> Non
         after={"feedback": agreed.feedback},
         actor=actor,
     )
+    return True
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ deputy chair for that application. Agreeing, confirming in bulk, reopening and w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -125,6 +125,36 @@ def may_moderate(
     conflicted: Iterable[int] | None = None,
 ) -> bool:
     return refusal(user, campaign, stage, application, action, conflicted=conflicted) is None
+
+
+def moderated_among(user: User, campaign: Campaign, stage: str, conflicts: Mapping[int, Iterable[int]]) -> set[int]:
+    """Which of these applications (by id, each with who declared a conflict with its candidate) this person
+    moderates: `refusal`'s rule for agreeing and feedback, for a whole stage at once (one query at most, for a
+    deputy chair's applications)."""
+    chair_id = _chair_id(campaign, stage)
+
+    def aside(conflicted: Iterable[int]) -> bool:
+        return chair_id is None or chair_id in set(conflicted)
+
+    member = membership(campaign, stage, user)
+    if member is not None and member.is_chair:
+        return {application_id for application_id, conflicted in conflicts.items() if not aside(conflicted)}
+    if user.role == "admin":
+        return {application_id for application_id, conflicted in conflicts.items() if aside(conflicted)}
+    if member is None:
+        return set()
+    named = set(
+        db.session.scalars(
+            select(ModerationDeputy.application_id).where(
+                ModerationDeputy.deputy_id == user.id, ModerationDeputy.stage == stage
+            )
+        )
+    )
+    return {
+        application_id
+        for application_id in named & conflicts.keys()
+        if aside(conflicts[application_id]) and user.id not in set(conflicts[application_id])
+    }
 
 
 def check(

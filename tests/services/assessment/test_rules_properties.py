@@ -21,6 +21,7 @@ from recruit.services.assessment.moderation_rules import (
     agreement_needs_rationale,
     is_discrepant,
     proposal,
+    range_is_discrepant,
     spread,
     straddles_pass_mark,
 )
@@ -693,3 +694,88 @@ def test_hand_worked_standard_competition_ranking_one_equal_two_equal_two_four()
     random.Random(7).shuffle(results)
     rank(results, rules)
     assert {r.key: r.rank_label for r in results} == {"a": "1", "b": "=2", "c": "=2", "d": "4"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The same rules in words, for the chair
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "scores, threshold, pass_mark, explanation",
+    [
+        (
+            (3, 6),
+            2,
+            4,
+            [
+                "scores 3 and 6 differ by 3; the threshold is 2",
+                "3 is below the pass mark of 4, while 6 is at or above it",
+            ],
+        ),
+        (
+            (6, 3),
+            2,
+            4,
+            [
+                "scores 3 and 6 differ by 3; the threshold is 2",
+                "3 is below the pass mark of 4, while 6 is at or above it",
+            ],
+        ),
+        (
+            (3, 6, 5),
+            2,
+            4,
+            [
+                "scores range from 3 to 6, a difference of 3; the threshold is 2",
+                "3 is below the pass mark of 4, while 5 and 6 are at or above it",
+            ],
+        ),
+        ((5, 7), 2, 4, ["scores 5 and 7 differ by 2; the threshold is 2"]),
+        ((3, 4), 2, 4, ["3 is below the pass mark of 4, while 4 is at or above it"]),
+        ((2, 3, 3, 5, 6), 5, 4, ["2 and 3 are below the pass mark of 4, while 5 and 6 are at or above it"]),
+        ((4, 5), 2, 4, []),
+        ((2, 2, 3), 2, 4, []),
+    ],
+)
+def test_a_discrepancy_is_explained_in_plain_words(scores, threshold, pass_mark, explanation):
+    state = ItemState(scores=scores, expected=len(scores), agreed=None, threshold=threshold, pass_mark=pass_mark)
+    assert state.explanation == explanation
+
+
+@pytest.mark.parametrize(
+    "scores, words",
+    [
+        ((3, 6), "the mean of 3 and 6 is 4.5; halves round up, so it is 5"),
+        ((3, 6, 5), "the mean of 3, 6 and 5 is about 4.67, which rounds to 5"),
+        ((1, 2, 2, 2), "the mean of 1, 2, 2 and 2 is 1.75, which rounds to 2"),
+        ((4, 4), "the mean of 4 and 4 is 4"),
+        ((5,), "the only score is 5"),
+    ],
+)
+def test_the_proposal_is_explained_from_the_mean(scores, words):
+    state = ItemState(scores=scores, expected=len(scores), agreed=None, threshold=2, pass_mark=4)
+    assert state.proposal_explained == words
+
+
+@rules_settings
+@given(small_score_lists, thresholds, pass_marks)
+def test_the_plain_words_give_the_same_causes_as_the_rule(scores, threshold, pass_mark):
+    state = ItemState(scores=tuple(scores), expected=len(scores), agreed=None, threshold=threshold, pass_mark=pass_mark)
+    assert len(state.explanation) == len(state.reasons)
+    wide = [words for words in state.explanation if "the threshold is" in words]
+    straddle = [words for words in state.explanation if "the pass mark of" in words]
+    assert len(wide) == int(spread(scores) >= threshold)
+    assert len(straddle) == int(straddles_pass_mark(scores, pass_mark))
+    for words in wide:
+        assert f"{max(scores) - min(scores)}; the threshold is {threshold}" in words
+    # The proposal's words end with the proposal itself.
+    assert state.proposal_explained.endswith(str(proposal(scores)))
+
+
+@rules_settings
+@given(small_score_lists, thresholds, pass_marks)
+def test_the_rule_from_the_lowest_and_highest_score_is_the_rule(scores, threshold, pass_mark):
+    assert range_is_discrepant(min(scores), max(scores), threshold, pass_mark) == is_discrepant(
+        scores, threshold, pass_mark
+    )

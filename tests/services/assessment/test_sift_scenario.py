@@ -217,7 +217,11 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     for (name, code), (counted, proposal, reasons) in ITEMS.items():
         row = everything[f"{ref[name]}/{code}"]
         assert row[2].startswith(", ".join(map(str, counted))), (name, code, row)
-        assert row[3:] == [str(max(counted) - min(counted)), str(proposal), "Discrepant" if reasons else "Ready"], (
+        assert row[3:] == [
+            str(max(counted) - min(counted)),
+            str(proposal),
+            "Discrepant" if reasons else "Ready to confirm",
+        ], (
             name,
             code,
             row,
@@ -251,7 +255,12 @@ def test_a_hand_worked_sift_from_scores_to_sign_off(app, make_user):
     item_url = f"/moderate/{campaign.id}/sift/items/{ref['A7']}/{LC}"
     page = parse(chair_pages.client.get(item_url))
     assert page.select_one("#proposal").get_text(strip=True) == "4"
-    assert "discrepant (scores on both sides of the pass mark)" in page.select_one("#item-summary").get_text()
+    assert page.select_one("#item-summary dd").get_text(strip=True) == "Discrepant"
+    assert [li.get_text(strip=True) for li in page.select("#discrepancy-reasons li")] == [
+        "3 is below the pass mark of 4, while 4 is at or above it."
+    ]
+    # The chair decides with the candidate's evidence on the same page.
+    assert page.select_one("#statement").get_text(strip=True) == apps["A7"].statement_for(criteria[LC]).text
     assert page.select_one("#conflicts").get_text(strip=True) == (
         "1 panel member declared a conflict of interest; their scores are not counted (1 excluded)."
     )

@@ -429,6 +429,8 @@ def test_interview_pages_show_no_names_until_the_sift_is_signed_off(app, make_us
             f"/moderate/{campaign.id}/interview",
             f"/moderate/{campaign.id}/interview/results",
             *(f"/moderate/{campaign.id}/interview/items/{a.reference}/{code}" for a in (first, second)),
+            f"/moderate/{campaign.id}/interview/feedback",
+            *(f"/moderate/{campaign.id}/interview/feedback/{a.reference}" for a in (first, second)),
             f"/reports/{campaign.id}",
         ],
     }
@@ -457,6 +459,11 @@ def test_interview_pages_show_no_names_until_the_sift_is_signed_off(app, make_us
     shown = parse(member.client.get(f"/assess/{campaign.id}/interview/{first.reference}/conflict"))
     assert shown.h1.get_text(strip=True) == first.personal_details.full_name
     assert second.personal_details.full_name in parse(chair.get(f"/moderate/{campaign.id}/interview")).get_text()
+    for url in (
+        f"/moderate/{campaign.id}/interview/feedback",
+        f"/moderate/{campaign.id}/interview/feedback/{second.reference}",
+    ):
+        assert second.personal_details.full_name in parse(chair.get(url)).select_one("main").get_text(), url
     assert first.personal_details.full_name in parse(chair.get(f"/reports/{campaign.id}")).get_text()
 
 

@@ -118,29 +118,40 @@ def test_chair_writes_feedback_from_a_draft_on_the_moderated_record(stage, app, 
     setup, chair = stage
     campaign, application = setup.campaign, setup.applications[2]
     criterion = campaign.criteria_at("interview")[0]
-    url = f"/moderate/{campaign.id}/interview/items/{application.reference}/{criterion.code}/feedback"
+    url = f"/moderate/{campaign.id}/interview/feedback/{application.reference}"
+    field = f"feedback-{criterion.code}"
     agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
     agreed.rationale = "The panel agreed the examples showed clear, two-way communication."
     db.session.commit()
     chair_forms = Forms(app.test_client())
     chair_forms.sign_in(chair)
+    # The page a criterion's feedback was once written on leads to the candidate's page, at that criterion.
+    old = f"/moderate/{campaign.id}/interview/items/{application.reference}/{criterion.code}/feedback"
+    response = chair_forms.client.get(old)
+    assert response.status_code == 302 and response.location.endswith(f"{url}#criterion-{criterion.code}")
     page = parse(chair_forms.client.get(url))
     assert page.select_one("#drafted") is not None
-    assert page.select_one("textarea#feedback").get_text().strip() == (
+    assert page.select_one(f"#criterion-{criterion.code} textarea#{field}").get_text().strip() == (
         "The panel agreed the examples showed clear, two-way communication."
     )
-    too_long = chair_forms.submit(url, {"feedback": "x" * 5001})
-    assert error_messages(parse(too_long)) == ["Feedback must be 5000 characters or fewer"]
-    assert chair_forms.submit(url, {"feedback": "Clear examples; say more about the result."}).status_code == 302
+    too_long = chair_forms.submit_as_shown(url, {field: "x" * 5001})
+    assert error_messages(parse(too_long)) == [f"Feedback on {criterion.name} must be 5000 characters or fewer"]
+    assert chair_forms.submit_as_shown(url, {field: "Clear examples; say more about the result."}).status_code == 302
     agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
     assert agreed.feedback == "Clear examples; say more about the result."
     other = Forms(app.test_client())
     other.sign_in(make_user(role="assessor"))
     assert other.client.get(url).status_code == 403
+    assert other.client.get(old).status_code == 403
     feedback.release(
         setup.admin, campaign, "interview", missing_confirmed=feedback.missing_feedback(campaign, "interview").items
     )
-    refused = chair_forms.submit(url, {"feedback": "Changed after release"})
+    released = parse(chair_forms.client.get(url))
+    assert released.select("textarea") == []
+    assert released.select_one("#refusal").get_text(strip=True) == (
+        "Feedback for this stage has been released and can no longer change."
+    )
+    refused = chair_forms.submit(url, {field: "Changed after release"})
     assert error_messages(parse(refused)) == ["Feedback for this stage has been released and can no longer change"]
     db.session.expire_all()
     assert agreement.item_for(campaign, "interview", application, criterion).agreed.feedback == (

@@ -1,0 +1,232 @@
+"""Where every item of a stage stands, for the chair's board and the item pages: how many items are in each state,
+the items in one state a page at a time, and the next item to agree.
+
+A fixed number of queries, however many applications: each item's counted scores are summarised in the database
+(how many, the lowest and the highest, which is all the discrepancy rule needs) rather than read one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score
+from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
+from recruit.services.assessment.board import Item, plain_rows
+from recruit.services.assessment.moderation_rules import ItemState, range_is_discrepant, status_of
+from recruit.services.campaigns.stages import assessor_ids, eligible_query, stage_criteria
+
+# The states an item can be in on the board, in the order the board counts them.
+DISCREPANT, READY, AWAITING, WITHOUT_ASSESSORS, AGREED = (
+    "discrepant",
+    "ready",
+    "awaiting",
+    "without assessors",
+    "agreed",
+)
+STATES: Final = (DISCREPANT, READY, AWAITING, WITHOUT_ASSESSORS, AGREED)
+LABELS: Final = {
+    DISCREPANT: "Discrepant",
+    READY: "Ready to confirm",
+    AWAITING: "Awaiting scores",
+    WITHOUT_ASSESSORS: "No assessor without a conflict",
+    AGREED: "Agreed",
+}
+TAG_CLASSES: Final = {
+    DISCREPANT: "govuk-tag--red",
+    READY: "govuk-tag--blue",
+    AWAITING: "govuk-tag--grey",
+    WITHOUT_ASSESSORS: "govuk-tag--orange",
+    AGREED: "govuk-tag--green",
+}
+# The board's filters: which states each shows.
+VIEWS: Final = {
+    "all": STATES,
+    DISCREPANT: (DISCREPANT,),
+    READY: (READY,),
+    "awaiting": (AWAITING, WITHOUT_ASSESSORS),
+    AGREED: (AGREED,),
+}
+VIEW_LABELS: Final = {
+    "all": "All items",
+    DISCREPANT: "Discrepant",
+    READY: "Ready to confirm",
+    "awaiting": "Awaiting scores",
+    AGREED: "Agreed",
+}
+
+
+_BY_STATUS: Final = {"agreed": AGREED, "no assessors": WITHOUT_ASSESSORS, "awaiting scores": AWAITING}
+
+
+def _key(status: str, discrepant: bool) -> str:
+    return _BY_STATUS.get(status) or (DISCREPANT if discrepant else READY)
+
+
+def state_key(state: ItemState) -> str:
+    """Which of the board's states an item is in."""
+    return _key(state.status, state.discrepant)
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str
+    classes: str
+
+
+def tag_for(item: Item) -> Tag:
+    """The tag an item's row shows: its state, with the agreed score or how many scores are still to come."""
+    state = item.state
+    key = state_key(state)
+    text = LABELS[key]
+    if key == AGREED:
+        text = f"Agreed {state.agreed}"
+    elif key == AWAITING:
+        text = f"Awaiting {state.expected - len(state.scores)}"
+    return Tag(text, TAG_CLASSES[key])
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where one item stands."""
+
+    application_id: int
+    reference: str
+    criterion_id: int
+    code: str
+    name: str
+    state: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.application_id, self.criterion_id)
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.state]
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    standings: list[Standing]  # the board's order: by reference, then in the criteria's order
+    conflicts: dict[int, frozenset[int]]  # every application's id, with who declared a conflict with its candidate
+    agreed: dict[tuple[int, int], tuple[int, int | None]]  # each agreed score's id, and its value while agreed
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATES, 0)
+        for standing in self.standings:
+            counts[standing.state] += 1
+        return counts
+
+    def view_counts(self) -> dict[str, int]:
+        counts = self.counts
+        return {view: sum(counts[state] for state in states) for view, states in VIEWS.items()}
+
+    def in_view(self, view: str) -> list[Standing]:
+        states = VIEWS[view]
+        return [standing for standing in self.standings if standing.state in states]
+
+    def next_to_agree(
+        self,
+        moderated: Collection[int],
+        states: Sequence[str] = (DISCREPANT, READY),
+        after: tuple[int, int] | None = None,
+    ) -> Standing | None:
+        """The first item in the first of these states that has one, of an application this person moderates; with
+        `after`, the first following that item (coming round from the top), never that item itself."""
+        order = self.standings
+        if after is not None:
+            position = next((i for i, standing in enumerate(order) if standing.key == after), len(order) - 1)
+            order = [*order[position + 1 :], *order[:position]]
+        for state in states:
+            found = next((s for s in order if s.state == state and s.application_id in moderated), None)
+            if found is not None:
+                return found
+        return None
+
+
+def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> StageProgress:
+    """Every item of the stage (of these criteria, by default the stage's) and where it stands (four queries)."""
+    criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
+    panel = assessor_ids(campaign, stage)
+    eligible = eligible_query(campaign, stage)
+    ids = eligible.with_only_columns(Application.id).scalar_subquery()
+    # Plain rows, without the ORM's processing: a large sift has tens of thousands of items.
+    applications = plain_rows(
+        eligible.with_only_columns(Application.id, Application.reference).order_by(Application.reference)
+    ).all()
+    conflicts: dict[int, set[int]] = {}
+    for application_id, assessor_id in plain_rows(
+        select(Conflict.application_id, Conflict.assessor_id).where(
+            Conflict.stage == stage, Conflict.has_conflict.is_(True), Conflict.application_id.in_(ids)
+        )
+    ):
+        conflicts.setdefault(application_id, set()).add(assessor_id)
+    summaries: dict[tuple[int, int], tuple[int, int, int]] = {}
+    if panel and criteria:
+        theirs = aliased(Conflict)
+        summaries = {
+            (application_id, criterion_id): (counted, lowest, highest)
+            for application_id, criterion_id, counted, lowest, highest in plain_rows(
+                select(
+                    Score.application_id,
+                    Score.criterion_id,
+                    func.count(Score.id),
+                    func.min(Score.value),
+                    func.max(Score.value),
+                )
+                .where(
+                    Score.stage == stage,
+                    Score.status == ScoreStatus.SUBMITTED,
+                    Score.assessor_id.in_(panel),
+                    Score.application_id.in_(ids),
+                    Score.criterion_id.in_([c.id for c in criteria]),
+                    # A conflicted assessor's score does not count.
+                    ~exists().where(
+                        and_(
+                            theirs.application_id == Score.application_id,
+                            theirs.assessor_id == Score.assessor_id,
+                            theirs.stage == stage,
+                            theirs.has_conflict.is_(True),
+                        )
+                    ),
+                )
+                .group_by(Score.application_id, Score.criterion_id)
+            )
+        }
+    agreed_rows = {
+        (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
+        for application_id, criterion_id, agreed_id, value, status in plain_rows(
+            select(
+                AgreedScore.application_id,
+                AgreedScore.criterion_id,
+                AgreedScore.id,
+                AgreedScore.value,
+                AgreedScore.status,
+            ).where(AgreedScore.stage == stage, AgreedScore.application_id.in_(ids))
+        )
+    }
+    agreed = {key for key, (_, value) in agreed_rows.items() if value is not None}
+    members, threshold, nothing = set(panel), campaign.discrepancy_threshold, (0, 0, 0)
+    # Each criterion's attributes read once, not once an item.
+    columns = [(c.id, c.code, c.name, c.pass_mark) for c in criteria]
+    standings = []
+    for application_id, reference in applications:
+        conflicted = conflicts.get(application_id)
+        expected = len(members - conflicted) if conflicted else len(members)
+        for criterion_id, code, name, pass_mark in columns:
+            key = (application_id, criterion_id)
+            counted, lowest, highest = summaries.get(key, nothing)
+            status = status_of(counted, expected, key in agreed)
+            state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
+            standings.append(Standing(application_id, reference, criterion_id, code, name, state))
+    return StageProgress(
+        standings,
+        {application_id: frozenset(conflicts.get(application_id, ())) for application_id, _ in applications},
+        agreed_rows,
+    )

@@ -1,0 +1,131 @@
+"""Where a stage's items stand (services/assessment/progress.py): read for the whole stage from summaries in the
+database, it must say of every item what the moderation engine says reading each score (board.load_items), and
+lead each person to the next item they moderate, never to one they stand aside from."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruit.extensions import db
+from recruit.models import Application
+from recruit.services.assessment import agreement, moderators, progress, scoring
+from recruit.services.assessment.board import load_items
+from tests.factories import UserFactory, score, sift_campaign
+
+
+@pytest.fixture
+def stage(admin):
+    """Six applications, in reference order A to F, two criteria, the chair and two members:
+
+    A: 3, 6, 5 (discrepant) and 5, 5, 5 (ready); B: the chair declared a conflict, the members gave 4, 4 (ready)
+    and 2, 6 (discrepant); C: everyone declared a conflict; D: one member's score is still a draft; E: the first
+    criterion agreed, the second agreed and reopened (3, 3, 6: discrepant); F: nothing yet.
+    """
+    setup = sift_campaign(admin, applications=6, members=2, keep_criteria=2)
+    campaign, chair, (first, second) = setup.campaign, setup.chair, setup.members
+    a, b, c, d, e, f = sorted(setup.applications, key=lambda application: application.reference)
+    c1, c2 = (criterion.code for criterion in campaign.criteria_at("sift"))
+    given = {
+        (a, c1): (3, 6, 5),
+        (a, c2): (5, 5, 5),
+        (d, c1): (4, 4, 4),
+        (d, c2): (4, 4, None),
+        (e, c1): (5, 5, 5),
+        (e, c2): (3, 3, 6),
+    }
+    scoring.declare(chair, campaign, b, "sift", True, "My neighbour.")
+    for person in setup.assessors:
+        scoring.declare(person, campaign, c, "sift", True, "We worked together.")
+    for (application, code), values in given.items():
+        for person, value in zip(setup.assessors, values):
+            score(person, setup, application, code, value if value is not None else 4, submit=value is not None)
+    for code, values in ((c1, (4, 4)), (c2, (2, 6))):
+        for person, value in zip((first, second), values):
+            score(person, setup, b, code, value)
+    criteria = campaign.criteria_at("sift")
+    agreement.agree(chair, campaign, e, criteria[0], "sift", 5, "")
+    agreed = agreement.agree(chair, campaign, e, criteria[1], "sift", 4, "Settled on the middle.")
+    agreement.reopen(chair, campaign, agreed, "Member 2 scored the wrong statement.")
+    return setup, (a, b, c, d, e, f)
+
+
+EXPECTED = {
+    "A": ("discrepant", "ready"),
+    "B": ("ready", "discrepant"),
+    "C": ("without assessors", "without assessors"),
+    "D": ("ready", "awaiting"),
+    "E": ("agreed", "discrepant"),
+    "F": ("awaiting", "awaiting"),
+}
+
+
+def test_every_item_stands_where_the_moderation_engine_puts_it(stage):
+    setup, applications = stage
+    campaign = setup.campaign
+    found = progress.load(campaign, "sift")
+    names = dict(zip((a.id for a in applications), "ABCDEF"))
+    assert [(names[s.application_id], s.code) for s in found.standings] == [
+        (name, criterion.code) for name in "ABCDEF" for criterion in campaign.criteria_at("sift")
+    ], "in the board's order: by reference, then the criteria's"
+    assert {name: tuple(s.state for s in found.standings if names[s.application_id] == name) for name in "ABCDEF"} == (
+        EXPECTED
+    )
+    # The same, item by item, from every counted score.
+    engine = {
+        (item.application.id, item.criterion.id): progress.state_key(item.state)
+        for item in load_items(campaign, "sift", list(applications))
+    }
+    assert {s.key: s.state for s in found.standings} == engine
+    assert found.counts == {"discrepant": 3, "ready": 3, "awaiting": 3, "without assessors": 2, "agreed": 1}
+    assert found.view_counts() == {"all": 12, "discrepant": 3, "ready": 3, "awaiting": 5, "agreed": 1}
+    assert [(names[s.application_id], s.state) for s in found.in_view("awaiting")] == [
+        ("C", "without assessors"),
+        ("C", "without assessors"),
+        ("D", "awaiting"),
+        ("F", "awaiting"),
+        ("F", "awaiting"),
+    ]
+    assert found.conflicts[applications[1].id] == {setup.chair.id}
+    assert found.conflicts[applications[0].id] == frozenset()
+
+
+def test_the_next_item_is_one_the_person_moderates_discrepant_first(stage, admin):
+    setup, (a, b, c, d, e, f) = stage
+    campaign, chair, (first, second) = setup.campaign, setup.chair, setup.members
+    found = progress.load(campaign, "sift")
+    c1, c2 = (criterion.id for criterion in campaign.criteria_at("sift"))
+
+    def moderated(person):
+        return moderators.moderated_among(person, campaign, "sift", found.conflicts)
+
+    # The chair stands aside from B (and C, where everyone declared a conflict): A's discrepancy comes first.
+    assert found.next_to_agree(moderated(chair)).key == (a.id, c1)
+    # After A's, the next discrepant item is E's second, then round to A's again; never B's.
+    assert found.next_to_agree(moderated(chair), ("discrepant",), after=(a.id, c1)).key == (e.id, c2)
+    assert found.next_to_agree(moderated(chair), ("discrepant",), after=(e.id, c2)).key == (a.id, c1)
+    # An admin moderates only what the chair stands aside from; a deputy chair only their own application.
+    assert found.next_to_agree(moderated(admin)).key == (b.id, c2)
+    moderators.name_deputy(admin, campaign, "sift", b, first.id)
+    assert found.next_to_agree(moderated(first)).key == (b.id, c2)
+    assert found.next_to_agree(moderated(second)) is None
+    # With no discrepancy left for them, the next ready item.
+    assert found.next_to_agree(moderated(first), after=(b.id, c2)).key == (b.id, c1)
+    assert found.next_to_agree(moderated(first), ("discrepant",), after=(b.id, c2)) is None
+
+
+def test_who_moderates_each_application_is_the_rule_for_one_applied_to_all(stage, admin):
+    setup, applications = stage
+    campaign = setup.campaign
+    b = applications[1]
+    moderators.name_deputy(admin, campaign, "sift", b, setup.members[0].id)
+    # Everyone on the panel declared a conflict with C: no deputy can be named, an admin moderates it.
+    conflicts = progress.load(campaign, "sift").conflicts
+    people = [setup.chair, *setup.members, admin, UserFactory(role="assessor")]
+    db.session.expire_all()
+    for person in people:
+        expected = {
+            application.id
+            for application in db.session.query(Application).filter(Application.campaign_id == campaign.id)
+            if moderators.refusal(person, campaign, "sift", application, "feedback") is None
+        }
+        assert moderators.moderated_among(person, campaign, "sift", conflicts) == expected, person.name
