@@ -19,6 +19,9 @@ from recruit import database
 from recruit.services.assessment.agreement import ALREADY
 from tests import concurrency_support as concurrency
 
+# Processes, a database of their own and real lock waits: seconds each.
+pytestmark = pytest.mark.slow
+
 WRITERS, SCORES, RACES = 4, 25, 2
 
 

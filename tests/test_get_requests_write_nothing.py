@@ -128,6 +128,7 @@ def test_a_new_route_with_an_argument_the_scenario_has_no_record_for_is_caught(w
     assert addresses(rule, world) == []
 
 
+@pytest.mark.slow
 def test_no_get_request_writes_anything_but_the_refusal_log(app, world, count_writes):
     browsers = Browsers(app, world, roles=PEOPLE)
     written: list[str] = []

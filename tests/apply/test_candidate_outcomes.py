@@ -429,6 +429,7 @@ SCORE_NEAR_NUMBER = re.compile(r"\b(score|scored|agreed|assessment)\b\W{0,3}\b[0
 STORED_DECISION = re.compile(r"sift[_ -]?(passed|failed)", re.IGNORECASE)
 
 
+@pytest.mark.slow
 def test_nothing_about_scores_or_outcomes_before_release_and_only_your_own_after(app, make_user):
     """Acceptance: nothing about scores or outcomes is visible to a candidate before release; after release
     only their own (over every candidate route)."""

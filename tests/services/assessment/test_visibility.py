@@ -344,6 +344,7 @@ def test_the_table_covers_every_report_route(app):
     assert set(EXPECTED) == set(ROUTES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_every_report_route_for_every_role_at_every_moment(app, make_user, moment):
     c = build(make_user(role="admin"), moment)

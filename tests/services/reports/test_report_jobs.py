@@ -102,6 +102,7 @@ def prepare(client, campaign_id: int):
     )
 
 
+@pytest.mark.slow
 def test_a_large_report_is_prepared_by_the_local_worker_and_kept(committed, monkeypatch):
     app, ids = committed
     campaign_id = ids["campaign"]
@@ -258,6 +259,7 @@ def test_only_admins_and_the_stages_chair_reach_a_report(committed):
         assert admin.get(url).status_code == 404, url
 
 
+@pytest.mark.slow
 def test_a_large_report_kept_at_sign_off_is_typeset_by_the_worker_and_never_changes(committed, monkeypatch):
     from hashlib import sha256
 
