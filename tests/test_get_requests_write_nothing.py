@@ -31,7 +31,8 @@ UNBUILDABLE: dict[str, str] = {}
 
 # Pages whose query string changes what they read, requested with it as well.
 QUERIES = {
-    "assess.work": ["by=criterion"],
+    "assess.work": ["by=criterion", "show=drafts"],
+    "assess.score": ["by=criterion"],
     "moderate.board_view": ["view=discrepant"],
     "admin.users_list": ["role=assessor"],
 }
