@@ -20,9 +20,9 @@ from tests.factories import add_applications, score, sift_campaign
 from tests.helpers import csrf_token_from, parse
 
 CEILINGS = {
-    # With the assessor's drafts and submitted scores on every application, counted in one query, for the progress,
-    # the drafts filter and the next application.
-    "work list": 12,
+    # The assessor's drafts and submitted scores on every application are counted in one query (for the progress,
+    # the drafts filter and the next application), which also gives each row's progress.
+    "work list": 11,
     # Every criterion of the application, to score on one page: the indicators of all of them in one query.
     "application page": 13,
     "scoring page": 13,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import Field
 
 from recruit.access import roles
@@ -82,7 +83,8 @@ def work(campaign_id: int, stage: str) -> str:
         chosen=chosen,
         drafts_only=drafts_only,
         pagination=pagination,
-        scores=assessor_views.own_scores(current_user, stage, pagination.items),
+        # Each score's value shows only by criterion; by candidate the counts in `standing` are enough.
+        scores=assessor_views.own_scores(current_user, stage, pagination.items) if mode == "criterion" else {},
         standing=standing,
         next_reference=standing.next_reference(),
         open=scoring_open(campaign, stage),
@@ -132,7 +134,8 @@ def _refused_field(fields: dict[str, Field], error: Refused) -> Field:
     score; the others (a stale version, a lock) on the score."""
     if isinstance(error, scoring.NeedsConfirmation):
         return fields["confirm"]
-    return fields.get({"ticked": "effective"}.get(error.field or "", error.field or ""), fields["value"])
+    name = "effective" if error.field == "ticked" else error.field
+    return fields.get(name or "value", fields["value"])
 
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>", methods=["GET", "POST"])
@@ -150,7 +153,7 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
     form = application_scores_form(codes)
     for code in codes:
         _scale(form.fields_of(code), campaign)
-    stale: list[str] = []
+    saved_now: list[str] = []
     alone = ""
     if request.method == "POST":
         # The criteria the page showed open to score: their versions came with the form.
@@ -166,16 +169,14 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
                 for field in form.fields_of(code).values():
                     field.errors = []
         if not form.errors:
-            outcome = _save_application(form, campaign, item, stage, shown, alone)
-            if isinstance(outcome, list):
-                stale = outcome
-            else:
-                return outcome
+            answer, saved_now = _save_application(form, campaign, item, stage, shown, alone)
+            if answer is not None:
+                return answer
     sheet = score_sheet.sheet(current_user, campaign, item, stage, conflict, criteria)
     for entry in sheet.editable:
         fields = form.fields_of(entry.code)
         _show(fields, entry)
-        if entry.code in stale or entry.code == alone:
+        if entry.code in saved_now:
             _shown_version(fields, entry)
     # Each criterion's errors name it, so that the error summary at the top says which criterion to look at.
     for entry in sheet.criteria:
@@ -194,10 +195,10 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
 
 def _save_application(
     form: ApplicationScoresForm, campaign: Campaign, item: Application, stage: str, shown: list[str], alone: str
-) -> ResponseReturnValue | list[str]:
-    """Save the application's answers as the button pressed asks: the redirect that follows, or, for the page to be
-    shown again, the codes of the criteria whose saved version it must now carry (stale ones, or the one saved alone).
-    """
+) -> tuple[Response | None, list[str]]:
+    """Save the application's answers as the button pressed asks. Returns the redirect that follows, or none when the
+    page is to be shown again, with the codes of the criteria whose version changed under it (those refused as stale,
+    or the one saved alone): the page must now carry their saved version."""
     submitting = bool(form.submit_scores.data or form.submit_next.data) and not alone
     criteria = {criterion.code: criterion for criterion in stage_criteria(campaign, stage)}
     answers = [
@@ -210,34 +211,30 @@ def _save_application(
         for code in shown
     ]
     # Read before saving: the commit expires the models, and reading them again would load the campaign again.
-    ids, reference_read, name_read = (
-        [c.id for c in criteria.values()],
-        item.reference,
-        {c: criteria[c].name for c in shown},
-    )
+    campaign_id, application_id, reference = campaign.id, item.id, item.reference
+    criterion_ids, names = [c.id for c in criteria.values()], {code: criteria[code].name for code in shown}
     try:
         written = scoring.save_answers(current_user, campaign, item, stage, answers, submit=submitting)
     except scoring.AnswersRefused as refused:
         for code, error in refused.refusals.items():
             _refused_field(form.fields_of(code), error).errors = [error.message]
-        return [code for code, error in refused.refusals.items() if error.message == scoring.STALE]
+        return None, [code for code, error in refused.refusals.items() if error.message == scoring.STALE]
     except Refused as error:
         form.form_errors.append(error.message)
-        return []
+        return None, []
     if alone:
         # The page stays rather than redirecting: what is typed in the other criteria is not saved yet.
-        flash(f"Draft saved for {name_read[alone]}." if written else "No changes to save.", "success")
-        return [alone]
-    back = url_for("assess.application", campaign_id=campaign.id, stage=stage, reference=reference_read)
+        flash(f"Draft saved for {names[alone]}." if written else "No changes to save.", "success")
+        return None, [alone]
     if not form.submit_next.data:
         flash("Scores submitted." if submitting else ("Draft saved." if written else "No changes to save."), "success")
-        return redirect(back)
-    upcoming = assessor_views.standing(current_user, campaign, stage, ids).next_reference(item.id)
+        return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=reference)), []
+    upcoming = assessor_views.standing(current_user, campaign, stage, criterion_ids).next_reference(application_id)
     if upcoming is None:
-        flash(f"Scores submitted for {reference_read}. You have scored every application.", "success")
-        return redirect(url_for("assess.work", campaign_id=campaign.id, stage=stage))
-    flash(f"Scores submitted for {reference_read}. This is your next application.", "success")
-    return redirect(url_for("assess.application", campaign_id=campaign.id, stage=stage, reference=upcoming))
+        flash(f"Scores submitted for {reference}. You have scored every application.", "success")
+        return redirect(url_for("assess.work", campaign_id=campaign_id, stage=stage)), []
+    flash(f"Scores submitted for {reference}. This is your next application.", "success")
+    return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=upcoming)), []
 
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>/<code>", methods=["GET", "POST"])
