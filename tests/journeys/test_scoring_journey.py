@@ -199,6 +199,14 @@ def test_a_criterion_saved_on_its_own_stays_on_the_page_and_works_without_javasc
         assert counted.loads == 0 and counted.navigations == 0
         expect(typed).to_have_value("Typed, not saved yet.")
 
+    with journey.step("the work list finds the application among those with drafts"):
+        person.follow("Back to the list")
+        person.follow(re.compile(r"^only those with drafts"))
+        rows = page.locator("#work-list tbody tr[data-reference]")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_have_attribute("data-reference", reference)
+        expect(rows.first.locator("td").nth(1)).to_contain_text("1 draft")
+
     with journey.step("without JavaScript the same button saves it and shows the page again"):
         # A browser of its own with scripts off. axe needs them, so it checks these pages where they are on (above
         # and in the other tests); this browser only shows that they work.
