@@ -20,6 +20,7 @@ import pypdf
 from bs4 import BeautifulSoup
 from flask import render_template
 from sqlalchemy import event
+from werkzeug.datastructures import MultiDict
 
 from recruit.extensions import db
 from recruit.models import User
@@ -98,6 +99,40 @@ class Forms:
             response = self.submit("/sign-in/two-factor", {"code": pyotp.TOTP(user.totp_secret).now()})
         assert response.status_code == 302, f"sign-in failed for {user.email}"
         return response
+
+
+class PageForm:
+    """A form as a browser holds it once its page has loaded: every field's value as the page set it (checked boxes
+    and radios, text in text areas, hidden fields), to change and then send with the button pressed. The page is
+    loaded from `url`, unless it is the answer to the last form sent (`shown`), which the browser holds already."""
+
+    def __init__(self, client, url: str, shown=None, selector: str = "main form[method=post]"):
+        self.client, self.url = client, url
+        form = parse(shown if shown is not None else client.get(url)).select_one(selector)
+        assert form is not None, f"{url} has no {selector}"
+        self.fields: list[tuple[str, str]] = []
+        for field in form.select("input[name], textarea[name], select[name]"):
+            kind = field.get("type", "text")
+            if field.name == "textarea":
+                self.fields.append((field["name"], field.get_text()))
+            elif kind in ("checkbox", "radio"):
+                if field.has_attr("checked"):
+                    self.fields.append((field["name"], field.get("value", "on")))
+            elif kind not in ("submit", "button", "image", "reset", "file"):
+                self.fields.append((field["name"], field.get("value", "")))
+
+    def value(self, name: str) -> list[str]:
+        return [value for key, value in self.fields if key == name]
+
+    def set(self, name: str, value: str | list[str] | None) -> PageForm:
+        """Type into a field, choose a radio, or tick exactly these boxes (None or [] clears it)."""
+        values = [] if value is None else [value] if isinstance(value, str) else value
+        self.fields = [(key, old) for key, old in self.fields if key != name] + [(name, v) for v in values]
+        return self
+
+    def press(self, name: str, value: str = "", **kwargs):
+        """Send the form with the button of this name (and value) pressed."""
+        return self.client.post(self.url, data=MultiDict([*self.fields, (name, value)]), **kwargs)
 
 
 def signed_in(app, user) -> Forms:

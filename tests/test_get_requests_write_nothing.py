@@ -31,7 +31,8 @@ UNBUILDABLE: dict[str, str] = {}
 
 # Pages whose query string changes what they read, requested with it as well.
 QUERIES = {
-    "assess.work": ["by=criterion"],
+    "assess.work": ["by=criterion", "show=drafts"],
+    "assess.score": ["by=criterion"],
     "moderate.board_view": ["view=discrepant", "view=ready&page=2"],
     "moderate.item": ["view=discrepant&page=2"],
     "moderate.feedback_overview": ["view=incomplete"],

@@ -13,15 +13,21 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from recruit.extensions import db
+from recruit.models import Application, Campaign, User
 from recruit.services.assessment import agreement, scoring
 from tests import helpers
-from tests.factories import score, sift_campaign
+from tests.factories import add_applications, score, sift_campaign
 from tests.helpers import csrf_token_from, parse
 
 CEILINGS = {
+    # The assessor's drafts and submitted scores on every application are counted in one query (for the progress,
+    # the drafts filter and the next application), which also gives each row's progress.
     "work list": 11,
-    "application page": 8,
+    # Every criterion of the application, to score on one page: the indicators of all of them in one query.
+    "application page": 13,
     "scoring page": 13,
+    # One criterion across every application: the scoring page, with how many answers are scored.
+    "one answer of many": 16,
     "moderation board": 14,
     "moderation item": 18,
 }
@@ -76,6 +82,7 @@ def test_the_pages_assessors_and_chairs_use_most_stay_within_their_query_ceiling
         "work list": ("member", base),
         "application page": ("member", f"{base}/{second.reference}"),
         "scoring page": ("member", f"{base}/{second.reference}/{codes[1]}"),
+        "one answer of many": ("member", f"{base}/{second.reference}/{codes[1]}?by=criterion"),
         "moderation board": ("chair", board),
         "moderation item": ("chair", f"{board}/items/{first.reference}/{codes[0]}"),
     }
@@ -184,3 +191,31 @@ def test_the_chairs_board_item_and_feedback_pages_run_the_same_queries_for_10_an
     # Full pages of them, so that a query a row would have shown.
     assert len(parse(client.get(urls["board"])).select("#board tbody tr[data-item]")) == 50
     assert len(parse(client.get(urls["feedback overview"])).select("#feedback-overview tbody tr[data-reference]")) == 50
+
+
+def test_the_page_for_a_whole_application_reads_the_same_for_any_number_of_criteria_and_applications(app, make_user):
+    """Every criterion's evidence, indicators (and those of the levels below), scale and the assessor's own score:
+    the statements do not grow with the criteria on the page, nor with the applications in the campaign."""
+    admin_id = make_user(role="admin").id
+    counts = {}
+    for keep, start in ((1, 100), (5, 200)):
+        setup = sift_campaign(
+            db.session.get(User, admin_id), applications=0, members=1, grade="band-d", keep_criteria=keep
+        )
+        campaign_id, member = setup.campaign.id, setup.members[0]
+        [(application_id, reference)] = add_applications(setup.campaign, 10, start=start)[:1]
+        application = db.session.get(Application, application_id)
+        codes = [c.code for c in setup.campaign.criteria_at("sift")]
+        for code, value in zip(codes, (5, 3), strict=False):
+            score(member, setup, application, code, value, submit=value == 5)
+        client = signed_in(app, member)
+        url = f"/assess/{campaign_id}/sift/{reference}"
+        page = parse(client.get(url))
+        assert len(page.select("section.recruit-criterion")) == keep
+        assert len(page.select("section.recruit-criterion details .recruit-indicators")) == 2 * keep
+        counts[(keep, 10)] = len(statements_run(client, url))
+        if keep == 5:
+            add_applications(db.session.get(Campaign, campaign_id), 990, start=1000)
+            counts[(keep, 1000)] = len(statements_run(client, url))
+    assert len(set(counts.values())) == 1, counts
+    assert counts[(5, 1000)] <= CEILINGS["application page"]

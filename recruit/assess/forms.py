@@ -1,4 +1,8 @@
-"""The scoring form and the conflict-of-interest declaration."""
+"""The scoring forms (one criterion, or every criterion of an application) and the conflict-of-interest declaration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -7,7 +11,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
 from recruit.forms import Form, strip
@@ -39,11 +44,55 @@ class ScoreForm(Form):
     version = HiddenField()
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_score = SubmitField("Submit score", widget=GovSubmitInput())
+    # On the page for one criterion across every application (?by=criterion).
+    submit_next = SubmitField("Submit and next answer", widget=GovSubmitInput())
 
     def version_number(self) -> int | None:
-        # ASCII digits only: str.isdigit() is also true of "²", which int() refuses.
-        text = self.version.data or ""
-        return int(text) if text.isascii() and text.isdigit() else None
+        return version_number(self.version)
+
+    def fields_of(self) -> dict[str, Field]:
+        return {name: self[name] for name in SCORE_FIELDS}
+
+
+# One criterion's fields, as the page for an application repeats them for each of its criteria.
+SCORE_FIELDS = ("effective", "ineffective", "notes", "value", "rationale", "confirm", "version")
+
+
+def version_number(field: Field) -> int | None:
+    """The score's version the page was shown with; None for anything but a whole number."""
+    # ASCII digits only: str.isdigit() is also true of "²", which int() refuses.
+    text = field.data or ""
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() else None
+
+
+class ApplicationScoresForm(Form):
+    """Every criterion of an application on one page. Each criterion has ScoreForm's fields, named "<code>-<field>"
+    (a code has letters, digits and hyphens; a field name has none, so each name splits back into its two parts)."""
+
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    submit_scores = SubmitField("Submit scores", widget=GovSubmitInput())
+    submit_next = SubmitField("Submit and go to the next application", widget=GovSubmitInput())
+    # The button under each criterion sends its code, to save that criterion alone.
+    save = HiddenField()
+
+    def fields_of(self, code: str) -> dict[str, Field]:
+        return {name: self[f"{code}-{name}"] for name in SCORE_FIELDS}
+
+    def version_number(self, code: str) -> int | None:
+        return version_number(self[f"{code}-version"])
+
+
+def application_scores_form(codes: Iterable[str]) -> ApplicationScoresForm:
+    """The form for these criteria (by code): a copy of each of ScoreForm's fields for each criterion, made in page
+    order so that errors are listed criterion by criterion."""
+    fields = {}
+    for code in codes:
+        for name in SCORE_FIELDS:
+            original = getattr(ScoreForm, name)
+            fields[f"{code}-{name}"] = UnboundField(original.field_class, *original.args, **original.kwargs)
+    form_class = type("ApplicationScoresForm", (ApplicationScoresForm,), fields)
+    form: ApplicationScoresForm = form_class()
+    return form
 
 
 class ConflictForm(Form):

@@ -6,21 +6,26 @@ contact detail; at interview they show names once services/visibility.shows_name
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import Field
 
 from recruit.access import roles
 from recruit.assess import bp
-from recruit.assess.forms import ConflictForm, ScoreForm, SiftConflictForm
+from recruit.assess.forms import (
+    ApplicationScoresForm,
+    ConflictForm,
+    ScoreForm,
+    SiftConflictForm,
+    application_scores_form,
+)
 from recruit.models import Application, Campaign, Criterion
 from recruit.pagination import page_number
-from recruit.services.assessment import assessor_views, moderators, scoring, visibility
+from recruit.services.assessment import assessor_views, moderators, score_sheet, scoring, visibility
 from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
 from recruit.services.errors import Refused
-from recruit.services.interview import questions
 
 
 def _stage_or_404(campaign_id: int, stage: str) -> Campaign:
@@ -61,12 +66,14 @@ def work(campaign_id: int, stage: str) -> str:
     criteria = stage_criteria(campaign, stage)
     mode = "criterion" if request.args.get("by") == "criterion" else "candidate"
     chosen = next((c for c in criteria if c.code == request.args.get("criterion")), criteria[0] if criteria else None)
+    drafts_only = request.args.get("show") == "drafts"
     names = visibility.shows_names(current_user, campaign, stage)
-    pagination = assessor_views.work_list(current_user, campaign, stage, page_number(), with_names=names)
-    items = pagination.items
-    scores = assessor_views.own_scores(current_user, stage, items)
-    # Counted here, once: counting in the template went through every score on the page for every row.
-    submitted = Counter(score.application_id for score in scores.values() if score.status == "submitted")
+    # By criterion, the counts and what comes next are about the chosen criterion alone.
+    counted = [chosen] if mode == "criterion" and chosen is not None else criteria
+    standing = assessor_views.standing(current_user, campaign, stage, [c.id for c in counted])
+    pagination = assessor_views.work_list(
+        current_user, campaign, stage, page_number(), with_names=names, among=standing, drafts_only=drafts_only
+    )
     return render_template(
         "assess/work.html",
         campaign=campaign,
@@ -74,10 +81,12 @@ def work(campaign_id: int, stage: str) -> str:
         criteria=criteria,
         mode=mode,
         chosen=chosen,
+        drafts_only=drafts_only,
         pagination=pagination,
-        scores=scores,
-        submitted=submitted,
-        conflicts=assessor_views.own_conflicts(current_user, stage, items),
+        # Each score's value shows only by criterion; by candidate the counts in `standing` are enough.
+        scores=assessor_views.own_scores(current_user, stage, pagination.items) if mode == "criterion" else {},
+        standing=standing,
+        next_reference=standing.next_reference(),
         open=scoring_open(campaign, stage),
         chair=is_chair(campaign, stage, current_user),
         presift=presift_active(campaign, stage),
@@ -85,63 +94,168 @@ def work(campaign_id: int, stage: str) -> str:
     )
 
 
-@bp.get("/<int:campaign_id>/<stage>/<reference>")
+def _scale(fields: dict[str, Field], campaign: Campaign) -> None:
+    fields["value"].choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
+
+
+def _show(fields: dict[str, Field], entry: score_sheet.CriterionSheet) -> None:
+    """What a criterion's fields offer to tick; on the first showing of the page, the person's saved score. After a
+    refused save the fields keep what was typed."""
+    fields["effective"].choices = [(i.id, i.text) for i in entry.indicators["effective"]]
+    fields["ineffective"].choices = [(i.id, i.text) for i in entry.indicators["ineffective"]]
+    if request.method == "GET":
+        saved = entry.score
+        if saved is not None:
+            fields["value"].data = saved.value
+            fields["effective"].data = [i for i, _ in fields["effective"].choices if i in saved.ticked]
+            fields["ineffective"].data = [i for i, _ in fields["ineffective"].choices if i in saved.ticked]
+            fields["rationale"].data = saved.rationale
+            fields["notes"].data = saved.notes
+        fields["version"].data = str(saved.version) if saved else "0"
+
+
+def _shown_version(fields: dict[str, Field], entry: score_sheet.CriterionSheet) -> None:
+    """Take the version saved now: after a stale save (the answers stay as typed; saving them again, once checked,
+    replaces the newer version), or after saving this criterion alone while the page stays."""
+    fields["version"].data = str(entry.score.version) if entry.score else "0"
+
+
+def _entry(fields: dict[str, Field]) -> scoring.ScoreInput:
+    return scoring.ScoreInput(
+        value=fields["value"].data,
+        ticked=[*fields["effective"].data, *fields["ineffective"].data],
+        rationale=fields["rationale"].data or "",
+        notes=fields["notes"].data or "",
+    )
+
+
+def _refused_field(fields: dict[str, Field], error: Refused) -> Field:
+    """Where a criterion's refusal shows: on the field it names; the consistency prompt on the box that confirms the
+    score; the others (a stale version, a lock) on the score."""
+    if isinstance(error, scoring.NeedsConfirmation):
+        return fields["confirm"]
+    name = "effective" if error.field == "ticked" else error.field
+    return fields.get(name or "value", fields["value"])
+
+
+@bp.route("/<int:campaign_id>/<stage>/<reference>", methods=["GET", "POST"])
 @roles("assessor")
 def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
+    """Every criterion of an application on one page, saved all together or one at a time (DESIGN §6: candidate by
+    candidate)."""
     campaign = _stage_or_404(campaign_id, stage)
     item = _application_or_404(campaign, stage, reference)
-    if stage == "interview" and scoring.conflict_for(current_user, item, stage) is None:
+    conflict = scoring.conflict_for(current_user, item, stage)
+    if stage == "interview" and conflict is None:
         return redirect(url_for("assess.conflict", campaign_id=campaign.id, stage=stage, reference=item.reference))
+    criteria = stage_criteria(campaign, stage)
+    codes = [criterion.code for criterion in criteria]
+    form = application_scores_form(codes)
+    for code in codes:
+        _scale(form.fields_of(code), campaign)
+    saved_now: list[str] = []
+    alone = ""
+    if request.method == "POST":
+        # The criteria the page showed open to score: their versions came with the form.
+        shown = [code for code in codes if f"{code}-version" in request.form]
+        alone = form.save.data or ""
+        if alone:
+            if alone not in shown:
+                abort(400)
+            shown = [alone]
+        form.validate()
+        for code in codes:
+            if code not in shown:  # not being saved: what was typed there stays on the page, unchecked
+                for field in form.fields_of(code).values():
+                    field.errors = []
+        if not form.errors:
+            answer, saved_now = _save_application(form, campaign, item, stage, shown, alone)
+            if answer is not None:
+                return answer
+    sheet = score_sheet.sheet(current_user, campaign, item, stage, conflict, criteria)
+    for entry in sheet.editable:
+        fields = form.fields_of(entry.code)
+        _show(fields, entry)
+        if entry.code in saved_now:
+            _shown_version(fields, entry)
+    # Each criterion's errors name it, so that the error summary at the top says which criterion to look at.
+    for entry in sheet.criteria:
+        for field in form.fields_of(entry.code).values():
+            field.errors = [f"{entry.criterion.name}: {message}" for message in field.errors]
     return render_template(
         "assess/application.html",
         campaign=campaign,
         stage=stage,
-        application=item,
-        criteria=stage_criteria(campaign, stage),
-        scores=assessor_views.own_scores(current_user, stage, [item]),
-        conflict=scoring.conflict_for(current_user, item, stage),
+        application=sheet.application,
+        sheet=sheet,
+        form=form,
         names=visibility.shows_names(current_user, campaign, stage),
     )
 
 
-def _fill_choices(form: ScoreForm, campaign: Campaign, criterion: Criterion) -> None:
-    lists = scoring.indicator_choices(criterion)
-    form.effective.choices = [(i.id, i.text) for i in lists["effective"]]
-    form.ineffective.choices = [(i.id, i.text) for i in lists["ineffective"]]
-    form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
+def _save_application(
+    form: ApplicationScoresForm, campaign: Campaign, item: Application, stage: str, shown: list[str], alone: str
+) -> tuple[Response | None, list[str]]:
+    """Save the application's answers as the button pressed asks. Returns the redirect that follows, or none when the
+    page is to be shown again, with the codes of the criteria whose version changed under it (those refused as stale,
+    or the one saved alone): the page must now carry their saved version."""
+    submitting = bool(form.submit_scores.data or form.submit_next.data) and not alone
+    criteria = {criterion.code: criterion for criterion in stage_criteria(campaign, stage)}
+    answers = [
+        scoring.Answer(
+            criteria[code],
+            _entry(form.fields_of(code)),
+            form.version_number(code),
+            bool(form.fields_of(code)["confirm"].data),
+        )
+        for code in shown
+    ]
+    # Read before saving: the commit expires the models, and reading them again would load the campaign again.
+    campaign_id, application_id, reference = campaign.id, item.id, item.reference
+    criterion_ids, names = [c.id for c in criteria.values()], {code: criteria[code].name for code in shown}
+    try:
+        written = scoring.save_answers(current_user, campaign, item, stage, answers, submit=submitting)
+    except scoring.AnswersRefused as refused:
+        for code, error in refused.refusals.items():
+            _refused_field(form.fields_of(code), error).errors = [error.message]
+        return None, [code for code, error in refused.refusals.items() if error.message == scoring.STALE]
+    except Refused as error:
+        form.form_errors.append(error.message)
+        return None, []
+    if alone:
+        # The page stays rather than redirecting: what is typed in the other criteria is not saved yet.
+        flash(f"Draft saved for {names[alone]}." if written else "No changes to save.", "success")
+        return None, [alone]
+    if not form.submit_next.data:
+        flash("Scores submitted." if submitting else ("Draft saved." if written else "No changes to save."), "success")
+        return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=reference)), []
+    upcoming = assessor_views.standing(current_user, campaign, stage, criterion_ids).next_reference(application_id)
+    if upcoming is None:
+        flash(f"Scores submitted for {reference}. You have scored every application.", "success")
+        return redirect(url_for("assess.work", campaign_id=campaign_id, stage=stage)), []
+    flash(f"Scores submitted for {reference}. This is your next application.", "success")
+    return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=upcoming)), []
 
 
 @bp.route("/<int:campaign_id>/<stage>/<reference>/<code>", methods=["GET", "POST"])
 @roles("assessor")
 def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
+    """One criterion of one application; with ?by=criterion, one answer of those to a criterion across every
+    application (DESIGN §6: criterion by criterion)."""
     campaign = _stage_or_404(campaign_id, stage)
     item = _application_or_404(campaign, stage, reference)
     criterion = _criterion_or_404(campaign, stage, code)
     conflict = scoring.conflict_for(current_user, item, stage)
     if stage == "interview" and conflict is None:
         return redirect(url_for("assess.conflict", campaign_id=campaign.id, stage=stage, reference=item.reference))
-    existing = scoring.own_score(current_user, item, criterion, stage)
-    agreed = scoring.agreed_for(item, criterion, stage)
+    by_criterion = request.args.get("by") == "criterion"
     form = ScoreForm()
-    _fill_choices(form, campaign, criterion)
-    prompt = None
-    if request.method == "GET" and existing is not None:
-        form.value.data = existing.value
-        form.effective.data = [i for i, _ in form.effective.choices if i in existing.ticked]
-        form.ineffective.data = [i for i, _ in form.ineffective.choices if i in existing.ticked]
-        form.rationale.data = existing.rationale
-        form.notes.data = existing.notes
-    if request.method == "GET":
-        form.version.data = str(existing.version) if existing else "0"
+    _scale(form.fields_of(), campaign)
+    prompt, stale = None, False
     if form.validate_on_submit():
-        submitting = bool(form.submit_score.data)
-        reference_read, code_read = item.reference, criterion.code
-        entry = scoring.ScoreInput(
-            value=form.value.data,
-            ticked=[*form.effective.data, *form.ineffective.data],
-            rationale=form.rationale.data or "",
-            notes=form.notes.data or "",
-        )
+        submitting = bool(form.submit_score.data or form.submit_next.data)
+        # Read before saving: the commit expires the models, and reading them again would load the campaign again.
+        reference_read, code_read, criterion_id = item.reference, criterion.code, criterion.id
         try:
             scoring.save(
                 current_user,
@@ -149,7 +263,7 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
                 item,
                 criterion,
                 stage,
-                entry,
+                _entry(form.fields_of()),
                 submit=submitting,
                 version=form.version_number(),
                 confirmed=bool(form.confirm.data),
@@ -159,38 +273,47 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
         except Refused as error:
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
-            if error.message == scoring.STALE:
-                # The answers stay as typed; saving them again, once checked, replaces the newer version.
-                existing = scoring.own_score(current_user, item, criterion, stage)
-                form.version.data = str(existing.version) if existing else "0"
+            stale = error.message == scoring.STALE
         else:
-            flash("Score submitted." if submitting else "Draft saved.", "success")
-            back = request.args.get("by")
-            # From what was read before saving: the commit expired the models, and reading them again would reload
-            # the campaign with everything loaded alongside it.
-            if back == "criterion":
-                return redirect(
-                    url_for("assess.work", campaign_id=campaign_id, stage=stage, by="criterion", criterion=code_read)
-                )
+            back = url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=reference_read)
+            if by_criterion:
+                back = url_for("assess.work", campaign_id=campaign_id, stage=stage, by="criterion", criterion=code_read)
+            if not (by_criterion and form.submit_next.data):
+                flash("Score submitted." if submitting else "Draft saved.", "success")
+                return redirect(back)
+            upcoming = assessor_views.standing(current_user, campaign, stage, [criterion_id]).next_reference(item.id)
+            if upcoming is None:
+                flash(f"Score submitted for {reference_read}. You have scored every answer.", "success")
+                return redirect(back)
+            flash(f"Score submitted for {reference_read}. This is the next answer.", "success")
             return redirect(
-                url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=reference_read)
+                url_for(
+                    "assess.score",
+                    campaign_id=campaign_id,
+                    stage=stage,
+                    reference=upcoming,
+                    code=code_read,
+                    by="criterion",
+                )
             )
-    statement = item.statement_for(criterion) if stage == "sift" else None
-    asked = questions.chosen(criterion) if stage == "interview" else []
+    sheet = score_sheet.sheet(current_user, campaign, item, stage, conflict, [criterion])
+    [entry] = sheet.criteria
+    _show(form.fields_of(), entry)
+    if stale:
+        _shown_version(form.fields_of(), entry)
     return render_template(
         "assess/score.html",
-        questions=asked,
         campaign=campaign,
         stage=stage,
         application=item,
         criterion=criterion,
+        entry=entry,
         form=form,
-        statement=statement,
-        existing=existing,
-        agreed=agreed,
+        existing=entry.score,
         prompt=prompt,
-        conflict=conflict,
-        open=scoring_open(campaign, stage),
+        open=sheet.open,
+        by_criterion=by_criterion,
+        standing=assessor_views.standing(current_user, campaign, stage, [criterion.id]) if by_criterion else None,
         names=visibility.shows_names(current_user, campaign, stage),
     )
 

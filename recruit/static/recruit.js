@@ -1,4 +1,4 @@
-// Recruit's only script: mark the page as JavaScript-enabled (what GOV.UK Frontend's
+// Recruit's script for every page: mark the page as JavaScript-enabled (what GOV.UK Frontend's
 // inline snippet would do; the Content-Security-Policy allows no inline script) and
 // start the GOV.UK Frontend components.
 import { initAll } from './govuk/govuk-frontend.min.js'

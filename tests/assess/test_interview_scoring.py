@@ -8,7 +8,7 @@ from recruit.models import CriterionQuestion, InterviewQuestion
 from recruit.services.assessment import scoring
 from recruit.services.assessment.board import load_items
 from tests.factories import UserFactory, sift_campaign, submit_score
-from tests.helpers import error_messages, parse
+from tests.helpers import PageForm, error_messages, parse
 
 
 @pytest.fixture
@@ -34,6 +34,9 @@ def test_the_record_opens_only_after_the_conflict_declaration(forms, interview):
     for url in (base, f"{base}/{criterion.code}"):
         response = forms.client.get(url)
         assert response.status_code == 302 and response.location == f"{base}/conflict"
+    # Nor can the page for the whole application be sent before it.
+    response = forms.submit(base, {"submit_scores": "Submit scores"}, page="/assess")
+    assert response.status_code == 302 and response.location == f"{base}/conflict"
     declaration = parse(forms.client.get(f"{base}/conflict"))
     assert declaration.h1.get_text(strip=True) == "Candidate 1"
     # Scoring before declaring is refused by the service too.
@@ -60,6 +63,21 @@ def test_the_record_opens_only_after_the_conflict_declaration(forms, interview):
         "Describe a time you changed how your team communicated."
     ]
     assert page.select_one("textarea#notes") is not None
+
+    # The page for the whole application asks the same of every criterion, with what was heard in each.
+    whole = parse(forms.client.get(base))
+    assert "Candidate 1" in whole.h1.get_text()
+    codes = [c.code for c in setup.campaign.criteria_at("interview")]
+    assert [s["data-criterion"] for s in whole.select("section.recruit-criterion")] == codes
+    assert [li.get_text(strip=True) for li in whole.select(f"#questions-{criterion.code} li")] == [
+        "Describe a time you changed how your team communicated."
+    ]
+    form = PageForm(forms.client, base)
+    for code in codes:
+        form.set(f"{code}-notes", f"Heard on {code}.").set(f"{code}-value", "5").set(f"{code}-rationale", "Good.")
+    assert form.press("submit_scores", "Submit scores").status_code == 302
+    saved = scoring.own_scores_for_application(member, application, "interview")
+    assert sorted((s.notes, s.status) for s in saved.values()) == sorted((f"Heard on {c}.", "submitted") for c in codes)
 
 
 def test_a_declared_conflict_excludes_that_members_scores(forms, interview):

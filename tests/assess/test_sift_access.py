@@ -138,13 +138,20 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
     member = signed_in(app, setup.members[0])
     pages = crawl(app, member.client, ["/assess", *scoring_urls(campaign, applications)])
     # Pages shown again after a form is refused are pages an assessor reaches too.
-    a1, c2 = applications[0], campaign.criteria_at("sift")[1]
+    (a1, a2, _), c2 = applications, campaign.criteria_at("sift")[1]
     refused = {
         "score without a rationale": member.submit(
             f"/assess/{campaign.id}/sift/{a1.reference}/{c2.code}",
             {"value": "3", "submit_score": "Submit score", "version": "1"},
         ),
         "conflict without a reason": member.submit(f"/assess/{campaign.id}/sift/{a1.reference}/conflict"),
+        "application without its scores": member.submit(
+            f"/assess/{campaign.id}/sift/{a1.reference}", {f"{c2.code}-version": "1", "submit_scores": "Submit scores"}
+        ),
+        "one criterion of an application saved on its own": member.submit(
+            f"/assess/{campaign.id}/sift/{a2.reference}",
+            {f"{c2.code}-version": "0", f"{c2.code}-value": "3", "save": c2.code},
+        ),
     }
     assert all(response.status_code == 200 for response in refused.values())
     chair = signed_in(app, setup.chair).client
@@ -197,9 +204,17 @@ def test_an_assessor_never_sees_another_assessors_score_rationale_or_ticks(app, 
         (a2, c1): ({"2"}, set(), rationale("FIRST", a2, c1)),
     }
     for application in (a1, a2, a3):
+        whole = parse(pages[f"{base}/{application.reference}"])
         for code in (c1, c2):
             form = checked(parse(pages[f"{base}/{application.reference}/{code}"]))
             assert form == own.get((application, code), (set(), set(), "")), (application.reference, code)
+            # The page for the whole application shows the same, criterion by criterion, and no more; the agreed
+            # item (a1, c1) read only.
+            if application is a1 and code == c1:
+                shown = whole.select_one(f"#own-score-{code}").get_text(" ", strip=True)
+                assert shown == f"Your score 6 Your rationale {rationale('FIRST', a1, c1)}"
+            elif application is not a3:
+                assert checked_on_the_application_page(whole, code) == form, (application.reference, code)
     progress = {
         a.reference: [
             cell.get_text(strip=True)
@@ -209,6 +224,17 @@ def test_an_assessor_never_sees_another_assessors_score_rationale_or_ticks(app, 
     }
     assert progress == {a1.reference: ["Submitted: 6", "Draft"], a2.reference: ["Submitted: 2", "Not started"]}
     assert parse(pages[f"{base}/{a3.reference}"]).select_one("#conflict-notice") is not None
+
+
+def checked_on_the_application_page(soup: BeautifulSoup, code: str) -> tuple[set[str], set[int], str]:
+    """What the page for a whole application shows as chosen for one criterion, as `checked` reads it."""
+    section = soup.select_one(f"#criterion-{code}")
+    value = {i["value"] for i in section.select(f"input[name={code}-value][checked]")}
+    ticks = {
+        int(i["value"])
+        for i in section.select(f"input[name={code}-effective][checked], input[name={code}-ineffective][checked]")
+    }
+    return value, ticks, section.select_one(f"textarea[name={code}-rationale]").get_text().strip()
 
 
 def board_row(soup: BeautifulSoup, application: Application, code: str) -> list[str]:
@@ -321,7 +347,10 @@ def test_dashboard_scoring_page_and_board_run_the_same_queries_for_10_and_1000_a
     urls = {
         "dashboard": ("member", "/assess"),
         "scoring page": ("member", f"/assess/{campaign.id}/sift/{first.reference}/{codes[0]}"),
+        "application page": ("member", f"/assess/{campaign.id}/sift/{first.reference}"),
+        "one answer of many": ("member", f"/assess/{campaign.id}/sift/{second.reference}/{codes[1]}?by=criterion"),
         "work list": ("member", f"/assess/{campaign.id}/sift"),
+        "work list of drafts": ("member", f"/assess/{campaign.id}/sift?show=drafts"),
         "moderation board": ("chair", f"/moderate/{campaign.id}/sift"),
     }
     clients = {"member": signed_in(app, member).client, "chair": signed_in(app, chair).client}
@@ -350,6 +379,7 @@ def test_interview_pages_with_names_run_the_same_queries_for_10_and_1000_candida
         "dashboard": ("member", "/assess"),
         "work list": ("member", f"/assess/{campaign.id}/interview"),
         "scoring page": ("member", f"/assess/{campaign.id}/interview/{first.reference}/{code}"),
+        "application page": ("member", f"/assess/{campaign.id}/interview/{first.reference}"),
         "moderation board": ("chair", f"/moderate/{campaign.id}/interview"),
     }
     clients = {"member": signed_in(app, member).client, "chair": signed_in(app, chair).client}
@@ -372,7 +402,14 @@ EXPECTED = {
     # endpoint: {role: status for GET, or {method: status}}
     "assess.dashboard": {"member": 200, "chair": 200, "other assessor": 200, "candidate": 403, "admin": 403},
     "assess.work": {"member": 200, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 403},
-    "assess.application": {"member": 200, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 403},
+    # An empty POST saves nothing, and says so on the page it redirects to.
+    "assess.application": {
+        "member": {"GET": 200, "POST": 302},
+        "chair": {"GET": 200, "POST": 302},
+        "other assessor": 404,
+        "candidate": 403,
+        "admin": 403,
+    },
     "assess.score": {
         "member": MEMBER_SCORING,
         "chair": MEMBER_SCORING,

@@ -176,14 +176,14 @@ class Person:
         link = scope.get_by_role("link", name=name, exact=exact) if name else scope.get_by_role("link")
         return self._navigating(lambda: link.first.click())
 
-    def fill(self, label: str, text: str, exact: bool = True) -> None:
+    def fill(self, label: str, text: str, exact: bool = True, within=None) -> None:
         self.arrived()
-        self.page.get_by_label(label, exact=exact).fill(text)
+        (within or self.page).get_by_label(label, exact=exact).fill(text)
 
-    def choose(self, label: str, exact: bool = True) -> None:
-        """Tick a radio button or a checkbox by its label."""
+    def choose(self, label: str, exact: bool = True, within=None) -> None:
+        """Tick a radio button or a checkbox by its label (on the page, or within part of it)."""
         self.arrived()
-        self.page.get_by_label(label, exact=exact).check()
+        (within or self.page).get_by_label(label, exact=exact).check()
 
     def select(self, label: str, option: str) -> None:
         self.arrived()

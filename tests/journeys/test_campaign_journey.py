@@ -347,36 +347,49 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
 
 
 def score_stage(staff: Staff, stage: str, candidates, scores, position: int) -> None:
-    """An assessor scores every candidate on every criterion at a stage, from their list of work.
+    """An assessor scores every candidate on every criterion at a stage, an application to a page, from their list of
+    work: Continue with the next application, then Submit and go to the next application, in their own order.
 
-    At the sift they see only references and the evidence; at interview they declare any conflict of
-    interest first and note the evidence heard.
+    At the sift they see only references and the evidence; at interview they declare any conflict of interest first
+    and note the evidence heard.
     """
     person, page = staff.person, staff.person.page
     person.follow("Your panels")
     person.follow(within=page.locator(f'#panels tr[data-stage="{stage}"]'))
-    for candidate in candidates:
-        person.follow(candidate.reference)
+    person.press_button("Continue with the next application")
+    for count in range(len(candidates)):
         if stage == "interview":
-            expect(page.get_by_role("heading", level=1)).to_have_text(candidate.name)
+            candidate = next(c for c in candidates if c.name == person.heading())
             person.choose("No")
             person.press_button("Continue")
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"{candidate.reference}: {candidate.name}")
+        else:
+            candidate = next(c for c in candidates if c.reference == person.heading())
+            expect(page.locator("main")).not_to_contain_text(candidate.name)
         for criterion in (LC, MQ):
             value = scores[(candidate.name, criterion)][position]
-            person.follow(criterion)
+            section = page.locator(f"#criterion-{CODES[criterion]}")
             if stage == "sift":
-                expect(page.locator("#statement")).to_have_text(candidate.evidence[criterion])
-                expect(page.locator("main")).not_to_contain_text(candidate.name)
+                expect(section.locator(".recruit-statement")).to_have_text(candidate.evidence[criterion])
             else:
-                person.fill("Evidence heard", f"{candidate.name} answered the {criterion.lower()} question.")
+                person.fill(
+                    f"Evidence heard for {criterion}", f"{candidate.name} answered the question.", within=section
+                )
             kind = "Effective" if value >= 4 else "Ineffective"
-            page.get_by_role("group", name=f"{kind} indicators evidenced").get_by_role("checkbox").first.check()
-            person.choose(f"{value} – {SCALE[value]}")
-            person.fill("Rationale", f"{kind} evidence against the indicators: {value}.")
-            person.press_button("Submit score")
-            expect(page.locator(".govuk-notification-banner")).to_contain_text("Score submitted.")
-            expect(page.locator("#criteria")).to_contain_text(f"Submitted: {value}")
-        person.follow("Back to the list")
+            ticks = section.get_by_role("group", name=f"{kind} indicators evidenced for {criterion}")
+            ticks.get_by_role("checkbox").first.check()
+            person.choose(f"{value} – {SCALE[value]}", within=section)
+            person.fill(
+                f"Rationale for {criterion}", f"{kind} evidence against the indicators: {value}.", within=section
+            )
+        person.press_button("Submit and go to the next application")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            f"Scores submitted for {candidate.reference}."
+        )
+    expect(page.locator("#all-scored")).to_have_text("You have submitted scores for every application.")
+    for candidate in candidates:
+        row = page.locator(f'#work-list tr[data-reference="{candidate.reference}"]')
+        expect(row.locator("td").nth(1)).to_have_text("2 of 2 submitted")
 
 
 def assert_pdf(person, url: str, campaign_reference: str) -> str:

@@ -1,10 +1,12 @@
-"""Read-side helpers for assessors: the panels they sit on, their progress, their shuffled work lists.
+"""Read-side helpers for assessors: the panels they sit on, their progress, their work lists in their own order, and
+which application or answer comes next.
 
 Each function runs a fixed number of queries, whatever the number of applications.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import ceil
@@ -135,20 +137,154 @@ class WorkPage:
         return self.page + 1 if self.has_next else None
 
 
-def work_list(
-    user: User, campaign: Campaign, stage: str, page: int, per_page: int = 50, *, with_names: bool = False
-) -> WorkPage:
-    """The sift in the assessor's own shuffled order; the interview in the order of its timetable.
+@dataclass(frozen=True)
+class Order:
+    """Every application of the stage in the order this assessor works through them (ids), with their references and
+    each interview's start time."""
 
-    Two queries at the sift (the stage's application ids, then the page's applications), whatever the number of
-    applications; at interview the count, the page and, where names are shown, the names.
+    ids: list[int]
+    references: dict[int, str]
+    starts: dict[int, datetime]
+
+
+def ordering(user: User, campaign: Campaign, stage: str) -> Order:
+    """At the sift the assessor's own shuffled order; at interview the timetable's, applications not yet timetabled
+    last, by reference (the panel shares it). One query, whatever the number of applications."""
+    if stage == "interview":
+        rows = db.session.execute(
+            eligible_query(campaign, stage)
+            .with_only_columns(Application.id, Application.reference, InterviewSlot.starts_at)
+            .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
+            .order_by(InterviewSlot.starts_at.is_(None), InterviewSlot.starts_at, Application.reference)
+        ).all()
+        return Order(
+            [application_id for application_id, _, _ in rows],
+            {application_id: reference for application_id, reference, _ in rows},
+            {application_id: starts for application_id, _, starts in rows if starts is not None},
+        )
+    references = dict(
+        db.session.execute(eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference))
+        .tuples()
+        .all()
+    )
+    return Order(assessor_order(campaign.id, stage, user.id, references), references, {})
+
+
+@dataclass
+class Standing:
+    """Where one assessor stands with a stage, on some of its criteria (all of them, or the one they work across):
+    the applications in their order, those they declared a conflict with, and their drafts and submitted scores on
+    each. Three queries, whatever the number of applications."""
+
+    order: list[int]
+    references: dict[int, str]
+    starts: dict[int, datetime]
+    criteria: int
+    conflicted: frozenset[int]
+    submitted: Counter[int]
+    drafts: Counter[int]
+
+    def done(self, application_id: int) -> bool:
+        """Nothing left to do: every criterion submitted, or a conflict declared (they do not score it)."""
+        return application_id in self.conflicted or self.submitted[application_id] >= self.criteria
+
+    def next_after(self, application_id: int | None = None) -> int | None:
+        """The next application with work left: after this one in the order, else the first from the top."""
+        start = self.order.index(application_id) + 1 if application_id in self.order else 0
+        for candidate in (*self.order[start:], *self.order[:start]):
+            if candidate != application_id and not self.done(candidate):
+                return candidate
+        return None
+
+    def next_reference(self, application_id: int | None = None) -> str | None:
+        """The reference of next_after's application, for a link to it."""
+        upcoming = self.next_after(application_id)
+        return None if upcoming is None else self.references[upcoming]
+
+    @property
+    def to_score(self) -> int:
+        """The applications this assessor scores: all but those with a declared conflict."""
+        return sum(1 for application_id in self.order if application_id not in self.conflicted)
+
+    @property
+    def finished(self) -> int:
+        """The applications (or answers, on one criterion) with every criterion submitted."""
+        return sum(
+            1 for application_id in self.order if application_id not in self.conflicted and self.done(application_id)
+        )
+
+    @property
+    def submitted_scores(self) -> int:
+        return sum(self.submitted[i] for i in self.order if i not in self.conflicted)
+
+    @property
+    def draft_scores(self) -> int:
+        return sum(self.drafts[i] for i in self.order if i not in self.conflicted)
+
+    @property
+    def with_drafts(self) -> list[int]:
+        return [i for i in self.order if self.drafts[i] and i not in self.conflicted]
+
+
+def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Standing:
+    """Where this assessor stands with the stage on these criteria (by id: a page that has just saved has them from
+    before its commit)."""
+    order = ordering(user, campaign, stage)
+    conflicted = db.session.scalars(
+        select(Conflict.application_id)
+        .join(Application, Application.id == Conflict.application_id)
+        .where(
+            Application.campaign_id == campaign.id,
+            Conflict.assessor_id == user.id,
+            Conflict.stage == stage,
+            Conflict.has_conflict.is_(True),
+        )
+    ).all()
+    submitted: Counter[int] = Counter()
+    drafts: Counter[int] = Counter()
+    if criterion_ids:
+        rows = db.session.execute(
+            select(Score.application_id, Score.status, func.count(Score.id))
+            .where(
+                Score.assessor_id == user.id,
+                Score.stage == stage,
+                Score.criterion_id.in_(criterion_ids),
+            )
+            .group_by(Score.application_id, Score.status)
+        ).all()
+        for application_id, status, count in rows:
+            (submitted if status == ScoreStatus.SUBMITTED else drafts)[application_id] += count
+    return Standing(
+        order.ids, order.references, order.starts, len(criterion_ids), frozenset(conflicted), submitted, drafts
+    )
+
+
+def work_list(
+    user: User,
+    campaign: Campaign,
+    stage: str,
+    page: int,
+    per_page: int = 50,
+    *,
+    with_names: bool = False,
+    among: Standing | None = None,
+    drafts_only: bool = False,
+) -> WorkPage:
+    """One page of the sift in the assessor's own shuffled order, or of the interview in the timetable's order; with
+    `drafts_only`, of the applications with a draft among the criteria `among` counts.
+
+    The order (or the Standing that holds it), then the page's applications, with their names where the page shows
+    them: the same queries whatever the number of applications.
     """
     page = max(page, 1)
-    if stage == "interview":
-        return _timetabled(campaign, stage, page, per_page, with_names)
-    ids = db.session.scalars(eligible_query(campaign, stage).with_only_columns(Application.id)).all()
-    ordered = assessor_order(campaign.id, stage, user.id, ids)
-    chosen = ordered[(page - 1) * per_page : page * per_page]
+    if among is not None:
+        order, starts = among.order, among.starts
+    else:
+        whole = ordering(user, campaign, stage)
+        order, starts = whole.ids, whole.starts
+    if drafts_only and among is not None:
+        order = among.with_drafts
+    chosen = order[(page - 1) * per_page : page * per_page]
     loaded = (
         {
             application.id: application
@@ -159,26 +295,12 @@ def work_list(
         if chosen
         else {}
     )
-    return WorkPage([loaded[i] for i in chosen if i in loaded], page, per_page, len(ordered))
-
-
-def _timetabled(campaign: Campaign, stage: str, page: int, per_page: int, with_names: bool) -> WorkPage:
-    """By interview time; applications not yet timetabled last, by reference. The panel shares this order."""
-    total = db.session.scalar(select(func.count()).select_from(eligible_query(campaign, stage).subquery())) or 0
-    rows = db.session.execute(
-        listing_query(campaign, stage, with_names)
-        .add_columns(InterviewSlot.starts_at)
-        .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
-        .order_by(InterviewSlot.starts_at.is_(None), InterviewSlot.starts_at, Application.reference)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
     return WorkPage(
-        [application for application, _ in rows],
+        [loaded[i] for i in chosen if i in loaded],
         page,
         per_page,
-        total,
-        {application.id: starts for application, starts in rows if starts is not None},
+        len(order),
+        {i: starts[i] for i in chosen if i in starts},
     )
 
 
@@ -190,20 +312,6 @@ def own_scores(user: User, stage: str, applications: list[Application]) -> dict[
         (s.application_id, s.criterion_id): s
         for s in db.session.scalars(
             select(Score).where(Score.assessor_id == user.id, Score.stage == stage, Score.application_id.in_(ids))
-        )
-    }
-
-
-def own_conflicts(user: User, stage: str, applications: list[Application]) -> dict[int, Conflict]:
-    ids = [a.id for a in applications]
-    if not ids:
-        return {}
-    return {
-        c.application_id: c
-        for c in db.session.scalars(
-            select(Conflict).where(
-                Conflict.assessor_id == user.id, Conflict.stage == stage, Conflict.application_id.in_(ids)
-            )
         )
     }
 

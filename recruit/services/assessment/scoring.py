@@ -79,6 +79,13 @@ APPLICANT = "You applied to this campaign, so you take no part in assessing it"
 
 
 def check_can_score(user: User, campaign: Campaign, application: Application, criterion: Criterion, stage: str) -> None:
+    check_can_score_all(user, campaign, application, [criterion], stage)
+
+
+def check_can_score_all(
+    user: User, campaign: Campaign, application: Application, criteria: list[Criterion], stage: str
+) -> None:
+    """Whether this person may score these criteria of the application now: the same checks, once for them all."""
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
     # The panel refuses applicants; this holds even for a membership made some other way.
@@ -88,11 +95,13 @@ def check_can_score(user: User, campaign: Campaign, application: Application, cr
         raise Refused("Scoring for this stage is closed")
     if application.campaign_id != campaign.id or application.status not in ELIGIBLE[stage]:
         raise Refused("This application is not being scored at this stage")
-    if criterion not in stage_criteria(campaign, stage):
+    scored_now = stage_criteria(campaign, stage)
+    if any(criterion not in scored_now for criterion in criteria):
         raise Refused("This criterion is not being scored now")
-    if has_conflict(user, application, stage):
+    conflict = conflict_for(user, application, stage)
+    if conflict is not None and conflict.has_conflict:
         raise Refused("You have declared a conflict of interest with this candidate, so you do not score them")
-    if stage == "interview" and conflict_for(user, application, stage) is None:
+    if stage == "interview" and conflict is None:
         raise Refused("Declare whether you have a conflict of interest with this candidate first")
 
 
@@ -117,6 +126,28 @@ def own_score(user: User, application: Application, criterion: Criterion, stage:
     )
 
 
+def agreed_for_application(application: Application, stage: str) -> dict[int, AgreedScore]:
+    """The application's agreed scores at the stage, by criterion id, in one query."""
+    return {
+        agreed.criterion_id: agreed
+        for agreed in db.session.scalars(
+            select(AgreedScore).where(AgreedScore.application_id == application.id, AgreedScore.stage == stage)
+        )
+    }
+
+
+def own_scores_for_application(user: User, application: Application, stage: str) -> dict[int, Score]:
+    """This person's scores for the application at the stage, by criterion id, in one query."""
+    return {
+        score.criterion_id: score
+        for score in db.session.scalars(
+            select(Score).where(
+                Score.application_id == application.id, Score.assessor_id == user.id, Score.stage == stage
+            )
+        )
+    }
+
+
 def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
     return (
         score.value == entry.value
@@ -127,21 +158,20 @@ def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: b
     )
 
 
-@unit_of_work(STALE)
-def save(
-    user: User,
+def _checked(
     campaign: Campaign,
-    application: Application,
     criterion: Criterion,
-    stage: str,
     entry: ScoreInput,
+    score: Score | None,
+    agreed: AgreedScore | None,
     *,
     submit: bool,
     version: int | None,
-    confirmed: bool = False,
-) -> Score:
-    check_can_score(user, campaign, application, criterion, stage)
-    agreed = agreed_for(application, criterion, stage)
+    confirmed: bool,
+) -> list[int] | None:
+    """The rules for saving one criterion's score, once the person may score it: the ticks to store, or None when
+    exactly this was saved already since the page was shown (the same save sent twice). Refused when a rule says no.
+    """
     if agreed is not None and agreed.locked:
         raise Refused(LOCKED)
     allowed_ticks = {i.id for lst in indicator_choices(criterion).values() for i in lst}
@@ -151,7 +181,6 @@ def save(
     points = {point.value for point in campaign.scale.points}
     if entry.value is not None and entry.value not in points:
         raise Refused("Select a score", "value")
-    score = own_score(user, application, criterion, stage)
     # A submitted score stays submitted when it is changed, even saved "as draft", so it must stay complete.
     if submit or (score is not None and score.status == ScoreStatus.SUBMITTED):
         if entry.value is None:
@@ -164,11 +193,26 @@ def save(
 
     if score is not None and version is not None and score.version != version:
         if _already_saved(score, entry, ticked, submit):
-            return score  # the same save sent twice (a double click): nothing was lost, nothing to write
+            return None  # the same save sent twice (a double click): nothing was lost, nothing to write
         raise Refused(STALE)
+    if score is None and version not in (None, 0):
+        raise Refused(STALE)
+    return ticked
+
+
+def _write(
+    user: User,
+    application: Application,
+    criterion: Criterion,
+    stage: str,
+    score: Score | None,
+    entry: ScoreInput,
+    ticked: list[int],
+    *,
+    submit: bool,
+) -> Score:
+    """Store a checked score as its next version, with its audit entry."""
     if score is None:
-        if version not in (None, 0):
-            raise Refused(STALE)
         score = Score(application_id=application.id, criterion_id=criterion.id, assessor_id=user.id, stage=stage)
         db.session.add(score)
     before_status = score.status
@@ -215,6 +259,102 @@ def save(
         actor=user,
     )
     return score
+
+
+@unit_of_work(STALE)
+def save(
+    user: User,
+    campaign: Campaign,
+    application: Application,
+    criterion: Criterion,
+    stage: str,
+    entry: ScoreInput,
+    *,
+    submit: bool,
+    version: int | None,
+    confirmed: bool = False,
+) -> Score:
+    check_can_score(user, campaign, application, criterion, stage)
+    score = own_score(user, application, criterion, stage)
+    agreed = agreed_for(application, criterion, stage)
+    ticked = _checked(campaign, criterion, entry, score, agreed, submit=submit, version=version, confirmed=confirmed)
+    if ticked is None:
+        assert score is not None  # only a saved score can have been saved twice
+        return score
+    return _write(user, application, criterion, stage, score, entry, ticked, submit=submit)
+
+
+# Several criteria at once: the by-application page.
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One criterion's answers from a page that scores several: what was entered, the version of the score the page
+    showed (0 for none yet), and whether the person confirmed a score the consistency prompt asked about."""
+
+    criterion: Criterion
+    entry: ScoreInput
+    version: int | None
+    confirmed: bool = False
+
+
+class AnswersRefused(Refused):
+    """Some of the answers broke a rule, so none of them was saved: each refusal by its criterion's code."""
+
+    def __init__(self, refusals: dict[str, Refused]):
+        super().__init__("Some of the scores could not be saved")
+        self.refusals = refusals
+
+
+def _nothing_entered(entry: ScoreInput) -> bool:
+    return entry.value is None and not entry.ticked and not entry.rationale.strip() and not entry.notes.strip()
+
+
+@unit_of_work(STALE)
+def save_answers(
+    user: User, campaign: Campaign, application: Application, stage: str, answers: list[Answer], *, submit: bool
+) -> list[Score]:
+    """Save several criteria of one application together, as drafts or submitted, on the same rules as `save`:
+    every answer or, when any of them is refused, none (AnswersRefused says which and why).
+
+    Saving a draft passes over a criterion with nothing entered and nothing saved; submitting needs every answer
+    complete. An answer exactly as saved already is not saved again, so a page saved twice keeps one version, and an
+    unchanged criterion agreed in the meantime does not stop the others. Returns the scores written.
+    """
+    check_can_score_all(user, campaign, application, [answer.criterion for answer in answers], stage)
+    scores = own_scores_for_application(user, application, stage)
+    agreed = agreed_for_application(application, stage)
+    refusals: dict[str, Refused] = {}
+    to_write: list[tuple[Answer, Score | None, list[int]]] = []
+    for answer in answers:
+        criterion, entry = answer.criterion, answer.entry
+        score = scores.get(criterion.id)
+        if score is None and not submit and _nothing_entered(entry):
+            continue
+        if score is not None and _already_saved(score, entry, sorted(set(entry.ticked)), submit):
+            continue
+        try:
+            ticked = _checked(
+                campaign,
+                criterion,
+                entry,
+                score,
+                agreed.get(criterion.id),
+                submit=submit,
+                version=answer.version,
+                confirmed=answer.confirmed,
+            )
+        except Refused as refused:
+            refusals[criterion.code] = refused
+            continue
+        if ticked is not None:
+            to_write.append((answer, score, ticked))
+    if refusals:
+        raise AnswersRefused(refusals)
+    return [
+        _write(user, application, answer.criterion, stage, score, answer.entry, ticked, submit=submit)
+        for answer, score, ticked in to_write
+    ]
 
 
 @unit_of_work()

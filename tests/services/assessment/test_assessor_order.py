@@ -118,6 +118,7 @@ def test_the_interview_list_follows_the_timetable(app, make_user):
     page = parse(client.get(url))
     rows = page.select("#work-list tbody tr[data-reference]")
     assert [row["data-reference"] for row in rows] == expected
+    assert page.select_one("a#continue")["href"] == f"{url}/{expected[0]}", "the next to score is the next interview"
     assert references_seen(signed_in(app, chair), url) == expected, "at interview the panel shares one order"
     times = [row.select_one(".recruit-interview-time").get_text(" ", strip=True) for row in rows]
     assert times == [format_uk(starts) for starts in timetable.values()] + ["Not yet timetabled"] * 2

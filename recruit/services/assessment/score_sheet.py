@@ -1,0 +1,186 @@
+"""What an assessor's scoring pages show for one application: for each criterion scored now, the evidence (the
+statement at the sift, the chosen questions at interview), the indicators to tick at the required level and those of
+the levels below, their own score and whether the item is locked.
+
+The same few queries whatever the number of criteria or applications: the indicators of every competency on the page
+come in one query, the interview questions in another, the person's scores and the agreed scores in one each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from recruit.extensions import db
+from recruit.models import (
+    Application,
+    Campaign,
+    Conflict,
+    Criterion,
+    CriterionQuestion,
+    FrameworkLevel,
+    Indicator,
+    InterviewQuestion,
+    Score,
+    Statement,
+    User,
+)
+from recruit.services.assessment import scoring
+from recruit.services.campaigns.stages import scoring_open
+
+
+@dataclass(frozen=True)
+class LowerLevel:
+    level: FrameworkLevel
+    indicators: dict[str, list[Indicator]]
+
+
+@dataclass
+class CriterionSheet:
+    """One criterion of the application as the assessor scores it."""
+
+    criterion: Criterion
+    statement: Statement | None
+    questions: list[InterviewQuestion]
+    indicators: dict[str, list[Indicator]]
+    lower: list[LowerLevel]
+    score: Score | None
+    locked: bool
+    # Offered to score now: scoring is open, the person has no conflict with the candidate and the item is not locked.
+    editable: bool
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def has_indicators(self) -> bool:
+        return bool(self.indicators["effective"] or self.indicators["ineffective"])
+
+    @property
+    def submitted(self) -> bool:
+        return self.score is not None and self.score.submitted
+
+
+@dataclass
+class Sheet:
+    """The application's criteria for one assessor, and whether they may score any of them now."""
+
+    application: Application
+    stage: str
+    criteria: list[CriterionSheet]
+    conflict: Conflict | None
+    open: bool
+    by_code: dict[str, CriterionSheet] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_code = {item.code: item for item in self.criteria}
+
+    @property
+    def conflicted(self) -> bool:
+        return self.conflict is not None and self.conflict.has_conflict
+
+    @property
+    def editable(self) -> list[CriterionSheet]:
+        """The criteria the page offers to score: none while scoring is closed or with a declared conflict."""
+        return [item for item in self.criteria if item.editable]
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for item in self.criteria if item.submitted)
+
+    @property
+    def drafts(self) -> int:
+        return sum(1 for item in self.criteria if item.score is not None and not item.score.submitted)
+
+
+def _load_indicators(criteria: list[Criterion]) -> None:
+    """Every competency's indicators in one query, rather than one per criterion."""
+    competencies = {
+        criterion.competency.id: criterion.competency
+        for criterion in criteria
+        if criterion.competency is not None and "indicators" in inspect(criterion.competency).unloaded
+    }
+    if not competencies:
+        return
+    found: dict[int, list[Indicator]] = {competency_id: [] for competency_id in competencies}
+    for indicator in db.session.scalars(
+        select(Indicator)
+        .where(Indicator.competency_id.in_(competencies))
+        .order_by(Indicator.level_id, Indicator.kind, Indicator.position)
+    ):
+        found[indicator.competency_id].append(indicator)
+    for competency_id, competency in competencies.items():
+        set_committed_value(competency, "indicators", found[competency_id])
+
+
+def _questions(criteria: list[Criterion]) -> dict[int, list[InterviewQuestion]]:
+    chosen: dict[int, list[InterviewQuestion]] = defaultdict(list)
+    if not criteria:
+        return chosen
+    rows = db.session.execute(
+        select(CriterionQuestion.criterion_id, InterviewQuestion)
+        .join(InterviewQuestion, InterviewQuestion.id == CriterionQuestion.question_id)
+        .where(CriterionQuestion.criterion_id.in_([criterion.id for criterion in criteria]))
+        .order_by(CriterionQuestion.criterion_id, CriterionQuestion.position)
+    ).all()
+    for criterion_id, question in rows:
+        chosen[criterion_id].append(question)
+    return chosen
+
+
+def _lower_levels(campaign: Campaign, criterion: Criterion) -> list[LowerLevel]:
+    competency, level = criterion.competency, criterion.level
+    if competency is None or level is None:
+        return []
+    lower = []
+    for number in competency.level_numbers_with_indicators():
+        framework_level = campaign.framework.level(number)
+        if number < level.number and framework_level is not None:
+            lower.append(LowerLevel(framework_level, competency.indicators_at(number)))
+    return lower
+
+
+def sheet(
+    user: User,
+    campaign: Campaign,
+    application: Application,
+    stage: str,
+    conflict: Conflict | None,
+    criteria: list[Criterion],
+) -> Sheet:
+    """The application's scoring sheet for this assessor, for these of the criteria scored now (services/campaigns/
+    stages.stage_criteria): all of them, or one. `conflict` is their declaration about the candidate
+    (scoring.conflict_for). The page has read both already."""
+    _load_indicators(criteria)
+    questions = _questions(criteria) if stage == "interview" else {}
+    scores = scoring.own_scores_for_application(user, application, stage)
+    agreed = scoring.agreed_for_application(application, stage)
+    open_now = scoring_open(campaign, stage)
+    scoring_now = open_now and not (conflict is not None and conflict.has_conflict)
+    items = []
+    for criterion in criteria:
+        agreed_score = agreed.get(criterion.id)
+        locked = agreed_score is not None and agreed_score.locked
+        items.append(
+            CriterionSheet(
+                criterion=criterion,
+                statement=application.statement_for(criterion) if stage == "sift" else None,
+                questions=questions.get(criterion.id, []),
+                indicators=scoring.indicator_choices(criterion),
+                lower=_lower_levels(campaign, criterion),
+                score=scores.get(criterion.id),
+                locked=locked,
+                editable=scoring_now and not locked,
+            )
+        )
+    return Sheet(
+        application=application,
+        stage=stage,
+        criteria=items,
+        conflict=conflict,
+        open=open_now,
+    )
