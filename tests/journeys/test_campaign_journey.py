@@ -373,7 +373,9 @@ def score_stage(staff: Staff, stage: str, candidates, scores, position: int) -> 
                 expect(section.locator(".recruit-statement")).to_have_text(candidate.evidence[criterion])
             else:
                 person.fill(
-                    f"Evidence heard for {criterion}", f"{candidate.name} answered the question.", within=section
+                    f"Evidence heard for {criterion}",
+                    f"{candidate.name} answered the {criterion.lower()} question.",
+                    within=section,
                 )
             kind = "Effective" if value >= 4 else "Ineffective"
             ticks = section.get_by_role("group", name=f"{kind} indicators evidenced for {criterion}")
