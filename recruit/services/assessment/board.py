@@ -112,6 +112,23 @@ Conflicts = Mapping[int, Collection[int]]
 AgreedRows = Mapping[tuple[int, int], tuple[int, int | None]]
 
 
+def agreed_by_item(stage: str, ids: list[int] | ScalarSelect[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """The agreed score row of each (application, criterion) of these applications (ids, or a subquery of them) at
+    the stage: its id, and its value while it stands agreed (None once reopened)."""
+    return {
+        (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
+        for application_id, criterion_id, agreed_id, value, status in plain_rows(
+            select(
+                AgreedScore.application_id,
+                AgreedScore.criterion_id,
+                AgreedScore.id,
+                AgreedScore.value,
+                AgreedScore.status,
+            ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
+        )
+    }
+
+
 def load_items(
     campaign: Campaign,
     stage: str,
@@ -151,18 +168,7 @@ def load_items(
             )
         ):
             conflicted[application_id].add(assessor_id)
-        agreed = {
-            (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-            for application_id, criterion_id, agreed_id, value, status in plain_rows(
-                select(
-                    AgreedScore.application_id,
-                    AgreedScore.criterion_id,
-                    AgreedScore.id,
-                    AgreedScore.value,
-                    AgreedScore.status,
-                ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
-            )
-        }
+        agreed = agreed_by_item(stage, ids)
     threshold, nothing, no_scores = campaign.discrepancy_threshold, (None, None), ((), ())
     items = []
     for application in applications:

@@ -14,9 +14,9 @@ from typing import Final
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score
-from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
-from recruit.services.assessment.board import Item, plain_rows
+from recruit.models import Application, Campaign, Conflict, Criterion, Score
+from recruit.models.scoring import ScoreStatus
+from recruit.services.assessment.board import Item, agreed_by_item, plain_rows
 from recruit.services.assessment.moderation_rules import ItemState, range_is_discrepant, status_of
 from recruit.services.campaigns.stages import assessor_ids, eligible_query, stage_criteria
 
@@ -199,18 +199,7 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
                 .group_by(Score.application_id, Score.criterion_id)
             )
         }
-    agreed_rows = {
-        (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-        for application_id, criterion_id, agreed_id, value, status in plain_rows(
-            select(
-                AgreedScore.application_id,
-                AgreedScore.criterion_id,
-                AgreedScore.id,
-                AgreedScore.value,
-                AgreedScore.status,
-            ).where(AgreedScore.stage == stage, AgreedScore.application_id.in_(ids))
-        )
-    }
+    agreed_rows = agreed_by_item(stage, ids)
     agreed = {key for key, (_, value) in agreed_rows.items() if value is not None}
     members, threshold, nothing = set(panel), campaign.discrepancy_threshold, (0, 0, 0)
     # Each criterion's attributes read once, not once an item.
