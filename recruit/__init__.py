@@ -22,6 +22,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "recruit.db")
 
     from recruit.links import init_links
+    from recruit.public.content_pages import init_content_pages
     from recruit.security import check_production_settings, init_security
 
     check_production_settings(app)
@@ -29,6 +30,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     # Emails are kept for admins to read only in development (see recruit/mail.py), unless a test turns it on.
     app.config.setdefault("DEVELOPMENT_OUTBOX", app.config["RECRUIT_ENV"] == "development")
     register_templates(app)
+    init_content_pages(app)
     register_extensions(app)
     init_security(app)
     register_blueprints(app)

@@ -73,6 +73,23 @@ class Config:
         host.strip() for host in os.environ.get("EXTRA_TRUSTED_HOSTS", "").split(",") if host.strip()
     ]
 
+    # Branding. The GOV.UK crown, logotype and typeface are only for services on GOV.UK: BRAND=govuk says this
+    # one is. Otherwise the header carries the organisation's name and the service's, as the GOV.UK Design
+    # System asks of services that are not on GOV.UK.
+    BRAND = os.environ.get("BRAND", "").strip().lower() or None
+    ORG_NAME = os.environ.get("ORG_NAME", "").strip() or "Recruit demonstration organisation"
+    SERVICE_NAME = os.environ.get("SERVICE_NAME", "").strip() or "Recruit"
+    # The phase banner: "alpha" or "beta", or "live" for none; FEEDBACK_URL is where its feedback link goes
+    # (a web form or a mailto: address); without one the banner has no link.
+    PHASE = os.environ.get("PHASE", "beta").strip().lower() or "beta"
+    FEEDBACK_URL = os.environ.get("FEEDBACK_URL", "").strip() or None
+    # The footer's pages: each setting is the path of an HTML file (a Jinja template, which may use the GOV.UK
+    # macros) holding the page's text under its heading, replacing Recruit's own default text. A file that
+    # cannot be read stops the app at start-up.
+    PRIVACY_NOTICE_FILE = os.environ.get("PRIVACY_NOTICE_FILE", "").strip() or None
+    ACCESSIBILITY_STATEMENT_FILE = os.environ.get("ACCESSIBILITY_STATEMENT_FILE", "").strip() or None
+    COOKIES_PAGE_FILE = os.environ.get("COOKIES_PAGE_FILE", "").strip() or None
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 587)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
@@ -90,6 +107,15 @@ class TestConfig(Config):
     REDIS_URL = None
     BASE_URL = None
     EXTRA_TRUSTED_HOSTS: list[str] = []
+    # The suite checks Recruit's own texts and header, whatever the machine running it sets.
+    BRAND = None
+    ORG_NAME = "Recruit demonstration organisation"
+    SERVICE_NAME = "Recruit"
+    PHASE = "beta"
+    FEEDBACK_URL = None
+    PRIVACY_NOTICE_FILE = None
+    ACCESSIBILITY_STATEMENT_FILE = None
+    COOKIES_PAGE_FILE = None
     # Still argon2id, at a cost of a millisecond rather than a tenth of a second: the suite signs in thousands of
     # times. (Hashes made with other parameters are upgraded at sign-in, as in production.)
     PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

@@ -1,6 +1,6 @@
 """Routes for the public guidance pages and the health check."""
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
@@ -8,6 +8,7 @@ from recruit.access import public
 from recruit.extensions import db
 from recruit.models import Framework
 from recruit.public import bp
+from recruit.public.content_pages import PAGES_BY_ENDPOINT, operator_text
 from recruit.services.campaigns import vacancies
 from recruit.services.frameworks import catalogue
 from recruit.services.unit_of_work import discard
@@ -91,6 +92,36 @@ def vacancy(reference: str) -> str:
     return render_template(
         "public/vacancy.html", campaign=campaign, accepting=vacancies.accepting_applications(campaign)
     )
+
+
+def _content_page(endpoint: str) -> str:
+    page = PAGES_BY_ENDPOINT[endpoint]
+    own_text = operator_text(endpoint)
+    return render_template(
+        "public/content_page.html",
+        page=page,
+        own_text=own_text.render(org_name=current_app.config["ORG_NAME"], service_name=current_app.config["SERVICE_NAME"])
+        if own_text is not None
+        else None,
+    )
+
+
+@bp.get("/privacy")
+@public
+def privacy() -> str:
+    return _content_page("privacy")
+
+
+@bp.get("/accessibility")
+@public
+def accessibility() -> str:
+    return _content_page("accessibility")
+
+
+@bp.get("/cookies")
+@public
+def cookies() -> str:
+    return _content_page("cookies")
 
 
 @bp.get("/healthz")
