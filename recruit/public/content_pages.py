@@ -28,7 +28,9 @@ class ContentPage:
 
 PAGES = (
     ContentPage("privacy", "Privacy notice", "PRIVACY_NOTICE_FILE", "public/pages/privacy.html"),
-    ContentPage("accessibility", "Accessibility statement", "ACCESSIBILITY_STATEMENT_FILE", "public/pages/accessibility.html"),
+    ContentPage(
+        "accessibility", "Accessibility statement", "ACCESSIBILITY_STATEMENT_FILE", "public/pages/accessibility.html"
+    ),
     ContentPage("cookies", "Cookies", "COOKIES_PAGE_FILE", "public/pages/cookies.html"),
 )
 PAGES_BY_ENDPOINT = {page.endpoint: page for page in PAGES}

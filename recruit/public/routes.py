@@ -100,7 +100,9 @@ def _content_page(endpoint: str) -> str:
     return render_template(
         "public/content_page.html",
         page=page,
-        own_text=own_text.render(org_name=current_app.config["ORG_NAME"], service_name=current_app.config["SERVICE_NAME"])
+        own_text=own_text.render(
+            org_name=current_app.config["ORG_NAME"], service_name=current_app.config["SERVICE_NAME"]
+        )
         if own_text is not None
         else None,
     )
