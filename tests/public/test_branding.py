@@ -21,7 +21,8 @@ def test_by_default_the_header_shows_the_organisation_and_the_service_without_th
     assert soup.title.get_text() == "Competency-based recruitment – Recruit – Maldon District Council"
     assert "GOV.UK" not in soup.get_text()
     # No Crown copyright crest, GOV.UK favicon or GDS Transport typeface either.
-    assert soup.select(".govuk-footer__copyright-logo, link[rel=icon]") == []
+    assert soup.select('.govuk-footer__copyright-logo, link[href*="images/favicon"]') == []
+    assert soup.select_one("link[rel=icon]")["href"] == "/static/favicon.svg"
     assert soup.select_one("footer").get_text(" ", strip=True).endswith("© Maldon District Council")
     assert soup.select_one('link[href$="recruit-own-brand.css"]') is not None
 
@@ -48,6 +49,7 @@ def test_brand_govuk_gives_the_gov_uk_header_crown_and_footer(app, page, monkeyp
     assert soup.select_one(".govuk-footer__crown") is not None
     assert "Crown copyright" in soup.select_one("footer").get_text()
     assert soup.select_one('link[href$="recruit-own-brand.css"]') is None
+    assert soup.select_one("link[rel=icon]")["href"].endswith("/images/favicon.ico")
 
 
 @pytest.mark.parametrize(
