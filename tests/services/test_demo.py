@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, Campaign, Score, Statement, StatusChange, User
 from recruit.services.accounts.account_changes import find_by_email
+from recruit.services.demo import applications_of
 from tests.helpers import Forms, parse, path_of
 
 STAFF = ["demo-admin@example.org", "demo-chair@example.org", "demo-assessor1@example.org", "demo-assessor2@example.org"]
@@ -132,3 +133,20 @@ def test_the_printed_sign_in_works_and_shows_the_campaign(app, runner, email, la
     home = forms.client.get(path_of(response))
     assert home.status_code == 200
     assert "Child Maintenance Caseworker" in parse(home).select_one("main").get_text()
+
+
+def test_the_chair_has_discrepancies_to_settle_on_the_board(app, runner):
+    emails, password = printed_sign_ins(run_demo(runner))
+    forms = Forms(app.test_client())
+    forms.submit("/sign-in", {"email": "demo-chair@example.org", "password": password})
+    campaign = demo_campaign()
+    by_name = {a.personal_details.full_name: a.reference for a in applications_of(campaign)}
+    codes = [c.code for c in campaign.criteria_at("sift")]
+
+    board = parse(forms.client.get(f"/moderate/{campaign.id}/sift?view=discrepant"))
+
+    # Grace Okafor's first criterion was scored 6, 3 and 5 (three apart); Hannah Lewis's scores of 3 and 4 fall
+    # either side of the pass mark on every criterion.
+    assert sorted(row["data-item"] for row in board.select("#board tbody tr[data-item]")) == sorted(
+        [f"{by_name['Grace Okafor']}/{codes[0]}", *(f"{by_name['Hannah Lewis']}/{code}" for code in codes)]
+    )
