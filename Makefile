@@ -88,7 +88,12 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
 
+# In development (RECRUIT_ENV unset or "development") `make run` also makes the demonstration, once, and prints
+# how to sign in (`flask demo`, seeds/demo/demo.yaml); `DEMO=0 make run` leaves it out.
+DEMO ?= 1
+
 run: db
+	@if [ "$(DEMO)" != "0" ] && [ "$${RECRUIT_ENV:-development}" = "development" ]; then $(FLASK) demo; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # Coverage of recruit/ is measured and printed at the end (files not wholly covered, then the total);

@@ -125,10 +125,11 @@ def register_log_masking(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from recruit.cli import frameworks_cli, reports_cli, retention_cli, seed_command, users_cli
+    from recruit.cli import demo_command, frameworks_cli, reports_cli, retention_cli, seed_command, users_cli
 
     app.cli.add_command(seed_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(demo_command)

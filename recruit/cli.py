@@ -1,4 +1,4 @@
-"""Command-line tools: `seed`, `frameworks import|export`, `users create-admin` and `retention purge`."""
+"""Command-line tools: `seed`, `demo`, `frameworks import|export`, `users create-admin` and `retention purge`."""
 
 from __future__ import annotations
 
@@ -166,3 +166,34 @@ def worker_command() -> None:
         raise SystemExit(2)
     queue = rq_queue()
     SimpleWorker([queue], connection=queue.connection).work()
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Make the demonstration (an admin, a sift panel and a campaign in the sift) and print how to sign in.
+
+    Development only. Run again, it changes nothing and prints the same sign-in details."""
+    from recruit.services import demo
+    from recruit.services.errors import Refused
+
+    try:
+        made = demo.make_demo(current_app.config["RECRUIT_ENV"], current_app.config["SEEDS_DIR"])
+    except demo.NotHere as error:
+        click.echo(f"{error} Nothing was created.", err=True)
+        raise SystemExit(1) from None
+    except Refused as error:
+        click.echo(f"The demonstration could not be made: {error.message}.", err=True)
+        raise SystemExit(1) from None
+    campaign = made.campaign
+    if made.created:
+        click.echo(
+            f"Made the demonstration: {campaign.title} ({campaign.reference}), in the sift with "
+            f"{len(demo.applications_of(campaign))} applications."
+        )
+    else:
+        click.echo(f"The demonstration is already here: {campaign.title} ({campaign.reference}).")
+    click.echo("Sign in at http://127.0.0.1:5000/sign-in as any of these, with the password below:")
+    for person in made.sign_ins:
+        click.echo(f"  {person.email:<30} {person.name} ({person.role})")
+    click.echo(f"Password (every demonstration account): {made.password}")
