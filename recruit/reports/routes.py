@@ -23,6 +23,7 @@ from recruit.services.assessment import visibility
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.campaigns.stages import eligible_query
 from recruit.services.errors import Refused
+from recruit.services.reports import spreadsheets
 from recruit.services.reports import versions as reports
 
 CAMPAIGN_KINDS = ("sift", "interview", "merit")
@@ -101,6 +102,7 @@ def index(campaign_id: int) -> str:
         form=FlaskForm(),
         refusals={kind.slug: visibility.report_refusal(current_user, campaign, kind) for kind in available},
         names=visibility.names_visible(current_user, campaign),
+        spreadsheets=spreadsheets.offered(current_user, campaign),
     )
 
 
@@ -253,3 +255,25 @@ def interview_candidate(campaign_id: int, reference: str) -> ResponseReturnValue
 @roles("admin", "assessor")
 def feedback(campaign_id: int, reference: str) -> ResponseReturnValue:
     return _candidate_report(campaign_id, reference, "feedback")
+
+
+@bp.post("/<int:campaign_id>/spreadsheets/<slug>.csv")
+@roles("admin")
+def spreadsheet(campaign_id: int, slug: str) -> ResponseReturnValue:
+    """A spreadsheet of a stage's results. A POST, from a button on the reports page: each download is audited,
+    and a GET writes nothing."""
+    sheet = spreadsheets.SHEETS.get(slug)
+    campaign = load_campaign(campaign_id)
+    if sheet is None or campaign is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        made = spreadsheets.download(current_user, campaign, sheet)
+    except Refused as refusal:
+        return render_template("reports/refused.html", campaign=campaign, message=refusal.message), 409
+    response = Response(made.body, mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
