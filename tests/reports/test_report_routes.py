@@ -14,6 +14,7 @@ from recruit.models import RenderedReport
 from recruit.services.assessment import feedback
 from tests.downloads import download
 from tests.factories import UserFactory, interview_stage
+from tests.helpers import csrf_token_from
 
 
 def pdf_text(response) -> str:
@@ -86,6 +87,11 @@ def test_the_chair_has_their_stages_reports_and_no_others(stage, forms):
     assert download(forms.client, f"/reports/{campaign.id}/merit.pdf").status_code == 200
     assert forms.client.get(f"/reports/{campaign.id}/sift.pdf").status_code == 403
     assert forms.client.get(f"/reports/{campaign.id}").status_code == 200
+    # The spreadsheets are the admin's alone, even of the chair's own stage.
+    token = csrf_token_from(forms.client.get(f"/reports/{campaign.id}").get_data(as_text=True))
+    for sheet in ("sift-results", "interview-results", "merit-list"):
+        response = forms.client.post(f"/reports/{campaign.id}/spreadsheets/{sheet}.csv", data={"csrf_token": token})
+        assert response.status_code == 403, sheet
 
 
 @pytest.mark.parametrize("role", ["assessor", "candidate"])
@@ -101,6 +107,10 @@ def test_people_outside_the_campaign_get_no_report(stage, forms, role):
         f"/reports/{campaign.id}/feedback/{reference}.pdf",
     ):
         assert forms.client.get(url).status_code in (403, 404), url
+    token = csrf_token_from(forms.client.get("/").get_data(as_text=True))
+    for sheet in ("sift-results", "interview-results", "merit-list"):
+        url = f"/reports/{campaign.id}/spreadsheets/{sheet}.csv"
+        assert forms.client.post(url, data={"csrf_token": token}).status_code in (403, 404), url
     # Only the versions kept at the interview's sign-off, none of them typeset for these people.
     assert (
         db.session.scalar(
