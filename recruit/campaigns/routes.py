@@ -345,30 +345,28 @@ def change_status(campaign_id: int, target: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     if target not in campaign_status.ACTION_NAMES:
         abort(404)
-    action = campaign_status.ACTION_NAMES[CampaignStatus(target)]
+    confirm = campaign_status.confirmation(CampaignStatus(target))
     form = StatusForm()
     problems = campaign_status.problems_before(campaign, target)
     if form.validate_on_submit():
         try:
             campaign_status.move(current_user, campaign, target, form.reason.data or "")
         except Refused as error:
-            show_refusal(form, error, "reason" if target == "withdrawn" else None)
+            show_refusal(form, error, "reason" if confirm.asks_reason else None)
             return render_template(
                 "campaigns/status.html",
                 form=form,
                 campaign=campaign,
-                target=target,
+                confirm=confirm,
                 problems=campaign_status.problems_before(campaign, target),
-                action=action,
             ), 400
-        flash(f"{campaign.reference}: {action.lower()} – done.", "success")
+        flash(f"{campaign.reference}: {confirm.action.lower()} – done.", "success")
         return _overview(campaign)
     return render_template(
         "campaigns/status.html",
         form=form,
         campaign=campaign,
-        target=target,
+        confirm=confirm,
         problems=problems,
-        action=action,
         warnings=[w for w in (criteria.level_warning(c) for c in campaign.criteria) if w],
     )

@@ -6,6 +6,8 @@ and changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from recruit.clock import format_uk, utcnow
@@ -26,6 +28,25 @@ ACTION_NAMES = {
     S.COMPLETE: "Complete the campaign",
     S.WITHDRAWN: "Withdraw the campaign",
 }
+
+
+@dataclass(frozen=True)
+class MoveConfirmation:
+    """What the page confirming a move says and asks."""
+
+    action: str
+    publishes: bool  # opening: the vacancy is published, and the sift criteria and scale become fixed
+    ends_campaign: bool  # withdrawing: the vacancy is taken down for good (a warning button)
+    asks_reason: bool  # a reason is recorded with the move, and a refusal may be about it
+
+
+def confirmation(target: S) -> MoveConfirmation:
+    return MoveConfirmation(
+        action=ACTION_NAMES[target],
+        publishes=target is S.OPEN,
+        ends_campaign=target is S.WITHDRAWN,
+        asks_reason=target is S.WITHDRAWN,
+    )
 
 
 def panel_problems(campaign: Campaign, stage: str) -> list[str]:
