@@ -221,8 +221,9 @@ ROUTES = {
     "sift version": ("reports.version", "/reports/{id}/sift/versions/{sift_version}.pdf"),
     "interview version": ("reports.version", "/reports/{id}/interview/versions/{interview_version}.pdf"),
 }
-# Routes that only take a POST are walked by their own test below.
-POST_ROUTES = {"reports.prepare_signed_off"}
+# Routes that only take a POST are walked by their own tests: preparing a signed-off report below, the spreadsheet
+# downloads (admins only; the sift results name-blind) for every role in tests/reports/test_spreadsheet_routes.py.
+POST_ROUTES = {"reports.prepare_signed_off", "reports.spreadsheet"}
 ROLES = (
     "admin",
     "sift chair",
