@@ -68,9 +68,10 @@ def test_full_flow_is_recorded(forms, admin):
         ("interview", "complete"),
     ]
     moves = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.action == "campaign.status_changed", AuditEvent.record_id == str(campaign.id)
-        )
+        select(AuditEvent)
+        .where(AuditEvent.action == "campaign.status_changed", AuditEvent.record_id == str(campaign.id))
+        # In the order they happened: without ORDER BY, PostgreSQL may return rows in any order.
+        .order_by(AuditEvent.id)
     ).all()
     assert [m.after["status"] for m in moves] == ["open", "closed", "sift", "interview", "complete"]
 
