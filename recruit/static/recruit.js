@@ -38,3 +38,36 @@ if (reportStatus && reportProgress && !document.getElementById('report-download'
   }
   window.setTimeout(check, 3000)
 }
+
+// A table wider than the screen (on a phone, most of the admin's tables) scrolls inside its own box
+// rather than making the whole page scroll sideways. The box is a named region that takes keyboard
+// focus, so it can be scrolled without a mouse and a screen reader says what it holds.
+const scrollBoxName = (table) => {
+  const caption = table.querySelector('caption')
+  if (caption && caption.textContent.trim()) return caption.textContent.trim()
+  for (let node = table.previousElementSibling; node; node = node.previousElementSibling) {
+    if (/^H[1-4]$/.test(node.tagName)) return node.textContent.trim()
+  }
+  return 'Table'
+}
+const fitTables = () => {
+  for (const table of document.querySelectorAll('main table.govuk-table')) {
+    let box = table.parentElement
+    if (!box.classList.contains('recruit-table-scroll')) {
+      box = document.createElement('div')
+      box.className = 'recruit-table-scroll'
+      box.setAttribute('role', 'region')
+      box.setAttribute('aria-label', scrollBoxName(table))
+      table.replaceWith(box)
+      box.appendChild(table)
+    }
+    // Only a box that really scrolls takes a place in the tab order.
+    if (box.scrollWidth > box.clientWidth) {
+      box.setAttribute('tabindex', '0')
+    } else {
+      box.removeAttribute('tabindex')
+    }
+  }
+}
+fitTables()
+window.addEventListener('resize', fitTables)

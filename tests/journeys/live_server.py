@@ -130,7 +130,7 @@ def environment(database_url: str, clock: ServerClock) -> dict[str, str]:
     return env
 
 
-def _flask(env: dict[str, str], *args: str) -> str:
+def run_flask(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "recruit", *args],
         cwd=ROOT,
@@ -145,13 +145,13 @@ def _flask(env: dict[str, str], *args: str) -> str:
 
 
 def migrate(env: dict[str, str]) -> None:
-    _flask(env, "db", "upgrade")
+    run_flask(env, "db", "upgrade")
 
 
 def seed_and_create_admin(env: dict[str, str]) -> None:
     """Load the seed data and create the first admin, as an operator would."""
-    _flask(env, "seed")
-    _flask(env, "users", "create-admin", ADMIN_EMAIL, "--name", ADMIN_NAME, "--password", ADMIN_PASSWORD)
+    run_flask(env, "seed")
+    run_flask(env, "users", "create-admin", ADMIN_EMAIL, "--name", ADMIN_NAME, "--password", ADMIN_PASSWORD)
 
 
 def _die_with_parent() -> None:
