@@ -168,9 +168,11 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
         "assess.score",
         "assess.conflict",
         "moderate.board_view",
+        "moderate.confirm_all",
         "moderate.item",
         "moderate.score_history",
         "moderate.results_page",
+        "moderate.sign_off",
         "moderate.feedback_overview",
         "moderate.candidate_feedback_page",
     }
