@@ -37,6 +37,7 @@ QUERIES = {
     "moderate.item": ["view=discrepant&page=2"],
     "moderate.feedback_overview": ["view=incomplete"],
     "admin.users_list": ["role=assessor"],
+    "reports.index": ["page=2"],
 }
 
 # At most this many addresses of one route per campaign and stage (or per record of no campaign), so the run stays

@@ -25,7 +25,7 @@ from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer
 from recruit.moderate.forms import ActionForm
-from recruit.services.assessment import feedback
+from recruit.services.assessment import consequences, feedback
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
 from recruit.services.interview import invitations as interviews
@@ -187,9 +187,9 @@ def release(campaign_id: int, stage: str) -> ResponseReturnValue:
         else:
             flash(f"Outcomes and feedback for the {stage} are released to candidates.", "success")
             return merit_page
-    gaps = feedback.missing_feedback(campaign, stage)
-    form.missing.data = str(gaps.items)
-    return render_template("campaigns/release.html", campaign=campaign, stage=stage, gaps=gaps, form=form)
+    release = consequences.release(current_user, campaign, stage)
+    form.missing.data = str(release.gaps.items)
+    return render_template("campaigns/release.html", campaign=campaign, stage=stage, release=release, form=form)
 
 
 @bp.route("/<int:campaign_id>/criteria/<int:criterion_id>/questions", methods=["GET", "POST"])

@@ -15,7 +15,16 @@ from recruit.models import Application, Campaign, Criterion
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.pagination import page_number, page_of
-from recruit.services.assessment import agreement, board, item_detail, moderators, progress, results, visibility
+from recruit.services.assessment import (
+    agreement,
+    board,
+    consequences,
+    item_detail,
+    moderators,
+    progress,
+    results,
+    visibility,
+)
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.campaigns.stages import (
     eligible_query,
@@ -148,15 +157,24 @@ def board_view(campaign_id: int, stage: str) -> str:
         sight=sight,
         names=names,
         open=scoring_open(campaign, stage),
-        action=ActionForm(),
         presift=presift_active(campaign, stage),
     )
 
 
-@bp.post("/<int:campaign_id>/<stage>/confirm-all")
+@bp.route("/<int:campaign_id>/<stage>/confirm-all", methods=["GET", "POST"])
 @roles("assessor")
 def confirm_all(campaign_id: int, stage: str) -> ResponseReturnValue:
+    """A page saying how many proposals would be confirmed (and what is left out); its button confirms them."""
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
+    if request.method == "GET":
+        return render_template(
+            "moderate/confirm_all.html",
+            campaign=campaign,
+            stage=stage,
+            consequences=consequences.bulk_confirmation(current_user, campaign, stage),
+            action=ActionForm(),
+            args=board_args(),
+        )
     if not ActionForm().validate_on_submit():
         abort(400)
     applications = list(db.session.scalars(eligible_query(campaign, stage)))
@@ -357,10 +375,19 @@ def decision(campaign_id: int, stage: str) -> ResponseReturnValue:
     return redirect(url_for("moderate.results_page", campaign_id=campaign.id, stage=stage))
 
 
-@bp.post("/<int:campaign_id>/<stage>/sign-off")
+@bp.route("/<int:campaign_id>/<stage>/sign-off", methods=["GET", "POST"])
 @roles("assessor")
 def sign_off(campaign_id: int, stage: str) -> ResponseReturnValue:
+    """A page saying what signing off fixes, and that it cannot be undone; its button signs the stage off."""
     campaign = _campaign(campaign_id, stage, admin_may_view=False)
+    if request.method == "GET":
+        return render_template(
+            "moderate/sign_off.html",
+            campaign=campaign,
+            stage=stage,
+            consequences=consequences.sign_off(current_user, campaign, stage),
+            action=ActionForm(),
+        )
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

@@ -16,13 +16,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from recruit.access import roles
-from recruit.extensions import db
 from recruit.models import Application, Campaign, RenderedReport
+from recruit.pagination import page_number
 from recruit.reports import bp
 from recruit.services.assessment import visibility
 from recruit.services.campaigns.setup import load_campaign
-from recruit.services.campaigns.stages import eligible_query
 from recruit.services.errors import Refused
+from recruit.services.reports import candidates as candidate_reports
 from recruit.services.reports import spreadsheets
 from recruit.services.reports import versions as reports
 
@@ -79,6 +79,17 @@ def send_pdf(campaign: Campaign, report: RenderedReport, name: str) -> Response:
     )
 
 
+def _back(campaign: Campaign) -> tuple[str, str]:
+    """Where the reports page leads back to, by who is looking: the campaign for an admin, the moderation board
+    for a chair (of the stage the campaign is at, when they chair it)."""
+    if current_user.role == "admin":
+        return url_for("campaigns.overview", campaign_id=campaign.id), f"Back to {campaign.reference}"
+    stage = candidate_reports.board_stage(current_user, campaign)
+    if stage is None:
+        return url_for("assess.dashboard"), "Back to your dashboard"
+    return url_for("moderate.board_view", campaign_id=campaign.id, stage=stage), "Back to the moderation board"
+
+
 @bp.get("/<int:campaign_id>")
 @roles("admin", "assessor")
 def index(campaign_id: int) -> str:
@@ -86,12 +97,15 @@ def index(campaign_id: int) -> str:
     available = [
         reports.KINDS[slug] for slug in CAMPAIGN_KINDS if reports.may_have(current_user, campaign, reports.KINDS[slug])
     ]
-    candidates = []
+    candidates = None
     if reports.may_have(current_user, campaign, reports.KINDS["interview-candidate"]):
-        candidates = list(db.session.scalars(eligible_query(campaign, "interview").order_by(Application.reference)))
+        candidates = candidate_reports.listing(current_user, campaign, page_number())
+    back, back_text = _back(campaign)
     return render_template(
         "reports/index.html",
         campaign=campaign,
+        back=back,
+        back_text=back_text,
         available=available,
         candidates=candidates,
         background={kind.slug: reports.in_background(campaign, kind) for kind in available},

@@ -168,9 +168,11 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
         "assess.score",
         "assess.conflict",
         "moderate.board_view",
+        "moderate.confirm_all",
         "moderate.item",
         "moderate.score_history",
         "moderate.results_page",
+        "moderate.sign_off",
         "moderate.feedback_overview",
         "moderate.candidate_feedback_page",
     }
@@ -425,7 +427,14 @@ EXPECTED = {
         "admin": 403,
     },
     "moderate.board_view": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 403},
-    "moderate.confirm_all": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 403},
+    # A GET shows what confirming every proposal would do; only the POST from its button confirms them.
+    "moderate.confirm_all": {
+        "member": 403,
+        "chair": {"GET": 200, "POST": 302},
+        "other assessor": 403,
+        "candidate": 403,
+        "admin": 403,
+    },
     # Admins see every item; they agree only those the chair may not moderate, and are told so on the page for
     # the rest (DESIGN §6, "Who may moderate what"). A deputy chair's access is in test_moderation_rights.py.
     "moderate.item": {
@@ -455,7 +464,14 @@ EXPECTED = {
     "moderate.results_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # The sift decision is the admin's (DESIGN §1: admins run the stages); sign-off is the chair's.
     "moderate.decision": {"member": 403, "chair": 403, "other assessor": 403, "candidate": 403, "admin": 302},
-    "moderate.sign_off": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 403},
+    # A GET shows what signing off fixes; only the POST from its button signs off.
+    "moderate.sign_off": {
+        "member": 403,
+        "chair": {"GET": 200, "POST": 302},
+        "other assessor": 403,
+        "candidate": 403,
+        "admin": 403,
+    },
     "moderate.finish_presift": {"member": 403, "chair": 302, "other assessor": 403, "candidate": 403, "admin": 302},
 }
 ROLES = ("member", "chair", "other assessor", "candidate", "admin", "anonymous")

@@ -16,7 +16,7 @@ from recruit.services.assessment import agreement, feedback, results
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
 from tests.downloads import download
-from tests.factories import score, sift_campaign
+from tests.factories import interview_stage, score, sift_campaign
 from tests.helpers import Forms, error_messages, parse
 
 MISSING_MESSAGE = "did not write feedback"
@@ -246,3 +246,43 @@ def test_a_candidate_is_told_once_which_criteria_have_no_feedback(app, sifted):
     assert [li.get_text(strip=True) for li in page.select("#without-feedback + ul li")] == names
     assert page.get_text(" ", strip=True).count(MISSING_MESSAGE) == 1
     assert outcome_page(app, complete).select_one("#without-feedback") is None
+
+
+def test_the_release_page_says_how_many_are_told_that_it_cannot_be_undone_and_names_nobody_at_the_sift(
+    admin_forms, sifted, count_writes
+):
+    with count_writes() as writes:
+        page = parse(admin_forms.client.get(sifted.release_url))
+    assert writes.statements == [], "opening the page releases nothing"
+    assert page.select_one("#release-summary").get_text(strip=True) == "5 candidates will be told their sift outcome."
+    assert page.select_one("#release-warning").get_text(" ", strip=True) == (
+        "Warning You cannot undo a release. Once released, the outcomes and the feedback can no longer change."
+    )
+    assert page.find("a", string="Cancel")["href"] == f"/admin/campaigns/{sifted.campaign.id}/merit"
+    # The sift is name-blind: the candidates without feedback are listed by reference only.
+    assert page.select("#missing-feedback [data-name]") == []
+    assert "Candidate 1" not in page.get_text()
+
+
+def test_at_interview_the_release_page_names_the_candidates_without_feedback(app, make_user):
+    setup, _ = interview_stage(make_user(role="admin"))
+    forms = Forms(app.test_client())
+    forms.sign_in(setup.admin)
+    page = parse(forms.client.get(f"/admin/campaigns/{setup.campaign.id}/release/interview"))
+    assert page.select_one("#release-summary").get_text(strip=True) == (
+        "5 candidates will be told their interview outcome."
+    )
+    people = sorted(setup.applications, key=lambda a: a.reference)
+    assert [
+        (row["data-reference"], row.select_one("[data-name]").get_text(strip=True))
+        for row in page.select("#missing-feedback tbody tr")
+    ] == [(a.reference, a.personal_details.full_name) for a in people]
+
+
+def test_only_admins_reach_the_release_page_and_unknown_campaigns_are_not_found(app, admin_forms, sifted):
+    assert admin_forms.client.get(f"/admin/campaigns/{sifted.campaign.id + 1000}/release/sift").status_code == 404
+    for person in (sifted.setup.chair, sifted.setup.members[0], sifted.people[0].candidate):
+        forms = Forms(app.test_client())
+        forms.sign_in(person)
+        assert forms.client.get(sifted.release_url).status_code in (403, 404)
+    assert not released(sifted)

@@ -182,6 +182,12 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         expect(discrepant.locator("td").nth(4)).to_have_text("5")
         expect(discrepant.locator("td").nth(5)).to_have_text("Discrepant")
         chair.person.press_button("Confirm every proposal that is not discrepant")
+        # What confirming will do, before it is done.
+        expect(board.locator("#confirm-summary")).to_have_text(
+            "3 proposed scores, in 2 applications, will be confirmed as agreed scores."
+        )
+        expect(board.locator("#not-included [data-left=discrepant]")).to_contain_text("1 discrepant item")
+        chair.person.press_button("Confirm the proposed scores")
         expect(board.locator(".govuk-notification-banner")).to_contain_text("3 proposed scores confirmed")
         for key, row in rows.items():
             if key != ("Priya Shah", LC):
@@ -215,6 +221,11 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         expect(page.locator(".govuk-notification-banner")).to_contain_text("2 applications go on to interview")
         chair.person.follow("Results, decision and sign-off")
         expect(chair.person.page.locator("#decision")).to_contain_text("everyone who passes")
+        chair.person.press_button("Sign off the sift")
+        expect(chair.person.page.locator("#sign-off-fixes")).to_contain_text(
+            "2 applications go on to interview and 0 do not"
+        )
+        expect(chair.person.page.locator("#sign-off-warning")).to_contain_text("You cannot undo a sign-off.")
         chair.person.press_button("Sign off the sift")
         expect(chair.person.page.locator("#signed-off")).to_contain_text("Signed off by Chris Chair")
 
@@ -256,6 +267,10 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         chair.person.follow(f"{reference} – {TITLE}", within=board.locator('#panels tr[data-stage="interview"]'))
         chair.person.follow("Moderation board")
         chair.person.press_button("Confirm every proposal that is not discrepant")
+        expect(board.locator("#confirm-summary")).to_have_text(
+            "4 proposed scores, in 2 applications, will be confirmed as agreed scores."
+        )
+        chair.person.press_button("Confirm the proposed scores")
         expect(board.locator(".govuk-notification-banner")).to_contain_text("4 proposed scores confirmed")
         # From one of Priya's items to every criterion's feedback for her, on one page, at that criterion.
         chair.person.follow(within=board.locator(f'#board tr[data-item="{priya.reference}/{CODES[LC]}"]'))
@@ -277,6 +292,8 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         )
         chair.person.follow("Back")
         chair.person.follow("Results, decision and sign-off")
+        chair.person.press_button("Sign off the interview")
+        expect(board.locator("#sign-off-fixes")).to_contain_text("2 applications with every criterion agreed")
         chair.person.press_button("Sign off the interview")
         expect(board.locator("#signed-off")).to_contain_text("Signed off by Chris Chair")
 
@@ -304,6 +321,7 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
                     "1 of 2 candidates have feedback on every criterion."
                 )
                 admin.person.follow("Release the interview outcomes and feedback")
+            expect(page.locator("#release-summary")).to_have_text(f"2 candidates will be told their {stage} outcome.")
             # Nobody wrote sift feedback, and only Priya's interview feedback was written.
             expect(page.locator("#missing-summary")).to_contain_text("no feedback for 1 or more criteria")
             admin.person.choose("Release these outcomes without that feedback")
@@ -323,6 +341,17 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         for name, url in links.items():
             expect(page.get_by_role("link", name=name, exact=True)).to_have_attribute("href", url)
             assert_pdf(admin.person, url, reference)
+        # The chair reaches the reports from the board, every candidate's letter among them, and goes back.
+        chair.person.goto(f"/moderate/{campaign_id}/interview")
+        chair.person.follow("Reports", within=chair.person.page.locator("#board-links"))
+        for candidate in candidates:
+            expect(
+                chair.person.page.get_by_role(
+                    "link", name=f"Download the feedback letter for {candidate.reference} (PDF)"
+                )
+            ).to_have_attribute("href", f"/reports/{campaign_id}/feedback/{candidate.reference}.pdf")
+        chair.person.follow("Back to the moderation board")
+        expect(chair.person.page.locator("h1")).to_have_text("Moderation board: interview")
 
     with journey.step("Priya reads her released feedback"):
         person = priya.person

@@ -13,8 +13,8 @@ from recruit.extensions import db
 from recruit.models import RenderedReport
 from recruit.services.assessment import feedback
 from tests.downloads import download
-from tests.factories import UserFactory, interview_stage
-from tests.helpers import csrf_token_from
+from tests.factories import UserFactory, interview_stage, sift_campaign
+from tests.helpers import csrf_token_from, parse, signed_in
 
 
 def pdf_text(response) -> str:
@@ -181,3 +181,78 @@ def test_a_candidate_gets_no_letter_before_release(stage, forms):
         db.session.scalar(select(func.count()).select_from(RenderedReport).where(RenderedReport.kind == "feedback"))
         == 0
     )
+
+
+# The reports page: where it leads back to, and every candidate's feedback letter ------------------------------
+
+
+@pytest.fixture
+def one_failed(make_user):
+    """Three candidates through a signed-off sift, the third not taken forward; an interview panel."""
+    setup = sift_campaign(make_user(role="admin"), applications=3, members=1)
+    setup.applications.sort(key=lambda a: a.reference)
+    chair, _ = setup.to_interview(failed=setup.applications[2:])
+    return setup, chair
+
+
+def candidate_rows(soup) -> dict[str, list[str]]:
+    return {
+        row["data-reference"]: [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+        for row in soup.select("#candidate-reports tbody tr")
+    }
+
+
+def test_the_reports_page_leads_back_to_the_campaign_or_the_chairs_board(app, one_failed):
+    setup, interview_chair = one_failed
+    campaign = setup.campaign
+    url = f"/reports/{campaign.id}"
+    for person, href, text in (
+        (setup.admin, f"/admin/campaigns/{campaign.id}", f"Back to {campaign.reference}"),
+        (setup.chair, f"/moderate/{campaign.id}/sift", "Back to the moderation board"),
+        (interview_chair, f"/moderate/{campaign.id}/interview", "Back to the moderation board"),
+    ):
+        back = parse(signed_in(app, person).client.get(url, headers={"Referer": "/elsewhere"})).select_one(
+            ".govuk-back-link"
+        )
+        assert (back["href"], back.get_text(strip=True)) == (href, text), person.name
+    # The chair's board links to the reports page.
+    board = parse(signed_in(app, interview_chair).client.get(f"/moderate/{campaign.id}/interview"))
+    assert board.select_one("#reports-link")["href"] == url
+
+
+def test_every_sifted_candidate_has_a_feedback_letter_once_released_those_not_taken_forward_too(app, one_failed):
+    setup, interview_chair = one_failed
+    campaign = setup.campaign
+    first, second, failed = setup.applications
+    admin = signed_in(app, setup.admin)
+    before = parse(admin.client.get(f"/reports/{campaign.id}"))
+    assert before.select_one("#letters-waiting") is not None
+    assert candidate_rows(before)[failed.reference] == [
+        f"{failed.reference} – {failed.personal_details.full_name}",
+        "Not invited to interview",
+        "Not released yet",
+    ]
+    assert not before.select("#candidate-reports a[href*='/feedback/']")
+
+    feedback.release(setup.admin, campaign, "sift")
+    for person in (setup.admin, interview_chair):
+        listing = parse(signed_in(app, person).client.get(f"/reports/{campaign.id}"))
+        letters = [a["href"] for a in listing.select("#candidate-reports a[href*='/feedback/']")]
+        assert letters == [f"/reports/{campaign.id}/feedback/{a.reference}.pdf" for a in (first, second, failed)]
+        assert candidate_rows(listing)[failed.reference][:2] == [
+            f"{failed.reference} – {failed.personal_details.full_name}",
+            "Not invited to interview",
+        ]
+        assert listing.select_one("#names-hidden") is None
+    letter = pdf_text(download(admin.client, f"/reports/{campaign.id}/feedback/{failed.reference}.pdf"))
+    assert failed.reference in letter and "Not taken forward" in letter
+
+
+def test_a_feedback_letter_of_another_campaigns_candidate_is_not_found(app, one_failed):
+    setup, _ = one_failed
+    other = sift_campaign(setup.admin, applications=0, members=1)
+    feedback.release(setup.admin, setup.campaign, "sift")
+    admin = signed_in(app, setup.admin)
+    reference = setup.applications[2].reference
+    assert admin.client.get(f"/reports/{other.campaign.id}/feedback/{reference}.pdf").status_code == 404
+    assert admin.client.get(f"/reports/{setup.campaign.id + 1000}").status_code == 404

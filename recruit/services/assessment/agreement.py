@@ -111,24 +111,38 @@ def agree(
     return _write(user, item, stage, value, rationale, bulk=False)
 
 
+def bulk_refusal(user: User, campaign: Campaign, stage: str) -> str | None:
+    """Why this person may not confirm the stage's proposals in bulk now; None when they may."""
+    if not is_chair(campaign, stage, user):
+        return moderators.NOT_YOURS["agree"]
+    if not scoring_open(campaign, stage):
+        return "Moderation for this stage is closed"
+    if has_applied(campaign, user):
+        return moderators.APPLICANT
+    return None
+
+
+def confirmable(user: User, item: Item, campaign: Campaign, stage: str) -> bool:
+    """Whether bulk confirmation agrees this item's proposal: ready, not discrepant, and the person moderates it."""
+    return (
+        item.state.ready
+        and item.state.proposal is not None
+        and not item.state.discrepant
+        and moderators.may_moderate(user, campaign, stage, item.application, conflicted=item.conflicted)
+    )
+
+
 @unit_of_work(AGREED_AT_THE_SAME_TIME)
 def confirm_all_proposals(user: User, campaign: Campaign, stage: str, applications: list[Application]) -> int:
     """Agree the proposal of every ready, non-discrepant item among these applications, except those of
     applications the chair may not moderate (see `proposals_left_for_others`)."""
-    if not is_chair(campaign, stage, user):
-        raise Refused(moderators.NOT_YOURS["agree"])
-    _check_open(campaign, stage)
-    if has_applied(campaign, user):
-        raise Refused(moderators.APPLICANT)
+    refusal = bulk_refusal(user, campaign, stage)
+    if refusal is not None:
+        raise Refused(refusal)
     count = 0
     for item in load_items(campaign, stage, applications):
         proposal = item.state.proposal
-        if (
-            item.state.ready
-            and proposal is not None
-            and not item.state.discrepant
-            and moderators.may_moderate(user, campaign, stage, item.application, conflicted=item.conflicted)
-        ):
+        if proposal is not None and confirmable(user, item, campaign, stage):
             _write(user, item, stage, proposal, "", bulk=True)
             count += 1
     return count

@@ -200,20 +200,30 @@ def withdraw_decision(actor: User, campaign: Campaign, stage: str, reason: str) 
     )
 
 
+def sign_off_refusal(actor: User, campaign: Campaign, stage: str, outcome: StageResults | None = None) -> str | None:
+    """Why this person may not sign off the stage now; None when they may. Reads only (a confirmation page asks
+    it too); `outcome` is the stage's results when the caller has computed them already."""
+    if not is_chair(campaign, stage, actor):
+        return "Only the panel's chair can sign off the stage"
+    if campaign.status != stage:
+        return "This stage is not running"
+    record = stage_record(campaign, stage)
+    if record.signed_off_at is not None:
+        return "This stage has already been signed off"
+    outcome = outcome if outcome is not None else compute(campaign, stage)
+    if not outcome.complete:
+        return f"Every item must be agreed before sign-off: {outcome.unagreed} still to agree"
+    if stage == "sift" and record.decided_at is None:
+        return "The admin must record the sift decision before sign-off"
+    return None
+
+
 @unit_of_work()
 def sign_off(actor: User, campaign: Campaign, stage: str) -> None:
-    if not is_chair(campaign, stage, actor):
-        raise Refused("Only the panel's chair can sign off the stage")
-    if campaign.status != stage:
-        raise Refused("This stage is not running")
     record = stage_record_to_change(campaign, stage)
-    if record.signed_off_at is not None:
-        raise Refused("This stage has already been signed off")
-    outcome = compute(campaign, stage)
-    if not outcome.complete:
-        raise Refused(f"Every item must be agreed before sign-off: {outcome.unagreed} still to agree")
-    if stage == "sift" and record.decided_at is None:
-        raise Refused("The admin must record the sift decision before sign-off")
+    refusal = sign_off_refusal(actor, campaign, stage)
+    if refusal is not None:
+        raise Refused(refusal)
     from recruit.services.reports import versions as reports
 
     record.signed_off_at, record.signed_off_by = utcnow(), actor
