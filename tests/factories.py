@@ -66,7 +66,21 @@ def role_profile(slug: str) -> RoleProfile:
 def details(
     title: str = "Caseworker", posts: int = 2, description: str = "Help families.\n\nSecond paragraph."
 ) -> campaigns.Details:
-    return campaigns.Details(title, "Child Maintenance Group", "Glasgow", posts, description)
+    return campaigns.Details(
+        title,
+        "Child Maintenance Group",
+        "Glasgow",
+        posts,
+        description,
+        salary_min=26_000,
+        salary_max=28_500,
+        contract_type="permanent",
+        working_patterns=["full_time", "part_time"],
+        security_clearance="bpss",
+        nationality_requirements="Open to UK nationals and others with the right to work in the UK.",
+        contact_name="Morag Finlay",
+        contact_email="cmg-recruitment@example.org",
+    )
 
 
 def draft_campaign(admin, grade_slug: str = "band-c", **kwargs) -> Campaign:
