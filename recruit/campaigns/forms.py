@@ -9,9 +9,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from recruit.forms import Form, UKDateField, WholeNumberField, strip, text_area, text_field, whole_number
@@ -66,11 +67,12 @@ class DetailsForm(Form):
     location = text_field(
         "Location", "Enter the location", description="The main place of work, as the list of vacancies shows it"
     )
-    other_locations = text_area(
+    other_locations = TextAreaField(
         "Other locations (optional)",
-        None,
-        max_length=1000,
         description="Any other places the job can be done, one on each line",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Optional(), Length(max=1000, message="Other locations must be 1000 characters or fewer")],
     )
     posts = whole_number("Number of posts", 1, 500, required="Enter the number of posts")
     description = text_area(

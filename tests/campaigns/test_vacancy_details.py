@@ -149,7 +149,7 @@ def test_saving_what_is_there_already_records_nothing(forms, signed_in_admin):
         ),
         ({"working_patterns": []}, "Select at least one working pattern"),
         ({"working_patterns": ["full_time", "weekends"]}, "Select at least one working pattern"),
-        ({"other_locations": "x" * 1001}, "Other locations (optional) must be 1000 characters or fewer"),
+        ({"other_locations": "x" * 1001}, "Other locations must be 1000 characters or fewer"),
         ({"security_clearance": ""}, "Select the security clearance the job needs"),
         ({"security_clearance": "top_secret"}, "Select the security clearance the job needs"),
         ({"nationality_requirements": ""}, "Enter the nationality requirements"),
