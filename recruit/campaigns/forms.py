@@ -54,6 +54,7 @@ def pounds(label: str, required: str) -> PoundsField:
     return PoundsField(
         label,
         example="28000",
+        description="In whole pounds",
         validators=[
             InputRequired(message=required),
             NumberRange(min=0, max=SALARY_LIMIT, message=f"{label} must be between £0 and £{SALARY_LIMIT:,}"),
