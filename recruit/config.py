@@ -22,6 +22,14 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"The environment variable {name} must be a whole number, not {value!r}.") from None
 
 
+DEFAULT_NATIONALITY_REQUIREMENTS = (
+    "Who can apply depends on the employer's nationality rules. These may open the job to British nationals, "
+    "to Commonwealth citizens, and to nationals of the EU, the EEA or Switzerland with settled or pre-settled "
+    "status, or may limit it further. Check with the contact for this vacancy if you are not sure you are "
+    "eligible."
+)
+
+
 class Config:
     RECRUIT_ENV = os.environ.get("RECRUIT_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -89,6 +97,12 @@ class Config:
     PRIVACY_NOTICE_FILE = os.environ.get("PRIVACY_NOTICE_FILE", "").strip() or None
     ACCESSIBILITY_STATEMENT_FILE = os.environ.get("ACCESSIBILITY_STATEMENT_FILE", "").strip() or None
     COOKIES_PAGE_FILE = os.environ.get("COOKIES_PAGE_FILE", "").strip() or None
+
+    # What a new campaign's advert says about nationality until the admin changes it for that campaign. The
+    # employer decides who is eligible; set NATIONALITY_REQUIREMENTS to the organisation's own wording.
+    NATIONALITY_REQUIREMENTS = (
+        os.environ.get("NATIONALITY_REQUIREMENTS", "").strip() or DEFAULT_NATIONALITY_REQUIREMENTS
+    )
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 587)

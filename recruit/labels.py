@@ -45,3 +45,27 @@ def status_label(value: str | None) -> str:
     if value is None:
         return ""
     return STATUS_LABELS.get(str(value), str(value))
+
+
+# The advert's choices (recruit.models.campaign ContractType, WorkingPattern, SecurityClearance): not statuses,
+# so they have labels of their own, in the order the forms list them.
+CONTRACT_TYPE_LABELS: dict[str, str] = {
+    "permanent": "Permanent",
+    "fixed_term": "Fixed term",
+    "loan": "Loan or secondment",
+}
+
+WORKING_PATTERN_LABELS: dict[str, str] = {
+    "full_time": "Full-time",
+    "part_time": "Part-time",
+    "job_share": "Job share",
+    "flexible": "Flexible working",
+}
+
+SECURITY_CLEARANCE_LABELS: dict[str, str] = {
+    "bpss": "Baseline Personnel Security Standard (BPSS)",
+    "ctc": "Counter-terrorist check (CTC)",
+    "sc": "Security check (SC)",
+    "dv": "Developed vetting (DV)",
+    "none": "None",
+}

@@ -6,7 +6,7 @@ applications and a panel, and moved to interview. Bulk inserts make the 1,000-ap
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import factory
@@ -64,9 +64,41 @@ def role_profile(slug: str) -> RoleProfile:
 
 
 def details(
-    title: str = "Caseworker", posts: int = 2, description: str = "Help families.\n\nSecond paragraph."
+    title: str = "Caseworker", posts: int = 2, description: str = "Help families.\n\nSecond paragraph.", **advert
 ) -> campaigns.Details:
-    return campaigns.Details(title, "Child Maintenance Group", "Glasgow", posts, description)
+    """A campaign's details with a realistic advert; `advert` changes any of the advert's fields."""
+    made = campaigns.Details(
+        title,
+        "Child Maintenance Group",
+        "Glasgow",
+        posts,
+        description,
+        salary_min=26_000,
+        salary_max=28_500,
+        contract_type="permanent",
+        working_patterns=["full_time", "part_time"],
+        security_clearance="bpss",
+        nationality_requirements="Open to UK nationals and others with the right to work in the UK.",
+        contact_name="Morag Finlay",
+        contact_email="cmg-recruitment@example.org",
+    )
+    return replace(made, **advert)
+
+
+# What the details form needs besides the title, organisation, location, posts and description.
+ADVERT_FORM = {
+    "salary_min": "26000",
+    "salary_max": "28500",
+    "pay_notes": "",
+    "contract_type": "permanent",
+    "contract_months": "",
+    "working_patterns": ["full_time", "part_time"],
+    "other_locations": "",
+    "security_clearance": "bpss",
+    "nationality_requirements": "Open to UK nationals and others with the right to work in the UK.",
+    "contact_name": "Morag Finlay",
+    "contact_email": "cmg-recruitment@example.org",
+}
 
 
 def draft_campaign(admin, grade_slug: str = "band-c", **kwargs) -> Campaign:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -64,16 +64,15 @@ def campaign_index() -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @roles("admin")
 def new() -> ResponseReturnValue:
-    form = NewCampaignForm(choices=source_choices())
+    form = NewCampaignForm(
+        choices=source_choices(), data={"nationality_requirements": current_app.config["NATIONALITY_REQUIREMENTS"]}
+    )
     if form.validate_on_submit():
         kind, _, raw_id = form.source.data.partition(":")
         grade = db.session.get(Grade, int(raw_id)) if kind == "grade" else None
         profile = db.session.get(RoleProfile, int(raw_id)) if kind == "role" else None
-        details = campaigns.Details(
-            form.title.data, form.organisation.data, form.location.data, entered(form.posts.data), form.description.data
-        )
         try:
-            campaign = campaigns.create_campaign(current_user, details, grade=grade, role_profile=profile)
+            campaign = campaigns.create_campaign(current_user, form.details(), grade=grade, role_profile=profile)
         except Refused as error:
             show_refusal(form, error, "source")
         else:
@@ -105,19 +104,12 @@ def overview(campaign_id: int) -> str:
 def details(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = DetailsForm(obj=campaign)
+    if not form.is_submitted() and not campaign.nationality_requirements:
+        # A campaign made before the advert had its fields starts from the operator's nationality wording.
+        form.nationality_requirements.data = current_app.config["NATIONALITY_REQUIREMENTS"]
     if form.validate_on_submit():
         try:
-            campaigns.update_details(
-                current_user,
-                campaign,
-                campaigns.Details(
-                    form.title.data,
-                    form.organisation.data,
-                    form.location.data,
-                    entered(form.posts.data),
-                    form.description.data,
-                ),
-            )
+            campaigns.update_details(current_user, campaign, form.details())
         except Refused as error:
             show_refusal(form, error)
         else:

@@ -2,7 +2,7 @@
 
 from recruit.models.application import Application, PersonalDetails, Statement
 from recruit.models.audit import AccessDenialWindow, AuditEvent, AuditLogIsAppendOnly
-from recruit.models.campaign import Campaign, Criterion, Panel, PanelMember, StatusChange
+from recruit.models.campaign import Campaign, CampaignWorkingPattern, Criterion, Panel, PanelMember, StatusChange
 from recruit.models.framework import (
     Cluster,
     Competency,
@@ -44,6 +44,7 @@ __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Campaign",
+    "CampaignWorkingPattern",
     "Cluster",
     "Competency",
     "CompetencyAlias",

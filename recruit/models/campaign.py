@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
 from recruit.extensions import Model
+from recruit.labels import CONTRACT_TYPE_LABELS, SECURITY_CLEARANCE_LABELS, WORKING_PATTERN_LABELS
 from recruit.models.framework import Competency, Framework, FrameworkLevel, Grade
 from recruit.models.role import RoleProfile
 from recruit.models.scale import ScoringScale
@@ -26,6 +28,31 @@ class CampaignStatus(Status):
     WITHDRAWN = "withdrawn"
 
 
+class ContractType(StrEnum):
+    PERMANENT = "permanent"
+    FIXED_TERM = "fixed_term"
+    LOAN = "loan"
+
+
+class WorkingPattern(StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    JOB_SHARE = "job_share"
+    FLEXIBLE = "flexible"
+
+
+class SecurityClearance(StrEnum):
+    BPSS = "bpss"
+    CTC = "ctc"
+    SC = "sc"
+    DV = "dv"
+    NONE = "none"
+
+
+# The advert's limits, kept by the database's checks as well as the forms.
+SALARY_LIMIT = 1_000_000
+CONTRACT_MONTHS_LIMIT = 60
+
 STATUSES = tuple(CampaignStatus)
 # A campaign in one of these is over: nothing about it changes any more.
 FINISHED = (CampaignStatus.COMPLETE, CampaignStatus.WITHDRAWN)
@@ -42,6 +69,25 @@ class Campaign(Model):
         CheckConstraint("merit_basis IN ('interview', 'sift_and_interview')", name="merit_basis_known"),
         CheckConstraint("reserve_months >= 0 AND reserve_months <= 36", name="reserve_months_range"),
         CheckConstraint("length(reference) > 0", name="reference_not_empty"),
+        # The advert: a salary range in whole pounds, both ends or neither (campaigns made before the advert had
+        # its fields state no salary).
+        CheckConstraint("(salary_min IS NULL) = (salary_max IS NULL)", name="salary_both_or_neither"),
+        CheckConstraint(
+            f"salary_min IS NULL OR (salary_min >= 0 AND salary_min <= salary_max AND salary_max <= {SALARY_LIMIT})",
+            name="salary_range",
+        ),
+        CheckConstraint("salary_currency = 'GBP'", name="salary_currency_known"),
+        check_in("contract_type", ContractType),
+        # A fixed-term contract has a length; no other kind has one.
+        CheckConstraint(
+            "(COALESCE(contract_type, '') = 'fixed_term') = (contract_months IS NOT NULL)",
+            name="contract_months_when_fixed_term",
+        ),
+        CheckConstraint(
+            f"contract_months IS NULL OR (contract_months >= 1 AND contract_months <= {CONTRACT_MONTHS_LIMIT})",
+            name="contract_months_range",
+        ),
+        check_in("security_clearance", SecurityClearance),
         Index("ix_campaigns_status_closes_at", "status", "closes_at"),
     )
 
@@ -49,10 +95,25 @@ class Campaign(Model):
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200))
+    # The main place of work, as the vacancy list and the reports show it; other_locations holds any further
+    # places, one a line (see `locations`).
     location: Mapped[str] = mapped_column(String(200))
+    other_locations: Mapped[str] = mapped_column(Text, default="")
     posts: Mapped[int] = mapped_column(default=1)
     description: Mapped[str] = mapped_column(Text, default="")
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The advert. NULL (or empty) is "not stated": campaigns made before these fields existed; the form asks for
+    # them before the details can be saved again.
+    salary_min: Mapped[int | None]
+    salary_max: Mapped[int | None]
+    salary_currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    pay_notes: Mapped[str] = mapped_column(String(200), default="")
+    contract_type: Mapped[str | None] = mapped_column(String(20))
+    contract_months: Mapped[int | None]
+    security_clearance: Mapped[str | None] = mapped_column(String(20))
+    nationality_requirements: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(20), default=CampaignStatus.DRAFT)
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
     grade_id: Mapped[int | None] = mapped_column(ForeignKey("grades.id"))
@@ -83,6 +144,48 @@ class Campaign(Model):
     )
     panels: Mapped[list[Panel]] = relationship(back_populates="campaign", cascade="all, delete-orphan")
     status_changes: Mapped[list[StatusChange]] = relationship(order_by="StatusChange.id", cascade="all, delete-orphan")
+    working_pattern_rows: Mapped[list[CampaignWorkingPattern]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def working_patterns(self) -> list[str]:
+        """The working patterns offered, in the order the form lists them."""
+        chosen = {row.pattern for row in self.working_pattern_rows}
+        return [pattern.value for pattern in WorkingPattern if pattern in chosen]
+
+    @property
+    def locations(self) -> list[str]:
+        """Every place the job can be done: the main location, then the others."""
+        others = [line.strip() for line in self.other_locations.splitlines() if line.strip()]
+        return [self.location, *others]
+
+    # The advert as people read it; "" where the campaign does not state it.
+
+    @property
+    def salary_text(self) -> str:
+        if self.salary_min is None or self.salary_max is None:
+            return ""
+        low, high = f"£{self.salary_min:,}", f"£{self.salary_max:,}"
+        amount = low if self.salary_min == self.salary_max else f"{low} to {high}"
+        return f"{amount}, {self.pay_notes}" if self.pay_notes else amount
+
+    @property
+    def contract_text(self) -> str:
+        if self.contract_type is None:
+            return ""
+        label = CONTRACT_TYPE_LABELS.get(self.contract_type, self.contract_type)
+        if self.contract_months is None:
+            return label
+        return f"{label}, {self.contract_months} month{'' if self.contract_months == 1 else 's'}"
+
+    @property
+    def working_pattern_text(self) -> str:
+        return ", ".join(WORKING_PATTERN_LABELS.get(pattern, pattern) for pattern in self.working_patterns)
+
+    @property
+    def security_clearance_text(self) -> str:
+        if self.security_clearance is None:
+            return ""
+        return SECURITY_CLEARANCE_LABELS.get(self.security_clearance, self.security_clearance)
 
     @property
     def finished(self) -> bool:
@@ -123,6 +226,16 @@ class Campaign(Model):
         if self.role_profile is not None and self.role_profile.grade_name:
             return self.role_profile.grade_name
         return ""
+
+
+class CampaignWorkingPattern(Model):
+    """One working pattern a campaign's vacancy offers (full-time, part-time, job share, flexible)."""
+
+    __tablename__ = "campaign_working_patterns"
+    __table_args__ = (check_in("pattern", WorkingPattern),)
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
 class Criterion(Model):

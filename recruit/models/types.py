@@ -37,7 +37,7 @@ class Status(StrEnum):
         return status_label(self)
 
 
-def check_in(column: str, values: type[Status], name: str | None = None) -> CheckConstraint:
+def check_in(column: str, values: type[StrEnum], name: str | None = None) -> CheckConstraint:
     """A CHECK that the column holds one of the enum's values (NULL passes, as for any CHECK)."""
     allowed = ", ".join(f"'{member.value}'" for member in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name or f"{column}_known")

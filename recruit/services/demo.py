@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
@@ -50,15 +51,54 @@ class PanelSpec(_Strict):
     members: list[Person]
 
 
+class SalarySpec(_Strict):
+    min: int
+    max: int
+    notes: str = ""
+
+
+class ContractSpec(_Strict):
+    type: str
+    months: int | None = None
+
+
 class CampaignSpec(_Strict):
     framework: str
     grade: str
     title: str
     organisation: str
     location: str
+    other_locations: list[str] = []
     posts: int
     description: str
+    salary: SalarySpec
+    contract: ContractSpec
+    working_patterns: list[str]
+    security_clearance: str
+    # Left out, the advert says what the app's NATIONALITY_REQUIREMENTS setting says.
+    nationality_requirements: str | None = None
+    contact: Person
     criteria: list[str]
+
+    def details(self, default_nationality: str) -> setup.Details:
+        return setup.Details(
+            self.title,
+            self.organisation,
+            self.location,
+            self.posts,
+            self.description.strip(),
+            salary_min=self.salary.min,
+            salary_max=self.salary.max,
+            pay_notes=self.salary.notes,
+            contract_type=self.contract.type,
+            contract_months=self.contract.months,
+            working_patterns=list(self.working_patterns),
+            other_locations="\n".join(self.other_locations),
+            security_clearance=self.security_clearance,
+            nationality_requirements=(self.nationality_requirements or default_nationality).strip(),
+            contact_name=self.contact.name,
+            contact_email=self.contact.email,
+        )
 
 
 class Timeline(_Strict):
@@ -198,9 +238,7 @@ def _build(spec: DemoSpec) -> Campaign:
                 f"There is no grade {spec.campaign.grade} in {spec.campaign.framework}: run `flask seed` first"
             )
         c = spec.campaign
-        campaign = setup.create_campaign(
-            admin, setup.Details(c.title, c.organisation, c.location, c.posts, c.description.strip()), grade=grade
-        )
+        campaign = setup.create_campaign(admin, c.details(current_app.config["NATIONALITY_REQUIREMENTS"]), grade=grade)
         for criterion in list(campaign.criteria):
             if criterion.competency is None or criterion.competency.slug not in c.criteria:
                 criteria_service.remove_criterion(admin, criterion)

@@ -10,7 +10,7 @@ from recruit.models import AuditEvent, Campaign, Criterion
 from recruit.services.campaigns import criteria
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.errors import Refused
-from tests.factories import details, draft_campaign, grade, role_profile
+from tests.factories import ADVERT_FORM, details, draft_campaign, grade, role_profile
 from tests.helpers import error_messages, parse
 
 
@@ -86,6 +86,7 @@ def test_new_campaign_through_the_form(forms, client, signed_in_admin):
             "posts": "3",
             "description": "Prepare cases.",
             "source": f"grade:{band_c.id}",
+            **ADVERT_FORM,
         },
     )
     assert response.status_code == 302
@@ -128,6 +129,7 @@ def test_new_campaign_bad_input(forms, signed_in_admin, field, value, message):
         "posts": "1",
         "description": "Prepare cases.",
         "source": f"grade:{grade('band-c').id}",
+        **ADVERT_FORM,
         field: value,
     }
     response = forms.submit("/admin/campaigns/new", data)

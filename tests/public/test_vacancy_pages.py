@@ -106,3 +106,78 @@ def test_closed_vacancy_says_so_and_offers_no_apply_button(page, admin):
         assert "It is no longer taking applications" in soup.select_one("#closed-notice").get_text()
         assert soup.select_one("#apply") is None
         assert page("/vacancies").select("#vacancies") == []
+
+
+def facts_of(soup) -> list[tuple[str, str]]:
+    return [
+        (row.dt.get_text(strip=True), row.dd.get_text(" ", strip=True))
+        for row in soup.select("#vacancy-facts .govuk-summary-list__row")
+    ]
+
+
+def test_the_vacancy_page_shows_the_advert_in_the_order_a_candidate_reads_it(page, admin):
+    campaign = open_campaign(
+        admin,
+        salary_min=31_000,
+        salary_max=34_500,
+        pay_notes="plus London weighting",
+        contract_type="fixed_term",
+        contract_months=18,
+        working_patterns=["flexible", "full_time"],
+        other_locations="Leeds\nNewcastle",
+        security_clearance="sc",
+    )
+    soup = page(f"/vacancies/{campaign.reference}")
+    facts = facts_of(soup)
+    assert [key for key, _ in facts] == [
+        "Reference",
+        "Salary",
+        "Grade",
+        "Contract type",
+        "Working pattern",
+        "Locations",
+        "Number of posts",
+        "Closing date",
+        "Security clearance",
+        "Nationality requirements",
+        "Contact for questions",
+    ]
+    shown = dict(facts)
+    assert shown["Salary"] == "£31,000 to £34,500, plus London weighting"
+    assert shown["Contract type"] == "Fixed term, 18 months"
+    assert shown["Working pattern"] == "Full-time, Flexible working"
+    assert [li.get_text(strip=True) for li in soup.select("#vacancy-facts ul.govuk-list li")] == [
+        "Glasgow",
+        "Leeds",
+        "Newcastle",
+    ]
+    assert shown["Security clearance"] == "Security check (SC)"
+    assert shown["Nationality requirements"] == "Open to UK nationals and others with the right to work in the UK."
+    assert shown["Contact for questions"] == "Morag Finlay cmg-recruitment@example.org"
+    assert soup.select_one("#vacancy-facts a[href='mailto:cmg-recruitment@example.org']")
+
+
+def test_a_vacancy_made_before_the_advert_fields_says_they_are_not_stated(page, admin):
+    campaign = open_campaign(
+        admin,
+        salary_min=None,
+        salary_max=None,
+        contract_type=None,
+        working_patterns=[],
+        security_clearance=None,
+        nationality_requirements="",
+        contact_name="",
+        contact_email="",
+    )
+    shown = dict(facts_of(page(f"/vacancies/{campaign.reference}")))
+    assert shown["Location"] == "Glasgow"
+    for key in ("Salary", "Contract type", "Working pattern", "Security clearance", "Nationality requirements"):
+        assert shown[key] == "Not stated", key
+    assert shown["Contact for questions"] == "Not stated"
+
+
+def test_the_advert_text_is_escaped(page, admin):
+    campaign = open_campaign(admin, pay_notes="<b>bonus</b>", contact_name="<script>x</script>")
+    soup = page(f"/vacancies/{campaign.reference}")
+    assert not soup.select("#vacancy-facts script, #vacancy-facts b")
+    assert "<b>bonus</b>" in dict(facts_of(soup))["Salary"]

@@ -5,7 +5,7 @@ Every change is checked against campaign_rules and audited in the same transacti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,8 +14,26 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Campaign, Criterion, Grade, Panel, PanelMember, RoleProfile, ScoringScale, StatusChange, User
-from recruit.models.campaign import CampaignStatus
+from recruit.models import (
+    Campaign,
+    CampaignWorkingPattern,
+    Criterion,
+    Grade,
+    Panel,
+    PanelMember,
+    RoleProfile,
+    ScoringScale,
+    StatusChange,
+    User,
+)
+from recruit.models.campaign import (
+    CONTRACT_MONTHS_LIMIT,
+    SALARY_LIMIT,
+    CampaignStatus,
+    ContractType,
+    SecurityClearance,
+    WorkingPattern,
+)
 from recruit.services.campaigns.criteria import apply_proposals, propose_from_grade, propose_from_role_profile
 from recruit.services.campaigns.rules import require
 from recruit.services.campaigns.stages import applicants_among
@@ -27,11 +45,25 @@ from recruit.services.unit_of_work import unit_of_work
 
 @dataclass
 class Details:
+    """A campaign's vacancy details. The advert's fields default to "not stated", as for a campaign made before
+    they existed; the details form asks for them all."""
+
     title: str
     organisation: str
     location: str
     posts: int
     description: str
+    salary_min: int | None = None
+    salary_max: int | None = None
+    pay_notes: str = ""
+    contract_type: str | None = None
+    contract_months: int | None = None
+    working_patterns: list[str] = field(default_factory=list)
+    other_locations: str = ""
+    security_clearance: str | None = None
+    nationality_requirements: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
 
 
 def details_of(campaign: Campaign) -> dict[str, Any]:
@@ -39,9 +71,78 @@ def details_of(campaign: Campaign) -> dict[str, Any]:
         "title": campaign.title,
         "organisation": campaign.organisation,
         "location": campaign.location,
+        "other_locations": campaign.other_locations,
         "posts": campaign.posts,
         "description": campaign.description,
+        "salary_min": campaign.salary_min,
+        "salary_max": campaign.salary_max,
+        "salary_currency": campaign.salary_currency,
+        "pay_notes": campaign.pay_notes,
+        "contract_type": campaign.contract_type,
+        "contract_months": campaign.contract_months,
+        "working_patterns": campaign.working_patterns,
+        "security_clearance": campaign.security_clearance,
+        "nationality_requirements": campaign.nationality_requirements,
+        "contact_name": campaign.contact_name,
+        "contact_email": campaign.contact_email,
     }
+
+
+def _check_advert(details: Details) -> None:
+    """Refuse what the database's checks would: the forms say the same, so only a caller other than a form
+    reaches these."""
+    low, high = details.salary_min, details.salary_max
+    if (low is None) != (high is None):
+        raise Refused("Enter both the minimum and the maximum salary, or neither", "salary_min")
+    if low is not None and high is not None:
+        if low < 0 or high < 0:
+            raise Refused("Salary must be £0 or more", "salary_min")
+        if high > SALARY_LIMIT:
+            raise Refused(f"Maximum salary must be £{SALARY_LIMIT:,} or less", "salary_max")
+        if low > high:
+            raise Refused("Maximum salary must be the same as or more than the minimum salary", "salary_max")
+    if details.contract_type is not None and details.contract_type not in set(ContractType):
+        raise Refused("Select the type of contract", "contract_type")
+    if details.contract_type == ContractType.FIXED_TERM:
+        months = details.contract_months
+        if months is None:
+            raise Refused("Enter how many months the fixed-term contract lasts", "contract_months")
+        if not 1 <= months <= CONTRACT_MONTHS_LIMIT:
+            raise Refused(f"Contract length must be between 1 and {CONTRACT_MONTHS_LIMIT} months", "contract_months")
+    if any(pattern not in set(WorkingPattern) for pattern in details.working_patterns):
+        raise Refused("Select the working patterns the job offers", "working_patterns")
+    if details.security_clearance is not None and details.security_clearance not in set(SecurityClearance):
+        raise Refused("Select the security clearance the job needs", "security_clearance")
+
+
+def _apply_details(campaign: Campaign, details: Details) -> None:
+    _check_advert(details)
+    campaign.title = details.title.strip()
+    campaign.organisation = details.organisation.strip()
+    campaign.location = details.location.strip()
+    campaign.other_locations = "\n".join(line.strip() for line in details.other_locations.splitlines() if line.strip())
+    campaign.posts = details.posts
+    campaign.description = details.description.strip()
+    campaign.salary_min = details.salary_min
+    campaign.salary_max = details.salary_max
+    campaign.salary_currency = "GBP"
+    campaign.pay_notes = details.pay_notes.strip()
+    campaign.contract_type = details.contract_type
+    # Only a fixed-term contract has a length: a length typed before choosing another kind is dropped.
+    campaign.contract_months = details.contract_months if details.contract_type == ContractType.FIXED_TERM else None
+    wanted = set(details.working_patterns)
+    # Keep the rows that stay (deleting and re-adding one would reuse its key within a flush).
+    campaign.working_pattern_rows = [row for row in campaign.working_pattern_rows if row.pattern in wanted]
+    have = {row.pattern for row in campaign.working_pattern_rows}
+    campaign.working_pattern_rows.extend(
+        CampaignWorkingPattern(pattern=pattern.value)
+        for pattern in WorkingPattern
+        if pattern in wanted and pattern not in have
+    )
+    campaign.security_clearance = details.security_clearance
+    campaign.nationality_requirements = details.nationality_requirements.strip()
+    campaign.contact_name = details.contact_name.strip()
+    campaign.contact_email = details.contact_email.strip()
 
 
 def next_reference(now: datetime | None = None) -> str:
@@ -64,11 +165,6 @@ def create_campaign(
     framework = source.framework
     campaign = Campaign(
         reference=next_reference(),
-        title=details.title.strip(),
-        organisation=details.organisation.strip(),
-        location=details.location.strip(),
-        posts=details.posts,
-        description=details.description.strip(),
         framework=framework,
         grade=source if isinstance(source, Grade) else source.grade,
         role_profile=role_profile,
@@ -76,6 +172,7 @@ def create_campaign(
         created_by_id=actor.id,
         status=CampaignStatus.DRAFT,
     )
+    _apply_details(campaign, details)
     db.session.add(campaign)
     proposals = propose_from_grade(source) if isinstance(source, Grade) else propose_from_role_profile(source)
     apply_proposals(campaign, proposals)
@@ -100,11 +197,7 @@ def create_campaign(
 def update_details(actor: User, campaign: Campaign, details: Details) -> None:
     require(campaign, "edit_details")
     before = details_of(campaign)
-    campaign.title = details.title.strip()
-    campaign.organisation = details.organisation.strip()
-    campaign.location = details.location.strip()
-    campaign.posts = details.posts
-    campaign.description = details.description.strip()
+    _apply_details(campaign, details)
     if details_of(campaign) != before:
         audit.record(
             "campaign.details_changed", "campaign", campaign.id, before=before, after=details_of(campaign), actor=actor
