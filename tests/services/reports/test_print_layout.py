@@ -25,7 +25,7 @@ from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports.content.shared import ReportSpec, StageState, stage_state
 from recruit.services.reports.content.sift import sift_report
 from recruit.services.reports.pdf.rendering import render_pdf
-from tests.factories import UserFactory, score, sift_campaign, submit_score
+from tests.factories import UserFactory, draft_campaign, score, sift_campaign, submit_score
 from tests.helpers import parse_html
 
 # A criterion of the campaign's own: a long title, and no framework level ("Not a framework competency").
@@ -195,9 +195,8 @@ def test_column_headings_are_never_broken_inside_a_word(campaign_at_interview):
 # Short tables and long ones -------------------------------------------------------------------------------------
 
 
-def test_the_scoring_scale_is_never_split_over_pages(campaign_at_interview):
-    setup = campaign_at_interview[0]
-    points = setup.campaign.scale.points
+def test_the_scoring_scale_is_never_split_over_pages(admin):
+    points = draft_campaign(admin).scale.points
     # The scale below fillers from half a page to a whole page's height: wherever it would cross a page's foot.
     heights = range(130, PAGE_BODY_MM, 9)
     body = "".join(
@@ -220,7 +219,7 @@ def test_the_scoring_scale_is_never_split_over_pages(campaign_at_interview):
     assert 0 < moved < len(heights)  # some samples had room for the scale on their own page, some did not
 
 
-def test_long_tables_run_on_from_the_page_they_start_on(campaign_at_interview):
+def test_long_tables_run_on_from_the_page_they_start_on():
     # A merit list of 60 below a filler of two-thirds of a page starts on the filler's page, not after a blank.
     rows = [
         {"place": n, "name": f"Candidate {n}", "reference": f"RC-{n:05d}", "interview": 20, "status": "Reserve list"}
