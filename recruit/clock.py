@@ -22,6 +22,12 @@ def format_uk(moment: datetime) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
 
 
+def format_uk_date(moment: datetime) -> str:
+    """The UK date of a UTC time: 22 November 2026."""
+    local = uk_time(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
 class NotAUKTime(ValueError):
     pass
 

@@ -40,6 +40,23 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
+# A stage's state as a report prints it, as it was when the report was made, after the stage's label
+# ("Sift – signed off 3 December 2026"): see recruit.services.reports.content.shared.StageState.
+STAGE_STATE_LABELS: dict[str, str] = {
+    "not_started": "not started",
+    "presift": "pre-sift in progress",
+    "in_progress": "in progress",
+    "signed_off": "signed off {day}",
+    "complete": "complete, signed off {day}",
+    "withdrawn": "not signed off, the campaign was withdrawn",
+}
+
+
+def stage_state_label(stage: str, state: str, day: str = "") -> str:
+    """A stage and its state in words: "Interview – in progress"; `day` is the sign-off's date where it has one."""
+    return f"{status_label(stage)} – {STAGE_STATE_LABELS[state].format(day=day)}"
+
+
 def status_label(value: str | None) -> str:
     """The label for a stored status; a value without one is shown as it is rather than hidden."""
     if value is None:

@@ -79,8 +79,14 @@ def _margins(
     )
 
 
-def _title(text: str, width: int) -> str:
-    return textwrap.fill(text, width, max_lines=2, placeholder="…", break_long_words=False)
+def _wrapped(text: str, width: int) -> str:
+    """Text wrapped at spaces to lines of about `width` characters, never cut short: the figure makes room for
+    every line."""
+    return textwrap.fill(text, width, break_long_words=False)
+
+
+def _lines(text: str) -> int:
+    return text.count("\n") + 1
 
 
 def _style(axes: Axes) -> None:
@@ -125,9 +131,13 @@ def _score_distribution(
 
     columns = min(3, len(criteria))
     rows = -(-len(criteria) // columns)
-    figure = _figure(WIDTH_INCHES, 1.9 * rows + 0.6)
+    titles = [_wrapped(name, 26) for name in criteria]  # about the width of one small chart
+    # Each small chart's title takes about 0.15 inches a line: room above each row for the longest.
+    title_room = 0.15 * max(_lines(title) for title in titles)
+    top, bottom, gap = 0.1 + title_room, 0.55, 0.35 + title_room
+    figure = _figure(WIDTH_INCHES, top + bottom + 1.25 * rows + gap * (rows - 1))
     grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
-    _margins(figure, top=0.4, bottom=0.55, left=0.6, right=0.1, gap=0.65, rows=rows)
+    _margins(figure, top=top, bottom=bottom, left=0.6, right=0.1, gap=gap, rows=rows)
     top = max((max(row) for row in counts if row), default=0)
     for index, axes in enumerate(grid.flat):
         if index >= len(criteria):
@@ -135,7 +145,7 @@ def _score_distribution(
             continue
         bars = axes.bar([str(p) for p in points], counts[index], color=COLOURS[0], width=0.7)
         axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT, padding=1)
-        axes.set_title(_title(criteria[index], 32), fontsize=8.5, color=TEXT)
+        axes.set_title(titles[index], fontsize=8.5, color=TEXT)
         axes.set_ylim(0, max(top, 1) * 1.2)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
         _style(axes)
@@ -176,9 +186,14 @@ def _panel_comparison(
     agreed: tuple[int | None, ...],
     points: tuple[int, ...],
 ) -> Chart:
-    figure = _figure(WIDTH_INCHES, 3.0)
+    # About 13 characters an inch at this size: wrap each criterion's name to its group's width, and make room
+    # below the axis for as many lines as the longest takes (about 0.13 inches a line).
+    per_group = (WIDTH_INCHES - 2.4) / max(len(criteria), 1)
+    ticks = [_wrapped(name, max(10, int(per_group * 13))) for name in criteria]
+    bottom = 0.24 + 0.13 * max((_lines(tick) for tick in ticks), default=1)
+    figure = _figure(WIDTH_INCHES, 2.65 + bottom)
     axes = figure.subplots()
-    _margins(figure, top=0.15, bottom=0.5, left=0.5, right=1.9)
+    _margins(figure, top=0.15, bottom=bottom, left=0.5, right=1.9)
     series: list[tuple[str, Sequence[int | None], str, str]] = [
         (member, [row[number] for row in scores], COLOURS[number % len(COLOURS)], HATCHES[number % len(HATCHES)])
         for number, member in enumerate(members)
@@ -193,19 +208,13 @@ def _panel_comparison(
             [x for x, _ in shown],
             [v for _, v in shown],
             width=width * 0.92,
-            label=_title(label, 26),
+            label=_wrapped(label, 26),
             color=colour,
             edgecolor="white",
             hatch=hatch,
         )
         axes.bar_label(bars, fontsize=7, color=TEXT, padding=1)
-    # About 13 characters an inch at this size: wrap each criterion's name to its group's width.
-    per_group = (WIDTH_INCHES - 2.4) / max(len(criteria), 1)
-    axes.set_xticks(
-        range(len(criteria)),
-        [_title(name, max(10, int(per_group * 13))) for name in criteria],
-        fontsize=7.5 if len(criteria) <= 4 else 7,
-    )
+    axes.set_xticks(range(len(criteria)), ticks, fontsize=7.5 if len(criteria) <= 4 else 7)
     axes.set_ylim(min(0, points[0]), points[-1] + 0.8)
     axes.set_yticks(points)
     axes.set_ylabel("Score", fontsize=8)

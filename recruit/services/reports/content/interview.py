@@ -32,6 +32,7 @@ from recruit.services.reports.content.shared import (
     record_of,
     recorded_in,
     sign_off_line,
+    stage_state,
     with_personal_details,
 )
 
@@ -255,7 +256,7 @@ def interview_report(campaign: Campaign, application: Application | None = None)
         )
         title = f"Interview report – {campaign.reference} – {campaign.title}"
     one = application is not None
-    context = base_context(campaign, title, "Interview report")
+    context = base_context(campaign, title, "Interview report", stage_state(campaign, stage, record))
     context.update(
         one=one,
         criteria=criteria_rows(stage_criteria(campaign, stage)),

@@ -21,6 +21,7 @@ from recruit.services.reports.content.shared import (
     ranked,
     record_of,
     sign_off_line,
+    stage_state,
     with_personal_details,
 )
 
@@ -94,7 +95,8 @@ def merit_report(campaign: Campaign) -> ReportSpec:
     if isinstance(expires, datetime):
         expiry = ("expired on " if view.reserve_expired else "expires on ") + format_uk(expires)
     title = f"Merit list – {campaign.reference} – {campaign.title}"
-    context = base_context(campaign, title, "Merit list")
+    record = record_of(campaign, "interview")
+    context = base_context(campaign, title, "Merit list", stage_state(campaign, "interview", record))
     context.update(
         merit=merit_rows(view),
         basis=campaign.merit_basis,
@@ -115,6 +117,6 @@ def merit_report(campaign: Campaign) -> ReportSpec:
         reserve=reserve,
         reserve_expiry=expiry,
         tied=bool(view.allocation.tied_at_cut),
-        sign_off=sign_off_line(record_of(campaign, "interview")),
+        sign_off=sign_off_line(record),
     )
     return ReportSpec("pdf/merit.html", title, context)

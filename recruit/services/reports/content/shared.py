@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 
-from recruit.clock import format_uk, utcnow
+from recruit.clock import format_uk, format_uk_date, utcnow
 from recruit.extensions import db
-from recruit.labels import status_label
+from recruit.labels import stage_state_label, status_label
 from recruit.models import Application, Campaign, Criterion, StageRecord, User
+from recruit.models.campaign import CampaignStatus
 from recruit.services.assessment import results
 from recruit.services.campaigns.stages import recorded_as
 
@@ -33,19 +35,57 @@ def css_string(text: str) -> str:
     return "".join(c if (c.isascii() and c.isalnum()) or c in " -_./" else f"\\{ord(c):06X} " for c in text)
 
 
-def base_context(campaign: Campaign, title: str, heading: str) -> dict[str, object]:
-    """What the report's base template shows on every page and at the top."""
+# The campaign's statuses before each stage begins.
+BEFORE = {
+    "sift": (CampaignStatus.DRAFT, CampaignStatus.OPEN, CampaignStatus.CLOSED),
+    "interview": (CampaignStatus.DRAFT, CampaignStatus.OPEN, CampaignStatus.CLOSED, CampaignStatus.SIFT),
+}
+
+
+@dataclass(frozen=True)
+class StageState:
+    """Where the report's stage stood when the report was made: a sift report made once the campaign has moved on
+    to interview is of a signed-off sift, not of "Interview"."""
+
+    stage: str
+    state: str  # a key of recruit.labels.STAGE_STATE_LABELS
+    signed_off_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        day = format_uk_date(self.signed_off_at) if self.signed_off_at is not None else ""
+        return stage_state_label(self.stage, self.state, day)
+
+
+def stage_state(campaign: Campaign, stage: str, record: StageRecord | None) -> StageState:
+    signed_off_at = record.signed_off_at if record is not None else None
+    if signed_off_at is not None:
+        # The interview is the last stage: once the campaign is complete, so is it.
+        complete = stage == "interview" and campaign.status == CampaignStatus.COMPLETE
+        return StageState(stage, "complete" if complete else "signed_off", signed_off_at)
+    if campaign.status == CampaignStatus.WITHDRAWN:
+        return StageState(stage, "withdrawn")
+    if campaign.status in BEFORE.get(stage, ()):
+        return StageState(stage, "not_started")
+    if stage == "sift" and record is not None and record.presift_active:
+        return StageState(stage, "presift")
+    return StageState(stage, "in_progress")
+
+
+def base_context(campaign: Campaign, title: str, heading: str, state: StageState | None = None) -> dict[str, object]:
+    """What the report's base template shows on every page and at the top. `state` is the report's stage as it
+    stands, printed as the campaign's status; without it, the campaign's own status is printed."""
     return {
         "title": title,
         "heading": heading,
         "campaign": campaign,
         "header_reference": css_string(campaign.reference),
         "produced": format_uk(utcnow()),
-        "details": _details(campaign),
+        "details": _details(campaign, state),
     }
 
 
-def _details(campaign: Campaign) -> list[tuple[str, str]]:
+def _details(campaign: Campaign, state: StageState | None) -> list[tuple[str, str]]:
     rows = [
         ("Reference", campaign.reference),
         ("Title", campaign.title),
@@ -58,7 +98,7 @@ def _details(campaign: Campaign) -> list[tuple[str, str]]:
         rows.append(("Grade", campaign.grade_label))
     if campaign.closes_at is not None:
         rows.append(("Closing date", format_uk(campaign.closes_at)))
-    rows.append(("Status", status_label(campaign.status)))
+    rows.append(("Status", state.label if state is not None else status_label(campaign.status)))
     return rows
 
 

@@ -34,6 +34,7 @@ from recruit.services.reports.content.shared import (
     record_of,
     recorded_in,
     sign_off_line,
+    stage_state,
     user_names,
 )
 
@@ -238,7 +239,7 @@ def sift_report(campaign: Campaign) -> ReportSpec:
         decision = f"Decided on {format_uk(record.decided_at)}: {rule}; {through} go on to interview."
 
     title = f"Sift report – {campaign.reference} – {campaign.title}"
-    context = base_context(campaign, title, "Sift report")
+    context = base_context(campaign, title, "Sift report", stage_state(campaign, stage, record))
     context.update(
         criteria=criteria_rows(criteria),
         all_criteria=criteria_rows(campaign.criteria_at(stage)),
