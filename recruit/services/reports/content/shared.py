@@ -58,7 +58,7 @@ def _details(campaign: Campaign) -> list[tuple[str, str]]:
         rows.append(("Grade", campaign.grade_label))
     if campaign.closes_at is not None:
         rows.append(("Closing date", format_uk(campaign.closes_at)))
-    rows.append(("Status", status_label(campaign.status)))
+    rows.append(("Status", status_label(campaign.display_status)))
     return rows
 
 
