@@ -251,7 +251,7 @@ def test_opening_says_what_becomes_public_and_fixed(client, signed_in_admin):
         "The vacancy is published on the public vacancies list, and anyone can apply until "
         f"{format_uk(campaign.closes_at)} (UK time).",
         f"The 4 sift criteria ({names}), their levels, word limits and order, and the "
-        f"{campaign.scale.name} scale become fixed: candidates write their evidence against them.",
+        f"{campaign.scale.name} become fixed: candidates write their evidence against them.",
         "You can still change the vacancy details, make the closing date later, and change pass marks, weights, "
         "the panels and criteria assessed only at interview.",
     ]

@@ -104,7 +104,7 @@ def _consequences(campaign: Campaign, target: S) -> tuple[list[str], str]:
         return [
             f"The vacancy is published on the public vacancies list, and anyone can apply {closes}.",
             f"The {_count(len(sift), 'sift criterion', 'sift criteria')} ({', '.join(c.name for c in sift)}), "
-            f"their levels, word limits and order, and the {campaign.scale.name} scale become fixed: candidates "
+            f"their levels, word limits and order, and the {campaign.scale.name} become fixed: candidates "
             "write their evidence against them.",
             "You can still change the vacancy details, make the closing date later, and change pass marks, "
             "weights, the panels and criteria assessed only at interview.",

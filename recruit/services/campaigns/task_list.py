@@ -140,7 +140,7 @@ def scoring_task(campaign: Campaign) -> Task:
         return Task(
             "scoring", "Scoring", TaskStatus.CANNOT_START, "Add the criteria first: pass marks are set for each one"
         )
-    parts = [f"{campaign.scale.name} scale", f"discrepancy threshold {campaign.discrepancy_threshold}"]
+    parts = [campaign.scale.name, f"discrepancy threshold {campaign.discrepancy_threshold}"]
     if campaign.overall_pass_mark is not None:
         parts.append(f"overall pass mark {campaign.overall_pass_mark}")
     if campaign.presift_threshold is not None:
