@@ -101,10 +101,8 @@ def test_a_new_campaign_lists_its_tasks_with_what_is_missing(client, signed_in_a
     # The incomplete ones are tags, as the Design System shows a task still to do.
     assert [tag.get_text(strip=True) for tag in page.select("#campaign-tasks .govuk-tag")] == ["Incomplete"] * 3
     assert page.select_one("#campaign-status").get_text(strip=True) == "Draft"
-    assert (
-        page.select_one("#next-step")
-        .get_text(" ", strip=True)
-        .startswith("Next: complete the tasks below, then open the campaign for applications")
+    assert page.select_one("#next-step").get_text(" ", strip=True) == (
+        "Next: complete the tasks below, then open the campaign for applications"
     )
 
 
@@ -161,6 +159,17 @@ def test_scoring_cannot_start_without_criteria(client, signed_in_admin):
         "Add the criteria first: pass marks are set for each one",
         None,
     )
+
+
+@pytest.mark.parametrize("finish", ["complete", "withdrawn"])
+def test_a_finished_campaign_has_no_next_step_and_no_tasks(client, signed_in_admin, finish):
+    campaign = open_campaign(signed_in_admin)
+    campaign.status = finish
+    db.session.commit()
+    page = overview(client, campaign)
+    assert page.select_one("#next-step") is None and page.select_one("#withdraw-button") is None
+    assert page.select_one("#campaign-tasks") is None and page.select_one("#set-up") is None
+    assert page.select_one("#campaign-status").get_text(strip=True) == finish.capitalize()
 
 
 def test_withdrawing_is_at_the_bottom_away_from_the_main_action(client, signed_in_admin):

@@ -182,6 +182,9 @@ def _if(campaign: Campaign, action: str, endpoint: str) -> str | None:
 
 
 def tasks(campaign: Campaign) -> list[Task]:
+    """The set-up tasks; none once the campaign has finished, when nothing is left to set up."""
+    if campaign.finished:
+        return []
     anyone = bool(assessors())
     return [
         details_task(campaign),
@@ -204,5 +207,6 @@ def next_step(campaign: Campaign) -> NextStep | None:
         return NextStep(f"Next: {action} after {format_uk(campaign.closes_at)}")
     problems = campaign_status.problems_before(campaign, target)
     if campaign.is_draft and problems:
-        return NextStep("Next: complete the tasks below, then open the campaign for applications", blockers=problems)
+        # The task list below says what each task lacks.
+        return NextStep("Next: complete the tasks below, then open the campaign for applications")
     return NextStep(f"Next: {action}", str(target), problems, campaign_status.ACTION_NAMES[target])
