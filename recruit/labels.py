@@ -8,8 +8,8 @@ so one label per value serves every status enum; tests check that every member o
 STATUS_LABELS: dict[str, str] = {
     # Campaigns
     "draft": "Draft",
-    "open": "Open",
-    "closed": "Closed",
+    "open": "Open for applications",
+    "closed": "Closed for applications",
     "sift": "Sift",
     "interview": "Interview",
     "complete": "Complete",
@@ -37,6 +37,10 @@ STATUS_LABELS: dict[str, str] = {
     "rendering": "Being prepared",
     "ready": "Ready",
     "failed": "Failed",
+    # A campaign's set-up tasks (services/campaigns/task_list.py)
+    "completed": "Completed",
+    "incomplete": "Incomplete",
+    "cannot_start": "Cannot start yet",
 }
 
 

@@ -23,10 +23,10 @@ from recruit.campaigns.forms import (
 )
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
-from recruit.forms import flash_outcome, show_refusal
+from recruit.forms import show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale
 from recruit.models.campaign import STATUSES, CampaignStatus
-from recruit.services.campaigns import criteria
+from recruit.services.campaigns import criteria, task_list
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.rules import allowed
@@ -86,15 +86,15 @@ def new() -> ResponseReturnValue:
 def overview(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     entries = db.session.scalars(audit_query(record_type="campaign", record_id=str(campaign.id)).limit(20)).all()
-    next_status = campaign_status.NEXT.get(campaign.status)
     return render_template(
         "campaigns/overview.html",
         campaign=campaign,
         allowed=allowed,
         level_warning=criteria.level_warning,
         entries=entries,
-        next_status=next_status,
-        action_names=campaign_status.ACTION_NAMES,
+        tasks=task_list.tasks(campaign),
+        next_step=task_list.next_step(campaign),
+        withdraw=campaign_status.ACTION_NAMES[CampaignStatus.WITHDRAWN],
         form=StatusForm(),
     )
 
@@ -215,15 +215,32 @@ def criterion(campaign_id: int, criterion_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/remove")
+@bp.route("/<int:campaign_id>/criteria/<int:criterion_id>/remove", methods=["GET", "POST"])
 @roles("admin")
 def remove_criterion(campaign_id: int, criterion_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     item = _criterion_or_404(campaign, criterion_id)
-    if not StatusForm().validate_on_submit():
+    form = StatusForm()
+    if form.validate_on_submit():
+        name = item.name
+        try:
+            criteria.remove_criterion(current_user, item)
+        except Refused as error:
+            show_refusal(form, error)
+        else:
+            flash(f"{name} removed.", "success")
+            return _overview(campaign)
+    elif request.method == "POST":
         abort(400)
-    flash_outcome(lambda: criteria.remove_criterion(current_user, item), f"{item.name} removed.")
-    return _overview(campaign)
+    status_code = 400 if form.form_errors else 200
+    return render_template(
+        "campaigns/remove_criterion.html",
+        form=form,
+        campaign=campaign,
+        criterion=item,
+        refusal=None if form.form_errors else criteria.removal_refusal(item),
+        warnings=criteria.removal_warnings(item),
+    ), status_code
 
 
 @bp.post("/<int:campaign_id>/criteria/<int:criterion_id>/move/<direction>")
@@ -337,7 +354,7 @@ def change_status(campaign_id: int, target: str) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     if target not in campaign_status.ACTION_NAMES:
         abort(404)
-    confirm = campaign_status.confirmation(CampaignStatus(target))
+    confirm = campaign_status.confirmation(campaign, CampaignStatus(target))
     form = StatusForm()
     problems = campaign_status.problems_before(campaign, target)
     if form.validate_on_submit():

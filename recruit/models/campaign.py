@@ -196,6 +196,14 @@ class Campaign(Model):
         return self.status == CampaignStatus.DRAFT
 
     @property
+    def display_status(self) -> CampaignStatus:
+        """The status as people should read it now: an open campaign whose closing time has passed takes no more
+        applications, so it reads as closed before an admin moves it on. Show it with the `status_label` filter."""
+        if self.status == CampaignStatus.OPEN and self.closes_at is not None and self.closes_at <= utcnow():
+            return CampaignStatus.CLOSED
+        return CampaignStatus(self.status)
+
+    @property
     def stages_with_results(self) -> tuple[str, ...]:
         """The stages whose results are there to look at, by how far the campaign has gone."""
         stages: dict[str, tuple[str, ...]] = {

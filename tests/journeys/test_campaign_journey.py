@@ -129,6 +129,8 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
         expect(criteria).to_have_text([LC, "Collaborating and Partnering", MQ, "Delivering at Pace"])
         # Two criteria are enough for this vacancy: the admin drops the other two.
         for name in ("Collaborating and Partnering", "Delivering at Pace"):
+            # Removing asks first, on a page of its own.
+            admin.person.follow(f"Remove {name}")
             admin.person.press_button(f"Remove {name}")
             expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{name} removed")
         expect(criteria).to_have_text([LC, MQ])
@@ -159,7 +161,7 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
 
         admin.person.follow("Open for applications")
         admin.person.press_button("Open for applications")
-        expect(page.locator("#campaign-status")).to_have_text("Open")
+        expect(page.locator("#campaign-status")).to_have_text("Open for applications")
 
     for candidate in candidates:
         with journey.step(f"{candidate.name} registers and applies"):
@@ -168,7 +170,7 @@ def test_a_campaign_from_a_grade_to_released_feedback(journey):
     with journey.step("the closing time passes and the admin starts the sift"):
         server.clock.advance(closes.timestamp() - server.clock.now() + 60)
         admin.person.goto(campaign_path)
-        for action, status in (("Close applications", "Closed"), ("Start the sift", "Sift")):
+        for action, status in (("Close applications", "Closed for applications"), ("Start the sift", "Sift")):
             admin.person.follow(action)
             admin.person.press_button(action)
             expect(page.locator("#campaign-status")).to_have_text(status)

@@ -68,6 +68,8 @@ def sift_to_moderate(journey, admin: Staff, assessors: tuple[Staff, Staff], cand
     person.press_button("Continue")
     campaign_path = person.path
     for name in ("Collaborating and Partnering", "Delivering at Pace"):
+        # Removing asks first, on a page of its own.
+        person.follow(f"Remove {name}")
         person.press_button(f"Remove {name}")
     expect(page.locator("#criteria-table tbody th")).to_have_text([LC, MQ])
     person.follow("Change closing date")
@@ -82,7 +84,7 @@ def sift_to_moderate(journey, admin: Staff, assessors: tuple[Staff, Staff], cand
     person.press_button("Save panel")
     person.follow("Open for applications")
     person.press_button("Open for applications")
-    expect(page.locator("#campaign-status")).to_have_text("Open")
+    expect(page.locator("#campaign-status")).to_have_text("Open for applications")
     reference = page.locator(".govuk-caption-l").first.inner_text().strip()
 
     for candidate in candidates:
@@ -90,7 +92,7 @@ def sift_to_moderate(journey, admin: Staff, assessors: tuple[Staff, Staff], cand
 
     server.clock.advance(closes.timestamp() - server.clock.now() + 60)
     person.goto(campaign_path)
-    for action, status in (("Close applications", "Closed"), ("Start the sift", "Sift")):
+    for action, status in (("Close applications", "Closed for applications"), ("Start the sift", "Sift")):
         person.follow(action)
         person.press_button(action)
         expect(page.locator("#campaign-status")).to_have_text(status)

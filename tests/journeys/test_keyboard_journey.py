@@ -57,6 +57,8 @@ def open_vacancy(journey) -> Vacancy:
     reference = page.locator(".govuk-caption-l").first.inner_text().strip()
     path = person.path
     for name in ("Leading and Communicating", "Collaborating and Partnering", "Delivering at Pace"):
+        # Removing asks first, on a page of its own.
+        person.follow(f"Remove {name}")
         person.press_button(f"Remove {name}")
     expect(page.locator("#criteria-table tbody th")).to_have_text([CRITERION])
     person.follow("Change closing date")
@@ -70,7 +72,7 @@ def open_vacancy(journey) -> Vacancy:
     person.press_button("Save panel")
     person.follow("Open for applications")
     person.press_button("Open for applications")
-    expect(page.locator("#campaign-status")).to_have_text("Open")
+    expect(page.locator("#campaign-status")).to_have_text("Open for applications")
     return Vacancy(reference, path, closes, links, admin)
 
 
@@ -204,7 +206,7 @@ def score_with_the_keyboard(journey, vacancy: Vacancy, application: str) -> None
         admin = vacancy.admin.person
         server.clock.advance(vacancy.closes.timestamp() - server.clock.now() + 60)
         admin.goto(vacancy.path)
-        for action, status in (("Close applications", "Closed"), ("Start the sift", "Sift")):
+        for action, status in (("Close applications", "Closed for applications"), ("Start the sift", "Sift")):
             admin.follow(action)
             admin.press_button(action)
             expect(admin.page.locator("#campaign-status")).to_have_text(status)

@@ -39,7 +39,7 @@ class Progress:
     @property
     def campaign_elsewhere(self) -> str:
         """Where the campaign is, when that is not this stage (say it has closed, or moved on); else empty."""
-        return "" if self.campaign.status == self.stage else status_label(self.campaign.status).lower()
+        return "" if self.campaign.status == self.stage else status_label(self.campaign.display_status).lower()
 
 
 def stage_for_assessor(user: User, campaign_id: int, stage: str) -> Campaign | None:

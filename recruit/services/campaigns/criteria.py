@@ -12,7 +12,7 @@ from typing import Any
 
 from recruit.extensions import db
 from recruit.models import Campaign, Competency, Criterion, FrameworkLevel, Grade, RoleProfile, User
-from recruit.services.campaigns.rules import require
+from recruit.services.campaigns.rules import refusal, require
 from recruit.services.errors import Refused
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
@@ -228,6 +228,34 @@ def update_criterion(
     after = _snapshot(criterion)
     if after != before:
         audit.record("criterion.changed", "campaign", campaign.id, before=before, after=after, actor=actor)
+
+
+def removal_refusal(criterion: Criterion) -> str | None:
+    """Why the criterion cannot be removed now, or None when it can."""
+    return refusal(criterion.campaign, "remove_criterion", criterion=criterion)
+
+
+def removal_warnings(criterion: Criterion) -> list[str]:
+    """What removing the criterion changes besides the criterion itself, for the page confirming it."""
+    campaign = criterion.campaign
+    warnings = []
+    if criterion.is_lead:
+        warnings.append(
+            f"{criterion.name} is the lead criterion. Without a lead, ties in the ranking are broken by the "
+            "criteria in their listed order; you can make another criterion the lead."
+        )
+        if campaign.presift_threshold is not None:
+            warnings.append(
+                f"The pre-sift (above {campaign.presift_threshold} applications) scores the lead criterion alone: "
+                "there will be no pre-sift until another criterion is the lead."
+            )
+    for stage, name in (("sift", "the sift"), ("interview", "interview")):
+        if campaign.criteria_at(stage) == [criterion]:
+            warnings.append(
+                f"It is the only criterion assessed at {name}: add another before "
+                + ("the campaign can open." if stage == "sift" else "the interview stage can start.")
+            )
+    return warnings
 
 
 @unit_of_work()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, Framework, Grade, RoleProfile, User
+from recruit.models.campaign import CampaignStatus
 from recruit.services.campaigns.setup import load_campaign
 
 
@@ -18,8 +20,15 @@ def campaign_for_admin(actor: User, campaign_id: int) -> Campaign | None:
 
 
 def campaign_list(status: str | None) -> list[Campaign]:
+    """The campaigns, newest first; with a status, those showing it (Campaign.display_status): an open campaign
+    whose closing time has passed is listed with the closed ones, as it reads."""
     query = select(Campaign).options(selectinload(Campaign.grade), selectinload(Campaign.role_profile))
-    if status:
+    past_closing = and_(Campaign.status == CampaignStatus.OPEN, Campaign.closes_at <= utcnow())
+    if status == CampaignStatus.OPEN:
+        query = query.where(Campaign.status == status, or_(Campaign.closes_at.is_(None), Campaign.closes_at > utcnow()))
+    elif status == CampaignStatus.CLOSED:
+        query = query.where(or_(Campaign.status == status, past_closing))
+    elif status:
         query = query.where(Campaign.status == status)
     return list(db.session.scalars(query.order_by(Campaign.created_at.desc(), Campaign.id.desc())))
 

@@ -98,7 +98,7 @@ def _details(campaign: Campaign, state: StageState | None) -> list[tuple[str, st
         rows.append(("Grade", campaign.grade_label))
     if campaign.closes_at is not None:
         rows.append(("Closing date", format_uk(campaign.closes_at)))
-    rows.append(("Status", state.label if state is not None else status_label(campaign.status)))
+    rows.append(("Status", state.label if state is not None else status_label(campaign.display_status)))
     return rows
 
 
