@@ -487,3 +487,23 @@ def test_every_task_status_has_a_label():
     from recruit.services.campaigns.task_list import TaskStatus
 
     assert [STATUS_LABELS[member] for member in TaskStatus] == ["Completed", "Incomplete", "Cannot start yet"]
+
+
+def test_a_campaign_without_the_advert_terms_cannot_open_until_they_are_entered(forms, client, signed_in_admin):
+    campaign = ready_to_open(signed_in_admin, draft_campaign(signed_in_admin, "band-b"))
+    # As a campaign made before the advert's terms were asked for.
+    campaign.salary_min = campaign.salary_max = None
+    campaign.contract_type = campaign.contract_months = None
+    campaign.contact_email = ""
+    db.session.commit()
+    tasks = tasks_on(overview(client, campaign))
+    assert tasks["Vacancy details"][:2] == (
+        "Incomplete",
+        "Enter the salary; Select the type of contract; Enter a contact for questions",
+    )
+    assert tasks["Open for applications"][0] == "Cannot start yet"
+    response = forms.submit(f"/admin/campaigns/{campaign.id}/status/open")
+    assert response.status_code == 400
+    assert "Enter the salary" in " ".join(error_messages(parse(response)))
+    db.session.refresh(campaign)
+    assert campaign.status == "draft"

@@ -172,6 +172,19 @@ def panel_problems(campaign: Campaign, stage: str) -> list[str]:
     return []
 
 
+def missing_advert_terms(campaign: Campaign) -> list[str]:
+    """The terms every advert states that this campaign's vacancy details lack (a campaign made before they
+    were asked for); a vacancy is not published without them."""
+    terms = (
+        (campaign.salary_min is not None, "Enter the salary"),
+        (campaign.contract_type is not None, "Select the type of contract"),
+        (bool(campaign.working_patterns), "Select at least one working pattern"),
+        (campaign.security_clearance is not None, "Select the security clearance the job needs"),
+        (bool(campaign.contact_email), "Enter a contact for questions"),
+    )
+    return [message for present, message in terms if not present]
+
+
 def _record(campaign: Campaign, stage: str) -> StageRecord | None:
     return db.session.scalar(
         select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
@@ -192,6 +205,7 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
             problems.append("Set a closing date and time")
         elif campaign.closes_at <= utcnow():
             problems.append("The closing date must be in the future")
+        problems += missing_advert_terms(campaign)
         if not campaign.criteria_at("sift"):
             problems.append("Add at least one criterion assessed at the sift")
         problems += panel_problems(campaign, "sift")

@@ -82,6 +82,8 @@ def details_task(campaign: Campaign) -> Task:
         )
         if not (value or "").strip()
     ]
+    # The advert's terms: a campaign made before they existed asks for them here, before it can be published.
+    missing += campaign_status.missing_advert_terms(campaign)
     done = f"{campaign.organisation}, {campaign.location}; {_plural(campaign.posts, 'post')}"
     return _task("vacancy-details", "Vacancy details", missing, done, _if(campaign, "edit_details", "details"))
 
