@@ -68,6 +68,7 @@ from recruit.services.campaigns.setup import load_campaign
 from recruit.services.frameworks.framework_files import apply_framework, parse_framework
 from recruit.services.frameworks.scales import apply_scales, parse_scales
 from recruit.services.frameworks.yaml_files import load_yaml
+from tests.factories import details
 
 LOCKED = "database is locked"
 # How long a worker waits for the others before it is counted as failed.
@@ -189,9 +190,7 @@ def prepare(url: str, writers: int, scores: int) -> Plan:
         )
         campaign = campaigns.create_campaign(
             admin,
-            campaigns.Details(
-                "Concurrency caseworker", "Child Maintenance Group", "Glasgow", 2, "Campaign for the concurrency check."
-            ),
+            details("Concurrency caseworker", description="Campaign for the concurrency check."),
             grade=grade,
         )
         campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=14))
