@@ -22,6 +22,11 @@ def format_uk(moment: datetime) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
 
 
+def format_uk_date(day: date) -> str:
+    """A date as people in the UK read it: 5 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
 class NotAUKTime(ValueError):
     pass
 

@@ -24,7 +24,7 @@ from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from tests.factories import UserFactory, score, sift_campaign, submit_score
+from tests.factories import UserFactory, offer_terms, score, sift_campaign, submit_score
 from tests.helpers import Forms, error_messages, parse, signed_in
 
 SUMMER = datetime(2031, 7, 15, 9, 0, tzinfo=UTC)  # 10:00am in British Summer Time
@@ -367,7 +367,7 @@ def run_campaign(admin) -> Outcomes:
             agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
             feedback.save(chair, campaign, agreed, feedback_text("interview", number, criterion))
     results.sign_off(chair, campaign, "interview")
-    offers.make_offer(admin, campaign, people[0])
+    offers.make_offer(admin, campaign, people[0], offer_terms())
     return Outcomes(setup, people)
 
 
