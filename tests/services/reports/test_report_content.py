@@ -294,7 +294,9 @@ def test_feedback_letter_only_once_released(interview):
     spec = feedback_letter(campaign, candidate)
     assert spec.title == f"Feedback – {campaign.reference} – {candidate.reference}"
     html, reader = rendered(spec)
-    check_furniture(reader, campaign.reference, spec.title)
+    # The candidate's own letter carries no protective marking: that is for the internal reports.
+    check_furniture(reader, campaign.reference, spec.title, marked=False)
+    assert "OFFICIAL" not in " ".join(pages_text(reader)).upper()
     text = flat(" ".join(pages_text(reader)))
     criteria = campaign.criteria_at("interview")
     assert shows(f"Dear {NAMES[1]},", text)

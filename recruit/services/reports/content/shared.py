@@ -33,13 +33,18 @@ def css_string(text: str) -> str:
     return "".join(c if (c.isascii() and c.isalnum()) or c in " -_./" else f"\\{ord(c):06X} " for c in text)
 
 
-def base_context(campaign: Campaign, title: str, heading: str) -> dict[str, object]:
+# The protective marking of the internal reports, on every page. A candidate's own letter carries none: it is theirs.
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def base_context(campaign: Campaign, title: str, heading: str, *, marked: bool = True) -> dict[str, object]:
     """What the report's base template shows on every page and at the top."""
     return {
         "title": title,
         "heading": heading,
         "campaign": campaign,
         "header_reference": css_string(campaign.reference),
+        "marking": css_string(MARKING) if marked else "",
         "produced": format_uk(utcnow()),
         "details": _details(campaign),
     }
