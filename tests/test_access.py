@@ -3,6 +3,7 @@
 from flask import Flask
 
 from recruit.access import public, roles, undeclared_endpoints
+from recruit.services.assessment import feedback
 from recruit.services.interview import offers
 from tests.factories import interview_stage, offer_terms
 from tests.helpers import csrf_token_from, signed_in
@@ -78,6 +79,8 @@ def test_the_offer_routes_answer_each_kind_of_person_as_the_table_says(app, make
     setup, chair = interview_stage(make_user(role="admin"))
     first, second = setup.applications[:2]
     offers.make_offer(setup.admin, setup.campaign, first, offer_terms())
+    missing = feedback.missing_feedback(setup.campaign, "interview").items
+    feedback.release(setup.admin, setup.campaign, "interview", missing_confirmed=missing)
     view = offers.merit_view(setup.campaign)
     upcoming = (view.allocation.next_offers or view.allocation.tied_at_cut)[0]
     people = {

@@ -170,6 +170,7 @@ def make_offer(campaign_id: int, reference: str) -> ResponseReturnValue:
         campaign=campaign,
         application=application,
         form=form,
+        released=stage_record(campaign, "interview").released_at is not None,
     )
 
 

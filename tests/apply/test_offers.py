@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, Offer
+from recruit.services.assessment import feedback
 from recruit.services.interview import offers
 from recruit.services.interview.offer_terms import DEFAULT_CONDITIONS, uk_today
 from tests.factories import interview_stage, offer_terms
@@ -19,11 +20,19 @@ from tests.helpers import PageForm, banners, error_messages, parse, signed_in
 
 @pytest.fixture
 def offered(app, make_user):
-    """The first candidate on a signed-off merit list has an offer; they are signed in."""
+    """The first candidate on a signed-off merit list has an offer, and the interview outcomes are released; they are
+    signed in."""
     setup, _ = interview_stage(make_user(role="admin"))
     first = setup.applications[0]
     offer = offers.make_offer(setup.admin, setup.campaign, first, offer_terms(salary=34500, location="Leeds"))
+    release_interview(setup)
     return setup, offer, signed_in(app, first.candidate)
+
+
+def release_interview(setup) -> None:
+    campaign = setup.campaign
+    missing = feedback.missing_feedback(campaign, "interview").items
+    feedback.release(setup.admin, campaign, "interview", missing_confirmed=missing)
 
 
 def offer_page(application) -> str:
@@ -50,6 +59,23 @@ def audit_actions(application) -> list[str]:
             .order_by(AuditEvent.id)
         )
     )
+
+
+def test_an_offer_is_seen_once_the_interview_outcomes_are_released(app, make_user, forms):
+    setup, _ = interview_stage(make_user(role="admin"))
+    first = setup.applications[0]
+    offer = offers.make_offer(setup.admin, setup.campaign, first, offer_terms())
+    candidate = signed_in(app, first.candidate)
+    assert candidate.client.get(offer_page(first)).status_code == 404
+    assert parse(candidate.client.get("/applications")).select_one(f"#offer-{first.reference}") is None
+    with pytest.raises(offers.Refused, match="not been released"):
+        offers.answer(first.candidate, offer, accept=True)
+    forms.sign_in(setup.admin)
+    merit = f"/admin/campaigns/{setup.campaign.id}/merit"
+    assert parse(forms.client.get(merit)).select_one("#offers-unseen") is not None
+    release_interview(setup)
+    assert parse(forms.client.get(merit)).select_one("#offers-unseen") is None
+    assert candidate.client.get(offer_page(first)).status_code == 200
 
 
 def test_the_candidate_reads_the_offer_from_their_applications(offered):
@@ -111,6 +137,7 @@ def test_a_decline_with_its_reason_waits_for_the_admin_to_offer_the_next_person(
     assert event.after["reason"] == "I have accepted another job." and event.after["online"] is True
     # Nothing is offered to the next person until the admin does it.
     assert offers.offer_for(second) is None
+    assert offers.merit_view(setup.campaign).next_offer_needed
     forms.sign_in(setup.admin)
     merit = parse(forms.client.get(f"/admin/campaigns/{setup.campaign.id}/merit"))
     assert merit.select_one("#next-offer-needed") is not None

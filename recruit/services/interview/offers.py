@@ -12,6 +12,7 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Offer, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.interview import OfferStatus
+from recruit.services.assessment.feedback import released_stages
 from recruit.services.assessment.results import compute, rules_for
 from recruit.services.campaigns.stages import stage_record, stage_record_to_change
 from recruit.services.errors import Refused
@@ -242,8 +243,10 @@ def answer_refusal(offer: Offer, now: datetime | None = None) -> str | None:
 
 
 def candidate_offer(application: Application, now: datetime | None = None) -> CandidateOffer | None:
+    """The offer as its candidate sees it, once the interview outcomes are released (an offer is an outcome: until
+    then the candidate is told nothing about the interview); None before that or without an offer."""
     offer = offer_for(application)
-    if offer is None:
+    if offer is None or "interview" not in released_stages(application):
         return None
     refusal = answer_refusal(offer, now)
     return CandidateOffer(
@@ -262,6 +265,8 @@ def answer(candidate: User, offer: Offer, accept: bool, reason: str = "") -> Non
     page then asks the admin to offer the post to the next person on the list, as after a decline they record."""
     if candidate.role != "candidate" or offer.application.candidate_id != candidate.id:
         raise Refused("Only the candidate can answer their offer")
+    if candidate_offer(offer.application) is None:
+        raise Refused("The interview outcomes have not been released yet")
     refusal = answer_refusal(offer)
     if refusal is not None:
         raise Refused(refusal)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from recruit.services.assessment import feedback
 from recruit.services.errors import Refused
 from recruit.services.interview import offers
 from recruit.services.interview.offer_terms import (
@@ -62,6 +63,8 @@ def test_good_terms_pass():
 def test_the_last_day_to_answer_lasts_until_midnight_uk_time(make_user):
     setup, _ = interview_stage(make_user(role="admin"))
     offer = offers.make_offer(setup.admin, setup.campaign, setup.applications[0], offer_terms())
+    missing = feedback.missing_feedback(setup.campaign, "interview").items
+    feedback.release(setup.admin, setup.campaign, "interview", missing_confirmed=missing)
     offer.respond_by = date(2026, 7, 10)  # in British Summer Time: midnight is 23:00 UTC
     assert not deadline_passed(offer, datetime(2026, 7, 10, 22, 59, tzinfo=UTC))
     assert offers.answer_refusal(offer, datetime(2026, 7, 10, 22, 59, tzinfo=UTC)) is None
