@@ -22,10 +22,10 @@ def format_uk(moment: datetime) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{suffix}"
 
 
-def format_uk_date(moment: datetime) -> str:
-    """The UK date of a UTC time: 22 November 2026."""
-    local = uk_time(moment)
-    return f"{local.day} {local:%B %Y}"
+def format_uk_date(moment: date) -> str:
+    """A date as people in the UK read it: 5 December 2026. A time (UTC) gives its day in the UK."""
+    day = uk_time(moment) if isinstance(moment, datetime) else moment
+    return f"{day.day} {day:%B %Y}"
 
 
 class NotAUKTime(ValueError):

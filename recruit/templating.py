@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Undefined
 from jinja2.utils import missing
 
-from recruit.clock import format_uk
+from recruit.clock import format_uk, format_uk_date
 from recruit.labels import status_label
 
 VENDORED_TEMPLATES = ("/govuk_frontend_jinja/", "/govuk_frontend_wtf/")
@@ -91,4 +91,10 @@ def reject_key(mapping: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if k != key}
 
 
-FILTERS = {"uk_datetime": format_uk, "reject_key": reject_key, "combine": combine, "status_label": status_label}
+FILTERS = {
+    "uk_datetime": format_uk,
+    "uk_date": format_uk_date,
+    "reject_key": reject_key,
+    "combine": combine,
+    "status_label": status_label,
+}

@@ -27,6 +27,7 @@ from recruit.services.campaigns import criteria as criteria_service
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.stages import stage_record
+from recruit.services.interview.offer_terms import DEFAULT_CONDITIONS, OfferTerms, uk_today, working_days_after
 
 PASSWORD = "granite orchid lantern ninety-seven"
 # Hashed once, with the parameters the test configuration gives new hashes (so no sign-in upgrades it).
@@ -327,6 +328,20 @@ def interview_stage(admin: User) -> tuple[SiftSetup, User]:
     assert agreement.confirm_all_proposals(chair, campaign, "interview", setup.applications) == 20
     results.sign_off(chair, campaign, "interview")
     return setup, chair
+
+
+def offer_terms(**changes) -> OfferTerms:
+    """Terms an admin could offer today: £32,000 in Leeds, starting in two months, answered within five working
+    days."""
+    today = uk_today()
+    terms = OfferTerms(
+        salary=32000,
+        location="Leeds",
+        starts_on=today + timedelta(days=60),
+        conditions=DEFAULT_CONDITIONS,
+        respond_by=working_days_after(today, 5),
+    )
+    return replace(terms, **changes)
 
 
 # ---------------------------------------------------------------- in bulk

@@ -33,7 +33,15 @@ from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from tests.factories import PASSWORD, SiftSetup, UserFactory, draft_campaign, submitted_application, to_sift
+from tests.factories import (
+    PASSWORD,
+    SiftSetup,
+    UserFactory,
+    draft_campaign,
+    offer_terms,
+    submitted_application,
+    to_sift,
+)
 from tests.helpers import Forms
 
 ROLES = ("anonymous", "candidate", "assessor", "chair", "admin")
@@ -302,7 +310,7 @@ def build_world() -> World:
                 )
     agreement.confirm_all_proposals(chair, interview, "interview", interview_apps)
     results.sign_off(chair, interview, "interview")
-    offer = offers.make_offer(admin, interview, interview_apps[0])
+    offer = offers.make_offer(admin, interview, interview_apps[0], offer_terms())
 
     everyone = [admin, chair, member, candidate, *others, invited, departed]
     all_campaigns = {"draft": draft, "open": opened, "not_applied": not_applied, "sift": sift, "interview": interview}

@@ -388,13 +388,14 @@ def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def check_furniture(reader: pypdf.PdfReader, reference: str, title: str) -> None:
-    """Every page has its number out of the total, the marking and the campaign reference; the PDF is tagged."""
+def check_furniture(reader: pypdf.PdfReader, reference: str, title: str, marked: bool = True) -> None:
+    """Every page has its number out of the total, the marking (none on a candidate's own letter) and the campaign
+    reference; the PDF is tagged."""
     texts = pages_text(reader)
     total = len(texts)
     for number, text in enumerate(texts, start=1):
         assert re.search(rf"\bPage\s*{number}\s*of\s*{total}\b", text), f"page {number} of {total}"
-        assert shows("OFFICIAL-SENSITIVE", text)
+        assert shows("OFFICIAL-SENSITIVE", text) == marked
         assert shows(reference, text)
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root

@@ -3,6 +3,10 @@
 from flask import Flask
 
 from recruit.access import public, roles, undeclared_endpoints
+from recruit.services.assessment import feedback
+from recruit.services.interview import offers
+from tests.factories import interview_stage, offer_terms
+from tests.helpers import csrf_token_from, signed_in
 
 
 def test_every_route_declares_its_access(app):
@@ -35,3 +39,80 @@ def test_role_protected_page_refuses_other_roles(forms, client, make_user):
     assert response.status_code == 403
     soup_title = response.get_data(as_text=True)
     assert "You do not have permission to see this page" in soup_title
+
+
+# The offer routes: who gets what. "owner" is the candidate whose application holds the offer; "other" is another
+# candidate on the same merit list. A signed-out visitor is sent to sign in.
+OFFER_ROUTES = {
+    ("GET", "/applications/{reference}/offer"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("POST", "/applications/{reference}/offer"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("GET", "/admin/campaigns/{campaign_id}/offers/{next_reference}"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/admin/campaigns/{campaign_id}/offers/{next_reference}"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+}
+
+
+def test_the_offer_routes_answer_each_kind_of_person_as_the_table_says(app, make_user):
+    setup, chair = interview_stage(make_user(role="admin"))
+    first, second = setup.applications[:2]
+    offers.make_offer(setup.admin, setup.campaign, first, offer_terms())
+    missing = feedback.missing_feedback(setup.campaign, "interview").items
+    feedback.release(setup.admin, setup.campaign, "interview", missing_confirmed=missing)
+    view = offers.merit_view(setup.campaign)
+    upcoming = (view.allocation.next_offers or view.allocation.tied_at_cut)[0]
+    people = {
+        "anonymous": None,
+        "owner": first.candidate,
+        "other": second.candidate,
+        "assessor": chair,
+        "admin": setup.admin,
+    }
+    values = {"reference": first.reference, "campaign_id": setup.campaign.id, "next_reference": upcoming.reference}
+    for who, person in people.items():
+        browser = signed_in(app, person) if person else None
+        client = browser.client if browser else app.test_client()
+        token = csrf_token_from(client.get("/sign-in" if person is None else "/account").get_data(as_text=True))
+        for (method, template), expected in OFFER_ROUTES.items():
+            url = template.format(**values)
+            response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            assert response.status_code == expected[who], f"{method} {url} as {who}: {response.status_code}"
+    assert offers.offer_for(first).status == "offered" and offers.offer_for(upcoming) is None
+
+
+def test_the_offer_table_covers_every_offer_route(app):
+    offer_rules = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in ("apply.offer", "campaigns.make_offer")
+        for method in ("GET", "POST")
+        if method in rule.methods
+    }
+    listed = {
+        (method, template.replace("{", "<").replace("}", ">").replace("next_reference", "reference"))
+        for method, template in OFFER_ROUTES
+    }
+    listed = {(method, path.replace("<campaign_id>", "<int:campaign_id>")) for method, path in listed}
+    assert offer_rules == listed

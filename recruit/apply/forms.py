@@ -78,3 +78,26 @@ class InterviewReplyForm(Form):
     # The version of the invitation the page showed, so a reply never accepts a time the candidate has not seen.
     version = HiddenField()
     submit = SubmitField("Send reply", widget=GovSubmitInput())
+
+
+class OfferAnswerForm(Form):
+    """Accepting or declining an offer. The confirmation page sends the answer again with `step` set to "confirm"."""
+
+    answer = RadioField(
+        "Do you accept this offer?",
+        choices=[("accept", "Yes, I accept the offer"), ("decline", "No, I decline the offer")],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message="Select whether you accept the offer")],
+    )
+    reason = TextAreaField(
+        "If you are declining, you can tell us why (optional)",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Length(max=2000, message="Your reason must be 2000 characters or fewer")],
+    )
+    step = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    @property
+    def accepts(self) -> bool:
+        return bool(self.answer.data == "accept")

@@ -11,7 +11,14 @@ from flask_login import current_user
 
 from recruit.access import roles, signed_in
 from recruit.apply import bp
-from recruit.apply.forms import ConfirmForm, InterviewReplyForm, PersonalDetailsForm, StatementForm, SubmitForm
+from recruit.apply.forms import (
+    ConfirmForm,
+    InterviewReplyForm,
+    OfferAnswerForm,
+    PersonalDetailsForm,
+    StatementForm,
+    SubmitForm,
+)
 from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.forms import show_refusal
@@ -22,6 +29,7 @@ from recruit.services.assessment import feedback
 from recruit.services.campaigns import vacancies
 from recruit.services.errors import Refused
 from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
 from recruit.services.records import personal_data
 
 
@@ -138,6 +146,46 @@ def interview_calendar(reference: str) -> ResponseReturnValue:
             "Content-Disposition": f"attachment; filename=interview-{application.reference}.ics",
             "Cache-Control": "no-store",
         },
+    )
+
+
+@bp.route("/applications/<reference>/offer", methods=["GET", "POST"])
+@roles("candidate")
+def offer(reference: str) -> ResponseReturnValue:
+    """The candidate's offer with its terms; they accept or decline it, then confirm, by its last day."""
+    application = _application_or_404(reference)
+    shown = offers.candidate_offer(application)
+    if shown is None:
+        abort(404)
+    here = url_for("apply.offer", reference=application.reference)
+    form = OfferAnswerForm()
+    confirming = False
+    if request.method == "POST":
+        if not shown.can_answer:
+            flash(shown.closed_message or "This offer can no longer be answered", "important")
+            return redirect(here)
+        if form.validate_on_submit() and "change" not in request.form:
+            if form.step.data != "confirm":
+                confirming = True
+            else:
+                try:
+                    offers.answer(current_user, shown.offer, form.accepts, form.reason.data or "")
+                except Refused as error:
+                    show_refusal(form, error, "answer")
+                else:
+                    flash(
+                        "You have accepted the offer. The recruitment team will contact you about the checks."
+                        if form.accepts
+                        else "You have declined the offer. Thank you for letting us know.",
+                        "success",
+                    )
+                    return redirect(here)
+    form.step.data = "confirm" if confirming else ""
+    return render_template(
+        "apply/offer_confirm.html" if confirming else "apply/offer.html",
+        application=application,
+        shown=shown,
+        form=form,
     )
 
 

@@ -11,9 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from recruit.forms import Form, UKDateField, strip, text_area, whole_number
+from recruit.forms import Form, UKDateField, WholeNumberField, strip, text_area, text_field, whole_number
+from recruit.services.interview.offer_terms import HIGHEST_SALARY, OfferTerms
 
 
 class ScheduleForm(Form):
@@ -72,6 +73,59 @@ class OfferResponseForm(Form):
         validators=[InputRequired(message="Select what happened to the offer")],
     )
     submit = SubmitField("Record the answer", widget=GovSubmitInput())
+
+
+class SalaryField(WholeNumberField):
+    """Whole pounds, typed as people write them: 32000, 32,000 or £32,000."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        cleaned = [value.strip().removeprefix("£").replace(",", "") for value in valuelist[:1]]
+        if cleaned and cleaned[0] and not cleaned[0].isascii():
+            cleaned = ["not a number"]
+        super().process_formdata(cleaned)
+
+
+class OfferTermsForm(Form):
+    """The terms of an offer. The confirmation page sends them again with `step` set to "confirm"."""
+
+    salary = SalaryField(
+        "Salary in pounds a year",
+        example="32000",
+        description="Whole pounds, for example 32000",
+        validators=[
+            InputRequired(message="Enter the salary"),
+            NumberRange(min=1, max=HIGHEST_SALARY, message=f"Salary must be between £1 and £{HIGHEST_SALARY:,}"),
+        ],
+    )
+    location = text_field("Location", "Enter where the post is based")
+    starts_on = UKDateField(
+        "Proposed start date",
+        validators=[InputRequired(message="Enter the proposed start date")],
+        description="For example, 27 3 2027",
+    )
+    conditions = text_area(
+        "Conditions",
+        "Enter the conditions of the offer",
+        max_length=5000,
+        description="The pre-employment checks the offer depends on, in plain English",
+    )
+    respond_by = UKDateField(
+        "Last day to respond",
+        validators=[InputRequired(message="Enter the last day to respond")],
+        description="The candidate can accept or decline online until the end of this day (UK time)",
+    )
+    step = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    def terms(self) -> OfferTerms:
+        # Only called once the form has validated, when every field holds a value.
+        return OfferTerms(
+            salary=self.salary.data or 0,
+            location=self.location.data or "",
+            starts_on=self.starts_on.data,  # type: ignore[arg-type]
+            conditions=self.conditions.data or "",
+            respond_by=self.respond_by.data,  # type: ignore[arg-type]
+        )
 
 
 class QuestionForm(Form):

@@ -14,6 +14,7 @@ from recruit.campaigns.forms import entered
 from recruit.campaigns.interview_forms import (
     AbsenceForm,
     OfferResponseForm,
+    OfferTermsForm,
     PickQuestionsForm,
     QuestionForm,
     ReleaseForm,
@@ -24,12 +25,11 @@ from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer
-from recruit.moderate.forms import ActionForm
 from recruit.services.assessment import consequences, feedback
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
 from recruit.services.interview import invitations as interviews
-from recruit.services.interview import offers, questions
+from recruit.services.interview import offer_terms, offers, questions
 
 INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
 
@@ -129,22 +129,49 @@ def merit(campaign_id: int) -> str:
         campaign=campaign,
         view=view,
         records=records,
-        action=ActionForm(),
         response=OfferResponseForm(),
     )
 
 
-@bp.post("/<int:campaign_id>/offers/<reference>")
+@bp.route("/<int:campaign_id>/offers/<reference>", methods=["GET", "POST"])
 @roles("admin")
 def make_offer(campaign_id: int, reference: str) -> ResponseReturnValue:
+    """The offer's terms, then a page that says to whom and for which post before the offer is made."""
     campaign = _campaign_or_404(campaign_id)
     application = _invitee_or_404(campaign, reference)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    flash_outcome(
-        lambda: offers.make_offer(current_user, campaign, application), f"Offer recorded for {application.reference}."
+    merit_page = redirect(url_for("campaigns.merit", campaign_id=campaign.id))
+    refusal = offers.merit_view(campaign).offer_refusal(application)
+    if refusal is not None:
+        flash(refusal, "important")
+        return merit_page
+    form = OfferTermsForm()
+    confirming = False
+    if request.method == "GET":
+        suggested = offer_terms.suggested_terms(campaign)
+        form.salary.data, form.location.data = suggested.salary, suggested.location
+        form.starts_on.data, form.conditions.data = suggested.starts_on, suggested.conditions
+        form.respond_by.data = suggested.respond_by
+    elif form.validate_on_submit() and "change" not in request.form:
+        try:
+            if form.step.data == "confirm":
+                offers.make_offer(current_user, campaign, application, form.terms())
+            else:
+                offer_terms.check_terms(form.terms())
+        except Refused as error:
+            show_refusal(form, error)
+        else:
+            if form.step.data == "confirm":
+                flash(f"Offer made to {application.reference}.", "success")
+                return merit_page
+            confirming = True
+    form.step.data = "confirm" if confirming else ""
+    return render_template(
+        "campaigns/offer_confirm.html" if confirming else "campaigns/offer.html",
+        campaign=campaign,
+        application=application,
+        form=form,
+        released=stage_record(campaign, "interview").released_at is not None,
     )
-    return redirect(url_for("campaigns.merit", campaign_id=campaign.id))
 
 
 @bp.post("/<int:campaign_id>/offers/<int:offer_id>/response")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
@@ -99,10 +99,15 @@ class CriterionQuestion(Model):
 
 
 class Offer(Model):
+    """An offer of a post down the merit list, with its terms; the candidate answers it online by `respond_by` (a UK
+    date, the last day they can), or the admin records an answer given another way. Offers made before the terms
+    were kept have none: their salary and dates are empty."""
+
     __tablename__ = "offers"
     __table_args__ = (
         check_in("status", OfferStatus),
         Index("ix_offers_campaign_status", "campaign_id", "status"),
+        CheckConstraint("salary IS NULL OR salary > 0", name="salary_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +118,12 @@ class Offer(Model):
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    salary: Mapped[int | None]  # a year, in whole pounds
+    location: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    respond_by: Mapped[date | None] = mapped_column(Date)
+    decline_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     application: Mapped[Application] = relationship()
     made_by: Mapped[User] = relationship()

@@ -24,7 +24,7 @@ from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
-from tests.factories import UserFactory, score, sift_campaign, submit_score
+from tests.factories import UserFactory, offer_terms, score, sift_campaign, submit_score
 from tests.helpers import Forms, error_messages, parse, signed_in
 
 SUMMER = datetime(2031, 7, 15, 9, 0, tzinfo=UTC)  # 10:00am in British Summer Time
@@ -367,7 +367,7 @@ def run_campaign(admin) -> Outcomes:
             agreed = agreement.item_for(campaign, "interview", application, criterion).agreed
             feedback.save(chair, campaign, agreed, feedback_text("interview", number, criterion))
     results.sign_off(chair, campaign, "interview")
-    offers.make_offer(admin, campaign, people[0])
+    offers.make_offer(admin, campaign, people[0], offer_terms())
     return Outcomes(setup, people)
 
 
@@ -398,6 +398,8 @@ def what_a_candidate_sees(pages: Forms, application) -> dict[str, str]:
     for endpoint, url in candidate_pages(pages.client.application, application):
         response = pages.client.get(url, follow_redirects=True)
         expected = 404 if endpoint == "apply.interview_calendar" and application.status != "sift_passed" else 200
+        if endpoint == "apply.offer" and offers.candidate_offer(application) is None:
+            expected = 404  # no offer, or not one the candidate may know of yet
         assert response.status_code == expected, url
         if response.mimetype == "text/html":
             seen[url] = parse(response).get_text(" ", strip=True)

@@ -164,7 +164,9 @@ def test_feedback_letters_wait_for_release(stage, forms, page):
     forms.sign_in(candidate)
     outcome = page(f"/applications/{application.reference}/outcome")
     link = outcome.select_one("#feedback-letter")["href"]
-    assert "Candidate 1" in pdf_text(download(forms.client, link))
+    own = pdf_text(download(forms.client, link))
+    # Their own letter, without the protective marking the internal reports carry.
+    assert "Candidate 1" in own and "OFFICIAL" not in own.upper()
     other = setup.applications[1].reference
     assert forms.client.get(f"/applications/{other}/feedback.pdf").status_code == 404
     assert forms.client.get(f"/reports/{campaign.id}/feedback/{application.reference}.pdf").status_code in (403, 404)

@@ -12,6 +12,7 @@ from recruit.models.interview import SlotStatus
 from recruit.services.applications import submission as applications
 from recruit.services.assessment import feedback
 from recruit.services.interview import invitations as interviews
+from recruit.services.interview import offers
 
 # How an invitation's status reads to the candidate, with its tag colour.
 SLOT_STATUS: dict[str, tuple[str, str]] = {
@@ -34,6 +35,12 @@ class Progress:
     released: tuple[str, ...]
     status: str
     slot: InterviewSlot | None
+    offer: offers.CandidateOffer | None = None
+
+    @property
+    def offer_waiting(self) -> bool:
+        """An offer the candidate can still answer online."""
+        return self.offer is not None and self.offer.can_answer
 
     @property
     def slot_status(self) -> tuple[str, str]:
@@ -103,7 +110,9 @@ def progress_of(application: Application) -> Progress:
         if stage in released and application.status in feedback.TOOK_PART[stage]:
             status = feedback.stage_outcome(application, stage)
             break
-    return Progress(application, released, status, interviews.slot_for(application))
+    return Progress(
+        application, released, status, interviews.slot_for(application), offers.candidate_offer(application)
+    )
 
 
 @dataclass

@@ -23,7 +23,7 @@ from recruit.services.interview import offers
 from recruit.services.reports import versions as reports
 from recruit.services.reports.content.merit import merit_report
 from tests.downloads import download
-from tests.factories import interview_stage, score, sift_campaign
+from tests.factories import interview_stage, offer_terms, score, sift_campaign
 from tests.helpers import parse, signed_in
 
 # Agreed sift scores per application over two criteria (pass mark 4): totals 12, 10 and 6 (a fail).
@@ -172,8 +172,8 @@ def test_the_sign_off_keeps_the_report_as_it_stood_then(make_user, app):
 def test_an_accepted_offer_withdrawn_passes_down_the_merit_list(make_user):
     setup, chair = interview_stage(make_user(role="admin"))
     campaign, admin, people = setup.campaign, setup.admin, setup.applications
-    first = offers.make_offer(admin, campaign, people[0])
-    offers.make_offer(admin, campaign, people[1])
+    first = offers.make_offer(admin, campaign, people[0], offer_terms())
+    offers.make_offer(admin, campaign, people[1], offer_terms())
     offers.record_response(admin, first, "accepted")
     signed_off = [(e.key.id, e.total, e.rank_label) for e in offers.merit_view(campaign).entries]
 
@@ -195,7 +195,7 @@ def test_an_accepted_offer_withdrawn_passes_down_the_merit_list(make_user):
     view = offers.merit_view(campaign)
     assert view.allocation.next_offers == [people[3]] and view.allocation.reserve == []
     with pytest.raises(Refused, match="not next"):
-        offers.make_offer(admin, campaign, people[2])
+        offers.make_offer(admin, campaign, people[2], offer_terms())
     merit = {row["reference"]: row for row in merit_report(campaign).context["merit"]}
     assert merit[people[2].reference]["status"].startswith("Withdrew on ")
 

@@ -12,7 +12,7 @@ from recruit.services.assessment import agreement, feedback, scoring
 from recruit.services.errors import Refused
 from recruit.services.interview import offers
 from recruit.services.interview.merit import reserve_expiry
-from tests.factories import interview_stage, sift_campaign
+from tests.factories import interview_stage, offer_terms, sift_campaign
 
 
 @pytest.fixture
@@ -35,11 +35,11 @@ def test_merit_order_offers_decline_and_reserve(stage):
     assert view.allocation.next_offers == [people[0], people[1]]
 
     with time_machine.travel(utcnow(), tick=False):
-        first = offers.make_offer(admin, campaign, people[0])
-        second = offers.make_offer(admin, campaign, people[1])
+        first = offers.make_offer(admin, campaign, people[0], offer_terms())
+        second = offers.make_offer(admin, campaign, people[1], offer_terms())
         expected_expiry = reserve_expiry(utcnow(), 12)
     with pytest.raises(Refused, match="this candidate is not next"):
-        offers.make_offer(admin, campaign, people[3])
+        offers.make_offer(admin, campaign, people[3], offer_terms())
     view = offers.merit_view(campaign)
     assert view.reserve_expires_at == expected_expiry
     assert view.allocation.reserve == [people[2], people[3]]
@@ -49,7 +49,7 @@ def test_merit_order_offers_decline_and_reserve(stage):
     offers.record_response(admin, second, "declined")
     view = offers.merit_view(campaign)
     assert view.allocation.next_offers == [people[2]] and view.allocation.reserve == [people[3]]
-    third = offers.make_offer(admin, campaign, people[2])
+    third = offers.make_offer(admin, campaign, people[2], offer_terms())
     assert third.from_reserve
     assert offers.outcome_for(offers.merit_view(campaign), people[1]) == "offer declined"
 
@@ -57,13 +57,13 @@ def test_merit_order_offers_decline_and_reserve(stage):
     offers.record_response(admin, third, "withdrawn")
     with time_machine.travel(expected_expiry + timedelta(seconds=1)):
         with pytest.raises(Refused, match="The reserve list expired on"):
-            offers.make_offer(admin, campaign, people[3])
+            offers.make_offer(admin, campaign, people[3], offer_terms())
 
 
 def test_offers_wait_for_the_interview_sign_off(make_user):
     setup = sift_campaign(make_user(role="admin"), applications=1)
     with pytest.raises(Refused, match="must be signed off"):
-        offers.make_offer(setup.admin, setup.campaign, setup.applications[0])
+        offers.make_offer(setup.admin, setup.campaign, setup.applications[0], offer_terms())
 
 
 def test_feedback_is_drafted_saved_and_released_only_after_sign_off(stage):

@@ -38,7 +38,7 @@ from recruit.services.interview import offers
 from recruit.services.records.personal_data import everything_about
 from recruit.services.records.retention import ERASED_TEXT
 from tests.downloads import download
-from tests.factories import UserFactory, interview_stage, open_campaign, submitted_application, to_sift
+from tests.factories import UserFactory, interview_stage, offer_terms, open_campaign, submitted_application, to_sift
 from tests.helpers import error_messages, parse
 
 DAY = timedelta(days=1)
@@ -102,7 +102,7 @@ def finished(admin):
         )
     )
     db.session.commit()
-    offers.make_offer(admin, campaign, people[0])
+    offers.make_offer(admin, campaign, people[0], offer_terms())
     db.session.add(
         RenderedReport(
             campaign_id=campaign.id,

@@ -26,7 +26,7 @@ from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports.content.sift import sift_report
 from recruit.services.reports.pdf.rendering import render_pdf_parallel
-from tests.factories import UserFactory, draft_campaign, score, sift_campaign, submit_score
+from tests.factories import UserFactory, draft_campaign, offer_terms, score, sift_campaign, submit_score
 from tests.helpers import Statements, check_furniture, flat, pages_text, parse_html, rendered, shows, squeezed
 
 NAMES = ["Zephyrine Quillfeather", "Ottoline Vasquez-Brannigan", "Ignatius Wolfenden", "Philippa Okonkwo-Marchetti"]
@@ -199,7 +199,7 @@ def interview(make_user):
         agreed = agreement.item_for(campaign, "interview", setup.applications[1], criterion).agreed
         feedback.save(chair, campaign, agreed, FEEDBACK if criterion is criteria[0] else HOSTILE)
     results.sign_off(chair, campaign, "interview")
-    offers.make_offer(admin, campaign, setup.applications[0])
+    offers.make_offer(admin, campaign, setup.applications[0], offer_terms())
     return setup, chair, member, [lists["effective"][0].text, lists["ineffective"][0].text]
 
 
@@ -294,7 +294,9 @@ def test_feedback_letter_only_once_released(interview):
     spec = feedback_letter(campaign, candidate)
     assert spec.title == f"Feedback – {campaign.reference} – {candidate.reference}"
     html, reader = rendered(spec)
-    check_furniture(reader, campaign.reference, spec.title)
+    # The candidate's own letter carries no protective marking: that is for the internal reports.
+    check_furniture(reader, campaign.reference, spec.title, marked=False)
+    assert "OFFICIAL" not in " ".join(pages_text(reader)).upper()
     text = flat(" ".join(pages_text(reader)))
     criteria = campaign.criteria_at("interview")
     assert shows(f"Dear {NAMES[1]},", text)

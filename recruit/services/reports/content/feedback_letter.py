@@ -23,7 +23,7 @@ def feedback_letter(campaign: Campaign, application: Application) -> ReportSpec:
     if not stages:
         raise Refused("Feedback for this application has not been released yet")
     title = f"Feedback – {campaign.reference} – {application.reference}"
-    context = base_context(campaign, title, "Feedback on your application")
+    context = base_context(campaign, title, "Feedback on your application", marked=False)
     context.update(
         name=candidate_name(application) if application.personal_details else "candidate",
         reference=application.reference,

@@ -72,7 +72,13 @@ def stage_state(campaign: Campaign, stage: str, record: StageRecord | None) -> S
     return StageState(stage, "in_progress")
 
 
-def base_context(campaign: Campaign, title: str, heading: str, state: StageState | None = None) -> dict[str, object]:
+# The protective marking of the internal reports, on every page. A candidate's own letter carries none: it is theirs.
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+def base_context(
+    campaign: Campaign, title: str, heading: str, state: StageState | None = None, *, marked: bool = True
+) -> dict[str, object]:
     """What the report's base template shows on every page and at the top. `state` is the report's stage as it
     stands, printed as the campaign's status; without it, the campaign's own status is printed."""
     return {
@@ -80,6 +86,7 @@ def base_context(campaign: Campaign, title: str, heading: str, state: StageState
         "heading": heading,
         "campaign": campaign,
         "header_reference": css_string(campaign.reference),
+        "marking": css_string(MARKING) if marked else "",
         "produced": format_uk(utcnow()),
         "details": _details(campaign, state),
     }
