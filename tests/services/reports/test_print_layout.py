@@ -22,7 +22,7 @@ from recruit.services.campaigns.stages import stage_record
 from recruit.services.reports import charts
 from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.merit import merit_report
-from recruit.services.reports.content.shared import ReportSpec, StageState, stage_state
+from recruit.services.reports.content.shared import MARKING, ReportSpec, StageState, css_string, stage_state
 from recruit.services.reports.content.sift import sift_report
 from recruit.services.reports.pdf.rendering import render_pdf
 from tests.factories import UserFactory, draft_campaign, score, sift_campaign, submit_score
@@ -132,6 +132,7 @@ def render_sample(body: str, **context) -> tuple[str, bytes]:
         + "{% endblock %}",
         title="Layout",
         header_reference="LAYOUT",
+        marking=css_string(MARKING),
         **context,
     )
     return html, render_pdf(html, title="Layout")
