@@ -174,3 +174,15 @@ def apply(candidate: Candidate, title: str, vacancy_reference: str, word_limit: 
     person.choose("I confirm that the information in this application is true and that the evidence is my own work")
     person.press_button("Submit application")
     expect(page.locator("#reference")).to_have_text(candidate.reference)
+
+
+def fill_advert(person: Person, salary: str = "25,400", contact: str = "recruitment@example.org") -> None:
+    """The advert's terms on the new-campaign page, as any vacancy needs them to open: a permanent, full-time
+    post at one salary, with the basic security check."""
+    person.fill("Minimum salary", salary)
+    person.fill("Maximum salary", salary)
+    person.choose("Permanent")
+    person.choose("Full-time")
+    person.choose("Baseline Personnel Security Standard (BPSS)")
+    person.fill("Contact name", "Recruitment team")
+    person.fill("Contact email address", contact)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from playwright.sync_api import expect
 
 from recruit.clock import UK, format_uk
-from tests.journeys.flows import Candidate, Staff, apply, invite_assessor, register
+from tests.journeys.flows import Candidate, Staff, apply, fill_advert, invite_assessor, register
 
 TITLE = "Court Listing Officer"
 GRADE = "Grade: Civil Service Competency Framework 2012 – Band B"
@@ -61,6 +61,7 @@ def test_an_admin_walks_the_task_list_to_open_a_campaign_and_through_to_the_sift
         person.fill("Location", "Bristol")
         person.fill("Number of posts", "1")
         person.fill("Description", "List hearings for the county court.")
+        fill_advert(person)
         person.select("Start from", GRADE)
         person.press_button("Continue")
         campaign_path = person.path

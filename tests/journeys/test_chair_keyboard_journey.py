@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from playwright.sync_api import expect
 
 from recruit.clock import UK
-from tests.journeys.flows import Candidate, Staff, apply, invite_assessor
+from tests.journeys.flows import Candidate, Staff, apply, fill_advert, invite_assessor
 from tests.journeys.keyboard import KeyboardUser
 from tests.journeys.test_campaign_journey import GRADE, LC, MQ, score_stage
 
@@ -64,6 +64,7 @@ def sift_to_moderate(journey, admin: Staff, assessors: tuple[Staff, Staff], cand
     person.fill("Location", "Cardiff")
     person.fill("Number of posts", "1")
     person.fill("Description", "Advise customers on their tax affairs.")
+    fill_advert(person)
     person.select("Start from", GRADE)
     person.press_button("Continue")
     campaign_path = person.path

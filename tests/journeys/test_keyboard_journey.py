@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from playwright.sync_api import expect
 
 from recruit.clock import UK
-from tests.journeys.flows import Staff, accept_invitation, invite_assessor, word_count_message
+from tests.journeys.flows import Staff, accept_invitation, fill_advert, invite_assessor, word_count_message
 from tests.journeys.keyboard import KeyboardUser
 
 TITLE = "Revenues Officer"
@@ -52,6 +52,7 @@ def open_vacancy(journey) -> Vacancy:
     person.fill("Location", "Leeds")
     person.fill("Number of posts", "2")
     person.fill("Description", "Collect and refund council tax and business rates.")
+    fill_advert(person)
     person.select("Start from", "Grade: Civil Service Competency Framework 2012 – Band B")
     person.press_button("Continue")
     reference = page.locator(".govuk-caption-l").first.inner_text().strip()
