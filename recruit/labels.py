@@ -37,6 +37,10 @@ STATUS_LABELS: dict[str, str] = {
     "rendering": "Being prepared",
     "ready": "Ready",
     "failed": "Failed",
+    # Notifications (queued and failed are above: a message that failed is tried again)
+    "sending": "Sending",
+    "sent": "Sent",
+    "permanently_failed": "Not sent",
 }
 
 
