@@ -388,9 +388,7 @@ def test_importing_the_same_file_twice_is_refused_the_second_time(admin, campaig
     ]
 
 
-def test_an_imported_candidate_claims_the_account_and_sees_the_application(
-    forms, admin, campaign, clean_file, outbox
-):
+def test_an_imported_candidate_claims_the_account_and_sees_the_application(forms, admin, campaign, clean_file, outbox):
     data, _ = clean_file
     application_import.import_applications(admin, campaign, data, send_claim_links=False)
     reference = imported(campaign)["ann@example.org"].reference

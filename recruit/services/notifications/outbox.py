@@ -75,11 +75,14 @@ def queue_many(messages: Iterable[Message]) -> int:
         return 0
     db.session.flush()
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Notification).on_conflict_do_nothing(index_elements=["event_key", "recipient"])
+    table = Notification.__table__
+    statement = (
+        dialect.insert(table).on_conflict_do_nothing(index_elements=["event_key", "recipient"]).returning(table.c.id)
+    )
     added = 0
     for row in rows:
-        # One statement per message: each says whether it was new (a conflict inserts nothing).
-        added += db.session.execute(statement.values(**row)).rowcount  # type: ignore[attr-defined]
+        # One statement per message: each says whether it was new (a conflict inserts nothing, returns no id).
+        added += len(db.session.execute(statement.values(**row)).all())
     after_commit("notifications.deliver", deliver_after_commit)
     return added
 

@@ -186,7 +186,7 @@ class NotifyTransport(Transport):
             # The client turns a connection that failed or timed out into a 503 with no response.
             cause = error.__cause__
             if "Timeout" in type(cause).__name__:
-                return DeliveryFailed(f"GOV.UK Notify did not answer within {self.timeout:g} seconds.", False)
+                return DeliveryFailed(f"GOV.UK Notify did not answer within {_seconds(self.timeout)}.", False)
             return DeliveryFailed(f"Could not connect to GOV.UK Notify ({type(cause).__name__}).", False)
         status = error.status_code
         said = _notify_messages(error)
@@ -245,18 +245,21 @@ class SmtpTransport(Transport):
             return self.smtp
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        except TimeoutError:
+        except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
+            # smtplib reports a greeting that never came as a connection closed with "timed out".
+            if isinstance(error, TimeoutError) or "timed out" in str(error):
+                raise DeliveryFailed(
+                    f"The mail server at {self.where} did not answer within {_seconds(self.timeout)}.", False
+                ) from None
+            raise DeliveryFailed(f"The mail server at {self.where} closed the connection.", False) from None
+        except smtplib.SMTPException as error:
             raise DeliveryFailed(
-                f"The mail server at {self.where} did not answer within {self.timeout:g} seconds.", False
+                f"The mail server at {self.where} would not talk to us ({_smtp_said(error)}).", False
             ) from None
         except OSError as error:
             raise DeliveryFailed(
                 f"Could not connect to the mail server at {self.where} ({error.strerror or type(error).__name__}).",
                 False,
-            ) from None
-        except smtplib.SMTPException as error:
-            raise DeliveryFailed(
-                f"The mail server at {self.where} would not talk to us ({_smtp_said(error)}).", False
             ) from None
         try:
             if self.use_tls:
@@ -298,7 +301,8 @@ class SmtpTransport(Transport):
         message["From"] = self.sender
         message["To"] = email.recipient
         message["Subject"] = email.subject
-        message["Message-ID"] = make_msgid(idstring=email.reference)
+        # The id names our reference and the sender's domain (without one, make_msgid looks up this host's name).
+        message["Message-ID"] = make_msgid(idstring=email.reference, domain=self.sender.rpartition("@")[2] or None)
         message.set_content(email.body)
         try:
             smtp.send_message(message)
@@ -311,9 +315,13 @@ class SmtpTransport(Transport):
             ) from None
         except smtplib.SMTPResponseException as error:
             raise _refusal(error.smtp_code, f"The mail server refused the message ({_smtp_said(error)}).") from None
-        except TimeoutError:
+        except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
             self._drop()
-            raise DeliveryFailed(f"The mail server did not answer within {self.timeout:g} seconds.", False) from None
+            if isinstance(error, TimeoutError) or "timed out" in str(error):
+                raise DeliveryFailed(
+                    f"The mail server did not answer within {_seconds(self.timeout)}.", False
+                ) from None
+            raise DeliveryFailed("The mail server closed the connection.", False) from None
         except (smtplib.SMTPException, OSError) as error:
             self._drop()
             raise DeliveryFailed(f"Lost the connection to the mail server ({type(error).__name__}).", False) from None
@@ -323,6 +331,10 @@ class SmtpTransport(Transport):
         smtp, self.smtp = self.smtp, None
         if smtp is not None:
             smtp.close()
+
+
+def _seconds(amount: float) -> str:
+    return "1 second" if amount == 1 else f"{amount:g} seconds"
 
 
 def _refusal(code: int, reason: str) -> DeliveryFailed:
