@@ -23,6 +23,13 @@ SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())
 API_KEY = f"recruit_test-{SERVICE_ID}-{SECRET}"
 TEMPLATE_ID = str(uuid.uuid4())
+# Answers in the shape of Notify's error responses.
+INVALID_ADDRESS = {
+    "errors": [{"error": "ValidationError", "message": "email_address Not a valid email address"}],
+    "status_code": 400,
+}
+SERVER_ERROR = {"errors": [{"error": "Exception", "message": "Internal server error"}], "status_code": 500}
+BAD_KEY = {"errors": [{"error": "AuthError", "message": "Invalid token: API key not found"}], "status_code": 403}
 
 
 def free_port() -> int:

@@ -17,15 +17,9 @@ from recruit.models import Notification
 from recruit.services import notifications
 from recruit.services.notifications import sender
 from recruit.services.unit_of_work import unit_of_work
-from tests.notification_support import API_KEY, TEMPLATE_ID, free_port
+from tests.notification_support import API_KEY, BAD_KEY, INVALID_ADDRESS, SERVER_ERROR, TEMPLATE_ID, free_port
 
 LINK = "https://recruit.example.org/set-password/abc"
-INVALID_ADDRESS = {
-    "errors": [{"error": "ValidationError", "message": "email_address Not a valid email address"}],
-    "status_code": 400,
-}
-SERVER_ERROR = {"errors": [{"error": "Exception", "message": "Internal server error"}], "status_code": 500}
-BAD_KEY = {"errors": [{"error": "AuthError", "message": "Invalid token: API key not found"}], "status_code": 403}
 
 
 def queue(to="ann@example.org"):
