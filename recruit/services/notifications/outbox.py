@@ -10,11 +10,12 @@ recipient) is unique, so queueing the same event twice, from a retried request o
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from recruit.extensions import db
@@ -119,9 +120,26 @@ def deliver_after_commit() -> None:
         elif app.config.get("NOTIFICATIONS_SEND_AFTER_COMMIT") and configured():
             from recruit.services.notifications import sender
 
-            sender.send_due()
+            if app.testing:
+                sender.send_all_due()  # a test reads the messages as soon as the request returns
+            elif sender.send_due().claimed == sender.BATCH:
+                # A few messages go before the answer (a reset link is there when the page says so); the rest of a
+                # large batch go from a thread of their own, so that the request does not wait for them.
+                threading.Thread(target=_send_rest, args=(app,), name="recruit-notifications", daemon=True).start()
     except Exception:
         from recruit.services.unit_of_work import discard
 
         discard()
         log.exception("Queued emails could not be handed on after the commit; the sender will send them later")
+
+
+def _send_rest(app: Flask) -> None:
+    from recruit.services.notifications import sender
+
+    with app.app_context():
+        try:
+            sender.send_all_due()
+        except Exception:
+            log.exception("Queued emails could not be sent after the commit; the sender will send them later")
+        finally:
+            db.session.remove()
