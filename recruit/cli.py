@@ -206,10 +206,7 @@ def notifications_send_command(once: bool, interval: float) -> None:
         while not stopping:
             outcome = sender.send_all_due()
             if outcome.claimed:
-                click.echo(
-                    f"{outcome.sent} sent, {outcome.failed} to be tried again, {outcome.given_up} not sent "
-                    "(see the campaign's messages page)"
-                )
+                click.echo(f"{outcome.sent} sent, {outcome.failed} to be tried again, {outcome.given_up} not sent")
             if once:
                 return
             time.sleep(interval)
