@@ -26,9 +26,16 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     from recruit.security import check_production_settings, init_security
 
     check_production_settings(app)
+    from recruit.services.notifications.transports import check_notify_settings
+
+    check_notify_settings(app.config)
     init_links(app)
-    # Emails are kept for admins to read only in development (see recruit/mail.py), unless a test turns it on.
+    # Emails are kept for admins to read only in development (the development transport in
+    # recruit/services/notifications/transports.py), unless a test turns it on.
     app.config.setdefault("DEVELOPMENT_OUTBOX", app.config["RECRUIT_ENV"] == "development")
+    # Outside production, queued emails are sent as soon as the event that queued them is committed (when there is
+    # no RQ worker to hand them to); production relies on the sender (`flask --app recruit notifications send`).
+    app.config.setdefault("NOTIFICATIONS_SEND_AFTER_COMMIT", app.config["RECRUIT_ENV"] != "production")
     register_templates(app)
     init_content_pages(app)
     register_extensions(app)
@@ -125,11 +132,20 @@ def register_log_masking(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from recruit.cli import demo_command, frameworks_cli, reports_cli, retention_cli, seed_command, users_cli
+    from recruit.cli import (
+        demo_command,
+        frameworks_cli,
+        notifications_cli,
+        reports_cli,
+        retention_cli,
+        seed_command,
+        users_cli,
+    )
 
     app.cli.add_command(seed_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(demo_command)

@@ -159,13 +159,59 @@ def worker_command() -> None:
     """Work through the report queue on REDIS_URL until stopped (run one or more beside the app)."""
     from rq import SimpleWorker
 
+    from recruit.services.notifications import jobs as notification_jobs
     from recruit.services.reports.queue import rq_queue
 
     if not current_app.config.get("REDIS_URL"):
         click.echo("REDIS_URL is not set: the app renders reports in local worker processes of its own.", err=True)
         raise SystemExit(2)
     queue = rq_queue()
-    SimpleWorker([queue], connection=queue.connection).work()
+    # The same worker takes the jobs that send queued emails as soon as they are committed.
+    SimpleWorker([queue, notification_jobs.rq_queue()], connection=queue.connection).work()
+
+
+@click.group("notifications")
+def notifications_cli() -> None:
+    """Send the emails in the notifications outbox."""
+
+
+@notifications_cli.command("send")
+@click.option("--once", is_flag=True, help="Send everything that is due, then stop.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait when nothing is due before looking again.",
+)
+@with_appcontext
+def notifications_send_command(once: bool, interval: float) -> None:
+    """Send queued emails, and retry failed ones when they come due, until stopped (run one beside the app)."""
+    import signal
+    import time
+
+    from recruit.services.notifications import sender, transports
+
+    transport = transports.transport_for(current_app.config)
+    if transport is None:
+        click.echo(
+            "No way of sending email is set up: set NOTIFY_API_KEY (GOV.UK Notify) or MAIL_SERVER (SMTP).", err=True
+        )
+        raise SystemExit(2)
+    stopping = []
+    if not once:
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        click.echo(f"Sending queued emails through {transport.name}; stop with Ctrl+C.")
+    try:
+        while not stopping:
+            outcome = sender.send_all_due()
+            if outcome.claimed:
+                click.echo(f"{outcome.sent} sent, {outcome.failed} to be tried again, {outcome.given_up} not sent")
+            if once:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
 
 
 @click.command("demo")

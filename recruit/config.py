@@ -30,6 +30,18 @@ DEFAULT_NATIONALITY_REQUIREMENTS = (
 )
 
 
+def _env_pairs(name: str) -> dict[str, str]:
+    """A setting of comma-separated name=value pairs ("password_reset=1d2c…,staff_invitation=9a8b…")."""
+    pairs = {}
+    for item in os.environ.get(name, "").split(","):
+        if item.strip():
+            key, separator, value = item.partition("=")
+            if not separator or not key.strip() or not value.strip():
+                raise SystemExit(f"The environment variable {name} must be name=value pairs separated by commas.")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
 class Config:
     RECRUIT_ENV = os.environ.get("RECRUIT_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -104,12 +116,31 @@ class Config:
         os.environ.get("NATIONALITY_REQUIREMENTS", "").strip() or DEFAULT_NATIONALITY_REQUIREMENTS
     )
 
+    # Email goes through GOV.UK Notify when NOTIFY_API_KEY is set, else through the SMTP server MAIL_SERVER, else
+    # (in development only) into the development outbox. Every message is queued in the notifications table first
+    # and sent by `flask --app recruit notifications send` (or the RQ worker when REDIS_URL is set).
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    # One Notify email template whose subject is ((subject)) and whose message is ((body)) ...
+    NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID") or None
+    # ... or a template per message, by Recruit's message name: "password_reset=<id>,staff_invitation=<id>".
+    NOTIFY_TEMPLATES = _env_pairs("NOTIFY_TEMPLATES")
+    # Notify's API address, when not the default (only for testing against a stand-in).
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL") or None
+    NOTIFY_TIMEOUT = _env_int("NOTIFY_TIMEOUT", 30)
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _env_int("MAIL_PORT", 587)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
     MAIL_FROM = os.environ.get("MAIL_FROM", "recruit@localhost")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Retries: a message that failed for a reason that may pass waits RETRY_SECONDS, doubling each time up to
+    # RETRY_MAX_SECONDS, and is given up (shown to admins as not sent) after MAX_ATTEMPTS tries.
+    NOTIFICATIONS_MAX_ATTEMPTS = _env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
+    NOTIFICATIONS_RETRY_SECONDS = _env_int("NOTIFICATIONS_RETRY_SECONDS", 30)
+    NOTIFICATIONS_RETRY_MAX_SECONDS = _env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 4 * 3600)
+    # A message still "sending" this long after a sender took it belongs to a sender that stopped.
+    NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = _env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 15 * 60)
 
 
 class TestConfig(Config):
@@ -118,6 +149,10 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
     MAIL_SERVER = None
+    NOTIFY_API_KEY = None
+    NOTIFY_TEMPLATE_ID = None
+    NOTIFY_TEMPLATES: dict[str, str] = {}
+    NOTIFY_BASE_URL = None
     REDIS_URL = None
     BASE_URL = None
     EXTRA_TRUSTED_HOSTS: list[str] = []

@@ -21,7 +21,7 @@ TITLES = {
 
 
 def register(app: Flask) -> None:
-    from recruit.mail import MailNotConfigured
+    from recruit.services.notifications import MailNotConfigured
 
     @app.errorhandler(MailNotConfigured)
     def mail_not_configured(error: MailNotConfigured) -> tuple[str, int]:

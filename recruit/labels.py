@@ -41,6 +41,10 @@ STATUS_LABELS: dict[str, str] = {
     "completed": "Completed",
     "incomplete": "Incomplete",
     "cannot_start": "Cannot start yet",
+    # Notifications (queued and failed are above: a message that failed is tried again)
+    "sending": "Sending",
+    "sent": "Sent",
+    "permanently_failed": "Not sent",
 }
 
 

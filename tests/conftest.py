@@ -23,6 +23,9 @@ from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
 
+# The notification transports' fixtures: smtp_server, smtp and notify.
+pytest_plugins = ["tests.notification_support"]
+
 _WORKER_DATABASE = pytest.StashKey()
 
 

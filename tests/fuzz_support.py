@@ -19,12 +19,15 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
 import recruit
 from recruit.access import declared_access
 from recruit.clock import utcnow
 from recruit.extensions import db, limiter
+from recruit.models import Notification
+from recruit.services import notifications
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.applications import submission as applications
 from recruit.services.applications.submission import unique_references
@@ -33,6 +36,7 @@ from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
+from recruit.services.unit_of_work import unit_of_work
 from tests.factories import (
     PASSWORD,
     SiftSetup,
@@ -170,6 +174,7 @@ class World:
     offer_ids: list[int]
     token: str
     contexts: list[dict] = field(default_factory=list)  # consistent URL arguments, one record each
+    message_ids: list[int] = field(default_factory=list)  # a campaign's email, failed (so it may be resent)
 
     def known(self) -> dict[str, list]:
         """Real values for each URL argument, other people's included."""
@@ -178,6 +183,7 @@ class World:
             "criterion_id": self.criterion_ids,
             "user_id": self.user_ids,
             "offer_id": self.offer_ids,
+            "message_id": self.message_ids,
             "reference": self.application_references + self.campaign_references,
             "code": self.codes,
             "stage": ["sift", "interview"],
@@ -311,6 +317,7 @@ def build_world() -> World:
     agreement.confirm_all_proposals(chair, interview, "interview", interview_apps)
     results.sign_off(chair, interview, "interview")
     offer = offers.make_offer(admin, interview, interview_apps[0], offer_terms())
+    message_id = _failed_email(sift, candidate)
 
     everyone = [admin, chair, member, candidate, *others, invited, departed]
     all_campaigns = {"draft": draft, "open": opened, "not_applied": not_applied, "sift": sift, "interview": interview}
@@ -326,12 +333,24 @@ def build_world() -> World:
         codes=sorted({c.code for c in criteria}),
         offer_ids=[offer.id],
         token=token,
+        message_ids=[message_id],
     )
-    world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token)
+    world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token, message_id)
     return world
 
 
-def _contexts(all_campaigns, all_applications, everyone, offer, token) -> list[dict]:
+def _failed_email(campaign, person) -> int:
+    """An email about the campaign that could not be sent: its admins' page shows it with a Resend button."""
+    with unit_of_work():
+        notifications.queue(
+            "fuzz:claim", person.email, "claim_link", campaign=campaign, campaign_title=campaign.title, link="x"
+        )
+        message = db.session.scalars(select(Notification).where(Notification.event_key == "fuzz:claim")).one()
+        message.status, message.attempts, message.last_error = "permanently_failed", 1, "Refused by the provider."
+    return message.id
+
+
+def _contexts(all_campaigns, all_applications, everyone, offer, token, message_id) -> list[dict]:
     """Consistent sets of URL arguments: each names records that belong together, so the pages they
     build are the real pages of the world (where its forms are)."""
     contexts: list[dict] = [
@@ -347,7 +366,7 @@ def _contexts(all_campaigns, all_applications, everyone, offer, token) -> list[d
     contexts += [{"user_id": user.id} for user in everyone]
     for campaign in all_campaigns.values():
         stage = "interview" if campaign.status in ("interview", "complete") else "sift"
-        base = {"campaign_id": campaign.id, "stage": stage, "offer_id": offer.id}
+        base = {"campaign_id": campaign.id, "stage": stage, "offer_id": offer.id, "message_id": message_id}
         contexts.append({**base, "reference": campaign.reference})
         # The move the campaign can make next comes first: its page is the one with the form.
         targets = sorted(campaign_status.ACTION_NAMES, key=lambda t: t != campaign_status.NEXT.get(campaign.status))

@@ -162,8 +162,8 @@ class Outbox:
     """The development outbox, turned on for one test: the emails Recruit sent, oldest first."""
 
     def messages(self, to: str | None = None) -> list:
-        from recruit.mail import development_mail_query
         from recruit.models import DevelopmentEmail
+        from recruit.services.notifications.views import development_mail_query
 
         query = development_mail_query()
         if to is not None:

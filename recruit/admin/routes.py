@@ -13,12 +13,13 @@ from recruit.auth.forms import ConfirmForm
 from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.links import absolute_url
-from recruit.mail import MailNotConfigured, development_mail_query, send
 from recruit.models import User
 from recruit.pagination import page_number
+from recruit.services import notifications
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.accounts import emails, users
+from recruit.services.accounts import users
 from recruit.services.errors import Refused
+from recruit.services.notifications.views import development_mail_query
 from recruit.services.records.audit_log import audit_query
 
 
@@ -30,14 +31,11 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _invitation_page(user: User, raw: str) -> str:
-    to, subject, body = emails.invitation(current_user, user, raw)
-    try:
-        sent = send(to, subject, body)
-    except MailNotConfigured:
-        sent = False
-    # With no way to send email, the admin is shown the link to pass on themselves (it goes to no log).
+    # The service queued the email when email can be sent; with no way to send it, the admin is shown the link to
+    # pass on themselves (it goes to no log).
+    emailed = notifications.configured()
     return render_template(
-        "admin/invited.html", user=user, link=None if sent else absolute_url("auth.set_password", token=raw)
+        "admin/invited.html", user=user, link=None if emailed else absolute_url("auth.set_password", token=raw)
     )
 
 

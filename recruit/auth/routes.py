@@ -25,11 +25,11 @@ from recruit.auth.forms import (
 )
 from recruit.extensions import limiter
 from recruit.forms import Form, show_refusal
-from recruit.mail import require_mail, send
 from recruit.models import User
 from recruit.security import end_session, start_session
+from recruit.services import notifications
 from recruit.services.accounts import account_changes as accounts
-from recruit.services.accounts import emails, signin, tokens
+from recruit.services.accounts import signin, tokens
 from recruit.services.accounts import two_factor as mfa
 from recruit.services.accounts.lockout import AccountLocked, record_failure
 from recruit.services.errors import Refused
@@ -132,7 +132,7 @@ def register() -> ResponseReturnValue:
         return redirect(home_for(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
-        require_mail()
+        notifications.require_transport()
         try:
             started = accounts.request_registration(
                 form.name.data, form.email.data, form.password.data, next_path=safe_next(request.args.get("next"))
@@ -140,11 +140,8 @@ def register() -> ResponseReturnValue:
         except Refused as error:
             show_refusal(form, error)
         else:
-            # The same page whether or not the address has an account; only the email differs.
-            if started.existing is not None:
-                send(*emails.already_registered(started.existing))
-            elif started.token is not None:
-                send(*emails.confirm_registration(started.email, started.token))
+            # The same page whether or not the address has an account; only the email (queued by the service)
+            # differs.
             return render_template("auth/check_email_registration.html", email=started.email)
     return render_template("auth/register.html", form=form)
 
@@ -213,10 +210,9 @@ def forgotten_password() -> str:
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         # Before looking the address up, so that a service unable to send email answers alike for every address.
-        require_mail()
-        found = accounts.request_password_reset(form.email.data)
-        if found is not None:
-            send(*emails.password_reset(*found))
+        notifications.require_transport()
+        # The service queues the email when the account exists; the same page whether or not it does.
+        accounts.request_password_reset(form.email.data)
         # The same page whether or not the account exists.
         return render_template("auth/check_email.html", email=form.email.data)
     return render_template("auth/forgotten_password.html", form=form)

@@ -14,9 +14,8 @@ from recruit.campaigns import bp
 from recruit.campaigns.routes import _campaign_or_404
 from recruit.extensions import db
 from recruit.forms import Form
-from recruit.mail import mail_configured, send_many
 from recruit.models.application import APPLICATION_STATUSES
-from recruit.services.accounts import emails
+from recruit.services import notifications
 from recruit.services.applications import csv_import as application_import
 from recruit.services.applications import views as application_views
 from recruit.services.errors import Refused
@@ -72,7 +71,7 @@ def import_applications(campaign_id: int) -> ResponseReturnValue:
         raw = form.file.data.read(application_import.MAX_BYTES + 1)
         try:
             result = application_import.import_applications(
-                current_user, campaign, raw, send_claim_links=mail_configured()
+                current_user, campaign, raw, send_claim_links=notifications.configured()
             )
         except FileProblems as error:
             problems = error.problems
@@ -82,10 +81,9 @@ def import_applications(campaign_id: int) -> ResponseReturnValue:
         except Refused as error:
             form.file.errors = [error.message]
         else:
-            # One SMTP connection for every claim link.
-            send_many([emails.claim(campaign, user, raw_token) for user, raw_token in result.new_accounts if raw_token])
+            # The claim links were queued with the import, and are sent once it is committed.
             return render_template(
-                "campaigns/import_done.html", campaign=campaign, result=result, mailed=mail_configured()
+                "campaigns/import_done.html", campaign=campaign, result=result, mailed=notifications.configured()
             )
     status = 400 if request.method == "POST" else 200
     return render_template("campaigns/import.html", campaign=campaign, form=form, problems=problems), status

@@ -15,6 +15,7 @@ from recruit.models.framework import (
 )
 from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, Offer
 from recruit.models.mail import DevelopmentEmail
+from recruit.models.notification import Notification, NotificationStatus
 from recruit.models.report import RenderedReport
 from recruit.models.role import (
     EssentialCriterion,
@@ -61,6 +62,8 @@ __all__ = [
     "InterviewQuestion",
     "InterviewSlot",
     "ModerationDeputy",
+    "Notification",
+    "NotificationStatus",
     "Objective",
     "ObjectiveArea",
     "ObjectiveAreaCompetency",

@@ -8,6 +8,10 @@ The outermost unit commits when its block ends and rolls back when anything esca
 another joins it, so a service that calls another still makes one transaction, committed once at the end; if the
 inner one fails, the whole unit rolls back, even when a caller in between caught the failure.
 
+Work that must wait until the change is committed (handing queued emails to a sender) is registered with
+`after_commit(key, callback)` inside a unit; it runs once the outermost unit has committed, and is dropped if it
+rolls back.
+
 A write that lost a race becomes a `Refused` with the caller's message, for the page to show: a row someone else
 changed since it was read (StaleDataError, from a version counter), or a row someone else wrote first or removed
 (a unique, primary key or foreign key violation). Any other IntegrityError, a check or not-null constraint, is a
@@ -19,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import wraps
 from types import TracebackType
 from typing import ParamSpec, TypeVar
@@ -52,6 +57,8 @@ class _State:
 
     depth: int = 0
     failure: BaseException | None = None
+    # What to run once the outermost unit commits, by key (one callback per key and transaction).
+    after_commit: dict[str, Callable[[], None]] = dataclass_field(default_factory=dict)
 
 
 def lost_race(error: BaseException) -> bool:
@@ -102,16 +109,19 @@ class UnitOfWork:
                     raise failure from None
             return
         earlier, state.failure = state.failure, None
+        callbacks, state.after_commit = state.after_commit, {}
         if failure is None and earlier is None:
             try:
                 session.commit()
-                return
             except BaseException as commit_error:
                 session.rollback()
                 failure = self._refusal_for(commit_error)
                 if failure is commit_error:
                     raise
                 raise failure from None
+            for callback in callbacks.values():
+                callback()
+            return
         session.rollback()
         if failure is None and earlier is not None:
             raise earlier from None
@@ -138,6 +148,22 @@ def unit_of_work(refusal: str = CHANGED_ELSEWHERE, field: str | None = None) -> 
     return UnitOfWork(refusal, field)
 
 
+def in_unit_of_work() -> bool:
+    """Whether a unit of work is open now (its writes commit or roll back together)."""
+    state = db.session().info.get(_STATE)
+    return state is not None and state.depth > 0
+
+
+def after_commit(key: str, callback: Callable[[], None]) -> None:
+    """Run `callback` once the outermost unit of work open now has committed; never if it rolls back. A second
+    callback under the same key in the same transaction is ignored. The callback runs outside any unit (it may
+    open its own) and must not raise: the change it follows is already committed."""
+    state = db.session().info.get(_STATE)
+    if state is None or state.depth == 0:  # the same test as in_unit_of_work(), which mypy cannot follow
+        raise RuntimeError("after_commit() outside a unit of work: there is no commit to wait for")
+    state.after_commit.setdefault(key, callback)
+
+
 def discard() -> None:
     """Throw away what the session holds that no unit of work committed. For the error pages, which answer after
     a request failed part way (a failed statement leaves the session unusable), and for the refusal log, which
@@ -146,4 +172,6 @@ def discard() -> None:
     state = session.info.get(_STATE)
     if state is not None and state.depth > 0:
         raise RuntimeError("discard() inside a unit of work; let the unit roll back instead")
+    if state is not None:
+        state.after_commit.clear()
     session.rollback()

@@ -16,6 +16,7 @@ def admin_urls(app, campaign, criterion, other_user):
         "direction": "up",
         "reference": "RC-AAAAAA",
         "offer_id": 1,
+        "message_id": 1,
     }
     found = []
     for rule in app.url_map.iter_rules():

@@ -120,17 +120,15 @@ def test_invitation_creates_a_staff_account_and_shows_the_link(as_admin, admin):
     assert ["Grace Hopper", "grace@example.org", "Assessor", "Invited"] in listed
 
 
-def test_with_a_mail_server_the_link_is_emailed_and_not_shown(app, as_admin, monkeypatch):
-    sent = []
-    monkeypatch.setattr("recruit.admin.routes.send", lambda to, subject, body: sent.append((to, body)) or True)
-
+def test_when_email_can_be_sent_the_link_is_emailed_and_not_shown(app, as_admin, outbox):
     soup = parse(invite(as_admin))
 
     assert soup.select_one("#invitation-link") is None
     assert "We have emailed grace@example.org a link" in soup.select_one("main").get_text(" ", strip=True)
-    [(to, body)] = sent
-    assert to == "grace@example.org"
-    [link] = [word for word in body.split() if "/set-password/" in word]
+    message = outbox.last("grace@example.org")
+    assert message.subject == "You have been invited to Recruit"
+    assert "as an assessor" in message.body
+    [link] = [word for word in message.body.split() if "/set-password/" in word]
     assert browser(app).client.get(urlsplit(link).path).status_code == 200
 
 

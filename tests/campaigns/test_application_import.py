@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, AuditEvent, PersonalDetails, Statement, User, UserToken
+from recruit.models import Application, AuditEvent, Notification, PersonalDetails, Statement, User, UserToken
 from recruit.services.applications import csv_import as application_import
 from recruit.services.applications import submission as applications
 from recruit.services.campaigns import status as campaign_status
@@ -388,19 +388,14 @@ def test_importing_the_same_file_twice_is_refused_the_second_time(admin, campaig
     ]
 
 
-def test_an_imported_candidate_claims_the_account_and_sees_the_application(
-    forms, admin, campaign, clean_file, monkeypatch
-):
+def test_an_imported_candidate_claims_the_account_and_sees_the_application(forms, admin, campaign, clean_file, outbox):
     data, _ = clean_file
     application_import.import_applications(admin, campaign, data, send_claim_links=False)
     reference = imported(campaign)["ann@example.org"].reference
-    sent = []
-    monkeypatch.setattr("recruit.auth.routes.send", lambda to, subject, body: sent.append((to, body)) or True)
 
     assert forms.submit("/forgotten-password", {"email": "ANN@example.org"}).status_code == 200
-    [(to, body)] = sent
-    assert to == "ann@example.org"
-    [link] = [word for word in body.split() if "/set-password/" in word]
+    [message] = outbox.messages("ann@example.org")
+    [link] = [word for word in message.body.split() if "/set-password/" in word]
     response = forms.submit(urlsplit(link).path, {"password": NEW_PASSWORD})
     assert response.status_code == 302 and response.location.endswith("/sign-in")
 
@@ -414,28 +409,32 @@ def test_an_imported_candidate_claims_the_account_and_sees_the_application(
     assert forms.client.get(f"/applications/{reference}").status_code == 200
 
 
-def test_with_a_mail_server_new_candidates_are_emailed_a_set_password_link(
-    app, as_admin, admin, campaign, existing, clean_file, monkeypatch
+def test_when_email_can_be_sent_new_candidates_are_emailed_a_set_password_link(
+    app, as_admin, admin, campaign, existing, clean_file, outbox
 ):
     data, _ = clean_file
-    sent = []
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
-    monkeypatch.setattr(
-        "recruit.campaigns.applications.send_many", lambda messages: sent.extend(messages) or len(messages)
-    )
 
     response = upload(as_admin, campaign, data)
 
     assert "Each has been emailed a link to choose a password" in text_of(parse(response).select_one("#new-accounts"))
-    assert sorted(to for to, _, _ in sent) == ["ann@example.org", "bob@example.org"]
-    for to, subject, body in sent:
-        assert subject == "Your application has been added to Recruit"
-        assert campaign.title in body
-        [link] = [word for word in body.split() if "/set-password/" in word]
+    sent = outbox.messages()
+    assert sorted(message.recipient for message in sent) == ["ann@example.org", "bob@example.org"]
+    for message in sent:
+        assert message.subject == "Your application has been added to Recruit"
+        assert campaign.title in message.body
+        [link] = [word for word in message.body.split() if "/set-password/" in word]
         page = app.test_client().get(urlsplit(link).path)
         assert page.status_code == 200
-        token = db.session.scalar(select(UserToken).join(User, UserToken.user_id == User.id).where(User.email == to))
+        token = db.session.scalar(
+            select(UserToken).join(User, UserToken.user_id == User.id).where(User.email == message.recipient)
+        )
         assert (token.purpose, token.created_by_id, token.used_at) == ("set_password", admin.id, None)
+    # Through the outbox, as the campaign's messages: each sent once.
+    queued = db.session.scalars(select(Notification).where(Notification.campaign_id == campaign.id)).all()
+    assert sorted((n.recipient, n.template, n.status) for n in queued) == [
+        ("ann@example.org", "claim_link", "sent"),
+        ("bob@example.org", "claim_link", "sent"),
+    ]
     assert db.session.scalar(select(func.count(UserToken.id)).where(UserToken.user_id == existing.id)) == 0
 
 

@@ -117,7 +117,7 @@ class LiveServer:
 
 
 def environment(database_url: str, clock: ServerClock) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "MAIL_SERVER")}
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "MAIL_SERVER", "NOTIFY_API_KEY")}
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY=secrets.token_hex(32),

@@ -10,6 +10,7 @@ from recruit.labels import STATUS_LABELS
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 from recruit.models.interview import OfferStatus, SlotStatus
+from recruit.models.notification import NotificationStatus
 from recruit.models.report import ReportStatus
 from recruit.models.scoring import AgreedScoreStatus, ScoreStatus
 from recruit.models.types import Status
@@ -26,6 +27,7 @@ COLUMNS = [
     ("interview_slots", "status", SlotStatus),
     ("offers", "status", OfferStatus),
     ("rendered_reports", "status", ReportStatus),
+    ("notifications", "status", NotificationStatus),
 ]
 
 

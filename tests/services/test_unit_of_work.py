@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from recruit.extensions import db
 from recruit.models import User
 from recruit.services.errors import Refused
-from recruit.services.unit_of_work import CHANGED_ELSEWHERE, discard, unit_of_work
+from recruit.services.unit_of_work import CHANGED_ELSEWHERE, after_commit, discard, in_unit_of_work, unit_of_work
 
 MESSAGE = "This item has just been agreed by someone else; the agreed score is shown below"
 
@@ -212,3 +212,35 @@ def test_discard_throws_away_what_no_unit_committed_and_is_refused_inside_a_unit
 
     with pytest.raises(RuntimeError, match="inside a unit of work"), unit_of_work():
         discard()
+
+
+def test_work_after_the_commit_runs_once_the_outermost_unit_has_committed(commits):
+    ran = []
+    with unit_of_work():
+        with unit_of_work():
+            after_commit("wake", lambda: ran.append(len(commits)))
+            after_commit("wake", lambda: ran.append("a second callback under the same key"))
+        assert ran == []  # the inner unit's end commits nothing
+    assert ran == [1]
+
+    with unit_of_work():
+        pass
+    assert ran == [1], "each callback runs once, after the commit it was registered in"
+
+
+def test_work_after_the_commit_is_dropped_when_the_unit_rolls_back():
+    ran = []
+    with pytest.raises(RuntimeError), unit_of_work():
+        after_commit("wake", lambda: ran.append(True))
+        raise RuntimeError
+    with unit_of_work():
+        pass
+    assert ran == []
+
+
+def test_work_after_the_commit_needs_a_unit_to_wait_for():
+    with pytest.raises(RuntimeError, match="outside a unit of work"):
+        after_commit("wake", lambda: None)
+    assert in_unit_of_work() is False
+    with unit_of_work():
+        assert in_unit_of_work() is True

@@ -15,7 +15,8 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import PendingRegistration, User
 from recruit.models.user import ROLES, STAFF_ROLES
-from recruit.services.accounts import tokens
+from recruit.services import notifications
+from recruit.services.accounts import emails, tokens
 from recruit.services.accounts.lockout import confirm_current_password
 from recruit.services.accounts.passwords import hash_password, password_problem, verify_password
 from recruit.services.errors import Refused
@@ -69,6 +70,7 @@ def request_registration(name: str, email: str, password: str, next_path: str | 
     existing = find_by_email(email)
     if existing is not None:
         audit.record("account.registration_attempted", "user", existing.id, actor=None)
+        emails.already_registered(existing)
         return RegistrationRequest(email, existing, None)
     raw = secrets.token_urlsafe(32)
     pending = PendingRegistration(
@@ -88,6 +90,7 @@ def request_registration(name: str, email: str, password: str, next_path: str | 
         after={"email": email, "name": pending.name},
         actor=None,
     )
+    emails.confirm_registration(email, raw)
     return RegistrationRequest(email, None, raw)
 
 
@@ -161,7 +164,8 @@ def create_admin(name: str, email: str, password: str) -> User:
 
 @unit_of_work()
 def invite_staff(actor: User, name: str, email: str, role: str) -> tuple[User, str]:
-    """Create a staff account with no password and a 72-hour set-password token for it."""
+    """Create a staff account with no password and a 72-hour set-password token for it, emailed to them when
+    email can be sent (otherwise the admin is shown the link to pass on)."""
     if role not in STAFF_ROLES:
         raise Refused("Select whether the person is an assessor or an admin", "role")
     email = normalise_email(email)
@@ -172,6 +176,8 @@ def invite_staff(actor: User, name: str, email: str, role: str) -> tuple[User, s
     db.session.flush()
     raw = tokens.issue(user, "set_password", created_by=actor)
     audit.record("account.invited", "user", user.id, after=_snapshot(user), actor=actor)
+    if notifications.configured():
+        emails.invitation(user, raw)
     return user, raw
 
 
@@ -184,6 +190,8 @@ def reissue_invitation(actor: User, user: User) -> str:
         raise Refused(f"Reactivate {user.name}'s account before sending a new invitation link.")
     raw = tokens.issue(user, "set_password", created_by=actor)
     audit.record("account.invitation_reissued", "user", user.id, actor=actor)
+    if notifications.configured():
+        emails.invitation(user, raw)
     return raw
 
 
@@ -212,6 +220,7 @@ def request_password_reset(email: str) -> tuple[User, str] | None:
         return None
     raw = tokens.issue(user, "reset_password")
     audit.record("account.password_reset_requested", "user", user.id, actor=user)
+    emails.password_reset(user, raw)
     return user, raw
 
 

@@ -1,61 +1,60 @@
-"""The emails Recruit sends about accounts, in GOV.UK style plain English. Each function returns
-(to, subject, body) for recruit.mail; every link in them is built from BASE_URL (recruit.links)."""
+"""The emails Recruit sends about accounts, queued in the notifications outbox inside the caller's unit of work.
+Their text is in recruit/templates/notifications/; every link in them is built from BASE_URL (recruit.links).
+
+Each event key names the link token the message carries (by its digest, as stored), so queueing the same
+message twice adds nothing, while a new link is a new message."""
 
 from __future__ import annotations
 
+import secrets
+
 from recruit.links import absolute_url
 from recruit.models import Campaign, User
+from recruit.services import notifications
+from recruit.services.accounts import tokens
 
-Email = tuple[str, str, str]
+ROLE_NAMES = {"admin": "an admin", "assessor": "an assessor"}
 
 
-def password_reset(user: User, raw_token: str) -> Email:
+def password_reset(user: User, raw_token: str) -> None:
     link = absolute_url("auth.set_password", token=raw_token)
-    return (
+    notifications.queue(f"password_reset:{tokens.digest(raw_token)}", user.email, "password_reset", link=link)
+
+
+def invitation(user: User, raw_token: str) -> None:
+    link = absolute_url("auth.set_password", token=raw_token)
+    notifications.queue(
+        f"staff_invitation:{tokens.digest(raw_token)}",
         user.email,
-        "Reset your Recruit password",
-        f"Use this link within 2 hours to choose a new password:\n\n{link}\n\n"
-        "If you did not ask for this, you can ignore this email.",
+        "staff_invitation",
+        role=ROLE_NAMES.get(user.role, user.role),
+        link=link,
     )
 
 
-def invitation(inviter: User, user: User, raw_token: str) -> Email:
+def claim(campaign: Campaign, user: User, raw_token: str) -> notifications.Message:
+    """A claim link for an imported candidate, for queue_many (an import queues them all at once)."""
     link = absolute_url("auth.set_password", token=raw_token)
-    return (
+    return notifications.Message(
+        f"claim_link:{tokens.digest(raw_token)}",
         user.email,
-        "You have been invited to Recruit",
-        f"{inviter.name} has invited you to Recruit as {user.role}.\n\n"
-        f"Choose your password within 72 hours using this link:\n\n{link}\n",
+        "claim_link",
+        {"campaign_title": campaign.title, "link": link},
+        campaign,
     )
 
 
-def claim(campaign: Campaign, user: User, raw_token: str) -> Email:
-    link = absolute_url("auth.set_password", token=raw_token)
-    return (
-        user.email,
-        "Your application has been added to Recruit",
-        f"Your application for {campaign.title} has been added to Recruit.\n\n"
-        f"Choose a password within 72 hours to follow it:\n\n{link}\n",
-    )
-
-
-def confirm_registration(email: str, raw_token: str) -> Email:
+def confirm_registration(email: str, raw_token: str) -> None:
     link = absolute_url("auth.confirm_registration", token=raw_token)
-    return (
-        email,
-        "Confirm your email address to create your Recruit account",
-        f"Use this link within 24 hours to confirm your email address and create your Recruit account:\n\n"
-        f"{link}\n\nYou will be asked for the password you chose.\n\n"
-        "If you did not try to create an account, you can ignore this email. No account will be created.",
-    )
+    notifications.queue(f"confirm_registration:{tokens.digest(raw_token)}", email, "confirm_registration", link=link)
 
 
-def already_registered(user: User) -> Email:
-    return (
+def already_registered(user: User) -> None:
+    # Each attempt is an event of its own: it carries no token to name it by.
+    notifications.queue(
+        f"already_registered:{secrets.token_hex(16)}",
         user.email,
-        "Someone tried to create a Recruit account with your email address",
-        "Someone tried to create a Recruit account with this email address, but you already have one.\n\n"
-        f"If it was you, sign in here:\n\n{absolute_url('auth.sign_in')}\n\n"
-        f"If you have forgotten your password, reset it here:\n\n{absolute_url('auth.forgotten_password')}\n\n"
-        "If it was not you, you can ignore this email. Nothing about your account has changed.",
+        "already_registered",
+        sign_in_link=absolute_url("auth.sign_in"),
+        reset_link=absolute_url("auth.forgotten_password"),
     )

@@ -27,7 +27,8 @@ from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PersonalDetails, Statement, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
-from recruit.services.accounts import tokens
+from recruit.services import notifications
+from recruit.services.accounts import emails, tokens
 from recruit.services.applications.submission import unique_references
 from recruit.services.applications.words import count_words
 from recruit.services.errors import Refused
@@ -385,6 +386,8 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
                 new_accounts.append(
                     (user, tokens.issue(user, "set_password", created_by=actor) if send_claim_links else None)
                 )
+        if send_claim_links:
+            notifications.queue_many(emails.claim(campaign, user, raw) for user, raw in new_accounts if raw)
         audit.record(
             "applications.imported",
             "campaign",

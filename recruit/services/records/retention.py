@@ -42,6 +42,7 @@ from recruit.models import (
     Campaign,
     Conflict,
     InterviewSlot,
+    Notification,
     PersonalDetails,
     RecoveryCode,
     RenderedReport,
@@ -358,6 +359,8 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
         execution_options=BULK,
     )
     run(delete(RenderedReport).where(RenderedReport.campaign_id == campaign_id), execution_options=BULK)
+    # The campaign's emails hold addresses and what was said to each person.
+    run(delete(Notification).where(Notification.campaign_id == campaign_id), execution_options=BULK)
     # Last, so the scores no longer lead to a person: the account is the candidate's and may live on.
     run(
         update(Application)
@@ -400,6 +403,11 @@ def erase_accounts(user_ids: Sequence[int], months: int, now: datetime | None = 
             run = db.session.execute
             run(delete(RecoveryCode).where(RecoveryCode.user_id.in_(ids)), execution_options=BULK)
             run(delete(UserToken).where(UserToken.user_id.in_(ids)), execution_options=BULK)
+            # Emails sent to the account (resets, claim links) name its address.
+            run(
+                delete(Notification).where(Notification.recipient.in_(select(User.email).where(User.id.in_(ids)))),
+                execution_options=BULK,
+            )
             run(
                 update(User)
                 .where(User.id.in_(ids))

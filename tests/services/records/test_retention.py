@@ -22,6 +22,7 @@ from recruit.models import (
     Campaign,
     Conflict,
     InterviewSlot,
+    Notification,
     Offer,
     PersonalDetails,
     RenderedReport,
@@ -30,6 +31,7 @@ from recruit.models import (
     Statement,
     User,
 )
+from recruit.services import notifications
 from recruit.services.applications.submission import unique_references
 from recruit.services.assessment import agreement, feedback, results
 from recruit.services.campaigns import status as campaign_status
@@ -37,6 +39,7 @@ from recruit.services.interview import invitations as interviews
 from recruit.services.interview import offers
 from recruit.services.records.personal_data import everything_about
 from recruit.services.records.retention import ERASED_TEXT
+from recruit.services.unit_of_work import unit_of_work
 from tests.downloads import download
 from tests.factories import UserFactory, interview_stage, offer_terms, open_campaign, submitted_application, to_sift
 from tests.helpers import error_messages, parse
@@ -238,6 +241,10 @@ def test_apply_erases_the_personal_data_and_keeps_the_scores(runner, finished):
     campaign = finished.campaign
     ranking = merit_table(campaign)
     sift_results = [(r.key.reference, r.total, r.passed) for r in results.compute(campaign, "sift").results]
+    with unit_of_work():
+        notifications.queue(
+            "test:1", "candidate1@example.org", "claim_link", campaign=campaign, campaign_title="Caseworker", link="x"
+        )
     before = campaign_rows(campaign.id)
     with time_machine.travel(finished.due_at + DAY, tick=False):
         result = purge(runner, "--apply")
@@ -249,6 +256,7 @@ def test_apply_erases_the_personal_data_and_keeps_the_scores(runner, finished):
 
     # Gone: who the candidates are, what they wrote, and everything written about them.
     assert after["details"] == [] and after["slots"] == [] and after["reports"] == 0
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.campaign_id == campaign.id)) == 0
     assert [candidate for _, candidate, _ in after["applications"]] == [None] * 5
     assert {text for text, _ in after["statements"]} == {ERASED_TEXT}
     assert {(rationale, notes) for _, rationale, notes, _, _ in after["scores"]} == {(ERASED_TEXT, ERASED_TEXT)}
