@@ -200,11 +200,12 @@ def sift_campaign(
     keep_criteria: int | None = None,
     presift_threshold: int | None = None,
     configure: Callable[[Campaign], None] | None = None,
+    email_domain: str = "example.org",
 ) -> SiftSetup:
     """An open campaign with `applications` submitted applications, closed and moved to the sift.
 
-    Candidates' names are "Candidate N" with emails candidateN@example.org and phone 0770090000N; the panel is
-    "Chair Person" and "Member N". `configure` is called with the draft campaign, for changes only a draft
+    Candidates' names are "Candidate N" with emails candidateN@example.org (another `email_domain` lets two such
+    campaigns share a database) and phone 0770090000N; the panel is "Chair Person" and "Member N". `configure` is called with the draft campaign, for changes only a draft
     allows (the lead criterion).
     """
     campaign = draft_campaign(admin, grade)
@@ -229,7 +230,7 @@ def sift_campaign(
     campaign_status.move(admin, campaign, "open")
     created = []
     for number, reference in enumerate(unique_references(applications), start=1):
-        candidate = UserFactory(role="candidate", name=f"Candidate {number}", email=f"candidate{number}@example.org")
+        candidate = UserFactory(role="candidate", name=f"Candidate {number}", email=f"candidate{number}@{email_domain}")
         created.append(
             submitted_application(
                 campaign,
@@ -302,10 +303,10 @@ INTERVIEW = {
 }
 
 
-def interview_stage(admin: User) -> tuple[SiftSetup, User]:
+def interview_stage(admin: User, email_domain: str = "example.org") -> tuple[SiftSetup, User]:
     """Five candidates through the sift to a signed-off interview stage, with agreed interview scores (INTERVIEW).
     Returns the setup and the interview chair."""
-    setup = sift_campaign(admin, applications=5)
+    setup = sift_campaign(admin, applications=5, email_domain=email_domain)
     campaign = setup.campaign
     chair, member = setup.to_interview()
     panel = [chair, member]

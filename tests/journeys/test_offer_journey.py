@@ -36,7 +36,8 @@ def signed_off_merit_list(database_url: str) -> tuple[int, str, str, list[OnTheL
     with app.app_context():
         try:
             admin = db.session.scalars(db.select(User).where(User.role == "admin")).first()
-            setup, _ = interview_stage(admin)
+            # Its own candidates' addresses: other journeys make candidates in this database too.
+            setup, _ = interview_stage(admin, email_domain="offers.example.org")
             campaign = setup.campaign
             # Released before the offers: candidates see an offer once the interview outcomes are out.
             missing = feedback.missing_feedback(campaign, "interview").items
