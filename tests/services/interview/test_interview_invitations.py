@@ -114,9 +114,9 @@ def test_candidate_accepts_or_asks_for_another_time_and_admin_reschedules(setup)
     actions = [
         a
         for (a,) in db.session.execute(
-            db.select(AuditEvent.action).where(
-                AuditEvent.record_type == "application", AuditEvent.record_id == str(application.id)
-            )
+            db.select(AuditEvent.action)
+            .where(AuditEvent.record_type == "application", AuditEvent.record_id == str(application.id))
+            .order_by(AuditEvent.id)
         )
     ]
     assert actions == [
