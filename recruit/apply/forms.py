@@ -61,6 +61,16 @@ class ConfirmForm(Form):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
+class InterviewTimeForm(Form):
+    time = RadioField(
+        "Choose your interview time",
+        choices=[],
+        widget=GovRadioInput(),
+        validators=[DataRequired(message="Select an interview time")],
+    )
+    submit = SubmitField("Book this time", widget=GovSubmitInput())
+
+
 class InterviewReplyForm(Form):
     reply = RadioField(
         "Can you come to the interview at this time?",

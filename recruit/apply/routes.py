@@ -14,6 +14,7 @@ from recruit.apply import bp
 from recruit.apply.forms import (
     ConfirmForm,
     InterviewReplyForm,
+    InterviewTimeForm,
     OfferAnswerForm,
     PersonalDetailsForm,
     StatementForm,
@@ -21,15 +22,16 @@ from recruit.apply.forms import (
 )
 from recruit.clock import format_uk
 from recruit.extensions import db
-from recruit.forms import show_refusal
+from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Criterion
 from recruit.services.applications import submission as applications
 from recruit.services.applications.progress import Progress, awaiting_decision, no_outcome, progress_of, stage_outcomes
 from recruit.services.assessment import feedback
 from recruit.services.campaigns import vacancies
 from recruit.services.errors import Refused
+from recruit.services.interview import booking, offers
+from recruit.services.interview import calendar as calendars
 from recruit.services.interview import invitations as interviews
-from recruit.services.interview import offers
 from recruit.services.records import personal_data
 
 
@@ -62,6 +64,8 @@ def _render_task_list(application: Application, progress: Progress, form: Interv
         form=form,
         missing=applications.missing_parts(application),
         accepting=vacancies.accepting_applications(application.campaign),
+        choose_times=booking.can_choose(application),
+        calendar_cancelled=calendars.cancelled(application),
     )
 
 
@@ -132,15 +136,61 @@ def interview_reply(reference: str) -> ResponseReturnValue:
     return _render_task_list(application, progress_of(application), form)
 
 
+def _render_times(application: Application, form: InterviewTimeForm) -> str:
+    view = booking.booking_view(application)
+    form.time.choices = [(str(time.id), f"{format_uk(time.starts_at)}") for time in view.times]
+    return render_template(
+        "apply/interview_times.html", application=application, view=view, form=form, cancel=ConfirmForm()
+    )
+
+
+@bp.route("/applications/<reference>/interview-times", methods=["GET", "POST"])
+@roles("candidate")
+def interview_times(reference: str) -> ResponseReturnValue:
+    application = _application_or_404(reference)
+    if booking.booking_refusal(application) is not None and booking.booked_time(application) is None:
+        abort(404)
+    form = InterviewTimeForm()
+    if request.method == "POST":
+        form.time.choices = [(form.time.data or "", "")]  # any value: the booking service says which are allowed
+    if form.validate_on_submit():
+        text = form.time.data or ""
+        try:
+            slot = booking.book(current_user, application, int(text) if text.isascii() and text.isdigit() else None)
+        except Refused as error:
+            show_refusal(form, error, "time")
+        else:
+            flash(f"Your interview is booked for {format_uk(slot.starts_at)} (UK time).", "success")
+            return redirect(url_for("apply.task_list", reference=application.reference, _anchor="interview"))
+    return _render_times(application, form)
+
+
+@bp.post("/applications/<reference>/interview-times/cancel")
+@roles("candidate")
+def cancel_interview_time(reference: str) -> ResponseReturnValue:
+    application = _application_or_404(reference)
+    if booking.booked_time(application) is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        flash_outcome(
+            lambda: booking.cancel(current_user, application),
+            "You have cancelled your interview time. Choose another time when you can.",
+        )
+    return redirect(url_for("apply.interview_times", reference=application.reference))
+
+
 @bp.get("/applications/<reference>/interview.ics")
 @roles("candidate")
 def interview_calendar(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
     progress = progress_of(application)
-    if not progress.calendar or progress.slot is None:
+    if not (progress.calendar and progress.slot is not None) and not calendars.cancelled(application):
+        abort(404)
+    ical = calendars.calendar_file(application)
+    if ical is None:
         abort(404)
     return Response(
-        interviews.calendar_file(progress.slot),
+        ical,
         mimetype="text/calendar",
         headers={
             "Content-Disposition": f"attachment; filename=interview-{application.reference}.ics",

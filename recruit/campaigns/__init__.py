@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__, url_prefix="/admin/campaigns")
 
-from recruit.campaigns import applications, deputies, interviews, legal_hold, messages, routes  # noqa: E402,F401
+from recruit.campaigns import (  # noqa: E402,F401
+    applications,
+    deputies,
+    interview_times,
+    interviews,
+    legal_hold,
+    messages,
+    routes,
+)

@@ -41,6 +41,24 @@ class ScheduleForm(Form):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
+class PublishTimeForm(ScheduleForm):
+    """A time candidates can book themselves: the same details as an invitation."""
+
+    submit = SubmitField("Publish this time", widget=GovSubmitInput())
+
+
+class BookingCutoffForm(Form):
+    hours = whole_number(
+        "Hours before an interview",
+        0,
+        336,
+        required="Enter how many hours before an interview booking closes",
+        example="48",
+        description="Candidates cannot book, change or cancel a time this close to it.",
+    )
+    submit = SubmitField("Save cut-off", widget=GovSubmitInput())
+
+
 class ReleaseForm(Form):
     """Releasing a stage's outcomes and feedback. `missing` carries how much feedback was missing on the page the
     admin confirmed, so a release never goes out with more missing than they saw."""

@@ -24,7 +24,7 @@ from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
 from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
-from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, Offer
+from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, InterviewSlot, Offer
 from recruit.services.assessment import consequences, feedback
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
@@ -55,7 +55,9 @@ def interview_list(campaign_id: int) -> str:
         db.session.scalars(
             select(Application)
             .where(Application.campaign_id == campaign.id, Application.status.in_(INVITED))
-            .order_by(Application.reference)
+            .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
+            # The timetable: in time order, those without a time yet last.
+            .order_by(InterviewSlot.starts_at.is_(None), InterviewSlot.starts_at, Application.reference)
         )
     )
     slots = {a.id: interviews.slot_for(a) for a in invitees}

@@ -13,7 +13,7 @@ from recruit.models.framework import (
     GradeRequirement,
     Indicator,
 )
-from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, Offer
+from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, InterviewTime, Offer
 from recruit.models.mail import DevelopmentEmail
 from recruit.models.notification import Notification, NotificationStatus
 from recruit.models.report import RenderedReport
@@ -61,6 +61,7 @@ __all__ = [
     "Indicator",
     "InterviewQuestion",
     "InterviewSlot",
+    "InterviewTime",
     "ModerationDeputy",
     "Notification",
     "NotificationStatus",

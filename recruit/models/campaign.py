@@ -68,6 +68,7 @@ class Campaign(Model):
         CheckConstraint("presift_threshold IS NULL OR presift_threshold >= 1", name="presift_positive"),
         CheckConstraint("merit_basis IN ('interview', 'sift_and_interview')", name="merit_basis_known"),
         CheckConstraint("reserve_months >= 0 AND reserve_months <= 36", name="reserve_months_range"),
+        CheckConstraint("booking_cutoff_hours >= 0 AND booking_cutoff_hours <= 336", name="booking_cutoff_range"),
         CheckConstraint("length(reference) > 0", name="reference_not_empty"),
         # The advert: a salary range in whole pounds, both ends or neither (campaigns made before the advert had
         # its fields state no salary).
@@ -125,6 +126,8 @@ class Campaign(Model):
     # Merit order by the interview total, or by the sift and interview totals together.
     merit_basis: Mapped[str] = mapped_column(String(30), default="interview")
     reserve_months: Mapped[int] = mapped_column(default=12)
+    # How many hours before a self-service interview time candidates stop booking, changing or cancelling it.
+    booking_cutoff_hours: Mapped[int] = mapped_column(default=48, server_default="48")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # A legal hold keeps the campaign's personal data past the retention period (a tribunal or appeal).

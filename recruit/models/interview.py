@@ -66,6 +66,36 @@ class InterviewSlot(Model):
         return self.status in (SlotStatus.DID_NOT_ATTEND, SlotStatus.WITHDREW)
 
 
+class InterviewTime(Model):
+    """A time the admin has published for candidates to book themselves: first come, first served. At most one
+    application holds it (`booked_application_id`, unique), and an application holds at most one; booking takes it
+    with a conditional update, so two candidates racing for it cannot both have it. The booking also fills the
+    application's InterviewSlot, which the rest of the interview stage reads."""
+
+    __tablename__ = "interview_times"
+    __table_args__ = (
+        CheckConstraint("minutes >= 10 AND minutes <= 480", name="minutes_range"),
+        CheckConstraint("length(place) > 0 OR length(video_link) > 0", name="place_or_link"),
+        Index("ix_interview_times_campaign_starts_at", "campaign_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(default=60)
+    place: Mapped[str] = mapped_column(Text, default="")
+    video_link: Mapped[str] = mapped_column(String(500), default="")
+    booked_application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    booked_application: Mapped[Application | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class InterviewQuestion(Model):
     """A question in the bank, for a competency (and optionally one level), or general."""
 

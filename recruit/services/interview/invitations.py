@@ -1,14 +1,13 @@
-"""Interview invitations: scheduling and rescheduling, the candidate's reply, absences, and the
-calendar file (.ics, in UK time) a candidate can download."""
+"""Interview invitations: scheduling and rescheduling, the candidate's reply and absences. The calendar file a
+candidate can download is built by recruit.services.interview.calendar."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from recruit.clock import UK, format_uk, utcnow
+from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, InterviewSlot, User
 from recruit.models.application import ApplicationStatus
@@ -134,39 +133,3 @@ def record_absence(actor: User, slot: InterviewSlot, outcome: str) -> None:
         after={"slot": slot.status, "application": slot.application.status},
         actor=actor,
     )
-
-
-def calendar_file(slot: InterviewSlot, server_name: str = "recruit") -> bytes:
-    """An iCalendar file for the interview, with times in UK time (Europe/London)."""
-    campaign = slot.application.campaign
-    start = slot.starts_at.astimezone(UK)
-    event = Event()
-    event.add("uid", f"interview-{slot.id}-{slot.version}@{server_name}")
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=slot.minutes))
-    event.add("summary", f"Interview: {campaign.title} ({campaign.reference})")
-    event.add("location", slot.place or slot.video_link)
-    event.add(
-        "description",
-        "\n".join(
-            filter(
-                None,
-                [
-                    f"Your interview for {campaign.title}, {format_uk(slot.starts_at)} (UK time), "
-                    f"{slot.minutes} minutes.",
-                    f"Place: {slot.place}" if slot.place else "",
-                    f"Video link: {slot.video_link}" if slot.video_link else "",
-                    f"Application reference: {slot.application.reference}",
-                ],
-            )
-        ),
-    )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Recruit//Interview invitation//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated
-    return ical

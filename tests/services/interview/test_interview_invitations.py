@@ -10,6 +10,7 @@ from recruit.clock import UK, utcnow
 from recruit.extensions import db
 from recruit.models import AuditEvent
 from recruit.services.errors import Refused
+from recruit.services.interview import calendar as interview_calendar
 from recruit.services.interview import invitations as interviews
 from tests.factories import sift_campaign
 
@@ -35,7 +36,7 @@ def test_invitation_and_calendar_file_in_uk_time(setup):
             place="Room 4, 1 Victoria Street, London",
             video_link="",
         )
-        raw = interviews.calendar_file(slot)
+        raw = interview_calendar.calendar_file(slot.application)
     calendar = Calendar.from_ical(raw)
     [event] = calendar.walk("VEVENT")
     start = event.decoded("dtstart")
@@ -59,7 +60,7 @@ def test_winter_interview_is_at_utc_offset_zero(setup):
             place="",
             video_link="https://video.example/room",
         )
-        event = Calendar.from_ical(interviews.calendar_file(slot)).walk("VEVENT")[0]
+        event = Calendar.from_ical(interview_calendar.calendar_file(slot.application)).walk("VEVENT")[0]
     start = event.decoded("dtstart")
     assert start.utcoffset() == timedelta(0) and (start.hour, start.minute) == (14, 30)
     assert start.astimezone(UK).tzname() == "GMT"

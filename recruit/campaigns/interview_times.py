@@ -1,0 +1,74 @@
+"""Routes for self-service interview times on the admin side: publishing times candidates book themselves, and the
+booking cut-off."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from recruit.access import roles
+from recruit.campaigns import bp
+from recruit.campaigns.forms import entered
+from recruit.campaigns.interview_forms import BookingCutoffForm, PublishTimeForm
+from recruit.campaigns.routes import _campaign_or_404
+from recruit.clock import NotAUKTime, format_uk, parse_time_of_day, uk_to_utc
+from recruit.forms import show_refusal
+from recruit.models import Campaign
+from recruit.services.errors import Refused
+from recruit.services.interview import booking
+
+
+def _render(campaign: Campaign, form: PublishTimeForm, cutoff: BookingCutoffForm) -> str:
+    if cutoff.hours.data is None and not cutoff.hours.errors:
+        cutoff.hours.data = campaign.booking_cutoff_hours
+    return render_template(
+        "campaigns/interview_times.html",
+        campaign=campaign,
+        times=booking.times_of(campaign),
+        form=form,
+        cutoff=cutoff,
+    )
+
+
+@bp.route("/<int:campaign_id>/interview-times", methods=["GET", "POST"])
+@roles("admin")
+def interview_times(campaign_id: int) -> ResponseReturnValue:
+    campaign = _campaign_or_404(campaign_id)
+    form = PublishTimeForm()
+    if form.validate_on_submit():
+        try:
+            hour, minute = parse_time_of_day(form.starts_at_time.data)
+            moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
+            time = booking.publish(
+                current_user,
+                campaign,
+                starts_at=moment,
+                minutes=entered(form.minutes.data),
+                place=form.place.data or "",
+                video_link=form.video_link.data or "",
+            )
+        except NotAUKTime as error:
+            form.starts_at_time.errors = [str(error)]
+        except Refused as error:
+            show_refusal(form, error, "starts_on")
+        else:
+            flash(f"Interview time published: {format_uk(time.starts_at)} (UK time).", "success")
+            return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
+    return _render(campaign, form, BookingCutoffForm(formdata=None))
+
+
+@bp.post("/<int:campaign_id>/interview-times/cutoff")
+@roles("admin")
+def interview_booking_cutoff(campaign_id: int) -> ResponseReturnValue:
+    campaign = _campaign_or_404(campaign_id)
+    cutoff = BookingCutoffForm()
+    if cutoff.validate_on_submit():
+        try:
+            booking.set_cutoff(current_user, campaign, entered(cutoff.hours.data))
+        except Refused as error:
+            show_refusal(cutoff, error, "hours")
+        else:
+            flash(f"Booking now closes {campaign.booking_cutoff_hours} hours before each interview.", "success")
+            return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
+    return _render(campaign, PublishTimeForm(formdata=None), cutoff)
