@@ -1,11 +1,14 @@
 """Every route declares who may use it; the meta-test fails on any that does not."""
 
+from datetime import timedelta
+
 from flask import Flask
 
 from recruit.access import public, roles, undeclared_endpoints
+from recruit.clock import utcnow
 from recruit.services.assessment import feedback
-from recruit.services.interview import offers
-from tests.factories import interview_stage, offer_terms
+from recruit.services.interview import booking, offers
+from tests.factories import interview_stage, offer_terms, sift_campaign
 from tests.helpers import csrf_token_from, signed_in
 
 
@@ -116,3 +119,105 @@ def test_the_offer_table_covers_every_offer_route(app):
     }
     listed = {(method, path.replace("<campaign_id>", "<int:campaign_id>")) for method, path in listed}
     assert offer_rules == listed
+
+
+# The self-service interview-time routes. "owner" has booked a time (and cancels it with the last row); "other" is
+# another invited candidate of the same campaign.
+INTERVIEW_TIME_ROUTES = {
+    ("GET", "/applications/{reference}/interview-times"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("POST", "/applications/{reference}/interview-times"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("GET", "/admin/campaigns/{campaign_id}/interview-times"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/admin/campaigns/{campaign_id}/interview-times"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/admin/campaigns/{campaign_id}/interview-times/cutoff"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/applications/{reference}/interview-times/cancel"): {
+        "anonymous": 302,
+        "owner": 302,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+}
+
+
+def test_the_interview_time_routes_answer_each_kind_of_person_as_the_table_says(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=2)
+    chair, _ = setup.to_interview()
+    first, second = setup.applications
+    time = booking.publish(
+        setup.admin,
+        setup.campaign,
+        starts_at=utcnow() + timedelta(days=7),
+        minutes=30,
+        place="Room 1",
+        video_link="",
+    )
+    booking.book(first.candidate, first, time.id)
+    people = {
+        "anonymous": None,
+        "owner": first.candidate,
+        "other": second.candidate,
+        "assessor": chair,
+        "admin": setup.admin,
+    }
+    values = {"reference": first.reference, "campaign_id": setup.campaign.id}
+    for who, person in people.items():
+        browser = signed_in(app, person) if person else None
+        client = browser.client if browser else app.test_client()
+        token = csrf_token_from(client.get("/sign-in" if person is None else "/account").get_data(as_text=True))
+        for (method, template), expected in INTERVIEW_TIME_ROUTES.items():
+            url = template.format(**values)
+            response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            assert response.status_code == expected[who], f"{method} {url} as {who}: {response.status_code}"
+    assert booking.booked_time(first) is None  # the owner cancelled it, and no one else changed anything
+    assert booking.times_of(setup.campaign) == [time]
+
+
+def test_the_interview_time_table_covers_every_interview_time_route(app):
+    endpoints = (
+        "apply.interview_times",
+        "apply.cancel_interview_time",
+        "campaigns.interview_times",
+        "campaigns.interview_booking_cutoff",
+    )
+    rules = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in endpoints
+        for method in ("GET", "POST")
+        if method in rule.methods
+    }
+    listed = {
+        (method, template.replace("{reference}", "<reference>").replace("{campaign_id}", "<int:campaign_id>"))
+        for method, template in INTERVIEW_TIME_ROUTES
+    }
+    assert rules == listed
