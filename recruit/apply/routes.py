@@ -148,8 +148,6 @@ def _render_times(application: Application, form: InterviewTimeForm) -> str:
 @roles("candidate")
 def interview_times(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
-    if booking.booking_refusal(application) is not None and booking.booked_time(application) is None:
-        abort(404)
     form = InterviewTimeForm()
     if request.method == "POST":
         form.time.choices = [(form.time.data or "", "")]  # any value: the booking service says which are allowed

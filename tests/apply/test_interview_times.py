@@ -124,7 +124,7 @@ def test_changing_and_cancelling_update_the_calendar_file(app, setup):
     assert event() == ("CANCEL", uid, 2)
 
 
-def test_other_people_and_uninvited_candidates_get_not_found(app, setup, make_user):
+def test_other_people_get_not_found_and_uninvited_candidates_are_told(app, setup, make_user):
     first, second, third = setup.applications
     time = publish(setup)
     booking.book(first.candidate, first, time.id)
@@ -134,5 +134,8 @@ def test_other_people_and_uninvited_candidates_get_not_found(app, setup, make_us
     assert browser.client.get(url(first)).status_code == 404
     assert browser.client.post(f"{url(first)}/cancel").status_code in (400, 404)
     assert browser.client.get(f"/applications/{first.reference}/interview.ics").status_code == 404
-    assert signed_in(app, third.candidate).client.get(url(third)).status_code == 404
+    # Their own application, but not invited: the page says so and offers nothing to choose.
+    page = parse(signed_in(app, third.candidate).client.get(url(third)))
+    assert "You have not been invited to choose an interview time" in page.select_one("#booking-closed").text
+    assert page.select_one("#choose-time") is None
     assert signed_in(app, make_user(role="candidate")).client.get(url(first)).status_code == 404
