@@ -281,7 +281,10 @@ def save(
     if ticked is None:
         assert score is not None  # only a saved score can have been saved twice
         return score
-    return _write(user, application, criterion, stage, score, entry, ticked, submit=submit)
+    written = _write(user, application, criterion, stage, score, entry, ticked, submit=submit)
+    if submit:
+        tell_chair_if_complete(campaign, stage)
+    return written
 
 
 # Several criteria at once: the by-application page.
@@ -351,10 +354,24 @@ def save_answers(
             to_write.append((answer, score, ticked))
     if refusals:
         raise AnswersRefused(refusals)
-    return [
+    written = [
         _write(user, application, answer.criterion, stage, score, answer.entry, ticked, submit=submit)
         for answer, score, ticked in to_write
     ]
+    if submit and written:
+        tell_chair_if_complete(campaign, stage)
+    return written
+
+
+def tell_chair_if_complete(campaign: Campaign, stage: str) -> None:
+    """Once every expected score of the stage is in, the chair is told that moderation can start (once: the
+    message's key names the campaign and stage)."""
+    from recruit.services.assessment import progress
+    from recruit.services.notifications import messages
+
+    counts = progress.load(campaign, stage).counts
+    if sum(counts.values()) and counts[progress.AWAITING] == 0:
+        messages.scores_complete(campaign, stage)
 
 
 @unit_of_work()
@@ -391,4 +408,7 @@ def declare(
         after={"stage": stage, "assessor": user.email, "reason": existing.reason},
         actor=user,
     )
+    if has_conflict_:
+        # One fewer score expected for this candidate: it may have been the last one awaited.
+        tell_chair_if_complete(campaign, stage)
     return existing
