@@ -26,8 +26,6 @@ from recruit.services.unit_of_work import after_commit, in_unit_of_work
 log = logging.getLogger(__name__)
 
 EVENT_KEY_LIMIT = 200
-# Messages written by one INSERT: well under SQLite's limit of 32,766 bound values (seven a message).
-INSERT_BATCH = 500
 
 
 class MailNotConfigured(RuntimeError):
@@ -82,11 +80,10 @@ def queue_many(messages: Iterable[Message]) -> int:
     statement = (
         dialect.insert(table).on_conflict_do_nothing(index_elements=["event_key", "recipient"]).returning(table.c.id)
     )
-    added = 0
-    for start in range(0, len(rows), INSERT_BATCH):
-        # Many messages a statement; a conflict inserts nothing and returns no id, so the ids returned are the
-        # messages that are new (a repeat within the batch counts once too).
-        added += len(db.session.execute(statement.values(rows[start : start + INSERT_BATCH])).all())
+    # Executed for many messages at once, which SQLAlchemy sends as INSERTs of many rows each ("insertmanyvalues"),
+    # compiled once. A conflict inserts nothing and returns no id, so the ids returned are the messages that are new
+    # (a repeat within the batch counts once too).
+    added = len(db.session.execute(statement, rows).all())
     after_commit("notifications.deliver", deliver_after_commit)
     return added
 
