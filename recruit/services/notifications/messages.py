@@ -14,7 +14,7 @@ from sqlalchemy import select
 from recruit.clock import UK, format_uk, format_uk_date, uk_time, uk_to_utc, utcnow
 from recruit.extensions import db
 from recruit.links import absolute_url
-from recruit.models import Application, Campaign, InterviewSlot, Offer, RenderedReport, User
+from recruit.models import Application, Campaign, InterviewSlot, Notification, Offer, RenderedReport, User
 from recruit.services.notifications.outbox import Message, queue, queue_many
 from recruit.services.unit_of_work import unit_of_work
 
@@ -229,13 +229,23 @@ def stage_open(campaign: Campaign, stage: str) -> int:
     )
 
 
-def scores_complete(campaign: Campaign, stage: str) -> bool:
+def _scores_complete_key(campaign: Campaign, stage: str, presift: bool) -> str:
+    return f"scores.complete:{campaign.id}:{stage}{':presift' if presift else ''}"
+
+
+def scores_complete_told(campaign: Campaign, stage: str, *, presift: bool = False) -> bool:
+    """The chair has been told already that every score of the stage (or its pre-sift) is in."""
+    key = _scores_complete_key(campaign, stage, presift)
+    return db.session.scalar(select(Notification.id).where(Notification.event_key == key).limit(1)) is not None
+
+
+def scores_complete(campaign: Campaign, stage: str, *, presift: bool = False) -> bool:
     panel = campaign.panel(stage)
     chair = panel.chair if panel is not None else None
     if chair is None:
         return False
     return queue(
-        f"scores.complete:{campaign.id}:{stage}",
+        _scores_complete_key(campaign, stage, presift),
         chair.email,
         "scores_complete",
         campaign=campaign,
