@@ -20,7 +20,7 @@ from recruit.models import Notification, RenderedReport
 from recruit.models.interview import OfferStatus
 from recruit.services import notifications
 from recruit.services.applications import submission
-from recruit.services.assessment import agreement, feedback, results
+from recruit.services.assessment import agreement, feedback, results, scoring
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.errors import Refused
 from recruit.services.interview import invitations, offers
@@ -138,6 +138,24 @@ def test_the_chair_is_told_once_when_the_last_score_of_the_stage_is_in(make_user
     # Changing a submitted score afterwards does not tell the chair again.
     score(setup.members[0], setup, application, criterion.code, 5)
     assert len(queued("scores.complete:")) == 1
+
+
+def test_a_conflict_declared_for_the_last_awaited_scores_tells_the_chair(make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=2, members=1)
+    campaign, member = setup.campaign, setup.members[0]
+    first, last = setup.applications
+    for application in setup.applications:
+        for criterion in campaign.criteria_at("sift"):
+            score(setup.chair, setup, application, criterion.code, 5)
+    for criterion in campaign.criteria_at("sift"):
+        score(member, setup, first, criterion.code, 5)
+    assert queued("scores.complete:") == []
+
+    scoring.declare(member, campaign, last, "sift", True, "I know this candidate")
+
+    [message] = queued("scores.complete:")
+    assert message.recipient == setup.chair.email
+    assert "I know this candidate" not in message.body
 
 
 def a_pdf() -> bytes:
