@@ -81,7 +81,19 @@ def make_campaign(admin: User, criteria_count: int, assessors: int) -> tuple[Cam
     campaign = campaigns.create_campaign(
         admin,
         campaigns.Details(
-            "Benchmark caseworker", "Child Maintenance Group", "Glasgow", 20, "Benchmark campaign for moderation."
+            "Benchmark caseworker",
+            "Child Maintenance Group",
+            "Glasgow",
+            20,
+            "Benchmark campaign for moderation.",
+            # The advert's terms, which a campaign needs before it opens.
+            salary_min=26_000,
+            salary_max=28_500,
+            contract_type="permanent",
+            working_patterns=["full_time"],
+            security_clearance="bpss",
+            contact_name="Bench Contact",
+            contact_email="bench-recruitment@example.org",
         ),
         grade=grade,
     )

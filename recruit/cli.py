@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -202,8 +203,12 @@ def notifications_send_command(once: bool, interval: float) -> None:
     if not once:
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         click.echo(f"Sending queued emails through {transport.name}; stop with Ctrl+C.")
+    reminded_at = -float(REMIND_EVERY_SECONDS)
     try:
         while not stopping:
+            if not once and time.monotonic() - reminded_at >= REMIND_EVERY_SECONDS:
+                reminded_at = time.monotonic()
+                _queue_reminders()
             outcome = sender.send_all_due()
             if outcome.claimed:
                 click.echo(f"{outcome.sent} sent, {outcome.failed} to be tried again, {outcome.given_up} not sent")
@@ -212,6 +217,31 @@ def notifications_send_command(once: bool, interval: float) -> None:
             time.sleep(interval)
     except KeyboardInterrupt:
         pass
+
+
+REMIND_EVERY_SECONDS = 3600
+
+
+def _queue_reminders() -> int:
+    """Queue the reminders for tomorrow's interviews; a failure is logged, and the loop carries on sending."""
+    from recruit.services.notifications import messages
+
+    try:
+        return messages.remind()
+    except Exception:
+        logging.getLogger(__name__).exception("The interview reminders could not be queued; trying again later")
+        return 0
+
+
+@notifications_cli.command("remind")
+@with_appcontext
+def notifications_remind_command() -> None:
+    """Queue a reminder to each candidate whose interview is tomorrow. Run it as often as you like: each interview
+    is reminded of once (the `send` loop also runs it every hour)."""
+    from recruit.services.notifications import messages
+
+    added = messages.remind()
+    click.echo(f"{added} interview reminder{'' if added == 1 else 's'} queued.")
 
 
 @click.command("demo")

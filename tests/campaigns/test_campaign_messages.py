@@ -1,7 +1,8 @@
 """A campaign's emails for its admins: what was sent, what waits and what failed, with the reason; resending a
 failed one (audited, refused for one that has not failed); other campaigns' messages are not found."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, Notification
@@ -18,6 +19,13 @@ LINK = "https://recruit.example.org/set-password/abc"
 def queue(campaign, to, event="claim:1"):
     with unit_of_work():
         notifications.queue(event, to, "claim_link", campaign=campaign, campaign_title=campaign.title, link=LINK)
+
+
+@pytest.fixture(autouse=True)
+def only_this_tests_emails(campaign):
+    """Without the emails that setting the campaign up sent its panel."""
+    db.session.execute(delete(Notification))
+    db.session.commit()
 
 
 def messages_url(campaign, **query) -> str:

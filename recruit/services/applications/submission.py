@@ -19,6 +19,7 @@ from recruit.models.application import ApplicationStatus
 from recruit.services.applications.words import count_words
 from recruit.services.campaigns.vacancies import accepting_applications
 from recruit.services.errors import Refused
+from recruit.services.notifications import messages
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -205,6 +206,7 @@ def submit(user: User, application: Application, version: int | None) -> bool:
         actor=user,
     )
     _mark_changed(application)
+    messages.application_submitted(application)
     return True
 
 
@@ -242,4 +244,5 @@ def withdraw(user: User, application: Application) -> bool:
     )
     offers.end_with_application(user, application)
     _mark_changed(application)
+    messages.application_withdrawn(application)
     return True

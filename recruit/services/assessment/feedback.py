@@ -196,6 +196,9 @@ def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: i
         actor=actor,
         after={"released_at": record.released_at.isoformat(), "without_feedback": gaps.as_record()},
     )
+    from recruit.services.notifications import messages
+
+    messages.stage_released(campaign, stage)
 
 
 @dataclass

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, ScoreVersion, User
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment import visibility
-from recruit.services.campaigns.stages import ELIGIBLE, has_applied, membership, scoring_open, stage_criteria
+from recruit.services.campaigns.stages import (
+    ELIGIBLE,
+    eligible_query,
+    has_applied,
+    membership,
+    scoring_open,
+    stage_criteria,
+)
 from recruit.services.errors import Refused
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
@@ -281,7 +288,10 @@ def save(
     if ticked is None:
         assert score is not None  # only a saved score can have been saved twice
         return score
-    return _write(user, application, criterion, stage, score, entry, ticked, submit=submit)
+    written = _write(user, application, criterion, stage, score, entry, ticked, submit=submit)
+    if submit:
+        tell_chair_if_complete(user, campaign, stage)
+    return written
 
 
 # Several criteria at once: the by-application page.
@@ -351,10 +361,59 @@ def save_answers(
             to_write.append((answer, score, ticked))
     if refusals:
         raise AnswersRefused(refusals)
-    return [
+    written = [
         _write(user, application, answer.criterion, stage, score, answer.entry, ticked, submit=submit)
         for answer, score, ticked in to_write
     ]
+    if submit and written:
+        tell_chair_if_complete(user, campaign, stage)
+    return written
+
+
+def tell_chair_if_complete(user: User, campaign: Campaign, stage: str) -> None:
+    """Once every expected score of the stage is in, the chair is told that moderation can start (once: the
+    message's key names the campaign and stage, and the pre-sift apart from the sift after it).
+
+    Cheap on most submissions: the whole stage is looked at only when this person has just finished their own
+    part of it (and the chair has not been told already)."""
+    from recruit.services.assessment import progress
+    from recruit.services.campaigns.stages import presift_active
+    from recruit.services.notifications import messages
+
+    presift = presift_active(campaign, stage)
+    if messages.scores_complete_told(campaign, stage, presift=presift) or _own_part_left(user, campaign, stage):
+        return
+    counts = progress.load(campaign, stage).counts
+    if sum(counts.values()) and counts[progress.AWAITING] == 0:
+        messages.scores_complete(campaign, stage, presift=presift)
+
+
+def _own_part_left(user: User, campaign: Campaign, stage: str) -> bool:
+    """This person still has items of the stage to submit (two counting queries)."""
+    criteria = [criterion.id for criterion in stage_criteria(campaign, stage)]
+    eligible = eligible_query(campaign, stage).with_only_columns(Application.id)
+    candidates = db.session.scalar(
+        select(func.count()).select_from(
+            eligible.where(
+                ~exists().where(
+                    Conflict.application_id == Application.id,
+                    Conflict.assessor_id == user.id,
+                    Conflict.stage == stage,
+                    Conflict.has_conflict.is_(True),
+                )
+            ).subquery()
+        )
+    )
+    submitted = db.session.scalar(
+        select(func.count(Score.id)).where(
+            Score.assessor_id == user.id,
+            Score.stage == stage,
+            Score.status == ScoreStatus.SUBMITTED,
+            Score.criterion_id.in_(criteria),
+            Score.application_id.in_(eligible.scalar_subquery()),
+        )
+    )
+    return (submitted or 0) < (candidates or 0) * len(criteria)
 
 
 @unit_of_work()
@@ -391,4 +450,7 @@ def declare(
         after={"stage": stage, "assessor": user.email, "reason": existing.reason},
         actor=user,
     )
+    if has_conflict_:
+        # One fewer score expected for this candidate: it may have been the last one awaited.
+        tell_chair_if_complete(user, campaign, stage)
     return existing

@@ -311,6 +311,7 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
     if panel is None:
         raise ValueError(f"campaign {campaign.id} has no {stage} panel")
     before = _panel_snapshot(panel)
+    already = {member.user_id for member in panel.members}
     panel.members.clear()
     db.session.flush()
     panel.members.append(PanelMember(user=chair, is_chair=True))
@@ -324,6 +325,12 @@ def set_panel(actor: User, campaign: Campaign, stage: str, chair: User, members:
         after={"stage": stage, **_panel_snapshot(panel)},
         actor=actor,
     )
+    added = [person for person in [chair, *people.values()] if person.id not in already]
+    if added:
+        from recruit.services.notifications import messages
+
+        # Named by this change of the panel, so that someone removed and added again is told again.
+        messages.added_to_panel(campaign, stage, added, utcnow().strftime("%Y%m%dT%H%M%S%f"))
 
 
 def _panel_snapshot(panel: Panel) -> dict[str, Any]:

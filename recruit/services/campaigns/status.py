@@ -259,3 +259,7 @@ def move(actor: User, campaign: Campaign, target: str, reason: str = "") -> None
         from recruit.services.assessment.results import start_presift
 
         start_presift(actor, campaign)
+    if target in (S.SIFT, S.INTERVIEW):
+        from recruit.services.notifications import messages
+
+        messages.stage_open(campaign, target)

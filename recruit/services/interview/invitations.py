@@ -73,6 +73,9 @@ def schedule(
         after=_snapshot(slot),
         actor=actor,
     )
+    from recruit.services.notifications import messages
+
+    messages.interview_invitation(slot, rescheduled=before is not None)
     return slot
 
 

@@ -147,6 +147,9 @@ def make_offer(actor: User, campaign: Campaign, application: Application, terms:
         },
         actor=actor,
     )
+    from recruit.services.notifications import messages
+
+    messages.offer_made(offer)
     return offer
 
 
@@ -173,6 +176,10 @@ def record_response(actor: User, offer: Offer, outcome: str) -> None:
         after={"status": outcome},
         actor=actor,
     )
+    if outcome == OfferStatus.WITHDRAWN:
+        from recruit.services.notifications import messages
+
+        messages.offer_withdrawn(offer)
 
 
 def end_with_application(actor: User, application: Application) -> Offer | None:

@@ -64,7 +64,7 @@ def run_job(report_id: int) -> None:
             range_weight=current_app.config["REPORT_RANGE_WEIGHT"],
             progress=progress,
         )
-        versions.store(report, data)
+        versions.store(report, data, tell_requester=True)
     except Exception as error:  # the person is told it failed and may try again; the details go to the log
         log.exception("Rendering report %s failed", report_id)
         versions.mark_failed(report_id, error)

@@ -249,8 +249,9 @@ def _requeue(report: RenderedReport) -> RenderedReport:
 
 
 @unit_of_work()
-def store(report: RenderedReport, data: bytes) -> RenderedReport:
-    """Finish a version, once: if another process finished it first, theirs stands."""
+def store(report: RenderedReport, data: bytes, *, tell_requester: bool = False) -> RenderedReport:
+    """Finish a version, once: if another process finished it first, theirs stands. With tell_requester (a render
+    in the background), the person who asked for it is emailed that it is ready, in the same transaction."""
     digest = hashlib.sha256(data).hexdigest()
     db.session.flush()
     result = db.session.execute(
@@ -275,6 +276,10 @@ def store(report: RenderedReport, data: bytes) -> RenderedReport:
             after={"report": report.kind, "version": report.id, "digest": digest},
             actor=None,
         )
+    if result.rowcount and tell_requester:
+        from recruit.services.notifications import messages
+
+        messages.report_ready(report)
     db.session.refresh(report)
     return report
 
