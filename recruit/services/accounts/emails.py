@@ -1,4 +1,5 @@
 """The emails Recruit sends about accounts, queued in the notifications outbox inside the caller's unit of work.
+Each carries a link the person needs to go on, so each is `needed_now`: refused in production with no transport.
 Their text is in recruit/templates/notifications/; every link in them is built from BASE_URL (recruit.links).
 
 Each event key names the link token the message carries (by its digest, as stored), so queueing the same
@@ -18,7 +19,9 @@ ROLE_NAMES = {"admin": "an admin", "assessor": "an assessor"}
 
 def password_reset(user: User, raw_token: str) -> None:
     link = absolute_url("auth.set_password", token=raw_token)
-    notifications.queue(f"password_reset:{tokens.digest(raw_token)}", user.email, "password_reset", link=link)
+    notifications.queue(
+        f"password_reset:{tokens.digest(raw_token)}", user.email, "password_reset", link=link, needed_now=True
+    )
 
 
 def invitation(user: User, raw_token: str) -> None:
@@ -29,6 +32,7 @@ def invitation(user: User, raw_token: str) -> None:
         "staff_invitation",
         role=ROLE_NAMES.get(user.role, user.role),
         link=link,
+        needed_now=True,
     )
 
 
@@ -46,7 +50,9 @@ def claim(campaign: Campaign, user: User, raw_token: str) -> notifications.Messa
 
 def confirm_registration(email: str, raw_token: str) -> None:
     link = absolute_url("auth.confirm_registration", token=raw_token)
-    notifications.queue(f"confirm_registration:{tokens.digest(raw_token)}", email, "confirm_registration", link=link)
+    notifications.queue(
+        f"confirm_registration:{tokens.digest(raw_token)}", email, "confirm_registration", link=link, needed_now=True
+    )
 
 
 def already_registered(user: User) -> None:
@@ -57,4 +63,5 @@ def already_registered(user: User) -> None:
         "already_registered",
         sign_in_link=absolute_url("auth.sign_in"),
         reset_link=absolute_url("auth.forgotten_password"),
+        needed_now=True,
     )

@@ -387,7 +387,9 @@ def import_applications(actor: User, campaign: Campaign, raw: bytes, *, send_cla
                     (user, tokens.issue(user, "set_password", created_by=actor) if send_claim_links else None)
                 )
         if send_claim_links:
-            notifications.queue_many(emails.claim(campaign, user, raw) for user, raw in new_accounts if raw)
+            notifications.queue_many(
+                (emails.claim(campaign, user, raw) for user, raw in new_accounts if raw), needed_now=True
+            )
         audit.record(
             "applications.imported",
             "campaign",

@@ -34,16 +34,13 @@ def _candidate(event_key: str, application: Application, template: str, **fields
     recipient = _candidate_email(application)
     if recipient is None:
         return False
-    return queue(
-        event_key,
-        recipient,
-        template,
-        campaign=application.campaign,
-        campaign_title=application.campaign.title,
-        reference=application.reference,
-        link=_application_link(application),
+    facts = {
+        "campaign_title": application.campaign.title,
+        "reference": application.reference,
+        "link": _application_link(application),
         **fields,
-    )
+    }
+    return queue_many([Message(event_key, recipient, template, facts, application.campaign)]) == 1
 
 
 # Candidates

@@ -61,16 +61,30 @@ class Message:
     campaign: Campaign | None = None
 
 
-def queue(event_key: str, recipient: str, template: str, *, campaign: Campaign | None = None, **fields: str) -> bool:
+def queue(
+    event_key: str,
+    recipient: str,
+    template: str,
+    *,
+    campaign: Campaign | None = None,
+    needed_now: bool = False,
+    **fields: str,
+) -> bool:
     """Queue one message in the caller's unit of work; False when this event already queued it for this person."""
-    return queue_many([Message(event_key, recipient, template, fields, campaign)]) == 1
+    return queue_many([Message(event_key, recipient, template, fields, campaign)], needed_now=needed_now) == 1
 
 
-def queue_many(messages: Iterable[Message]) -> int:
-    """Queue messages in the caller's unit of work, rendering each now; returns how many were new."""
+def queue_many(messages: Iterable[Message], *, needed_now: bool = False) -> int:
+    """Queue messages in the caller's unit of work, rendering each now; returns how many were new.
+
+    A message the person needs at once to go on (a link to set a password or claim an account) is `needed_now`:
+    in production with no way to send email, its event is refused (MailNotConfigured) rather than left waiting.
+    Any other message never holds up its event: it waits in the outbox until a transport is set up, and the
+    admins' messages page shows it queued."""
     if not in_unit_of_work():
         raise RuntimeError("notifications are queued inside the unit of work of the event that causes them")
-    require_transport()
+    if needed_now:
+        require_transport()
     rows = [_row(message) for message in messages]
     if not rows:
         return 0

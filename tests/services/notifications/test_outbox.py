@@ -86,14 +86,22 @@ def test_an_unknown_template_is_a_fault_not_a_message():
     assert messages() == []
 
 
-def test_in_production_with_no_way_to_send_queueing_is_refused_loudly(app, monkeypatch):
+def test_in_production_with_no_way_to_send_a_link_the_person_needs_now_is_refused_loudly(app, monkeypatch):
     monkeypatch.setitem(app.config, "RECRUIT_ENV", "production")
     monkeypatch.setitem(app.config, "DEVELOPMENT_OUTBOX", False)
 
     assert notifications.configured() is False
     with pytest.raises(notifications.MailNotConfigured, match="NOTIFY_API_KEY"):
-        queue()
+        queue(needed_now=True)
     assert messages() == []
+
+
+def test_in_production_with_no_way_to_send_other_messages_wait_without_holding_up_their_event(app, monkeypatch):
+    monkeypatch.setitem(app.config, "RECRUIT_ENV", "production")
+    monkeypatch.setitem(app.config, "DEVELOPMENT_OUTBOX", False)
+
+    queue()
+    assert [message.status for message in messages()] == ["queued"]
 
 
 def test_with_redis_the_commit_hands_the_messages_to_the_worker_once(app, monkeypatch):
