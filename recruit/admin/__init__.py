@@ -1,7 +1,7 @@
-"""Recruitment admin pages: user accounts and the audit log (campaign set-up joins later)."""
+"""Recruitment admin pages: user accounts, the emails Recruit sends and the audit log."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from recruit.admin import routes  # noqa: E402,F401
+from recruit.admin import emails, routes  # noqa: E402,F401

@@ -11,7 +11,6 @@ from recruit.access import roles
 from recruit.auth.forms import ConfirmForm
 from recruit.campaigns import bp
 from recruit.campaigns.routes import _campaign_or_404
-from recruit.extensions import db
 from recruit.forms import flash_outcome
 from recruit.pagination import page_number
 from recruit.services.notifications import views as messages
@@ -22,12 +21,7 @@ from recruit.services.notifications import views as messages
 def campaign_messages(campaign_id: int) -> str:
     campaign = _campaign_or_404(campaign_id)
     failures = request.args.get("show") == "failures"
-    pagination = db.paginate(
-        messages.campaign_messages(campaign, failures_only=failures),
-        page=page_number(),
-        per_page=messages.PAGE_SIZE,
-        error_out=False,
-    )
+    pagination = messages.page_of_messages(campaign, failures, page_number())
     return render_template(
         "campaigns/messages.html",
         campaign=campaign,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select, update
 
 from recruit.clock import utcnow
@@ -28,20 +29,30 @@ class MessageCounts:
     not_sent: int  # given up: needs an admin
 
 
-def campaign_messages(campaign: Campaign, failures_only: bool = False) -> Select[tuple[Notification]]:
-    """The campaign's messages, newest first; with failures_only, those whose last try failed."""
-    query = select(Notification).where(Notification.campaign_id == campaign.id)
+def campaign_messages(campaign: Campaign | None, failures_only: bool = False) -> Select[tuple[Notification]]:
+    """The campaign's messages (every message when campaign is None: account emails too), newest first; with
+    failures_only, those whose last try failed."""
+    query = select(Notification)
+    if campaign is not None:
+        query = query.where(Notification.campaign_id == campaign.id)
     if failures_only:
         query = query.where(Notification.status.in_(FAILED))
     return query.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
-def counts(campaign: Campaign) -> MessageCounts:
-    rows = db.session.execute(
-        select(Notification.status, func.count(Notification.id))
-        .where(Notification.campaign_id == campaign.id)
-        .group_by(Notification.status)
+def page_of_messages(campaign: Campaign | None, failures_only: bool, page: int) -> Pagination:
+    """One page of campaign_messages, for the campaign's emails page or (campaign None) the service's."""
+    return db.paginate(
+        campaign_messages(campaign, failures_only=failures_only), page=page, per_page=PAGE_SIZE, error_out=False
     )
+
+
+def counts(campaign: Campaign | None) -> MessageCounts:
+    """How many of the campaign's messages (every message when campaign is None) are sent, waiting or given up."""
+    query = select(Notification.status, func.count(Notification.id)).group_by(Notification.status)
+    if campaign is not None:
+        query = query.where(Notification.campaign_id == campaign.id)
+    rows = db.session.execute(query)
     by_status: dict[str, int] = {row[0]: row[1] for row in rows}
     return MessageCounts(
         total=sum(by_status.values()),
@@ -54,10 +65,13 @@ def counts(campaign: Campaign) -> MessageCounts:
     )
 
 
-def message_for_admin(campaign: Campaign, message_id: int) -> Notification | None:
-    """One of the campaign's messages; None for another campaign's or none at all."""
+def message_for_admin(campaign: Campaign | None, message_id: int) -> Notification | None:
+    """One of the campaign's messages (any message when campaign is None); None for another campaign's or none at
+    all."""
     message = db.session.get(Notification, message_id)
-    return message if message is not None and message.campaign_id == campaign.id else None
+    if message is None or (campaign is not None and message.campaign_id != campaign.id):
+        return None
+    return message
 
 
 @unit_of_work(NOT_RESENDABLE)
