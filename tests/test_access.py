@@ -171,7 +171,7 @@ INTERVIEW_TIME_ROUTES = {
 
 def test_the_interview_time_routes_answer_each_kind_of_person_as_the_table_says(app, make_user):
     setup = sift_campaign(make_user(role="admin"), applications=2)
-    chair, _ = setup.to_interview()
+    chair, _ = setup.to_interview(released=True)
     first, second = setup.applications
     time = booking.publish(
         setup.admin,

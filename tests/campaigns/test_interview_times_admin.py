@@ -15,7 +15,7 @@ from tests.helpers import error_messages, parse, parse_html
 @pytest.fixture
 def setup(make_user):
     setup = sift_campaign(make_user(role="admin"), applications=3)
-    setup.to_interview()
+    setup.to_interview(released=True)
     return setup
 
 
