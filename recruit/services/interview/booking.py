@@ -325,8 +325,9 @@ class TimeChange:
 
 def time_change(time: InterviewTime) -> TimeChange:
     application = time.booked_application
+    campaign = db.session.get(Campaign, time.campaign_id)
     refusal = None
-    if time.campaign.finished:
+    if campaign is None or campaign.finished:
         refusal = "This campaign has finished"
     elif application is not None:
         slot = slot_for(application)
