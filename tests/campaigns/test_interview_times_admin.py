@@ -241,3 +241,18 @@ def test_another_campaigns_time_is_not_found(admin_forms, setup, make_user):
     for action in ("change", "withdraw"):
         assert admin_forms.client.get(time_url(setup, time, action)).status_code == 404
     assert admin_forms.client.get(f"{url(setup)}/999999/change").status_code == 404
+
+
+def test_moving_a_self_booked_interview_on_its_page_gives_the_time_back(admin_forms, setup):
+    application, other = setup.applications[:2]
+    time = publish(setup)
+    booking.book(application.candidate, application, time.id)
+    page_url = f"/admin/campaigns/{setup.campaign.id}/interviews/{application.reference}"
+    assert parse(admin_forms.client.get(page_url)).select_one("#booked-time") is not None
+    response = admin_forms.submit(page_url, GOOD)
+    assert response.status_code == 302
+    assert booking.booked_time(application) is None
+    assert uk_time(interviews.slot_for(application).starts_at).hour == 10
+    assert parse(admin_forms.client.get(page_url)).select_one("#booked-time") is None
+    booking.book(other.candidate, other, time.id)
+    assert booking.booked_time(other) == time
