@@ -161,8 +161,11 @@ def interview_choose_time(campaign: Campaign) -> int:
 
     if campaign.finished or stage_record(campaign, "sift").released_at is None or not booking.open_times(campaign):
         return 0
-    applications = db.session.scalars(
-        select(Application)
+    # Passed the sift and not interviewed yet (a booking fills the interview slot): what booking_refusal asks, for
+    # the whole campaign in one query.
+    rows = db.session.execute(
+        select(Application.id, Application.reference, User.email)
+        .join(User, User.id == Application.candidate_id)
         .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
         .where(
             Application.campaign_id == campaign.id,
@@ -171,26 +174,23 @@ def interview_choose_time(campaign: Campaign) -> int:
         )
         .order_by(Application.id)
     ).all()
-    messages = []
-    for application in applications:
-        email = _candidate_email(application)
-        if email is None or booking.booking_refusal(application) is not None:
-            continue
-        messages.append(
-            Message(
-                f"interview.choose_time:{application.id}",
-                email,
-                "interview_choose_time",
-                {
-                    "campaign_title": campaign.title,
-                    "reference": application.reference,
-                    "link": _application_link(application),
-                    "times_link": _times_link(application),
-                    "cutoff_hours": str(campaign.booking_cutoff_hours),
-                },
-                campaign,
-            )
+    messages = [
+        Message(
+            f"interview.choose_time:{application_id}",
+            email,
+            "interview_choose_time",
+            {
+                "campaign_title": campaign.title,
+                "reference": reference,
+                "link": absolute_url("apply.task_list", reference=reference),
+                "times_link": absolute_url("apply.interview_times", reference=reference),
+                "cutoff_hours": str(campaign.booking_cutoff_hours),
+            },
+            campaign,
         )
+        for application_id, reference, email in rows
+        if email
+    ]
     return queue_many(messages)
 
 
