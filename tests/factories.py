@@ -175,10 +175,15 @@ class SiftSetup:
         return [self.chair, *self.members]
 
     def to_interview(
-        self, chair: User | None = None, member: User | None = None, failed: Sequence[Application] = ()
+        self,
+        chair: User | None = None,
+        member: User | None = None,
+        failed: Sequence[Application] = (),
+        released: bool = False,
     ) -> tuple[User, User]:
-        """The sift signed off with every application through but `failed`, an interview panel of `chair` and
-        `member` (two new assessors unless given), and the campaign moved to interview. Returns the panel."""
+        """The sift signed off with every application through but `failed` (and its outcomes `released` to the
+        candidates if asked), an interview panel of `chair` and `member` (two new assessors unless given), and the
+        campaign moved to interview. Returns the panel."""
         campaign = self.campaign
         chair = chair or UserFactory(role="assessor")
         member = member or UserFactory(role="assessor")
@@ -187,6 +192,8 @@ class SiftSetup:
             application.status = "sift_failed" if application in failed else "sift_passed"
         record = stage_record(campaign, "sift")
         record.decision_rule, record.decided_at, record.signed_off_at = "all_passing", utcnow(), utcnow()
+        if released:
+            record.released_at = utcnow()
         db.session.commit()
         campaign_status.move(self.admin, campaign, "interview")
         return chair, member

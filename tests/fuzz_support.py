@@ -34,8 +34,8 @@ from recruit.services.applications.submission import unique_references
 from recruit.services.assessment import agreement, results, scoring
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
+from recruit.services.interview import booking, offers
 from recruit.services.interview import invitations as interviews
-from recruit.services.interview import offers
 from recruit.services.unit_of_work import unit_of_work
 from tests.factories import (
     PASSWORD,
@@ -175,6 +175,7 @@ class World:
     token: str
     contexts: list[dict] = field(default_factory=list)  # consistent URL arguments, one record each
     message_ids: list[int] = field(default_factory=list)  # a campaign's email, failed (so it may be resent)
+    time_ids: list[int] = field(default_factory=list)  # a published interview time
 
     def known(self) -> dict[str, list]:
         """Real values for each URL argument, other people's included."""
@@ -184,6 +185,7 @@ class World:
             "user_id": self.user_ids,
             "offer_id": self.offer_ids,
             "message_id": self.message_ids,
+            "time_id": self.time_ids,
             "reference": self.application_references + self.campaign_references,
             "code": self.codes,
             "stage": ["sift", "interview"],
@@ -314,6 +316,10 @@ def build_world() -> World:
                     version=None,
                     confirmed=True,
                 )
+    # A published interview time nobody has booked (the applications' interviews were arranged by the admin).
+    published = booking.publish(
+        admin, interview, starts_at=utcnow() + timedelta(days=12), minutes=45, place="Room 2", video_link=""
+    )
     agreement.confirm_all_proposals(chair, interview, "interview", interview_apps)
     results.sign_off(chair, interview, "interview")
     offer = offers.make_offer(admin, interview, interview_apps[0], offer_terms())
@@ -336,6 +342,8 @@ def build_world() -> World:
         message_ids=[message_id],
     )
     world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token, message_id)
+    world.time_ids = [published.id]
+    world.contexts.append({"campaign_id": interview.id, "stage": "interview", "time_id": published.id})
     return world
 
 

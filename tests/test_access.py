@@ -159,6 +159,34 @@ INTERVIEW_TIME_ROUTES = {
         "assessor": 403,
         "admin": 200,
     },
+    ("GET", "/admin/campaigns/{campaign_id}/interview-times/{time_id}/change"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/admin/campaigns/{campaign_id}/interview-times/{time_id}/change"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("GET", "/admin/campaigns/{campaign_id}/interview-times/{time_id}/withdraw"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/admin/campaigns/{campaign_id}/interview-times/{time_id}/withdraw"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
     ("POST", "/applications/{reference}/interview-times/cancel"): {
         "anonymous": 302,
         "owner": 302,
@@ -171,7 +199,7 @@ INTERVIEW_TIME_ROUTES = {
 
 def test_the_interview_time_routes_answer_each_kind_of_person_as_the_table_says(app, make_user):
     setup = sift_campaign(make_user(role="admin"), applications=2)
-    chair, _ = setup.to_interview()
+    chair, _ = setup.to_interview(released=True)
     first, second = setup.applications
     time = booking.publish(
         setup.admin,
@@ -189,7 +217,7 @@ def test_the_interview_time_routes_answer_each_kind_of_person_as_the_table_says(
         "assessor": chair,
         "admin": setup.admin,
     }
-    values = {"reference": first.reference, "campaign_id": setup.campaign.id}
+    values = {"reference": first.reference, "campaign_id": setup.campaign.id, "time_id": time.id}
     for who, person in people.items():
         browser = signed_in(app, person) if person else None
         client = browser.client if browser else app.test_client()
@@ -208,6 +236,8 @@ def test_the_interview_time_table_covers_every_interview_time_route(app):
         "apply.cancel_interview_time",
         "campaigns.interview_times",
         "campaigns.interview_booking_cutoff",
+        "campaigns.change_interview_time",
+        "campaigns.withdraw_interview_time",
     )
     rules = {
         (method, rule.rule)
@@ -217,7 +247,12 @@ def test_the_interview_time_table_covers_every_interview_time_route(app):
         if method in rule.methods
     }
     listed = {
-        (method, template.replace("{reference}", "<reference>").replace("{campaign_id}", "<int:campaign_id>"))
+        (
+            method,
+            template.replace("{reference}", "<reference>")
+            .replace("{campaign_id}", "<int:campaign_id>")
+            .replace("{time_id}", "<int:time_id>"),
+        )
         for method, template in INTERVIEW_TIME_ROUTES
     }
     assert rules == listed

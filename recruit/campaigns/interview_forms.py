@@ -47,6 +47,19 @@ class PublishTimeForm(ScheduleForm):
     submit = SubmitField("Publish this time", widget=GovSubmitInput())
 
 
+class ChangeTimeForm(ScheduleForm):
+    """Correcting a published time. `version` is the time's version the admin's page showed, so a change never
+    goes out over a booking the admin has not seen."""
+
+    version = HiddenField()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class WithdrawTimeForm(Form):
+    version = HiddenField()
+    submit = SubmitField("Withdraw this time", widget=GovSubmitInput())
+
+
 class BookingCutoffForm(Form):
     hours = whole_number(
         "Hours before an interview",

@@ -1,20 +1,21 @@
-"""Routes for self-service interview times on the admin side: publishing times candidates book themselves, and the
-booking cut-off."""
+"""Routes for self-service interview times on the admin side: publishing times candidates book themselves,
+changing or withdrawing them (telling any candidate who booked one), and the booking cut-off."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from recruit.access import roles
 from recruit.campaigns import bp
 from recruit.campaigns.forms import entered
-from recruit.campaigns.interview_forms import BookingCutoffForm, PublishTimeForm
+from recruit.campaigns.interview_forms import BookingCutoffForm, ChangeTimeForm, PublishTimeForm, WithdrawTimeForm
 from recruit.campaigns.routes import _campaign_or_404
-from recruit.clock import NotAUKTime, format_uk, parse_time_of_day, uk_to_utc
+from recruit.clock import NotAUKTime, format_uk, parse_time_of_day, uk_time, uk_to_utc
+from recruit.extensions import db
 from recruit.forms import show_refusal
-from recruit.models import Campaign
+from recruit.models import Campaign, InterviewTime
 from recruit.services.errors import Refused
 from recruit.services.interview import booking
 
@@ -72,3 +73,76 @@ def interview_booking_cutoff(campaign_id: int) -> ResponseReturnValue:
             flash(f"Booking now closes {campaign.booking_cutoff_hours} hours before each interview.", "success")
             return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
     return _render(campaign, PublishTimeForm(formdata=None), cutoff)
+
+
+def _time_or_404(campaign: Campaign, time_id: int) -> InterviewTime:
+    time = db.session.get(InterviewTime, time_id)
+    if time is None or time.campaign_id != campaign.id:
+        abort(404)
+    return time
+
+
+@bp.route("/<int:campaign_id>/interview-times/<int:time_id>/change", methods=["GET", "POST"])
+@roles("admin")
+def change_interview_time(campaign_id: int, time_id: int) -> ResponseReturnValue:
+    campaign = _campaign_or_404(campaign_id)
+    time = _time_or_404(campaign, time_id)
+    form = ChangeTimeForm()
+    if request.method == "GET":
+        local = uk_time(time.starts_at)
+        form.starts_on.data, form.starts_at_time.data = local.date(), f"{local:%H:%M}"
+        form.minutes.data, form.place.data, form.video_link.data = time.minutes, time.place, time.video_link
+        form.version.data = str(time.version)
+    elif form.validate_on_submit():
+        try:
+            hour, minute = parse_time_of_day(form.starts_at_time.data)
+            moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
+            booking.change_time(
+                current_user,
+                time,
+                starts_at=moment,
+                minutes=entered(form.minutes.data),
+                place=form.place.data or "",
+                video_link=form.video_link.data or "",
+                version=form.version.data or "",
+            )
+        except NotAUKTime as error:
+            form.starts_at_time.errors = [str(error)]
+        except Refused as error:
+            show_refusal(form, error, "starts_on")
+        else:
+            flash(f"Interview time changed: {format_uk(time.starts_at)} (UK time).", "success")
+            return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
+    return render_template(
+        "campaigns/interview_time_change.html",
+        campaign=campaign,
+        time=time,
+        change=booking.time_change(time),
+        form=form,
+    )
+
+
+@bp.route("/<int:campaign_id>/interview-times/<int:time_id>/withdraw", methods=["GET", "POST"])
+@roles("admin")
+def withdraw_interview_time(campaign_id: int, time_id: int) -> ResponseReturnValue:
+    campaign = _campaign_or_404(campaign_id)
+    time = _time_or_404(campaign, time_id)
+    form = WithdrawTimeForm()
+    if request.method == "GET":
+        form.version.data = str(time.version)
+    elif form.validate_on_submit():
+        starts_at = time.starts_at
+        try:
+            booking.withdraw_time(current_user, time, version=form.version.data or "")
+        except Refused as error:
+            show_refusal(form, error)
+        else:
+            flash(f"Interview time withdrawn: {format_uk(starts_at)} (UK time).", "success")
+            return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
+    return render_template(
+        "campaigns/interview_time_withdraw.html",
+        campaign=campaign,
+        time=time,
+        change=booking.time_change(time),
+        form=form,
+    )

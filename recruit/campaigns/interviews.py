@@ -28,8 +28,8 @@ from recruit.models import Application, Campaign, Competency, Framework, Framewo
 from recruit.services.assessment import consequences, feedback
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
+from recruit.services.interview import booking, offer_terms, offers, questions
 from recruit.services.interview import invitations as interviews
-from recruit.services.interview import offer_terms, offers, questions
 
 INVITED = ("sift_passed", "did_not_attend", "interview_withdrawn")
 
@@ -99,6 +99,7 @@ def interview(campaign_id: int, reference: str) -> ResponseReturnValue:
         campaign=campaign,
         application=application,
         slot=slot,
+        booked=booking.booked_time(application),
         form=form,
         absence=AbsenceForm(),
     )

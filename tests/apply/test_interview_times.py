@@ -17,7 +17,7 @@ from tests.helpers import error_messages, parse, signed_in
 @pytest.fixture
 def setup(make_user):
     setup = sift_campaign(make_user(role="admin"), applications=3)
-    setup.to_interview()
+    setup.to_interview(released=True)
     return setup
 
 
@@ -139,3 +139,39 @@ def test_other_people_get_not_found_and_uninvited_candidates_are_told(app, setup
     assert "You have not been invited to choose an interview time" in page.select_one("#booking-closed").text
     assert page.select_one("#choose-time") is None
     assert signed_in(app, make_user(role="candidate")).client.get(url(first)).status_code == 404
+
+
+def test_a_time_the_admin_withdrew_leaves_a_cancellation_file_and_a_way_to_choose_again(app, setup):
+    application = setup.applications[0]
+    time, other = publish(setup), publish(setup, days=9)
+    booking.book(application.candidate, application, time.id)
+    browser = signed_in(app, application.candidate)
+    uid = str(
+        Calendar.from_ical(browser.client.get(f"/applications/{application.reference}/interview.ics").data).walk(
+            "VEVENT"
+        )[0]["uid"]
+    )
+    booking.withdraw_time(setup.admin, time)
+
+    response = browser.client.get(f"/applications/{application.reference}/interview.ics")
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.data)
+    [vevent] = calendar.walk("VEVENT")
+    assert (str(calendar["method"]), str(vevent["uid"]), int(vevent["sequence"])) == ("CANCEL", uid, 1)
+    task_list = parse(browser.client.get(f"/applications/{application.reference}"))
+    assert task_list.select_one("#interview-calendar-cancel") is not None
+    assert task_list.select_one("#interview-times-link a").get_text(strip=True) == "Choose your interview time"
+    page = parse(browser.client.get(url(application)))
+    assert [radio["value"] for radio in page.select("input[name=time]")] == [str(other.id)]
+
+
+def test_the_page_offers_no_time_before_the_sift_outcome_is_released(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=1)
+    setup.to_interview()  # signed off, not yet released
+    application = setup.applications[0]
+    publish(setup)
+    browser = signed_in(app, application.candidate)
+    task_list = parse(browser.client.get(f"/applications/{application.reference}"))
+    assert task_list.select_one("#interview-times-link") is None
+    page = parse(browser.client.get(url(application)))
+    assert "You have not been invited to choose an interview time" in page.select_one("#booking-closed").text

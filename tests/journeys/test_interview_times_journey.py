@@ -36,7 +36,7 @@ def published_times(database_url: str, server_now: float) -> Invited:
         try:
             admin = db.session.scalars(db.select(User).where(User.role == "admin")).first()
             setup = sift_campaign(admin, applications=1, email_domain="times.example.org")
-            setup.to_interview()
+            setup.to_interview(released=True)
             start = datetime.fromtimestamp(server_now, UTC).replace(second=0, microsecond=0) + timedelta(days=30)
             times = [
                 booking.publish(

@@ -199,6 +199,9 @@ def release(actor: User, campaign: Campaign, stage: str, *, missing_confirmed: i
     from recruit.services.notifications import messages
 
     messages.stage_released(campaign, stage)
+    if stage == "sift":
+        # Those who passed may now choose an interview time, if the admin has published any.
+        messages.interview_choose_time(campaign)
 
 
 @dataclass

@@ -1,6 +1,7 @@
-"""Self-service interview times: the admin publishes times, and candidates invited to interview (sift passed and
-signed off) book one themselves, first come, first served, and may change or cancel it until the campaign's
-booking cut-off.
+"""Self-service interview times: the admin publishes times, and candidates invited to interview (sift passed,
+signed off and its outcomes released, so nobody is asked to book before being told they passed) book one
+themselves, first come, first served, and may change or cancel it until the campaign's booking cut-off. The admin
+may correct or withdraw a published time; a candidate who booked it is told.
 
 A booking fills the application's InterviewSlot (made if there is none), so the interview lists, the panel's
 timetable, absences and reports read a booked interview exactly as one the admin scheduled. The InterviewTime
@@ -30,6 +31,7 @@ from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 TAKEN = "That time has just been taken. Choose another time."
+TIME_CHANGED = "This time has changed since you opened the page. Check it and try again"
 CHOOSE_LISTED = "Choose one of the times shown"
 MIN_MINUTES, MAX_MINUTES = 10, 480
 MAX_CUTOFF_HOURS = 336  # two weeks
@@ -82,6 +84,9 @@ def publish(
         after={"time": time.id, **_time_snapshot(time)},
         actor=actor,
     )
+    from recruit.services.notifications import messages
+
+    messages.interview_choose_time(campaign)
     return time
 
 
@@ -147,7 +152,7 @@ def open_times(campaign: Campaign) -> list[InterviewTime]:
 def booking_refusal(application: Application) -> str | None:
     """Why this application cannot book (or change) a time at all; None when it can."""
     campaign = application.campaign
-    if application.status != ApplicationStatus.SIFT_PASSED or stage_record(campaign, "sift").signed_off_at is None:
+    if application.status != ApplicationStatus.SIFT_PASSED or stage_record(campaign, "sift").released_at is None:
         return "You have not been invited to choose an interview time"
     if campaign.finished:
         return "This campaign has finished"
@@ -213,6 +218,7 @@ def _rowcount(result: Any) -> int:
 
 
 def _release(application: Application) -> None:
+    """The application no longer holds its time: anyone may book it."""
     db.session.execute(
         update(InterviewTime)
         .where(InterviewTime.booked_application_id == application.id)
@@ -276,6 +282,9 @@ def book(candidate: User, application: Application, time_id: int | None) -> Inte
         after={"time": time.id, **_time_snapshot(time)},
         actor=candidate,
     )
+    from recruit.services.notifications import messages
+
+    messages.interview_booked(slot, "changed" if previous else "booked")
     return slot
 
 
@@ -298,3 +307,112 @@ def cancel(candidate: User, application: Application) -> None:
         db.session.delete(slot)
     db.session.flush()
     audit.record("interview.booking_cancelled", "application", application.id, before=before, actor=candidate)
+    from recruit.services.notifications import messages
+
+    messages.interview_booking_cancelled(application, current.starts_at, withdrawn=False)
+
+
+# ------------------------------------------------------------------------------------------- the admin's changes
+
+
+@dataclass(frozen=True)
+class TimeChange:
+    """What changing or withdrawing a published time does, for the admin's confirmation."""
+
+    booked_reference: str | None  # the application holding the time, if any
+    refusal: str | None  # why it cannot be changed or withdrawn now
+
+
+def time_change(time: InterviewTime) -> TimeChange:
+    application = time.booked_application
+    campaign = db.session.get(Campaign, time.campaign_id)
+    refusal = None
+    if campaign is None or campaign.finished:
+        refusal = "This campaign has finished"
+    elif application is not None:
+        slot = slot_for(application)
+        if time.starts_at <= utcnow():
+            refusal = "This interview has already started, so its time can no longer be changed or withdrawn"
+        elif slot is not None and slot.status not in (
+            SlotStatus.INVITED,
+            SlotStatus.ACCEPTED,
+            SlotStatus.CHANGE_REQUESTED,
+        ):
+            refusal = "This interview can no longer be changed"
+    return TimeChange(application.reference if application else None, refusal)
+
+
+def _check_change(time: InterviewTime, version: str | None) -> Application | None:
+    refusal = time_change(time).refusal
+    if refusal:
+        raise Refused(refusal)
+    if version is not None and version != str(time.version):
+        raise Refused(TIME_CHANGED)
+    return time.booked_application
+
+
+@unit_of_work(TIME_CHANGED)
+def change_time(
+    actor: User,
+    time: InterviewTime,
+    *,
+    starts_at: datetime,
+    minutes: int,
+    place: str,
+    video_link: str,
+    version: str | None = None,
+) -> InterviewTime:
+    """Correct a published time. If a candidate has booked it, their interview moves with it and they are told,
+    with the calendar file updated. `version` is the time's version the admin's page showed."""
+    application = _check_change(time, version)
+    _check_details(starts_at, minutes, place, video_link)
+    before = _time_snapshot(time)
+    time.starts_at, time.minutes = starts_at, minutes
+    time.place, time.video_link = place.strip(), video_link.strip()
+    after = _time_snapshot(time)
+    if after == before:
+        raise Refused("Change at least one detail of the time", "starts_on")
+    db.session.flush()
+    audit.record(
+        "interview_time.changed",
+        "campaign",
+        time.campaign_id,
+        before={"time": time.id, **before},
+        after={"time": time.id, **after},
+        actor=actor,
+    )
+    if application is not None:
+        slot, _ = _fill_slot(application, time)
+        audit.record(
+            "interview.time_changed",
+            "application",
+            application.id,
+            before={"time": time.id, **before},
+            after={"time": time.id, **after},
+            actor=actor,
+        )
+        from recruit.services.notifications import messages
+
+        messages.interview_booked(slot, "moved")
+    return time
+
+
+@unit_of_work(TIME_CHANGED)
+def withdraw_time(actor: User, time: InterviewTime, *, version: str | None = None) -> None:
+    """Take a published time away. A candidate who booked it loses the interview at that time, is sent the
+    calendar file's cancellation and is asked to choose another time."""
+    application = _check_change(time, version)
+    before = {"time": time.id, **_time_snapshot(time)}
+    campaign_id, starts_at = time.campaign_id, time.starts_at
+    db.session.delete(time)
+    if application is not None:
+        slot = slot_for(application)
+        if slot is not None:
+            db.session.delete(slot)
+    db.session.flush()
+    audit.record("interview_time.withdrawn", "campaign", campaign_id, before=before, actor=actor)
+    if application is not None:
+        audit.record("interview.time_withdrawn", "application", application.id, before=before, actor=actor)
+        from recruit.services.notifications import messages
+
+        messages.interview_booking_cancelled(application, starts_at, withdrawn=True)

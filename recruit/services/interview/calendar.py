@@ -2,9 +2,10 @@
 
 One event per application for its whole life: the UID names the application, not the slot or its version, so a
 calendar that imported the file updates the same entry when the interview moves. SEQUENCE counts the changes
-(each scheduling, rescheduling, booking, change of booking and cancellation in the audit trail, which is never
-rewritten, so the count only grows even when a cancelled booking's slot is gone). A cancelled booking gives a
-METHOD:CANCEL file for the time that was cancelled."""
+(each scheduling, rescheduling, booking, change of booking or of the booked time, and cancellation or withdrawal of
+the booked time in the audit trail, which is never
+rewritten, so the count only grows even when a cancelled booking's slot is gone). A cancelled booking (or a booked
+time the admin withdrew) gives a METHOD:CANCEL file for the time that was cancelled."""
 
 from __future__ import annotations
 
@@ -25,8 +26,11 @@ CHANGES = (
     "interview.booked",
     "interview.booking_changed",
     "interview.booking_cancelled",
+    "interview.time_changed",
+    "interview.time_withdrawn",
 )
-CANCELLED = "interview.booking_cancelled"
+# The candidate cancelled their booking, or the admin withdrew the time they had booked.
+CANCELLED = ("interview.booking_cancelled", "interview.time_withdrawn")
 
 
 def _changes(application: Application):  # type: ignore[no-untyped-def]
@@ -68,7 +72,7 @@ def cancelled(application: Application) -> bool:
     if slot_for(application) is not None:
         return False
     last = _last_change(application)
-    return last is not None and last.action == CANCELLED
+    return last is not None and last.action in CANCELLED
 
 
 def calendar_file(application: Application, server_name: str = "recruit") -> bytes | None:
@@ -104,7 +108,7 @@ def calendar_file(application: Application, server_name: str = "recruit") -> byt
         )
         return _calendar("PUBLISH", event)
     last = _last_change(application)
-    if slot is None and last is not None and last.action == CANCELLED and isinstance(last.before, dict):
+    if slot is None and last is not None and last.action in CANCELLED and isinstance(last.before, dict):
         start = datetime.fromisoformat(last.before["starts_at"]).astimezone(UK)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=int(last.before["minutes"])))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, InterviewSlot, User
+from recruit.models import Application, InterviewSlot, InterviewTime, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.interview import SlotStatus
 from recruit.services.campaigns.stages import stage_record
@@ -58,6 +58,7 @@ def schedule(
         raise Refused("Enter a video link starting with https://", "video_link")
     slot = slot_for(application)
     before = _snapshot(slot) if slot else None
+    _release_booked_time(actor, application)
     if slot is None:
         slot = InterviewSlot(application_id=application.id, starts_at=starts_at)
         db.session.add(slot)
@@ -77,6 +78,28 @@ def schedule(
 
     messages.interview_invitation(slot, rescheduled=before is not None)
     return slot
+
+
+def _release_booked_time(actor: User, application: Application) -> None:
+    """The admin arranging the interview themselves gives back any time the candidate had booked, for someone
+    else to book."""
+    booked = db.session.scalar(select(InterviewTime).where(InterviewTime.booked_application_id == application.id))
+    if booked is None:
+        return
+    db.session.execute(
+        update(InterviewTime)
+        .where(InterviewTime.id == booked.id)
+        .values(booked_application_id=None, version=InterviewTime.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(booked)
+    audit.record(
+        "interview.booking_released",
+        "application",
+        application.id,
+        before={"time": booked.id, "starts_at": booked.starts_at.isoformat()},
+        actor=actor,
+    )
 
 
 def reply_refusal(slot: InterviewSlot | None) -> str | None:

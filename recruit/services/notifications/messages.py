@@ -111,12 +111,21 @@ def _reserve_list(campaign: Campaign) -> list[Message]:
     return messages
 
 
+def _when(starts_at: datetime) -> dict[str, str]:
+    return {
+        "date": format_uk_date(uk_time(starts_at).date()),
+        "time": format_uk(starts_at).rpartition(" at ")[2],
+    }
+
+
+def _times_link(application: Application) -> str:
+    return absolute_url("apply.interview_times", reference=application.reference)
+
+
 def _slot_fields(slot: InterviewSlot) -> dict[str, str]:
     application = slot.application
-    starts = uk_time(slot.starts_at)
     return {
-        "date": format_uk_date(starts.date()),
-        "time": format_uk(slot.starts_at).rpartition(" at ")[2],
+        **_when(slot.starts_at),
         "minutes": str(slot.minutes),
         "place": slot.place,
         "video_link": slot.video_link,
@@ -126,9 +135,97 @@ def _slot_fields(slot: InterviewSlot) -> dict[str, str]:
 
 
 def interview_invitation(slot: InterviewSlot, *, rescheduled: bool) -> bool:
-    """The invitation, or the new details after a move (each version of the slot is a message of its own)."""
+    """The invitation, or the new details after a move (each version of the slot is a message of its own). Where
+    the candidate may choose a published time instead, it links to the page for that; otherwise to their
+    application's page, where they can ask for another time."""
+    from recruit.services.interview import booking
+
     template = "interview_rescheduled" if rescheduled else "interview_invitation"
-    return _candidate(f"interview.invited:{slot.id}:{slot.version}", slot.application, template, **_slot_fields(slot))
+    application = slot.application
+    times_link = _times_link(application) if booking.can_choose(application) else ""
+    return _candidate(
+        f"interview.invited:{slot.id}:{slot.version}",
+        application,
+        template,
+        times_link=times_link,
+        **_slot_fields(slot),
+    )
+
+
+def interview_choose_time(campaign: Campaign) -> int:
+    """Each candidate invited to choose an interview time who has none yet is told, once, where to choose it: when
+    the admin publishes times, and when the sift's outcomes are released to candidates who passed."""
+    from recruit.models.application import ApplicationStatus
+    from recruit.services.campaigns.stages import stage_record
+    from recruit.services.interview import booking
+
+    if campaign.finished or stage_record(campaign, "sift").released_at is None or not booking.open_times(campaign):
+        return 0
+    # Passed the sift and not interviewed yet (a booking fills the interview slot): what booking_refusal asks, for
+    # the whole campaign in one query.
+    rows = db.session.execute(
+        select(Application.id, Application.reference, User.email)
+        .join(User, User.id == Application.candidate_id)
+        .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
+        .where(
+            Application.campaign_id == campaign.id,
+            Application.status == ApplicationStatus.SIFT_PASSED,
+            InterviewSlot.id.is_(None),
+        )
+        .order_by(Application.id)
+    ).all()
+    messages = [
+        Message(
+            f"interview.choose_time:{application_id}",
+            email,
+            "interview_choose_time",
+            {
+                "campaign_title": campaign.title,
+                "reference": reference,
+                "link": absolute_url("apply.task_list", reference=reference),
+                "times_link": absolute_url("apply.interview_times", reference=reference),
+                "cutoff_hours": str(campaign.booking_cutoff_hours),
+            },
+            campaign,
+        )
+        for application_id, reference, email in rows
+        if email
+    ]
+    return queue_many(messages)
+
+
+def interview_booked(slot: InterviewSlot, change: str) -> bool:
+    """The time the candidate booked (`change` "booked"), moved their booking to ("changed"), or the admin changed
+    under their booking ("moved"): the details and the calendar file, whose SEQUENCE names this change, and so
+    does the message."""
+    from recruit.services.interview.calendar import sequence_of
+
+    application = slot.application
+    return _candidate(
+        f"interview.booked:{application.id}:{sequence_of(application)}",
+        application,
+        "interview_booked",
+        change=change,
+        times_link=_times_link(application),
+        cutoff_hours=str(application.campaign.booking_cutoff_hours),
+        **_slot_fields(slot),
+    )
+
+
+def interview_booking_cancelled(application: Application, starts_at: datetime, *, withdrawn: bool) -> bool:
+    """The candidate cancelled their booked time, or the admin withdrew it: the calendar file now cancels the
+    interview, and the candidate is asked to choose another time."""
+    from recruit.services.interview.calendar import sequence_of
+
+    return _candidate(
+        f"interview.booking_cancelled:{application.id}:{sequence_of(application)}",
+        application,
+        "interview_booking_cancelled",
+        withdrawn="yes" if withdrawn else "",
+        times_link=_times_link(application),
+        calendar_link=absolute_url("apply.interview_calendar", reference=application.reference),
+        **_when(starts_at),
+    )
 
 
 def interview_reminders(now: datetime | None = None) -> int:

@@ -42,6 +42,7 @@ from recruit.models import (
     Campaign,
     Conflict,
     InterviewSlot,
+    InterviewTime,
     Notification,
     PersonalDetails,
     RecoveryCode,
@@ -316,6 +317,13 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     run = db.session.execute
     run(delete(PersonalDetails).where(PersonalDetails.application_id.in_(applications)), execution_options=BULK)
     run(delete(InterviewSlot).where(InterviewSlot.application_id.in_(applications)), execution_options=BULK)
+    # A booked interview time says whose interview it was: the times stay, no longer linked to anyone.
+    run(
+        update(InterviewTime)
+        .where(InterviewTime.campaign_id == campaign_id, InterviewTime.booked_application_id.is_not(None))
+        .values(booked_application_id=None, version=InterviewTime.version + 1),
+        execution_options=BULK,
+    )
     run(
         update(Statement)
         .where(Statement.application_id.in_(applications), _has_text(Statement.text))

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from recruit.clock import format_uk, utcnow
 from recruit.services.applications import submission as application_service
 from recruit.services.assessment.assessor_views import work_list
+from recruit.services.interview import booking
 from recruit.services.interview import invitations as interviews
 from tests import helpers
 from tests.factories import sift_campaign
@@ -124,3 +125,29 @@ def test_the_interview_list_follows_the_timetable(app, make_user):
     assert times == [format_uk(starts) for starts in timetable.values()] + ["Not yet timetabled"] * 2
     text = page.get_text(" ", strip=True)
     assert "In the order of the interview timetable." in text and "shuffled" not in text
+
+
+def test_the_panels_timetable_includes_interviews_candidates_booked_themselves(app, make_user):
+    setup = sift_campaign(make_user(role="admin"), applications=4)
+    campaign, admin = setup.campaign, setup.admin
+    chair, member = setup.to_interview(released=True)
+    first_day = (utcnow() + timedelta(days=10)).replace(hour=9, minute=0, second=0, microsecond=0)
+    # Booked by the candidates, published out of order, around one the admin arranged; one not timetabled yet.
+    later, earlier = (
+        booking.publish(admin, campaign, starts_at=starts, minutes=45, place="Room 2", video_link="")
+        for starts in (first_day + timedelta(days=1), first_day)
+    )
+    booking.book(setup.applications[0].candidate, setup.applications[0], later.id)
+    booking.book(setup.applications[2].candidate, setup.applications[2], earlier.id)
+    interviews.schedule(
+        admin,
+        setup.applications[3],
+        starts_at=first_day + timedelta(hours=3),
+        minutes=45,
+        place="Room 1",
+        video_link="",
+    )
+    expected = [setup.applications[i].reference for i in (2, 3, 0, 1)]
+    url = f"/assess/{campaign.id}/interview"
+    for person in (chair, member):
+        assert references_seen(signed_in(app, person), url) == expected

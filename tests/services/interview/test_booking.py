@@ -19,7 +19,7 @@ from tests.factories import sift_campaign
 @pytest.fixture
 def setup(make_user):
     setup = sift_campaign(make_user(role="admin"), applications=3)
-    setup.to_interview()
+    setup.to_interview(released=True)
     return setup
 
 

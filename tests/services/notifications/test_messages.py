@@ -23,7 +23,7 @@ from recruit.services.applications import submission
 from recruit.services.assessment import agreement, feedback, results, scoring
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.errors import Refused
-from recruit.services.interview import invitations, offers
+from recruit.services.interview import booking, invitations, offers
 from recruit.services.notifications import messages as events
 from recruit.services.notifications import sender
 from recruit.services.reports import versions
@@ -352,6 +352,7 @@ def test_an_interview_invitation_has_the_time_place_and_links(to_interview):
     assert f"{BASE}/applications/{application.reference}#interview" in body
     assert f"{BASE}/applications/{application.reference}/interview.ics" in body
     assert "adjustments" in body
+    assert "/interview-times" not in body  # the admin arranged it: another time is asked for on the page
     check_clean(message, people_of(setup))
 
     invite(setup, application, starts + timedelta(days=1), place="", video_link="https://meet.example.org/abc")
@@ -397,6 +398,10 @@ SAMPLE = {
     "offer_link": f"{BASE}/applications/ABC123456/offer",
     "interview_link": f"{BASE}/applications/ABC123456#interview",
     "calendar_link": f"{BASE}/applications/ABC123456/interview.ics",
+    "times_link": f"{BASE}/applications/ABC123456/interview-times",
+    "cutoff_hours": "48",
+    "change": "booked",
+    "withdrawn": "",
     "date": "5 December 2026",
     "time": "2:30pm",
     "minutes": "45",
@@ -487,3 +492,46 @@ def test_moving_to_the_interview_tells_the_interview_panel(to_interview):
     opened = [m for m in queued("stage.open:") if ":interview:" in m.event_key]
     assert sorted(m.recipient for m in opened) == sorted(p.email for p in panel.assessors)
     assert opened[0].subject == f"The interview for {setup.campaign.title} is open for scoring"
+
+
+def choose_book_and_cancel(make_user) -> tuple[str, list[str]]:
+    """A candidate told to choose a time books one and cancels it; their address and the subjects expected."""
+    setup = sift_campaign(make_user(role="admin"), applications=1, members=1)
+    setup.to_interview(released=True)
+    application = setup.applications[0]
+    time = booking.publish(
+        setup.admin,
+        setup.campaign,
+        starts_at=utcnow().replace(microsecond=0) + timedelta(days=10),
+        minutes=45,
+        place="Room 4, Town Hall",
+        video_link="",
+    )
+    booking.book(application.candidate, application, time.id)
+    booking.cancel(application.candidate, application)
+    told = queued("interview.")
+    assert [m.template for m in told] == ["interview_choose_time", "interview_booked", "interview_booking_cancelled"]
+    for message in told:
+        check_clean(message, people_of(setup))
+    title = setup.campaign.title
+    return application.candidate.email, [
+        f"Choose your interview time for {title}",
+        f"Your interview for {title} is booked",
+        f"You have cancelled your interview time for {title}",
+    ]
+
+
+def test_interview_time_messages_go_end_to_end_through_smtp(make_user, smtp):
+    email, subjects = choose_book_and_cancel(make_user)
+    sender.send_all_due()
+    received = smtp.to(email)
+    assert [m["Subject"] for m in received] == subjects
+    assert "/interview-times" in received[0].get_content()
+
+
+def test_interview_time_messages_go_end_to_end_through_notify(make_user, notify):
+    email, subjects = choose_book_and_cancel(make_user)
+    sender.send_all_due()
+    assert notify.problems == []
+    sent = [r.get_json() for r in notify.requests if r.get_json()["email_address"] == email]
+    assert [body["personalisation"]["subject"] for body in sent] == subjects

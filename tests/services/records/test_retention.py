@@ -22,6 +22,7 @@ from recruit.models import (
     Campaign,
     Conflict,
     InterviewSlot,
+    InterviewTime,
     Notification,
     Offer,
     PersonalDetails,
@@ -574,3 +575,25 @@ def test_unknown_campaign_is_not_found(forms, admin):
     forms.sign_in(admin)
     assert forms.client.get("/admin/campaigns/999999/legal-hold").status_code == 404
     assert forms.client.get("/admin/campaigns/999999/legal-hold/release").status_code == 404
+
+
+def test_erasure_unlinks_booked_interview_times_from_the_applications(runner, finished):
+    campaign, booked = finished.campaign, finished.applications[2]
+    starts = utcnow() + timedelta(days=30)
+    db.session.add_all(
+        [
+            InterviewTime(campaign_id=campaign.id, starts_at=starts, place="Room 4", booked_application_id=booked.id),
+            InterviewTime(campaign_id=campaign.id, starts_at=starts + timedelta(hours=1), place="Room 4"),
+        ]
+    )
+    db.session.commit()
+    with time_machine.travel(finished.due_at + DAY, tick=False):
+        result = purge(runner, "--apply")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(InterviewTime.booked_application_id, InterviewTime.place)
+        .where(InterviewTime.campaign_id == campaign.id)
+        .order_by(InterviewTime.id)
+    ).all()
+    assert rows == [(None, "Room 4"), (None, "Room 4")]
