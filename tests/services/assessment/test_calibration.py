@@ -281,6 +281,12 @@ def test_a_required_round_stops_the_sift_until_every_criterion_has_an_agreed_ben
     assert campaign.status == "sift"
 
 
+def test_the_setting_cannot_change_once_the_sift_has_started(setup):
+    campaign_status.move(setup.admin, setup.campaign, "sift")
+    with pytest.raises(Refused, match="Scoring rules cannot change once the sift has started"):
+        set_required(setup)
+
+
 def test_the_setting_is_audited_with_the_other_scoring_settings(setup):
     set_required(setup)
     [event] = db.session.scalars(
