@@ -252,6 +252,35 @@ def sift_campaign(
     return SiftSetup(campaign, admin, chair, panel, created)
 
 
+def closed_campaign(
+    admin: User, applications: int = 2, members: int = 2, grade: str = "band-b", keep_criteria: int | None = 2
+) -> SiftSetup:
+    """A campaign with `applications` submitted applications, closed for applications and not yet at the sift: the
+    calibration round's time. The panel is "Chair Person" and "Member N", as for sift_campaign."""
+    campaign = draft_campaign(admin, grade)
+    if keep_criteria is not None:
+        for criterion in list(campaign.criteria)[keep_criteria:]:
+            criteria_service.remove_criterion(admin, criterion)
+    chair = UserFactory(role="assessor", name="Chair Person")
+    panel = [UserFactory(role="assessor", name=f"Member {i + 1}") for i in range(members)]
+    campaigns.set_closing(admin, campaign, utcnow() + timedelta(days=1))
+    campaigns.set_panel(admin, campaign, "sift", chair, panel)
+    campaign_status.move(admin, campaign, "open")
+    created = [
+        submitted_application(
+            campaign,
+            UserFactory(role="candidate", name=f"Candidate {number}"),
+            reference,
+            evidence=f"Evidence {number} for {{criterion}}: I led a project.",
+        )
+        for number, reference in enumerate(unique_references(applications), start=1)
+    ]
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(days=2)):
+        campaign_status.move(admin, campaign, "closed")
+    return SiftSetup(campaign, admin, chair, panel, created)
+
+
 def submit_score(
     assessor: User,
     campaign: Campaign,

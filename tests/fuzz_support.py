@@ -31,7 +31,7 @@ from recruit.services import notifications
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.applications import submission as applications
 from recruit.services.applications.submission import unique_references
-from recruit.services.assessment import agreement, results, scoring
+from recruit.services.assessment import agreement, calibration, results, scoring
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.interview import booking, offers
@@ -245,6 +245,19 @@ def build_world() -> World:
     )
     not_applied = _new_campaign(admin, "Another open caseworker", chair, member)
     campaign_status.move(admin, not_applied, "open")
+    # A calibration round before the sift: a benchmark answer the member has scored.
+    benchmark = calibration.add_benchmark(
+        admin, not_applied, not_applied.criteria_at("sift")[0].id, "Benchmark A", "A model answer."
+    )
+    calibration.save_score(
+        member,
+        not_applied,
+        benchmark,
+        scoring.ScoreInput(value=4, ticked=[], rationale="Meets most indicators."),
+        submit=True,
+        version=None,
+        confirmed=True,
+    )
 
     sift = _new_campaign(admin, "Sift caseworker", chair, member)
     campaign_status.move(admin, sift, "open")
@@ -344,6 +357,7 @@ def build_world() -> World:
     world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token, message_id)
     world.time_ids = [published.id]
     world.contexts.append({"campaign_id": interview.id, "stage": "interview", "time_id": published.id})
+    world.contexts.append({"campaign_id": not_applied.id, "benchmark_id": benchmark.id, "stage": "sift"})
     return world
 
 

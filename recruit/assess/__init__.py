@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("assess", __name__, url_prefix="/assess")
 
-from recruit.assess import routes  # noqa: E402,F401
+from recruit.assess import calibration, routes  # noqa: E402,F401

@@ -8,14 +8,27 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
-from wtforms import BooleanField, Field, HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
 from recruit.forms import Form, strip
+from recruit.models.calibration import LABEL_LIMIT, TEXT_LIMIT
 
 
 class ScoreForm(Form):
@@ -122,3 +135,70 @@ class SiftConflictForm(Form):
         ],
     )
     submit = SubmitField("Declare a conflict of interest", widget=GovSubmitInput())
+
+
+# The calibration round (services/assessment/calibration.py).
+
+
+class BenchmarkForm(Form):
+    """A benchmark answer: which sift criterion it answers, its label and its text."""
+
+    criterion = SelectField(
+        "Criterion",
+        widget=GovSelect(),
+        validate_choice=False,  # the service says in plain words which criteria it takes
+        validators=[InputRequired(message="Select a criterion assessed at the sift")],
+    )
+    label = StringField(
+        "Label",
+        widget=GovTextInput(),
+        filters=[strip],
+        description="How the panel will know it, for example Benchmark A",
+        validators=[
+            InputRequired(message="Enter a label for the benchmark answer"),
+            Length(max=LABEL_LIMIT, message=f"The label must be {LABEL_LIMIT} characters or fewer"),
+        ],
+    )
+    text = TextAreaField(
+        "Benchmark answer",
+        widget=GovTextArea(),
+        filters=[strip],
+        description="Written for the calibration round: never a real candidate's answer",
+        validators=[
+            InputRequired(message="Enter the benchmark answer"),
+            Length(max=TEXT_LIMIT, message=f"The benchmark answer must be {TEXT_LIMIT} characters or fewer"),
+        ],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save benchmark answer", widget=GovSubmitInput())
+
+    def version_number(self) -> int | None:
+        return version_number(self.version)
+
+    def criterion_id(self) -> int | None:
+        return version_number(self.criterion)
+
+
+class AgreeBenchmarkForm(Form):
+    value = RadioField(
+        "Agreed benchmark score",
+        coerce=int,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select the agreed score")],
+    )
+    notes = TextAreaField(
+        "Notes",
+        widget=GovTextArea(),
+        filters=[strip],
+        description="Why this is the score, for the panel to keep in mind at the sift",
+        validators=[Length(max=5000, message="The notes must be 5000 characters or fewer")],
+    )
+    version = HiddenField()
+    submit = SubmitField("Record the agreed score", widget=GovSubmitInput())
+
+    def version_number(self) -> int | None:
+        return version_number(self.version)
+
+
+class ConfirmForm(Form):
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -23,7 +23,7 @@ from recruit.assess.forms import (
 )
 from recruit.models import Application, Campaign, Criterion
 from recruit.pagination import page_number
-from recruit.services.assessment import assessor_views, moderators, score_sheet, scoring, visibility
+from recruit.services.assessment import assessor_views, calibration, moderators, score_sheet, scoring, visibility
 from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
 from recruit.services.errors import Refused
 
@@ -55,6 +55,7 @@ def dashboard() -> str:
     return render_template(
         "assess/dashboard.html",
         panels=assessor_views.dashboard(current_user),
+        calibration=calibration.todo(current_user),
         deputyships=moderators.deputyships(current_user),
     )
 
@@ -98,7 +99,7 @@ def _scale(fields: dict[str, Field], campaign: Campaign) -> None:
     fields["value"].choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
 
 
-def _show(fields: dict[str, Field], entry: score_sheet.CriterionSheet) -> None:
+def _show(fields: dict[str, Field], entry: score_sheet.CriterionSheet | calibration.BenchmarkSheet) -> None:
     """What a criterion's fields offer to tick; on the first showing of the page, the person's saved score. After a
     refused save the fields keep what was typed."""
     fields["effective"].choices = [(i.id, i.text) for i in entry.indicators["effective"]]
@@ -114,7 +115,7 @@ def _show(fields: dict[str, Field], entry: score_sheet.CriterionSheet) -> None:
         fields["version"].data = str(saved.version) if saved else "0"
 
 
-def _shown_version(fields: dict[str, Field], entry: score_sheet.CriterionSheet) -> None:
+def _shown_version(fields: dict[str, Field], entry: score_sheet.CriterionSheet | calibration.BenchmarkSheet) -> None:
     """Take the version saved now: after a stale save (the answers stay as typed; saving them again, once checked,
     replaces the newer version), or after saving this criterion alone while the page stays."""
     fields["version"].data = str(entry.score.version) if entry.score else "0"

@@ -246,6 +246,12 @@ class SettingsForm(Form):
     reserve_months = whole_number(
         "Reserve list lasts (months)", 0, 36, required="Enter how many months the reserve list lasts", example="12"
     )
+    calibration_required = BooleanField(
+        "Require a calibration round before the sift starts",
+        widget=GovCheckboxInput(),
+        description="The sift cannot start until the panel has scored benchmark answers for every sift criterion "
+        "and the chair has agreed a score for each",
+    )
     submit = SubmitField("Save scoring settings", widget=GovSubmitInput())
 
 

@@ -162,6 +162,7 @@ def settings(campaign_id: int) -> ResponseReturnValue:
                 presift_threshold=form.presift_threshold.data,
                 merit_basis=form.merit_basis.data,
                 reserve_months=form.reserve_months.data,
+                calibration_required=bool(form.calibration_required.data),
             )
         except Refused as error:
             show_refusal(form, error)

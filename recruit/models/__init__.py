@@ -2,6 +2,7 @@
 
 from recruit.models.application import Application, PersonalDetails, Statement
 from recruit.models.audit import AccessDenialWindow, AuditEvent, AuditLogIsAppendOnly
+from recruit.models.calibration import BenchmarkAnswer, BenchmarkScore
 from recruit.models.campaign import Campaign, CampaignWorkingPattern, Criterion, Panel, PanelMember, StatusChange
 from recruit.models.framework import (
     Cluster,
@@ -44,6 +45,8 @@ __all__ = [
     "Application",
     "AuditEvent",
     "AuditLogIsAppendOnly",
+    "BenchmarkAnswer",
+    "BenchmarkScore",
     "Campaign",
     "CampaignWorkingPattern",
     "Cluster",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.clock import utcnow
@@ -128,6 +128,8 @@ class Campaign(Model):
     reserve_months: Mapped[int] = mapped_column(default=12)
     # How many hours before a self-service interview time candidates stop booking, changing or cancelling it.
     booking_cutoff_hours: Mapped[int] = mapped_column(default=48, server_default="48")
+    # Whether the sift cannot start until the calibration round has agreed a score for every benchmark answer.
+    calibration_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # A legal hold keeps the campaign's personal data past the retention period (a tribunal or appeal).

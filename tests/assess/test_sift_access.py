@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, User
+from recruit.models import Application, BenchmarkAnswer, Campaign, User
 from recruit.services.assessment import agreement, scoring
 from tests.factories import SiftSetup, add_applications, add_scores, score, sift_campaign
 from tests.helpers import found_in, parse, signed_in, statements_for
@@ -426,6 +426,15 @@ EXPECTED = {
         "candidate": 403,
         "admin": 403,
     },
+    # The calibration round (a benchmark answer on record; the sift has started, so the round is closed: forms are
+    # refused on the page). Its comparison and changes are the chair's and admins'; a member scores on their own.
+    "assess.calibration": {"member": 200, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 200},
+    "assess.add_benchmark": {"member": 404, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 200},
+    "assess.edit_benchmark": {"member": 404, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 200},
+    "assess.remove_benchmark": {"member": 404, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 200},
+    "assess.score_benchmark": {"member": 200, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 403},
+    "assess.compare_benchmark": {"member": 404, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 200},
+    "assess.start_sift": {"member": 404, "chair": 200, "other assessor": 404, "candidate": 403, "admin": 403},
     "moderate.board_view": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 403},
     # A GET shows what confirming every proposal would do; only the POST from its button confirms them.
     "moderate.confirm_all": {
@@ -515,6 +524,15 @@ def test_every_scoring_and_moderation_route_admits_only_the_panel_and_its_chair(
     for assessor in setup.assessors:
         score(assessor, setup, first, criterion.code, 5)
     agreement.agree(setup.chair, campaign, first, criterion, "sift", 5, "")
+    benchmark = BenchmarkAnswer(
+        campaign_id=campaign.id,
+        criterion_id=criterion.id,
+        label="Benchmark A",
+        text="A model answer.",
+        created_by_id=admin.id,
+    )
+    db.session.add(benchmark)
+    db.session.commit()
 
     people = {
         "member": setup.members[0],
@@ -526,7 +544,13 @@ def test_every_scoring_and_moderation_route_admits_only_the_panel_and_its_chair(
     clients = {role: signed_in(app, person).client for role, person in people.items()}
     clients["anonymous"] = app.test_client()
     tokens = {role: csrf_token(client) for role, client in clients.items()}
-    values = {"campaign_id": campaign.id, "stage": "sift", "reference": first.reference, "code": criterion.code}
+    values = {
+        "campaign_id": campaign.id,
+        "stage": "sift",
+        "reference": first.reference,
+        "code": criterion.code,
+        "benchmark_id": benchmark.id,
+    }
     adapter = app.url_map.bind("localhost")
 
     routes = sift_routes(app)

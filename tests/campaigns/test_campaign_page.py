@@ -81,6 +81,7 @@ def test_a_new_campaign_lists_its_tasks_with_what_is_missing(client, signed_in_a
         "Scoring",
         "Sift panel",
         "Interview panel",
+        "Calibration round",
         "Open for applications",
     ]
     base = f"/admin/campaigns/{campaign.id}"
@@ -92,6 +93,11 @@ def test_a_new_campaign_lists_its_tasks_with_what_is_missing(client, signed_in_a
     assert tasks["Interview panel"][:2] == (
         "Incomplete",
         "Choose a chair for the interview panel; needed before the interview stage",
+    )
+    assert tasks["Calibration round"] == (
+        "Completed",
+        "Optional: add benchmark answers for the panel to score",
+        f"/assess/{campaign.id}/calibration",
     )
     assert tasks["Open for applications"] == (
         "Cannot start yet",

@@ -22,6 +22,7 @@ TASKS = [
     "Scoring",
     "Sift panel",
     "Interview panel",
+    "Calibration round",
     "Open for applications",
 ]
 

@@ -97,7 +97,7 @@ class Sheet:
         return sum(1 for item in self.criteria if item.score is not None and not item.score.submitted)
 
 
-def _load_indicators(criteria: list[Criterion]) -> None:
+def load_indicators(criteria: list[Criterion]) -> None:
     """Every competency's indicators in one query, rather than one per criterion."""
     competencies = {
         criterion.competency.id: criterion.competency
@@ -132,7 +132,7 @@ def _questions(criteria: list[Criterion]) -> dict[int, list[InterviewQuestion]]:
     return chosen
 
 
-def _lower_levels(campaign: Campaign, criterion: Criterion) -> list[LowerLevel]:
+def lower_levels(campaign: Campaign, criterion: Criterion) -> list[LowerLevel]:
     competency, level = criterion.competency, criterion.level
     if competency is None or level is None:
         return []
@@ -155,7 +155,7 @@ def sheet(
     """The application's scoring sheet for this assessor, for these of the criteria scored now (services/campaigns/
     stages.stage_criteria): all of them, or one. `conflict` is their declaration about the candidate
     (scoring.conflict_for). The page has read both already."""
-    _load_indicators(criteria)
+    load_indicators(criteria)
     questions = _questions(criteria) if stage == "interview" else {}
     scores = scoring.own_scores_for_application(user, application, stage)
     agreed = scoring.agreed_for_application(application, stage)
@@ -171,7 +171,7 @@ def sheet(
                 statement=application.statement_for(criterion) if stage == "sift" else None,
                 questions=questions.get(criterion.id, []),
                 indicators=scoring.indicator_choices(criterion),
-                lower=_lower_levels(campaign, criterion),
+                lower=lower_levels(campaign, criterion),
                 score=scores.get(criterion.id),
                 locked=locked,
                 editable=scoring_now and not locked,

@@ -7,6 +7,7 @@ An assessor with a declared conflict for an application does not score it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import exists, func, select
 
@@ -41,6 +42,24 @@ class ScoreInput:
     ticked: list[int]
     rationale: str
     notes: str = ""
+
+
+class SavedScore(Protocol):
+    """What the scoring rules read of a saved score: a candidate's (Score) or a benchmark answer's (BenchmarkScore,
+    in the calibration round), which follow the same rules."""
+
+    @property
+    def value(self) -> int | None: ...
+    @property
+    def ticked(self) -> list[int]: ...
+    @property
+    def rationale(self) -> str: ...
+    @property
+    def notes(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def version(self) -> int: ...
 
 
 def indicator_choices(criterion: Criterion) -> dict[str, list[Indicator]]:
@@ -155,7 +174,7 @@ def own_scores_for_application(user: User, application: Application, stage: str)
     }
 
 
-def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
+def already_saved(score: SavedScore, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:
     return (
         score.value == entry.value
         and list(score.ticked) == ticked
@@ -165,11 +184,11 @@ def _already_saved(score: Score, entry: ScoreInput, ticked: list[int], submit: b
     )
 
 
-def _checked(
+def checked(
     campaign: Campaign,
     criterion: Criterion,
     entry: ScoreInput,
-    score: Score | None,
+    score: SavedScore | None,
     agreed: AgreedScore | None,
     *,
     submit: bool,
@@ -199,7 +218,7 @@ def _checked(
             raise NeedsConfirmation(prompt, "value")
 
     if score is not None and version is not None and score.version != version:
-        if _already_saved(score, entry, ticked, submit):
+        if already_saved(score, entry, ticked, submit):
             return None  # the same save sent twice (a double click): nothing was lost, nothing to write
         raise Refused(STALE)
     if score is None and version not in (None, 0):
@@ -284,7 +303,7 @@ def save(
     check_can_score(user, campaign, application, criterion, stage)
     score = own_score(user, application, criterion, stage)
     agreed = agreed_for(application, criterion, stage)
-    ticked = _checked(campaign, criterion, entry, score, agreed, submit=submit, version=version, confirmed=confirmed)
+    ticked = checked(campaign, criterion, entry, score, agreed, submit=submit, version=version, confirmed=confirmed)
     if ticked is None:
         assert score is not None  # only a saved score can have been saved twice
         return score
@@ -341,10 +360,10 @@ def save_answers(
         score = scores.get(criterion.id)
         if score is None and not submit and _nothing_entered(entry):
             continue
-        if score is not None and _already_saved(score, entry, sorted(set(entry.ticked)), submit):
+        if score is not None and already_saved(score, entry, sorted(set(entry.ticked)), submit):
             continue
         try:
-            ticked = _checked(
+            ticked = checked(
                 campaign,
                 criterion,
                 entry,

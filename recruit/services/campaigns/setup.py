@@ -231,6 +231,7 @@ def settings_of(campaign: Campaign) -> dict[str, Any]:
         "presift_threshold": campaign.presift_threshold,
         "merit_basis": campaign.merit_basis,
         "reserve_months": campaign.reserve_months,
+        "calibration_required": campaign.calibration_required,
     }
 
 
@@ -245,7 +246,11 @@ def update_settings(
     presift_threshold: int | None,
     merit_basis: str | None = None,
     reserve_months: int | None = None,
+    calibration_required: bool | None = None,
 ) -> None:
+    calibration_required = campaign.calibration_required if calibration_required is None else calibration_required
+    if calibration_required != campaign.calibration_required:
+        require(campaign, "change_scoring_rules")
     merit_basis = campaign.merit_basis if merit_basis is None else merit_basis
     reserve_months = campaign.reserve_months if reserve_months is None else reserve_months
     if (merit_basis, reserve_months) != (campaign.merit_basis, campaign.reserve_months):
@@ -278,6 +283,7 @@ def update_settings(
     campaign.presift_threshold = presift_threshold
     campaign.merit_basis = merit_basis
     campaign.reserve_months = reserve_months
+    campaign.calibration_required = calibration_required
     if settings_of(campaign) != before:
         audit.record(
             "campaign.settings_changed",

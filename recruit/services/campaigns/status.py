@@ -215,7 +215,10 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
                 f"Applications are open until {format_uk(campaign.closes_at)}; close the campaign after that"
             )
     elif target == S.SIFT:
+        from recruit.services.assessment import calibration
+
         problems += panel_problems(campaign, "sift")
+        problems += calibration.problems(campaign)
     elif target == S.INTERVIEW:
         record = _record(campaign, "sift")
         if record is None or record.decided_at is None:

@@ -39,6 +39,7 @@ class Task:
     endpoint: str | None = None
     args: dict[str, str] = field(default_factory=dict)
     anchor: str | None = None  # a part of the campaign page itself
+    blueprint: str = "campaigns"  # where the endpoint is, when the page is shared with others (the chair)
 
     @property
     def tagged(self) -> bool:
@@ -166,6 +167,30 @@ def panel_task(campaign: Campaign, stage: str, anyone: bool) -> Task:
     return _task(f"{stage}-panel", name, problems, done, endpoint, **({"stage": stage} if endpoint else {}))
 
 
+def calibration_task(campaign: Campaign) -> Task:
+    """The calibration round (DESIGN §11): optional unless the scoring settings require it before the sift."""
+    from recruit.services.assessment import calibration
+
+    name = "Calibration round"
+    rows = calibration.benchmarks(campaign)
+    agreed = sum(1 for row in rows if row.agreed)
+    counted = f"{_plural(len(rows), 'benchmark answer')}, {agreed} agreed" if rows else ""
+    if not calibration.round_open(campaign):
+        done = counted or "No calibration round was held"
+        return Task("calibration", name, TaskStatus.COMPLETED, done, "calibration", blueprint="assess")
+    if not campaign.criteria_at("sift"):
+        return Task("calibration", name, TaskStatus.CANNOT_START, "Add the sift criteria first")
+    problems = calibration.problems(campaign)
+    if problems:
+        hint = "; ".join([*problems, "needed before the sift starts"])
+        return Task("calibration", name, TaskStatus.INCOMPLETE, hint, "calibration", blueprint="assess")
+    if campaign.calibration_required:
+        done = f"Required; {counted}"
+    else:
+        done = f"Optional; {counted}" if rows else "Optional: add benchmark answers for the panel to score"
+    return Task("calibration", name, TaskStatus.COMPLETED, done, "calibration", blueprint="assess")
+
+
 def opening_task(campaign: Campaign) -> Task:
     name = campaign_status.ACTION_NAMES[S.OPEN]
     if not campaign.is_draft:
@@ -195,6 +220,7 @@ def tasks(campaign: Campaign) -> list[Task]:
         scoring_task(campaign),
         panel_task(campaign, "sift", anyone),
         panel_task(campaign, "interview", anyone),
+        calibration_task(campaign),
         opening_task(campaign),
     ]
 

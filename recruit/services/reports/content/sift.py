@@ -66,6 +66,16 @@ class LogEntry:
     events: list[dict[str, object]] = field(default_factory=list)
 
 
+@dataclass
+class CalibrationRow:
+    label: str
+    criterion: str
+    scores: list[str]  # each seat's submitted benchmark score, in seat order
+    spread: str
+    agreed: str
+    notes: str
+
+
 class Presift(TypedDict):
     lead: str
     pass_mark: int
@@ -254,6 +264,7 @@ def sift_report(campaign: Campaign) -> ReportSpec:
         log=log,
         widths=_column_widths(len(criteria), len(seats)),
         presift=presift,
+        calibration=_calibration(campaign, seats),
         decision=decision,
         sign_off=sign_off_line(record),
         later=after_sign_off(campaign, stage),
@@ -282,3 +293,26 @@ def _presift(campaign: Campaign, stage: str, seats: list[PanelSeat]) -> Presift 
         for item in load_items(campaign, stage, failed, [lead])
     ]
     return {"lead": lead.name, "pass_mark": lead.pass_mark, "rows": rows}
+
+
+def _calibration(campaign: Campaign, seats: list[PanelSeat]) -> list[CalibrationRow]:
+    """The calibration round before the sift: each benchmark answer with each seat's score, their spread and the
+    agreed score. Benchmark answers are not candidates: nothing here enters the figures above."""
+    from recruit.services.assessment.calibration import benchmarks
+
+    rows = []
+    for benchmark in benchmarks(campaign):
+        submitted = {score.assessor_id: score.value for score in benchmark.scores if score.submitted}
+        values = [value for value in submitted.values() if value is not None]
+        spread = f"{min(values)}–{max(values)} (range {max(values) - min(values)})" if values else NO_SCORE
+        rows.append(
+            CalibrationRow(
+                benchmark.label,
+                benchmark.criterion.name,
+                [str(submitted[seat.user_id]) if seat.user_id in submitted else NO_SCORE for seat in seats],
+                spread,
+                str(benchmark.agreed_value) if benchmark.agreed_value is not None else "Not agreed",
+                benchmark.agreed_notes,
+            )
+        )
+    return rows
