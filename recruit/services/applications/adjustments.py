@@ -24,7 +24,7 @@ from recruit.models import AdjustmentRequest, Application, Campaign, User
 from recruit.models.adjustment import AdjustmentCategory, AdjustmentOutcome, AdjustmentStage
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
-from recruit.services.assessment.feedback import visible_status
+from recruit.services.assessment.feedback import released_outcome
 from recruit.services.campaigns.vacancies import accepting_applications
 from recruit.services.errors import Refused
 from recruit.services.notifications import messages
@@ -48,7 +48,9 @@ def ask_refusal(application: Application) -> str | None:
         return "This recruitment campaign has finished, so you cannot ask for adjustments for it"
     if application.status == ApplicationStatus.DRAFT and not accepting_applications(application.campaign):
         return "This vacancy has closed and the application was not submitted, so you cannot ask for adjustments"
-    if visible_status(application) in (ApplicationStatus.PRESIFT_FAILED, ApplicationStatus.SIFT_FAILED):
+    # Only once the candidate has been told: being refused must not be how they learn the sift's outcome.
+    not_through = application.status in (ApplicationStatus.PRESIFT_FAILED, ApplicationStatus.SIFT_FAILED)
+    if not_through and released_outcome(application, "sift") is not None:
         return "Your application is not going any further, so you cannot ask for adjustments for it"
     return None
 
