@@ -22,7 +22,7 @@ from recruit.services.errors import Refused
 
 @dataclass
 class AdjustmentsEntry:
-    """The task list's entry for adjustments: what it says, and its status."""
+    """The task list page's link to adjustments: what it says, and the requests' status (empty before asking)."""
 
     title: str
     status: str
@@ -30,11 +30,11 @@ class AdjustmentsEntry:
 
 @bp.app_template_global("adjustments_entry")
 def adjustments_entry(application: Application) -> AdjustmentsEntry | None:
-    """The entry for the candidate's task list; None when they have asked for nothing and can no longer ask."""
+    """The link on the candidate's task list page; None when they have asked for nothing and can no longer ask."""
     asked = service.requests_for(application)
     can_ask = service.ask_refusal(application) is None
     if not asked:
-        return AdjustmentsEntry("Ask for adjustments", "Optional") if can_ask else None
+        return AdjustmentsEntry("Ask for adjustments", "") if can_ask else None
     waiting = any(not asked_for.responded for asked_for in asked)
     return AdjustmentsEntry("Adjustments you asked for", "Awaiting a response" if waiting else "Response received")
 

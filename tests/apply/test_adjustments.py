@@ -15,7 +15,7 @@ from recruit.models import AdjustmentRequest
 from recruit.services.applications import adjustments
 from recruit.services.applications import submission as applications
 from recruit.services.interview import invitations as interviews
-from tests.factories import sift_campaign
+from tests.factories import open_campaign, sift_campaign
 from tests.helpers import error_messages, parse, signed_in
 
 NEEDS = "I need a British Sign Language interpreter at the interview."
@@ -36,15 +36,16 @@ def count() -> int:
 
 def task_entry(browser, application):
     page = parse(browser.client.get(f"/applications/{application.reference}"))
-    return page.select_one(".recruit-task--adjustments")
+    return page.select_one("#adjustments")
 
 
 def test_a_candidate_asks_from_their_task_list_and_reads_the_response(app, setup):
     application = setup.applications[0]
     browser = signed_in(app, application.candidate)
     entry = task_entry(browser, application)
-    assert entry.select_one("a")["href"] == url(application)
-    assert "Ask for adjustments" in entry.get_text() and "Optional" in entry.get_text()
+    assert entry.select_one("#adjustments-link a")["href"] == url(application)
+    assert entry.select_one("#adjustments-link a").get_text(strip=True) == "Ask for adjustments"
+    assert entry.select_one("#adjustments-status") is None
     listing = parse(browser.client.get(url(application)))
     assert listing.select_one("#adjustment-requests") is None
     assert listing.select_one("#ask-adjustment")["href"] == url(application, ask=True)
@@ -68,7 +69,7 @@ def test_a_candidate_asks_from_their_task_list_and_reads_the_response(app, setup
     assert card.select_one(".recruit-adjustment-details").get_text(strip=True) == NEEDS
     assert card.select_one(".recruit-adjustment-outcome").get_text(strip=True) == "Awaiting a response"
     assert card.select_one(".recruit-adjustment-agreed") is None
-    assert "Awaiting a response" in task_entry(browser, application).get_text()
+    assert task_entry(browser, application).select_one("#adjustments-status").get_text() == "Awaiting a response"
 
     [request] = adjustments.requests_for(application)
     adjustments.respond(
@@ -84,7 +85,7 @@ def test_a_candidate_asks_from_their_task_list_and_reads_the_response(app, setup
         "We have booked an interpreter for your interview."
     )
     assert card.select_one(".recruit-adjustment-panel-note").get_text(strip=True) == "A BSL interpreter will attend."
-    assert "Response received" in task_entry(browser, application).get_text()
+    assert task_entry(browser, application).select_one("#adjustments-status").get_text() == "Response received"
 
 
 @pytest.mark.parametrize(
@@ -179,3 +180,14 @@ def test_the_data_download_includes_the_requests(app, setup):
     [asked] = data["applications"][0]["adjustments"]
     assert asked["details"] == NEEDS and asked["response"] is None
     assert asked["category"] == "Communication support, for example a British Sign Language interpreter"
+
+
+def test_a_draft_application_offers_adjustments_before_it_is_submitted(app, make_user):
+    campaign = open_campaign(make_user(role="admin"))
+    candidate = make_user(role="candidate")
+    application = applications.start(candidate, campaign)
+    browser = signed_in(app, candidate)
+    assert task_entry(browser, application).select_one("#adjustments-link a")["href"] == url(application)
+    response = browser.submit(url(application, ask=True), {"category": "document_format", "details": "Large print"})
+    assert response.status_code == 302
+    assert [request.category for request in adjustments.requests_for(application)] == ["document_format"]
