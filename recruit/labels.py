@@ -94,3 +94,30 @@ SECURITY_CLEARANCE_LABELS: dict[str, str] = {
     "dv": "Developed vetting (DV)",
     "none": "None",
 }
+
+
+# Reasonable adjustments (recruit.models.adjustment): what a candidate asks for, in the order the form lists them,
+# and what the admin agreed.
+ADJUSTMENT_CATEGORY_LABELS: dict[str, str] = {
+    "extra_time": "Extra time",
+    "physical_access": "Physical access",
+    "assistive_technology": "Assistive technology",
+    "communication_support": "Communication support, for example a British Sign Language interpreter",
+    "document_format": "Format of documents, for example large print",
+    "breaks_or_timing": "Breaks or timing",
+    "other": "Other",
+}
+
+ADJUSTMENT_STAGE_LABELS: dict[str, str] = {
+    "application": "Applying",
+    "interview": "Interview",
+}
+
+ADJUSTMENT_OUTCOME_LABELS: dict[str, str] = {
+    "agreed": "Agreed",
+    "partly_agreed": "Partly agreed",
+    "not_agreed": "Not agreed",
+}
+
+ADJUSTMENT_AWAITING = "Awaiting a response"
+ADJUSTMENT_RESPONDED = "Responded"

@@ -29,6 +29,7 @@ from recruit.extensions import db, limiter
 from recruit.models import Notification
 from recruit.services import notifications
 from recruit.services.accounts import account_changes as accounts
+from recruit.services.applications import adjustments
 from recruit.services.applications import submission as applications
 from recruit.services.applications.submission import unique_references
 from recruit.services.assessment import agreement, calibration, results, scoring
@@ -176,6 +177,7 @@ class World:
     contexts: list[dict] = field(default_factory=list)  # consistent URL arguments, one record each
     message_ids: list[int] = field(default_factory=list)  # a campaign's email, failed (so it may be resent)
     time_ids: list[int] = field(default_factory=list)  # a published interview time
+    adjustment_ids: list[int] = field(default_factory=list)  # candidates' requests for adjustments
 
     def known(self) -> dict[str, list]:
         """Real values for each URL argument, other people's included."""
@@ -186,6 +188,7 @@ class World:
             "offer_id": self.offer_ids,
             "message_id": self.message_ids,
             "time_id": self.time_ids,
+            "adjustment_id": self.adjustment_ids,
             "reference": self.application_references + self.campaign_references,
             "code": self.codes,
             "stage": ["sift", "interview"],
@@ -337,6 +340,14 @@ def build_world() -> World:
     results.sign_off(chair, interview, "interview")
     offer = offers.make_offer(admin, interview, interview_apps[0], offer_terms())
     message_id = _failed_email(sift, candidate)
+    # A request for adjustments at each stage: the sift's awaiting a response, the interview's answered with a note
+    # for the panel.
+    asked_at_sift = adjustments.ask(candidate, sift_apps[0], "extra_time", "Extra time to read, please.")
+    asked_at_interview = adjustments.ask(candidate, interview_apps[0], "physical_access", "A step-free room.")
+    adjustments.respond(
+        admin, asked_at_interview, outcome="agreed", agreed="Room 1 is step-free.", panel_note="Use Room 1."
+    )
+    adjustment_ids = {sift.id: asked_at_sift.id, interview.id: asked_at_interview.id}
 
     everyone = [admin, chair, member, candidate, *others, invited, departed]
     all_campaigns = {"draft": draft, "open": opened, "not_applied": not_applied, "sift": sift, "interview": interview}
@@ -353,8 +364,9 @@ def build_world() -> World:
         offer_ids=[offer.id],
         token=token,
         message_ids=[message_id],
+        adjustment_ids=list(adjustment_ids.values()),
     )
-    world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token, message_id)
+    world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token, message_id, adjustment_ids)
     world.time_ids = [published.id]
     world.contexts.append({"campaign_id": interview.id, "stage": "interview", "time_id": published.id})
     world.contexts.append({"campaign_id": not_applied.id, "benchmark_id": benchmark.id, "stage": "sift"})
@@ -372,7 +384,7 @@ def _failed_email(campaign, person) -> int:
     return message.id
 
 
-def _contexts(all_campaigns, all_applications, everyone, offer, token, message_id) -> list[dict]:
+def _contexts(all_campaigns, all_applications, everyone, offer, token, message_id, adjustment_ids) -> list[dict]:
     """Consistent sets of URL arguments: each names records that belong together, so the pages they
     build are the real pages of the world (where its forms are)."""
     contexts: list[dict] = [
@@ -389,6 +401,8 @@ def _contexts(all_campaigns, all_applications, everyone, offer, token, message_i
     for campaign in all_campaigns.values():
         stage = "interview" if campaign.status in ("interview", "complete") else "sift"
         base = {"campaign_id": campaign.id, "stage": stage, "offer_id": offer.id, "message_id": message_id}
+        if campaign.id in adjustment_ids:
+            base["adjustment_id"] = adjustment_ids[campaign.id]
         contexts.append({**base, "reference": campaign.reference})
         # The move the campaign can make next comes first: its page is the one with the form.
         targets = sorted(campaign_status.ACTION_NAMES, key=lambda t: t != campaign_status.NEXT.get(campaign.status))

@@ -256,3 +256,99 @@ def test_the_interview_time_table_covers_every_interview_time_route(app):
         for method, template in INTERVIEW_TIME_ROUTES
     }
     assert rules == listed
+
+
+# The reasonable-adjustment routes. "owner" is the candidate who asked; "other" another candidate of the campaign;
+# "assessor" chairs the campaign's panels, and sees nothing of a request but the note shared at interview.
+ADJUSTMENT_ROUTES = {
+    ("GET", "/applications/{reference}/adjustments"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("GET", "/applications/{reference}/adjustments/ask"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("POST", "/applications/{reference}/adjustments/ask"): {
+        "anonymous": 302,
+        "owner": 200,
+        "other": 404,
+        "assessor": 403,
+        "admin": 403,
+    },
+    ("GET", "/admin/campaigns/{campaign_id}/adjustments"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("GET", "/admin/campaigns/{campaign_id}/adjustments/{adjustment_id}"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+    ("POST", "/admin/campaigns/{campaign_id}/adjustments/{adjustment_id}"): {
+        "anonymous": 302,
+        "owner": 403,
+        "other": 403,
+        "assessor": 403,
+        "admin": 200,
+    },
+}
+
+
+def test_the_adjustment_routes_answer_each_kind_of_person_as_the_table_says(app, make_user):
+    from recruit.services.applications import adjustments
+
+    setup = sift_campaign(make_user(role="admin"), applications=2)
+    first, second = setup.applications
+    asked = adjustments.ask(first.candidate, first, "extra_time", "Extra time, please")
+    people = {
+        "anonymous": None,
+        "owner": first.candidate,
+        "other": second.candidate,
+        "assessor": setup.chair,
+        "admin": setup.admin,
+    }
+    values = {"reference": first.reference, "campaign_id": setup.campaign.id, "adjustment_id": asked.id}
+    for who, person in people.items():
+        browser = signed_in(app, person) if person else None
+        client = browser.client if browser else app.test_client()
+        token = csrf_token_from(client.get("/sign-in" if person is None else "/account").get_data(as_text=True))
+        for (method, template), expected in ADJUSTMENT_ROUTES.items():
+            url = template.format(**values)
+            response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
+            assert response.status_code == expected[who], f"{method} {url} as {who}: {response.status_code}"
+    # The posts were empty: nothing was asked or answered.
+    assert [(request.id, request.outcome) for request in adjustments.requests_for(first)] == [(asked.id, None)]
+    assert adjustments.requests_for(second) == []
+
+
+def test_the_adjustment_table_covers_every_adjustment_route(app):
+    endpoints = ("apply.adjustments", "apply.ask_adjustment", "campaigns.adjustments", "campaigns.adjustment")
+    rules = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in endpoints
+        for method in ("GET", "POST")
+        if method in rule.methods
+    }
+    listed = {
+        (
+            method,
+            template.replace("{reference}", "<reference>")
+            .replace("{campaign_id}", "<int:campaign_id>")
+            .replace("{adjustment_id}", "<int:adjustment_id>"),
+        )
+        for method, template in ADJUSTMENT_ROUTES
+    }
+    assert rules == listed

@@ -2,7 +2,7 @@
 benchmark score, and the campaign setting that makes the round required before the sift starts
 
 Revision ID: 18ca1b0e7d42
-Revises: e17b4d6a9c21
+Revises: f17c2a9d4e63
 Create Date: 2026-12-06 01:30:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "18ca1b0e7d42"
-down_revision = "e17b4d6a9c21"
+down_revision = "f17c2a9d4e63"
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ from recruit.assess.forms import (
 )
 from recruit.models import Application, Campaign, Criterion
 from recruit.pagination import page_number
+from recruit.services.applications import adjustments
 from recruit.services.assessment import assessor_views, calibration, moderators, score_sheet, scoring, visibility
 from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
 from recruit.services.errors import Refused
@@ -92,6 +93,8 @@ def work(campaign_id: int, stage: str) -> str:
         chair=is_chair(campaign, stage, current_user),
         presift=presift_active(campaign, stage),
         names=names,
+        # What the admin shared about agreed adjustments; nothing at the sift.
+        adjustment_notes=adjustments.panel_notes(campaign, stage, pagination.items),
     )
 
 
@@ -191,6 +194,7 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
         sheet=sheet,
         form=form,
         names=visibility.shows_names(current_user, campaign, stage),
+        adjustment_notes=adjustments.panel_notes(campaign, stage, [sheet.application]).get(sheet.application.id, []),
     )
 
 

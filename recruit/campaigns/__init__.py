@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("campaigns", __name__, url_prefix="/admin/campaigns")
 
 from recruit.campaigns import (  # noqa: E402,F401
+    adjustments,
     applications,
     deputies,
     interview_times,

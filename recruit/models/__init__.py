@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
+from recruit.models.adjustment import AdjustmentRequest
 from recruit.models.application import Application, PersonalDetails, Statement
 from recruit.models.audit import AccessDenialWindow, AuditEvent, AuditLogIsAppendOnly
 from recruit.models.calibration import BenchmarkAnswer, BenchmarkScore
@@ -40,6 +41,7 @@ from recruit.models.user import PendingRegistration, RecoveryCode, User, UserTok
 
 __all__ = [
     "AccessDenialWindow",
+    "AdjustmentRequest",
     "AgreedScore",
     "AgreedScoreVersion",
     "Application",

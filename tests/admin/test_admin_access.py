@@ -17,6 +17,7 @@ def admin_urls(app, campaign, criterion, other_user):
         "reference": "RC-AAAAAA",
         "offer_id": 1,
         "message_id": 1,
+        "adjustment_id": 1,
     }
     found = []
     for rule in app.url_map.iter_rules():

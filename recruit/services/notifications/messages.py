@@ -14,7 +14,16 @@ from sqlalchemy import select
 from recruit.clock import UK, format_uk, format_uk_date, uk_time, uk_to_utc, utcnow
 from recruit.extensions import db
 from recruit.links import absolute_url
-from recruit.models import Application, Campaign, InterviewSlot, Notification, Offer, RenderedReport, User
+from recruit.models import (
+    AdjustmentRequest,
+    Application,
+    Campaign,
+    InterviewSlot,
+    Notification,
+    Offer,
+    RenderedReport,
+    User,
+)
 from recruit.services.notifications.outbox import Message, queue, queue_many
 from recruit.services.unit_of_work import unit_of_work
 
@@ -373,4 +382,20 @@ def report_ready(report: RenderedReport) -> bool:
         report=kind.name,
         link=link,
         ready_at=format_uk(utcnow()),
+    )
+
+
+# Adjustments
+
+
+def adjustment_response(request: AdjustmentRequest) -> bool:
+    """The candidate is told there is a response to their request for adjustments; the email says nothing of what
+    they asked for or what was agreed, only where to read it."""
+    application = db.session.get(Application, request.application_id)
+    assert application is not None
+    return _candidate(
+        f"adjustment.responded:{request.id}:{request.version}",
+        application,
+        "adjustment_response",
+        link=absolute_url("apply.adjustments", reference=application.reference),
     )

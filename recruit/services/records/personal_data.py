@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
-from recruit.models import Application, Statement, User
+from recruit.models import AdjustmentRequest, Application, Statement, User
 from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
 
 
@@ -31,6 +31,31 @@ def _released(application: Application) -> dict[str, Any]:
             ],
         }
     return released
+
+
+def _adjustments(application: Application) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(AdjustmentRequest)
+        .where(AdjustmentRequest.application_id == application.id)
+        .order_by(AdjustmentRequest.requested_at, AdjustmentRequest.id)
+    )
+    return [
+        {
+            "category": row.category_label,
+            "asked_at": _time(row.requested_at),
+            "stage": row.stage_label,
+            "details": row.details,
+            "response": {
+                "outcome": row.outcome_label,
+                "agreed": row.agreed,
+                "shared_with_the_interview_panel": row.panel_note,
+                "responded_at": _time(row.responded_at),
+            }
+            if row.responded
+            else None,
+        }
+        for row in rows
+    ]
 
 
 def everything_about(user: User) -> dict[str, Any]:
@@ -74,6 +99,7 @@ def everything_about(user: User) -> dict[str, Any]:
                 ],
                 # Scores and feedback only once an admin has released the stage.
                 "results": _released(application),
+                "adjustments": _adjustments(application),
             }
             for application in applications
         ],

@@ -35,6 +35,7 @@ from sqlalchemy import (
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import Model, db
 from recruit.models import (
+    AdjustmentRequest,
     AgreedScore,
     AgreedScoreVersion,
     Application,
@@ -169,6 +170,7 @@ ITEMS = (
     ("conflict_reasons", "conflict of interest reason", "conflict of interest reasons"),
     ("agreed_texts", "agreed-score rationale or feedback", "agreed-score rationales and feedback"),
     ("interviews", "interview arrangement", "interview arrangements"),
+    ("adjustments", "request for adjustments", "requests for adjustments"),
     ("reports", "rendered report", "rendered reports"),
 )
 
@@ -201,6 +203,7 @@ def counts_for(campaign_id: int) -> dict[str, int]:
             or_(_has_text(AgreedScoreVersion.rationale), _has_text(AgreedScoreVersion.reason)),
         ),
         "interviews": _count(InterviewSlot, InterviewSlot.application_id.in_(applications)),
+        "adjustments": _count(AdjustmentRequest, AdjustmentRequest.application_id.in_(applications)),
         "reports": _count(RenderedReport, RenderedReport.campaign_id == campaign_id),
     }
 
@@ -322,6 +325,11 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
         update(InterviewTime)
         .where(InterviewTime.campaign_id == campaign_id, InterviewTime.booked_application_id.is_not(None))
         .values(booked_application_id=None, version=InterviewTime.version + 1),
+        execution_options=BULK,
+    )
+    # What a candidate said they need, and what was agreed and shared, say much about their health.
+    run(
+        delete(AdjustmentRequest).where(AdjustmentRequest.application_id.in_(applications)),
         execution_options=BULK,
     )
     run(
