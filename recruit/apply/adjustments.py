@@ -3,8 +3,6 @@ from their application or their interview invitation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,29 +12,9 @@ from recruit.apply import bp
 from recruit.apply.adjustment_forms import AdjustmentRequestForm
 from recruit.apply.routes import _application_or_404
 from recruit.forms import show_refusal
-from recruit.models import Application
 from recruit.services.applications import adjustments as service
 from recruit.services.applications.adjustments import DETAILS_MAX
 from recruit.services.errors import Refused
-
-
-@dataclass
-class AdjustmentsEntry:
-    """The task list page's link to adjustments: what it says, and the requests' status (empty before asking)."""
-
-    title: str
-    status: str
-
-
-@bp.app_template_global("adjustments_entry")
-def adjustments_entry(application: Application) -> AdjustmentsEntry | None:
-    """The link on the candidate's task list page; None when they have asked for nothing and can no longer ask."""
-    asked = service.requests_for(application)
-    can_ask = service.ask_refusal(application) is None
-    if not asked:
-        return AdjustmentsEntry("Ask for adjustments", "") if can_ask else None
-    waiting = any(not asked_for.responded for asked_for in asked)
-    return AdjustmentsEntry("Adjustments you asked for", "Awaiting a response" if waiting else "Response received")
 
 
 @bp.get("/applications/<reference>/adjustments")

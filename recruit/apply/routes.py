@@ -24,6 +24,7 @@ from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Criterion
+from recruit.services.applications import adjustments
 from recruit.services.applications import submission as applications
 from recruit.services.applications.progress import Progress, awaiting_decision, no_outcome, progress_of, stage_outcomes
 from recruit.services.assessment import feedback
@@ -66,6 +67,7 @@ def _render_task_list(application: Application, progress: Progress, form: Interv
         accepting=vacancies.accepting_applications(application.campaign),
         choose_times=booking.can_choose(application),
         calendar_cancelled=calendars.cancelled(application),
+        adjustments=adjustments.task_list_entry(application),
     )
 
 

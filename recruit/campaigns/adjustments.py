@@ -12,16 +12,9 @@ from recruit.campaigns import bp
 from recruit.campaigns.adjustment_forms import AdjustmentResponseForm
 from recruit.campaigns.routes import _campaign_or_404
 from recruit.forms import show_refusal
-from recruit.models import Campaign
 from recruit.services.applications import adjustments as service
 from recruit.services.applications.adjustments import AGREED_MAX, PANEL_NOTE_MAX
 from recruit.services.errors import Refused
-
-
-@bp.app_template_global("adjustments_awaiting")
-def adjustments_awaiting(campaign: Campaign) -> int:
-    """How many of the campaign's requests for adjustments wait for a response, for the campaign's page."""
-    return service.awaiting_count(campaign)
 
 
 @bp.get("/<int:campaign_id>/adjustments")

@@ -26,6 +26,7 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale
 from recruit.models.campaign import STATUSES, CampaignStatus
+from recruit.services.applications import adjustments
 from recruit.services.campaigns import criteria, task_list
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
@@ -94,6 +95,7 @@ def overview(campaign_id: int) -> str:
         entries=entries,
         tasks=task_list.tasks(campaign),
         next_step=task_list.next_step(campaign),
+        adjustments_awaiting=adjustments.awaiting_count(campaign),
         withdraw=campaign_status.ACTION_NAMES[CampaignStatus.WITHDRAWN],
         form=StatusForm(),
     )

@@ -262,3 +262,21 @@ def panel_notes(campaign: Campaign, stage: str, applications: Sequence[Applicati
     for application_id, note in rows:
         notes.setdefault(application_id, []).append(note)
     return notes
+
+
+@dataclass
+class AdjustmentsEntry:
+    """The task list page's link to adjustments: what it says, and the requests' status (empty before asking)."""
+
+    title: str
+    status: str
+
+
+def task_list_entry(application: Application) -> AdjustmentsEntry | None:
+    """The link on the candidate's task list page; None when they have asked for nothing and can no longer ask."""
+    asked = requests_for(application)
+    can_ask = ask_refusal(application) is None
+    if not asked:
+        return AdjustmentsEntry("Ask for adjustments", "") if can_ask else None
+    waiting = any(not asked_for.responded for asked_for in asked)
+    return AdjustmentsEntry("Adjustments you asked for", "Awaiting a response" if waiting else "Response received")
