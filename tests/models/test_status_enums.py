@@ -23,6 +23,7 @@ COLUMNS = [
     ("applications", "withdrawn_from", ApplicationStatus),
     ("scores", "status", ScoreStatus),
     ("score_versions", "status", ScoreStatus),
+    ("benchmark_scores", "status", ScoreStatus),
     ("agreed_scores", "status", AgreedScoreStatus),
     ("interview_slots", "status", SlotStatus),
     ("offers", "status", OfferStatus),
