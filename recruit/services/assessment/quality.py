@@ -24,10 +24,11 @@ from recruit.models.scale import ScalePoint
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.board import plain_rows
 from recruit.services.assessment.leniency import Leniency, leniency
-from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess
+from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess_each, count_matrix
 from recruit.services.campaigns.stages import eligible_query
 
 IntArray = npt.NDArray[np.int64]
+METRICS = (Metric.ORDINAL, Metric.INTERVAL)
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,13 @@ class ScoreTable:
         return cls(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
 
     @property
+    def criterion_span(self) -> int:
+        return int(self.criterion_ids.max()) + 1 if self.criterion_ids.size else 1
+
+    @property
     def item_keys(self) -> IntArray:
-        """One number per (application, criterion)."""
-        span = int(self.criterion_ids.max()) + 1 if self.criterion_ids.size else 1
-        return self.application_ids * span + self.criterion_ids
+        """One number per (application, criterion): application id × span + criterion id."""
+        return self.application_ids * self.criterion_span + self.criterion_ids
 
 
 def counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
@@ -110,14 +114,22 @@ def counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> 
     return ScoreTable.from_rows(rows)
 
 
-def agreement(table: ScoreTable, criterion: Criterion | None = None, draws: int = DRAWS, seed: int = SEED) -> Agreement:
-    """Alpha, ordinal and interval, for the table's items (or one criterion's, when given)."""
-    keys, values = table.item_keys, table.values
-    if criterion is not None:
-        mine = table.criterion_ids == criterion.id
-        keys, values = keys[mine], values[mine]
-    units = Units.from_pairs(keys, values)
-    return Agreement(criterion, assess(units, Metric.ORDINAL, draws, seed), assess(units, Metric.INTERVAL, draws, seed))
+def agreements(
+    table: ScoreTable, criteria: Sequence[Criterion], draws: int = DRAWS, seed: int = SEED
+) -> tuple[Agreement, list[Agreement]]:
+    """Alpha, ordinal and interval, for every item together and for each criterion's items. The items' counts
+    are made once; each criterion's are a selection of them."""
+    keys, values, counts = count_matrix(table.item_keys, table.values)
+    span = table.criterion_span
+    overall = Agreement(None, *assess_each(Units.from_counts(values, counts), METRICS, draws, seed))
+    per_criterion = [
+        Agreement(
+            criterion,
+            *assess_each(Units.from_counts(values, counts[keys % span == criterion.id]), METRICS, draws, seed),
+        )
+        for criterion in criteria
+    ]
+    return overall, per_criterion
 
 
 def analyse(
@@ -134,10 +146,11 @@ def analyse(
         entry.assessor: entry for entry in leniency(table.item_keys, table.assessor_ids, table.values, scale_points)
     }
     nothing = tuple((point, 0) for point in scale_points)
+    overall, per_criterion = agreements(table, criteria, draws, seed)
     return StageQuality(
         stage=stage,
-        overall=agreement(table, None, draws, seed),
-        criteria=[agreement(table, criterion, draws, seed) for criterion in criteria],
+        overall=overall,
+        criteria=per_criterion,
         assessors=[
             AssessorLeniency(person, by_id.get(person.id) or Leniency(person.id, None, 0, None, 0, nothing))
             for person in panel

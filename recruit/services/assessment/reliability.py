@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -67,17 +67,7 @@ class Units:
     @classmethod
     def from_pairs(cls, unit_keys: npt.ArrayLike, values: npt.ArrayLike) -> Units:
         """From one row per score: the unit it belongs to (any key numpy can sort) and its value."""
-        keys, scores = np.asarray(unit_keys), np.asarray(values, dtype=np.float64)
-        if keys.shape[0] != scores.shape[0]:
-            raise ValueError("one unit key per value")
-        if scores.size == 0:
-            return cls(np.empty(0), np.empty((0, 0), dtype=np.int64))
-        distinct, value_index = np.unique(scores, return_inverse=True)
-        _, unit_index = np.unique(keys, return_inverse=True, axis=0 if keys.ndim > 1 else None)
-        unit_count = int(unit_index.max()) + 1
-        counts = np.bincount(
-            unit_index.ravel() * distinct.size + value_index.ravel(), minlength=unit_count * distinct.size
-        ).reshape(unit_count, distinct.size)
+        _, distinct, counts = count_matrix(unit_keys, values)
         return cls.from_counts(distinct, counts)
 
     @classmethod
@@ -105,6 +95,22 @@ class Units:
     @property
     def pairable(self) -> int:
         return int(self.counts.sum())
+
+
+def count_matrix(unit_keys: npt.ArrayLike, values: npt.ArrayLike) -> tuple[npt.NDArray[Any], FloatArray, IntArray]:
+    """From one row per score (its unit's key, any key numpy can sort, and its value): the distinct keys, the
+    distinct values and counts[u, i], how many times unit u was given the value values[i]."""
+    keys, scores = np.asarray(unit_keys), np.asarray(values, dtype=np.float64)
+    if keys.shape[0] != scores.shape[0]:
+        raise ValueError("one unit key per value")
+    if scores.size == 0:
+        return keys[:0], np.empty(0), np.empty((0, 0), dtype=np.int64)
+    distinct, value_index = np.unique(scores, return_inverse=True)
+    unique_keys, unit_index = np.unique(keys, return_inverse=True, axis=0 if keys.ndim > 1 else None)
+    counts = np.bincount(
+        unit_index.ravel() * distinct.size + value_index.ravel(), minlength=unique_keys.shape[0] * distinct.size
+    ).reshape(unique_keys.shape[0], distinct.size)
+    return unique_keys, distinct, counts.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -173,46 +179,85 @@ def assess(
 ) -> Reliability:
     """Alpha with its 95% bootstrap interval (units resampled with replacement, `draws` times, seeded), or the
     reason there is none to show."""
-    metric = Metric(metric)
+    (result,) = assess_each(units, (Metric(metric),), draws, seed, min_units, min_pairable)
+    return result
+
+
+def assess_each(
+    units: Units,
+    metrics: Sequence[Metric | str],
+    draws: int = DRAWS,
+    seed: int = SEED,
+    min_units: int = MIN_UNITS,
+    min_pairable: int = MIN_PAIRABLE,
+) -> tuple[Reliability, ...]:
+    """assess() on several metrics, from the same resamples (drawn once)."""
     count, pairable = units.units, units.pairable
     if count < min_units or pairable < min_pairable:
-        return Reliability(metric, None, None, None, count, pairable, Judgement.TOO_FEW)
-    value = alpha_of(units, metric)
-    if value is None:
-        return Reliability(metric, None, None, None, count, pairable, Judgement.NO_VARIATION)
-    low, high = bootstrap(units, metric, draws, seed)
-    return Reliability(metric, value, low, high, count, pairable, Judgement.JUDGED, draws)
+        return tuple(Reliability(Metric(m), None, None, None, count, pairable, Judgement.TOO_FEW) for m in metrics)
+    values = {Metric(m): alpha_of(units, Metric(m)) for m in metrics}
+    resampled = _resample(units, draws, seed) if any(v is not None for v in values.values()) else None
+    results = []
+    for metric, value in values.items():
+        if value is None or resampled is None:
+            results.append(Reliability(metric, None, None, None, count, pairable, Judgement.NO_VARIATION))
+            continue
+        low, high = _percentiles(_alphas(resampled, units.values, metric))
+        results.append(Reliability(metric, value, low, high, count, pairable, Judgement.JUDGED, draws))
+    return tuple(results)
 
 
 def bootstrap_alphas(units: Units, metric: Metric | str, draws: int = DRAWS, seed: int = SEED) -> FloatArray:
     """Alpha in each of `draws` resamples of the units (NaN where a resample has no variation)."""
-    metric = Metric(metric)
-    kinds, shares = np.unique(units.counts, axis=0, return_counts=True)
-    size = kinds.shape[1]
-    # Each kind of unit's coincidences, flattened: (kinds, values²).
-    per_kind = _unit_coincidences(kinds).reshape(kinds.shape[0], size * size)
-    rng = np.random.default_rng(seed)
-    drawn = rng.multinomial(units.units, shares / shares.sum(), size=draws)  # (draws, kinds)
-    chunk = max(1, _CELLS_PER_CHUNK // max(1, kinds.shape[0]))
-    coincidence = np.concatenate([drawn[start : start + chunk] @ per_kind for start in range(0, draws, chunk)]).reshape(
-        draws, size, size
-    )
-    marginals = coincidence.sum(axis=2)  # (draws, values)
-    distance = _distances(units.values, marginals, metric)  # (draws, values, values)
-    observed = np.einsum("bck,bck->b", coincidence, distance)
-    expected = np.einsum("bc,bck,bk->b", marginals, distance, marginals)
-    total = marginals.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(expected > 0, 1.0 - (total - 1.0) * observed / expected, np.nan)
+    return _alphas(_resample(units, draws, seed), units.values, Metric(metric))
 
 
 def bootstrap(units: Units, metric: Metric | str, draws: int = DRAWS, seed: int = SEED) -> tuple[float, float]:
     """The 2.5th and 97.5th percentiles of alpha over the resamples."""
-    alphas = bootstrap_alphas(units, metric, draws, seed)
+    return _percentiles(bootstrap_alphas(units, metric, draws, seed))
+
+
+def _percentiles(alphas: FloatArray) -> tuple[float, float]:
     if np.isnan(alphas).all():
         return math.nan, math.nan
     low, high = np.nanpercentile(alphas, [2.5, 97.5])
     return float(low), float(high)
+
+
+def _kinds(counts: IntArray) -> tuple[IntArray, IntArray]:
+    """The distinct rows of counts (the kinds of unit) and how many units are of each kind."""
+    base = int(counts.max()) + 1 if counts.size else 1
+    if counts.shape[1] * math.log2(base) < 62:
+        # Each row as one number in base (largest count + 1): sorting numbers is far quicker than sorting rows.
+        key = counts @ (base ** np.arange(counts.shape[1], dtype=np.int64))
+        _, first, shares = np.unique(key, return_index=True, return_counts=True)
+        return counts[first], shares
+    kinds, shares = np.unique(counts, axis=0, return_counts=True)
+    return kinds, shares
+
+
+def _resample(units: Units, draws: int, seed: int) -> FloatArray:
+    """The coincidence matrix of each of `draws` resamples of the units, shape (draws, values, values)."""
+    kinds, shares = _kinds(units.counts)
+    size = kinds.shape[1]
+    # Each kind of unit's coincidences, flattened: (kinds, values²).
+    per_kind = _unit_coincidences(kinds).reshape(kinds.shape[0], size * size)
+    rng = np.random.default_rng(seed)
+    drawn = rng.multinomial(units.units, shares / shares.sum(), size=draws).astype(np.float64)  # (draws, kinds)
+    chunk = max(1, _CELLS_PER_CHUNK // max(1, kinds.shape[0]))
+    return np.concatenate([drawn[start : start + chunk] @ per_kind for start in range(0, draws, chunk)]).reshape(
+        draws, size, size
+    )
+
+
+def _alphas(coincidence: FloatArray, values: FloatArray, metric: Metric) -> FloatArray:
+    marginals = coincidence.sum(axis=2)  # (draws, values)
+    distance = _distances(values, marginals, metric)  # (draws, values, values)
+    observed = np.einsum("bck,bck->b", coincidence, distance)
+    expected = np.einsum("bc,bck,bk->b", marginals, distance, marginals)
+    total = marginals.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.where(expected > 0, 1.0 - (total - 1.0) * observed / expected, np.nan), dtype=np.float64)
 
 
 def _unit_coincidences(counts: IntArray) -> FloatArray:

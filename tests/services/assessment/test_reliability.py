@@ -15,6 +15,7 @@ from recruit.services.assessment.reliability import (
     Units,
     alpha,
     assess,
+    assess_each,
     bootstrap,
     bootstrap_alphas,
     reliability,
@@ -49,9 +50,7 @@ def by_pairs(values_by_unit, metric: str) -> float:
         low, high = min(c, k), max(c, k)
         return (sum(f for v, f in frequency.items() if low <= v <= high) - (frequency[c] + frequency[k]) / 2) ** 2
 
-    observed = sum(
-        distance(a, b) / (len(unit) - 1) for unit in units for a, b in itertools.permutations(unit, 2)
-    )
+    observed = sum(distance(a, b) / (len(unit) - 1) for unit in units for a, b in itertools.permutations(unit, 2))
     expected = sum(distance(a, b) for a, b in itertools.permutations(pooled, 2)) / (n - 1)
     return 1 - observed / expected
 
@@ -62,7 +61,10 @@ def panel_scores(rng: random.Random, units: int, scorers: int = 3, missing: floa
     for _ in range(units):
         base = rng.randint(2, 6)
         data.append(
-            [None if rng.random() < missing else float(min(7, max(1, base + rng.choice((-1, 0, 0, 1))))) for _ in range(scorers)]
+            [
+                None if rng.random() < missing else float(min(7, max(1, base + rng.choice((-1, 0, 0, 1)))))
+                for _ in range(scorers)
+            ]
         )
     return data
 
@@ -181,9 +183,7 @@ def test_pooling_alike_units_resamples_as_drawing_units_one_by_one_does(metric):
     units = Units.from_lists(data)
     pairable = [unit for unit in data if sum(v is not None for v in unit) >= 2]
     rng = np.random.default_rng(4)
-    naive = [
-        alpha([pairable[i] for i in rng.integers(0, len(pairable), len(pairable))], metric) for _ in range(2000)
-    ]
+    naive = [alpha([pairable[i] for i in rng.integers(0, len(pairable), len(pairable))], metric) for _ in range(2000)]
     low, high = bootstrap(units, metric, draws=2000)
     assert low == pytest.approx(np.percentile(naive, 2.5), abs=0.02)
     assert high == pytest.approx(np.percentile(naive, 97.5), abs=0.02)
@@ -192,3 +192,21 @@ def test_pooling_alike_units_resamples_as_drawing_units_one_by_one_does(metric):
 def test_the_worked_example_bootstrap_holds_the_published_figure():
     low, high = bootstrap(Units.from_lists(WORKED), "interval")
     assert low < 0.849 < high <= 1.0
+
+
+def test_several_metrics_from_one_set_of_resamples_are_each_metric_on_its_own():
+    units = Units.from_lists(panel_scores(random.Random(8), 60))
+    together = assess_each(units, ("ordinal", "interval", "nominal", "ratio"))
+    assert together == tuple(assess(units, metric) for metric in ("ordinal", "interval", "nominal", "ratio"))
+
+
+def test_many_distinct_values_resample_too():
+    rng = random.Random(9)
+    data = []
+    for _ in range(80):
+        true = rng.uniform(0, 100)
+        data.append([round(true + rng.gauss(0, 5), 1) for _ in range(3)])
+    units = Units.from_lists(data)
+    assert units.values.size > 62  # too many to number each unit's counts: its rows are sorted instead
+    result = assess(units, "interval")
+    assert result.judged and result.low < result.alpha < result.high
