@@ -10,6 +10,7 @@ applications there are; everything after that is numpy (reliability.py, leniency
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -110,8 +111,10 @@ def counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> 
             ),
             ~conflicted,
         )
-    ).all()
-    return ScoreTable.from_rows(rows)
+    )
+    # Straight into one array, four numbers a row, without a Python object per row kept on the way.
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+    return ScoreTable.from_rows(flat)
 
 
 def agreements(
