@@ -203,6 +203,9 @@ def assess_each(
             results.append(Reliability(metric, None, None, None, count, pairable, Judgement.NO_VARIATION))
             continue
         low, high = _percentiles(_alphas(resampled, units.values, metric))
+        if math.isnan(low):  # no resample varied: a figure, but no interval to give
+            results.append(Reliability(metric, value, None, None, count, pairable, Judgement.JUDGED, draws))
+            continue
         results.append(Reliability(metric, value, low, high, count, pairable, Judgement.JUDGED, draws))
     return tuple(results)
 

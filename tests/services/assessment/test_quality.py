@@ -155,6 +155,21 @@ def test_every_stage_the_campaign_has_reached(admin):
     assert not interview.flagged
 
 
+def test_a_stage_without_scores_yet(admin):
+    setup = sift_campaign(admin, applications=2, members=1, keep_criteria=2)
+    quality = stage_quality(setup.campaign, "sift")
+    assert quality.scores == 0
+    for entry in (quality.overall, *quality.criteria):
+        assert (entry.ordinal.units, entry.ordinal.pairable, entry.ordinal.judgement) == (0, 0, Judgement.TOO_FEW)
+        assert entry.interval.alpha_text == "too few scores to judge yet"
+    assert [(e.assessor, e.leniency.shared, e.leniency.flagged) for e in quality.assessors] == [
+        (setup.chair, 0, False),
+        (setup.members[0], 0, False),
+    ]
+    assert quality.assessors[0].leniency.sentence == "has no items scored by the rest of the panel yet"
+    assert quality.assessors[0].leniency.distribution[0] == (1, 0)
+
+
 def statements_for_quality(campaign_id: int) -> int:
     db.session.remove()
     with Statements() as counter:
