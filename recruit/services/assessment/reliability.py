@@ -56,7 +56,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare their figures, not the holders
 class Units:
     """Units' values as counts: counts[u, i] is how many scorers gave unit u the value values[i]. Only units
     with at least two values are kept; the others cannot be paired and take no part."""
