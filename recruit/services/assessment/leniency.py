@@ -5,6 +5,13 @@ scores; per assessor the mean of those differences, how many there were and its 
 standard deviation over the square root of the count). A difference is drawn to the chair's attention only
 when it is large (half a scale point or more), rests on enough items (10 or more) and is unlikely to be chance
 (at least two standard errors from nothing). It describes; nothing ever adjusts a score.
+
+Which assessors are flagged is settled one at a time. On a panel of three, one assessor a point above the other
+two puts each of the others half a point below "the rest of the panel" (which includes the high scorer), so the
+rule alone would flag all three. So the assessor furthest out (most standard errors from nothing) who meets the
+rule is flagged first; the others' differences are then worked out again without the flagged assessor's scores,
+and the next is flagged only if they still meet the rule; and so on until nobody else does. The figures shown
+are always those against the whole rest of the panel.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ class Leniency:
     standard_error: float | None  # None below two shared items
     scored: int  # every score of theirs counted, shared or not
     distribution: tuple[tuple[int, int], ...]  # (scale point, how many of their scores), every point of the scale
+    # Drawn to the chair's attention: meets the rule, and still does once anyone further out is set aside.
+    flagged: bool = False
 
     @property
     def standard_errors(self) -> float | None:
@@ -39,20 +48,12 @@ class Leniency:
         same non-zero amount)."""
         if self.difference is None or self.standard_error is None:
             return None
-        if self.standard_error == 0:
-            return 0.0 if self.difference == 0 else math.copysign(math.inf, self.difference)
-        return self.difference / self.standard_error
+        return _ratio(self.difference, self.standard_error)
 
     @property
-    def flagged(self) -> bool:
-        ratio = self.standard_errors
-        return (
-            self.difference is not None
-            and ratio is not None
-            and abs(self.difference) >= MIN_DIFFERENCE - _TOLERANCE
-            and self.shared >= MIN_SHARED
-            and abs(ratio) >= MIN_STANDARD_ERRORS - _TOLERANCE
-        )
+    def meets_rule(self) -> bool:
+        """Large enough, on enough items, and unlikely to be chance, against the whole rest of the panel."""
+        return _meets_rule(self.difference, self.shared, self.standard_error)
 
     @property
     def difference_text(self) -> str:
@@ -75,6 +76,64 @@ class Leniency:
         return f"scores on average {abs(rounded):.1f} {direction} than the rest of the panel on {items}"
 
 
+def _ratio(difference: float, error: float) -> float:
+    if error == 0:
+        return 0.0 if difference == 0 else math.copysign(math.inf, difference)
+    return difference / error
+
+
+def _meets_rule(difference: float | None, shared: int, error: float | None) -> bool:
+    return (
+        difference is not None
+        and error is not None
+        and abs(difference) >= MIN_DIFFERENCE - _TOLERANCE
+        and shared >= MIN_SHARED
+        and abs(_ratio(difference, error)) >= MIN_STANDARD_ERRORS - _TOLERANCE
+    )
+
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+def _differences(item_index: Ints, person_index: Ints, scores: Floats, people: int) -> tuple[Floats, Ints, Floats]:
+    """Per person: the mean of (their score - the others' mean) over the items they share, how many, and its
+    standard error (NaN where undefined)."""
+    totals = np.bincount(item_index, weights=scores)
+    counts = np.bincount(item_index)
+    others = counts[item_index] - 1
+    shared = others > 0
+    # Each shared score less the mean of the others' scores on its item.
+    difference = scores[shared] - (totals[item_index][shared] - scores[shared]) / others[shared]
+    who = person_index[shared]
+    n = np.bincount(who, minlength=people)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.bincount(who, weights=difference, minlength=people) / n
+        squares = np.bincount(who, weights=(difference - mean[who]) ** 2, minlength=people)
+        error = np.sqrt(squares / (n - 1)) / np.sqrt(n)
+    return mean, n, error
+
+
+def _figure(values: Floats, counts: Ints, i: int, least: int) -> float | None:
+    return float(values[i]) if counts[i] >= least else None
+
+
+def _flag(item_index: Ints, person_index: Ints, scores: Floats, people: int) -> set[int]:
+    """The people flagged, one at a time, furthest out first, each time without those already flagged."""
+    flagged: set[int] = set()
+    while True:
+        keep = ~np.isin(person_index, list(flagged))
+        mean, n, error = _differences(item_index[keep], person_index[keep], scores[keep], people)
+        meeting = [
+            i
+            for i in range(people)
+            if i not in flagged and _meets_rule(_figure(mean, n, i, 1), int(n[i]), _figure(error, n, i, 2))
+        ]
+        if not meeting:
+            return flagged
+        flagged.add(max(meeting, key=lambda i: (abs(_ratio(float(mean[i]), float(error[i]))), abs(float(mean[i])))))
+
+
 def leniency(
     item_keys: npt.ArrayLike,
     assessors: npt.ArrayLike,
@@ -92,28 +151,19 @@ def leniency(
     item_index = item_index.ravel()
     ids, person_index = np.unique(people, return_inverse=True)
     person_index = person_index.ravel()
-    totals = np.bincount(item_index, weights=scores)
-    counts = np.bincount(item_index)
-    others = counts[item_index] - 1
-    shared = others > 0
-    # Each shared score less the mean of the others' scores on its item.
-    difference = scores[shared] - (totals[item_index][shared] - scores[shared]) / others[shared]
-    who = person_index[shared]
-    n = np.bincount(who, minlength=ids.size)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.bincount(who, weights=difference, minlength=ids.size) / n
-        squares = np.bincount(who, weights=(difference - mean[who]) ** 2, minlength=ids.size)
-        error = np.sqrt(squares / (n - 1)) / np.sqrt(n)
+    mean, n, error = _differences(item_index, person_index, scores, ids.size)
+    flagged = _flag(item_index, person_index, scores, ids.size)
     scored = np.bincount(person_index, minlength=ids.size)
     per_point = [np.bincount(person_index[scores == point], minlength=ids.size) for point in scale_points]
     return [
         Leniency(
             assessor=int(assessor),
-            difference=float(mean[i]) if n[i] else None,
+            difference=_figure(mean, n, i, 1),
             shared=int(n[i]),
-            standard_error=float(error[i]) if n[i] >= 2 else None,
+            standard_error=_figure(error, n, i, 2),
             scored=int(scored[i]),
             distribution=tuple((int(point), int(column[i])) for point, column in zip(scale_points, per_point)),
+            flagged=i in flagged,
         )
         for i, assessor in enumerate(ids)
     ]

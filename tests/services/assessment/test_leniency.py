@@ -35,6 +35,22 @@ def test_an_assessor_who_always_scores_a_point_higher_is_the_only_one_flagged():
     assert lenient.sentence == ("scores on average 1.0 higher than the rest of the panel on 80 shared items")
 
 
+@pytest.mark.parametrize("seed", range(10))
+def test_on_a_panel_of_three_only_the_assessor_a_point_higher_is_flagged(seed):
+    # Against "the rest of the panel" (which includes the high scorer) the other two are half a point lower and
+    # meet the rule themselves; set beside each other alone, they agree.
+    keys, people, values = panel(random.Random(seed), items=40, assessors=3, bias={2: 1})
+    result = leniency(keys, people, values, SCALE)
+    assert [entry.assessor for entry in result if entry.flagged] == [2]
+    assert result[1].difference == pytest.approx(1.0, abs=0.3)
+    assert all(entry.difference < 0 for entry in (result[0], result[2]))
+
+
+def test_two_assessors_out_of_line_are_both_flagged():
+    keys, people, values = panel(random.Random(7), items=60, assessors=5, bias={1: 2, 4: -2})
+    assert [entry.assessor for entry in leniency(keys, people, values, SCALE) if entry.flagged] == [1, 4]
+
+
 def test_a_panel_without_bias_flags_nobody():
     for seed in range(5):
         keys, people, values = panel(random.Random(seed), items=60, assessors=3, bias={})
@@ -91,7 +107,7 @@ def entry(difference: float | None, shared: int, error: float | None) -> Lenienc
     ],
 )
 def test_the_rule_that_flags(difference, shared, error, flagged):
-    assert entry(difference, shared, error).flagged is flagged
+    assert entry(difference, shared, error).meets_rule is flagged
 
 
 @pytest.mark.parametrize(
