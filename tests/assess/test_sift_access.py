@@ -175,6 +175,7 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
         "moderate.sign_off",
         "moderate.feedback_overview",
         "moderate.candidate_feedback_page",
+        "moderate.quality_page",
     }
     assert any("by=criterion" in url for url in pages), "the criterion-by-criterion lists were not walked"
     leaks = {
