@@ -37,6 +37,11 @@ class AgreementRow:
     def pairable(self) -> int:
         return self.ordinal.pairable
 
+    @property
+    def same_reason(self) -> bool:
+        """Neither metric has a figure, for the same reason (too few scores, or no variation): said once."""
+        return not self.ordinal.judged and self.ordinal.judgement == self.interval.judgement
+
 
 @dataclass(frozen=True)
 class AssessorRow:
