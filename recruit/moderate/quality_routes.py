@@ -18,7 +18,10 @@ from recruit.services.reports.content.panel_quality import panel_quality
 def quality_page(campaign_id: int, stage: str) -> str:
     campaign = _campaign(campaign_id, stage, admin_may_view=True)
     if is_chair(campaign, stage, current_user):
-        back_url, back_text = url_for("moderate.board_view", campaign_id=campaign.id, stage=stage), "Back to the board"
+        back_url, back_text = (
+            url_for("moderate.board_view", campaign_id=campaign.id, stage=stage),
+            "Back to the moderation board",
+        )
     else:
         back_url = url_for("moderate.results_page", campaign_id=campaign.id, stage=stage)
         back_text = "Back to the results"
