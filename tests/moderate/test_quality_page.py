@@ -199,3 +199,12 @@ def test_a_panel_member_who_is_not_the_chair_never_sees_a_quality_figure(app, se
         assert "/quality" not in response.get_data(as_text=True), url
     for url in (f"/moderate/{campaign.id}/sift", quality_url(setup), f"/reports/{campaign.id}"):
         assert client.get(url).status_code == 403, url
+
+
+def test_admins_reach_the_page_from_the_campaign_and_the_results(app, setup):
+    admin = signed_in(app, setup.admin).client
+    campaign = parse(admin.get(f"/admin/campaigns/{setup.campaign.id}"))
+    assert campaign.select_one("#sift-quality-link")["href"] == quality_url(setup)
+    assert campaign.select_one("#interview-quality-link") is None  # not at interview yet
+    results = parse(admin.get(f"/moderate/{setup.campaign.id}/sift/results"))
+    assert results.select_one("#quality-link")["href"] == quality_url(setup)
