@@ -121,3 +121,11 @@ ADJUSTMENT_OUTCOME_LABELS: dict[str, str] = {
 
 ADJUSTMENT_AWAITING = "Awaiting a response"
 ADJUSTMENT_RESPONDED = "Responded"
+
+
+# Why the agreement between a panel's scores (Krippendorff's alpha, services/assessment/reliability.py) has no
+# figure to show, by Judgement.
+RELIABILITY_LABELS: dict[str, str] = {
+    "too_few": "too few scores to judge yet",
+    "no_variation": "every score is the same, so there is no variation to measure agreement on",
+}

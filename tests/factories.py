@@ -469,3 +469,38 @@ def add_scores(
         ],
     )
     db.session.commit()
+
+
+def scores_with_a_high_scorer(
+    campaign: Campaign, application_ids: Sequence[int], assessors: Sequence[User], stage: str = "sift"
+) -> None:
+    """Submitted scores from every assessor on every criterion of these applications, inserted in bulk: the panel
+    mostly agrees, and the last assessor scores about two points above the rest. With ten applications or more,
+    alpha has enough items to be judged and the last assessor differs from the panel enough to be marked."""
+    now = utcnow()
+    last = len(assessors) - 1
+    rows = []
+    for number, application_id in enumerate(application_ids):
+        for position, criterion in enumerate(campaign.criteria_at(stage)):
+            base = 2 + (number + position) % 4  # 2 to 5
+            for seat, assessor in enumerate(assessors):
+                if seat == last:
+                    value = base + (1 if number % 4 == 0 else 2)
+                else:
+                    value = base + (1 if (number + position + seat) % 5 == 0 else 0)
+                rows.append(
+                    {
+                        "application_id": application_id,
+                        "criterion_id": criterion.id,
+                        "assessor_id": assessor.id,
+                        "stage": stage,
+                        "value": value,
+                        "rationale": "Bulk rationale.",
+                        "status": "submitted",
+                        "ticked": [],
+                        "submitted_at": now,
+                        "version": 1,
+                    }
+                )
+    db.session.execute(insert(Score), rows)
+    db.session.commit()

@@ -28,7 +28,8 @@ CEILINGS = {
     "scoring page": 13,
     # One criterion across every application: the scoring page, with how many answers are scored.
     "one answer of many": 16,
-    "moderation board": 14,
+    # With the agreement between assessors worked out afresh: the panel, the scale and the counted scores (3).
+    "moderation board": 17,
     "moderation item": 18,
 }
 
@@ -126,8 +127,8 @@ def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(a
 
 def test_the_chairs_board_item_and_feedback_pages_run_the_same_queries_for_10_and_600_applications(app, make_user):
     """The board (filtered), a discrepant item with the agree form and the next discrepancy named, the overview of
-    every candidate's feedback and one candidate's feedback page: a fixed number of queries, however many items
-    the stage has in each state."""
+    every candidate's feedback, one candidate's feedback page and the panel quality page: a fixed number of
+    queries, however many items the stage has in each state."""
     from sqlalchemy import func, insert, select
 
     from recruit.models import AgreedScore, Application, Campaign, User
@@ -155,6 +156,7 @@ def test_the_chairs_board_item_and_feedback_pages_run_the_same_queries_for_10_an
         "item": f"{base}/items/{first.reference}/{one.code}",
         "feedback overview": f"{base}/feedback?view=incomplete",
         "candidate feedback": f"{base}/feedback/{third.reference}",
+        "panel quality": f"{base}/quality",
     }
     client = signed_in(app, chair)
     page = parse(client.get(urls["item"]))

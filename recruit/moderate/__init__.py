@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderate")
 
-from recruit.moderate import feedback_routes, routes  # noqa: E402,F401
+from recruit.moderate import feedback_routes, quality_routes, routes  # noqa: E402,F401

@@ -22,6 +22,7 @@ from recruit.services.assessment import (
     item_detail,
     moderators,
     progress,
+    quality,
     results,
     visibility,
 )
@@ -39,6 +40,7 @@ from recruit.services.campaigns.stages import (
 from recruit.services.errors import Refused
 from recruit.services.reports import versions as reports
 from recruit.services.reports.content.distribution import score_distribution
+from recruit.services.reports.content.panel_quality import agreement_rows
 
 PAGE_SIZE = 50
 
@@ -142,6 +144,8 @@ def board_view(campaign_id: int, stage: str) -> str:
     deputies = moderators.deputies_for(stage, sorted(aside)) if aside else {}
     handovers = {application_id: deputies.get(application_id) for application_id in aside}
     moderated = moderators.moderated_among(current_user, campaign, stage, standing.conflicts)
+    # The agreement between the panel's scores, worked out afresh from the scores submitted so far.
+    figures = quality.stage_quality(campaign, stage)
     return render_template(
         "moderate/board.html",
         campaign=campaign,
@@ -158,6 +162,8 @@ def board_view(campaign_id: int, stage: str) -> str:
         names=names,
         open=scoring_open(campaign, stage),
         presift=presift_active(campaign, stage),
+        agreement_figures=agreement_rows(figures),
+        flagged=len(figures.flagged),
     )
 
 

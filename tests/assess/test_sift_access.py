@@ -175,6 +175,7 @@ def test_no_page_an_assessor_or_the_chair_can_reach_shows_who_the_candidate_is(a
         "moderate.sign_off",
         "moderate.feedback_overview",
         "moderate.candidate_feedback_page",
+        "moderate.quality_page",
     }
     assert any("by=criterion" in url for url in pages), "the criterion-by-criterion lists were not walked"
     leaks = {
@@ -354,6 +355,7 @@ def test_dashboard_scoring_page_and_board_run_the_same_queries_for_10_and_1000_a
         "work list": ("member", f"/assess/{campaign.id}/sift"),
         "work list of drafts": ("member", f"/assess/{campaign.id}/sift?show=drafts"),
         "moderation board": ("chair", f"/moderate/{campaign.id}/sift"),
+        "panel quality": ("chair", f"/moderate/{campaign.id}/sift/quality"),
     }
     clients = {"member": signed_in(app, member).client, "chair": signed_in(app, chair).client}
     ids = campaign.id, chair.id, member.id, setup.members[1].id
@@ -471,6 +473,8 @@ EXPECTED = {
     # Whose feedback is complete: for the chair (from the board) and admins (from the release step).
     "moderate.feedback_overview": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     "moderate.results_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
+    # DESIGN §11: the panel quality figures are the chair's and admins' only.
+    "moderate.quality_page": {"member": 403, "chair": 200, "other assessor": 403, "candidate": 403, "admin": 200},
     # The sift decision is the admin's (DESIGN §1: admins run the stages); sign-off is the chair's.
     "moderate.decision": {"member": 403, "chair": 403, "other assessor": 403, "candidate": 403, "admin": 302},
     # A GET shows what signing off fixes; only the POST from its button signs off.

@@ -130,6 +130,7 @@ def test_a_chair_agrees_discrepant_items_using_only_the_keyboard(journey):
         cora.skip_to_main()
         cora.tab_to(page.get_by_role("link", name="Moderation board"))
         cora.activate("Enter")
+        board_path = chair.person.path
         expect(page.locator("#counts [data-view=discrepant] .govuk-summary-list__value")).to_have_text("2")
         expect(page.locator("#next-item-is")).to_have_text(f"Next: {first.reference}, {LC} (discrepant).")
         cora.skip_to_main()
@@ -209,3 +210,16 @@ def test_a_chair_agrees_discrepant_items_using_only_the_keyboard(journey):
         expect(page.locator(f'#feedback-overview tr[data-reference="{first.reference}"] .govuk-tag')).to_have_text(
             "Complete"
         )
+
+    with journey.step("from the board to the panel quality page"):
+        cora.go_to(board_path)
+        expect(page.locator("#agreement tbody tr").first).to_contain_text("Too few scores to judge yet")
+        cora.skip_to_main()
+        cora.tab_to(page.locator("#quality-link"))
+        cora.activate("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Panel quality: sift")
+        expect(page.locator("#leniency tbody tr")).to_have_count(2)
+        cora.skip_to_main()
+        cora.tab_to(page.locator("#alpha-explained summary"))
+        cora.press("Enter")
+        expect(page.locator("#alpha-explained")).to_have_attribute("open", "")

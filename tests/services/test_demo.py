@@ -150,3 +150,23 @@ def test_the_chair_has_discrepancies_to_settle_on_the_board(app, runner):
     assert sorted(row["data-item"] for row in board.select("#board tbody tr[data-item]")) == sorted(
         [f"{by_name['Grace Okafor']}/{codes[0]}", *(f"{by_name['Hannah Lewis']}/{code}" for code in codes)]
     )
+
+
+def test_the_chair_sees_how_far_the_panel_agrees_on_the_board_and_the_quality_page(app, runner):
+    """Five applications scored by all three: fifteen items, enough for alpha over every criterion together (each
+    criterion alone has five, too few to judge), and fifteen shared items per panel member."""
+    emails, password = printed_sign_ins(run_demo(runner))
+    forms = Forms(app.test_client())
+    forms.submit("/sign-in", {"email": "demo-chair@example.org", "password": password})
+    campaign = demo_campaign()
+
+    board = parse(forms.client.get(f"/moderate/{campaign.id}/sift"))
+    overall = [cell.get_text(strip=True) for cell in board.select("#agreement tbody tr")[0].select("th, td")]
+    assert overall[0] == "All criteria"
+    assert re.fullmatch(r"-?[01]\.\d\d", overall[1]), overall  # an ordinal alpha
+    assert re.fullmatch(r"-?[01]\.\d\d to -?[01]\.\d\d", overall[2]), overall  # its interval
+    assert overall[-2:] == ["15", "45"]
+
+    quality = parse(forms.client.get(f"/moderate/{campaign.id}/sift/quality"))
+    shared = [row.select("td")[1].get_text(strip=True) for row in quality.select("#leniency tbody tr")]
+    assert shared == ["15", "15", "15"]

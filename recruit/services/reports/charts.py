@@ -97,6 +97,38 @@ def _style(axes: Axes) -> None:
     axes.xaxis.label.set_color(TEXT)
 
 
+def _small_multiples(
+    titles: Sequence[str], points: Sequence[int], counts: Sequence[Sequence[int]], x_label: str, y_label: str
+) -> Figure:
+    """One small bar chart per title, three to a row on a shared count axis: how many fell on each point."""
+    from matplotlib.ticker import MaxNLocator
+
+    columns = max(min(3, len(titles)), 1)
+    rows = max(-(-len(titles) // columns), 1)
+    wrapped = [_wrapped(title, 26) for title in titles]  # about the width of one small chart
+    # Each small chart's title takes about 0.15 inches a line: room above each row for the longest.
+    title_room = 0.15 * max((_lines(title) for title in wrapped), default=1)
+    top, bottom, gap = 0.1 + title_room, 0.55, 0.35 + title_room
+    figure = _figure(WIDTH_INCHES, top + bottom + 1.25 * rows + gap * (rows - 1))
+    grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
+    _margins(figure, top=top, bottom=bottom, left=0.6, right=0.1, gap=gap, rows=rows)
+    highest = max((max(row) for row in counts if row), default=0)
+    for index, axes in enumerate(grid.flat):
+        if index >= len(titles):
+            axes.set_visible(False)
+            continue
+        bars = axes.bar([str(p) for p in points], counts[index], color=COLOURS[0], width=0.7)
+        axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT, padding=1)
+        axes.set_title(wrapped[index], fontsize=8.5, color=TEXT)
+        axes.set_ylim(0, max(highest, 1) * 1.2)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
+        _style(axes)
+    # One label per axis for the whole figure: every glyph is a path WeasyPrint draws, so fewer is faster.
+    figure.supxlabel(x_label, fontsize=8, color=TEXT)
+    figure.supylabel(y_label, fontsize=8, color=TEXT)
+    return figure
+
+
 def distribution_alt(criteria: list[str], points: list[int], counts: list[list[int]], applications: int) -> str:
     parts = [
         f"Bar charts of the agreed scores of {_plural(applications, 'application', 'applications')}, "
@@ -127,31 +159,7 @@ def score_distribution(criteria: list[str], points: list[int], counts: list[list
 def _score_distribution(
     criteria: tuple[str, ...], points: tuple[int, ...], counts: tuple[tuple[int, ...], ...], applications: int
 ) -> Chart:
-    from matplotlib.ticker import MaxNLocator
-
-    columns = min(3, len(criteria))
-    rows = -(-len(criteria) // columns)
-    titles = [_wrapped(name, 26) for name in criteria]  # about the width of one small chart
-    # Each small chart's title takes about 0.15 inches a line: room above each row for the longest.
-    title_room = 0.15 * max(_lines(title) for title in titles)
-    top, bottom, gap = 0.1 + title_room, 0.55, 0.35 + title_room
-    figure = _figure(WIDTH_INCHES, top + bottom + 1.25 * rows + gap * (rows - 1))
-    grid = figure.subplots(rows, columns, squeeze=False, sharey=True)
-    _margins(figure, top=top, bottom=bottom, left=0.6, right=0.1, gap=gap, rows=rows)
-    top = max((max(row) for row in counts if row), default=0)
-    for index, axes in enumerate(grid.flat):
-        if index >= len(criteria):
-            axes.set_visible(False)
-            continue
-        bars = axes.bar([str(p) for p in points], counts[index], color=COLOURS[0], width=0.7)
-        axes.bar_label(bars, labels=[str(c) if c else "" for c in counts[index]], fontsize=7, color=TEXT, padding=1)
-        axes.set_title(titles[index], fontsize=8.5, color=TEXT)
-        axes.set_ylim(0, max(top, 1) * 1.2)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
-        _style(axes)
-    # One label per axis for the whole figure: every glyph is a path WeasyPrint draws, so fewer is faster.
-    figure.supxlabel("Agreed score", fontsize=8, color=TEXT)
-    figure.supylabel("Applications", fontsize=8, color=TEXT)
+    figure = _small_multiples(criteria, points, counts, "Agreed score", "Applications")
     return Chart(_svg(figure), distribution_alt(list(criteria), list(points), [list(r) for r in counts], applications))
 
 
@@ -221,3 +229,34 @@ def _panel_comparison(
     axes.legend(fontsize=7.5, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     _style(axes)
     return Chart(_svg(figure), comparison_alt(list(criteria), list(members), [list(r) for r in scores], list(agreed)))
+
+
+def assessor_scores_alt(names: list[str], points: list[int], counts: list[list[int]]) -> str:
+    parts = [
+        f"Bar charts of the scores each panel member submitted, one per panel member, on the {points[0]} to "
+        f"{points[-1]} scale."
+    ]
+    for name, row in zip(names, counts):
+        given = [(point, count) for point, count in zip(points, row) if count]
+        if not given:
+            parts.append(f"{name}: no scores submitted.")
+            continue
+        said = [
+            f"{_plural(count, 'score', 'scores')} of {point}" if index == 0 else f"{count} of {point}"
+            for index, (point, count) in enumerate(given)
+        ]
+        parts.append(f"{name}: {', '.join(said)}.")
+    return " ".join(parts)
+
+
+def assessor_scores(names: list[str], points: list[int], counts: list[list[int]]) -> Chart:
+    """Per panel member, how many of their submitted scores fell on each point of the scale (one small chart
+    each), drawn as the agreed scores' distribution is."""
+    return _assessor_scores(tuple(names), tuple(points), tuple(tuple(row) for row in counts))
+
+
+# The panel quality page draws the same charts on every visit until a score is submitted.
+@lru_cache(maxsize=32)
+def _assessor_scores(names: tuple[str, ...], points: tuple[int, ...], counts: tuple[tuple[int, ...], ...]) -> Chart:
+    figure = _small_multiples(names, points, counts, "Score submitted", "Scores")
+    return Chart(_svg(figure), assessor_scores_alt(list(names), list(points), [list(r) for r in counts]))

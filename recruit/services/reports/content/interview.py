@@ -20,6 +20,7 @@ from recruit.services.errors import Refused
 from recruit.services.interview import offers, questions
 from recruit.services.reports import charts
 from recruit.services.reports.content.merit import MeritRow, merit_rows
+from recruit.services.reports.content.panel_quality import panel_quality
 from recruit.services.reports.content.shared import (
     NO_SCORE,
     ReportSpec,
@@ -269,5 +270,6 @@ def interview_report(campaign: Campaign, application: Application | None = None)
         final=view.final,
         sign_off=sign_off_line(record),
         later=[] if one else after_sign_off(campaign, stage),
+        panel_quality=None if one else panel_quality(campaign, stage),
     )
     return ReportSpec("pdf/interview.html", title, context)

@@ -21,6 +21,7 @@ from recruit.services.assessment.board import Item, load_items
 from recruit.services.assessment.moderation_rules import ItemState
 from recruit.services.campaigns.stages import eligible_query, presift_active, recorded_status
 from recruit.services.reports.content.distribution import score_distribution
+from recruit.services.reports.content.panel_quality import panel_quality
 from recruit.services.reports.content.shared import (
     CONFLICT,
     NO_SCORE,
@@ -268,6 +269,7 @@ def sift_report(campaign: Campaign) -> ReportSpec:
         decision=decision,
         sign_off=sign_off_line(record),
         later=after_sign_off(campaign, stage),
+        panel_quality=panel_quality(campaign, stage),
     )
     return ReportSpec("pdf/sift.html", title, context)
 

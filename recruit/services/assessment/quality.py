@@ -1,0 +1,188 @@
+"""The quality of a stage's assessment: how far the panel's independent scores agree (Krippendorff's alpha,
+ordinal and interval, for the stage and per criterion) and whether any assessor scores above or below the rest
+of the panel.
+
+Only what each assessor decided alone counts: their own submitted scores, before moderation (never the agreed
+scores), on the applications the stage scores, from the stage's panel, leaving out drafts and the scores of an
+assessor who declared a conflict of interest with the candidate. They are read in one query however many
+applications there are; everything after that is numpy (reliability.py, leniency.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import and_, exists, select
+
+from recruit.extensions import db
+from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
+from recruit.models.campaign import Panel, PanelMember
+from recruit.models.scale import ScalePoint
+from recruit.models.scoring import ScoreStatus
+from recruit.services.assessment.board import plain_rows
+from recruit.services.assessment.leniency import Leniency, leniency
+from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess_each, count_matrix
+from recruit.services.campaigns.stages import eligible_query
+
+IntArray = npt.NDArray[np.int64]
+METRICS = (Metric.ORDINAL, Metric.INTERVAL)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Alpha on the ordinal and interval metrics for the stage's items, or one criterion's."""
+
+    criterion: Criterion | None  # None for every criterion together
+    ordinal: Reliability
+    interval: Reliability
+
+
+@dataclass(frozen=True)
+class AssessorLeniency:
+    assessor: User
+    leniency: Leniency
+
+
+@dataclass(frozen=True)
+class StageQuality:
+    stage: str
+    overall: Agreement  # the units are the items: one application's one criterion
+    criteria: list[Agreement]  # in the campaign's order of criteria
+    assessors: list[AssessorLeniency]  # every panel member, in the panel's order
+    scores: int  # the scores counted
+
+    @property
+    def flagged(self) -> list[AssessorLeniency]:
+        return [entry for entry in self.assessors if entry.leniency.flagged]
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """The counted scores, one row each, as columns."""
+
+    application_ids: IntArray
+    criterion_ids: IntArray
+    assessor_ids: IntArray
+    values: IntArray
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple[int, int, int, int]] | npt.ArrayLike) -> ScoreTable:
+        table = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
+        return cls(table[:, 0], table[:, 1], table[:, 2], table[:, 3])
+
+    @property
+    def criterion_span(self) -> int:
+        return int(self.criterion_ids.max()) + 1 if self.criterion_ids.size else 1
+
+    @property
+    def item_keys(self) -> IntArray:
+        """One number per (application, criterion): application id × span + criterion id."""
+        return self.application_ids * self.criterion_span + self.criterion_ids
+
+
+def counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
+    """The stage's counted scores, in one query: submitted, by the stage's panel, on the applications the stage
+    scores, for its criteria, without those of an assessor with a declared conflict of interest."""
+    panel = (
+        select(PanelMember.user_id)
+        .join(Panel, Panel.id == PanelMember.panel_id)
+        .where(Panel.campaign_id == campaign.id, Panel.stage == stage)
+    )
+    conflicted = exists().where(
+        and_(
+            Conflict.application_id == Score.application_id,
+            Conflict.assessor_id == Score.assessor_id,
+            Conflict.stage == stage,
+            Conflict.has_conflict.is_(True),
+        )
+    )
+    rows = plain_rows(
+        select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
+            Score.stage == stage,
+            Score.status == ScoreStatus.SUBMITTED,
+            Score.criterion_id.in_(criterion_ids),
+            Score.assessor_id.in_(panel.scalar_subquery()),
+            Score.application_id.in_(
+                eligible_query(campaign, stage).with_only_columns(Application.id).scalar_subquery()
+            ),
+            ~conflicted,
+        )
+    )
+    # Straight into one array, four numbers a row, without a Python object per row kept on the way.
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+    return ScoreTable.from_rows(flat)
+
+
+def agreements(
+    table: ScoreTable, criteria: Sequence[Criterion], draws: int = DRAWS, seed: int = SEED
+) -> tuple[Agreement, list[Agreement]]:
+    """Alpha, ordinal and interval, for every item together and for each criterion's items. The items' counts
+    are made once; each criterion's are a selection of them."""
+    keys, values, counts = count_matrix(table.item_keys, table.values)
+    span = table.criterion_span
+    overall = Agreement(None, *assess_each(Units.from_counts(values, counts), METRICS, draws, seed))
+    per_criterion = [
+        Agreement(
+            criterion,
+            *assess_each(Units.from_counts(values, counts[keys % span == criterion.id]), METRICS, draws, seed),
+        )
+        for criterion in criteria
+    ]
+    return overall, per_criterion
+
+
+def analyse(
+    table: ScoreTable,
+    stage: str,
+    criteria: Sequence[Criterion],
+    panel: Sequence[User],
+    scale_points: Sequence[int],
+    draws: int = DRAWS,
+    seed: int = SEED,
+) -> StageQuality:
+    """The figures from scores already read."""
+    by_id = {
+        entry.assessor: entry for entry in leniency(table.item_keys, table.assessor_ids, table.values, scale_points)
+    }
+    nothing = tuple((point, 0) for point in scale_points)
+    overall, per_criterion = agreements(table, criteria, draws, seed)
+    return StageQuality(
+        stage=stage,
+        overall=overall,
+        criteria=per_criterion,
+        assessors=[
+            AssessorLeniency(person, by_id.get(person.id) or Leniency(person.id, None, 0, None, 0, nothing))
+            for person in panel
+        ],
+        scores=int(table.values.size),
+    )
+
+
+def stage_quality(campaign: Campaign, stage: str, draws: int = DRAWS, seed: int = SEED) -> StageQuality:
+    """The stage's agreement and each panel member's leniency, in a fixed number of queries."""
+    criteria = campaign.criteria_at(stage)
+    panel = list(
+        db.session.scalars(
+            select(User)
+            .join(PanelMember, PanelMember.user_id == User.id)
+            .join(Panel, Panel.id == PanelMember.panel_id)
+            .where(Panel.campaign_id == campaign.id, Panel.stage == stage)
+            .order_by(PanelMember.id)
+        )
+    )
+    points = list(
+        db.session.scalars(
+            select(ScalePoint.value).where(ScalePoint.scale_id == campaign.scale_id).order_by(ScalePoint.value)
+        )
+    )
+    table = counted_scores(campaign, stage, [c.id for c in criteria])
+    return analyse(table, stage, criteria, panel, points, draws, seed)
+
+
+def campaign_quality(campaign: Campaign, draws: int = DRAWS, seed: int = SEED) -> list[StageQuality]:
+    """Each stage the campaign has reached, in order."""
+    return [stage_quality(campaign, stage, draws, seed) for stage in campaign.stages_with_results]
