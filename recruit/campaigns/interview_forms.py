@@ -1,6 +1,9 @@
 """Forms for the interview stage: invitations, absences, offers, releasing outcomes, the question bank."""
 
 import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -13,8 +16,31 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from recruit.forms import Form, UKDateField, WholeNumberField, strip, text_area, text_field, whole_number
+from recruit.campaigns.forms import entered
+from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
+from recruit.forms import (
+    Form,
+    UKDateField,
+    WholeNumberField,
+    show_refusal,
+    strip,
+    text_area,
+    text_field,
+    whole_number,
+)
+from recruit.services.errors import Refused
 from recruit.services.interview.offer_terms import HIGHEST_SALARY, OfferTerms
+
+T = TypeVar("T")
+
+
+class Timed(Protocol):
+    """An interview or a published interview time: when, how long, where."""
+
+    starts_at: datetime
+    minutes: int
+    place: str
+    video_link: str
 
 
 class ScheduleForm(Form):
@@ -39,6 +65,30 @@ class ScheduleForm(Form):
         validators=[Optional(), Length(max=500, message="Video link must be 500 characters or fewer")],
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+    def show(self, record: Timed) -> None:
+        """Fill the fields from an interview or a published time, in UK time."""
+        local = uk_time(record.starts_at)
+        self.starts_on.data, self.starts_at_time.data = local.date(), f"{local:%H:%M}"
+        self.minutes.data, self.place.data, self.video_link.data = record.minutes, record.place, record.video_link
+
+    def act(self, action: Callable[..., T]) -> T | None:
+        """Call action with what was entered (starts_at in UTC, minutes, place, video_link) and return what it
+        made; None when a time the UK clocks skip or a refusal was put on the form instead."""
+        try:
+            hour, minute = parse_time_of_day(self.starts_at_time.data)
+            moment = uk_to_utc(entered(self.starts_on.data), hour, minute)
+            return action(
+                starts_at=moment,
+                minutes=entered(self.minutes.data),
+                place=self.place.data or "",
+                video_link=self.video_link.data or "",
+            )
+        except NotAUKTime as error:
+            self.starts_at_time.errors = [str(error)]
+        except Refused as error:
+            show_refusal(self, error, "starts_on")
+        return None
 
 
 class PublishTimeForm(ScheduleForm):

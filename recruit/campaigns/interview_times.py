@@ -3,6 +3,8 @@ changing or withdrawing them (telling any candidate who booked one), and the boo
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -12,7 +14,7 @@ from recruit.campaigns import bp
 from recruit.campaigns.forms import entered
 from recruit.campaigns.interview_forms import BookingCutoffForm, ChangeTimeForm, PublishTimeForm, WithdrawTimeForm
 from recruit.campaigns.routes import _campaign_or_404
-from recruit.clock import NotAUKTime, format_uk, parse_time_of_day, uk_time, uk_to_utc
+from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.models import Campaign, InterviewTime
@@ -38,22 +40,8 @@ def interview_times(campaign_id: int) -> ResponseReturnValue:
     campaign = _campaign_or_404(campaign_id)
     form = PublishTimeForm()
     if form.validate_on_submit():
-        try:
-            hour, minute = parse_time_of_day(form.starts_at_time.data)
-            moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
-            time = booking.publish(
-                current_user,
-                campaign,
-                starts_at=moment,
-                minutes=entered(form.minutes.data),
-                place=form.place.data or "",
-                video_link=form.video_link.data or "",
-            )
-        except NotAUKTime as error:
-            form.starts_at_time.errors = [str(error)]
-        except Refused as error:
-            show_refusal(form, error, "starts_on")
-        else:
+        time = form.act(partial(booking.publish, current_user, campaign))
+        if time is not None:
             flash(f"Interview time published: {format_uk(time.starts_at)} (UK time).", "success")
             return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
     return _render(campaign, form, BookingCutoffForm(formdata=None))
@@ -89,30 +77,13 @@ def change_interview_time(campaign_id: int, time_id: int) -> ResponseReturnValue
     time = _time_or_404(campaign, time_id)
     form = ChangeTimeForm()
     if request.method == "GET":
-        local = uk_time(time.starts_at)
-        form.starts_on.data, form.starts_at_time.data = local.date(), f"{local:%H:%M}"
-        form.minutes.data, form.place.data, form.video_link.data = time.minutes, time.place, time.video_link
+        form.show(time)
         form.version.data = str(time.version)
-    elif form.validate_on_submit():
-        try:
-            hour, minute = parse_time_of_day(form.starts_at_time.data)
-            moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
-            booking.change_time(
-                current_user,
-                time,
-                starts_at=moment,
-                minutes=entered(form.minutes.data),
-                place=form.place.data or "",
-                video_link=form.video_link.data or "",
-                version=form.version.data or "",
-            )
-        except NotAUKTime as error:
-            form.starts_at_time.errors = [str(error)]
-        except Refused as error:
-            show_refusal(form, error, "starts_on")
-        else:
-            flash(f"Interview time changed: {format_uk(time.starts_at)} (UK time).", "success")
-            return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
+    elif form.validate_on_submit() and form.act(
+        partial(booking.change_time, current_user, time, version=form.version.data or "")
+    ):
+        flash(f"Interview time changed: {format_uk(time.starts_at)} (UK time).", "success")
+        return redirect(url_for("campaigns.interview_times", campaign_id=campaign.id))
     return render_template(
         "campaigns/interview_time_change.html",
         campaign=campaign,

@@ -3,6 +3,8 @@ releasing outcomes, and the question bank."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -10,7 +12,6 @@ from sqlalchemy import select
 
 from recruit.access import roles
 from recruit.campaigns import bp
-from recruit.campaigns.forms import entered
 from recruit.campaigns.interview_forms import (
     AbsenceForm,
     OfferResponseForm,
@@ -21,7 +22,6 @@ from recruit.campaigns.interview_forms import (
     ScheduleForm,
 )
 from recruit.campaigns.routes import _campaign_or_404, _criterion_or_404
-from recruit.clock import NotAUKTime, parse_time_of_day, uk_time, uk_to_utc
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Campaign, Competency, Framework, FrameworkLevel, InterviewSlot, Offer
@@ -72,28 +72,10 @@ def interview(campaign_id: int, reference: str) -> ResponseReturnValue:
     slot = interviews.slot_for(application)
     form = ScheduleForm()
     if request.method == "GET" and slot is not None:
-        local = uk_time(slot.starts_at)
-        form.starts_on.data, form.starts_at_time.data = local.date(), f"{local:%H:%M}"
-        form.minutes.data, form.place.data, form.video_link.data = slot.minutes, slot.place, slot.video_link
-    if form.validate_on_submit():
-        try:
-            hour, minute = parse_time_of_day(form.starts_at_time.data)
-            moment = uk_to_utc(entered(form.starts_on.data), hour, minute)
-            interviews.schedule(
-                current_user,
-                application,
-                starts_at=moment,
-                minutes=entered(form.minutes.data),
-                place=form.place.data or "",
-                video_link=form.video_link.data or "",
-            )
-        except NotAUKTime as error:
-            form.starts_at_time.errors = [str(error)]
-        except Refused as error:
-            show_refusal(form, error, "starts_on")
-        else:
-            flash(f"Interview invitation saved for {application.reference}.", "success")
-            return redirect(url_for("campaigns.interview_list", campaign_id=campaign.id))
+        form.show(slot)
+    if form.validate_on_submit() and form.act(partial(interviews.schedule, current_user, application)):
+        flash(f"Interview invitation saved for {application.reference}.", "success")
+        return redirect(url_for("campaigns.interview_list", campaign_id=campaign.id))
     return render_template(
         "campaigns/interview.html",
         campaign=campaign,
