@@ -23,6 +23,10 @@ install: $(VENV)/.installed assets
 # pyproject.toml asks for something the lock lacks; Recruit itself then goes on top, resolving nothing.
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# First the lock's own pip, by its hashes: the pip a new virtualenv comes with can be too old to match a
+	# dependency's extras (weasyprint's fonttools[woff]) to the locked pin once a newer release is published.
+	sed -n '/^pip==/,/^    #/p' $(LOCK) | grep -v '^    #' > $(VENV)/pip-lock.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(VENV)/pip-lock.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python requirements/check_lock.py
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
