@@ -17,6 +17,7 @@ from recruit.models.framework import (
 )
 from recruit.models.interview import CriterionQuestion, InterviewQuestion, InterviewSlot, InterviewTime, Offer
 from recruit.models.mail import DevelopmentEmail
+from recruit.models.monitoring import MonitoringCount, MonitoringResponse
 from recruit.models.notification import Notification, NotificationStatus
 from recruit.models.report import RenderedReport
 from recruit.models.role import (
@@ -68,6 +69,8 @@ __all__ = [
     "InterviewSlot",
     "InterviewTime",
     "ModerationDeputy",
+    "MonitoringCount",
+    "MonitoringResponse",
     "Notification",
     "NotificationStatus",
     "Objective",
