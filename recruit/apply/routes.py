@@ -30,6 +30,7 @@ from recruit.services.applications.progress import Progress, awaiting_decision, 
 from recruit.services.assessment import feedback
 from recruit.services.campaigns import vacancies
 from recruit.services.errors import Refused
+from recruit.services.fairness import monitoring
 from recruit.services.interview import booking, offers
 from recruit.services.interview import calendar as calendars
 from recruit.services.interview import invitations as interviews
@@ -68,6 +69,7 @@ def _render_task_list(application: Application, progress: Progress, form: Interv
         choose_times=booking.can_choose(application),
         calendar_cancelled=calendars.cancelled(application),
         adjustments=adjustments.task_list_entry(application),
+        monitoring=monitoring.task_list_entry(application),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from recruit.extensions import db
 from recruit.models import AdjustmentRequest, Application, Statement, User
 from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
+from recruit.services.fairness import monitoring
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -100,6 +101,8 @@ def everything_about(user: User) -> dict[str, Any]:
                 # Scores and feedback only once an admin has released the stage.
                 "results": _released(application),
                 "adjustments": _adjustments(application),
+                # The candidate's own equality and diversity answers; None when they gave none.
+                "equality_and_diversity_answers": monitoring.for_download(application),
             }
             for application in applications
         ],
