@@ -6,6 +6,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import Field, HiddenField, RadioField, SubmitField
+from wtforms.validators import ValidationError
 
 from recruit.forms import Form
 from recruit.monitoring_questions import QUESTIONS, Question
@@ -21,7 +22,7 @@ class KnownAnswer:
 
     def __call__(self, form: Form, field: Field) -> None:
         if field.data and field.data not in self.codes:
-            raise ValueError(UNKNOWN_ANSWER)
+            raise ValidationError(UNKNOWN_ANSWER)
 
 
 def _question_field(question: Question) -> RadioField:
