@@ -35,6 +35,7 @@ from recruit.services.applications.submission import unique_references
 from recruit.services.assessment import agreement, calibration, results, scoring
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
+from recruit.services.fairness import monitoring
 from recruit.services.interview import booking, offers
 from recruit.services.interview import invitations as interviews
 from recruit.services.unit_of_work import unit_of_work
@@ -246,6 +247,8 @@ def build_world() -> World:
     applications.save_statement(
         candidate, draft_application, first, "I led a team through a change.", draft_application.version
     )
+    # Equality and diversity answers, so the page of answers and its "Remove my answers" form are fuzzed too.
+    monitoring.save(candidate, draft_application, {"sex": "female", "religion": "sikh"}, monitoring.NO_ANSWERS)
     not_applied = _new_campaign(admin, "Another open caseworker", chair, member)
     campaign_status.move(admin, not_applied, "open")
     # A calibration round before the sift: a benchmark answer the member has scored.
