@@ -5,8 +5,11 @@ pages of the campaign's applications, or in the audit log."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import recruit
 from recruit.extensions import db
 from recruit.models.monitoring import MonitoringResponse
 from tests.assess.test_sift_access import crawl, moderation_urls, scored_sift, scoring_urls
@@ -116,3 +119,24 @@ def test_no_interview_page_and_no_report_shows_the_answers(app, make_user):
     admin = signed_in(app, people["admin"]).client
     pages |= admin_pages(admin, campaign, [scene.first, scene.second])
     assert leaks(pages) == {}
+
+
+# The modules that may read the answers: the model, the candidate's own service, and the fairness figures and
+# erasure, which count them without naming anyone.
+MAY_READ_ANSWERS = {
+    "models/__init__.py",
+    "models/monitoring.py",
+    "services/records/retention.py",
+}
+
+
+def test_nothing_but_the_candidates_service_and_the_figures_reads_the_answers():
+    root = Path(recruit.__file__).parent
+    readers = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if "MonitoringResponse" in path.read_text(encoding="utf-8")
+    }
+    outside = {path for path in readers - MAY_READ_ANSWERS if not path.startswith("services/fairness/")}
+    assert outside == set()
+    assert "services/fairness/monitoring.py" in readers
