@@ -10,8 +10,7 @@ from wtforms.validators import ValidationError
 
 from recruit.forms import Form
 from recruit.monitoring_questions import QUESTIONS, Question
-
-UNKNOWN_ANSWER = "Select one of the answers listed, or leave the question blank"
+from recruit.services.fairness.monitoring import unknown_answer
 
 
 class KnownAnswer:
@@ -19,10 +18,11 @@ class KnownAnswer:
 
     def __init__(self, question: Question) -> None:
         self.codes = question.codes
+        self.message = unknown_answer(question)
 
     def __call__(self, form: Form, field: Field) -> None:
         if field.data and field.data not in self.codes:
-            raise ValidationError(UNKNOWN_ANSWER)
+            raise ValidationError(self.message)
 
 
 def _question_field(question: Question) -> RadioField:

@@ -157,7 +157,8 @@ def test_an_unknown_answer_is_an_error_and_changes_nothing(browser, application,
     assert response.status_code == 200
     page = parse(response)
     assert page.title.get_text().startswith("Error: ")
-    assert error_messages(page) == ["Select one of the answers listed, or leave the question blank"]
+    assert error_messages(page) == [monitoring.unknown_answer(question)]
+    assert question.characteristic.lower() in error_messages(page)[0]
     assert page.select_one(".govuk-error-summary__list a")["href"] == f"#{question.key}"
     message = page.select_one(f"#{question.key}-error")
     assert message is not None and "Select one of the answers listed" in message.get_text()
@@ -250,3 +251,16 @@ def test_the_data_download_includes_the_answers(browser, application):
     answers = {row["question"]: row["answer"] for row in entry["equality_and_diversity_answers"]}
     assert answers["Which of the following best describes your sexual orientation?"] == "Bisexual"
     assert answers["What is your ethnic group?"] == "Gypsy or Irish Traveller"
+
+
+def test_several_unknown_answers_are_each_named_in_the_error_summary(browser, application):
+    response = answer(browser, application, {"sex": "zzz", "ethnicity": "zzz", "religion": "sikh"})
+    page = parse(response)
+    assert error_messages(page) == [
+        "Select one of the answers listed for sex, or leave it blank",
+        "Select one of the answers listed for ethnicity, or leave it blank",
+    ]
+    assert [a["href"] for a in page.select(".govuk-error-summary__list a")] == ["#sex", "#ethnicity"]
+    # What was chosen properly is still chosen on the page shown again; nothing was saved.
+    assert page.select_one("input[name=religion][checked]")["value"] == "sikh"
+    assert stored(application) is None

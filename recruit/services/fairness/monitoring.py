@@ -83,12 +83,17 @@ def _check_version(response: MonitoringResponse | None, version: int | None) -> 
         raise Refused(STALE)
 
 
+def unknown_answer(question: Question) -> str:
+    # Named by what it asks about, so the error summary says which of the twelve questions is wrong.
+    return f"Select one of the answers listed for {question.characteristic.lower()}, or leave it blank"
+
+
 def _checked(answers: Mapping[str, str | None]) -> dict[str, str | None]:
     checked: dict[str, str | None] = {}
     for question in QUESTIONS:
         code = answers.get(question.key) or None
         if code is not None and code not in question.codes:
-            raise Refused(f"Select one of the answers listed for \u201c{question.text}\u201d", question.key)
+            raise Refused(unknown_answer(question), question.key)
         checked[question.key] = code
     return checked
 

@@ -118,7 +118,9 @@ def test_an_unknown_answer_to_any_question_is_refused(application, question):
     with pytest.raises(Refused) as refused:
         save(application, {**DISTINCTIVE, question.key: "not-an-answer"}, version=version)
     assert refused.value.field == question.key
-    assert refused.value.message.startswith("Select one of the answers listed")
+    assert refused.value.message == (
+        f"Select one of the answers listed for {question.characteristic.lower()}, or leave it blank"
+    )
     db.session.expire_all()
     assert monitoring.response_for(application).answers()["sex"] == "male"
     assert monitoring.response_for(application).answers()["religion"] is None
