@@ -87,6 +87,8 @@ def monitoring_questions(reference: str) -> ResponseReturnValue:
             saved = service.save(current_user, application, form.answers(), form.version_number())
         except Refused as error:
             show_refusal(form, error)
+            # The answers as they now are: saving this page again, once checked, is then not refused as stale.
+            form.version.data = str(service.version_of(service.response_for(application)))
         else:
             if saved is None:
                 flash("You did not answer any of the questions, so no answers were kept.", "success")

@@ -15,7 +15,7 @@ from recruit.monitoring_questions import ASIAN, BLACK, MIXED, OTHER_ETHNIC, QUES
 from recruit.services.applications import submission as applications
 from recruit.services.fairness import monitoring
 from tests.factories import UserFactory, open_campaign
-from tests.helpers import banners, error_messages, parse, path_of, signed_in
+from tests.helpers import PageForm, banners, error_messages, parse, path_of, signed_in
 from tests.services.fairness.test_monitoring import DISTINCTIVE
 
 
@@ -176,13 +176,18 @@ def test_a_page_left_open_while_the_answers_changed_elsewhere_is_an_error(app, b
     page = parse(response)
     assert error_messages(page) == [monitoring.STALE]
     assert stored(application)["sex"] == "male"
+    assert page.select_one("input[name=sex][checked]")["value"] == "female"
+    # Saving the page shown with the error, once checked, is not stale any more.
+    again = PageForm(browser.client, url(application, "answer"), shown=response).press("submit")
+    assert path_of(again) == url(application, "your-answers")
+    assert stored(application)["sex"] == "female"
     for version in ("", "x", "²", "-1"):
         response = browser.submit(url(application, "answer"), {"version": version, "sex": "female"})
         assert error_messages(parse(response)) == [monitoring.STALE]
     # Removing with an old version is refused too.
     response = browser.submit(url(application, "remove"), {"version": "0"}, page=url(application, "your-answers"))
     assert path_of(response) == url(application)
-    assert stored(application)["sex"] == "male"
+    assert stored(application)["sex"] == "female"
     page = parse(browser.client.get(url(application, "your-answers")))
     assert monitoring.STALE in banners(page)
 
