@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from recruit.clock import format_uk
+from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
 from recruit.models import Application, User
 from recruit.models.monitoring import MonitoringResponse
@@ -39,8 +39,12 @@ def change_refusal(application: Application) -> str | None:
         return "You withdrew this application, so you can no longer answer or change these questions"
     campaign = application.campaign
     if not accepting_applications(campaign):
-        when = f" on {format_uk(campaign.closes_at)}" if campaign.closes_at is not None else ""
-        return f"This vacancy closed{when}, so you can no longer answer or change these questions"
+        if campaign.closes_at is not None and campaign.closes_at <= utcnow():
+            closed = f"This vacancy closed on {format_uk(campaign.closes_at)}"
+        else:
+            # Closed early or withdrawn by the recruiting team: the closing date shown would not have passed.
+            closed = "This vacancy is no longer open"
+        return f"{closed}, so you can no longer answer or change these questions"
     return None
 
 

@@ -17,6 +17,7 @@ from recruit.models import AuditEvent
 from recruit.models.monitoring import MonitoringResponse
 from recruit.monitoring_questions import QUESTIONS
 from recruit.services.applications import submission as applications
+from recruit.services.campaigns import status as campaign_status
 from recruit.services.errors import Refused
 from recruit.services.fairness import monitoring
 from recruit.services.records.personal_data import everything_about
@@ -208,3 +209,14 @@ def test_the_data_download_has_each_answer_as_question_and_label(application):
     # Nobody else's answers are in anyone's download.
     other = applications.start(UserFactory(role="candidate"), application.campaign)
     assert everything_about(other.candidate)["applications"][0]["equality_and_diversity_answers"] is None
+
+
+def test_a_vacancy_withdrawn_before_its_closing_time_is_no_longer_open(application, make_user):
+    response = save(application, DISTINCTIVE)
+    admin = make_user(role="admin")
+    campaign_status.move(admin, application.campaign, "withdrawn", "The post is no longer needed")
+    assert monitoring.change_refusal(application) == (
+        "This vacancy is no longer open, so you can no longer answer or change these questions"
+    )
+    with pytest.raises(Refused, match="no longer open"):
+        monitoring.remove(application.candidate, application, response.version)
