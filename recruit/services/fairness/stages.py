@@ -6,7 +6,7 @@ The stages, in order, and what reaching each means (read from the records the ca
 - passed pre-sift: not failed at the pre-sift, and not withdrawn before it was done. A campaign whose sift was
   decided without a pre-sift passed everyone still in it through this stage;
 - passed sift: marked as passing the sift decision (withdrawn afterwards, it keeps the status it had);
-- invited to interview: given an interview time, or recorded as absent from the interview, or appointable;
+- invited to interview: given an interview time, recorded as absent from the interview, or scored at it;
 - appointable: passed the interview once the interview stage was signed off (every interview criterion at its
   pass mark, and the overall pass mark if there is one);
 - offered: was made an offer (whatever became of it: accepted, declined or withdrawn).
@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, InterviewSlot, Offer, StageRecord
+from recruit.models import AgreedScore, Application, Campaign, InterviewSlot, Offer, StageRecord
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 
@@ -111,7 +111,11 @@ def stage_columns(stages: dict[int, CampaignStages]) -> list[ColumnElement[Any]]
         _effective_status().label("effective_status"),
         # Withdrawn before the pre-sift (or the sift decision, without one) was done: left before passing it.
         and_(Application.status == ApplicationStatus.WITHDRAWN, Application.withdrawn_at <= left_at).label("left"),
-        exists().where(InterviewSlot.application_id == Application.id).label("slot"),
+        or_(
+            exists().where(InterviewSlot.application_id == Application.id),
+            # Interviewed without a time booked here (arranged by hand): the panel's agreed scores show it.
+            exists().where(AgreedScore.application_id == Application.id, AgreedScore.stage == "interview"),
+        ).label("slot"),
         exists().where(Offer.application_id == Application.id).label("offer"),
         (Application.id.in_(appointable) if appointable else Application.id < 0).label("appointable"),
     ]
