@@ -3,6 +3,8 @@ closing in a date range, linked from the admin navigation. Aggregates only, supp
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -42,6 +44,12 @@ def _page(template_args: dict[str, object], figures: list[Characteristic], form:
     )
 
 
+def _dates(form: DateRangeForm) -> tuple[date, date]:
+    # The form's validation makes both dates required.
+    assert form.since.data is not None and form.until.data is not None
+    return form.since.data, form.until.data
+
+
 @bp.get("/<int:campaign_id>/fairness")
 @roles("admin")
 def fairness(campaign_id: int) -> ResponseReturnValue:
@@ -69,10 +77,11 @@ def fairness_range() -> ResponseReturnValue:
         return render_template("campaigns/fairness.html", campaign=None, form=form, chosen=None, span=None)
     if not form.validate():
         return render_template("campaigns/fairness.html", campaign=None, form=form, chosen=None, span=None), 400
-    campaigns, figures = range_figures(form.since.data, form.until.data)
+    start, end = _dates(form)
+    campaigns, figures = range_figures(start, end)
     span = {
-        "since": format_uk_date(form.since.data),
-        "until": format_uk_date(form.until.data),
+        "since": format_uk_date(start),
+        "until": format_uk_date(end),
         "campaigns": campaigns,
         "query": request.args.to_dict(flat=False),
     }
@@ -85,8 +94,9 @@ def fairness_range_csv() -> ResponseReturnValue:
     form = DateRangeForm(formdata=request.args or None)
     if not request.args or not form.validate():
         return render_template("campaigns/fairness.html", campaign=None, form=form, chosen=None, span=None), 400
-    campaigns, figures = range_figures(form.since.data, form.until.data)
-    since, until = form.since.data.isoformat(), form.until.data.isoformat()
-    dates = f"{format_uk_date(form.since.data)} to {format_uk_date(form.until.data)}"
+    start, end = _dates(form)
+    campaigns, figures = range_figures(start, end)
+    since, until = start.isoformat(), end.isoformat()
+    dates = f"{format_uk_date(start)} to {format_uk_date(end)}"
     subject = f"{len(campaigns)} {'campaign' if len(campaigns) == 1 else 'campaigns'} closing from {dates}"
     return _csv(subject, f"fairness-{since}-to-{until}.csv", figures)
