@@ -7,11 +7,11 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import MonitoringResponse
+from recruit.models import Campaign, MonitoringResponse
 from recruit.services.campaigns.stages import stage_record
 from tests.factories import add_applications, sift_campaign
 from tests.helpers import error_messages, parse
@@ -173,3 +173,32 @@ def test_panel_members_and_candidates_are_refused(forms, client, decided, make_u
 def test_the_sift_chair_is_refused_too(forms, client, decided):
     forms.sign_in(decided.chair)
     assert client.get(f"/admin/campaigns/{decided.campaign.id}/fairness").status_code == 403
+
+
+def test_the_page_reads_the_same_few_queries_however_many_applied(forms, client, decided):
+    """Grouped counts, not a query (or a row) per application: 300 more applications add no query."""
+    forms.sign_in(decided.admin)
+    url = f"/admin/campaigns/{decided.campaign.id}/fairness"
+
+    def queries() -> int:
+        db.session.remove()  # from an empty session, as a real request starts
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return statements
+
+    before = queries()
+    campaign = db.session.get(Campaign, decided.campaign.id)
+    made = add_applications(campaign, 300, 5000, status="sift_passed")
+    db.session.execute(insert(MonitoringResponse), [{"application_id": a, "sex": "female"} for a, _ in made])
+    db.session.commit()
+    after = queries()
+    assert len(after) == len(before) <= 20, [a[:150] for a in after if a not in before]
