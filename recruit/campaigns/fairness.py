@@ -14,13 +14,18 @@ from recruit.campaigns.fairness_forms import CharacteristicForm, DateRangeForm
 from recruit.campaigns.routes import _campaign_or_404
 from recruit.clock import format_uk_date
 from recruit.services.fairness import presentation
-from recruit.services.fairness.adverse_impact import Characteristic
+from recruit.services.fairness.adverse_impact import Characteristic, characteristics
 from recruit.services.fairness.loader import campaign_figures, range_figures
 from recruit.services.fairness.stages import STAGE_LABELS
 
 
+def _key(form: CharacteristicForm) -> str:
+    """The characteristic asked for; the first, before one is chosen."""
+    return form.characteristic.data or characteristics()[0][0]
+
+
 def _chosen(form: CharacteristicForm, figures: list[Characteristic]) -> Characteristic:
-    return next((c for c in figures if c.key == form.characteristic.data), figures[0])
+    return next(c for c in figures if c.key == _key(form))
 
 
 def _csv(subject: str, filename: str, figures: list[Characteristic]) -> Response:
@@ -57,7 +62,7 @@ def fairness(campaign_id: int) -> ResponseReturnValue:
     form = CharacteristicForm(formdata=request.args or None)
     if request.args and not form.validate():
         return render_template("campaigns/fairness.html", campaign=campaign, form=form, chosen=None, span=None), 400
-    figures = campaign_figures(campaign)
+    figures = campaign_figures(campaign, {_key(form)})
     return _page({"campaign": campaign, "span": None}, figures, form)
 
 
@@ -78,7 +83,7 @@ def fairness_range() -> ResponseReturnValue:
     if not form.validate():
         return render_template("campaigns/fairness.html", campaign=None, form=form, chosen=None, span=None), 400
     start, end = _dates(form)
-    campaigns, figures = range_figures(start, end)
+    campaigns, figures = range_figures(start, end, {_key(form)})
     span = {
         "since": format_uk_date(start),
         "until": format_uk_date(end),

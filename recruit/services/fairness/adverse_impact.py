@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 
 from recruit.monitoring_questions import BY_KEY, NOT_ANSWERED, NOT_ANSWERED_LABEL, PREFER_NOT_TO_SAY, QUESTIONS
@@ -41,6 +42,7 @@ class Rate:
     p_value: float | None
 
 
+@lru_cache(maxsize=4096)
 def fisher_p(selected: int, considered: int, rest_selected: int, rest_considered: int) -> float:
     from scipy.stats import fisher_exact  # type: ignore[import-untyped]
 
@@ -48,7 +50,9 @@ def fisher_p(selected: int, considered: int, rest_selected: int, rest_considered
     return float(fisher_exact(table, alternative="two-sided").pvalue)
 
 
-def rates(counts: Mapping[str, tuple[int, int]], comparable: set[str] | None = None) -> dict[str, Rate]:
+def rates(
+    counts: Mapping[str, tuple[int, int]], comparable: set[str] | None = None, tested: set[str] | None = None
+) -> dict[str, Rate]:
     """Per group (considered, selected) -> its rate, ratio to the highest comparable group's rate, the
     four-fifths flag and Fisher's p-value against everyone else. `comparable`: the groups whose rate may be the
     highest (default: all but "Prefer not to say" and "Not answered")."""
@@ -62,7 +66,8 @@ def rates(counts: Mapping[str, tuple[int, int]], comparable: set[str] | None = N
         rate = own[group]
         ratio = rate / highest if rate is not None and highest else None
         rest_c, rest_s = total_c - considered, total_s - selected
-        p_value = fisher_p(selected, considered, rest_s, rest_c) if considered and rest_c else None
+        wanted = tested is None or group in tested
+        p_value = fisher_p(selected, considered, rest_s, rest_c) if wanted and considered and rest_c else None
         out[group] = Rate(considered, selected, rate, ratio, ratio is not None and ratio < FOUR_FIFTHS, p_value)
     return out
 
@@ -152,10 +157,15 @@ def _cell(question: str, key: str, group: str, codes: tuple[str, ...], stage: st
     return ("cell", key, group, stage, campaigns)
 
 
-def build(counts: Mapping[int, CampaignCounts], reached: Mapping[int, frozenset[str]]) -> list[Characteristic]:
+def build(
+    counts: Mapping[int, CampaignCounts],
+    reached: Mapping[int, frozenset[str]],
+    tested: set[str] | None = None,
+) -> list[Characteristic]:
     """Every characteristic's tables, suppressed. A number is identified by what it counts (question, answer,
     stage, the campaigns included), so the same number shown twice (a stage's "selected" and the next stage's
-    "considered") is hidden or shown alike, and sums across characteristics are protected together."""
+    "considered") is hidden or shown alike, and sums across characteristics are protected together. Fisher's
+    test is run for the `tested` characteristics only, if given (a page shows one; the CSV has them all)."""
     present = {(q, c) for per in counts.values() for (q, c) in per if _reached(per, q, c, "applied") > 0}
     transitions: list[tuple[str, str, frozenset[int]]] = []
     columns: set[tuple[str, frozenset[int]]] = set()
@@ -191,7 +201,10 @@ def build(counts: Mapping[int, CampaignCounts], reached: Mapping[int, frozenset[
                 values[total] = sum(values[p] for p in parts)
                 sums.append(Sum(total, parts))
     hidden = suppress(values, sums)
-    return [_tables(question, key, name, groups, transitions, values, hidden) for key, name, question, groups in layout]
+    return [
+        _tables(question, key, name, groups, transitions, values, hidden, tested is None or key in tested)
+        for key, name, question, groups in layout
+    ]
 
 
 def _tables(
@@ -202,6 +215,7 @@ def _tables(
     transitions: list[tuple[str, str, frozenset[int]]],
     values: Mapping[Key, int],
     hidden: set[Key],
+    test: bool,
 ) -> Characteristic:
     tables: list[TransitionTable] = []
     for previous, stage, campaigns in transitions:
@@ -214,7 +228,8 @@ def _tables(
         }
         total_c: Key = ("total", previous, campaigns)
         total_s: Key = ("total", stage, campaigns)
-        figures = rates({g: (values[c], values[s]) for g, (c, s) in pairs.items()})
+        visible = {g for g, (c, s) in pairs.items() if c not in hidden and s not in hidden} if test else set()
+        figures = rates({g: (values[c], values[s]) for g, (c, s) in pairs.items()}, tested=visible)
         # With a total hidden, the p-values (worked out from it) would give it away.
         totals_shown = total_c not in hidden and total_s not in hidden
         rows = []

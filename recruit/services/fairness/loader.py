@@ -69,8 +69,8 @@ def _add_kept(out: dict[int, CampaignCounts], ids: list[int]) -> None:
         at[stage] = at.get(stage, 0) + number
 
 
-def campaign_figures(campaign: Campaign) -> list[Characteristic]:
-    return build(*counts([campaign]))
+def campaign_figures(campaign: Campaign, tested: set[str] | None = None) -> list[Characteristic]:
+    return build(*counts([campaign]), tested)
 
 
 def campaigns_closing(start: date, end: date) -> list[Campaign]:
@@ -85,6 +85,8 @@ def campaigns_closing(start: date, end: date) -> list[Campaign]:
     )
 
 
-def range_figures(start: date, end: date) -> tuple[list[Campaign], list[Characteristic]]:
+def range_figures(
+    start: date, end: date, tested: set[str] | None = None
+) -> tuple[list[Campaign], list[Characteristic]]:
     campaigns = campaigns_closing(start, end)
-    return campaigns, build(*counts(campaigns))
+    return campaigns, build(*counts(campaigns), tested)
