@@ -31,6 +31,7 @@ from recruit.services.campaigns import criteria as criteria_service
 from recruit.services.campaigns import setup
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.errors import Refused
+from recruit.services.fairness.demo_figures import answer_for_candidates, last_years_intake
 from recruit.services.frameworks.yaml_files import load_yaml
 
 # Where the demonstration may be made: never in production, nor anywhere else real people's data might be.
@@ -256,6 +257,10 @@ def _build(spec: DemoSpec) -> Campaign:
     with _at(sift):
         campaign_status.move(admin, campaign, "closed")
         campaign_status.move(admin, campaign, "sift")
+    # Both made up (recruit.services.fairness.demo_figures): the candidates' monitoring answers, and last year's
+    # intake for the post, erased, whose kept counts give the fairness pages figures to show.
+    answer_for_candidates(applications_of(campaign))
+    last_years_intake(admin, grade, c.details(current_app.config["NATIONALITY_REQUIREMENTS"]))
     panel = {"chair": chair, **{f"member {i}": member for i, member in enumerate(members, start=1)}}
     ordered = [sift_criteria[slug] for slug in c.criteria]
     applications = {a.personal_details.email: a for a in applications_of(campaign) if a.personal_details}

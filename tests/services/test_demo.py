@@ -11,7 +11,16 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from recruit.extensions import db
-from recruit.models import Application, AuditEvent, Campaign, Score, Statement, StatusChange, User
+from recruit.models import (
+    Application,
+    AuditEvent,
+    Campaign,
+    MonitoringResponse,
+    Score,
+    Statement,
+    StatusChange,
+    User,
+)
 from recruit.services.accounts.account_changes import find_by_email
 from recruit.services.demo import applications_of
 from tests.helpers import Forms, parse, path_of
@@ -34,7 +43,8 @@ def printed_sign_ins(output: str) -> tuple[list[str], str]:
 
 def demo_campaign() -> Campaign:
     admin = find_by_email("demo-admin@example.org")
-    return db.session.scalar(select(Campaign).where(Campaign.created_by_id == admin.id))
+    # The first one made: last year's intake comes after it.
+    return db.session.scalar(select(Campaign).where(Campaign.created_by_id == admin.id).order_by(Campaign.id).limit(1))
 
 
 def counts() -> dict[str, int]:
@@ -170,3 +180,27 @@ def test_the_chair_sees_how_far_the_panel_agrees_on_the_board_and_the_quality_pa
     quality = parse(forms.client.get(f"/moderate/{campaign.id}/sift/quality"))
     shared = [row.select("td")[1].get_text(strip=True) for row in quality.select("#leniency tbody tr")]
     assert shared == ["15", "15", "15"]
+
+
+def test_the_demo_has_monitoring_answers_and_fairness_figures_to_show(runner, client):
+    output = run_demo(runner)
+    _, password = printed_sign_ins(output)
+    campaign = demo_campaign()
+    answered = db.session.scalar(
+        select(func.count(MonitoringResponse.id))
+        .join(Application, Application.id == MonitoringResponse.application_id)
+        .where(Application.campaign_id == campaign.id)
+    )
+    assert answered == 12
+    last_year = db.session.scalar(select(Campaign).where(Campaign.title == f"{campaign.title} (last year's intake)"))
+    assert last_year.status == "complete" and last_year.personal_data_erased_at is not None
+    Forms(client).sign_in(find_by_email(STAFF[0]), password)
+    soup = parse(client.get(f"/admin/campaigns/{last_year.id}/fairness", query_string={"characteristic": "disability"}))
+    text = soup.get_text(" ", strip=True)
+    # Disabled candidates fare worse at the demonstration's sift: flagged under the four-fifths rule.
+    sift = soup.select_one("table[data-stage=sift] tr[data-group=yes]").get_text(" ", strip=True)
+    assert "Below four-fifths" in sift
+    assert "Fewer than 10" in text and "Not reached yet" not in text
+    assert soup.select_one("figure img")["alt"].startswith("Bar chart of selection rates by disability")
+    response = client.get(f"/admin/campaigns/{last_year.id}/fairness.csv")
+    assert response.status_code == 200 and "Fewer than 10" in response.get_data(as_text=True)

@@ -1,1 +1,1 @@
-"""Fairness (DESIGN §12): the diversity monitoring questionnaire and the figures drawn from it."""
+"""Fairness (DESIGN §12): diversity monitoring, adverse impact, Disability Confident and redaction."""

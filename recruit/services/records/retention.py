@@ -44,6 +44,7 @@ from recruit.models import (
     Conflict,
     InterviewSlot,
     InterviewTime,
+    MonitoringResponse,
     Notification,
     PersonalDetails,
     RecoveryCode,
@@ -57,6 +58,7 @@ from recruit.models import (
 )
 from recruit.models.campaign import CampaignStatus
 from recruit.services.errors import Refused
+from recruit.services.fairness.erasure import keep_monitoring_counts
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -172,6 +174,7 @@ ITEMS = (
     ("interviews", "interview arrangement", "interview arrangements"),
     ("adjustments", "request for adjustments", "requests for adjustments"),
     ("reports", "rendered report", "rendered reports"),
+    ("monitoring", "set of diversity monitoring answers", "sets of diversity monitoring answers"),
 )
 
 
@@ -205,6 +208,7 @@ def counts_for(campaign_id: int) -> dict[str, int]:
         "interviews": _count(InterviewSlot, InterviewSlot.application_id.in_(applications)),
         "adjustments": _count(AdjustmentRequest, AdjustmentRequest.application_id.in_(applications)),
         "reports": _count(RenderedReport, RenderedReport.campaign_id == campaign_id),
+        "monitoring": _count(MonitoringResponse, MonitoringResponse.application_id.in_(applications)),
     }
 
 
@@ -318,6 +322,10 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     )
 
     run = db.session.execute
+    # First, while the interview arrangements that say who was invited are still there: the answers become
+    # counts that name nobody, and the fairness figures read the same afterwards.
+    keep_monitoring_counts(campaign)
+    run(delete(MonitoringResponse).where(MonitoringResponse.application_id.in_(applications)), execution_options=BULK)
     run(delete(PersonalDetails).where(PersonalDetails.application_id.in_(applications)), execution_options=BULK)
     run(delete(InterviewSlot).where(InterviewSlot.application_id.in_(applications)), execution_options=BULK)
     # A booked interview time says whose interview it was: the times stay, no longer linked to anyone.
