@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
-from recruit.models import AdjustmentRequest, Application, Statement, User
+from recruit.models import AdjustmentRequest, Application, DisabilityConfidentClaim, Statement, User
 from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
 
 
@@ -58,6 +58,19 @@ def _adjustments(application: Application) -> list[dict[str, Any]]:
     ]
 
 
+def _disability_confident(application: Application) -> dict[str, Any] | None:
+    claim = db.session.scalar(
+        select(DisabilityConfidentClaim).where(DisabilityConfidentClaim.application_id == application.id)
+    )
+    if claim is None:
+        return None
+    return {
+        "opted_in": claim.opted_in,
+        "opted_in_at": _time(claim.opted_in_at),
+        "answered_at": _time(claim.answered_at),
+    }
+
+
 def everything_about(user: User) -> dict[str, Any]:
     applications = db.session.scalars(
         select(Application)
@@ -100,6 +113,7 @@ def everything_about(user: User) -> dict[str, Any]:
                 # Scores and feedback only once an admin has released the stage.
                 "results": _released(application),
                 "adjustments": _adjustments(application),
+                "disability_confident_scheme": _disability_confident(application),
             }
             for application in applications
         ],
