@@ -26,7 +26,7 @@ import recruit
 from recruit.access import declared_access
 from recruit.clock import utcnow
 from recruit.extensions import db, limiter
-from recruit.models import Notification
+from recruit.models import DisabilityConfidentClaim, Notification
 from recruit.services import notifications
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.applications import adjustments
@@ -233,6 +233,7 @@ def build_world() -> World:
     draft = draft_campaign(admin, "band-c", title="Draft caseworker", description="Help families.")
 
     opened = _new_campaign(admin, "Open caseworker", chair, member)
+    opened.disability_confident = True  # so the candidate's Disability Confident page is fuzzed
     campaign_status.move(admin, opened, "open")
     draft_application = applications.start(candidate, opened)
     applications.save_personal_details(
@@ -266,11 +267,14 @@ def build_world() -> World:
     )
 
     sift = _new_campaign(admin, "Sift caseworker", chair, member)
+    sift.disability_confident = True
     campaign_status.move(admin, sift, "open")
     sift_apps = [
         _submitted(sift, person, ref)
         for person, ref in zip([candidate, *others], unique_references(1 + len(others)), strict=True)
     ]
+    # An opted-in candidate, so the admin's decision page and Disability Confident report show the scheme.
+    db.session.add(DisabilityConfidentClaim(application_id=sift_apps[1].id, opted_in=True, opted_in_at=utcnow()))
     db.session.commit()
     to_sift(admin, sift)
     for criterion in sift.criteria_at("sift"):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("apply", __name__)
 
-from recruit.apply import adjustments, monitoring, routes  # noqa: E402,F401
+from recruit.apply import adjustments, disability_confident, monitoring, routes  # noqa: E402,F401

@@ -24,7 +24,7 @@ from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.forms import flash_outcome, show_refusal
 from recruit.models import Application, Criterion
-from recruit.services.applications import adjustments
+from recruit.services.applications import adjustments, disability_confident
 from recruit.services.applications import submission as applications
 from recruit.services.applications.progress import Progress, awaiting_decision, no_outcome, progress_of, stage_outcomes
 from recruit.services.assessment import feedback
@@ -70,6 +70,7 @@ def _render_task_list(application: Application, progress: Progress, form: Interv
         calendar_cancelled=calendars.cancelled(application),
         adjustments=adjustments.task_list_entry(application),
         monitoring=monitoring.task_list_entry(application),
+        disability_confident=disability_confident.task_list_entry(application),
     )
 
 
@@ -360,7 +361,11 @@ def check(reference: str) -> ResponseReturnValue:
         else:
             return redirect(url_for("apply.submitted", reference=application.reference))
     return render_template(
-        "apply/check.html", application=application, form=form, missing=applications.missing_parts(application)
+        "apply/check.html",
+        application=application,
+        form=form,
+        missing=applications.missing_parts(application),
+        disability_confident=disability_confident.task_list_entry(application),
     )
 
 

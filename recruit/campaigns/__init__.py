@@ -8,6 +8,7 @@ from recruit.campaigns import (  # noqa: E402,F401
     adjustments,
     applications,
     deputies,
+    disability_confident,
     fairness,
     interview_times,
     interviews,

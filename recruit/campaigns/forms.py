@@ -252,6 +252,20 @@ class SettingsForm(Form):
         description="The sift cannot start until the panel has scored benchmark answers for every sift criterion "
         "and the chair has agreed a score for each",
     )
+    disability_confident = BooleanField(
+        "Offer the Disability Confident guarantee",
+        widget=GovCheckboxInput(),
+        description="Candidates who declare a disability and opt in are invited to interview if they meet the "
+        "minimum criteria. It can only change before the campaign opens",
+    )
+    disability_confident_minimum = whole_number(
+        "Disability Confident minimum score (optional)",
+        0,
+        100,
+        example="3",
+        description="The agreed score an opted-in candidate needs on every sift criterion. "
+        "Leave blank to use each criterion's pass mark",
+    )
     submit = SubmitField("Save scoring settings", widget=GovSubmitInput())
 
 

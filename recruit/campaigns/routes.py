@@ -26,7 +26,7 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.models import Campaign, Criterion, Grade, RoleProfile, ScoringScale
 from recruit.models.campaign import STATUSES, CampaignStatus
-from recruit.services.applications import adjustments
+from recruit.services.applications import adjustments, disability_confident_report
 from recruit.services.campaigns import criteria, task_list
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
@@ -96,6 +96,7 @@ def overview(campaign_id: int) -> str:
         tasks=task_list.tasks(campaign),
         next_step=task_list.next_step(campaign),
         adjustments_awaiting=adjustments.awaiting_count(campaign),
+        disability_confident=disability_confident_report.shown(campaign),
         withdraw=campaign_status.ACTION_NAMES[CampaignStatus.WITHDRAWN],
         form=StatusForm(),
     )
@@ -165,6 +166,8 @@ def settings(campaign_id: int) -> ResponseReturnValue:
                 merit_basis=form.merit_basis.data,
                 reserve_months=form.reserve_months.data,
                 calibration_required=bool(form.calibration_required.data),
+                disability_confident=bool(form.disability_confident.data),
+                disability_confident_minimum=form.disability_confident_minimum.data,
             )
         except Refused as error:
             show_refusal(form, error)

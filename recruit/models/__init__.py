@@ -5,6 +5,7 @@ from recruit.models.application import Application, PersonalDetails, Statement
 from recruit.models.audit import AccessDenialWindow, AuditEvent, AuditLogIsAppendOnly
 from recruit.models.calibration import BenchmarkAnswer, BenchmarkScore
 from recruit.models.campaign import Campaign, CampaignWorkingPattern, Criterion, Panel, PanelMember, StatusChange
+from recruit.models.disability_confident import DisabilityConfidentClaim
 from recruit.models.framework import (
     Cluster,
     Competency,
@@ -59,6 +60,7 @@ __all__ = [
     "Criterion",
     "CriterionQuestion",
     "DevelopmentEmail",
+    "DisabilityConfidentClaim",
     "EssentialCriterion",
     "Framework",
     "FrameworkLevel",

@@ -89,6 +89,10 @@ class Campaign(Model):
             name="contract_months_range",
         ),
         check_in("security_clearance", SecurityClearance),
+        CheckConstraint(
+            "disability_confident_minimum IS NULL OR disability_confident_minimum >= 0",
+            name="disability_confident_minimum_not_negative",
+        ),
         Index("ix_campaigns_status_closes_at", "status", "closes_at"),
     )
 
@@ -130,6 +134,10 @@ class Campaign(Model):
     booking_cutoff_hours: Mapped[int] = mapped_column(default=48, server_default="48")
     # Whether the sift cannot start until the calibration round has agreed a score for every benchmark answer.
     calibration_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The Disability Confident scheme: whether opted-in candidates who meet the minimum criteria are guaranteed an
+    # interview, and the minimum agreed score on every sift criterion (NULL: each criterion's own pass mark).
+    disability_confident: Mapped[bool] = mapped_column(default=False, server_default=false())
+    disability_confident_minimum: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # A legal hold keeps the campaign's personal data past the retention period (a tribunal or appeal).

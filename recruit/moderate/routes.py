@@ -15,6 +15,7 @@ from recruit.models import Application, Campaign, Criterion
 from recruit.moderate import bp
 from recruit.moderate.forms import ActionForm, AgreeForm, DecisionForm, ReasonForm
 from recruit.pagination import page_number, page_of
+from recruit.services.applications import disability_confident_report as scheme_report
 from recruit.services.assessment import (
     agreement,
     board,
@@ -361,7 +362,18 @@ def results_page(campaign_id: int, stage: str) -> str:
         presift=presift_active(campaign, stage),
         distribution=score_distribution(campaign, outcome),
         later=results.later_events(campaign, stage),
+        # Admins only, at the sift: the panel never learns who opted in to the Disability Confident scheme.
+        scheme=scheme_report.rows(campaign) if current_user.role == "admin" and stage == "sift" else None,
     )
+
+
+def _left_out() -> dict[str, str | None]:
+    """Disability Confident candidates the admin leaves out of the guarantee, each with the reason entered."""
+    return {
+        reference: request.form.get(f"reason-{reference}")
+        for reference in request.form.getlist("left_out")
+        if isinstance(reference, str)
+    }
 
 
 @bp.post("/<int:campaign_id>/<stage>/decision")
@@ -371,7 +383,9 @@ def decision(campaign_id: int, stage: str) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            chosen = results.decide(current_user, campaign, stage, form.rule.data, form.top_n.data)
+            chosen = results.decide(
+                current_user, campaign, stage, form.rule.data, form.top_n.data, left_out=_left_out()
+            )
         except Refused as error:
             flash(error.message, "important")
         else:

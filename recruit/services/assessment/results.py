@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import EllipsisType
@@ -15,6 +15,7 @@ from recruit.models import AgreedScore, Application, Campaign, Criterion, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import AgreedScoreStatus
+from recruit.services.applications import disability_confident as scheme
 from recruit.services.assessment.board import load_items
 from recruit.services.assessment.ranking_rules import CriterionRule, Result, evaluate, rank
 from recruit.services.campaigns.stages import (
@@ -120,7 +121,8 @@ def start_presift(actor: User, campaign: Campaign) -> bool:
 
 @unit_of_work()
 def finish_presift(actor: User, campaign: Campaign) -> int:
-    """Applications failing the lead criterion leave the sift; the rest go on to the full sift."""
+    """Applications failing the lead criterion leave the sift; the rest go on to the full sift, and so do
+    Disability Confident candidates who meet the minimum on the lead criterion (the guarantee)."""
     if not (is_chair(campaign, "sift", actor) or actor.role == "admin"):
         raise Refused("Only the chair or an admin can finish the pre-sift")
     if not presift_active(campaign, "sift"):
@@ -128,21 +130,33 @@ def finish_presift(actor: User, campaign: Campaign) -> int:
     outcome = compute(campaign, "sift")
     if not outcome.complete:
         raise Refused(f"Agree every pre-sift score first: {outcome.unagreed} still to agree")
-    failed = [r.key for r in outcome.results if not r.passed]
+    kept = {r.key.id for r in scheme.guaranteed(campaign, outcome.criteria, outcome.results)}
+    failed = [r.key for r in outcome.results if not r.passed and r.key.id not in kept]
+    under_guarantee = sorted(r.key.reference for r in outcome.results if not r.passed and r.key.id in kept)
     for application in failed:
         application.status = ApplicationStatus.PRESIFT_FAILED
     record = stage_record_to_change(campaign, "sift")
     record.presift_active = False
     record.presift_done_at = utcnow()
-    audit.record(
-        "sift.presift_finished", "campaign", campaign.id, after={"failed": [a.reference for a in failed]}, actor=actor
-    )
+    after: dict[str, object] = {"failed": [a.reference for a in failed]}
+    if under_guarantee:
+        after["through_under_disability_confident_guarantee"] = under_guarantee
+    audit.record("sift.presift_finished", "campaign", campaign.id, after=after, actor=actor)
     return len(failed)
 
 
 @unit_of_work()
-def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | None) -> list[Application]:
-    """Who goes on from the sift: everyone who passes, or the top N by rank (ties at the cut all go on)."""
+def decide(
+    actor: User,
+    campaign: Campaign,
+    stage: str,
+    rule: str,
+    top_n: int | None,
+    left_out: Mapping[str, str | None] | None = None,
+) -> list[Application]:
+    """Who goes on from the sift: everyone who passes, or the top N by rank (ties at the cut all go on), and,
+    with the Disability Confident guarantee, every opted-in candidate who met the minimum criteria unless the
+    admin left them out with a reason (`left_out`: reference to reason)."""
     if actor.role != "admin":
         raise Refused("Only an admin can make the sift decision")
     if stage != "sift" or campaign.status != CampaignStatus.SIFT:
@@ -163,6 +177,10 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
         chosen = [r for r in outcome.results if r.passed]
     else:
         raise Refused("Select who goes on to interview", "rule")
+    by_rule = {r.key.id for r in chosen}
+    met = scheme.guaranteed(campaign, outcome.criteria, outcome.results)
+    reasons = scheme.reasons_left_out(met, left_out)
+    chosen += [r for r in met if r.key.id not in by_rule and r.key.reference not in reasons]
     chosen_ids = {r.key.id for r in chosen}
     for result in outcome.results:
         result.key.status = (
@@ -170,13 +188,14 @@ def decide(actor: User, campaign: Campaign, stage: str, rule: str, top_n: int | 
         )
     record.decision_rule, record.decision_top_n = rule, top_n if rule == "top_n" else None
     record.decided_at, record.decided_by_id = utcnow(), actor.id
-    audit.record(
-        "sift.decided",
-        "campaign",
-        campaign.id,
-        after={"rule": rule, "top_n": record.decision_top_n, "through": sorted(r.key.reference for r in chosen)},
-        actor=actor,
-    )
+    after: dict[str, object] = {
+        "rule": rule,
+        "top_n": record.decision_top_n,
+        "through": sorted(r.key.reference for r in chosen),
+    }
+    if campaign.disability_confident:
+        after["disability_confident"] = scheme.record_decision(actor, campaign, by_rule, met, reasons)
+    audit.record("sift.decided", "campaign", campaign.id, after=after, actor=actor)
     return [r.key for r in chosen]
 
 

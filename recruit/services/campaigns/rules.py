@@ -1,6 +1,7 @@
 """What may change in a campaign at each status, so nothing invalidates applications or scores.
 
-- Draft: everything.
+- Draft: everything, including whether the campaign offers the Disability Confident guarantee (candidates are
+  told when they apply).
 - Open (candidates are applying against the published criteria and scale): the vacancy
   details, a later closing date, scoring rules (weights, pass marks, thresholds), panels and
   interview-only criteria. The sift criteria themselves (which competencies, levels, word
@@ -51,6 +52,15 @@ def refusal(
             else (
                 "The scale cannot change once the campaign is open: "
                 "candidates have been told which scale the panel uses"
+            )
+        )
+    if action == "change_disability_confident":
+        return (
+            None
+            if status == CampaignStatus.DRAFT
+            else (
+                "The Disability Confident guarantee cannot change once the campaign is open: "
+                "candidates have been told whether it is offered"
             )
         )
     if action in ("add_criterion", "reshape_criterion", "remove_criterion"):

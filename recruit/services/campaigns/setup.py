@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, select
@@ -232,6 +233,8 @@ def settings_of(campaign: Campaign) -> dict[str, Any]:
         "merit_basis": campaign.merit_basis,
         "reserve_months": campaign.reserve_months,
         "calibration_required": campaign.calibration_required,
+        "disability_confident": campaign.disability_confident,
+        "disability_confident_minimum": campaign.disability_confident_minimum,
     }
 
 
@@ -247,7 +250,19 @@ def update_settings(
     merit_basis: str | None = None,
     reserve_months: int | None = None,
     calibration_required: bool | None = None,
+    disability_confident: bool | None = None,
+    disability_confident_minimum: int | EllipsisType | None = ...,
 ) -> None:
+    guarantee = campaign.disability_confident if disability_confident is None else disability_confident
+    if guarantee != campaign.disability_confident:
+        require(campaign, "change_disability_confident")
+    minimum = (
+        campaign.disability_confident_minimum
+        if isinstance(disability_confident_minimum, EllipsisType)
+        else disability_confident_minimum
+    )
+    if minimum != campaign.disability_confident_minimum:
+        require(campaign, "change_scoring_rules")
     calibration_required = campaign.calibration_required if calibration_required is None else calibration_required
     if calibration_required != campaign.calibration_required:
         require(campaign, "change_scoring_rules")
@@ -264,6 +279,11 @@ def update_settings(
     ):
         require(campaign, "change_scoring_rules")
     values = {point.value for point in scale.points}
+    if minimum is not None and minimum not in values:
+        raise Refused(
+            f"The Disability Confident minimum must be a score on the scale, from {min(values)} to {max(values)}",
+            "disability_confident_minimum",
+        )
     if discrepancy_threshold > max(values) - min(values):
         raise Refused(
             f"The discrepancy threshold must be no more than {max(values) - min(values)} on this scale",
@@ -284,6 +304,7 @@ def update_settings(
     campaign.merit_basis = merit_basis
     campaign.reserve_months = reserve_months
     campaign.calibration_required = calibration_required
+    campaign.disability_confident, campaign.disability_confident_minimum = guarantee, minimum
     if settings_of(campaign) != before:
         audit.record(
             "campaign.settings_changed",

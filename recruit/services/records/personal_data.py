@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
-from recruit.models import AdjustmentRequest, Application, Statement, User
+from recruit.models import AdjustmentRequest, Application, DisabilityConfidentClaim, Statement, User
 from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
 from recruit.services.fairness import monitoring
 
@@ -59,6 +59,19 @@ def _adjustments(application: Application) -> list[dict[str, Any]]:
     ]
 
 
+def _disability_confident(application: Application) -> dict[str, Any] | None:
+    claim = db.session.scalar(
+        select(DisabilityConfidentClaim).where(DisabilityConfidentClaim.application_id == application.id)
+    )
+    if claim is None:
+        return None
+    return {
+        "opted_in": claim.opted_in,
+        "opted_in_at": _time(claim.opted_in_at),
+        "answered_at": _time(claim.answered_at),
+    }
+
+
 def everything_about(user: User) -> dict[str, Any]:
     applications = db.session.scalars(
         select(Application)
@@ -103,6 +116,7 @@ def everything_about(user: User) -> dict[str, Any]:
                 "adjustments": _adjustments(application),
                 # The candidate's own equality and diversity answers; None when they gave none.
                 "equality_and_diversity_answers": monitoring.for_download(application),
+                "disability_confident_scheme": _disability_confident(application),
             }
             for application in applications
         ],

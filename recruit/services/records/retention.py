@@ -42,6 +42,7 @@ from recruit.models import (
     AuditEvent,
     Campaign,
     Conflict,
+    DisabilityConfidentClaim,
     InterviewSlot,
     InterviewTime,
     MonitoringResponse,
@@ -173,6 +174,7 @@ ITEMS = (
     ("agreed_texts", "agreed-score rationale or feedback", "agreed-score rationales and feedback"),
     ("interviews", "interview arrangement", "interview arrangements"),
     ("adjustments", "request for adjustments", "requests for adjustments"),
+    ("disability_confident", "Disability Confident answer", "Disability Confident answers"),
     ("reports", "rendered report", "rendered reports"),
     ("monitoring", "set of diversity monitoring answers", "sets of diversity monitoring answers"),
 )
@@ -207,6 +209,9 @@ def counts_for(campaign_id: int) -> dict[str, int]:
         ),
         "interviews": _count(InterviewSlot, InterviewSlot.application_id.in_(applications)),
         "adjustments": _count(AdjustmentRequest, AdjustmentRequest.application_id.in_(applications)),
+        "disability_confident": _count(
+            DisabilityConfidentClaim, DisabilityConfidentClaim.application_id.in_(applications)
+        ),
         "reports": _count(RenderedReport, RenderedReport.campaign_id == campaign_id),
         "monitoring": _count(MonitoringResponse, MonitoringResponse.application_id.in_(applications)),
     }
@@ -338,6 +343,11 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     # What a candidate said they need, and what was agreed and shared, say much about their health.
     run(
         delete(AdjustmentRequest).where(AdjustmentRequest.application_id.in_(applications)),
+        execution_options=BULK,
+    )
+    # Opting in to Disability Confident says the candidate has a disability.
+    run(
+        delete(DisabilityConfidentClaim).where(DisabilityConfidentClaim.application_id.in_(applications)),
         execution_options=BULK,
     )
     run(
