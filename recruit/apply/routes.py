@@ -30,6 +30,7 @@ from recruit.services.applications.progress import Progress, awaiting_decision, 
 from recruit.services.assessment import feedback
 from recruit.services.campaigns import vacancies
 from recruit.services.errors import Refused
+from recruit.services.fairness import redaction
 from recruit.services.interview import booking, offers
 from recruit.services.interview import calendar as calendars
 from recruit.services.interview import invitations as interviews
@@ -293,6 +294,7 @@ def personal_details(reference: str) -> ResponseReturnValue:
         form.full_name.data = details.full_name if details else current_user.name
         form.email.data = details.email if details else current_user.email
         form.phone.data = details.phone if details else ""
+        form.organisations.data = details.organisations if details else ""
         form.version.data = str(application.version)
     if form.validate_on_submit():
         try:
@@ -302,6 +304,7 @@ def personal_details(reference: str) -> ResponseReturnValue:
                 full_name=form.full_name.data,
                 email=form.email.data,
                 phone=form.phone.data or "",
+                organisations=form.organisations.data,
                 version=form.version_number(),
             )
         except Refused as error:
@@ -358,7 +361,11 @@ def check(reference: str) -> ResponseReturnValue:
         else:
             return redirect(url_for("apply.submitted", reference=application.reference))
     return render_template(
-        "apply/check.html", application=application, form=form, missing=applications.missing_parts(application)
+        "apply/check.html",
+        application=application,
+        form=form,
+        missing=applications.missing_parts(application),
+        identifying=redaction.candidate_warnings(application),
     )
 
 

@@ -1,0 +1,1 @@
+"""Fairness (DESIGN §12): diversity monitoring, adverse impact, Disability Confident and redaction."""
