@@ -194,3 +194,113 @@ def test_the_retention_purge_erases_the_original_and_the_redactions(setup, admin
     db.session.expire_all()
     assert redaction_count() == 0
     assert FIXTURE not in statement.text and statement.text == retention.ERASED_TEXT
+
+
+def test_redacting_text_the_admin_types_every_time_or_the_first(setup, as_admin):
+    statement = setup.first.statement_for(setup.criterion)
+    url, page = f"{page_url(setup)}/text", page_url(setup)
+    response = as_admin.submit(url, {"statement": str(statement.id), "text": "Priya", "every": "first"}, page=page)
+    assert response.status_code == 302
+    assert redaction.panel_text(statement).startswith("As [redacted] I led") and "Priya kept" in (
+        redaction.panel_text(statement)
+    )
+    response = as_admin.submit(url, {"statement": str(statement.id), "text": "the move", "every": "every"}, page=page)
+    assert response.status_code == 302
+    assert redaction.panel_text(statement).count("[redacted]") == 3
+    banner = parse(as_admin.client.get(page)).select_one(".govuk-notification-banner")
+    assert banner is None or "redacted" in banner.get_text()
+
+
+def test_removing_a_redaction_shows_the_text_again_and_is_audited(setup, as_admin):
+    statement = setup.first.statement_for(setup.criterion)
+    (row,) = redaction.redact(setup.admin, setup.first, statement.id, [(3, 8)], "spans")
+    response = as_admin.submit(f"{page_url(setup)}/remove", {"remove": str(row.id)}, page=page_url(setup))
+    assert response.status_code == 302
+    assert redaction_count() == 0 and redaction.panel_text(statement) == FIXTURE
+    entry = db.session.scalars(select(AuditEvent).filter_by(action="statement.redaction_removed")).one()
+    assert entry.before == {"statement": statement.id, "ranges": [[3, 8]]}
+    response = as_admin.submit(f"{page_url(setup)}/remove", {"remove": str(row.id)}, page=page_url(setup))
+    assert error_messages(parse(response)) == ["That redaction has already been removed"]
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Select what to redact"),
+        ({"spans": "nonsense"}, "Select what to redact from the findings listed"),
+        ({"spans": "{statement}:0:99999"}, "What you selected is not in the statement. Reload the page and try again"),
+        ({"spans": "{statement}:5:5"}, "What you selected is not in the statement. Reload the page and try again"),
+        ({"spans": ["{statement}:0:3", "{statement}:2:5"]}, "“pla” overlaps another part you selected"),
+        ({"spans": "{statement}:4:9"}, "“anned” overlaps text that is already redacted"),
+        ({"spans": "{other}:0:5"}, "Select a statement of this application"),
+        ({"spans": "99999:0:5"}, "Select a statement of this application"),
+    ],
+)
+def test_findings_bad_input_changes_nothing(setup, as_admin, data, message):
+    statement = setup.first.statement_for(setup.criterion)
+    second = setup.applications[1].statement_for(setup.criterion)
+    redaction.redact(setup.admin, setup.first, statement.id, [(8, 12)], "spans")
+    statement.text = "I planned the work."
+    db.session.commit()
+    filled = {
+        key: [v.format(statement=statement.id, other=second.id) for v in ([value] if isinstance(value, str) else value)]
+        for key, value in data.items()
+    }
+    response = as_admin.submit(f"{page_url(setup)}/findings", filled, page=page_url(setup))
+    assert response.status_code == 200
+    assert error_messages(parse(response)) == [message]
+    assert redaction_count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"text": "", "every": "every"}, "Enter the text to redact"),
+        ({"text": "   ", "every": "every"}, "Enter the text to redact"),
+        ({"text": "x" * 201, "every": "every"}, "The text to redact must be 200 characters or fewer"),
+        ({"text": "PRIYA", "every": "every"}, "“PRIYA” is not in the statement for {criterion}. Enter it exactly"),
+        ({"text": "Priya", "every": "sometimes"}, "Select whether to redact every time it appears or only the first"),
+        ({"text": "Priya", "every": "every", "statement": "99999"}, "Select a statement of this application"),
+        ({"text": "Priya", "every": "every", "statement": "x"}, "Select a statement of this application"),
+    ],
+)
+def test_typed_text_bad_input_changes_nothing(setup, as_admin, data, message):
+    statement = setup.first.statement_for(setup.criterion)
+    filled = {"statement": str(statement.id), **data}
+    response = as_admin.submit(f"{page_url(setup)}/text", filled, page=page_url(setup))
+    assert response.status_code == 200
+    assert error_messages(parse(response)) == [message.format(criterion=setup.criterion.name)]
+    assert redaction_count() == 0
+
+
+def test_another_campaigns_or_an_unknown_application_is_not_found(setup, as_admin, admin):
+    other = closed_campaign(admin, applications=1, members=1, keep_criteria=1)
+    assert as_admin.client.get(page_url(setup, other.applications[0])).status_code == 404
+    assert as_admin.client.get(f"{list_url(setup)}/99999").status_code == 404
+    statement = other.applications[0].statement_for(other.campaign.criteria_at("sift")[0])
+    response = as_admin.submit(
+        f"{page_url(setup, other.applications[0])}/findings", {"spans": f"{statement.id}:0:5"}, page=page_url(setup)
+    )
+    assert response.status_code == 404 and redaction_count() == 0
+
+
+def test_redactions_only_while_the_campaign_is_closed_and_before_the_sift(admin, make_user):
+    from tests.factories import open_campaign
+
+    campaign = open_campaign(admin)
+    assert redaction.refusal(campaign) == redaction.NOT_NOW
+    made = closed_campaign(admin, applications=1, members=1, keep_criteria=1)
+    assert redaction.refusal(made.campaign) is None
+
+
+@pytest.mark.parametrize("role", ["assessor", "candidate"])
+def test_panel_members_and_candidates_cannot_reach_the_redaction_pages(app, setup, role, make_user):
+    person = setup.chair if role == "assessor" else setup.first.candidate
+    browser = signed_in(app, person)
+    for url in (list_url(setup), page_url(setup)):
+        assert browser.client.get(url).status_code == 403
+    token = parse(browser.client.get("/account")).select_one("input[name=csrf_token]")
+    for action in ("findings", "text", "remove"):
+        data = {"csrf_token": token["value"] if token else "", "spans": "1:0:5", "text": "Priya", "remove": "1"}
+        assert browser.client.post(f"{page_url(setup)}/{action}", data=data).status_code == 403
+    assert redaction_count() == 0
