@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import quote
 
+import time_machine
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -179,6 +180,7 @@ class World:
     message_ids: list[int] = field(default_factory=list)  # a campaign's email, failed (so it may be resent)
     time_ids: list[int] = field(default_factory=list)  # a published interview time
     adjustment_ids: list[int] = field(default_factory=list)  # candidates' requests for adjustments
+    application_ids: list[int] = field(default_factory=list)  # every application, by id (admins' redaction pages)
 
     def known(self) -> dict[str, list]:
         """Real values for each URL argument, other people's included."""
@@ -190,6 +192,7 @@ class World:
             "message_id": self.message_ids,
             "time_id": self.time_ids,
             "adjustment_id": self.adjustment_ids,
+            "application_id": self.application_ids,
             "reference": self.application_references + self.campaign_references,
             "code": self.codes,
             "stage": ["sift", "interview"],
@@ -265,6 +268,20 @@ def build_world() -> World:
         version=None,
         confirmed=True,
     )
+
+    # Closed for applications and the sift not started: the time to redact what could identify a candidate.
+    closed = _new_campaign(admin, "Closed caseworker", chair, member)
+    campaign_status.move(admin, closed, "open")
+    (closed_reference,) = unique_references(1)
+    closed_app = submitted_application(
+        closed,
+        others[0],
+        closed_reference,
+        evidence="As Other Candidate 1 I led {criterion}; call me on 07700 900123 or see www.example.org.",
+    )
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(days=2)):
+        campaign_status.move(admin, closed, "closed")
 
     sift = _new_campaign(admin, "Sift caseworker", chair, member)
     sift.disability_confident = True
@@ -357,8 +374,15 @@ def build_world() -> World:
     adjustment_ids = {sift.id: asked_at_sift.id, interview.id: asked_at_interview.id}
 
     everyone = [admin, chair, member, candidate, *others, invited, departed]
-    all_campaigns = {"draft": draft, "open": opened, "not_applied": not_applied, "sift": sift, "interview": interview}
-    all_applications = [draft_application, *sift_apps, *interview_apps]
+    all_campaigns = {
+        "draft": draft,
+        "open": opened,
+        "not_applied": not_applied,
+        "closed": closed,
+        "sift": sift,
+        "interview": interview,
+    }
+    all_applications = [draft_application, closed_app, *sift_apps, *interview_apps]
     criteria = [c for campaign in all_campaigns.values() for c in campaign.criteria]
     world = World(
         users={"candidate": candidate, "assessor": member, "chair": chair, "admin": admin},
@@ -372,6 +396,7 @@ def build_world() -> World:
         token=token,
         message_ids=[message_id],
         adjustment_ids=list(adjustment_ids.values()),
+        application_ids=[a.id for a in all_applications],
     )
     world.contexts = _contexts(all_campaigns, all_applications, everyone, offer, token, message_id, adjustment_ids)
     world.time_ids = [published.id]
@@ -418,6 +443,7 @@ def _contexts(all_campaigns, all_applications, everyone, offer, token, message_i
         for position, criterion in enumerate(campaign.criteria):
             contexts.append({**base, "criterion_id": criterion.id, "direction": "down" if position == 0 else "up"})
         for application in (a for a in all_applications if a.campaign_id == campaign.id):
+            contexts.append({**base, "application_id": application.id})
             for criterion in criteria[:2]:
                 contexts.append(
                     {**base, "reference": application.reference, "code": criterion.code, "criterion_id": criterion.id}

@@ -23,14 +23,15 @@ CEILINGS = {
     # The assessor's drafts and submitted scores on every application are counted in one query (for the progress,
     # the drafts filter and the next application), which also gives each row's progress.
     "work list": 11,
-    # Every criterion of the application, to score on one page: the indicators of all of them in one query.
-    "application page": 13,
-    "scoring page": 13,
+    # Every criterion of the application, to score on one page: the indicators of all of them in one query; the
+    # redactions of all its statements in one more (services/fairness/redaction.py), on every page showing evidence.
+    "application page": 14,
+    "scoring page": 14,
     # One criterion across every application: the scoring page, with how many answers are scored.
-    "one answer of many": 16,
+    "one answer of many": 17,
     # With the agreement between assessors worked out afresh: the panel, the scale and the counted scores (3).
     "moderation board": 17,
-    "moderation item": 18,
+    "moderation item": 19,
 }
 
 

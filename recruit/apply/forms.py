@@ -37,6 +37,16 @@ class PersonalDetailsForm(VersionedForm):
             Regexp(r"^\+?[0-9 ()-]{7,}$", message="Enter a telephone number, like 01632 960 001 or 07700 900 982"),
         ],
     )
+    # Checked line by line in the service (services/applications/submission.py), which knows the limits.
+    organisations = TextAreaField(
+        "Organisations to keep out of your evidence (optional)",
+        description=(
+            "Employers, schools, colleges or referees whose names could identify you. Put each on its own line. "
+            "Before you submit, we will show you where they appear in your evidence."
+        ),
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Organisations to keep out must be 5,000 characters or fewer")],
+    )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
 

@@ -30,7 +30,7 @@ from recruit.services.applications.progress import Progress, awaiting_decision, 
 from recruit.services.assessment import feedback
 from recruit.services.campaigns import vacancies
 from recruit.services.errors import Refused
-from recruit.services.fairness import monitoring
+from recruit.services.fairness import monitoring, redaction
 from recruit.services.interview import booking, offers
 from recruit.services.interview import calendar as calendars
 from recruit.services.interview import invitations as interviews
@@ -296,6 +296,7 @@ def personal_details(reference: str) -> ResponseReturnValue:
         form.full_name.data = details.full_name if details else current_user.name
         form.email.data = details.email if details else current_user.email
         form.phone.data = details.phone if details else ""
+        form.organisations.data = details.organisations if details else ""
         form.version.data = str(application.version)
     if form.validate_on_submit():
         try:
@@ -305,6 +306,7 @@ def personal_details(reference: str) -> ResponseReturnValue:
                 full_name=form.full_name.data,
                 email=form.email.data,
                 phone=form.phone.data or "",
+                organisations=form.organisations.data,
                 version=form.version_number(),
             )
         except Refused as error:
@@ -366,6 +368,7 @@ def check(reference: str) -> ResponseReturnValue:
         form=form,
         missing=applications.missing_parts(application),
         disability_confident=disability_confident.task_list_entry(application),
+        identifying=redaction.candidate_warnings(application),
     )
 
 

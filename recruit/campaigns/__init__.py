@@ -14,5 +14,6 @@ from recruit.campaigns import (  # noqa: E402,F401
     interviews,
     legal_hold,
     messages,
+    redactions,
     routes,
 )

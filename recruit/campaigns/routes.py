@@ -33,6 +33,7 @@ from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.rules import allowed
 from recruit.services.campaigns.views import campaign_for_admin, campaign_list, source_choices
 from recruit.services.errors import Refused
+from recruit.services.fairness import redaction
 from recruit.services.records.audit_log import audit_query
 
 
@@ -97,6 +98,7 @@ def overview(campaign_id: int) -> str:
         next_step=task_list.next_step(campaign),
         adjustments_awaiting=adjustments.awaiting_count(campaign),
         disability_confident=disability_confident_report.shown(campaign),
+        redaction_open=redaction.refusal(campaign) is None,
         withdraw=campaign_status.ACTION_NAMES[CampaignStatus.WITHDRAWN],
         form=StatusForm(),
     )

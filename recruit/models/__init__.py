@@ -20,6 +20,7 @@ from recruit.models.interview import CriterionQuestion, InterviewQuestion, Inter
 from recruit.models.mail import DevelopmentEmail
 from recruit.models.monitoring import MonitoringCount, MonitoringResponse
 from recruit.models.notification import Notification, NotificationStatus
+from recruit.models.redaction import StatementRedaction
 from recruit.models.report import RenderedReport
 from recruit.models.role import (
     EssentialCriterion,
@@ -93,6 +94,7 @@ __all__ = [
     "ScoringScale",
     "StageRecord",
     "Statement",
+    "StatementRedaction",
     "StatusChange",
     "User",
     "UserToken",

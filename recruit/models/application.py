@@ -87,6 +87,9 @@ class PersonalDetails(Model):
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # Employers, schools, referees: one a line, looked for in the statements so the candidate can leave them out
+    # (DESIGN §12, redaction). Who the candidate is, so it is kept here and erased with the rest.
+    organisations: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="personal_details")
 

@@ -18,6 +18,7 @@ def admin_urls(app, campaign, criterion, other_user):
         "offer_id": 1,
         "message_id": 1,
         "adjustment_id": 1,
+        "application_id": 1,
         "time_id": 1,
     }
     found = []

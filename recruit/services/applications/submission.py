@@ -24,6 +24,8 @@ from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0 or 1 to misread
+ORGANISATIONS_MAX = 20
+ORGANISATION_MAX = 100
 STALE = "Your application was changed in another window or tab. Check your answer below and save it again"
 
 
@@ -118,20 +120,44 @@ def _mark_changed(application: Application) -> None:
 def details_of(details: PersonalDetails | None) -> dict[str, str] | None:
     if details is None:
         return None
-    return {"full_name": details.full_name, "email": details.email, "phone": details.phone}
+    return {
+        "full_name": details.full_name,
+        "email": details.email,
+        "phone": details.phone,
+        "organisations": details.organisations,
+    }
+
+
+def organisations_to_keep_out(text: str | None) -> str:
+    """The organisations to keep out of the evidence (DESIGN §12, redaction), one a line, blank lines dropped."""
+    lines = [line.strip() for line in (text or "").replace("\x00", "").splitlines() if line.strip()]
+    if len(lines) > ORGANISATIONS_MAX:
+        raise Refused(f"Enter {ORGANISATIONS_MAX} organisations or fewer", "organisations")
+    if any(len(line) > ORGANISATION_MAX for line in lines):
+        raise Refused(f"Each organisation must be {ORGANISATION_MAX} characters or fewer", "organisations")
+    return "\n".join(lines)
 
 
 @unit_of_work(STALE)
 def save_personal_details(
-    user: User, application: Application, *, full_name: str, email: str, phone: str, version: int | None
+    user: User,
+    application: Application,
+    *,
+    full_name: str,
+    email: str,
+    phone: str,
+    version: int | None,
+    organisations: str | None = "",
 ) -> None:
     ensure_changeable(application)
     _check_version(application, version)
+    keep_out = organisations_to_keep_out(organisations)
     before = details_of(application.personal_details)
     if application.personal_details is None:
         application.personal_details = PersonalDetails(full_name="", email="", phone="")
     details = application.personal_details
     details.full_name, details.email, details.phone = full_name.strip(), email.strip().lower(), phone.strip()
+    details.organisations = keep_out
     after = details_of(details)
     if after != before:
         audit.record(

@@ -456,8 +456,8 @@ class BenchmarkSheet:
     questions: list[object] = field(default_factory=list)
 
     @property
-    def statement(self) -> BenchmarkAnswer:
-        return self.benchmark
+    def evidence(self) -> str:
+        return self.benchmark.text
 
     @property
     def code(self) -> str:

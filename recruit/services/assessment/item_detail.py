@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from recruit.models import Application, Campaign, Criterion, User
 from recruit.services.assessment import scoring, visibility
 from recruit.services.assessment.board import Item
+from recruit.services.fairness import redaction
 from recruit.services.interview import questions
 
 
@@ -49,8 +50,8 @@ def read(
     visible = visibility.sees_others_scores(user, campaign, stage, application, criterion)
     state = item.state
     if stage == "sift":
-        statement = application.statement_for(criterion)
-        evidence: str | None = statement.text if statement is not None else ""
+        # Redactions applied: the panel never reads what an admin hid (services/fairness/redaction.py).
+        evidence: str | None = redaction.panel_text(application.statement_for(criterion))
         asked: list[str] = []
     else:
         evidence, asked = None, [question.text for question in questions.chosen(criterion)]

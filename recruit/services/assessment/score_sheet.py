@@ -30,6 +30,7 @@ from recruit.models import (
 )
 from recruit.services.assessment import scoring
 from recruit.services.campaigns.stages import scoring_open
+from recruit.services.fairness import redaction
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class CriterionSheet:
     """One criterion of the application as the assessor scores it."""
 
     criterion: Criterion
-    statement: Statement | None
+    # What the panel reads of the candidate's statement at the sift, redactions applied (services/fairness/
+    # redaction.py); None where there is no statement (and at interview). Never the Statement itself.
+    evidence: str | None
     questions: list[InterviewQuestion]
     indicators: dict[str, list[Indicator]]
     lower: list[LowerLevel]
@@ -144,6 +147,10 @@ def lower_levels(campaign: Campaign, criterion: Criterion) -> list[LowerLevel]:
     return lower
 
 
+def _evidence(statement: Statement | None, texts: dict[int, str]) -> str | None:
+    return texts[statement.id] if statement is not None else None
+
+
 def sheet(
     user: User,
     campaign: Campaign,
@@ -158,6 +165,9 @@ def sheet(
     load_indicators(criteria)
     questions = _questions(criteria) if stage == "interview" else {}
     scores = scoring.own_scores_for_application(user, application, stage)
+    sift = stage == "sift"
+    statements = [s for s in (application.statement_for(c) for c in criteria) if s is not None] if sift else []
+    evidence = redaction.panel_texts(statements)
     agreed = scoring.agreed_for_application(application, stage)
     open_now = scoring_open(campaign, stage)
     scoring_now = open_now and not (conflict is not None and conflict.has_conflict)
@@ -168,7 +178,7 @@ def sheet(
         items.append(
             CriterionSheet(
                 criterion=criterion,
-                statement=application.statement_for(criterion) if stage == "sift" else None,
+                evidence=_evidence(application.statement_for(criterion), evidence) if stage == "sift" else None,
                 questions=questions.get(criterion.id, []),
                 indicators=scoring.indicator_choices(criterion),
                 lower=lower_levels(campaign, criterion),

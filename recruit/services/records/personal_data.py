@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
-from recruit.models import AdjustmentRequest, Application, DisabilityConfidentClaim, Statement, User
+from recruit.models import (
+    AdjustmentRequest,
+    Application,
+    DisabilityConfidentClaim,
+    Statement,
+    StatementRedaction,
+    User,
+)
 from recruit.services.assessment.feedback import released_for, released_outcome, visible_status
 from recruit.services.fairness import monitoring
 
@@ -72,17 +79,32 @@ def _disability_confident(application: Application) -> dict[str, Any] | None:
     }
 
 
+def _redactions(statement_ids: list[int]) -> dict[int, list[StatementRedaction]]:
+    found: dict[int, list[StatementRedaction]] = {}
+    if statement_ids:
+        for row in db.session.scalars(
+            select(StatementRedaction)
+            .where(StatementRedaction.statement_id.in_(statement_ids))
+            .order_by(StatementRedaction.start)
+        ):
+            found.setdefault(row.statement_id, []).append(row)
+    return found
+
+
 def everything_about(user: User) -> dict[str, Any]:
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.candidate_id == user.id)
-        .order_by(Application.created_at)
-        .options(
-            selectinload(Application.statements).selectinload(Statement.criterion),
-            selectinload(Application.personal_details),
-            selectinload(Application.campaign),
+    applications = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.candidate_id == user.id)
+            .order_by(Application.created_at)
+            .options(
+                selectinload(Application.statements).selectinload(Statement.criterion),
+                selectinload(Application.personal_details),
+                selectinload(Application.campaign),
+            )
         )
     )
+    redactions = _redactions([s.id for a in applications for s in a.statements])
     return {
         "account": {
             "name": user.name,
@@ -104,11 +126,21 @@ def everything_about(user: User) -> dict[str, Any]:
                     "full_name": application.personal_details.full_name,
                     "email": application.personal_details.email,
                     "phone": application.personal_details.phone,
+                    "organisations_to_keep_out": application.personal_details.organisations,
                 }
                 if application.personal_details
                 else None,
                 "statements": [
-                    {"criterion": s.criterion.name, "text": s.text, "words": s.word_count}
+                    {
+                        "criterion": s.criterion.name,
+                        "text": s.text,
+                        "words": s.word_count,
+                        # What an admin hid from the panel: characters [start, end) of the text above.
+                        "redactions": [
+                            {"start": r.start, "end": r.end, "redacted_at": _time(r.created_at)}
+                            for r in redactions.get(s.id, [])
+                        ],
+                    }
                     for s in sorted(application.statements, key=lambda s: s.criterion.position)
                 ],
                 # Scores and feedback only once an admin has released the stage.

@@ -53,6 +53,7 @@ from recruit.models import (
     Score,
     ScoreVersion,
     Statement,
+    StatementRedaction,
     StatusChange,
     User,
     UserToken,
@@ -161,6 +162,10 @@ def _erased(column: SQLColumnExpression[str]) -> Case[str]:
     return case((column == "", ""), else_=ERASED_TEXT)
 
 
+def _statements(applications: Select[tuple[int]]) -> Select[tuple[int]]:
+    return select(Statement.id).where(Statement.application_id.in_(applications))
+
+
 def _count(model: type[Model], *conditions: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
 
@@ -169,6 +174,7 @@ ITEMS = (
     ("applications", "application linked to an account", "applications linked to accounts"),
     ("personal_details", "set of personal details", "sets of personal details"),
     ("statements", "statement", "statements"),
+    ("redactions", "redaction", "redactions"),
     ("score_texts", "score rationale or note", "score rationales and notes"),
     ("conflict_reasons", "conflict of interest reason", "conflict of interest reasons"),
     ("agreed_texts", "agreed-score rationale or feedback", "agreed-score rationales and feedback"),
@@ -188,6 +194,7 @@ def counts_for(campaign_id: int) -> dict[str, int]:
         ),
         "personal_details": _count(PersonalDetails, PersonalDetails.application_id.in_(applications)),
         "statements": _count(Statement, Statement.application_id.in_(applications), _has_text(Statement.text)),
+        "redactions": _count(StatementRedaction, StatementRedaction.statement_id.in_(_statements(applications))),
         "score_texts": _count(
             Score, _of_campaign(Score, campaign_id), or_(_has_text(Score.rationale), _has_text(Score.notes))
         )
@@ -348,6 +355,11 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
     # Opting in to Disability Confident says the candidate has a disability.
     run(
         delete(DisabilityConfidentClaim).where(DisabilityConfidentClaim.application_id.in_(applications)),
+        execution_options=BULK,
+    )
+    # The ranges point into the text erased next; they would say where the candidate's name was.
+    run(
+        delete(StatementRedaction).where(StatementRedaction.statement_id.in_(_statements(applications))),
         execution_options=BULK,
     )
     run(
