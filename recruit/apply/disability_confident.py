@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -19,8 +19,6 @@ from recruit.services.errors import Refused
 @roles("candidate")
 def disability_confident(reference: str) -> ResponseReturnValue:
     application = _application_or_404(reference)
-    if not application.campaign.disability_confident:
-        abort(404)
     claim = scheme.claim_for(application)
     form = DisabilityConfidentForm()
     if request.method == "GET" and claim is not None:
@@ -39,4 +37,5 @@ def disability_confident(reference: str) -> ResponseReturnValue:
         form=form,
         answer=scheme.answer_label(claim),
         minimum=application.campaign.disability_confident_minimum,
+        offered=application.campaign.disability_confident,
     )

@@ -109,8 +109,10 @@ def test_no_page_without_the_guarantee_or_for_another_candidates_application(app
     db.session.commit()
     browser = signed_in(app, draft.candidate)
     assert task(browser, draft) is None
-    assert browser.client.get(url(draft)).status_code == 404
+    shown = parse(browser.client.get(url(draft)))
+    assert shown.select_one("#not-offered") is not None and shown.select_one("#disability-confident-form") is None
     page = f"/applications/{draft.reference}"
-    assert browser.submit(url(draft), {"opt_in": "yes", "declaration": "y"}, page=page).status_code == 404
+    refused = parse(browser.submit(url(draft), {"opt_in": "yes", "declaration": "y"}, page=page))
+    assert error_messages(refused) == ["This vacancy does not offer the Disability Confident guarantee"]
     assert parse(browser.client.get(f"{page}/check")).select_one("#check-disability-confident") is None
     assert claims() == 0
