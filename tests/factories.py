@@ -19,7 +19,18 @@ from sqlalchemy import insert, select
 from recruit.clock import utcnow
 from recruit.config import TestConfig
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Framework, Grade, PersonalDetails, RoleProfile, Score, Statement, User
+from recruit.models import (
+    AgreedScore,
+    Application,
+    Campaign,
+    Framework,
+    Grade,
+    PersonalDetails,
+    RoleProfile,
+    Score,
+    Statement,
+    User,
+)
 from recruit.services.applications.submission import unique_references
 from recruit.services.assessment import agreement, results, scoring
 from recruit.services.assessment.scoring import ScoreInput
@@ -250,6 +261,44 @@ def sift_campaign(
     db.session.commit()
     to_sift(admin, campaign)
     return SiftSetup(campaign, admin, chair, panel, created)
+
+
+def offering_guarantee(admin: User, minimum: int | None = None, then: Callable[[Campaign], None] | None = None):
+    """A `configure` for sift_campaign: the draft offers the Disability Confident guarantee (with one minimum score
+    for every criterion, or each criterion's pass mark); `then` changes the draft first."""
+
+    def change(campaign: Campaign) -> None:
+        if then is not None:
+            then(campaign)
+        campaigns.update_settings(
+            admin,
+            campaign,
+            scale=campaign.scale,
+            discrepancy_threshold=2,
+            overall_pass_mark=campaign.overall_pass_mark,
+            presift_threshold=campaign.presift_threshold,
+            disability_confident=True,
+            disability_confident_minimum=minimum,
+        )
+
+    return change
+
+
+def agree_scores(setup: SiftSetup, application: Application, values: Sequence[int]) -> None:
+    """Agreed sift scores for the application, one per sift criterion in order, as if the chair had agreed them."""
+    for criterion, value in zip(setup.campaign.criteria_at("sift"), values, strict=True):
+        db.session.add(
+            AgreedScore(
+                application_id=application.id,
+                criterion_id=criterion.id,
+                stage="sift",
+                value=value,
+                proposal=value,
+                discrepant=False,
+                agreed_by_id=setup.chair.id,
+            )
+        )
+    db.session.commit()
 
 
 def closed_campaign(

@@ -11,51 +11,25 @@ from sqlalchemy import select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, DisabilityConfidentClaim
+from recruit.models import DisabilityConfidentClaim
 from recruit.services.assessment import results
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.reports.content.interview import interview_report
 from recruit.services.reports.content.sift import sift_report
-from tests.factories import UserFactory, sift_campaign
+from tests.factories import UserFactory, agree_scores, offering_guarantee, sift_campaign
 from tests.helpers import found_in, pages_text, parse, parse_html, rendered, signed_in
 
 NEEDLES = ["Disability Confident", "guarantee", "guaranteed", "opted in", "opted-in", "Equality Act"]
 
 
-def offer_guarantee(admin):
-    def change(campaign):
-        campaigns.update_settings(
-            admin,
-            campaign,
-            scale=campaign.scale,
-            discrepancy_threshold=2,
-            overall_pass_mark=None,
-            presift_threshold=None,
-            disability_confident=True,
-        )
-
-    return change
-
-
 @pytest.fixture
 def setup(admin):
     """A (6, 6) first by rank; B (4, 4) opted in, meets the pass marks, below the cut for the top 1; C (5, 5)."""
-    setup = sift_campaign(admin, applications=3, keep_criteria=2, configure=offer_guarantee(admin))
+    setup = sift_campaign(admin, applications=3, keep_criteria=2, configure=offering_guarantee(admin))
     for application, values in zip(setup.applications, ((6, 6), (4, 4), (5, 5)), strict=True):
-        for criterion, value in zip(setup.campaign.criteria_at("sift"), values, strict=True):
-            db.session.add(
-                AgreedScore(
-                    application_id=application.id,
-                    criterion_id=criterion.id,
-                    stage="sift",
-                    value=value,
-                    proposal=value,
-                    discrepant=False,
-                    agreed_by_id=setup.chair.id,
-                )
-            )
+        agree_scores(setup, application, values)
     b = setup.applications[1]
     db.session.add(DisabilityConfidentClaim(application_id=b.id, opted_in=True, opted_in_at=utcnow()))
     db.session.commit()

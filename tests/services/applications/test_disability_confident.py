@@ -23,25 +23,7 @@ from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
 from recruit.services.records import personal_data, retention
-from tests.factories import UserFactory, open_campaign, sift_campaign
-
-
-def offer_guarantee(admin, minimum=None, then=None):
-    def change(campaign):
-        if then is not None:
-            then(campaign)
-        campaigns.update_settings(
-            admin,
-            campaign,
-            scale=campaign.scale,
-            discrepancy_threshold=2,
-            overall_pass_mark=campaign.overall_pass_mark,
-            presift_threshold=campaign.presift_threshold,
-            disability_confident=True,
-            disability_confident_minimum=minimum,
-        )
-
-    return change
+from tests.factories import UserFactory, agree_scores, offering_guarantee, open_campaign, sift_campaign
 
 
 def opt_in(application) -> DisabilityConfidentClaim:
@@ -50,22 +32,6 @@ def opt_in(application) -> DisabilityConfidentClaim:
     db.session.add(claim)
     db.session.commit()  # so a refused change's rollback keeps it
     return claim
-
-
-def agree(setup, application, values) -> None:
-    for criterion, value in zip(setup.campaign.criteria_at("sift"), values, strict=True):
-        db.session.add(
-            AgreedScore(
-                application_id=application.id,
-                criterion_id=criterion.id,
-                stage="sift",
-                value=value,
-                proposal=value,
-                discrepant=False,
-                agreed_by_id=setup.chair.id,
-            )
-        )
-    db.session.commit()
 
 
 def decided_entry() -> dict:
@@ -79,10 +45,10 @@ def decided_entry() -> dict:
 @pytest.fixture
 def four(admin):
     """A (6, 6), B (4, 4) opted in, C (5, 5) and D (3, 5) opted in; pass mark 4 on both criteria."""
-    setup = sift_campaign(admin, applications=4, keep_criteria=2, configure=offer_guarantee(admin))
+    setup = sift_campaign(admin, applications=4, keep_criteria=2, configure=offering_guarantee(admin))
     a, b, c, d = setup.applications
     for application, values in ((a, (6, 6)), (b, (4, 4)), (c, (5, 5)), (d, (3, 5))):
-        agree(setup, application, values)
+        agree_scores(setup, application, values)
     opt_in(b)
     opt_in(d)
     return setup
@@ -192,10 +158,10 @@ def test_the_decision_includes_an_opted_in_candidate_who_met_the_minimum_below_t
 
 
 def test_the_campaigns_own_minimum_replaces_the_pass_marks(admin):
-    setup = sift_campaign(admin, applications=2, keep_criteria=2, configure=offer_guarantee(admin, minimum=3))
+    setup = sift_campaign(admin, applications=2, keep_criteria=2, configure=offering_guarantee(admin, minimum=3))
     a, d = setup.applications
-    agree(setup, a, (6, 6))
-    agree(setup, d, (3, 5))
+    agree_scores(setup, a, (6, 6))
+    agree_scores(setup, d, (3, 5))
     opt_in(d)
     results.decide(admin, setup.campaign, "sift", "all_passing", None)
     assert (a.status, d.status) == ("sift_passed", "sift_passed")
@@ -204,8 +170,8 @@ def test_the_campaigns_own_minimum_replaces_the_pass_marks(admin):
 def test_without_the_guarantee_an_opted_in_candidate_is_decided_by_the_rule_alone(admin):
     setup = sift_campaign(admin, applications=2, keep_criteria=2)
     a, b = setup.applications
-    agree(setup, a, (6, 6))
-    agree(setup, b, (4, 4))
+    agree_scores(setup, a, (6, 6))
+    agree_scores(setup, b, (4, 4))
     opt_in(b)
     results.decide(admin, setup.campaign, "sift", "top_n", 1)
     assert (a.status, b.status) == ("sift_passed", "sift_failed")
@@ -285,7 +251,7 @@ def test_the_presift_keeps_an_opted_in_candidate_who_met_the_minimum_on_the_lead
         applications=3,
         keep_criteria=2,
         presift_threshold=2,
-        configure=offer_guarantee(admin, minimum=3, then=lead_second),
+        configure=offering_guarantee(admin, minimum=3, then=lead_second),
     )
     a, b, c = setup.applications
     lead = setup.campaign.criteria[1]
@@ -323,7 +289,7 @@ def test_the_report_says_who_met_the_minimum_and_what_happened(four):
 
 
 def test_a_candidate_not_scored_yet_is_listed_as_such(admin):
-    setup = sift_campaign(admin, applications=1, keep_criteria=2, configure=offer_guarantee(admin))
+    setup = sift_campaign(admin, applications=1, keep_criteria=2, configure=offering_guarantee(admin))
     opt_in(setup.applications[0])
     [row] = report.rows(setup.campaign)
     assert row.met_text == "Not scored yet"
