@@ -33,13 +33,16 @@ def chart(characteristic: Characteristic) -> Chart | None:
     if not tables:
         return None
     groups = list(dict.fromkeys(r.label for t in tables for r in t.rows))
-    height = 1.2 + 0.22 * len(groups) * len(tables) + 0.3 * len(tables)
+    height = 1.2 + 0.22 * len(groups) * len(tables) + 0.5 * len(tables)
     figure = _figure(WIDTH_INCHES, max(height, 2.5))
-    _margins(figure, top=0.35, bottom=0.55, left=2.4, right=0.2)
+    _margins(figure, top=0.35, bottom=0.55, left=2.6, right=0.2)
     axes = figure.subplots()
     labels, positions, y = [], [], 0.0
     for table in tables:
         rows = {r.label: r for r in table.rows}
+        # The stage heads its own bars, above them, so a long stage name is never cut off at the left.
+        axes.text(0, y, table.label, va="center", ha="left", fontsize=7.5, fontweight="bold", color=TEXT)
+        y += 1
         for index, group in enumerate(groups):
             row = rows.get(group)
             if row is None:
@@ -55,7 +58,7 @@ def chart(characteristic: Characteristic) -> Chart | None:
             )
             text = f"{value * 100:.0f}%" if value is not None else SUPPRESSED_LABEL.lower()
             axes.text((value or 0) * 100 + 1, y, text, va="center", fontsize=7, color=TEXT)
-            labels.append(f"{table.label}: {group}" if index == 0 else group)
+            labels.append(group)
             positions.append(y)
             y += 1
         y += 0.8
@@ -69,7 +72,7 @@ def chart(characteristic: Characteristic) -> Chart | None:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= 48 else label[:45] + "..."
+    return label if len(label) <= 40 else label[:37] + "..."
 
 
 def alt_text(characteristic: Characteristic, tables: list[TransitionTable]) -> str:
