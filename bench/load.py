@@ -1,19 +1,22 @@
 """Load benchmark: the app under gunicorn, with concurrent simulated assessors, chairs and visitors.
 
-    .venv/bin/python bench/load.py [--campaigns 50] [--applications 2000] [--users 30] [--duration 60]
+    .venv/bin/python bench/load.py [--campaigns 50] [--applications-per-campaign 2000] [--users 30 60] [--duration 60]
 
 Creates a throwaway PostgreSQL database on the server named by --server (or DATABASE_URL, or the local one),
 migrates and seeds it, and fills it with campaigns part-way through the sift (bench/load_seed.py). Runs the
 app under gunicorn with production settings (two-factor sign-in for staff, secure cookies, rate-limit counters
 in Redis), as behind a TLS-terminating proxy on the same host: requests say X-Forwarded-Proto: https, as the
-proxy's would. A second process then signs every simulated user in and, after a warm-up, drives them for
-the timed window: assessors work down their own shuffled lists (work list, application page, then for each
-criterion the scoring page and a submitted score with its CSRF token), chairs go through the moderation
-board agreeing items, and visitors read the public pages, alternating with /healthz, a bare route that runs
-one query: the floor the other pages are compared with. Each simulated person waits a random think time
-between requests. It prints p50/p95/p99 per page, each page's p95 as a multiple of the floor's, request
-counts and errors, and judges the targets: the scoring page's p95 at most 100 ms and at most 3 × the floor's,
-and no errors. It exits with status 1 when a target is missed.
+proxy's would. For each number of people given with --users, a second process then signs every simulated user
+in and, after a warm-up, drives them for the timed window: assessors score candidate by candidate on the panel
+page (every open criterion submitted at once, then on to the next application, now and then the work list),
+chairs go through the moderation board agreeing items, and visitors read the public pages as a browser does
+(revalidating pages they have seen), alternating with /healthz, a bare route that runs one query: the floor the
+other pages are compared with. Each simulated person waits a random think time between requests. It prints, for
+each run, the app's CPU time per request, p50/p95/p99 per page, each page's p95 as a multiple of the floor's,
+request counts and errors, and judges the targets: CPU per request at most 10 ms; the panel page's and the
+moderation pages' p95 at most 100 ms and at most 3 × the floor's; the public pages' p95 at most 2 × the floor's;
+no errors. Then the SQL statements each panel page runs, and the runs side by side (with --compare, beside an
+earlier --save's figures: before and after a change). It exits with status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -34,38 +37,81 @@ import subprocess
 import sys
 import tempfile
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 TARGET_P95_MS = 100.0
 TARGET_RATIO = 3.0
-SCORING_PAGE = "scoring page"
+TARGET_CPU_MS = 10.0
+TARGET_PUBLIC_RATIO = 2.0
+SCORING_PAGE = "panel page"
+PUBLIC_PAGES = "public pages"
+BOARD = "moderation board"
+ITEM = "moderation item"
 FLOOR = "floor: /healthz"
 # The order pages are reported in.
 PAGES = [
     FLOOR,
-    "public pages",
+    PUBLIC_PAGES,
     "work list",
-    "application page",
     SCORING_PAGE,
-    "score submitted (POST)",
-    "moderation board",
-    "moderation item",
+    "scores submitted (POST)",
+    BOARD,
+    ITEM,
     "item agreed (POST)",
 ]
+# The pages a panel works on, judged against the floor: at most TARGET_RATIO times its p95, and TARGET_P95_MS.
+PANEL_PAGES = [SCORING_PAGE, BOARD, ITEM]
 # Every signed-in person signs in once (a password and a security code, both POSTs) before the timed window;
 # they all come from the one loopback address, so the limit must let that many through.
 SIGN_IN_RATE_LIMIT = "300 per minute; 3000 per hour"
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-VERSION = re.compile(r'name="version" type="hidden" value="(\d*)"')
 ERROR_SUMMARY = re.compile(r'class="govuk-error-summary__list">(.*?)</ul>', re.S)
 TAGS = re.compile(r"<[^>]+>")
 
 
-def checkbox_values(html: str, name: str) -> list[str]:
-    return re.findall(rf'<input[^>]*name="{name}"[^>]*value="(\d+)"', html)
+class FormInputs(HTMLParser):
+    """The inputs of a page's forms, as (name, type, value) in page order: enough to fill in the panel page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.inputs: list[tuple[str, str, str]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "input":
+            found = dict(attrs)
+            if found.get("name"):
+                self.inputs.append((found["name"] or "", found.get("type") or "text", found.get("value") or ""))
+
+    def values(self, name: str) -> list[str]:
+        return [value for field, _, value in self.inputs if field == name]
+
+
+def panel_answers(html: str, rng: random.Random) -> dict | None:
+    """What an assessor sends from the panel page: for each criterion still open to them (the page carries its
+    score's version), a score with the ticks that agree with it, so that no consistency prompt is expected, and a
+    rationale. None when the page has no form to send."""
+    form = FormInputs(html)
+    token = form.values("csrf_token")
+    codes = [name.removesuffix("-version") for name, kind, _ in form.inputs if name.endswith("-version")]
+    if not token or not codes:
+        return None
+    data: dict[str, str | list[str]] = {"csrf_token": token[0], "submit_next": "Submit and go to the next application"}
+    for code in codes:
+        value = rng.randint(2, 6)
+        field = f"{code}-effective" if value >= 4 else f"{code}-ineffective"
+        data[f"{code}-version"] = form.values(f"{code}-version")[0]
+        data[f"{code}-value"] = str(value)
+        data[field] = form.values(field)[: 2 if value >= 4 else 1]
+        data[f"{code}-rationale"] = (
+            "Clear example at the required level: the candidate describes their own actions and a measurable "
+            "result, with some reflection on what they would do differently."
+        )
+    return data
 
 
 # -- CPU spent by the app and its database connections ---------------------------------------------------------
@@ -182,18 +228,22 @@ class Person:
     def over(self) -> bool:
         return time.perf_counter() >= self.recorder.window_end
 
-    async def request(self, page: str, method: str, url: str, *, expect: int = 200, data=None):
+    async def request(
+        self, page: str, method: str, url: str, *, expect: tuple[int, ...] = (200,), data=None, headers=None
+    ):
         """One request, timed from sending to the last byte of the body; returns the response, or None after
-        an exception. A response other than the one expected is an error."""
+        an exception. A response other than one of those expected is an error."""
         started = time.perf_counter()
         try:
-            response = await self.client.request(method, url, data=data, headers=self.referer(method, url))
+            response = await self.client.request(
+                method, url, data=data, headers={**self.referer(method, url), **(headers or {})}
+            )
         except Exception as error:  # any failure to get a response is an error, counted and shown
             self.recorder.record(page, started, time.perf_counter() - started, f"{type(error).__name__}: {error}")
             return None
         seconds = time.perf_counter() - started
         problem = None
-        if response.status_code != expect:
+        if response.status_code not in expect:
             problem = f"{method} {url} answered {response.status_code}"
             if response.status_code == 200 and method == "POST":
                 summary = ERROR_SUMMARY.search(response.text)
@@ -246,8 +296,15 @@ class Person:
             await self.client.aclose()
 
     async def visitor(self) -> None:
+        """A member of the public reading the framework and vacancy pages, as a browser does: a page seen before is
+        asked for again with its validator (If-None-Match), and a 304 answer means the copy held is still right."""
+        held: dict[str, str] = {}
         while not self.over():
-            await self.request("public pages", "GET", self.rng.choice(self.spec["urls"]))
+            url = self.rng.choice(self.spec["urls"])
+            headers = {"If-None-Match": held[url]} if url in held else {}
+            response = await self.request(PUBLIC_PAGES, "GET", url, expect=(200, 304), headers=headers)
+            if response is not None and response.status_code == 200 and response.headers.get("etag"):
+                held[url] = response.headers["etag"]
             await self.think()
             if self.over():
                 break
@@ -255,65 +312,57 @@ class Person:
             await self.think()
 
     async def assessor(self) -> None:
+        """Scoring candidate by candidate on the panel page: every open criterion of an application scored and
+        submitted at once with "Submit and go to the next application", which opens the next one; now and then a
+        look at the work list."""
         base = f"/assess/{self.spec['campaign_id']}/sift"
-        for application in self.spec["work"]:
-            if self.over():
-                return
-            await self.request("work list", "GET", f"{base}?page={application['page']}")
-            await self.think()
-            await self.request("application page", "GET", f"{base}/{application['reference']}")
-            await self.think()
-            for code in application["codes"]:
-                if self.over():
-                    return
-                await self.score(f"{base}/{application['reference']}/{code}", f"{base}/{application['reference']}")
+        if not self.spec["work"]:
+            return await self.idle(base)
+        first = self.spec["work"][0]
+        await self.request("work list", "GET", f"{base}?page={first['page']}")
+        await self.think()
+        url: str | None = f"{base}/{first['reference']}"
+        done = 0
+        while url is not None and not self.over():
+            started = time.perf_counter()
+            page = await self.request(SCORING_PAGE, "GET", url)
+            if page is None or page.status_code != 200:
+                break
+            data = panel_answers(page.text, self.rng)
+            if data is None:
+                self.recorder.error(SCORING_PAGE, started, f"{url}: no criterion open to score on the page")
+                break
+            await self.think()  # reading the evidence
+            response = await self.request("scores submitted (POST)", "POST", url, expect=(302,), data=data)
+            if response is None or response.status_code != 302:
+                break
+            location = response.headers.get("location", "")
+            path = location.split("://", 1)[-1].split("/", 1)[-1] if "://" in location else location.lstrip("/")
+            url = "/" + path if path.startswith(base.lstrip("/") + "/") else None
+            done += 1
+            if done % 10 == 0 and not self.over():
+                await self.request("work list", "GET", base)
+                await self.think()
+        await self.idle(base)
+
+    async def idle(self, base: str) -> None:
         while not self.over():  # nothing left to score: the work list, as someone checking their progress
             await self.request("work list", "GET", base)
             await self.think()
-
-    async def score(self, url: str, back: str) -> None:
-        started = time.perf_counter()
-        page = await self.request(SCORING_PAGE, "GET", url)
-        if page is None or page.status_code != 200:
-            return
-        fields = self.form_fields(SCORING_PAGE, page, started, CSRF, VERSION)
-        if fields is None:
-            return
-        token, version = fields
-        await self.think()  # reading the evidence
-        value = self.rng.randint(2, 6)
-        # Ticks that agree with the score, so that no consistency prompt is expected.
-        ticks = (
-            checkbox_values(page.text, "effective")[:2] if value >= 4 else checkbox_values(page.text, "ineffective")[:1]
-        )
-        field = "effective" if value >= 4 else "ineffective"
-        data = {
-            "csrf_token": token,
-            "version": version,
-            "value": str(value),
-            field: ticks,
-            "submit_score": "Submit score",
-            "rationale": "Clear example at the required level: the candidate describes their own actions and a "
-            "measurable result, with some reflection on what they would do differently.",
-        }
-        response = await self.request("score submitted (POST)", "POST", url, expect=302, data=data)
-        if response is not None and response.status_code == 302:
-            await self.request("application page", "GET", back)
-        await self.think()
 
     async def chair(self) -> None:
         base = f"/moderate/{self.spec['campaign_id']}/sift"
         for item in self.spec["work"]:
             if self.over():
                 return
-            await self.request("moderation board", "GET", f"{base}?page={item['page']}")
+            await self.request(BOARD, "GET", f"{base}?page={item['page']}")
             await self.think()
             url = f"{base}/items/{item['reference']}/{item['code']}"
             started = time.perf_counter()
-            page = await self.request("moderation item", "GET", url)
+            page = await self.request(ITEM, "GET", url)
             if page is None or page.status_code != 200:
                 continue
-            fields = self.form_fields("moderation item", page, started, CSRF)
+            fields = self.form_fields(ITEM, page, started, CSRF)
             if fields is None:
                 continue
             await self.think()  # reading the scores and rationales
@@ -322,12 +371,12 @@ class Person:
                 "value": str(item["proposal"]),
                 "rationale": "Discussed at the panel meeting: the evidence supports the proposed score.",
             }
-            response = await self.request("item agreed (POST)", "POST", url, expect=302, data=data)
+            response = await self.request("item agreed (POST)", "POST", url, expect=(302,), data=data)
             if response is not None and response.status_code == 302:
-                await self.request("moderation board", "GET", base)
+                await self.request(BOARD, "GET", base)
             await self.think()
         while not self.over():
-            await self.request("moderation board", "GET", base)
+            await self.request(BOARD, "GET", base)
             await self.think()
 
 
@@ -512,13 +561,12 @@ def stop_app(server: subprocess.Popen) -> None:
 
 ROUTES = [  # (method or None for any, path pattern, page)
     (None, re.compile(r"/healthz"), FLOOR),
-    (None, re.compile(r"/(frameworks|vacancies)(/.*)?"), "public pages"),
+    (None, re.compile(r"/(frameworks|vacancies)(/.*)?"), PUBLIC_PAGES),
     ("GET", re.compile(r"/assess/\d+/sift"), "work list"),
-    ("GET", re.compile(r"/assess/\d+/sift/[^/]+"), "application page"),
-    ("GET", re.compile(r"/assess/\d+/sift/[^/]+/[^/]+"), SCORING_PAGE),
-    ("POST", re.compile(r"/assess/\d+/sift/[^/]+/[^/]+"), "score submitted (POST)"),
-    ("GET", re.compile(r"/moderate/\d+/sift"), "moderation board"),
-    ("GET", re.compile(r"/moderate/\d+/sift/items/[^/]+/[^/]+"), "moderation item"),
+    ("GET", re.compile(r"/assess/\d+/sift/[^/]+"), SCORING_PAGE),
+    ("POST", re.compile(r"/assess/\d+/sift/[^/]+"), "scores submitted (POST)"),
+    ("GET", re.compile(r"/moderate/\d+/sift"), BOARD),
+    ("GET", re.compile(r"/moderate/\d+/sift/items/[^/]+/[^/]+"), ITEM),
     ("POST", re.compile(r"/moderate/\d+/sift/items/[^/]+/[^/]+"), "item agreed (POST)"),
 ]
 
@@ -555,7 +603,7 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     return cuts[49], cuts[94], cuts[98]
 
 
-def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str, list[float]]) -> bool:
+def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str, list[float]]) -> tuple[bool, dict]:
     by_page: dict[str, list[float]] = {}
     for page, seconds, _ in results["samples"]:
         by_page.setdefault(page, []).append(seconds * 1000)
@@ -651,24 +699,126 @@ def report(results: dict, plan: dict, args, seeded: str, workers_times: dict[str
                     f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
                 )
     print()
-    scoring = by_page.get(SCORING_PAGE)
+    cpu_ms = 1000 * app / max(total, 1)
+    summary = {
+        "users": len(kinds),
+        "requests_per_second": total / results["duration"],
+        "errors": len(results["errors"]),
+        "cpu_ms": cpu_ms,
+        "floor_p95": floor,
+        "p95": {page: percentiles(values)[1] for page, values in by_page.items() if values},
+    }
+    if not floor:
+        print("Targets:          NOT JUDGED: no floor requests in the timed window")
+        return False, summary
+    checks = [(f"CPU per request {cpu_ms:.1f} ms ≤ {TARGET_CPU_MS:.0f} ms", cpu_ms <= TARGET_CPU_MS)]
+    for page in PANEL_PAGES:
+        if not by_page.get(page):
+            checks.append((f"{page}: no requests in the timed window", False))
+            continue
+        p95 = percentiles(by_page[page])[1]
+        checks.append(
+            (
+                f"{page} p95 {p95:.1f} ms ≤ {TARGET_P95_MS:.0f} ms and {p95 / floor:.1f}× the floor's "
+                f"({floor:.1f} ms) ≤ {TARGET_RATIO:.0f}×",
+                p95 <= TARGET_P95_MS and p95 <= TARGET_RATIO * floor,
+            )
+        )
+    public = by_page.get(PUBLIC_PAGES)
+    if public:
+        p95 = percentiles(public)[1]
+        checks.append(
+            (
+                f"{PUBLIC_PAGES} p95 {p95:.1f} ms {p95 / floor:.1f}× the floor's ≤ {TARGET_PUBLIC_RATIO:.0f}×",
+                p95 <= TARGET_PUBLIC_RATIO * floor,
+            )
+        )
+    checks.append((f"{len(results['errors'])} errors = 0", not results["errors"]))
     met = True
-    if not scoring or not floor:
-        print("Targets:          NOT JUDGED: no scoring page or floor requests in the timed window")
-        return False
-    p95 = percentiles(scoring)[1]
-    checks = [
-        (f"scoring page p95 {p95:.1f} ms ≤ {TARGET_P95_MS:.0f} ms", p95 <= TARGET_P95_MS),
-        (
-            f"scoring page p95 {p95 / floor:.1f}× the floor's ({floor:.1f} ms) ≤ {TARGET_RATIO:.0f}×",
-            p95 <= TARGET_RATIO * floor,
-        ),
-        (f"{len(results['errors'])} errors = 0", not results["errors"]),
-    ]
     for text, ok in checks:
         print(f"Target:           {text}: {'met' if ok else 'MISSED'}")
         met = met and ok
-    return met
+    return met, summary
+
+
+def compare(runs: list[dict], before: list[dict] | None) -> None:
+    """The runs side by side (with --compare, each beside the same number of people in an earlier run's figures)."""
+    earlier = {run["users"]: run for run in before or []}
+    print("\nSummary" + (" (before → after)" if before else "") + ":\n")
+    rows = [("requests a second", "requests_per_second", ""), ("CPU per request", "cpu_ms", " ms")]
+    rows += [(f"{page} p95", page, " ms") for page in PAGES]
+    print(f"{'':<30}" + "".join(f"{str(run['users']) + ' people':>26}" for run in runs))
+
+    def cell(run: dict | None, key: str) -> float | None:
+        if run is None:
+            return None
+        return run["p95"].get(key) if key in PAGES else run.get(key)
+
+    for label, key, unit in rows:
+        line = f"{label:<30}"
+        for run in runs:
+            now, then = cell(run, key), cell(earlier.get(run["users"]), key)
+            text = "–" if now is None else f"{now:.1f}{unit}"
+            if key in PAGES and now is not None and run["floor_p95"]:
+                text += f" ({now / run['floor_p95']:.1f}×)"
+            if then is not None:
+                text = f"{then:.1f} → " + text
+            line += f"{text:>26}"
+        print(line)
+
+
+def panel_query_counts(url: str, plan: dict) -> dict[str, int]:
+    """How many SQL statements each panel page runs, counted in this process through Flask's test client for the
+    first simulated assessor and chair (signed in by setting up their session as signing in does)."""
+    from sqlalchemy import event
+
+    from recruit import create_app
+    from recruit.config import Config
+    from recruit.extensions import db
+    from recruit.models import User
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER=None)
+    counts: dict[str, int] = {}
+    assessor = next((u for u in plan["users"] if u["kind"] == "assessor" and u["work"]), None)
+    chair = next((u for u in plan["users"] if u["kind"] == "chair"), None)
+    pages = []
+    if assessor:
+        base = f"/assess/{assessor['campaign_id']}/sift"
+        pages += [
+            (assessor, "work list", base),
+            (assessor, SCORING_PAGE, f"{base}/{assessor['work'][-1]['reference']}"),
+        ]
+    if chair:
+        base = f"/moderate/{chair['campaign_id']}/sift"
+        pages.append((chair, BOARD, base))
+        if chair["work"]:
+            item = chair["work"][-1]
+            pages.append((chair, ITEM, f"{base}/items/{item['reference']}/{item['code']}"))
+    with app.app_context():
+        for person, page, path in pages:
+            user = db.session.scalar(db.select(User).where(User.email == person["email"]))
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+                session["signed_in_at"] = session["seen_at"] = time.time()
+            headers = {"X-Forwarded-Proto": "https"}
+            assert client.get(path, headers=headers).status_code == 200, path  # warm: templates compiled
+            db.session.remove()
+            statements: list[str] = []
+
+            def record(conn, cursor, statement, *args, statements=statements):
+                statements.append(statement)
+
+            event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                status = client.get(path, headers=headers).status_code
+            finally:
+                event.remove(db.engine, "before_cursor_execute", record)
+                db.session.remove()
+            counts[page] = len(statements) if status == 200 else -1
+        db.engine.dispose()
+    return counts
 
 
 # -- putting it together ---------------------------------------------------------------------------------------
@@ -694,13 +844,24 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the seeded database afterwards, for --database")
     parser.add_argument("--campaigns", type=int, default=50, help="campaigns at the sift (default 50)")
-    parser.add_argument("--applications", type=int, default=2000, help="applications per campaign (default 2000)")
+    parser.add_argument(
+        "--applications",
+        "--applications-per-campaign",
+        type=int,
+        default=2000,
+        help="applications per campaign (default 2000)",
+    )
+    parser.add_argument(
+        "--panel", type=int, default=3, help="sift panel size, the chair and the assessors (default 3; at least 2)"
+    )
     parser.add_argument("--criteria", type=int, default=6, help="sift criteria per campaign, 1 to 6 (default 6)")
     parser.add_argument(
         "--users",
         type=int,
-        default=30,
-        help="simulated people at once: 3 in 5 assessors, 1 in 5 chairs, 1 in 5 visitors (default 30)",
+        nargs="+",
+        default=[30, 60],
+        help="simulated people at once, one timed run for each number given: 3 in 5 assessors, 1 in 5 chairs, "
+        "1 in 5 visitors (default 30 60)",
     )
     parser.add_argument("--duration", type=float, default=60, help="seconds in the timed window (default 60)")
     parser.add_argument(
@@ -719,6 +880,10 @@ def main() -> int:
         "--redis-url",
         default="redis://127.0.0.1:6379/13",
         help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/13)",
+    )
+    parser.add_argument("--save", type=Path, help="write the runs' figures to this JSON file, for --compare later")
+    parser.add_argument(
+        "--compare", type=Path, help="a JSON file written by --save: print each run's figures beside that run's"
     )
     parser.add_argument("--drive", nargs=4, metavar=("PLAN", "RESULTS", "BASE_URL", "SETTINGS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -741,64 +906,104 @@ def main() -> int:
         Path(results_path).write_text(json.dumps(results))
         return 0
 
-    if args.campaigns < 1 or args.applications < 1 or not 1 <= args.criteria <= 6 or args.users < 3:
-        parser.error("--campaigns and --applications must be at least 1, --criteria 1 to 6 and --users at least 3")
+    if (
+        args.campaigns < 1
+        or args.applications < 1
+        or not 1 <= args.criteria <= 6
+        or min(args.users) < 3
+        or args.panel < 2
+    ):
+        parser.error(
+            "--campaigns and --applications must be at least 1, --criteria 1 to 6, --users at least 3 and --panel at "
+            "least 2"
+        )
     if args.duration <= 0 or args.warmup < 0 or not 0 <= args.think[0] <= args.think[1] or args.workers < 1:
         parser.error("--duration must be positive, --warmup and --think not negative (MIN ≤ MAX), --workers ≥ 1")
     if not args.server.startswith("postgresql"):
         parser.error("--server must be a PostgreSQL URL, such as " + DEFAULT_SERVER)
+    try:
+        before = json.loads(args.compare.read_text()) if args.compare else None
+    except (OSError, ValueError) as error:
+        parser.error(f"--compare: {error}")
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from contextlib import nullcontext
 
+    from load_seed import migrate, seed_load, throwaway_database
     from load_seed import plan as make_plan
-    from load_seed import seed_load, throwaway_database
 
     database = nullcontext(args.database) if args.database else throwaway_database(args.server, keep=args.keep)
     with database as url, tempfile.TemporaryDirectory() as folder:
         if args.database:
-            seeded = f"the existing database {args.database.rsplit('/', 1)[-1]}"
+            migrate(url)  # a database kept from an older version of Recruit
         else:
-            seed_load(url, args.campaigns, args.applications, args.criteria, 3)
-        assessors, chairs, visitors = split_users(args.users)
-        plan = make_plan(url, assessors, chairs, visitors)
-        if not args.database:
-            seeded = (
-                f"{plan['campaigns']} campaigns at the sift, {plan['applications']} applications, "
-                f"{args.criteria} criteria, panels of 3"
-            )
-        plan_path, results_path, log = Path(folder, "plan.json"), Path(folder, "results.json"), Path(folder, "app.log")
-        plan_path.write_text(json.dumps(plan))
-        clear_limits(args.redis_url)
-        access = Path(folder, "access.log")
-        server, base_url = start_app(url, args.redis_url, args.workers, log, access)
-        try:
-            print(
-                f"App on {base_url}; driving {args.users} simulated people for {args.warmup:g} + {args.duration:g} s…",
-                flush=True,
-            )
-            settings = json.dumps(
-                {
-                    "duration": args.duration,
-                    "warmup": args.warmup,
-                    "think": args.think,
-                    "master": server.pid,
-                    "database": url,
-                }
-            )
-            subprocess.run(
-                [sys.executable, __file__, "--drive", str(plan_path), str(results_path), base_url, settings],
-                check=True,
-                cwd=ROOT,
-            )
-        finally:
-            stop_app(server)
-            clear_limits(args.redis_url)
-        results = json.loads(results_path.read_text())
-        met = report(results, plan, args, seeded, in_the_workers(access))
-        if results["errors"] and "Traceback" in log.read_text():
-            print("\nThe app's log:\n" + log.read_text()[-4000:])
+            seed_load(url, args.campaigns, args.applications, args.criteria, args.panel)
+        runs, met = [], True
+        for users in args.users:
+            passed, summary = run_once(url, args, users, folder, None if args.database else seeded_text(args))
+            runs.append(summary)
+            met = met and passed
+        plan = make_plan(url, *split_users(max(args.users)))
+        counts = panel_query_counts(url, plan)
+        print("\nQueries a panel page runs (one request, counted in-process):")
+        for page, count in counts.items():
+            print(f"  {page:<22}{count:>4}" if count >= 0 else f"  {page:<22} did not answer 200")
+    if args.save:
+        args.save.write_text(json.dumps(runs, indent=2))
+    compare(runs, before)
     return 0 if met else 1
+
+
+def seeded_text(args) -> str:
+    return f"{args.campaigns} campaigns at the sift × {args.applications} applications, {args.criteria} criteria"
+
+
+def run_once(url: str, args, users: int, folder: str, seeded: str | None) -> tuple[bool, dict]:
+    """One timed run with this many people on a fresh gunicorn, planned from the database as it stands."""
+    from load_seed import plan as make_plan
+
+    assessors, chairs, visitors = split_users(users)
+    plan = make_plan(url, assessors, chairs, visitors)
+    seeded = (
+        f"{plan['campaigns']} campaigns at the sift, {plan['applications']} applications, {args.criteria} criteria, "
+        f"panels of {args.panel}"
+        if seeded
+        else f"the existing database {url.rsplit('/', 1)[-1]}"
+    )
+    run_folder = Path(folder, f"{users}-people")
+    run_folder.mkdir()
+    plan_path, results_path = run_folder / "plan.json", run_folder / "results.json"
+    log, access = run_folder / "app.log", run_folder / "access.log"
+    plan_path.write_text(json.dumps(plan))
+    clear_limits(args.redis_url)
+    server, base_url = start_app(url, args.redis_url, args.workers, log, access)
+    try:
+        print(
+            f"\nApp on {base_url}; driving {users} simulated people for {args.warmup:g} + {args.duration:g} s…",
+            flush=True,
+        )
+        settings = json.dumps(
+            {
+                "duration": args.duration,
+                "warmup": args.warmup,
+                "think": args.think,
+                "master": server.pid,
+                "database": url,
+            }
+        )
+        subprocess.run(
+            [sys.executable, __file__, "--drive", str(plan_path), str(results_path), base_url, settings],
+            check=True,
+            cwd=ROOT,
+        )
+    finally:
+        stop_app(server)
+        clear_limits(args.redis_url)
+    results = json.loads(results_path.read_text())
+    met, summary = report(results, plan, args, seeded, in_the_workers(access))
+    if results["errors"] and "Traceback" in log.read_text():
+        print("\nThe app's log:\n" + log.read_text()[-4000:])
+    return met, summary
 
 
 if __name__ == "__main__":

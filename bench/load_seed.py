@@ -198,7 +198,7 @@ APPLICATION_COLUMNS = (
     "submitted_at",
     "version",
 )
-DETAILS_COLUMNS = ("id", "application_id", "full_name", "email", "phone")
+DETAILS_COLUMNS = ("id", "application_id", "full_name", "email", "phone", "organisations")
 STATEMENT_COLUMNS = ("id", "application_id", "criterion_id", "text", "word_count", "updated_at")
 SCORE_COLUMNS = (
     "id",
@@ -283,6 +283,14 @@ def make_campaign(admin: User, number: int, grade: Grade, criteria_count: int, p
             TOWNS[number % len(TOWNS)],
             rng.randint(2, 30),
             "Caseworkers deciding claims and answering customers' questions.",
+            salary_min=26_000 + 500 * (number % 8),
+            salary_max=28_500 + 500 * (number % 8),
+            contract_type="permanent",
+            working_patterns=["full_time", "part_time"],
+            security_clearance="bpss",
+            nationality_requirements="Open to UK nationals and others with the right to work in the UK.",
+            contact_name="Recruitment team",
+            contact_email="recruitment@example.org",
         ),
         grade=grade,
     )
@@ -371,6 +379,7 @@ def fill(
                 f"{first} {last}",
                 email,
                 f"07700 900{rng.randint(0, 999):03d}",
+                "",  # no organisations named for redaction
             )
         )
         for criterion_id, _, _ in sift_criteria:
@@ -580,6 +589,20 @@ def constraints_set_aside(tables: list[str]):
         db.session.execute(text(definition))
     for table, name, _, definition in reversed(constraints):  # unique constraints, then the keys that need them
         db.session.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+
+
+def migrate(url: str) -> None:
+    """Bring a kept database up to this version of Recruit's schema (its data stays as it is)."""
+    from flask_migrate import upgrade
+
+    from recruit import create_app
+    from recruit.config import Config
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, MAIL_SERVER=None)
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def seed_load(url: str, campaign_count: int, applications: int, criteria_count: int, panel_size: int) -> None:
