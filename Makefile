@@ -102,8 +102,11 @@ run: db
 
 # Coverage of recruit/ is measured and printed at the end (files not wholly covered, then the total);
 # the run fails below the floor in pyproject.toml. `coverage html` afterwards shows the lines missed.
+# Everything but the browser tests runs spread over two processes (each test file kept in one of them);
+# the browser tests, which start servers and Chromium of their own, then run in one, adding to the coverage.
 test: install browser
-	$(BIN)/python -m pytest --cov --cov-report=term
+	$(BIN)/python -m pytest -m "not browser" -n 2 --dist loadfile --cov --cov-report= --cov-fail-under=0
+	$(BIN)/python -m pytest -m browser --cov --cov-append --cov-report=term
 
 # The quick loop while working: everything but the browser, fuzz and slow tests (see the markers in
 # pyproject.toml), spread over two processes, each test file kept in one of them.
