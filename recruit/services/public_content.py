@@ -23,7 +23,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from recruit.clock import utcnow
@@ -52,6 +52,7 @@ from recruit.models import (
 )
 from recruit.models.campaign import CampaignStatus
 from recruit.models.public_content import ROW_ID
+from recruit.models.types import UTCDateTime
 
 # The records the public pages are rendered from.
 PUBLIC_MODELS: tuple[type[Any], ...] = (
@@ -81,16 +82,20 @@ PUBLIC_TABLES = frozenset(model.__table__.name for model in PUBLIC_MODELS)
 _CHANGED = "recruit.public_content.changed"
 
 
+_versions = PublicContentVersion.__table__
+_campaigns = Campaign.__table__
+# Built once: every public page request runs it, so it is executed as it stands (Core, not through the ORM).
+_KEY_QUERY = select(
+    _versions.c.token,
+    select(func.min(_campaigns.c.closes_at))
+    .where(_campaigns.c.status == CampaignStatus.OPEN, _campaigns.c.closes_at > bindparam("now", type_=UTCDateTime()))
+    .scalar_subquery(),
+).where(_versions.c.id == ROW_ID)
+
+
 def current_key() -> str | None:
     """What the public pages are valid for now, in one query; None if the database has no version row."""
-    next_closing = (
-        select(func.min(Campaign.closes_at))
-        .where(Campaign.status == CampaignStatus.OPEN, Campaign.closes_at > utcnow())
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(PublicContentVersion.token, next_closing).where(PublicContentVersion.id == ROW_ID)
-    ).one_or_none()
+    row = db.session.connection().execute(_KEY_QUERY, {"now": utcnow()}).one_or_none()
     if row is None:
         return None
     token, closing = row
