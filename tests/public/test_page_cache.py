@@ -11,16 +11,18 @@ from pathlib import Path
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Competency, Framework
+from recruit.public import routes
 from recruit.services.campaigns import criteria
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from tests.factories import UserFactory, details, draft_campaign, open_campaign, ready_to_open
-from tests.helpers import banners, signed_in
+from tests.helpers import banners, sign_out, signed_in
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 COMPETENCY = "/frameworks/civil-service-2012/competencies/making-effective-decisions"
@@ -307,8 +309,6 @@ def test_a_flashed_message_is_shown_once_to_its_visitor_only(app, client, make_u
     etag = etag_of(client.get("/vacancies"))
     forms = signed_in(app, make_user(role="candidate"))
     assert forms.client.get("/account").status_code == 200
-    from tests.helpers import sign_out
-
     sign_out(forms)  # "You have signed out." waits for the next page
     shown = forms.client.get("/vacancies", headers={"If-None-Match": f'"{etag}"'})
     assert shown.status_code == 200
@@ -328,3 +328,17 @@ def test_a_refused_change_leaves_the_pages_as_they_were(client, admin):
     with pytest.raises(Exception, match="Select a competency from this campaign's framework"):
         criteria.add_competency(admin, campaign, other, campaign.framework.level(2), False, True)
     assert revalidate(client, "/vacancies", etag).status_code == 304
+
+
+def test_a_page_that_writes_to_the_visitors_session_is_not_kept(app, client, monkeypatch):
+    """A form on a public page would put a CSRF token in the page and the visitor's session: that page is theirs."""
+    render = routes.render_template
+
+    def with_a_form(template, **context):
+        return render(template, **context).replace("</main>", f'<p id="token">{generate_csrf()}</p></main>')
+
+    monkeypatch.setattr(routes, "render_template", with_a_form)
+    first, other = client.get("/frameworks"), app.test_client().get("/frameworks")
+    for response in (first, other):
+        assert response.headers["Cache-Control"] == "no-store" and response.get_etag() == (None, None)
+    assert parse(first).select_one("#token").text != parse(other).select_one("#token").text
