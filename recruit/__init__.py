@@ -82,10 +82,13 @@ def register_templates(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from recruit import models  # noqa: F401  (registers the tables with the metadata)
     from recruit.database import configure_engine_events
+    from recruit.public.page_cache import init_page_cache
+    from recruit.services import public_content  # noqa: F401  (watches the sessions for changes to public pages)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    init_page_cache(app)
     with app.app_context():
         configure_engine_events(db.engine)
 

@@ -52,6 +52,11 @@ class Config:
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "seeds"
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The rendered public pages (recruit/public/page_cache.py): each worker process keeps its own copies, unless
+    # PAGE_CACHE_REDIS_URL names a Redis for the workers to share them.
+    PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL") or None
+    # How many pages each worker keeps in its own cache (the oldest are dropped past it).
+    PAGE_CACHE_SIZE = _env_int("PAGE_CACHE_SIZE", 500)
     # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: use the connection's own).
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     # Reports covering more applications than this are rendered by a background job, with a progress page.
@@ -154,6 +159,7 @@ class TestConfig(Config):
     NOTIFY_TEMPLATES: dict[str, str] = {}
     NOTIFY_BASE_URL = None
     REDIS_URL = None
+    PAGE_CACHE_REDIS_URL = None
     BASE_URL = None
     EXTRA_TRUSTED_HOSTS: list[str] = []
     # The suite checks Recruit's own texts and header, whatever the machine running it sets.

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from recruit import create_app
 from recruit.config import TestConfig
-from recruit.extensions import db, limiter
+from recruit.extensions import db, limiter, page_cache
 from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
@@ -103,9 +103,11 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
-    """Every test runs in a transaction that is rolled back, whatever it commits."""
+    """Every test runs in a transaction that is rolled back, whatever it commits, with no pages cached."""
     limiter.reset()
     with app.app_context():
+        # Pages kept by an earlier test were rendered from its own (rolled back) records and settings.
+        page_cache.clear()
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session

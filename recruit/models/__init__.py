@@ -20,6 +20,7 @@ from recruit.models.interview import CriterionQuestion, InterviewQuestion, Inter
 from recruit.models.mail import DevelopmentEmail
 from recruit.models.monitoring import MonitoringCount, MonitoringResponse
 from recruit.models.notification import Notification, NotificationStatus
+from recruit.models.public_content import PublicContentVersion
 from recruit.models.redaction import StatementRedaction
 from recruit.models.report import RenderedReport
 from recruit.models.role import (
@@ -84,6 +85,7 @@ __all__ = [
     "PanelMember",
     "PendingRegistration",
     "PersonalDetails",
+    "PublicContentVersion",
     "RecoveryCode",
     "RenderedReport",
     "RoleProfile",

@@ -1,4 +1,7 @@
-"""Routes for the public guidance pages and the health check."""
+"""Routes for the public guidance pages and the health check.
+
+The pages are served through the rendered-page cache (page_cache.py), which answers conditional requests.
+"""
 
 from flask import abort, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -9,6 +12,7 @@ from recruit.extensions import db
 from recruit.models import Framework
 from recruit.public import bp
 from recruit.public.content_pages import PAGES_BY_ENDPOINT, operator_text
+from recruit.public.page_cache import cached_page
 from recruit.services.campaigns import vacancies
 from recruit.services.frameworks import catalogue
 from recruit.services.unit_of_work import discard
@@ -23,18 +27,21 @@ def _framework_or_404(slug: str) -> Framework:
 
 @bp.get("/")
 @public
+@cached_page()
 def index() -> str:
     return render_template("public/index.html")
 
 
 @bp.get("/frameworks")
 @public
+@cached_page()
 def frameworks() -> str:
     return render_template("public/frameworks.html", frameworks=catalogue.list_frameworks())
 
 
 @bp.get("/frameworks/<framework_slug>")
 @public
+@cached_page()
 def framework(framework_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     return render_template(
@@ -44,6 +51,7 @@ def framework(framework_slug: str) -> str:
 
 @bp.get("/frameworks/<framework_slug>/competencies/<competency_slug>")
 @public
+@cached_page("level")
 def competency(framework_slug: str, competency_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     competency = catalogue.get_competency(framework, competency_slug)
@@ -59,6 +67,7 @@ def competency(framework_slug: str, competency_slug: str) -> str:
 
 @bp.get("/frameworks/<framework_slug>/grades/<grade_slug>")
 @public
+@cached_page()
 def grade(framework_slug: str, grade_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     grade = catalogue.get_grade(framework, grade_slug)
@@ -69,6 +78,7 @@ def grade(framework_slug: str, grade_slug: str) -> str:
 
 @bp.get("/frameworks/<framework_slug>/roles/<role_slug>")
 @public
+@cached_page()
 def role_profile(framework_slug: str, role_slug: str) -> str:
     framework = _framework_or_404(framework_slug)
     profile = catalogue.get_role_profile(framework, role_slug)
@@ -79,12 +89,14 @@ def role_profile(framework_slug: str, role_slug: str) -> str:
 
 @bp.get("/vacancies")
 @public
+@cached_page()
 def vacancies_list() -> str:
     return render_template("public/vacancies.html", vacancies=vacancies.open_vacancies())
 
 
 @bp.get("/vacancies/<reference>")
 @public
+@cached_page()
 def vacancy(reference: str) -> str:
     campaign = vacancies.public_vacancy(reference)
     if campaign is None:
@@ -110,18 +122,21 @@ def _content_page(endpoint: str) -> str:
 
 @bp.get("/privacy")
 @public
+@cached_page()
 def privacy() -> str:
     return _content_page("privacy")
 
 
 @bp.get("/accessibility")
 @public
+@cached_page()
 def accessibility() -> str:
     return _content_page("accessibility")
 
 
 @bp.get("/cookies")
 @public
+@cached_page()
 def cookies() -> str:
     return _content_page("cookies")
 
