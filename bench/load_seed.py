@@ -198,7 +198,7 @@ APPLICATION_COLUMNS = (
     "submitted_at",
     "version",
 )
-DETAILS_COLUMNS = ("id", "application_id", "full_name", "email", "phone")
+DETAILS_COLUMNS = ("id", "application_id", "full_name", "email", "phone", "organisations")
 STATEMENT_COLUMNS = ("id", "application_id", "criterion_id", "text", "word_count", "updated_at")
 SCORE_COLUMNS = (
     "id",
@@ -283,6 +283,15 @@ def make_campaign(admin: User, number: int, grade: Grade, criteria_count: int, p
             TOWNS[number % len(TOWNS)],
             rng.randint(2, 30),
             "Caseworkers deciding claims and answering customers' questions.",
+            # The advert a campaign needs before it opens.
+            salary_min=28_000,
+            salary_max=31_500,
+            contract_type="permanent",
+            working_patterns=["full_time", "part_time"],
+            security_clearance="bpss",
+            nationality_requirements="Open to UK nationals and others with the right to work in the UK.",
+            contact_name="Recruitment team",
+            contact_email="recruitment@example.org",
         ),
         grade=grade,
     )
@@ -371,6 +380,7 @@ def fill(
                 f"{first} {last}",
                 email,
                 f"07700 900{rng.randint(0, 999):03d}",
+                "",
             )
         )
         for criterion_id, _, _ in sift_criteria:
