@@ -45,7 +45,12 @@ def checkbox_params(legend: str) -> dict:
 
 def radio_params(form: ScaleForm) -> dict:
     items = [
-        {"value": value, "text": text, "hint": {"text": f"Descriptor of {value} & more"}, "checked": form.fast.data == value}
+        {
+            "value": value,
+            "text": text,
+            "hint": {"text": f"Descriptor of {value} & more"},
+            "checked": form.fast.data == value,
+        }
         for value, text in POINTS
     ]
     return {
@@ -74,7 +79,9 @@ def test_indicator_checkboxes_are_the_macros_markup(app, ticked, error):
             field.data = ticked
             field.errors = [error] if error else []
         fast = form.fast(params=checkbox_params(legend))
-        expected = str(form.macro(params=checkbox_params(legend))).replace("macro", "fast")  # the same field under the other name
+        expected = str(form.macro(params=checkbox_params(legend))).replace(
+            "macro", "fast"
+        )  # the same field under the other name
         assert str(fast) == expected
         assert fast.count(" checked") == len(ticked)
         assert ("govuk-error-message" in fast) == bool(error)
@@ -91,7 +98,9 @@ def test_scale_radios_are_the_macros_markup(app, chosen, error):
             field.errors = [error] if error else []
         fast = form.fast(params=radio_params(form))
         again = form.fast(params=radio_params(form))  # from the cache
-        expected = str(form.macro(params=radio_params(form))).replace("macro", "fast")  # the same field under the other name
+        expected = str(form.macro(params=radio_params(form))).replace(
+            "macro", "fast"
+        )  # the same field under the other name
         assert str(fast) == str(again) == expected
         assert fast.count(" checked") == (1 if chosen else 0)
         assert "Descriptor of 3 &amp; more" in fast
