@@ -90,7 +90,9 @@ def tag_for(item: Item) -> Tag:
     return Tag(text, TAG_CLASSES[key])
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen (nothing changes one) but hashable as if it were: a large sift's board makes one for each of tens of
+# thousands of items on every load, and a frozen dataclass is several times slower to make.
+@dataclass(slots=True, unsafe_hash=True)
 class Standing:
     """Where one item stands."""
 
