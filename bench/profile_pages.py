@@ -11,14 +11,17 @@ application page (GET, and POST submitting every criterion), the scoring page fo
 submitting the score), the moderation board, and a moderation item (GET, and POST agreeing it). Every page is
 warmed up first (templates compiled, caches filled), then requested --iterations times per round for --rounds
 rounds; the figure is the CPU time of this process (time.process_time, so other work on the machine does not
-count, and neither does PostgreSQL's own) per request, the mean of each round and the best round. A last pass
-under cProfile prints each page's top functions by own time and by cumulative time.
+count, and neither does PostgreSQL's own) per request, the mean of each round and the best round. As in gunicorn's
+workers (gunicorn.conf.py), what the app loaded at start is frozen out of the garbage collector's sight. A last pass
+under cProfile prints each page's top functions by own time and by cumulative time (cProfile's times are wall
+times: waiting for PostgreSQL shows in psycopg's `wait`).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -234,6 +237,7 @@ def main() -> int:
             DEVELOPMENT_OUTBOX=False,
             RATELIMIT_ENABLED=False,
         )
+        gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
         clients = []
         for person in (assessor, chair):
             client = Browser(app)
