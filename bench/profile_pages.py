@@ -81,7 +81,8 @@ def steps(assessor: dict, chair: dict, assessor_client, chair_client) -> list[tu
     # assessor's list (the GETs read the start of it), and the items ready to agree are agreed in turn (each
     # reopened first when it was agreed before: a campaign of 2,000 applications has few items ready).
     fresh_applications = list(reversed(work))
-    fresh_items = list(reversed(items))
+    # The item page read is left out of them, so that it stays ready to agree, as the chairs' items are.
+    fresh_items = list(reversed(items[1:])) or items
     one = work[0]
 
     def page(url: str) -> Callable[[int], tuple[str, str, None, int]]:
