@@ -116,14 +116,14 @@ def render_choices(widget: Any, params: dict[str, Any], input_class: str, render
     return Markup("".join(parts))
 
 
-class Checkboxes(GovCheckboxesInput):
+class Checkboxes(GovCheckboxesInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
     """govuk-frontend-wtf's checkboxes, rendered once for each set of choices (see the module's docstring)."""
 
     def render(self, params: dict[str, Any]) -> Markup:
         return render_choices(self, params, "govuk-checkboxes__input", super().render)
 
 
-class Radios(GovRadioInput):
+class Radios(GovRadioInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
     """govuk-frontend-wtf's radios, rendered once for each set of choices (see the module's docstring)."""
 
     def render(self, params: dict[str, Any]) -> Markup:

@@ -198,12 +198,12 @@ def assess_each(
     The figures depend on nothing but the arguments (the resamples are seeded), so each process keeps the latest
     ones: the moderation board works them out afresh on every load, and while the chair moderates the panel's
     submitted scores rarely change, so the bootstrap (most of the board's time) runs again only when they do."""
-    metrics = tuple(Metric(m) for m in metrics)
+    chosen = tuple(Metric(m) for m in metrics)
     key = (
         units.values.tobytes(),
         units.counts.shape,
         units.counts.tobytes(),
-        metrics,
+        chosen,
         draws,
         seed,
         min_units,
@@ -214,7 +214,7 @@ def assess_each(
         if known is not None:
             _figures.move_to_end(key)
             return known
-    results = _assess_each(units, metrics, draws, seed, min_units, min_pairable)
+    results = _assess_each(units, chosen, draws, seed, min_units, min_pairable)
     with _figures_lock:
         _figures[key] = results
         while len(_figures) > _FIGURES_KEPT:
