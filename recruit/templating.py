@@ -9,7 +9,7 @@ variable, or a missing attribute of a model or form, raises.
 
 import sys
 from collections.abc import Iterator
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from jinja2 import Undefined
@@ -21,12 +21,21 @@ from recruit.labels import status_label
 VENDORED_TEMPLATES = ("/govuk_frontend_jinja/", "/govuk_frontend_wtf/")
 
 
+# Whether each compiled template function's code is a vendored template's: the GOV.UK macros make thousands of
+# undefined values on a scoring page, and the file names need only be looked at once.
+_vendored_code: dict[CodeType, bool] = {}
+
+
 def _raised_in_vendored_template() -> bool:
     frame: FrameType | None = sys._getframe(2)
     for _ in range(6):
         if frame is None:
             return False
-        if any(part in frame.f_code.co_filename for part in VENDORED_TEMPLATES):
+        code = frame.f_code
+        vendored = _vendored_code.get(code)
+        if vendored is None:
+            vendored = _vendored_code[code] = any(part in code.co_filename for part in VENDORED_TEMPLATES)
+        if vendored:
             return True
         frame = frame.f_back
     return False

@@ -87,6 +87,7 @@ def test_every_folder_of_tests_is_a_package():
 # that run across the whole app. A new module here belongs in one of the two lists, or in a package's folder.
 TOP_LEVEL_MODULE_TESTS = {
     "test_access.py": "access.py",
+    "test_choice_widgets.py": "choice_widgets.py",
     "test_email_links.py": "links.py",
     "test_errors.py": "errors.py",
     "test_next_redirect.py": "access.py",
@@ -102,6 +103,7 @@ WHOLE_APP_CHECKS = {
     "test_fuzz_forms.py",
     "test_fuzz_urls.py",
     "test_get_requests_write_nothing.py",
+    "test_gunicorn_settings.py",
     "test_hostile_files.py",
     "test_migrations.py",
     "test_page_queries.py",

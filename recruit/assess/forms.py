@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
@@ -27,18 +26,21 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
+from recruit.choice_widgets import Checkboxes, Radios
 from recruit.forms import Form, strip
 from recruit.models.calibration import LABEL_LIMIT, TEXT_LIMIT
 
 
 class ScoreForm(Form):
+    # The indicators and the scale are rendered once for each set of choices (recruit/choice_widgets.py): on the
+    # page for a whole application they are repeated for every criterion.
     # Which indicators may be ticked is the scoring service's rule, and its message says so in plain words.
     # No Optional(): it would clear the error for a value that is not a number and leave no data at all.
     effective = SelectMultipleField(
-        "Effective indicators evidenced", coerce=int, widget=GovCheckboxesInput(), validate_choice=False
+        "Effective indicators evidenced", coerce=int, widget=Checkboxes(), validate_choice=False
     )
     ineffective = SelectMultipleField(
-        "Ineffective indicators evidenced", coerce=int, widget=GovCheckboxesInput(), validate_choice=False
+        "Ineffective indicators evidenced", coerce=int, widget=Checkboxes(), validate_choice=False
     )
     notes = TextAreaField(
         "Evidence heard",
@@ -46,7 +48,7 @@ class ScoreForm(Form):
         filters=[strip],
         validators=[Length(max=20000, message="Evidence heard must be 20000 characters or fewer")],
     )
-    value = RadioField("Score", coerce=int, widget=GovRadioInput(), validators=[Optional()])
+    value = RadioField("Score", coerce=int, widget=Radios(), validators=[Optional()])
     rationale = TextAreaField(
         "Rationale",
         widget=GovTextArea(),

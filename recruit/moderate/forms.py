@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from recruit.choice_widgets import Radios
 from recruit.forms import Form, strip, whole_number
 from recruit.models import Criterion
 from recruit.services.assessment.candidate_feedback import field_name
@@ -18,7 +19,7 @@ class AgreeForm(Form):
     value = RadioField(
         "Agreed score",
         coerce=int,
-        widget=GovRadioInput(),
+        widget=Radios(),  # the scale, rendered once (recruit/choice_widgets.py)
         validators=[InputRequired(message="Select the agreed score")],
     )
     rationale = TextAreaField(

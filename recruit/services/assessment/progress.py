@@ -90,7 +90,9 @@ def tag_for(item: Item) -> Tag:
     return Tag(text, TAG_CLASSES[key])
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen (nothing changes one) but hashable as if it were: a large sift's board makes one for each of tens of
+# thousands of items on every load, and a frozen dataclass is several times slower to make.
+@dataclass(slots=True, unsafe_hash=True)
 class Standing:
     """Where one item stands."""
 
@@ -204,16 +206,21 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
     members, threshold, nothing = set(panel), campaign.discrepancy_threshold, (0, 0, 0)
     # Each criterion's attributes read once, not once an item.
     columns = [(c.id, c.code, c.name, c.pass_mark) for c in criteria]
-    standings = []
+    standings: list[Standing] = []
+    add, everyone = standings.append, len(members)
     for application_id, reference in applications:
         conflicted = conflicts.get(application_id)
-        expected = len(members - conflicted) if conflicted else len(members)
+        expected = len(members - conflicted) if conflicted else everyone
         for criterion_id, code, name, pass_mark in columns:
             key = (application_id, criterion_id)
-            counted, lowest, highest = summaries.get(key, nothing)
-            status = status_of(counted, expected, key in agreed)
-            state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
-            standings.append(Standing(application_id, reference, criterion_id, code, name, state))
+            summary = summaries.get(key)
+            if summary is None and expected and key not in agreed:
+                state = AWAITING  # most items of a sift under way: no counted score yet, as status_of would say
+            else:
+                counted, lowest, highest = summary or nothing
+                status = status_of(counted, expected, key in agreed)
+                state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
+            add(Standing(application_id, reference, criterion_id, code, name, state))
     return StageProgress(
         standings,
         {application_id: frozenset(conflicts.get(application_id, ())) for application_id, _ in applications},

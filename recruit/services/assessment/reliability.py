@@ -20,6 +20,8 @@ units one by one, at a fraction of the cost. Every draw's coincidences are then 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -191,7 +193,51 @@ def assess_each(
     min_units: int = MIN_UNITS,
     min_pairable: int = MIN_PAIRABLE,
 ) -> tuple[Reliability, ...]:
-    """assess() on several metrics, from the same resamples (drawn once)."""
+    """assess() on several metrics, from the same resamples (drawn once).
+
+    The figures depend on nothing but the arguments (the resamples are seeded), so each process keeps the latest
+    ones: the moderation board works them out afresh on every load, and while the chair moderates the panel's
+    submitted scores rarely change, so the bootstrap (most of the board's time) runs again only when they do."""
+    chosen = tuple(Metric(m) for m in metrics)
+    key = (
+        units.values.tobytes(),
+        units.counts.shape,
+        units.counts.tobytes(),
+        chosen,
+        draws,
+        seed,
+        min_units,
+        min_pairable,
+    )
+    with _figures_lock:
+        known = _figures.get(key)
+        if known is not None:
+            _figures.move_to_end(key)
+            return known
+    results = _assess_each(units, chosen, draws, seed, min_units, min_pairable)
+    with _figures_lock:
+        _figures[key] = results
+        while len(_figures) > _FIGURES_KEPT:
+            _figures.popitem(last=False)
+    return results
+
+
+# The figures of the latest sets of scores assessed in this process: a stage's overall figure and one per
+# criterion for each of the last few dozen campaigns looked at. Reliability is immutable, so they are shared.
+_FIGURES_KEPT: Final = 256
+_figures: OrderedDict[tuple[object, ...], tuple[Reliability, ...]] = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def forget_figures() -> None:
+    """Drop the figures kept (for timing the computation itself)."""
+    with _figures_lock:
+        _figures.clear()
+
+
+def _assess_each(
+    units: Units, metrics: tuple[Metric, ...], draws: int, seed: int, min_units: int, min_pairable: int
+) -> tuple[Reliability, ...]:
     count, pairable = units.units, units.pairable
     if count < min_units or pairable < min_pairable:
         return tuple(Reliability(Metric(m), None, None, None, count, pairable, Judgement.TOO_FEW) for m in metrics)

@@ -18,6 +18,7 @@ from recruit.services.assessment.reliability import (
     assess_each,
     bootstrap,
     bootstrap_alphas,
+    forget_figures,
     reliability,
 )
 
@@ -198,6 +199,20 @@ def test_several_metrics_from_one_set_of_resamples_are_each_metric_on_its_own():
     units = Units.from_lists(panel_scores(random.Random(8), 60))
     together = assess_each(units, ("ordinal", "interval", "nominal", "ratio"))
     assert together == tuple(assess(units, metric) for metric in ("ordinal", "interval", "nominal", "ratio"))
+
+
+def test_figures_kept_from_the_same_scores_are_those_worked_out_afresh_and_changed_scores_are_worked_out_again():
+    data = panel_scores(random.Random(12), 90)
+    first = assess_each(Units.from_lists(data), ("ordinal", "interval"))
+    again = assess_each(Units.from_lists(data), ("ordinal", "interval"))
+    forget_figures()
+    fresh = assess_each(Units.from_lists(data), ("ordinal", "interval"))
+    assert again is first, "the same scores read again: the figures kept"
+    assert fresh == first and fresh is not first, "worked out afresh, they are the same figures"
+    assert assess_each(Units.from_lists(data), ("ordinal", "interval"), seed=99) != first
+    changed = [list(unit) for unit in data]
+    changed[0] = [1.0, 7.0, 4.0]  # one unit's scores far apart
+    assert assess_each(Units.from_lists(changed), ("ordinal", "interval")) != first
 
 
 def test_many_distinct_values_resample_too():

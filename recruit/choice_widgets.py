@@ -1,0 +1,130 @@
+"""GOV.UK checkboxes and radios rendered once for each set of choices, then ticked in the markup.
+
+The scoring pages show each criterion's indicators as checkboxes and the scale as radios: on the page for a whole
+application that is a dozen GOV.UK macro calls, each one a template render of dozens of items, and they were most of
+the page's time. The markup of a list of choices depends on what is ticked only in the ` checked` attribute the
+macro writes straight after each input's value, so these widgets render a list through govuk-frontend-wtf's macro
+once with nothing ticked, keep that markup (a bounded cache, per process, keyed by everything the macro reads but
+the ticks: names, choices, legend, hint, classes, error message), and for each page write ` checked` into a copy at
+the inputs that are ticked. What they produce is the macro's output, character for character
+(tests/test_choice_widgets.py compares them); anything whose markup depends on the ticks in another way (a
+conditional reveal, ticks given as `values`/`value` rather than per item) is rendered by the macro as before.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
+from markupsafe import Markup
+
+CACHE_SIZE = 512  # lists of choices kept per process; a campaign's criteria and scale need a few dozen
+
+
+class _Rendered:
+    """A list rendered with nothing ticked, and where each item's ` checked` goes."""
+
+    __slots__ = ("html", "offsets")
+
+    def __init__(self, html: str, offsets: list[int]) -> None:
+        self.html, self.offsets = html, offsets
+
+
+class _Cache:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, _Rendered] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> _Rendered | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, rendered: _Rendered) -> None:
+        with self.lock:
+            self.entries[key] = rendered
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_cache = _Cache(CACHE_SIZE)
+
+
+def _key(template: str, params: dict[str, Any], items: list[dict[str, Any]]) -> str:
+    # repr keeps Markup apart from plain text (one is written as it is, the other escaped) and is cheap; the
+    # widgets build params in a fixed order, so the same choices always give the same key.
+    plain = {**params, "items": [{k: v for k, v in item.items() if k != "checked"} for item in items]}
+    return template + "\n" + repr(plain)
+
+
+def _cacheable(params: dict[str, Any], items: list[Any]) -> bool:
+    """Whether the macro's markup depends on the ticks only through each input's ` checked`."""
+    if "value" in params or "values" in params:
+        return False
+    return all(
+        isinstance(item, dict) and item and not item.get("conditional") and not item.get("divider") for item in items
+    )
+
+
+def _offsets(html: str, input_class: str, count: int) -> list[int] | None:
+    """Where ` checked` goes in each item's input: straight after its value attribute, as the macro writes it."""
+    offsets, start = [], 0
+    for _ in range(count):
+        tag = html.find(f'<input class="{input_class}"', start)
+        if tag < 0:
+            return None
+        value = html.find(' value="', tag)
+        end = html.find('"', value + len(' value="')) if value >= 0 else -1
+        closing = html.find(">", tag)
+        if end < 0 or closing < end:
+            return None
+        offsets.append(end + 1)
+        start = end + 1
+    if html.find(f'<input class="{input_class}"', start) >= 0:
+        return None
+    return offsets
+
+
+def render_choices(widget: Any, params: dict[str, Any], input_class: str, render_macro: Any) -> Markup:
+    items = params.get("items") or []
+    if not _cacheable(params, items):
+        return Markup(render_macro(params))
+    key = _key(widget.template, params, items)
+    rendered = _cache.get(key)
+    if rendered is None:
+        unticked = {**params, "items": [{**item, "checked": False} for item in items]}
+        html = str(render_macro(unticked))
+        offsets = _offsets(html, input_class, len(items))
+        if offsets is None:  # not the markup expected: leave this list to the macro
+            return Markup(render_macro(params))
+        rendered = _Rendered(html, offsets)
+        _cache.put(key, rendered)
+    ticked = [offset for item, offset in zip(items, rendered.offsets) if item.get("checked")]
+    if not ticked:
+        return Markup(rendered.html)
+    parts, previous = [], 0
+    for offset in ticked:
+        parts += [rendered.html[previous:offset], " checked"]
+        previous = offset
+    parts.append(rendered.html[previous:])
+    return Markup("".join(parts))
+
+
+class Checkboxes(GovCheckboxesInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
+    """govuk-frontend-wtf's checkboxes, rendered once for each set of choices (see the module's docstring)."""
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        return render_choices(self, params, "govuk-checkboxes__input", super().render)
+
+
+class Radios(GovRadioInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
+    """govuk-frontend-wtf's radios, rendered once for each set of choices (see the module's docstring)."""
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        return render_choices(self, params, "govuk-radios__input", super().render)

@@ -1,0 +1,117 @@
+"""The scoring pages' checkboxes and radios, rendered once for each set of choices and then ticked, give exactly the
+markup of govuk-frontend-wtf's macros: whatever is ticked, with an error, with hints, and after the list was cached
+with other ticks."""
+
+from __future__ import annotations
+
+import pytest
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
+from markupsafe import Markup
+from wtforms import RadioField, SelectMultipleField
+
+from recruit.choice_widgets import Checkboxes, Radios
+from recruit.forms import Form
+
+INDICATORS = [
+    (11, "Understands the strategic drivers for their area of work & the team's priorities"),
+    (12, 'Explains "why" decisions are made, in plain words <not jargon>'),
+    (13, "Listens to customers' views"),
+    (14, "Takes responsibility for the quality of their own work"),
+]
+POINTS = [(1, "1 – Little evidence"), (2, "2 – Limited"), (3, "3 – Moderate"), (4, "4 – Acceptable")]
+
+
+class IndicatorForm(Form):
+    fast = SelectMultipleField("Effective indicators evidenced", coerce=int, widget=Checkboxes())
+    macro = SelectMultipleField("Effective indicators evidenced", coerce=int, widget=GovCheckboxesInput())
+
+
+class ScaleForm(Form):
+    fast = RadioField("Score", coerce=int, widget=Radios())
+    macro = RadioField("Score", coerce=int, widget=GovRadioInput())
+
+
+def checkbox_params(legend: str) -> dict:
+    return {
+        "classes": "govuk-checkboxes--small",
+        "fieldset": {
+            "legend": {
+                "html": Markup("Effective indicators evidenced") + Markup(legend),
+                "classes": "govuk-fieldset__legend--s",
+            }
+        },
+    }
+
+
+def radio_params(form: ScaleForm) -> dict:
+    items = [
+        {
+            "value": value,
+            "text": text,
+            "hint": {"text": f"Descriptor of {value} & more"},
+            "checked": form.fast.data == value,
+        }
+        for value, text in POINTS
+    ]
+    return {
+        "classes": "govuk-radios--small",
+        "fieldset": {"legend": {"html": Markup("Score"), "classes": "govuk-fieldset__legend--s"}},
+        "items": items,
+    }
+
+
+@pytest.mark.parametrize(
+    "ticked",
+    [[], [11], [12, 13], [14], [11, 12, 13, 14]],
+    ids=["none ticked", "the first", "two in the middle", "the last", "all"],
+)
+@pytest.mark.parametrize("error", [None, "Effective indicators: select only indicators at this level"])
+def test_indicator_checkboxes_are_the_macros_markup(app, ticked, error):
+    legend = '<span class="govuk-visually-hidden"> for Seeing the Big Picture</span>'
+    with app.test_request_context():
+        form = IndicatorForm(meta={"csrf": False})
+        for field in (form.fast, form.macro):
+            field.choices = INDICATORS
+        # First the list with nothing ticked, so that the ticked rendering below comes from the cache.
+        fast = form.fast(params=checkbox_params(legend))
+        assert 'type="checkbox"' in fast and " checked" not in fast
+        for field in (form.fast, form.macro):
+            field.data = ticked
+            field.errors = [error] if error else []
+        fast = form.fast(params=checkbox_params(legend))
+        expected = str(form.macro(params=checkbox_params(legend))).replace(
+            "macro", "fast"
+        )  # the same field under the other name
+        assert str(fast) == expected
+        assert fast.count(" checked") == len(ticked)
+        assert ("govuk-error-message" in fast) == bool(error)
+
+
+@pytest.mark.parametrize("chosen", [None, 1, 3, 4])
+@pytest.mark.parametrize("error", [None, "Select a score"])
+def test_scale_radios_are_the_macros_markup(app, chosen, error):
+    with app.test_request_context():
+        form = ScaleForm(meta={"csrf": False})
+        for field in (form.fast, form.macro):
+            field.choices = POINTS
+            field.data = chosen
+            field.errors = [error] if error else []
+        fast = form.fast(params=radio_params(form))
+        again = form.fast(params=radio_params(form))  # from the cache
+        expected = str(form.macro(params=radio_params(form))).replace(
+            "macro", "fast"
+        )  # the same field under the other name
+        assert str(fast) == str(again) == expected
+        assert fast.count(" checked") == (1 if chosen else 0)
+        assert "Descriptor of 3 &amp; more" in fast
+
+
+def test_a_changed_choice_is_rendered_afresh_not_taken_from_the_cache(app):
+    with app.test_request_context():
+        form = IndicatorForm(meta={"csrf": False})
+        form.fast.choices = INDICATORS
+        before = form.fast(params=checkbox_params(""))
+        form.fast.choices = [*INDICATORS[:3], (14, "Takes responsibility for their team's work")]
+        after = form.fast(params=checkbox_params(""))
+    assert "quality of their own work" in before and "quality of their own work" not in after
+    assert "their team&#39;s work" in after
