@@ -22,6 +22,7 @@ from recruit.models.monitoring import MonitoringCount, MonitoringResponse
 from recruit.models.notification import Notification, NotificationStatus
 from recruit.models.redaction import StatementRedaction
 from recruit.models.report import RenderedReport
+from recruit.models.report_data import ReportDataVersion
 from recruit.models.role import (
     EssentialCriterion,
     Objective,
@@ -86,6 +87,7 @@ __all__ = [
     "PersonalDetails",
     "RecoveryCode",
     "RenderedReport",
+    "ReportDataVersion",
     "RoleProfile",
     "RoleProfileCompetency",
     "ScalePoint",
