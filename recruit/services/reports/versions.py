@@ -104,10 +104,12 @@ def data_version(campaign: Campaign) -> int | None:
 
 def _at_version(campaign: Campaign, kind: Kind, subject: str, version: int) -> RenderedReport | None:
     """The version made from this data version: a finished one, else the newest render of it."""
-    made = _report_query(campaign, kind, subject).where(RenderedReport.data_version == version)
     return db.session.scalar(
-        made.where(RenderedReport.status == "ready").order_by(RenderedReport.id.desc()).limit(1)
-    ) or db.session.scalar(made.order_by(RenderedReport.id.desc()).limit(1))
+        _report_query(campaign, kind, subject)
+        .where(RenderedReport.data_version == version)
+        .order_by((RenderedReport.status == "ready").desc(), RenderedReport.id.desc())
+        .limit(1)
+    )
 
 
 @dataclass
