@@ -28,7 +28,7 @@ from sqlalchemy import CursorResult, Select, select, update
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, RenderedReport, User
+from recruit.models import Application, Campaign, RenderedReport, StageRecord, User
 from recruit.models.report_data import committed_version
 from recruit.services.records import audit
 from recruit.services.reports import queue
@@ -112,6 +112,19 @@ def _at_version(campaign: Campaign, kind: Kind, subject: str, version: int) -> R
     )
 
 
+def _outlived(campaign: Campaign, kind: Kind, report: RenderedReport) -> bool:
+    """The merit list says whether the reserve list has expired: one made before that moment is out of date once
+    it has passed, with nothing written in between. (No other report shows anything that changes with the clock.)"""
+    if kind.slug != "merit":
+        return False
+    expires = db.session.scalar(
+        select(StageRecord.reserve_expires_at).where(
+            StageRecord.campaign_id == campaign.id, StageRecord.stage == "interview"
+        )
+    )
+    return expires is not None and report.requested_at < expires <= utcnow()
+
+
 @dataclass
 class Built:
     """The report as the data gives it now."""
@@ -147,7 +160,8 @@ def current(campaign: Campaign, kind: Kind, application: Application | None = No
     fingerprint is the one that matches (else the newest render is given, not fresh)."""
     subject = application.reference if application else ""
     version = data_version(campaign)  # read before the data: a later change can only make the version older
-    if version is not None and (report := _at_version(campaign, kind, subject, version)) is not None:
+    report = _at_version(campaign, kind, subject, version) if version is not None else None
+    if report is not None and not _outlived(campaign, kind, report):
         return Current(report, True, version)
     built = build(campaign, kind, application)
     report = _matching(campaign, kind, subject, built.digest) or kept(campaign, kind, subject)

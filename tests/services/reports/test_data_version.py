@@ -5,6 +5,8 @@ offer...) the report is built again, and made as a new version when what it show
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -284,3 +286,20 @@ def test_a_version_kept_before_data_versions_is_checked_once_by_its_digest(sift,
     db.session.commit()
     assert kept.data_version == reports.data_version(sift.campaign)
     assert served_as_is(sift, builds) == kept
+
+
+def test_the_merit_list_kept_before_the_reserve_list_expires_is_made_again_once_it_has(admin, builds, monkeypatch):
+    setup, _ = interview_stage(admin)
+    merit = reports.KINDS["merit"]
+    view = offers.merit_view(setup.campaign)
+    first = next(a for a in setup.applications if a.id == view.entries[0].key.id)
+    offers.make_offer(setup.admin, setup.campaign, first, offer_terms())
+    db.session.commit()
+    kept = kept_now(setup, merit)
+    expires = offers.merit_view(setup.campaign).reserve_expires_at
+    assert expires is not None and served_as_is(setup, builds, merit) == kept
+    # Nothing is written, but the day comes: the list now says the reserve list has expired.
+    later = expires + timedelta(days=1)
+    monkeypatch.setattr(reports, "utcnow", lambda: later)
+    monkeypatch.setattr(offers, "utcnow", lambda: later)
+    rendered_again(setup, builds, kept, merit)
