@@ -1,7 +1,7 @@
 """The version of what the public pages show, one row whose token every change to them replaces
 
 Revision ID: 1e9c0a7b5d30
-Revises: 19d0e1a5c7e2
+Revises: 1a2b3c4d5e6f
 Create Date: 2026-12-06 09:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "1e9c0a7b5d30"
-down_revision = "19d0e1a5c7e2"
+down_revision = "1a2b3c4d5e6f"
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ from recruit.models.notification import Notification, NotificationStatus
 from recruit.models.public_content import PublicContentVersion
 from recruit.models.redaction import StatementRedaction
 from recruit.models.report import RenderedReport
+from recruit.models.report_data import ReportDataVersion
 from recruit.models.role import (
     EssentialCriterion,
     Objective,
@@ -88,6 +89,7 @@ __all__ = [
     "PublicContentVersion",
     "RecoveryCode",
     "RenderedReport",
+    "ReportDataVersion",
     "RoleProfile",
     "RoleProfileCompetency",
     "ScalePoint",

@@ -57,6 +57,10 @@ class RenderedReport(Model):
     subject: Mapped[str] = mapped_column(String(40), default="")
     # A digest of everything the report shows: when the data changes, the kept PDF no longer matches.
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The campaign's report data version (models/report_data.py) the report was made from: while the campaign's
+    # counter still stands there, the data has not changed since. None when not known (a render inside a
+    # transaction that had written report data, or a version made before the counter existed).
+    data_version: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default=ReportStatus.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     pages: Mapped[int | None]

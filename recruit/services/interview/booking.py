@@ -223,7 +223,7 @@ def _release(application: Application) -> None:
         update(InterviewTime)
         .where(InterviewTime.booked_application_id == application.id)
         .values(booked_application_id=None, version=InterviewTime.version + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, report_campaigns=[application.campaign_id])
     )
 
 

@@ -90,7 +90,7 @@ def _release_booked_time(actor: User, application: Application) -> None:
         update(InterviewTime)
         .where(InterviewTime.id == booked.id)
         .values(booked_application_id=None, version=InterviewTime.version + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, report_campaigns=[application.campaign_id])
     )
     db.session.expire(booked)
     audit.record(

@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import (
     Case,
     ColumnElement,
+    Executable,
     ScalarSelect,
     Select,
     SQLColumnExpression,
@@ -333,7 +334,10 @@ def erase_campaign(campaign_id: int, months: int, now: datetime | None = None) -
         ),
     )
 
-    run = db.session.execute
+    def run(statement: Executable, execution_options: dict[str, bool]) -> None:
+        # Every statement here is about this campaign: its reports' data version moves on at the commit.
+        db.session.execute(statement, execution_options={**execution_options, "report_campaigns": [campaign_id]})
+
     # First, while the interview arrangements that say who was invited are still there: the answers become
     # counts that name nobody, and the fairness figures read the same afterwards.
     keep_monitoring_counts(campaign)

@@ -48,6 +48,8 @@ def run_job(report_id: int) -> None:
             if frozen is not None:
                 html, title = frozen, versions.title_of(frozen)
             else:
+                # The data version first: data changed after it can only make the version look older.
+                report.data_version = versions.data_version(campaign)
                 spec = versions.spec_for(campaign, kind)
                 html, report.fingerprint = versions.html_of(spec)
                 title = spec.title

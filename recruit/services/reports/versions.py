@@ -1,13 +1,16 @@
 """The campaign's PDF reports: which exist, who may have them, and the versions kept of each.
 
-A report is rendered from HTML; the digest of that HTML is its fingerprint. A kept version is served while the HTML
-the data gives now still has the same digest, so any change that shows in the report (a score, an agreed score, a
-reopened item, a sign-off) makes it stale, and it is rendered again on demand as a new version; no finished version
-is ever changed or overwritten, and each carries the SHA-256 of its PDF. At a stage's sign-off its reports are
-kept as they stand (freeze_signed_off, in the sign-off's transaction) and typeset from that document
-(prepare_signed_off). Reports of more than REPORT_BACKGROUND_OVER applications are rendered by a background job
-(put on the queue by services/reports/queue.py, run by services/reports/jobs.py); smaller ones while the person
-waits.
+Every write that can change what a campaign's reports show (a score submitted, an agreed score, a reopened item, a
+sign-off, a withdrawal, a name...) moves the campaign's report data version on (models/report_data.py), and each
+kept version records the data version it was made from. A kept version whose data version is the campaign's current
+one is served as it is, without building the report. When the counter has moved on, the report is built again and
+the digest of its HTML (its fingerprint) decides: a kept version with the same fingerprint shows the same thing, and
+is served (and, when a person asks for the report with the button, takes the new data version); otherwise the report
+is rendered on demand as a new version. No finished version's PDF is ever changed or overwritten, and each carries
+the SHA-256 of its PDF. At a stage's sign-off its reports are kept as they stand (freeze_signed_off, in the
+sign-off's transaction) and typeset from that document (prepare_signed_off). Reports of more than
+REPORT_BACKGROUND_OVER applications are rendered by a background job (put on the queue by services/reports/queue.py,
+run by services/reports/jobs.py); smaller ones while the person waits.
 """
 
 from __future__ import annotations
@@ -20,21 +23,24 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, render_template
 from pypdf import PdfReader
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Select, select, update
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, RenderedReport, User
-from recruit.services.campaigns.stages import eligible_query, is_chair
+from recruit.models import Application, Campaign, RenderedReport, StageRecord, User
+from recruit.models.report_data import committed_version
 from recruit.services.records import audit
 from recruit.services.reports import queue
-from recruit.services.reports.content.feedback_letter import feedback_letter
-from recruit.services.reports.content.interview import interview_report
-from recruit.services.reports.content.merit import merit_report
 from recruit.services.reports.content.shared import ReportSpec
-from recruit.services.reports.content.sift import sift_report
+from recruit.services.reports.kinds import KINDS as KINDS
+from recruit.services.reports.kinds import PRODUCED as PRODUCED
+from recruit.services.reports.kinds import Kind as Kind
+from recruit.services.reports.kinds import html_of as html_of
+from recruit.services.reports.kinds import in_background as in_background
+from recruit.services.reports.kinds import may_have as may_have
+from recruit.services.reports.kinds import size_of as size_of
+from recruit.services.reports.kinds import spec_for as spec_for
 from recruit.services.reports.pdf.rendering import render_pdf
 from recruit.services.unit_of_work import unit_of_work
 
@@ -42,75 +48,6 @@ log = logging.getLogger(__name__)
 
 # A render that has not finished within this time is taken to have died with its worker, and may be asked for again.
 STALLED_AFTER = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class Kind:
-    slug: str
-    name: str
-    stage: str  # whose chair may have it: the sift's or the interview's
-    per_candidate: bool
-
-
-KINDS = {
-    "sift": Kind("sift", "Sift report", "sift", False),
-    "interview": Kind("interview", "Interview report", "interview", False),
-    "merit": Kind("merit", "Merit list", "interview", False),
-    "interview-candidate": Kind("interview-candidate", "Interview report", "interview", True),
-    "feedback": Kind("feedback", "Feedback letter", "interview", True),
-}
-
-
-def may_have(user: User, campaign: Campaign, kind: Kind) -> bool:
-    """Admins, and the chair of the stage the report is about."""
-    return user.role == "admin" or is_chair(campaign, kind.stage, user)
-
-
-def spec_for(campaign: Campaign, kind: Kind, application: Application | None = None) -> ReportSpec:
-    """What the report shows (services/reports/content/): its template, title and data. A candidate's own report
-    needs the application."""
-    if kind.slug == "sift":
-        return sift_report(campaign)
-    if kind.slug == "interview":
-        return interview_report(campaign)
-    if kind.slug == "merit":
-        return merit_report(campaign)
-    if application is None:
-        raise ValueError(f"The {kind.name.lower()} is about one application: name it")
-    if kind.slug == "interview-candidate":
-        return interview_report(campaign, application)
-    return feedback_letter(campaign, application)
-
-
-PRODUCED = "\x1fproduced\x1f"
-
-
-def html_of(spec: ReportSpec) -> tuple[str, str]:
-    """The report's HTML and its fingerprint: the digest of the HTML with the time it was produced left out, so
-    that the same data gives the same fingerprint whenever it is asked for."""
-    produced = spec.context.get("produced")
-    html = render_template(spec.template, **{**spec.context, "produced": PRODUCED} if produced else spec.context)
-    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    return (html.replace(PRODUCED, str(produced)) if produced else html), digest
-
-
-def size_of(campaign: Campaign, kind: Kind) -> int:
-    """How many applications a campaign report covers (a candidate's own report covers one)."""
-    if kind.per_candidate:
-        return 1
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(
-                eligible_query(campaign, kind.stage).with_only_columns(Application.id).subquery()
-            )
-        )
-        or 0
-    )
-
-
-def in_background(campaign: Campaign, kind: Kind) -> bool:
-    threshold: int = current_app.config["REPORT_BACKGROUND_OVER"]
-    return size_of(campaign, kind) > threshold
 
 
 # The reports kept at each stage's sign-off (DESIGN §6: signed off means final).
@@ -160,48 +97,107 @@ def _matching(campaign: Campaign, kind: Kind, subject: str, digest: str) -> Rend
     )
 
 
+def data_version(campaign: Campaign) -> int | None:
+    """The campaign's report data version now: None while this transaction has written report data of it."""
+    return committed_version(db.session(), campaign.id)
+
+
+def _at_version(campaign: Campaign, kind: Kind, subject: str, version: int) -> RenderedReport | None:
+    """The version made from this data version: a finished one, else the newest render of it."""
+    return db.session.scalar(
+        _report_query(campaign, kind, subject)
+        .where(RenderedReport.data_version == version)
+        .order_by((RenderedReport.status == "ready").desc(), RenderedReport.id.desc())
+        .limit(1)
+    )
+
+
+def _outlived(campaign: Campaign, kind: Kind, report: RenderedReport) -> bool:
+    """The merit list says whether the reserve list has expired: one made before that moment is out of date once
+    it has passed, with nothing written in between. (No other report shows anything that changes with the clock.)"""
+    if kind.slug != "merit":
+        return False
+    expires = db.session.scalar(
+        select(StageRecord.reserve_expires_at).where(
+            StageRecord.campaign_id == campaign.id, StageRecord.stage == "interview"
+        )
+    )
+    return expires is not None and report.requested_at < expires <= utcnow()
+
+
+@dataclass
+class Built:
+    """The report as the data gives it now."""
+
+    spec: ReportSpec
+    html: str
+    digest: str
+
+
+def build(campaign: Campaign, kind: Kind, application: Application | None = None) -> Built:
+    spec = spec_for(campaign, kind, application)
+    html, digest = html_of(spec)
+    return Built(spec, html, digest)
+
+
 @dataclass
 class Current:
     """What the person asking for a report gets: the ready PDF's record, or the render under way (or not)."""
 
     report: RenderedReport | None
     fresh: bool  # the kept PDF matches the data now
+    version: int | None  # the campaign's report data version when asked (None: not committed yet)
+    built: Built | None = None  # the report built now, when the data version alone could not vouch for one
 
     @property
     def ready(self) -> bool:
         return self.report is not None and self.fresh and self.report.status == "ready"
 
 
-def current(
-    campaign: Campaign, kind: Kind, application: Application | None = None
-) -> tuple[Current, ReportSpec, tuple[str, str]]:
-    """The version that matches the data now (else the newest render), with the report as the data gives it now."""
-    spec = spec_for(campaign, kind, application)
-    html, digest = html_of(spec)
+def current(campaign: Campaign, kind: Kind, application: Application | None = None) -> Current:
+    """The version made from the data as it stands, found by the data version without building the report when
+    the data has not changed since it was made; otherwise the report is built, and a kept version with the same
+    fingerprint is the one that matches (else the newest render is given, not fresh)."""
     subject = application.reference if application else ""
-    report = _matching(campaign, kind, subject, digest) or kept(campaign, kind, subject)
-    return Current(report, report is not None and report.fingerprint == digest), spec, (html, digest)
+    version = data_version(campaign)  # read before the data: a later change can only make the version older
+    report = _at_version(campaign, kind, subject, version) if version is not None else None
+    if report is not None and not _outlived(campaign, kind, report):
+        return Current(report, True, version)
+    built = build(campaign, kind, application)
+    report = _matching(campaign, kind, subject, built.digest) or kept(campaign, kind, subject)
+    return Current(report, report is not None and report.fingerprint == built.digest, version, built)
 
 
 def ready_version(campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport | None:
     """The kept version that matches the data now, ready to send: asking writes nothing. None when the report must
     be prepared first, which a person asks for with a button (render_now or request_render, from a POST)."""
-    state, _, _ = current(campaign, kind, application)
+    state = current(campaign, kind, application)
     return state.report if state.ready else None
+
+
+def _record_version(state: Current) -> None:
+    """A kept version found to match by its fingerprint was made from the data as it stands: it takes the data
+    version, so that the next request finds it without building the report (its PDF is not touched)."""
+    if state.report is not None and state.version is not None and state.report.data_version != state.version:
+        state.report.data_version = state.version
+        db.session.flush()
 
 
 @unit_of_work()
 def render_now(actor: User, campaign: Campaign, kind: Kind, application: Application | None = None) -> RenderedReport:
     """A small report: a version that matches the data if there is one, otherwise rendered now as a new version."""
-    state, spec, (html, digest) = current(campaign, kind, application)
+    state = current(campaign, kind, application)
     if state.report is not None and state.fresh:
         if state.report.status == "ready":
+            _record_version(state)
             return state.report
         if state.report.signed_off:
             # The version kept at sign-off, not typeset yet, and the data has not changed since: make it now.
+            _record_version(state)
             return typeset(state.report)
-    report = _claim(actor, campaign, kind, application.reference if application else "", digest)
-    data = render_pdf(html, title=spec.title)
+    built = state.built or build(campaign, kind, application)
+    report = _claim(actor, campaign, kind, application.reference if application else "", built.digest, state.version)
+    data = render_pdf(built.html, title=built.spec.title)
     return store(report, data)
 
 
@@ -209,16 +205,19 @@ def request_render(actor: User, campaign: Campaign, kind: Kind) -> RenderedRepor
     """A large report: queue a render unless a version matches the data or one is already under way for it."""
     # Committed before it is queued: the worker reads the row.
     with unit_of_work():
-        state, _, (_, digest) = current(campaign, kind)
+        state = current(campaign, kind)
         report = state.report
         if report is not None and state.ready:
+            _record_version(state)
             return report
         if report is not None and state.fresh and report.status in ("queued", "rendering") and not stalled(report):
             return report
         if report is not None and state.fresh and report.signed_off:
+            _record_version(state)
             report = _requeue(report)
         else:
-            report = _claim(actor, campaign, kind, "", digest)
+            built = state.built or build(campaign, kind)
+            report = _claim(actor, campaign, kind, "", built.digest, state.version)
         audit.record("report.requested", "campaign", campaign.id, after={"report": kind.slug}, actor=actor)
     queue.enqueue(report.id)
     return report
@@ -228,14 +227,17 @@ def stalled(report: RenderedReport) -> bool:
     return report.status in ("queued", "rendering") and utcnow() - report.requested_at > STALLED_AFTER
 
 
-def _claim(actor: User, campaign: Campaign, kind: Kind, subject: str, digest: str) -> RenderedReport:
+def _claim(
+    actor: User, campaign: Campaign, kind: Kind, subject: str, digest: str, version: int | None
+) -> RenderedReport:
     """The row a new render goes into: the newest one if it never finished, otherwise a new version. A finished
-    version and the version kept at sign-off are never reused."""
+    version and the version kept at sign-off are never reused. `version` is the data version it is made from."""
     report = kept(campaign, kind, subject)
     if report is None or report.status == "ready" or report.signed_off:
         report = RenderedReport(campaign_id=campaign.id, kind=kind.slug, subject=subject)
         db.session.add(report)
     report.fingerprint, report.status, report.progress, report.error = digest, "queued", 0, ""
+    report.data_version = version
     report.pdf, report.pages, report.digest, report.finished_at = None, None, None, None
     report.requested_by_id, report.requested_at = actor.id, utcnow()
     db.session.flush()
