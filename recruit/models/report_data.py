@@ -93,6 +93,7 @@ NOT_SHOWN = frozenset(
     {
         "alembic_version",
         "report_data_versions",
+        "public_content_versions",  # what the public pages show is versioned apart
         "rendered_reports",
         "audit_events",
         "access_denial_windows",
