@@ -40,7 +40,7 @@ from sqlalchemy import text
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Criterion, User
-from recruit.services.assessment.quality import ScoreTable, StageQuality, analyse, stage_quality
+from recruit.services.assessment.quality import ScoreTable, StageQuality, analyse, forget_tables, stage_quality
 from recruit.services.assessment.reliability import DRAWS, forget_figures
 from recruit.services.campaigns import status as campaign_status
 from recruit.services.campaigns.setup import load_campaign
@@ -64,6 +64,7 @@ def generate(applications: int, criteria: int, assessors: int, seed: int = 2026)
 
 def timed(compute: Callable[[], StageQuality]) -> tuple[float, float, StageQuality]:
     forget_figures()  # each run works the figures out, rather than finding those of the run before
+    forget_tables()  # and reads the scores
     gc.collect()
     started, cpu = time.perf_counter(), time.process_time()
     quality = compute()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from recruit import create_app
 from recruit.config import TestConfig
 from recruit.extensions import db, limiter, page_cache
+from recruit.services.assessment import quality
 from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
@@ -106,8 +107,10 @@ def _transaction(request, app):
     """Every test runs in a transaction that is rolled back, whatever it commits, with no pages cached."""
     limiter.reset()
     with app.app_context():
-        # Pages kept by an earlier test were rendered from its own (rolled back) records and settings.
+        # Pages kept by an earlier test were rendered from its own (rolled back) records and settings, and the
+        # counted scores kept were read from them under ids and data versions a later test reuses.
         page_cache.clear()
+        quality.forget_tables()
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session

@@ -19,6 +19,7 @@ units one by one, at a fraction of the cost. Every draw's coincidences are then 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 from collections import OrderedDict
@@ -199,10 +200,11 @@ def assess_each(
     ones: the moderation board works them out afresh on every load, and while the chair moderates the panel's
     submitted scores rarely change, so the bootstrap (most of the board's time) runs again only when they do."""
     chosen = tuple(Metric(m) for m in metrics)
+    # A digest rather than the numbers themselves: a large sift's units are megabytes, and 256 keys are kept.
     key = (
-        units.values.tobytes(),
+        hashlib.blake2b(units.values.tobytes(), digest_size=32).digest(),
         units.counts.shape,
-        units.counts.tobytes(),
+        hashlib.blake2b(units.counts.tobytes(), digest_size=32).digest(),
         chosen,
         draws,
         seed,

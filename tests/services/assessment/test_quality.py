@@ -202,6 +202,33 @@ def test_the_same_queries_for_10_applications_as_for_100(admin):
         return campaign.id
 
     small, large = campaign_with(10, "small.example.org"), campaign_with(100, "large.example.org")
-    # The campaign with its criteria and panels (3 reads), the panel's people, the scale's points and the scores
-    # (3 more), and the savepoint the test's transaction wraps the session in.
-    assert statements_for_quality(small) == statements_for_quality(large) <= 7
+    # The campaign with its criteria and panels (3 reads), the panel's people, the scale's points, the campaign's
+    # report data version and the scores (4 more), and the savepoint the test's transaction wraps the session in.
+    assert statements_for_quality(small) == statements_for_quality(large) <= 8
+
+
+def test_the_counted_scores_are_kept_until_a_change_moves_the_campaigns_data_version_on(admin):
+    """The board reads the stage's counted scores on every load; they are read once for each report data version,
+    and a submitted score, a conflict declared or a withdrawal is read at once."""
+    setup = sift_campaign(admin, applications=3, members=2, keep_criteria=1)
+    campaign, chair, (first, second) = setup.campaign, setup.chair, setup.members
+    a, b, c = setup.applications
+    (criterion,) = campaign.criteria_at("sift")
+    score(chair, setup, a, criterion.code, 3)
+    score(first, setup, a, criterion.code, 4)
+    ids = [criterion.id]
+    table = counted_scores(campaign, "sift", ids)
+    with Statements() as statements:
+        assert counted_scores(campaign, "sift", ids) is table
+    assert statements.count == 1  # the data version alone
+    assert not table.values.flags.writeable  # shared between requests: nobody may change it
+
+    score(second, setup, b, criterion.code, 6)
+    assert (b.id, criterion.id, second.id, 6) in counted(campaign)
+    score(first, setup, c, criterion.code, 2, submit=False)  # a draft moves nothing and is not counted
+    assert all(row[0] != c.id for row in counted(campaign))
+    scoring.declare(second, campaign, b, "sift", True, "I realised I know them.")
+    assert (b.id, criterion.id, second.id, 6) not in counted(campaign)
+    a.status = "withdrawn"
+    db.session.commit()
+    assert counted(campaign) == set()
