@@ -20,11 +20,19 @@ Task = Callable[[], Any]
 
 
 def run_forked(
-    tasks: deque[tuple[int, Task]], workers: int, arrived: Callable[[int, Any], None], *, what: str = "task"
+    tasks: deque[tuple[int, Task]],
+    workers: int,
+    arrived: Callable[[int, Any], None],
+    *,
+    what: str = "task",
+    collect_cycles: bool = False,
 ) -> None:
     """Each task in a process of its own, at most `workers` at a time, taken from `tasks` as they go (the parent
     keeps no task it has handed over); `arrived(index, result)` in this process as each finishes, in whatever order
-    they finish. Returns once every task is done; raises RuntimeError, stopping the others, if one fails."""
+    they finish. Returns once every task is done; raises RuntimeError, stopping the others, if one fails.
+
+    The cyclic garbage collector stays off in them unless `collect_cycles` (for work that makes reference cycles
+    in bulk, such as loading database records)."""
     context = multiprocessing.get_context("fork")
     running: dict[Connection, tuple[BaseProcess, int]] = {}
     try:
@@ -32,7 +40,7 @@ def run_forked(
             while tasks and len(running) < workers:
                 index, task = tasks.popleft()
                 receive, send = context.Pipe(duplex=False)
-                started = context.Process(target=_task_process, args=(task, send), daemon=True)
+                started = context.Process(target=_task_process, args=(task, send, collect_cycles), daemon=True)
                 started.start()
                 send.close()
                 running[receive] = (started, index)
@@ -56,7 +64,7 @@ def run_forked(
             connection.close()
 
 
-def _task_process(task: Task, send: Connection) -> None:
+def _task_process(task: Task, send: Connection, collect_cycles: bool) -> None:
     """A forked process doing one task and sending back the result (or what went wrong), then ending at once: its
     heap goes with it, so nothing in it is freed or collected one object at a time."""
     # Whatever the parent does on these signals (an RQ worker shuts down warmly), this process just stops.
@@ -64,8 +72,10 @@ def _task_process(task: Task, send: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     # A layout allocates millions of short-lived objects and few reference cycles; the cyclic garbage collector
     # would walk the growing heap again and again (a fifth of the render time), and the process ends when the task
-    # is done, so it never runs here.
-    gc.disable()
+    # is done, so it never runs there. What this process inherited is never garbage: it is left out of collections.
+    gc.freeze()
+    if not collect_cycles:
+        gc.disable()
     try:
         send.send(("ok", task()))
     except BaseException as error:  # reported to the parent, which raises it
