@@ -18,23 +18,29 @@ Mark = tuple[int, str, int, float, float]
 
 
 class RangeJoiner:
-    """The first range opened as the joined PDF; each range added after it is appended to its pages, structure
-    tree and outline."""
+    """The ranges' PDFs added in order: the first is opened as the joined PDF; each one after it is appended to its
+    pages, structure tree and outline, and let go."""
 
-    def __init__(self, data: bytes, marks: list[Mark], page_count: int) -> None:
-        import pikepdf
+    def __init__(self) -> None:
+        self.marks: list[tuple[list[Mark], int]] = []
+        self.out: pikepdf.Pdf | None = None
 
-        self.marks: list[tuple[list[Mark], int]] = [(marks, page_count)]
-        self.out = pikepdf.open(io.BytesIO(data))
-        tree = self.out.Root.StructTreeRoot
-        self.document_element = _document_element(tree)
-        self.nums = tree.ParentTree.Nums
-        self.next_key = _next_key(self.nums)
+    @property
+    def ranges(self) -> int:
+        """How many ranges have been added."""
+        return len(self.marks)
 
     def add(self, data: bytes, marks: list[Mark], page_count: int) -> None:
         import pikepdf
 
         self.marks.append((marks, page_count))
+        if self.out is None:
+            self.out = pikepdf.open(io.BytesIO(data))
+            tree = self.out.Root.StructTreeRoot
+            self.document_element = _document_element(tree)
+            self.nums = tree.ParentTree.Nums
+            self.next_key = _next_key(self.nums)
+            return
         out = self.out
         source = pikepdf.open(io.BytesIO(data))
         page_offset = len(out.pages)
@@ -58,15 +64,17 @@ class RangeJoiner:
         self.next_key += _next_key(copied_nums)
         source.close()
 
-    def finish(self, numbers: bytes | None, *, title: str) -> bytes:
-        """The joined PDF, with `numbers` (page_numbers.page_numbers) laid over its pages when given."""
+    def finish(self, numbers: list[bytes], *, title: str) -> bytes:
+        """The joined PDF, with `numbers` (page_numbers.page_numbers, in parts, in order) laid over its pages."""
         import pikepdf
 
         out = self.out
+        assert out is not None, "no range was added"
         out.Root.StructTreeRoot.ParentTreeNextKey = self.next_key
         _outline_from_marks(out, self.marks)
-        if numbers is not None:
-            lay_over(out, numbers)
+        numbered = 0
+        for part in numbers:
+            numbered += lay_over(out, part, first=numbered)
         with out.open_metadata(set_pikepdf_as_editor=False) as metadata:
             metadata["dc:title"] = title
         out.docinfo.Title = title

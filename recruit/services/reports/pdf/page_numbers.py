@@ -11,6 +11,7 @@ import io
 from typing import TYPE_CHECKING
 
 from weasyprint import CSS
+from weasyprint.text.fonts import FontConfiguration
 
 from recruit.services.reports.pdf.fetching import html_document
 
@@ -54,22 +55,38 @@ def head_of(html: str) -> str:
     return html[:head_end] if head_end != -1 else '<!doctype html><html lang="en-GB"><head>'
 
 
-def page_numbers(head: str, sizes: list[Size]) -> bytes:
-    """Pages holding only "Page X of Y", in the document's own page style (its <head>), one for each page size."""
+def page_numbers(
+    head: str,
+    sizes: list[Size],
+    *,
+    first: int = 1,
+    total: int | None = None,
+    font_config: FontConfiguration | None = None,
+) -> bytes:
+    """Pages holding only "Page X of Y", in the document's own page style (its <head>), one for each page size:
+    numbered from `first`, of `total` pages (the count of these pages unless given), so that a long document's
+    numbers can be laid out in parts."""
+    if total is not None:
+        head = head.replace("counter(pages)", f'"{total}"')
     names = {size: f"recruit-size-{index}" for index, size in enumerate(dict.fromkeys(sizes))}
     page_rules = " ".join(f"@page {name} {{ size: {w:.3f}pt {h:.3f}pt !important; }}" for (w, h), name in names.items())
     body = "".join(f'<div class="recruit-page" style="page: {names[size]}"></div>' for size in sizes)
     document = html_document(f"{head}</head><body>{body}</body></html>")
-    data: bytes = document.write_pdf(stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules)])
+    first_page = f"@page :first {{ counter-reset: page {first}; }}"
+    data: bytes = document.write_pdf(
+        stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules + first_page)], font_config=font_config
+    )
     return data
 
 
-def lay_over(pdf: pikepdf.Pdf, numbers: bytes) -> None:
-    """Draw each page's number over it, marked as an artifact so that it stays out of the tagged content."""
+def lay_over(pdf: pikepdf.Pdf, numbers: bytes, *, first: int = 0) -> int:
+    """Draw each page's number over it, from page index `first`, marked as an artifact so that it stays out of the
+    tagged content. Returns how many pages were numbered."""
     import pikepdf
 
     overlay = pikepdf.open(io.BytesIO(numbers))
-    for page, number_page in zip(pdf.pages, overlay.pages):
+    for page, number_page in zip(pdf.pages[first : first + len(overlay.pages)], overlay.pages):
         number_page.contents_coalesce()
         number_page.obj.Contents.write(b"/Artifact BMC\n" + number_page.obj.Contents.read_bytes() + b"\nEMC\n")
         page.add_overlay(number_page, None)  # over the whole page
+    return len(overlay.pages)

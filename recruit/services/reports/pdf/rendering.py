@@ -1,27 +1,28 @@
 """Laying out a report's HTML as a tagged PDF (PDF/UA-1): in this process, or, for a long report, as page ranges
 laid out in parallel forked processes and joined.
 
-A range's layout holds roughly 1 MB per sift-table row in memory, and each range costs about 0.3 s of its own, so
-a long report is cut (splitting.py) into ranges of about RANGE_WEIGHT, laid out at most `workers` at a time, each in
-a fresh process forked from this warm one, and joined (joining.py) with its page numbers (page_numbers.py).
+A range's layout holds roughly 1 MB per sift-table row in memory, so a long report is cut (splitting.py) into
+ranges of about RANGE_WEIGHT, laid out at most `workers` at a time, each in a fresh process forked from this warm
+one (forking.py), and joined (joining.py) in order as they finish, while the later ones are still being laid out;
+its page numbers (page_numbers.py), once the total is known, are laid out in parallel parts too. With the fonts
+warmed once in this process, a range costs little of its own (about 0.05 s), so the parallel render does about the
+work of one render, spread over the cores.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
-import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Callable
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from functools import partial
 
 from weasyprint import CSS
+from weasyprint.text.fonts import FontConfiguration
 
 from recruit.services.reports.pdf.fetching import html_document
+from recruit.services.reports.pdf.forking import Task, run_forked
 from recruit.services.reports.pdf.joining import Mark, RangeJoiner
 from recruit.services.reports.pdf.page_numbers import WITHOUT_PAGE_NUMBERS, Size, head_of, page_numbers
 from recruit.services.reports.pdf.splitting import SplitError, split_html, weight
@@ -67,109 +68,81 @@ def render_pdf_parallel(
         if progress:
             progress(1, 1)
         return pdf
-    _warm()
-    results = deque(_lay_out_ranges(documents, min(workers, len(documents)), progress))
-    sizes = [size for _, _, range_sizes in results for size in range_sizes]
-    numbers = page_numbers(head_of(html), sizes)
-    data, marks, range_sizes = results.popleft()
-    joiner = RangeJoiner(data, marks, len(range_sizes))
-    while results:  # each range's PDF is let go once it is joined
-        data, marks, range_sizes = results.popleft()
-        joiner.add(data, marks, len(range_sizes))
-    del data
-    pdf = joiner.finish(numbers, title=title)
+    font_config = _warm()
+    head, total = head_of(html), len(documents)
+    joiner = RangeJoiner()
+    sizes: list[Size] = []
+    waiting: dict[int, RangeResult] = {}
+    done = 0
+
+    def arrived(index: int, result: RangeResult) -> None:
+        # Ranges are joined in order as they arrive, while the others are still being laid out; one that finishes
+        # early waits for those before it.
+        nonlocal done
+        done += 1
+        waiting[index] = result
+        while joiner.ranges in waiting:
+            data, marks, range_sizes = waiting.pop(joiner.ranges)
+            joiner.add(data, marks, len(range_sizes))
+            sizes.extend(range_sizes)
+        if progress:
+            progress(done, total + 1)
+
+    pending: deque[tuple[int, Task]] = deque(
+        (index, partial(_render_range, document, font_config)) for index, document in enumerate(documents)
+    )
+    del documents
+    run_forked(pending, min(workers, total), arrived, what="page range")
+    pdf = joiner.finish(_page_numbers(head, sizes, workers, font_config), title=title)
     if progress:
-        progress(len(documents) + 1, len(documents) + 1)
+        progress(total + 1, total + 1)
     return pdf
 
 
-_warmed = False
+def _page_numbers(head: str, sizes: list[Size], workers: int, font_config: FontConfiguration) -> list[bytes]:
+    """The page numbers, once the total is known: in `workers` parts of consecutive pages laid out at once (a
+    number's page costs as much as a few rows of a table, and nothing else is left to do by then)."""
+    per_part = -(-len(sizes) // workers)
+    parts = [(first, sizes[first : first + per_part]) for first in range(0, len(sizes), per_part)]
+    numbers: dict[int, bytes] = {}
+    tasks: deque[tuple[int, Task]] = deque(
+        (index, partial(page_numbers, head, part, first=first + 1, total=len(sizes), font_config=font_config))
+        for index, (first, part) in enumerate(parts)
+    )
+    run_forked(tasks, workers, numbers.__setitem__, what="page numbers part")
+    return [numbers[index] for index in range(len(parts))]
 
 
-def _warm() -> None:
-    """Load fonts and WeasyPrint's own style sheets once in this process, so that every forked worker has them."""
-    global _warmed
-    if not _warmed:
-        render_pdf(
-            '<html lang="en-GB"><head><title>-</title></head><body><main><p>-</p></main></body></html>', title="-"
-        )
-        _warmed = True
+_font_config: FontConfiguration | None = None
 
 
-def _lay_out_ranges(documents: list[str], workers: int, progress: Progress | None) -> list[RangeResult]:
-    """Each range in a fresh process forked from this warm one (it starts at once, and its heap is gone when the
-    range is done), at most `workers` at a time. They only lay out HTML; they touch no database."""
-    context = multiprocessing.get_context("fork")
-    results: dict[int, RangeResult] = {}
-    pending = list(enumerate(documents))
-    running: dict[Connection, tuple[BaseProcess, int]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                index, document = pending.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                started = context.Process(target=_range_process, args=(document, send), daemon=True)
-                started.start()
-                send.close()
-                running[receive] = (started, index)
-            ready = wait(list(running))
-            for connection in [connection for connection in running if connection in ready]:
-                process, index = running.pop(connection)
-                try:
-                    status, outcome = connection.recv()
-                except EOFError:
-                    status, outcome = "error", "the process stopped"
-                connection.close()
-                process.join()
-                if status != "ok":
-                    raise RuntimeError(f"Laying out page range {index + 1} failed: {outcome}")
-                results[index] = outcome
-                if progress:
-                    progress(len(documents) - len(pending) - len(running), len(documents) + 1)
-    finally:
-        for connection, (process, _) in running.items():
-            process.kill()
-            process.join()
-            connection.close()
-    return [results[index] for index in range(len(documents))]
+def _warm() -> FontConfiguration:
+    """A font configuration with its fonts loaded, and WeasyPrint's own style sheets, made once in this process so
+    that every forked worker has them warm (a fresh one costs each range its font lookups again)."""
+    global _font_config
+    if _font_config is None:
+        font_config = FontConfiguration()
+        document = html_document(
+            '<html lang="en-GB"><head><title>-</title></head><body><main><p>- <b>-</b></p></main></body></html>'
+        ).render(pdf_variant=PDF_VARIANT, font_config=font_config)
+        document.write_pdf(pdf_variant=PDF_VARIANT)
+        _font_config = font_config
+    return _font_config
 
 
-def _range_process(html: str, send: Connection) -> None:
-    """A forked process laying out one range and sending back the result (or what went wrong)."""
-    # Whatever the parent does on these signals (an RQ worker shuts down warmly), this process just stops.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    # What the worker inherited from its parent (the app, the report's data) is never garbage: leave it out of
-    # every collection.
-    gc.freeze()
-    try:
-        send.send(("ok", _render_range(html)))
-    except BaseException as error:  # reported to the parent, which raises it
-        send.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        send.close()
-
-
-def _render_range(html: str) -> RangeResult:
-    """One page range, tagged, without page numbers (run in a worker process).
-
-    The layout allocates millions of short-lived objects and few reference cycles; the cyclic garbage collector
-    would walk the growing heap again and again (a fifth of the render time), so it runs once, afterwards."""
-    gc.disable()
-    try:
-        document = html_document(html).render(pdf_variant=PDF_VARIANT, stylesheets=[CSS(string=WITHOUT_PAGE_NUMBERS)])
-        document.metadata.lang = "en-GB"
-        # The headings, for one outline across the ranges.
-        marks: list[Mark] = [
-            (level, label, index, *target)
-            for index, page in enumerate(document.pages)
-            for level, label, target, _ in page.bookmarks
-        ]
-        # Page sizes in points (CSS pixels are 0.75 pt), for the page numbers laid over them.
-        sizes: list[Size] = [(round(page.width * 0.75, 3), round(page.height * 0.75, 3)) for page in document.pages]
-        data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
-        return data, marks, sizes
-    finally:
-        document = None
-        gc.enable()
-        gc.collect()
+def _render_range(html: str, font_config: FontConfiguration) -> RangeResult:
+    """One page range, tagged, without page numbers (run in a worker process)."""
+    document = html_document(html).render(
+        pdf_variant=PDF_VARIANT, stylesheets=[CSS(string=WITHOUT_PAGE_NUMBERS)], font_config=font_config
+    )
+    document.metadata.lang = "en-GB"
+    # The headings, for one outline across the ranges.
+    marks: list[Mark] = [
+        (level, label, index, *target)
+        for index, page in enumerate(document.pages)
+        for level, label, target, _ in page.bookmarks
+    ]
+    # Page sizes in points (CSS pixels are 0.75 pt), for the page numbers laid over them.
+    sizes: list[Size] = [(round(page.width * 0.75, 3), round(page.height * 0.75, 3)) for page in document.pages]
+    data: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return data, marks, sizes

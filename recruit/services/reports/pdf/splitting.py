@@ -8,6 +8,7 @@ made in the exact source text, so every range holds the same markup the whole do
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 VOID_ELEMENTS = frozenset(
@@ -39,10 +40,7 @@ class _Parser(HTMLParser):
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.html = html
-        self.line_starts = [0]
-        for index, char in enumerate(html):
-            if char == "\n":
-                self.line_starts.append(index + 1)
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", html))]
         self.root = self.current = _Element("#root", {}, 0, 0, None)
 
     def position(self) -> int:
