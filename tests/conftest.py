@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from recruit import create_app
 from recruit.config import TestConfig
 from recruit.extensions import db, limiter, page_cache
-from recruit.services.assessment import quality
+from recruit.services.assessment import kept
 from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
@@ -108,9 +108,9 @@ def _transaction(request, app):
     limiter.reset()
     with app.app_context():
         # Pages kept by an earlier test were rendered from its own (rolled back) records and settings, and the
-        # counted scores kept were read from them under ids and data versions a later test reuses.
+        # counted scores and standings kept were read from them under ids and data versions a later test reuses.
         page_cache.clear()
-        quality.forget_tables()
+        kept.forget_all()
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session

@@ -8,7 +8,8 @@ A fixed number of queries, however many applications: each item's counted scores
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Final
 
 from sqlalchemy import and_, exists, func, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 from recruit.models import Application, Campaign, Conflict, Criterion, Score
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.board import Item, agreed_by_item, plain_rows
+from recruit.services.assessment.kept import KeptByVersion
 from recruit.services.assessment.moderation_rules import ItemState, range_is_discrepant, status_of
 from recruit.services.campaigns.stages import assessor_ids, eligible_query, stage_criteria
 
@@ -114,11 +116,16 @@ class Standing:
 
 @dataclass(frozen=True)
 class StageProgress:
-    standings: list[Standing]  # the board's order: by reference, then in the criteria's order
+    """Where every item of a stage stands. Kept and shared between requests (load): nothing changes one."""
+
+    standings: tuple[Standing, ...]  # the board's order: by reference, then in the criteria's order
     conflicts: dict[int, frozenset[int]]  # every application's id, with who declared a conflict with its candidate
     agreed: dict[tuple[int, int], tuple[int, int | None]]  # each agreed score's id, and its value while agreed
+    # Worked out once for all the requests that share this (a dict item set twice by two threads is set the same).
+    _views: dict[str, tuple[Standing, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _states: dict[str, tuple[tuple[int, Standing], ...]] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)
         for standing in self.standings:
@@ -129,9 +136,12 @@ class StageProgress:
         counts = self.counts
         return {view: sum(counts[state] for state in states) for view, states in VIEWS.items()}
 
-    def in_view(self, view: str) -> list[Standing]:
-        states = VIEWS[view]
-        return [standing for standing in self.standings if standing.state in states]
+    def in_view(self, view: str) -> tuple[Standing, ...]:
+        found = self._views.get(view)
+        if found is None:
+            states = VIEWS[view]
+            found = self._views[view] = tuple(standing for standing in self.standings if standing.state in states)
+        return found
 
     def next_to_agree(
         self,
@@ -141,20 +151,51 @@ class StageProgress:
     ) -> Standing | None:
         """The first item in the first of these states that has one, of an application this person moderates; with
         `after`, the first following that item (coming round from the top), never that item itself."""
-        order = self.standings
+        position = -1  # from the top
         if after is not None:
-            position = next((i for i, standing in enumerate(order) if standing.key == after), len(order) - 1)
-            order = [*order[position + 1 :], *order[:position]]
+            position = self._positions.get(after, len(self.standings) - 1)
         for state in states:
-            found = next((s for s in order if s.state == state and s.application_id in moderated), None)
-            if found is not None:
-                return found
+            wrapped = None  # the first before `after`, for coming round from the top
+            for index, standing in self._of_state(state):
+                if standing.application_id not in moderated:
+                    continue
+                if index > position:
+                    return standing
+                if index < position and wrapped is None:
+                    wrapped = standing
+            if wrapped is not None:
+                return wrapped
         return None
+
+    @cached_property
+    def _positions(self) -> dict[tuple[int, int], int]:
+        return {standing.key: index for index, standing in enumerate(self.standings)}
+
+    def _of_state(self, state: str) -> tuple[tuple[int, Standing], ...]:
+        """The items in this state, in the board's order, each with its place in it."""
+        found = self._states.get(state)
+        if found is None:
+            found = self._states[state] = tuple(
+                (index, standing) for index, standing in enumerate(self.standings) if standing.state == state
+            )
+        return found
+
+
+# Where the items of the stages looked at lately in this process stand (kept.py): a chair's board and item pages
+# read it on every load, and it changes only when a score, conflict, agreed score or setting does. Bounded by the
+# items held: a 10,000-application sift of 6 criteria has 60,000.
+_kept: KeptByVersion[StageProgress] = KeptByVersion(600_000, lambda progress: len(progress.standings))
 
 
 def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> StageProgress:
-    """Every item of the stage (of these criteria, by default the stage's) and where it stands (four queries)."""
+    """Every item of the stage (of these criteria, by default the stage's) and where it stands: kept from an earlier
+    read while the campaign's report data version is the same (one query), else read afresh (read)."""
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
+    return _kept.get(campaign.id, (stage, tuple(c.id for c in criteria)), lambda: read(campaign, stage, criteria))
+
+
+def read(campaign: Campaign, stage: str, criteria: list[Criterion]) -> StageProgress:
+    """Every item of the stage, of these criteria, and where it stands, read from the database (four queries)."""
     panel = assessor_ids(campaign, stage)
     eligible = eligible_query(campaign, stage)
     ids = eligible.with_only_columns(Application.id).scalar_subquery()
@@ -222,7 +263,7 @@ def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None
                 state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
             add(Standing(application_id, reference, criterion_id, code, name, state))
     return StageProgress(
-        standings,
+        tuple(standings),
         {application_id: frozenset(conflicts.get(application_id, ())) for application_id, _ in applications},
         agreed_rows,
     )

@@ -11,11 +11,8 @@ applications there are; everything after that is numpy (reliability.py, leniency
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -24,10 +21,10 @@ from sqlalchemy import and_, exists, select
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
-from recruit.models.report_data import committed_version
 from recruit.models.scale import ScalePoint
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.board import plain_rows
+from recruit.services.assessment.kept import KeptByVersion
 from recruit.services.assessment.leniency import Leniency, leniency
 from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess_each, count_matrix
 from recruit.services.campaigns.stages import eligible_query
@@ -88,41 +85,26 @@ class ScoreTable:
         return self.application_ids * self.criterion_span + self.criterion_ids
 
 
-# The counted scores of the stages looked at lately in this process, by campaign, stage, criteria and the campaign's
-# report data version (models/report_data.py), which every write that can change them (a score submitted or
-# withdrawn, a conflict declared, the panel, which applications the stage scores) moves on. Bounded by the scores
-# held, not the entries: a 10,000-application sift has 180,000.
-_TABLES_ROWS_KEPT: Final = 1_000_000
-_tables: OrderedDict[tuple[int, str, tuple[int, ...], int], ScoreTable] = OrderedDict()
-_tables_lock = threading.Lock()
+# The counted scores of the stages looked at lately in this process (kept.py), bounded by the scores held: a
+# 10,000-application sift has 180,000.
+_tables: KeptByVersion[ScoreTable] = KeptByVersion(1_000_000, lambda table: int(table.values.size))
 
 
 def forget_tables() -> None:
     """Drop the counted scores kept (for timing the query itself)."""
-    with _tables_lock:
-        _tables.clear()
+    _tables.clear()
 
 
 def counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
     """The stage's counted scores: kept from an earlier read while the campaign's report data version is the same,
     else read afresh (read_counted_scores)."""
-    # Read before the scores: a change committed in between can only make the kept table newer than its version.
-    version = committed_version(db.session(), campaign.id)
-    if version is None:  # this transaction has written report data of the campaign: no version to keep it under
-        return read_counted_scores(campaign, stage, criterion_ids)
-    key = (campaign.id, stage, tuple(criterion_ids), version)
-    with _tables_lock:
-        kept = _tables.get(key)
-        if kept is not None:
-            _tables.move_to_end(key)
-            return kept
+    return _tables.get(campaign.id, (stage, tuple(criterion_ids)), lambda: _shared(campaign, stage, criterion_ids))
+
+
+def _shared(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
     table = read_counted_scores(campaign, stage, criterion_ids)
     for column in (table.application_ids, table.criterion_ids, table.assessor_ids, table.values):
         column.flags.writeable = False  # shared between requests
-    with _tables_lock:
-        _tables[key] = table
-        while len(_tables) > 1 and sum(t.values.size for t in _tables.values()) > _TABLES_ROWS_KEPT:
-            _tables.popitem(last=False)
     return table
 
 

@@ -11,6 +11,7 @@ from recruit.models import Application
 from recruit.services.assessment import agreement, moderators, progress, scoring
 from recruit.services.assessment.board import load_items
 from tests.factories import UserFactory, score, sift_campaign
+from tests.helpers import Statements
 
 
 @pytest.fixture
@@ -129,3 +130,40 @@ def test_who_moderates_each_application_is_the_rule_for_one_applied_to_all(stage
             if moderators.refusal(person, campaign, "sift", application, "feedback") is None
         }
         assert moderators.moderated_among(person, campaign, "sift", conflicts) == expected, person.name
+
+
+def test_where_items_stand_is_kept_until_a_change_moves_the_campaigns_data_version_on(stage):
+    """The board and every item page read where the whole stage stands; it is read once for each report data
+    version, and each kind of change that moves an item is seen by the next page at once."""
+    setup, (a, b, c, d, e, f) = stage
+    campaign, chair, (first, second) = setup.campaign, setup.chair, setup.members
+    criteria = campaign.criteria_at("sift")
+    c1, c2 = (criterion.id for criterion in criteria)
+    found = progress.load(campaign, "sift", criteria)
+    with Statements() as statements:
+        assert progress.load(campaign, "sift", criteria) is found
+    assert statements.count == 1  # the data version alone
+    assert found.in_view("discrepant") is found.in_view("discrepant")
+
+    def states():
+        """Where the items stand now, as the pages see them, checked against a fresh read of the database."""
+        now = progress.load(campaign, "sift", criteria)
+        assert now.standings == progress.read(campaign, "sift", criteria).standings
+        return {s.key: s.state for s in now.standings}
+
+    score(second, setup, d, criteria[1].code, 4)  # D's draft submitted: its second criterion is ready
+    assert states()[(d.id, c2)] == "ready"
+    scoring.declare(first, campaign, f, "sift", True, "My former manager.")
+    assert progress.load(campaign, "sift", criteria).conflicts[f.id] == {first.id}
+    agreement.agree(chair, campaign, a, criteria[1], "sift", 5, "")
+    assert states()[(a.id, c2)] == "agreed"
+    # A's 3, 6, 5 on the first criterion: neither 4 apart nor either side of the pass mark any more.
+    campaign.discrepancy_threshold, criteria[0].pass_mark = 4, 3
+    db.session.commit()
+    assert states()[(a.id, c1)] == "ready"
+    d.status = "withdrawn"
+    db.session.commit()
+    assert (d.id, c1) not in states()
+    score(first, setup, b, criteria[0].code, 3, submit=False)  # a draft changes nothing, and moves nothing
+    kept = progress.load(campaign, "sift", criteria)
+    assert progress.load(campaign, "sift", criteria) is kept
