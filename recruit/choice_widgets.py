@@ -9,6 +9,10 @@ the ticks: names, choices, legend, hint, classes, error message), and for each p
 the inputs that are ticked. What they produce is the macro's output, character for character
 (tests/test_choice_widgets.py compares them); anything whose markup depends on the ticks in another way (a
 conditional reveal, ticks given as `values`/`value` rather than per item) is rendered by the macro as before.
+
+A text area is kept the same way: its markup depends on what is typed only between `<textarea …>` and
+`</textarea>`, where the macro writes the value, escaped; the rest is rendered once for each label, hint, error and
+set of attributes.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
-from markupsafe import Markup
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
+from markupsafe import Markup, escape
 
 CACHE_SIZE = 512  # lists of choices kept per process; a campaign's criteria and scale need a few dozen
 
 
 class _Rendered:
-    """A list rendered with nothing ticked, and where each item's ` checked` goes."""
+    """A list rendered with nothing ticked, and where each item's ` checked` goes; or a text area rendered empty,
+    and where its value goes."""
 
     __slots__ = ("html", "offsets")
 
@@ -128,3 +133,29 @@ class Radios(GovRadioInput):  # type: ignore[misc]  # govuk-frontend-wtf publish
 
     def render(self, params: dict[str, Any]) -> Markup:
         return render_choices(self, params, "govuk-radios__input", super().render)
+
+
+# Stands in for the value while a text area is rendered for keeping: no form value holds it.
+_VALUE = "\x00recruit-text-area-value\x00"
+
+
+class TextArea(GovTextArea):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
+    """govuk-frontend-wtf's text area, rendered once for each label, hint, error and attributes, with the value
+    written in (see the module's docstring)."""
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        value = params.get("value")
+        if not isinstance(value, str):
+            return Markup(super().render(params))
+        key = self.template + "\n" + repr({name: v for name, v in params.items() if name != "value"})
+        rendered = _cache.get(key)
+        if rendered is None:
+            html = str(super().render({**params, "value": _VALUE}))
+            at = html.find(_VALUE)
+            if at < 0 or html.find(_VALUE, at + 1) >= 0:  # not the markup expected: leave it to the macro
+                return Markup(super().render(params))
+            rendered = _Rendered(html[:at] + html[at + len(_VALUE) :], [at])
+            _cache.put(key, rendered)
+        at = rendered.offsets[0]
+        # Escaped as the macro's autoescaping does: markup given as the value is written as it is.
+        return Markup(rendered.html[:at] + str(escape(value)) + rendered.html[at:])

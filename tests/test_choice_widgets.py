@@ -1,15 +1,15 @@
 """The scoring pages' checkboxes and radios, rendered once for each set of choices and then ticked, give exactly the
 markup of govuk-frontend-wtf's macros: whatever is ticked, with an error, with hints, and after the list was cached
-with other ticks."""
+with other ticks. So does a text area kept once and given what each page has typed."""
 
 from __future__ import annotations
 
 import pytest
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
 from markupsafe import Markup
-from wtforms import RadioField, SelectMultipleField
+from wtforms import RadioField, SelectMultipleField, TextAreaField
 
-from recruit.choice_widgets import Checkboxes, Radios
+from recruit.choice_widgets import Checkboxes, Radios, TextArea
 from recruit.forms import Form
 
 INDICATORS = [
@@ -115,3 +115,57 @@ def test_a_changed_choice_is_rendered_afresh_not_taken_from_the_cache(app):
         after = form.fast(params=checkbox_params(""))
     assert "quality of their own work" in before and "quality of their own work" not in after
     assert "their team&#39;s work" in after
+
+
+class RationaleForm(Form):
+    fast = TextAreaField("Rationale", widget=TextArea())
+    macro = TextAreaField("Rationale", widget=GovTextArea())
+
+
+def rationale_params(suffix: str) -> dict:
+    return {
+        "rows": 6,
+        "label": {"html": Markup("Rationale") + Markup(suffix), "classes": "govuk-label--s"},
+        "hint": {"text": "Why this score, against the indicators. Required to submit."},
+    }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "Clear example at the required level.",
+        "\nStarts on a new line, & ends with two.\n\n",
+        "<script>alert('x')</script> \"quoted\" & <b>bold</b>",
+        Markup("<em>markup given as the value</em>"),
+    ],
+    ids=["empty", "plain", "new lines", "markup characters typed", "markup"],
+)
+@pytest.mark.parametrize("error", [None, "Rationale: enter why you gave this score"])
+def test_a_text_area_is_the_macros_markup_whatever_is_typed(app, typed, error):
+    suffix = '<span class="govuk-visually-hidden"> for Seeing the Big Picture</span>'
+    with app.test_request_context():
+        form = RationaleForm(meta={"csrf": False})
+        for field in (form.fast, form.macro):
+            field.errors = [error] if error else []
+        # First with something else typed, so that the rendering below comes from what was kept.
+        form.fast.data = "Something else & more"
+        assert "Something else &amp; more</textarea>" in form.fast(params=rationale_params(suffix))
+        for field in (form.fast, form.macro):
+            field.data = typed
+        fast = form.fast(params=rationale_params(suffix))
+        macro = str(form.macro(params=rationale_params(suffix))).replace("macro", "fast")  # the other field's name
+    assert str(fast) == str(macro)
+    assert "<script>" not in fast
+    if error:
+        assert error in fast
+
+
+def test_a_text_area_given_no_text_is_left_to_the_macro(app):
+    with app.test_request_context():
+        form = RationaleForm(meta={"csrf": False})
+        params = {"label": {"text": "Rationale"}, "value": None}
+        assert TextArea().render({**params, "id": "fast", "name": "fast"}) == GovTextArea().render(
+            {**params, "id": "fast", "name": "fast"}
+        )
+        assert str(form.fast()) == str(form.macro()).replace("macro", "fast")

@@ -9,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -26,14 +25,15 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
-from recruit.choice_widgets import Checkboxes, Radios
+from recruit.choice_widgets import Checkboxes, Radios, TextArea
 from recruit.forms import Form, strip
 from recruit.models.calibration import LABEL_LIMIT, TEXT_LIMIT
 
 
 class ScoreForm(Form):
-    # The indicators and the scale are rendered once for each set of choices (recruit/choice_widgets.py): on the
-    # page for a whole application they are repeated for every criterion.
+    # The indicators and the scale are rendered once for each set of choices, and the rationale's text area once for
+    # each label and error (recruit/choice_widgets.py): on the page for a whole application they are repeated for
+    # every criterion.
     # Which indicators may be ticked is the scoring service's rule, and its message says so in plain words.
     # No Optional(): it would clear the error for a value that is not a number and leave no data at all.
     effective = SelectMultipleField(
@@ -44,14 +44,14 @@ class ScoreForm(Form):
     )
     notes = TextAreaField(
         "Evidence heard",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         validators=[Length(max=20000, message="Evidence heard must be 20000 characters or fewer")],
     )
     value = RadioField("Score", coerce=int, widget=Radios(), validators=[Optional()])
     rationale = TextAreaField(
         "Rationale",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         validators=[Length(max=10000, message="Rationale must be 10000 characters or fewer")],
     )
@@ -119,7 +119,7 @@ class ConflictForm(Form):
     )
     reason = TextAreaField(
         "What is the conflict?",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         validators=[Length(max=2000, message="The reason must be 2000 characters or fewer")],
     )
@@ -129,7 +129,7 @@ class ConflictForm(Form):
 class SiftConflictForm(Form):
     reason = TextAreaField(
         "Why do you have a conflict of interest?",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         validators=[
             InputRequired(message="Enter why you have a conflict of interest"),
@@ -163,7 +163,7 @@ class BenchmarkForm(Form):
     )
     text = TextAreaField(
         "Benchmark answer",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         description="Written for the calibration round: never a real candidate's answer",
         validators=[
@@ -190,7 +190,7 @@ class AgreeBenchmarkForm(Form):
     )
     notes = TextAreaField(
         "Notes",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         description="Why this is the score, for the panel to keep in mind at the sift",
         validators=[Length(max=5000, message="The notes must be 5000 characters or fewer")],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from recruit.choice_widgets import Radios
+from recruit.choice_widgets import Radios, TextArea
 from recruit.forms import Form, strip, whole_number
 from recruit.models import Criterion
 from recruit.services.assessment.candidate_feedback import field_name
@@ -24,7 +24,7 @@ class AgreeForm(Form):
     )
     rationale = TextAreaField(
         "Rationale",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         validators=[Length(max=10000, message="Rationale must be 10000 characters or fewer")],
     )
@@ -36,7 +36,7 @@ class AgreeForm(Form):
 class ReasonForm(Form):
     reason = TextAreaField(
         "Reason",
-        widget=GovTextArea(),
+        widget=TextArea(),
         filters=[strip],
         validators=[
             InputRequired(message="Enter the reason for reopening"),
@@ -93,7 +93,7 @@ def candidate_feedback_form(criteria: Sequence[Criterion]) -> CandidateFeedbackF
             field_name(criterion),
             TextAreaField(
                 f"Feedback on {criterion.name}",
-                widget=GovTextArea(),
+                widget=TextArea(),
                 filters=[strip],
                 validators=[
                     Length(
