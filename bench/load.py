@@ -3,20 +3,21 @@
     .venv/bin/python bench/load.py [--campaigns 50] [--applications-per-campaign 2000] [--users 30 60] [--duration 60]
 
 Creates a throwaway PostgreSQL database on the server named by --server (or DATABASE_URL, or the local one),
-migrates and seeds it, and fills it with campaigns part-way through the sift (bench/load_seed.py). Runs the
-app under gunicorn with production settings (two-factor sign-in for staff, secure cookies, rate-limit counters
-in Redis), as behind a TLS-terminating proxy on the same host: requests say X-Forwarded-Proto: https, as the
-proxy's would. For each number of people given with --users, a second process then signs every simulated user
-in and, after a warm-up, drives them for the timed window: assessors score candidate by candidate on the panel
-page (every open criterion submitted at once, then on to the next application, now and then the work list),
-chairs go through the moderation board agreeing items, and visitors read the public pages as a browser does
-(revalidating pages they have seen), alternating with /healthz, a bare route that runs one query: the floor the
-other pages are compared with. Each simulated person waits a random think time between requests. It prints, for
-each run, the app's CPU time per request, p50/p95/p99 per page, each page's p95 as a multiple of the floor's,
-request counts and errors, and judges the targets: CPU per request at most 10 ms; the panel page's and the
-moderation pages' p95 at most 100 ms and at most 3 × the floor's; the public pages' p95 at most 2 × the floor's;
-no errors. Then the SQL statements each panel page runs, and the runs side by side (with --compare, beside an
-earlier --save's figures: before and after a change). It exits with status 1 when a target is missed.
+migrates and seeds it, and fills it with campaigns part-way through the sift (bench/load_seed.py). Runs the app
+under gunicorn with production settings (two-factor sign-in for staff, secure cookies, rate-limit counters in Redis,
+the rendered public pages shared between the workers through Redis, none kept when a run starts), as behind a TLS-
+terminating proxy on the same host: requests say X-Forwarded-Proto: https, as the proxy's would. For each number of
+people given with --users, a second process then signs every simulated user in and, after a warm-up, drives them for
+the timed window: assessors score candidate by candidate on the panel page (every open criterion submitted at once,
+then on to the next application, now and then the work list), chairs go through the moderation board agreeing items,
+and visitors read the public pages as a browser does (revalidating pages they have seen), alternating with /healthz,
+a bare route that runs one query: the floor the other pages are compared with. Each simulated person waits a random
+think time between requests. It prints, for each run, the app's CPU time per request, p50/p95/p99 per page, each
+page's p95 as a multiple of the floor's, request counts and errors, and judges the targets: CPU per request at most
+10 ms; the panel page's and the moderation pages' p95 at most 100 ms and at most 3 × the floor's; the public pages'
+p95 at most 2 × the floor's; no errors. Then the SQL statements each panel page runs, and the runs side by side
+(with --compare, beside an earlier --save's figures: before and after a change). It exits with status 1 when a
+target is missed.
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def clear_limits(redis_url: str) -> None:
-    """Drop the rate-limit counters in the benchmark's Redis database, so that one run does not limit the next."""
+def clear_limits(redis_url: str, page_cache_url: str) -> None:
+    """Drop the rate-limit counters in the benchmark's Redis database, so that one run does not limit the next, and
+    the public pages the last run kept, so that each run starts with none rendered."""
     import redis
 
     client = redis.Redis.from_url(redis_url)
@@ -63,9 +65,15 @@ def clear_limits(redis_url: str) -> None:
     if keys:
         client.delete(*keys)
     client.close()
+    if page_cache_url:
+        client = redis.Redis.from_url(page_cache_url)
+        client.flushdb()
+        client.close()
 
 
-def start_app(url: str, redis_url: str, workers: int, log: Path, access: Path) -> tuple[subprocess.Popen, str]:
+def start_app(
+    url: str, redis_url: str, page_cache_url: str, workers: int, log: Path, access: Path
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MAIL_")}
     # Production needs the https address it is reached at; the requests come with X-Forwarded-Proto: https.
@@ -74,6 +82,7 @@ def start_app(url: str, redis_url: str, workers: int, log: Path, access: Path) -
         SECRET_KEY=secrets.token_hex(32),
         DATABASE_URL=url,
         REDIS_URL=redis_url,
+        PAGE_CACHE_REDIS_URL=page_cache_url,
         SIGN_IN_RATE_LIMIT=SIGN_IN_RATE_LIMIT,
         BASE_URL=f"https://127.0.0.1:{port}",
     )
@@ -191,6 +200,13 @@ def main() -> int:
         default="redis://127.0.0.1:6379/13",
         help="Redis database for the app's rate-limit counters (default redis://127.0.0.1:6379/13)",
     )
+    parser.add_argument(
+        "--page-cache-url",
+        default="redis://127.0.0.1:6379/14",
+        help="Redis database (emptied before each run) in which the workers share the rendered public pages, as "
+        "PAGE_CACHE_REDIS_URL does in a deployment with several workers; '' for each worker's own "
+        "(default redis://127.0.0.1:6379/14)",
+    )
     parser.add_argument("--save", type=Path, help="write the runs' figures to this JSON file, for --compare later")
     parser.add_argument(
         "--compare", type=Path, help="a JSON file written by --save: print each run's figures beside that run's"
@@ -285,8 +301,8 @@ def run_once(url: str, args, users: int, folder: str, seeded: str | None) -> tup
     plan_path, results_path = run_folder / "plan.json", run_folder / "results.json"
     log, access = run_folder / "app.log", run_folder / "access.log"
     plan_path.write_text(json.dumps(plan))
-    clear_limits(args.redis_url)
-    server, base_url = start_app(url, args.redis_url, args.workers, log, access)
+    clear_limits(args.redis_url, args.page_cache_url)
+    server, base_url = start_app(url, args.redis_url, args.page_cache_url, args.workers, log, access)
     try:
         print(
             f"\nApp on {base_url}; driving {users} simulated people for {args.warmup:g} + {args.duration:g} s…",
@@ -308,7 +324,7 @@ def run_once(url: str, args, users: int, folder: str, seeded: str | None) -> tup
         )
     finally:
         stop_app(server)
-        clear_limits(args.redis_url)
+        clear_limits(args.redis_url, args.page_cache_url)
     results = json.loads(results_path.read_text())
     met, summary = report(results, plan, args, seeded, in_the_workers(access))
     if results["errors"] and "Traceback" in log.read_text():
