@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -341,6 +342,25 @@ class Statements:
 
     def _record(self, *args):
         self.count += 1
+
+
+@contextmanager
+def recording():
+    """The SQL statements run inside the block (each on one line), from an empty session as a real request starts."""
+    db.session.remove()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        # The test's own transaction wraps each request in a savepoint; a real request has none.
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        db.session.remove()
 
 
 def statements_for(client, url: str) -> int:

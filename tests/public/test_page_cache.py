@@ -4,7 +4,6 @@ or the passing of a closing time, is seen on the next request."""
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -22,7 +21,7 @@ from recruit.services.campaigns import criteria
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
 from tests.factories import UserFactory, details, draft_campaign, open_campaign, ready_to_open
-from tests.helpers import banners, sign_out, signed_in
+from tests.helpers import banners, recording, sign_out, signed_in
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 COMPETENCY = "/frameworks/civil-service-2012/competencies/making-effective-decisions"
@@ -55,25 +54,6 @@ def etag_of(response) -> str:
     return etag
 
 
-@contextmanager
-def statements():
-    """The SQL statements run inside the block, from an empty session as a real request starts."""
-    db.session.remove()
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        # The test's own transaction wraps each request in a savepoint; a real request has none.
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-        db.session.remove()
-
-
 @pytest.mark.parametrize("url", PAGES)
 def test_an_unchanged_page_is_answered_not_modified_and_any_other_etag_gets_the_page(client, url):
     first = client.get(url)
@@ -104,7 +84,7 @@ def test_a_kept_page_costs_one_query(client, admin, url):
     if url == "vacancy":
         url = f"/vacancies/{open_campaign(admin).reference}"
     rendered = client.get(url)
-    with statements() as seen:
+    with recording() as seen:
         kept = client.get(url)
     assert kept.get_data() == rendered.get_data()
     assert len(seen) == 1, seen
@@ -112,7 +92,7 @@ def test_a_kept_page_costs_one_query(client, admin, url):
 
 def test_a_query_the_page_does_not_read_is_not_kept(client):
     client.get("/frameworks?utm_source=feed")
-    with statements() as seen:
+    with recording() as seen:
         response = client.get("/frameworks?utm_source=feed")
     assert response.status_code == 200
     assert len(seen) > 1
