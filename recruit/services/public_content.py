@@ -80,6 +80,8 @@ PUBLIC_TABLES = frozenset(model.__table__.name for model in PUBLIC_MODELS)
 
 # Kept in session.info while the transaction holds a change the public pages show.
 _CHANGED = "recruit.public_content.changed"
+# Kept in session.info once read: the committed token, for the rest of the transaction.
+_TOKEN = "recruit.public_content.token"
 
 
 _versions = PublicContentVersion.__table__
@@ -100,6 +102,22 @@ def current_key() -> str | None:
         return None
     token, closing = row
     return f"{token}.{closing.timestamp() if closing is not None else '-'}"
+
+
+def committed_token() -> str | None:
+    """The public content's version as committed (read once a transaction); None while this transaction has changed
+    what the public pages show and not committed it yet (what it wrote is no version anyone can have kept)."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if session.info.get(_CHANGED):
+        return None
+    token = session.info.get(_TOKEN)
+    if token is None:
+        token = session.info[_TOKEN] = session.scalar(
+            select(PublicContentVersion.token).where(PublicContentVersion.id == ROW_ID)
+        )
+    return token
 
 
 def mark_changed(session: Session) -> None:
@@ -151,6 +169,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     # A rolled-back transaction's changes are gone, and so is the need for a new version.
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_TOKEN, None)  # read again in the next: another process may have committed a change
 
 
 @event.listens_for(PublicContentVersion.__table__, "after_create")

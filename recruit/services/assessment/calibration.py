@@ -21,13 +21,14 @@ from sqlalchemy.orm import selectinload
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import BenchmarkAnswer, BenchmarkScore, Campaign, Criterion, Indicator, User
+from recruit.models import BenchmarkAnswer, BenchmarkScore, Campaign, Criterion, User
 from recruit.models.calibration import LABEL_LIMIT, TEXT_LIMIT
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment import score_sheet, scoring
 from recruit.services.campaigns.rules import BEFORE_SIFT
 from recruit.services.campaigns.stages import has_applied, is_chair, membership
 from recruit.services.errors import Refused
+from recruit.services.frameworks import indicator_lists
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -448,7 +449,7 @@ class BenchmarkSheet:
 
     benchmark: BenchmarkAnswer
     criterion: Criterion
-    indicators: dict[str, list[Indicator]]
+    indicators: indicator_lists.Lists
     lower: list[score_sheet.LowerLevel]
     score: BenchmarkScore | None
     locked: bool
@@ -474,7 +475,6 @@ class BenchmarkSheet:
 
 def sheet(user: User, campaign: Campaign, benchmark: BenchmarkAnswer) -> BenchmarkSheet:
     criterion = benchmark.criterion
-    score_sheet.load_indicators([criterion])
     scoring_now = (
         round_open(campaign)
         and not benchmark.agreed
@@ -539,7 +539,6 @@ def comparison(campaign: Campaign, benchmark: BenchmarkAnswer) -> Comparison:
     from recruit.models import PanelMember
 
     criterion = benchmark.criterion
-    score_sheet.load_indicators([criterion])
     lists = scoring.indicator_choices(criterion)
     texts = {kind: {i.id: i.text for i in lists[kind]} for kind in ("effective", "ineffective")}
     scores = {score.assessor_id: score for score in benchmark.scores}

@@ -3,7 +3,8 @@ statement at the sift, the chosen questions at interview), the indicators to tic
 the levels below, their own score and whether the item is locked.
 
 The same few queries whatever the number of criteria or applications: the indicators of every competency on the page
-come in one query, the interview questions in another, the person's scores and the agreed scores in one each.
+are kept between requests (services/frameworks/indicator_lists.py), the interview questions come in one query, the
+person's scores and the agreed scores in one each.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import (
@@ -22,7 +22,6 @@ from recruit.models import (
     Criterion,
     CriterionQuestion,
     FrameworkLevel,
-    Indicator,
     InterviewQuestion,
     Score,
     Statement,
@@ -31,12 +30,13 @@ from recruit.models import (
 from recruit.services.assessment import scoring
 from recruit.services.campaigns.stages import scoring_open
 from recruit.services.fairness import redaction
+from recruit.services.frameworks import indicator_lists
 
 
 @dataclass(frozen=True)
 class LowerLevel:
     level: FrameworkLevel
-    indicators: dict[str, list[Indicator]]
+    indicators: indicator_lists.Lists
 
 
 @dataclass
@@ -48,7 +48,7 @@ class CriterionSheet:
     # redaction.py); None where there is no statement (and at interview). Never the Statement itself.
     evidence: str | None
     questions: list[InterviewQuestion]
-    indicators: dict[str, list[Indicator]]
+    indicators: indicator_lists.Lists
     lower: list[LowerLevel]
     score: Score | None
     locked: bool
@@ -100,26 +100,6 @@ class Sheet:
         return sum(1 for item in self.criteria if item.score is not None and not item.score.submitted)
 
 
-def load_indicators(criteria: list[Criterion]) -> None:
-    """Every competency's indicators in one query, rather than one per criterion."""
-    competencies = {
-        criterion.competency.id: criterion.competency
-        for criterion in criteria
-        if criterion.competency is not None and "indicators" in inspect(criterion.competency).unloaded
-    }
-    if not competencies:
-        return
-    found: dict[int, list[Indicator]] = {competency_id: [] for competency_id in competencies}
-    for indicator in db.session.scalars(
-        select(Indicator)
-        .where(Indicator.competency_id.in_(competencies))
-        .order_by(Indicator.level_id, Indicator.kind, Indicator.position)
-    ):
-        found[indicator.competency_id].append(indicator)
-    for competency_id, competency in competencies.items():
-        set_committed_value(competency, "indicators", found[competency_id])
-
-
 def _questions(criteria: list[Criterion]) -> dict[int, list[InterviewQuestion]]:
     chosen: dict[int, list[InterviewQuestion]] = defaultdict(list)
     if not criteria:
@@ -136,14 +116,15 @@ def _questions(criteria: list[Criterion]) -> dict[int, list[InterviewQuestion]]:
 
 
 def lower_levels(campaign: Campaign, criterion: Criterion) -> list[LowerLevel]:
-    competency, level = criterion.competency, criterion.level
-    if competency is None or level is None:
+    level = criterion.level
+    if criterion.competency_id is None or level is None:
         return []
+    indicators = indicator_lists.of_competency(criterion.competency_id)
     lower = []
-    for number in competency.level_numbers_with_indicators():
+    for number in indicators.numbers:
         framework_level = campaign.framework.level(number)
         if number < level.number and framework_level is not None:
-            lower.append(LowerLevel(framework_level, competency.indicators_at(number)))
+            lower.append(LowerLevel(framework_level, indicators.at(number)))
     return lower
 
 
@@ -162,7 +143,8 @@ def sheet(
     """The application's scoring sheet for this assessor, for these of the criteria scored now (services/campaigns/
     stages.stage_criteria): all of them, or one. `conflict` is their declaration about the candidate
     (scoring.conflict_for). The page has read both already."""
-    load_indicators(criteria)
+    # Every competency's indicators at once (kept between requests: services/frameworks/indicator_lists.py).
+    indicator_lists.of_competencies(c.competency_id for c in criteria if c.competency_id is not None)
     questions = _questions(criteria) if stage == "interview" else {}
     scores = scoring.own_scores_for_application(user, application, stage)
     sift = stage == "sift"

@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Indicator, Score, ScoreVersion, User
+from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment import visibility
 from recruit.services.campaigns.stages import (
@@ -25,6 +25,7 @@ from recruit.services.campaigns.stages import (
     stage_criteria,
 )
 from recruit.services.errors import Refused
+from recruit.services.frameworks import indicator_lists
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -62,11 +63,11 @@ class SavedScore(Protocol):
     def version(self) -> int: ...
 
 
-def indicator_choices(criterion: Criterion) -> dict[str, list[Indicator]]:
+def indicator_choices(criterion: Criterion) -> indicator_lists.Lists:
     """The indicators an assessor can tick: the required level's effective and ineffective lists."""
-    if criterion.competency is None or criterion.level is None:
-        return {"effective": [], "ineffective": []}
-    return criterion.competency.indicators_at(criterion.level.number)
+    if criterion.competency_id is None or criterion.level is None:
+        return indicator_lists.NONE
+    return indicator_lists.of_competency(criterion.competency_id).at(criterion.level.number)
 
 
 def inconsistency(campaign: Campaign, criterion: Criterion, value: int, ticked: list[int]) -> str | None:

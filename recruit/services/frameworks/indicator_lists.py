@@ -1,0 +1,122 @@
+"""Each competency's effective and ineffective indicators, level by level, as the scoring and moderation pages show
+them: kept in each process under the public content version (services/public_content.py).
+
+The panel page for a whole application shows, for every criterion, the indicators to tick at the required level
+and those of each lower level: several hundred indicators. Their wording changes only when a framework is imported
+or seeded again, and any such change gives the public content a new version at its commit; so the lists are read
+once per version and process, as plain values shared between requests, rather than as several hundred database
+objects made on every page. A transaction that has itself changed a framework reads them afresh.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+from sqlalchemy import select
+
+from recruit.extensions import db
+from recruit.models import FrameworkLevel, Indicator
+from recruit.models.framework import INDICATOR_KINDS
+from recruit.services import public_content
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorText:
+    """One indicator as the pages use it: its id (what a tick records) and its wording."""
+
+    id: int
+    text: str
+
+
+# The effective and ineffective indicators at one level, each in source order.
+Lists = Mapping[str, tuple[IndicatorText, ...]]
+NONE: Final[Lists] = MappingProxyType(dict.fromkeys(INDICATOR_KINDS, ()))
+
+
+@dataclass(frozen=True)
+class CompetencyIndicators:
+    """A competency's indicators, level by level (by the level's number)."""
+
+    levels: Mapping[int, Lists] = field(default_factory=dict)
+
+    def at(self, number: int) -> Lists:
+        """The effective and ineffective indicators at this level (empty lists where it gives none)."""
+        return self.levels.get(number, NONE)
+
+    @property
+    def numbers(self) -> list[int]:
+        """The levels that give any indicator, lowest first."""
+        return sorted(self.levels)
+
+
+_KEPT: Final = 2_000  # competencies kept per process: every framework a body uses, many times over
+_kept: OrderedDict[tuple[int, str], CompetencyIndicators] = OrderedDict()
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    """Drop the lists kept in this process."""
+    with _lock:
+        _kept.clear()
+
+
+def of_competencies(competency_ids: Iterable[int]) -> dict[int, CompetencyIndicators]:
+    """The indicators of these competencies: those kept at the current public content version, the rest in one
+    query (then kept)."""
+    wanted = set(competency_ids)
+    if not wanted:
+        return {}
+    token = public_content.committed_token()
+    found: dict[int, CompetencyIndicators] = {}
+    if token is not None:
+        with _lock:
+            for competency_id in wanted:
+                kept = _kept.get((competency_id, token))
+                if kept is not None:
+                    _kept.move_to_end((competency_id, token))
+                    found[competency_id] = kept
+    missing = wanted - found.keys()
+    if not missing:
+        return found
+    read = _read(missing)
+    found.update(read)
+    if token is not None:
+        with _lock:
+            for competency_id, indicators in read.items():
+                _kept[(competency_id, token)] = indicators
+            while len(_kept) > _KEPT:
+                _kept.popitem(last=False)
+    return found
+
+
+def of_competency(competency_id: int) -> CompetencyIndicators:
+    return of_competencies([competency_id])[competency_id]
+
+
+def _read(wanted: set[int]) -> dict[int, CompetencyIndicators]:
+    rows = db.session.execute(
+        select(Indicator.competency_id, FrameworkLevel.number, Indicator.kind, Indicator.id, Indicator.text)
+        .join(FrameworkLevel, FrameworkLevel.id == Indicator.level_id)
+        .where(Indicator.competency_id.in_(sorted(wanted)))
+        .order_by(Indicator.competency_id, FrameworkLevel.number, Indicator.kind, Indicator.position, Indicator.id)
+    ).tuples()
+    gathered: dict[int, dict[int, dict[str, list[IndicatorText]]]] = {competency_id: {} for competency_id in wanted}
+    for competency_id, number, kind, indicator_id, text in rows:
+        lists = gathered[competency_id].setdefault(number, {k: [] for k in INDICATOR_KINDS})
+        lists.setdefault(kind, []).append(IndicatorText(indicator_id, text))
+    return {
+        competency_id: CompetencyIndicators(
+            MappingProxyType(
+                {
+                    number: MappingProxyType({kind: tuple(items) for kind, items in lists.items()})
+                    for number, lists in levels.items()
+                }
+            )
+        )
+        for competency_id, levels in gathered.items()
+    }
