@@ -265,16 +265,20 @@ def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int
     """Where this assessor stands with the stage on these criteria (by id: a page that has just saved has them from
     before its commit)."""
     order = ordering(user, campaign, stage)
-    conflicted = db.session.scalars(
-        select(Conflict.application_id)
-        .join(Application, Application.id == Conflict.application_id)
-        .where(
-            Application.campaign_id == campaign.id,
-            Conflict.assessor_id == user.id,
-            Conflict.stage == stage,
-            Conflict.has_conflict.is_(True),
+    conflicted = (
+        _plain_rows(
+            select(Conflict.application_id)
+            .join(Application, Application.id == Conflict.application_id)
+            .where(
+                Application.campaign_id == campaign.id,
+                Conflict.assessor_id == user.id,
+                Conflict.stage == stage,
+                Conflict.has_conflict.is_(True),
+            )
         )
-    ).all()
+        .scalars()
+        .all()
+    )
     submitted: Counter[int] = Counter()
     drafts: Counter[int] = Counter()
     if criterion_ids:
