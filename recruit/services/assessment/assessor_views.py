@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from itertools import chain, islice
 from math import ceil
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Result, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.extensions import db
@@ -147,11 +150,20 @@ class Order:
     starts: dict[int, datetime]
 
 
+def _plain_rows(statement: Select[Any]) -> Result[Any]:
+    """A statement of plain columns run on the session's connection, its rows as they come: the ORM's work on each
+    row (some milliseconds over a stage's thousands of applications) buys nothing for ids, references and counts.
+    Changes not yet written go to the database first, as the ORM would send them."""
+    if db.session.autoflush:
+        db.session.flush()
+    return db.session.connection().execute(statement)
+
+
 def ordering(user: User, campaign: Campaign, stage: str) -> Order:
     """At the sift the assessor's own shuffled order; at interview the timetable's, applications not yet timetabled
     last, by reference (the panel shares it). One query, whatever the number of applications."""
     if stage == "interview":
-        rows = db.session.execute(
+        rows = _plain_rows(
             eligible_query(campaign, stage)
             .with_only_columns(Application.id, Application.reference, InterviewSlot.starts_at)
             .outerjoin(InterviewSlot, InterviewSlot.application_id == Application.id)
@@ -163,7 +175,7 @@ def ordering(user: User, campaign: Campaign, stage: str) -> Order:
             {application_id: starts for application_id, _, starts in rows if starts is not None},
         )
     references = dict(
-        db.session.execute(eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference))
+        _plain_rows(eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference))
         .tuples()
         .all()
     )
@@ -174,7 +186,11 @@ def ordering(user: User, campaign: Campaign, stage: str) -> Order:
 class Standing:
     """Where one assessor stands with a stage, on some of its criteria (all of them, or the one they work across):
     the applications in their order, those they declared a conflict with, and their drafts and submitted scores on
-    each. Three queries, whatever the number of applications."""
+    each. Three queries, whatever the number of applications.
+
+    The counts come from the applications the assessor has scored or declared a conflict with, worked out once: a
+    page reads them without going through the whole order again. `references` holds exactly the applications of
+    the order (each appears in it once)."""
 
     order: list[int]
     references: dict[int, str]
@@ -188,11 +204,22 @@ class Standing:
         """Nothing left to do: every criterion submitted, or a conflict declared (they do not score it)."""
         return application_id in self.conflicted or self.submitted[application_id] >= self.criteria
 
+    @cached_property
+    def _done(self) -> frozenset[int]:
+        """The applications of the order with nothing left to do (done), when that is not every one of them."""
+        if self.criteria <= 0:  # no criterion to score: nothing is left to do anywhere
+            return frozenset(self.order)
+        listed = self.references
+        return self.conflicted.union(i for i, count in self.submitted.items() if count >= self.criteria and i in listed)
+
     def next_after(self, application_id: int | None = None) -> int | None:
         """The next application with work left: after this one in the order, else the first from the top."""
-        start = self.order.index(application_id) + 1 if application_id in self.order else 0
-        for candidate in (*self.order[start:], *self.order[:start]):
-            if candidate != application_id and not self.done(candidate):
+        if self.finished == self.to_score:  # nothing left anywhere
+            return None
+        done = self._done
+        start = self.order.index(application_id) + 1 if application_id in self.references else 0
+        for candidate in chain(islice(self.order, start, None), islice(self.order, start)):
+            if candidate != application_id and candidate not in done:
                 return candidate
         return None
 
@@ -201,49 +228,61 @@ class Standing:
         upcoming = self.next_after(application_id)
         return None if upcoming is None else self.references[upcoming]
 
-    @property
+    def _scored(self, counts: Counter[int]) -> dict[int, int]:
+        """Of these counts per application, those of applications in the order that the assessor scores."""
+        listed, conflicted = self.references, self.conflicted
+        return {i: count for i, count in counts.items() if count and i in listed and i not in conflicted}
+
+    @cached_property
     def to_score(self) -> int:
         """The applications this assessor scores: all but those with a declared conflict."""
-        return sum(1 for application_id in self.order if application_id not in self.conflicted)
+        listed = self.references
+        return len(self.order) - sum(1 for i in self.conflicted if i in listed)
 
-    @property
+    @cached_property
     def finished(self) -> int:
         """The applications (or answers, on one criterion) with every criterion submitted."""
-        return sum(
-            1 for application_id in self.order if application_id not in self.conflicted and self.done(application_id)
-        )
+        if self.criteria <= 0:
+            return self.to_score
+        return sum(1 for count in self._scored(self.submitted).values() if count >= self.criteria)
 
-    @property
+    @cached_property
     def submitted_scores(self) -> int:
-        return sum(self.submitted[i] for i in self.order if i not in self.conflicted)
+        return sum(self._scored(self.submitted).values())
 
-    @property
+    @cached_property
     def draft_scores(self) -> int:
-        return sum(self.drafts[i] for i in self.order if i not in self.conflicted)
+        return sum(self._scored(self.drafts).values())
 
-    @property
+    @cached_property
     def with_drafts(self) -> list[int]:
-        return [i for i in self.order if self.drafts[i] and i not in self.conflicted]
+        """The applications with a draft, in the assessor's order."""
+        drafted = self._scored(self.drafts)
+        return [i for i in self.order if i in drafted] if drafted else []
 
 
 def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Standing:
     """Where this assessor stands with the stage on these criteria (by id: a page that has just saved has them from
     before its commit)."""
     order = ordering(user, campaign, stage)
-    conflicted = db.session.scalars(
-        select(Conflict.application_id)
-        .join(Application, Application.id == Conflict.application_id)
-        .where(
-            Application.campaign_id == campaign.id,
-            Conflict.assessor_id == user.id,
-            Conflict.stage == stage,
-            Conflict.has_conflict.is_(True),
+    conflicted = (
+        _plain_rows(
+            select(Conflict.application_id)
+            .join(Application, Application.id == Conflict.application_id)
+            .where(
+                Application.campaign_id == campaign.id,
+                Conflict.assessor_id == user.id,
+                Conflict.stage == stage,
+                Conflict.has_conflict.is_(True),
+            )
         )
-    ).all()
+        .scalars()
+        .all()
+    )
     submitted: Counter[int] = Counter()
     drafts: Counter[int] = Counter()
     if criterion_ids:
-        rows = db.session.execute(
+        rows = _plain_rows(
             select(Score.application_id, Score.status, func.count(Score.id))
             .where(
                 Score.assessor_id == user.id,

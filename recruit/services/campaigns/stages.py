@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+import numpy as np
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -177,6 +178,14 @@ def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> S
 
 _MASK = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15
+_MIX_1 = 0xBF58476D1CE4E5B9
+_MIX_2 = 0x94D049BB133111EB
+
+
+def _seed(campaign_id: int, stage: str, assessor_id: int) -> int:
+    """The assessor's seed: from hashlib, not Python's hash(), which is salted afresh in every process."""
+    digest = hashlib.sha256(f"recruit:assessor-order:{campaign_id}:{stage}:{assessor_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 def order_key(campaign_id: int, stage: str, assessor_id: int) -> Callable[[int], int]:
@@ -188,20 +197,40 @@ def order_key(campaign_id: int, stage: str, assessor_id: int) -> Callable[[int],
     and every release, gives the same assessor the same order. Each application's number depends on its own id
     alone, so a withdrawal takes that application out of the list and leaves the others where they were.
     """
-    digest = hashlib.sha256(f"recruit:assessor-order:{campaign_id}:{stage}:{assessor_id}".encode()).digest()
-    seed = int.from_bytes(digest[:8], "big")
+    seed = _seed(campaign_id, stage, assessor_id)
 
     def sort_key(application_id: int) -> int:
         z = (seed + application_id * _GAMMA) & _MASK
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        z = ((z ^ (z >> 30)) * _MIX_1) & _MASK
+        z = ((z ^ (z >> 27)) * _MIX_2) & _MASK
         return z ^ (z >> 31)
 
     return sort_key
 
 
+def _order_keys(seed: int, ids: np.ndarray) -> np.ndarray:
+    """order_key's numbers for a whole array of ids at once: arithmetic on uint64 wraps modulo 2**64, as the
+    masking does in order_key."""
+    with np.errstate(over="ignore"):
+        z = ids * np.uint64(_GAMMA) + np.uint64(seed)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX_1)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX_2)
+        return z ^ (z >> np.uint64(31))
+
+
 def assessor_order(campaign_id: int, stage: str, assessor_id: int, application_ids: Iterable[int]) -> list[int]:
     """The applications in this assessor's own shuffled order: the same for them every time, different from
-    everyone else's."""
-    sort_key = order_key(campaign_id, stage, assessor_id)
-    return sorted(application_ids, key=lambda application_id: (sort_key(application_id), application_id))
+    everyone else's. By order_key's number, then by id; worked out for all the ids at once (a stage's few thousand
+    applications in a fraction of a millisecond), giving exactly the order that sorting by order_key gives."""
+    ids = list(application_ids)
+    if not ids:
+        return []
+    if min(ids) < 0 or max(ids) > _MASK:
+        # Beyond what a uint64 holds (no database id is): order_key itself, one id at a time.
+        sort_key = order_key(campaign_id, stage, assessor_id)
+        return sorted(ids, key=lambda application_id: (sort_key(application_id), application_id))
+    array = np.array(ids, dtype=np.uint64)
+    keys = _order_keys(_seed(campaign_id, stage, assessor_id), array)
+    # lexsort sorts by the last key first, and is stable: by number, then by id.
+    ordered: list[int] = array[np.lexsort((array, keys))].tolist()
+    return ordered

@@ -3,13 +3,17 @@ interview timetable at interview."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from itertools import combinations
 from types import SimpleNamespace
 
+import pytest
+
 from recruit.clock import format_uk, utcnow
 from recruit.services.applications import submission as application_service
 from recruit.services.assessment.assessor_views import work_list
+from recruit.services.campaigns.stages import assessor_order, order_key
 from recruit.services.interview import booking
 from recruit.services.interview import invitations as interviews
 from tests import helpers
@@ -46,6 +50,59 @@ def test_each_assessor_has_an_order_of_their_own_that_stays_the_same(app, make_u
     assert all(order != everyone for order in orders.values()), "an order is not simply by reference"
     page = parse(signed_in(app, setup.members[0]).get(url))
     assert "The order is shuffled for you and stays the same." in page.get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize(
+    ("campaign_id", "stage", "assessor_id", "ids", "expected"),
+    [
+        (7, "sift", 42, range(1, 13), [3, 11, 9, 7, 8, 5, 1, 6, 12, 2, 4, 10]),
+        (7, "sift", 43, range(1, 13), [11, 12, 7, 2, 6, 1, 3, 8, 9, 4, 5, 10]),
+        (7, "interview", 42, range(1, 13), [2, 11, 9, 12, 1, 10, 7, 3, 8, 4, 5, 6]),
+        (
+            1234,
+            "sift",
+            5,
+            [2**63 - 1, 2**40 + 3, 99_999_999, 17, 2**32],
+            [2**32, 2**40 + 3, 99_999_999, 17, 2**63 - 1],
+        ),
+    ],
+)
+def test_an_assessors_order_is_the_one_they_have_always_had(campaign_id, stage, assessor_id, ids, expected):
+    """The order is part of the record: these are the orders Recruit has always given, and must go on giving."""
+    assert assessor_order(campaign_id, stage, assessor_id, ids) == expected
+
+
+def order_by_key(campaign_id: int, stage: str, assessor_id: int, ids: list[int]) -> list[int]:
+    """The order as order_key defines it: by each application's number, then by id, one application at a time."""
+    sort_key = order_key(campaign_id, stage, assessor_id)
+    return sorted(ids, key=lambda application_id: (sort_key(application_id), application_id))
+
+
+def test_the_order_worked_out_all_at_once_is_exactly_the_order_by_key():
+    chance = random.Random(20261206)
+    for _ in range(400):
+        width = chance.choice([8, 16, 31, 32, 53, 63, 64])
+        ids = list({chance.randrange(1, 2**width) for _ in range(chance.randrange(0, 300))})
+        if chance.random() < 0.3:  # the extremes a uint64 holds
+            ids += [0, 1, 2**63 - 1, 2**63, 2**64 - 1]
+        campaign_id, assessor_id = chance.randrange(1, 10**9), chance.randrange(1, 10**9)
+        stage = chance.choice(["sift", "interview"])
+        assert assessor_order(campaign_id, stage, assessor_id, ids) == order_by_key(
+            campaign_id, stage, assessor_id, ids
+        ), (campaign_id, stage, assessor_id, ids)
+
+
+def test_a_stage_of_thousands_keeps_the_order_by_key():
+    ids = list(range(1, 5001))
+    random.Random(7).shuffle(ids)
+    for assessor_id in range(1, 21):
+        assert assessor_order(3, "sift", assessor_id, ids) == order_by_key(3, "sift", assessor_id, ids)
+
+
+def test_ids_beyond_what_a_uint64_holds_keep_the_order_by_key():
+    ids = [5, -3, 2**64, 2**70 + 1, 12]
+    assert assessor_order(9, "sift", 2, ids) == order_by_key(9, "sift", 2, ids)
+    assert assessor_order(9, "sift", 2, []) == []
 
 
 def test_over_many_assessors_every_application_is_as_likely_to_be_early_as_late(app, make_user):
