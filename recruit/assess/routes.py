@@ -173,7 +173,7 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
                 for field in form.fields_of(code).values():
                     field.errors = []
         if not form.errors:
-            answer, saved_now = _save_application(form, campaign, item, stage, shown, alone)
+            answer, saved_now = _save_application(form, campaign, item, stage, criteria, shown, alone)
             if answer is not None:
                 return answer
     sheet = score_sheet.sheet(current_user, campaign, item, stage, conflict, criteria)
@@ -199,13 +199,20 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
 
 
 def _save_application(
-    form: ApplicationScoresForm, campaign: Campaign, item: Application, stage: str, shown: list[str], alone: str
+    form: ApplicationScoresForm,
+    campaign: Campaign,
+    item: Application,
+    stage: str,
+    scored_now: list[Criterion],
+    shown: list[str],
+    alone: str,
 ) -> tuple[Response | None, list[str]]:
-    """Save the application's answers as the button pressed asks. Returns the redirect that follows, or none when the
-    page is to be shown again, with the codes of the criteria whose version changed under it (those refused as stale,
-    or the one saved alone): the page must now carry their saved version."""
+    """Save the application's answers as the button pressed asks (`scored_now`: the stage's criteria, as the page
+    read them). Returns the redirect that follows, or none when the page is to be shown again, with the codes of the
+    criteria whose version changed under it (those refused as stale, or the one saved alone): the page must now carry
+    their saved version."""
     submitting = bool(form.submit_scores.data or form.submit_next.data) and not alone
-    criteria = {criterion.code: criterion for criterion in stage_criteria(campaign, stage)}
+    criteria = {criterion.code: criterion for criterion in scored_now}
     answers = [
         scoring.Answer(
             criteria[code],

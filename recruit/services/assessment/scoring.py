@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -111,8 +111,9 @@ def check_can_score(user: User, campaign: Campaign, application: Application, cr
 
 def check_can_score_all(
     user: User, campaign: Campaign, application: Application, criteria: list[Criterion], stage: str
-) -> None:
-    """Whether this person may score these criteria of the application now: the same checks, once for them all."""
+) -> list[Criterion]:
+    """Whether this person may score these criteria of the application now: the same checks, once for them all.
+    Returns the stage's criteria scored now (stage_criteria)."""
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
     # The panel refuses applicants; this holds even for a membership made some other way.
@@ -130,6 +131,7 @@ def check_can_score_all(
         raise Refused("You have declared a conflict of interest with this candidate, so you do not score them")
     if stage == "interview" and conflict is None:
         raise Refused("Declare whether you have a conflict of interest with this candidate first")
+    return scored_now
 
 
 def agreed_for(application: Application, criterion: Criterion, stage: str) -> AgreedScore | None:
@@ -227,65 +229,83 @@ def checked(
     return ticked
 
 
-def _write(
-    user: User,
-    application: Application,
-    criterion: Criterion,
-    stage: str,
-    score: Score | None,
-    entry: ScoreInput,
-    ticked: list[int],
-    *,
-    submit: bool,
-) -> Score:
-    """Store a checked score as its next version, with its audit entry."""
-    if score is None:
-        score = Score(application_id=application.id, criterion_id=criterion.id, assessor_id=user.id, stage=stage)
-        db.session.add(score)
-    before_status = score.status
-    score.value = entry.value
-    score.ticked = ticked
-    score.rationale = entry.rationale.strip()
-    score.notes = entry.notes.strip()
-    if submit:
-        score.status = ScoreStatus.SUBMITTED
-        score.submitted_at = utcnow()
-    elif score.status != ScoreStatus.SUBMITTED:
-        score.status = ScoreStatus.DRAFT
+@dataclass(frozen=True)
+class _Checked:
+    """A criterion's answer that passed the rules, ready to store: the score it changes (none yet for a first save)
+    and the ticks to store."""
+
+    criterion: Criterion
+    entry: ScoreInput
+    score: Score | None
+    ticked: list[int]
+
+
+def _write(user: User, application: Application, stage: str, answers: list[_Checked], *, submit: bool) -> list[Score]:
+    """Store checked scores, each as its next version with its audit entry. The scores are written in one flush (on
+    PostgreSQL the new ones in one INSERT), then their versions and their audit entries in one INSERT each: the
+    versions need the scores' ids and version numbers, which that flush settles."""
+    written: list[tuple[_Checked, Score, str]] = []
+    for answer in answers:
+        score = answer.score
+        if score is None:
+            score = Score(
+                application_id=application.id, criterion_id=answer.criterion.id, assessor_id=user.id, stage=stage
+            )
+            db.session.add(score)
+        before_status = score.status
+        entry = answer.entry
+        score.value = entry.value
+        score.ticked = answer.ticked
+        score.rationale = entry.rationale.strip()
+        score.notes = entry.notes.strip()
+        if submit:
+            score.status = ScoreStatus.SUBMITTED
+            score.submitted_at = utcnow()
+        elif score.status != ScoreStatus.SUBMITTED:
+            score.status = ScoreStatus.DRAFT
+        written.append((answer, score, before_status))
     db.session.flush()
-    # Added by the score's id rather than appended to score.history, which would first load every earlier version.
-    db.session.add(
-        ScoreVersion(
-            score_id=score.id,
-            version=score.version,
-            status=score.status,
-            value=score.value,
-            rationale=score.rationale,
-            notes=score.notes,
-            ticked=ticked,
-            by_id=user.id,
-        )
+    # Added by the scores' ids rather than appended to score.history, which would first load every earlier version.
+    db.session.execute(
+        insert(ScoreVersion),
+        [
+            {
+                "score_id": score.id,
+                "version": score.version,
+                "status": score.status,
+                "value": score.value,
+                "rationale": score.rationale,
+                "notes": score.notes,
+                "ticked": answer.ticked,
+                "by_id": user.id,
+            }
+            for answer, score, _ in written
+        ],
     )
-    action = (
-        "score.submitted"
-        if submit and before_status != ScoreStatus.SUBMITTED
-        else ("score.changed" if before_status == ScoreStatus.SUBMITTED else "score.draft_saved")
-    )
-    audit.record(
-        action,
-        "score",
-        score.id,
-        after={
-            "application": application.reference,
-            "criterion": criterion.code,
-            "stage": stage,
-            "value": score.value,
-            "ticked": ticked,
-            "status": score.status,
-        },
+    audit.record_all(
+        [
+            audit.Entry(
+                (
+                    "score.submitted"
+                    if submit and before_status != ScoreStatus.SUBMITTED
+                    else ("score.changed" if before_status == ScoreStatus.SUBMITTED else "score.draft_saved")
+                ),
+                "score",
+                score.id,
+                after={
+                    "application": application.reference,
+                    "criterion": answer.criterion.code,
+                    "stage": stage,
+                    "value": score.value,
+                    "ticked": answer.ticked,
+                    "status": score.status,
+                },
+            )
+            for answer, score, before_status in written
+        ],
         actor=user,
     )
-    return score
+    return [score for _, score, _ in written]
 
 
 @unit_of_work(STALE)
@@ -308,7 +328,7 @@ def save(
     if ticked is None:
         assert score is not None  # only a saved score can have been saved twice
         return score
-    written = _write(user, application, criterion, stage, score, entry, ticked, submit=submit)
+    [written] = _write(user, application, stage, [_Checked(criterion, entry, score, ticked)], submit=submit)
     if submit:
         tell_chair_if_complete(user, campaign, stage)
     return written
@@ -351,11 +371,16 @@ def save_answers(
     complete. An answer exactly as saved already is not saved again, so a page saved twice keeps one version, and an
     unchanged criterion agreed in the meantime does not stop the others. Returns the scores written.
     """
-    check_can_score_all(user, campaign, application, [answer.criterion for answer in answers], stage)
+    scored_now = check_can_score_all(user, campaign, application, [answer.criterion for answer in answers], stage)
     scores = own_scores_for_application(user, application, stage)
     agreed = agreed_for_application(application, stage)
+    # Every criterion's indicators at once (those not kept in this process yet in one query), rather than one
+    # criterion at a time as the rules ask for them.
+    indicator_lists.of_competencies(
+        answer.criterion.competency_id for answer in answers if answer.criterion.competency_id is not None
+    )
     refusals: dict[str, Refused] = {}
-    to_write: list[tuple[Answer, Score | None, list[int]]] = []
+    to_write: list[_Checked] = []
     for answer in answers:
         criterion, entry = answer.criterion, answer.entry
         score = scores.get(criterion.id)
@@ -378,39 +403,39 @@ def save_answers(
             refusals[criterion.code] = refused
             continue
         if ticked is not None:
-            to_write.append((answer, score, ticked))
+            to_write.append(_Checked(criterion, entry, score, ticked))
     if refusals:
         raise AnswersRefused(refusals)
-    written = [
-        _write(user, application, answer.criterion, stage, score, answer.entry, ticked, submit=submit)
-        for answer, score, ticked in to_write
-    ]
+    written = _write(user, application, stage, to_write, submit=submit) if to_write else []
     if submit and written:
-        tell_chair_if_complete(user, campaign, stage)
+        tell_chair_if_complete(user, campaign, stage, scored_now)
     return written
 
 
-def tell_chair_if_complete(user: User, campaign: Campaign, stage: str) -> None:
+def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> None:
     """Once every expected score of the stage is in, the chair is told that moderation can start (once: the
     message's key names the campaign and stage, and the pre-sift apart from the sift after it).
 
     Cheap on most submissions: the whole stage is looked at only when this person has just finished their own
-    part of it (and the chair has not been told already)."""
+    part of it (and the chair has not been told already). `criteria` are the stage's criteria scored now
+    (stage_criteria), when the caller has them already."""
     from recruit.services.assessment import progress
     from recruit.services.campaigns.stages import presift_active
     from recruit.services.notifications import messages
 
     presift = presift_active(campaign, stage)
-    if messages.scores_complete_told(campaign, stage, presift=presift) or _own_part_left(user, campaign, stage):
+    if messages.scores_complete_told(campaign, stage, presift=presift) or _own_part_left(
+        user, campaign, stage, criteria if criteria is not None else stage_criteria(campaign, stage)
+    ):
         return
     counts = progress.load(campaign, stage).counts
     if sum(counts.values()) and counts[progress.AWAITING] == 0:
         messages.scores_complete(campaign, stage, presift=presift)
 
 
-def _own_part_left(user: User, campaign: Campaign, stage: str) -> bool:
+def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[Criterion]) -> bool:
     """This person still has items of the stage to submit (two counting queries)."""
-    criteria = [criterion.id for criterion in stage_criteria(campaign, stage)]
+    criteria = [criterion.id for criterion in scored_now]
     eligible = eligible_query(campaign, stage).with_only_columns(Application.id)
     candidates = db.session.scalar(
         select(func.count()).select_from(
