@@ -8,6 +8,10 @@ The outermost unit commits when its block ends and rolls back when anything esca
 another joins it, so a service that calls another still makes one transaction, committed once at the end; if the
 inner one fails, the whole unit rolls back, even when a caller in between caught the failure.
 
+A commit expires every object the session holds, so that what is read after it is read afresh. A request that goes
+on to use only the ids of what it loaded (to redirect, or to query by them) can say so with `keeping_loaded()`, and
+not load its records again.
+
 Work that must wait until the change is committed (handing queued emails to a sender) is registered with
 `after_commit(key, callback)` inside a unit; it runs once the outermost unit has committed, and is dropped if it
 rolls back.
@@ -21,7 +25,8 @@ fault in the code rather than a race, and stays an error.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import wraps
@@ -162,6 +167,21 @@ def after_commit(key: str, callback: Callable[[], None]) -> None:
     if state is None or state.depth == 0:  # the same test as in_unit_of_work(), which mypy cannot follow
         raise RuntimeError("after_commit() outside a unit of work: there is no commit to wait for")
     state.after_commit.setdefault(key, callback)
+
+
+@contextmanager
+def keeping_loaded() -> Iterator[None]:
+    """Commits inside the block leave the objects the session holds as they are, rather than expiring them: for a
+    request that, once a change is committed, reads nothing more of those objects than their ids (the campaign it
+    queries by), which would otherwise load each of them again, with everything loaded alongside. A rollback still
+    expires them."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expiring
 
 
 def discard() -> None:

@@ -4,14 +4,21 @@ with someone else's, and inside another unit joins that one's transaction."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.extensions import db
 from recruit.models import User
 from recruit.services.errors import Refused
-from recruit.services.unit_of_work import CHANGED_ELSEWHERE, after_commit, discard, in_unit_of_work, unit_of_work
+from recruit.services.unit_of_work import (
+    CHANGED_ELSEWHERE,
+    after_commit,
+    discard,
+    in_unit_of_work,
+    keeping_loaded,
+    unit_of_work,
+)
 
 MESSAGE = "This item has just been agreed by someone else; the agreed score is shown below"
 
@@ -244,3 +251,33 @@ def test_work_after_the_commit_needs_a_unit_to_wait_for():
     assert in_unit_of_work() is False
     with unit_of_work():
         assert in_unit_of_work() is True
+
+
+def test_keeping_loaded_a_commit_leaves_what_was_loaded_to_be_read_without_loading_it_again(commits):
+    with unit_of_work():
+        db.session.add(person())
+    ada = db.session.scalar(select(User).where(User.email == "ada@example.org"))
+
+    with keeping_loaded(), unit_of_work():
+        ada.name = "Ada Lovelace"
+    assert len(commits) == 2
+    assert not inspect(ada).expired_attributes, "nothing of it is to be loaded again"
+    db.session.rollback()
+    assert db.session.scalar(select(User.name).where(User.email == "ada@example.org")) == "Ada Lovelace"
+
+    ada = db.session.scalar(select(User).where(User.email == "ada@example.org"))
+    with unit_of_work():  # outside the block, a commit expires what is loaded, as before
+        ada.name = "Ada King"
+    assert "name" in inspect(ada).expired_attributes
+
+
+def test_keeping_loaded_a_rollback_still_expires_what_was_loaded():
+    with unit_of_work():
+        db.session.add(person())
+    ada = db.session.scalar(select(User).where(User.email == "ada@example.org"))
+
+    with pytest.raises(Refused), keeping_loaded(), unit_of_work():
+        ada.name = "Ada Lovelace"
+        raise Refused("No")
+    assert "name" in inspect(ada).expired_attributes
+    assert ada.name == "Ada"
