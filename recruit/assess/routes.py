@@ -6,6 +6,8 @@ contact detail; at interview they show names once services/visibility.shows_name
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -21,12 +23,13 @@ from recruit.assess.forms import (
     SiftConflictForm,
     application_scores_form,
 )
-from recruit.models import Application, Campaign, Criterion
+from recruit.models import Application, Campaign, Conflict, Criterion
 from recruit.pagination import page_number
 from recruit.services.applications import adjustments
 from recruit.services.assessment import assessor_views, calibration, moderators, score_sheet, scoring, visibility
 from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
 from recruit.services.errors import Refused
+from recruit.services.unit_of_work import keeping_loaded
 
 
 def _stage_or_404(campaign_id: int, stage: str) -> Campaign:
@@ -173,7 +176,7 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
                 for field in form.fields_of(code).values():
                     field.errors = []
         if not form.errors:
-            answer, saved_now = _save_application(form, campaign, item, stage, criteria, shown, alone)
+            answer, saved_now = _save_application(form, campaign, item, stage, criteria, conflict, shown, alone)
             if answer is not None:
                 return answer
     sheet = score_sheet.sheet(current_user, campaign, item, stage, conflict, criteria)
@@ -204,13 +207,14 @@ def _save_application(
     item: Application,
     stage: str,
     scored_now: list[Criterion],
+    conflict: Conflict | None,
     shown: list[str],
     alone: str,
 ) -> tuple[Response | None, list[str]]:
-    """Save the application's answers as the button pressed asks (`scored_now`: the stage's criteria, as the page
-    read them). Returns the redirect that follows, or none when the page is to be shown again, with the codes of the
-    criteria whose version changed under it (those refused as stale, or the one saved alone): the page must now carry
-    their saved version."""
+    """Save the application's answers as the button pressed asks (`scored_now` and `conflict`: the stage's criteria
+    and the person's conflict declaration, as the page read them). Returns the redirect that follows, or none when
+    the page is to be shown again, with the codes of the criteria whose version changed under it (those refused as
+    stale, or the one saved alone): the page must now carry their saved version."""
     submitting = bool(form.submit_scores.data or form.submit_next.data) and not alone
     criteria = {criterion.code: criterion for criterion in scored_now}
     answers = [
@@ -225,8 +229,13 @@ def _save_application(
     # Read before saving: the commit expires the models, and reading them again would load the campaign again.
     campaign_id, application_id, reference = campaign.id, item.id, item.reference
     criterion_ids, names = [c.id for c in criteria.values()], {code: criteria[code].name for code in shown}
+    # When a redirect follows, nothing but ids is read after the commit (to find the next application), so what the
+    # page loaded need not be loaded again; the page shown again after saving one criterion reads it afresh.
     try:
-        written = scoring.save_answers(current_user, campaign, item, stage, answers, submit=submitting)
+        with nullcontext() if alone else keeping_loaded():
+            written = scoring.save_answers(
+                current_user, campaign, item, stage, answers, submit=submitting, declared=conflict
+            )
     except scoring.AnswersRefused as refused:
         for code, error in refused.refusals.items():
             _refused_field(form.fields_of(code), error).errors = [error.message]

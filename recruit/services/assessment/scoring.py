@@ -7,7 +7,8 @@ An assessor with a declared conflict for an application does not score it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from enum import Enum
+from typing import Literal, Protocol
 
 from sqlalchemy import exists, func, insert, select
 
@@ -109,11 +110,25 @@ def check_can_score(user: User, campaign: Campaign, application: Application, cr
     check_can_score_all(user, campaign, application, [criterion], stage)
 
 
+class _Unread(Enum):
+    UNREAD = "unread"
+
+
+# A conflict declaration not read yet, as opposed to None: read, and none declared.
+UNREAD: Literal[_Unread.UNREAD] = _Unread.UNREAD
+
+
 def check_can_score_all(
-    user: User, campaign: Campaign, application: Application, criteria: list[Criterion], stage: str
+    user: User,
+    campaign: Campaign,
+    application: Application,
+    criteria: list[Criterion],
+    stage: str,
+    declared: Conflict | Literal[_Unread.UNREAD] | None = UNREAD,
 ) -> list[Criterion]:
     """Whether this person may score these criteria of the application now: the same checks, once for them all.
-    Returns the stage's criteria scored now (stage_criteria)."""
+    `declared` is their conflict declaration for the application (conflict_for), when the page has read it already
+    in this transaction. Returns the stage's criteria scored now (stage_criteria)."""
     if membership(campaign, stage, user) is None:
         raise Refused("You are not on this stage's panel")
     # The panel refuses applicants; this holds even for a membership made some other way.
@@ -126,7 +141,7 @@ def check_can_score_all(
     scored_now = stage_criteria(campaign, stage)
     if any(criterion not in scored_now for criterion in criteria):
         raise Refused("This criterion is not being scored now")
-    conflict = conflict_for(user, application, stage)
+    conflict = conflict_for(user, application, stage) if declared is UNREAD else declared
     if conflict is not None and conflict.has_conflict:
         raise Refused("You have declared a conflict of interest with this candidate, so you do not score them")
     if stage == "interview" and conflict is None:
@@ -362,22 +377,31 @@ def _nothing_entered(entry: ScoreInput) -> bool:
 
 @unit_of_work(STALE)
 def save_answers(
-    user: User, campaign: Campaign, application: Application, stage: str, answers: list[Answer], *, submit: bool
+    user: User,
+    campaign: Campaign,
+    application: Application,
+    stage: str,
+    answers: list[Answer],
+    *,
+    submit: bool,
+    declared: Conflict | Literal[_Unread.UNREAD] | None = UNREAD,
 ) -> list[Score]:
     """Save several criteria of one application together, as drafts or submitted, on the same rules as `save`:
     every answer or, when any of them is refused, none (AnswersRefused says which and why).
 
     Saving a draft passes over a criterion with nothing entered and nothing saved; submitting needs every answer
     complete. An answer exactly as saved already is not saved again, so a page saved twice keeps one version, and an
-    unchanged criterion agreed in the meantime does not stop the others. Returns the scores written.
+    unchanged criterion agreed in the meantime does not stop the others. `declared` is the person's conflict
+    declaration for the application, when the page has read it already. Returns the scores written.
     """
-    scored_now = check_can_score_all(user, campaign, application, [answer.criterion for answer in answers], stage)
+    criteria = [answer.criterion for answer in answers]
+    scored_now = check_can_score_all(user, campaign, application, criteria, stage, declared)
     scores = own_scores_for_application(user, application, stage)
     agreed = agreed_for_application(application, stage)
     # Every criterion's indicators at once (those not kept in this process yet in one query), rather than one
     # criterion at a time as the rules ask for them.
     indicator_lists.of_competencies(
-        answer.criterion.competency_id for answer in answers if answer.criterion.competency_id is not None
+        criterion.competency_id for criterion in criteria if criterion.competency_id is not None
     )
     refusals: dict[str, Refused] = {}
     to_write: list[_Checked] = []
@@ -434,11 +458,12 @@ def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria:
 
 
 def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[Criterion]) -> bool:
-    """This person still has items of the stage to submit (two counting queries)."""
+    """This person still has items of the stage to submit (one query, counting both sides)."""
     criteria = [criterion.id for criterion in scored_now]
     eligible = eligible_query(campaign, stage).with_only_columns(Application.id)
-    candidates = db.session.scalar(
-        select(func.count()).select_from(
+    candidates = (
+        select(func.count())
+        .select_from(
             eligible.where(
                 ~exists().where(
                     Conflict.application_id == Application.id,
@@ -448,17 +473,21 @@ def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[
                 )
             ).subquery()
         )
+        .scalar_subquery()
     )
-    submitted = db.session.scalar(
-        select(func.count(Score.id)).where(
+    submitted_scores = (
+        select(func.count(Score.id))
+        .where(
             Score.assessor_id == user.id,
             Score.stage == stage,
             Score.status == ScoreStatus.SUBMITTED,
             Score.criterion_id.in_(criteria),
             Score.application_id.in_(eligible.scalar_subquery()),
         )
+        .scalar_subquery()
     )
-    return (submitted or 0) < (candidates or 0) * len(criteria)
+    submitted, candidates_count = db.session.execute(select(submitted_scores, candidates)).one()
+    return (submitted or 0) < (candidates_count or 0) * len(criteria)
 
 
 @unit_of_work()

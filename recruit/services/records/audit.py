@@ -16,7 +16,8 @@ from recruit.models import AuditEvent, User
 def _actor(actor: User | None) -> User | None:
     """Who made the change: the person named, or else the person signed in to the request."""
     if actor is None and has_request_context() and current_user.is_authenticated:
-        return current_user._get_current_object()
+        signed_in: User = current_user._get_current_object()
+        return signed_in
     return actor
 
 
