@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, User
+from recruit.models import Application, AuditEvent, Campaign, Score, User
 from recruit.services.assessment import agreement, scoring
 from tests import helpers
 from tests.factories import add_applications, score, sift_campaign
-from tests.helpers import csrf_token_from, parse
+from tests.helpers import PageForm, csrf_token_from, parse
 
 CEILINGS = {
     # The assessor's drafts and submitted scores on every application are counted in one query (for the progress,
@@ -32,6 +32,11 @@ CEILINGS = {
     # With the agreement between assessors worked out afresh: the panel, the scale and the counted scores (3).
     "moderation board": 17,
     "moderation item": 19,
+    # Submitting every criterion of an application and going to the next one, besides writing the scores themselves:
+    # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every
+    # version in one INSERT and every audit entry in another, the chair's check, the report data version moved on at
+    # the commit, and the next application found without reading the campaign again.
+    "application submitted": 23,
 }
 
 
@@ -224,3 +229,56 @@ def test_the_page_for_a_whole_application_reads_the_same_for_any_number_of_crite
             counts[(keep, 1000)] = len(statements_run(client, url))
     assert len(set(counts.values())) == 1, counts
     assert counts[(5, 1000)] <= CEILINGS["application page"]
+
+
+def test_submitting_a_whole_application_writes_its_scores_versions_and_audit_entries_in_a_few_statements(
+    app, make_user
+):
+    """Submit and go to the next application, with every criterion scored, first as new scores and then changed:
+    the statements do not grow with the criteria, but for the scores themselves (each change checks the version it
+    replaces; SQLite, unlike PostgreSQL, inserts new rows one at a time when their ids are needed back). Every saved
+    state is kept and every change audited, as before."""
+    setup = sift_campaign(make_user(role="admin"), applications=3, members=1, grade="band-d")
+    campaign, member, application = setup.campaign, setup.members[0], setup.applications[0]
+    codes = [criterion.code for criterion in campaign.criteria_at("sift")]
+    assert len(codes) > 3
+    campaign_id, reference = campaign.id, application.reference
+    url = f"/assess/{campaign_id}/sift/{reference}"
+    client = signed_in(app, member)
+    postgresql = db.engine.dialect.name == "postgresql"
+
+    for value in ("5", "6"):  # new scores, then a change to each of them
+        form = PageForm(client, url)
+        for code in codes:
+            form.set(f"{code}-value", value).set(f"{code}-rationale", "Clear example at the level.")
+        with recording() as statements:
+            response = form.press("submit_next", "Submit and go to the next application")
+        assert response.status_code == 302, "the scores were saved"
+        assert response.location.startswith(f"/assess/{campaign_id}/sift/")
+        assert not response.location.endswith(reference), "on to the next application"
+        inserted = [s for s in statements if s.startswith("INSERT INTO scores ")]
+        updated = [s for s in statements if s.startswith("UPDATE scores ")]
+        if value == "5":
+            assert (len(inserted), len(updated)) == (1 if postgresql else len(codes), 0), "\n".join(statements)
+        else:
+            assert (len(inserted), len(updated)) == (0, len(codes)), "\n".join(statements)
+        for table in ("score_versions", "audit_events"):
+            assert len([s for s in statements if s.startswith(f"INSERT INTO {table} ")]) == 1, "\n".join(statements)
+        # The rows read once, whatever the number of criteria: the campaign not again after the commit.
+        for table in ("campaigns", "indicators", "scores", "agreed_scores"):
+            found = [s for s in statements if s.startswith(f"SELECT {table}.id")]
+            assert len(found) == 1, f"{table} read {len(found)} times:\n" + "\n".join(found)
+        others = len(statements) - len(inserted) - len(updated)
+        assert others <= CEILINGS["application submitted"], f"{others} statements:\n" + "\n\n".join(statements)
+
+    scores = db.session.scalars(select(Score).where(Score.assessor_id == member.id)).all()
+    assert len(scores) == len(codes)
+    for saved in scores:
+        assert [(v.version, v.value, v.status) for v in saved.history] == [(1, 5, "submitted"), (2, 6, "submitted")]
+        entries = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.record_type == "score", AuditEvent.record_id == str(saved.id))
+        ).all()
+        assert [(e.action, e.actor_id, e.after["value"], e.after["application"]) for e in entries] == [
+            ("score.submitted", member.id, 5, reference),
+            ("score.changed", member.id, 6, reference),
+        ]
