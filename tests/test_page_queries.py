@@ -8,16 +8,14 @@ below as well, and those must not cost a query per level.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from recruit.extensions import db
 from recruit.models import Application, AuditEvent, Campaign, Score, User
 from recruit.services.assessment import agreement, scoring
 from tests import helpers
 from tests.factories import add_applications, score, sift_campaign
-from tests.helpers import PageForm, csrf_token_from, parse
+from tests.helpers import PageForm, csrf_token_from, parse, recording
 
 CEILINGS = {
     # The assessor's drafts and submitted scores on every application are counted in one query (for the progress,
@@ -38,25 +36,6 @@ CEILINGS = {
     # the commit, and the next application found without reading the campaign again.
     "application submitted": 23,
 }
-
-
-@contextmanager
-def recording():
-    """The SQL statements run inside the block, from an empty session as a real request starts."""
-    db.session.remove()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        # The test's own transaction wraps each request in a savepoint; a real request has none.
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-        db.session.remove()
 
 
 def statements_run(client, url: str) -> list[str]:

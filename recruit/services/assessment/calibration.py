@@ -416,15 +416,7 @@ def save_score(
         score = BenchmarkScore(benchmark_id=benchmark.id, assessor_id=user.id)
         db.session.add(score)
     before_status = score.status
-    score.value = entry.value
-    score.ticked = ticked
-    score.rationale = entry.rationale.strip()
-    score.notes = entry.notes.strip()
-    if submit:
-        score.status = ScoreStatus.SUBMITTED
-        score.submitted_at = utcnow()
-    elif score.status != ScoreStatus.SUBMITTED:
-        score.status = ScoreStatus.DRAFT
+    scoring.fill_in(score, entry, ticked, submit)
     db.session.flush()
     audit.record(
         _score_action(before_status, submit),

@@ -14,7 +14,17 @@ from sqlalchemy import exists, func, insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
-from recruit.models import AgreedScore, Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
+from recruit.models import (
+    AgreedScore,
+    Application,
+    BenchmarkScore,
+    Campaign,
+    Conflict,
+    Criterion,
+    Score,
+    ScoreVersion,
+    User,
+)
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment import visibility
 from recruit.services.campaigns.stages import (
@@ -202,6 +212,20 @@ def already_saved(score: SavedScore, entry: ScoreInput, ticked: list[int], submi
     )
 
 
+def fill_in(score: Score | BenchmarkScore, entry: ScoreInput, ticked: list[int], submit: bool) -> None:
+    """Write what the person entered into their score, submitted or as a draft (a submitted score stays submitted:
+    it is changed, never taken back to a draft)."""
+    score.value = entry.value
+    score.ticked = ticked
+    score.rationale = entry.rationale.strip()
+    score.notes = entry.notes.strip()
+    if submit:
+        score.status = ScoreStatus.SUBMITTED
+        score.submitted_at = utcnow()
+    elif score.status != ScoreStatus.SUBMITTED:
+        score.status = ScoreStatus.DRAFT
+
+
 def checked(
     campaign: Campaign,
     criterion: Criterion,
@@ -268,16 +292,7 @@ def _write(user: User, application: Application, stage: str, answers: list[_Chec
             )
             db.session.add(score)
         before_status = score.status
-        entry = answer.entry
-        score.value = entry.value
-        score.ticked = answer.ticked
-        score.rationale = entry.rationale.strip()
-        score.notes = entry.notes.strip()
-        if submit:
-            score.status = ScoreStatus.SUBMITTED
-            score.submitted_at = utcnow()
-        elif score.status != ScoreStatus.SUBMITTED:
-            score.status = ScoreStatus.DRAFT
+        fill_in(score, answer.entry, answer.ticked, submit)
         written.append((answer, score, before_status))
     db.session.flush()
     # Added by the scores' ids rather than appended to score.history, which would first load every earlier version.
