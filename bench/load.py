@@ -202,10 +202,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--page-cache-url",
-        default="redis://127.0.0.1:6379/14",
+        default="redis://127.0.0.1:6379/12",
         help="Redis database (emptied before each run) in which the workers share the rendered public pages, as "
         "PAGE_CACHE_REDIS_URL does in a deployment with several workers; '' for each worker's own "
-        "(default redis://127.0.0.1:6379/14)",
+        "(default redis://127.0.0.1:6379/12)",
     )
     parser.add_argument("--save", type=Path, help="write the runs' figures to this JSON file, for --compare later")
     parser.add_argument(
