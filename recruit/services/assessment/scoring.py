@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal, Protocol
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -26,10 +26,9 @@ from recruit.models import (
     User,
 )
 from recruit.models.scoring import ScoreStatus
-from recruit.services.assessment import visibility
+from recruit.services.assessment import completion, visibility
 from recruit.services.campaigns.stages import (
     ELIGIBLE,
-    eligible_query,
     has_applied,
     membership,
     scoring_open,
@@ -360,7 +359,7 @@ def save(
         return score
     [written] = _write(user, application, stage, [_Checked(criterion, entry, score, ticked)], submit=submit)
     if submit:
-        tell_chair_if_complete(user, campaign, stage)
+        completion.tell_chair_if_complete(user, campaign, stage)
     return written
 
 
@@ -447,62 +446,8 @@ def save_answers(
         raise AnswersRefused(refusals)
     written = _write(user, application, stage, to_write, submit=submit) if to_write else []
     if submit and written:
-        tell_chair_if_complete(user, campaign, stage, scored_now)
+        completion.tell_chair_if_complete(user, campaign, stage, scored_now)
     return written
-
-
-def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> None:
-    """Once every expected score of the stage is in, the chair is told that moderation can start (once: the
-    message's key names the campaign and stage, and the pre-sift apart from the sift after it).
-
-    Cheap on most submissions: the whole stage is looked at only when this person has just finished their own
-    part of it (and the chair has not been told already). `criteria` are the stage's criteria scored now
-    (stage_criteria), when the caller has them already."""
-    from recruit.services.assessment import progress
-    from recruit.services.campaigns.stages import presift_active
-    from recruit.services.notifications import messages
-
-    presift = presift_active(campaign, stage)
-    if messages.scores_complete_told(campaign, stage, presift=presift) or _own_part_left(
-        user, campaign, stage, criteria if criteria is not None else stage_criteria(campaign, stage)
-    ):
-        return
-    counts = progress.load(campaign, stage).counts
-    if sum(counts.values()) and counts[progress.AWAITING] == 0:
-        messages.scores_complete(campaign, stage, presift=presift)
-
-
-def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[Criterion]) -> bool:
-    """This person still has items of the stage to submit (one query, counting both sides)."""
-    criteria = [criterion.id for criterion in scored_now]
-    eligible = eligible_query(campaign, stage).with_only_columns(Application.id)
-    candidates = (
-        select(func.count())
-        .select_from(
-            eligible.where(
-                ~exists().where(
-                    Conflict.application_id == Application.id,
-                    Conflict.assessor_id == user.id,
-                    Conflict.stage == stage,
-                    Conflict.has_conflict.is_(True),
-                )
-            ).subquery()
-        )
-        .scalar_subquery()
-    )
-    submitted_scores = (
-        select(func.count(Score.id))
-        .where(
-            Score.assessor_id == user.id,
-            Score.stage == stage,
-            Score.status == ScoreStatus.SUBMITTED,
-            Score.criterion_id.in_(criteria),
-            Score.application_id.in_(eligible.scalar_subquery()),
-        )
-        .scalar_subquery()
-    )
-    submitted, candidates_count = db.session.execute(select(submitted_scores, candidates)).one()
-    return (submitted or 0) < (candidates_count or 0) * len(criteria)
 
 
 @unit_of_work()
@@ -541,5 +486,5 @@ def declare(
     )
     if has_conflict_:
         # One fewer score expected for this candidate: it may have been the last one awaited.
-        tell_chair_if_complete(user, campaign, stage)
+        completion.tell_chair_if_complete(user, campaign, stage)
     return existing

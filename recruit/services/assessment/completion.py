@@ -1,0 +1,64 @@
+"""When an assessor's submission completes a stage's scores: the chair is told, once, that moderation can start."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, select
+
+from recruit.extensions import db
+from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
+from recruit.models.scoring import ScoreStatus
+from recruit.services.campaigns.stages import eligible_query, stage_criteria
+
+
+def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> None:
+    """Once every expected score of the stage is in, the chair is told that moderation can start (once: the
+    message's key names the campaign and stage, and the pre-sift apart from the sift after it).
+
+    Cheap on most submissions: the whole stage is looked at only when this person has just finished their own
+    part of it (and the chair has not been told already). `criteria` are the stage's criteria scored now
+    (stage_criteria), when the caller has them already."""
+    from recruit.services.assessment import progress
+    from recruit.services.campaigns.stages import presift_active
+    from recruit.services.notifications import messages
+
+    presift = presift_active(campaign, stage)
+    if messages.scores_complete_told(campaign, stage, presift=presift) or _own_part_left(
+        user, campaign, stage, criteria if criteria is not None else stage_criteria(campaign, stage)
+    ):
+        return
+    counts = progress.load(campaign, stage).counts
+    if sum(counts.values()) and counts[progress.AWAITING] == 0:
+        messages.scores_complete(campaign, stage, presift=presift)
+
+
+def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[Criterion]) -> bool:
+    """This person still has items of the stage to submit (one query, counting both sides)."""
+    criteria = [criterion.id for criterion in scored_now]
+    eligible = eligible_query(campaign, stage).with_only_columns(Application.id)
+    candidates = (
+        select(func.count())
+        .select_from(
+            eligible.where(
+                ~exists().where(
+                    Conflict.application_id == Application.id,
+                    Conflict.assessor_id == user.id,
+                    Conflict.stage == stage,
+                    Conflict.has_conflict.is_(True),
+                )
+            ).subquery()
+        )
+        .scalar_subquery()
+    )
+    submitted_scores = (
+        select(func.count(Score.id))
+        .where(
+            Score.assessor_id == user.id,
+            Score.stage == stage,
+            Score.status == ScoreStatus.SUBMITTED,
+            Score.criterion_id.in_(criteria),
+            Score.application_id.in_(eligible.scalar_subquery()),
+        )
+        .scalar_subquery()
+    )
+    submitted, candidates_count = db.session.execute(select(submitted_scores, candidates)).one()
+    return (submitted or 0) < (candidates_count or 0) * len(criteria)
