@@ -208,6 +208,30 @@ def profile(pairs, counter: Counter, iterations: int, rounds: int, top: int) -> 
         print("\n".join(line for line in out.getvalue().splitlines() if line.strip() and "function calls" not in line))
 
 
+def list_statements(app, pairs, counter: Counter) -> None:
+    """Each page's SQL statements, in the order one request runs them, each cut to one line."""
+    from sqlalchemy import event
+
+    from recruit.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    for step, client in pairs:
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args, statements=statements):
+            statements.append(" ".join(statement.split())[:160])
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            request(client, step, counter)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        print(f"\n=== {step.name}: {len(statements)} statements")
+        for number, statement in enumerate(statements, 1):
+            print(f"{number:>3}  {statement}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", default=os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
@@ -215,6 +239,9 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=40, help="requests per page per round (default 40)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (default 3)")
     parser.add_argument("--top", type=int, default=25, help="functions listed per page under cProfile (0: none)")
+    parser.add_argument(
+        "--statements", action="store_true", help="also list the SQL statements one request of each page runs"
+    )
     args = parser.parse_args()
     if args.applications < 100 or args.iterations < 1 or args.rounds < 1:
         parser.error("--applications must be at least 100, --iterations and --rounds at least 1")
@@ -245,7 +272,11 @@ def main() -> int:
             sign_in(client, person["email"], person["totp_secret"])
             clients.append(client)
         try:
-            profile(steps(assessor, chair, *clients), Counter(), args.iterations, args.rounds, args.top)
+            pairs = steps(assessor, chair, *clients)
+            counter = Counter()
+            profile(pairs, counter, args.iterations, args.rounds, args.top)
+            if args.statements:
+                list_statements(app, pairs, counter)
         finally:
             from recruit.extensions import db
 

@@ -56,6 +56,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
 
 def register_templates(app: Flask) -> None:
     from recruit.templating import FILTERS, StrictVariableUndefined
+    from recruit.url_patterns import url_pattern
 
     app.jinja_env.undefined = StrictVariableUndefined
     app.jinja_env.filters.update(FILTERS)
@@ -63,6 +64,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.globals["govukRebrand"] = True
     # The macros are ported from Nunjucks and compare values with its `undefined` and `null`.
     app.jinja_env.globals.update(undefined=None, null=None)
+    app.jinja_env.globals["url_pattern"] = url_pattern
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_loader = ChoiceLoader(

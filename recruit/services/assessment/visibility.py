@@ -18,10 +18,10 @@ from sqlalchemy import Integer, ScalarSelect, Select, and_, cast, exists, func, 
 from sqlalchemy.orm import aliased
 
 from recruit.extensions import db
-from recruit.models import Application, Campaign, Conflict, Criterion, Score, ScoreVersion, StageRecord, User
+from recruit.models import Application, Campaign, Conflict, Criterion, Score, ScoreVersion, User
 from recruit.models.application import ApplicationStatus
 from recruit.models.scoring import ScoreStatus
-from recruit.services.campaigns.stages import assessor_ids, eligible_query, membership, stage_criteria
+from recruit.services.campaigns.stages import assessor_ids, eligible_query, membership, recorded, stage_criteria
 
 if TYPE_CHECKING:
     from recruit.services.reports.versions import Kind
@@ -35,13 +35,8 @@ SCORING_REPORTS = ("sift", "interview", "interview-candidate")
 
 
 def signed_off(campaign: Campaign, stage: str) -> bool:
-    return bool(
-        db.session.scalar(
-            select(StageRecord.signed_off_at.is_not(None)).where(
-                StageRecord.campaign_id == campaign.id, StageRecord.stage == stage
-            )
-        )
-    )
+    record = recorded(campaign, stage)
+    return record is not None and record.signed_off_at is not None
 
 
 # Names.
@@ -77,16 +72,13 @@ def score_sight(user: User, campaign: Campaign, stage: str, application_ids: lis
         return ScoreSight(True, frozenset(), frozenset())
     if membership(campaign, stage, user) is None:
         return ScoreSight(False, frozenset(), frozenset())
-    # One round trip for the three things that decide it (the board is among the busiest pages): the stage's
-    # sign-off as (NULL, NULL), each conflict as (application, NULL), each submitted score as (application, criterion).
+    if signed_off(campaign, stage):
+        return ScoreSight(True, frozenset(), frozenset())
+    # One round trip for the two things that decide it now (the board is among the busiest pages): each conflict as
+    # (application, NULL), each submitted score as (application, criterion).
     none = cast(null(), Integer)
     rows = db.session.execute(
         union_all(
-            select(none, none).where(
-                StageRecord.campaign_id == campaign.id,
-                StageRecord.stage == stage,
-                StageRecord.signed_off_at.is_not(None),
-            ),
             select(Conflict.application_id, none).where(
                 Conflict.assessor_id == user.id,
                 Conflict.stage == stage,
@@ -101,8 +93,6 @@ def score_sight(user: User, campaign: Campaign, stage: str, application_ids: lis
             ),
         )
     ).all()
-    if any(application_id is None for application_id, _ in rows):
-        return ScoreSight(True, frozenset(), frozenset())
     return ScoreSight(
         False, frozenset((a, c) for a, c in rows if c is not None), frozenset(a for a, c in rows if c is None)
     )

@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import chain
 
 import numpy as np
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, event, or_, select
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PanelMember, StageRecord, User
@@ -32,13 +33,40 @@ ELIGIBLE = {
 }
 
 
+# Each stage's record as this transaction has it, read once: several checks of one request ask for it (whether
+# scoring is open, whether a pre-sift runs, the criteria scored). Forgotten when any transaction ends, nested or not,
+# so a record made in a savepoint rolled back, or committed by another process since, is read again.
+_RECORDS = "recruit.stage_records"
+
+
+def recorded(campaign: Campaign, stage: str) -> StageRecord | None:
+    """The stage's record, None while it has none: read once a transaction."""
+    kept: dict[tuple[int, str], StageRecord | None] = db.session.info.setdefault(_RECORDS, {})
+    key = (campaign.id, stage)
+    if key not in kept:
+        kept[key] = db.session.scalar(
+            select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
+        )
+    return kept[key]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_records(session: Session, transaction: SessionTransaction) -> None:
+    session.info.pop(_RECORDS, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_records_made_or_deleted(session: Session, context: UOWTransaction) -> None:
+    # A record made or deleted other than by stage_record_to_change (the demonstration data makes its own).
+    if _RECORDS in session.info and any(isinstance(row, StageRecord) for row in chain(session.new, session.deleted)):
+        session.info.pop(_RECORDS, None)
+
+
 def stage_record(campaign: Campaign, stage: str) -> StageRecord:
     """What has been decided at the stage, for reading: a page view writes nothing. A stage with no record yet (not
     started, or started before a stage's record was made when it starts) reads as an empty one, which is not saved;
     a service that records a decision asks for stage_record_to_change instead."""
-    record = db.session.scalar(
-        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
-    )
+    record = recorded(campaign, stage)
     if record is None:
         return StageRecord(campaign_id=campaign.id, stage=stage, presift_active=False)
     return record
@@ -47,13 +75,12 @@ def stage_record(campaign: Campaign, stage: str) -> StageRecord:
 def stage_record_to_change(campaign: Campaign, stage: str) -> StageRecord:
     """The stage's record for a service about to change it, in that service's unit of work; made now if the stage
     has none yet (campaigns.status.move makes it when the stage starts)."""
-    record = db.session.scalar(
-        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
-    )
+    record = recorded(campaign, stage)
     if record is None:
         record = StageRecord(campaign=campaign, stage=stage)
         db.session.add(record)
         db.session.flush()
+        db.session.info.setdefault(_RECORDS, {})[(campaign.id, stage)] = record
     return record
 
 
@@ -95,18 +122,14 @@ def assessor_ids(campaign: Campaign, stage: str) -> list[int]:
 def scoring_open(campaign: Campaign, stage: str) -> bool:
     if campaign.status != stage:
         return False
-    record = db.session.scalar(
-        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
-    )
+    record = recorded(campaign, stage)
     return record is None or record.signed_off_at is None
 
 
 def presift_active(campaign: Campaign, stage: str) -> bool:
     if stage != "sift":
         return False
-    record = db.session.scalar(
-        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == "sift")
-    )
+    record = recorded(campaign, stage)
     return record is not None and record.presift_active
 
 

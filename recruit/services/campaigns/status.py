@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from recruit.clock import format_uk, utcnow
 from recruit.extensions import db
-from recruit.models import Application, Campaign, StageRecord, StatusChange, User
+from recruit.models import Application, Campaign, StatusChange, User
 from recruit.models.application import ApplicationStatus as A
 from recruit.models.campaign import CampaignStatus as S
-from recruit.services.campaigns.stages import ELIGIBLE, stage_record_to_change
+from recruit.services.campaigns.stages import ELIGIBLE, recorded, stage_record_to_change
 from recruit.services.errors import Refused
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
@@ -185,12 +185,6 @@ def missing_advert_terms(campaign: Campaign) -> list[str]:
     return [message for present, message in terms if not present]
 
 
-def _record(campaign: Campaign, stage: str) -> StageRecord | None:
-    return db.session.scalar(
-        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
-    )
-
-
 def problems_before(campaign: Campaign, target: str) -> list[str]:
     """Everything that stops the move to `target` now; empty when it can happen."""
     if target == S.WITHDRAWN:
@@ -220,7 +214,7 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
         problems += panel_problems(campaign, "sift")
         problems += calibration.problems(campaign)
     elif target == S.INTERVIEW:
-        record = _record(campaign, "sift")
+        record = recorded(campaign, "sift")
         if record is None or record.decided_at is None:
             problems.append("Record the sift decision: who goes on to interview")
         if record is None or record.signed_off_at is None:
@@ -229,7 +223,7 @@ def problems_before(campaign: Campaign, target: str) -> list[str]:
             problems.append("Add at least one criterion assessed at interview")
         problems += panel_problems(campaign, "interview")
     elif target == S.COMPLETE:
-        record = _record(campaign, "interview")
+        record = recorded(campaign, "interview")
         if record is None or record.signed_off_at is None:
             problems.append("The interview panel's chair must sign off the interview stage")
     return problems

@@ -16,7 +16,7 @@ from recruit.labels import stage_state_label, status_label
 from recruit.models import Application, Campaign, Criterion, StageRecord, User
 from recruit.models.campaign import CampaignStatus
 from recruit.services.assessment import results
-from recruit.services.campaigns.stages import recorded_as
+from recruit.services.campaigns.stages import recorded, recorded_as
 
 NO_SCORE = "–"
 CONFLICT = "C"
@@ -138,9 +138,7 @@ def criteria_rows(criteria: Iterable[Criterion]) -> list[dict[str, object]]:
 
 def record_of(campaign: Campaign, stage: str) -> StageRecord | None:
     """The stage's record, if it has one. Read only: a report never creates it."""
-    return db.session.scalar(
-        select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
-    )
+    return recorded(campaign, stage)
 
 
 def user_names(ids: Iterable[int | None]) -> dict[int, str]:
