@@ -30,7 +30,7 @@ class UrlPattern:
 
     def __init__(self, endpoint: str, varying: Iterable[str], **fixed: Any) -> None:
         names = list(varying)
-        markers = {name: f"recruitslot{index}x" for index, name in enumerate(names)}
+        markers: dict[str, Any] = {name: f"recruitslot{index}x" for index, name in enumerate(names)}
         built = url_for(endpoint, **fixed, **markers)
         path = built.split("?", 1)[0]
         # Split the built URL at each marker, in the order they appear in it.
