@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
 
 
 def register_templates(app: Flask) -> None:
+    from recruit.services.frameworks.kept_wording import scale_points
     from recruit.templating import FILTERS, StrictVariableUndefined
     from recruit.url_patterns import url_pattern
 
@@ -65,6 +66,8 @@ def register_templates(app: Flask) -> None:
     # The macros are ported from Nunjucks and compare values with its `undefined` and `null`.
     app.jinja_env.globals.update(undefined=None, null=None)
     app.jinja_env.globals["url_pattern"] = url_pattern
+    # The scoring pages' scale, kept in the process as the indicators are.
+    app.jinja_env.globals["scale_points"] = scale_points
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_loader = ChoiceLoader(

@@ -29,6 +29,7 @@ from recruit.services.applications import adjustments
 from recruit.services.assessment import assessor_views, calibration, moderators, score_sheet, scoring, visibility
 from recruit.services.campaigns.stages import is_chair, presift_active, scoring_open, stage_criteria
 from recruit.services.errors import Refused
+from recruit.services.frameworks import kept_wording
 from recruit.services.unit_of_work import keeping_loaded
 
 
@@ -102,7 +103,8 @@ def work(campaign_id: int, stage: str) -> str:
 
 
 def _scale(fields: dict[str, Field], campaign: Campaign) -> None:
-    fields["value"].choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
+    points = kept_wording.scale_points(campaign.scale_id)
+    fields["value"].choices = [(p.value, f"{p.value} – {p.label}") for p in points]
 
 
 def _show(fields: dict[str, Field], entry: score_sheet.CriterionSheet | calibration.BenchmarkSheet) -> None:

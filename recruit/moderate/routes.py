@@ -39,6 +39,7 @@ from recruit.services.campaigns.stages import (
     stage_record,
 )
 from recruit.services.errors import Refused
+from recruit.services.frameworks import kept_wording
 from recruit.services.reports import versions as reports
 from recruit.services.reports.content.distribution import score_distribution
 from recruit.services.reports.content.panel_quality import agreement_rows
@@ -223,7 +224,7 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
     )
     handover = _handover(campaign, stage, application, current.conflicted)
     form = AgreeForm()
-    form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in campaign.scale.points]
+    form.value.choices = [(p.value, f"{p.value} – {p.label}") for p in kept_wording.scale_points(campaign.scale_id)]
     if request.method == "GET" and current.state.proposal is not None:
         form.value.data = current.agreed.value if current.agreed else current.state.proposal
     if form.validate_on_submit():

@@ -19,6 +19,7 @@ from recruit.services.assessment.moderation_rules import agreement_needs_rationa
 from recruit.services.assessment.results import withdraw_decision
 from recruit.services.campaigns.stages import eligible_query, has_applied, is_chair, scoring_open
 from recruit.services.errors import Refused
+from recruit.services.frameworks import kept_wording
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -103,7 +104,7 @@ def agree(
         raise Refused(ALREADY)
     if not item.state.ready:
         raise Refused("Every assessor without a conflict must submit a score before the item can be agreed")
-    if value not in {point.value for point in campaign.scale.points}:
+    if value not in {point.value for point in kept_wording.scale_points(campaign.scale_id)}:
         raise Refused("Select the agreed score", "value")
     if agreement_needs_rationale(item.state, value) and not rationale.strip():
         reason = "this item is discrepant" if item.state.discrepant else "the agreed score differs from the proposal"

@@ -477,7 +477,7 @@ def sheet(user: User, campaign: Campaign, benchmark: BenchmarkAnswer) -> Benchma
         benchmark=benchmark,
         criterion=criterion,
         indicators=scoring.indicator_choices(criterion),
-        lower=score_sheet.lower_levels(campaign, criterion),
+        lower=score_sheet.lower_levels(criterion),
         score=own_score(user, benchmark),
         locked=benchmark.agreed,
         editable=scoring_now,

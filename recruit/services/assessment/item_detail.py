@@ -10,6 +10,7 @@ from recruit.models import Application, Campaign, Criterion, User
 from recruit.services.assessment import scoring, visibility
 from recruit.services.assessment.board import Item
 from recruit.services.fairness import redaction
+from recruit.services.frameworks import kept_wording
 from recruit.services.interview import questions
 
 
@@ -46,7 +47,7 @@ class ItemDetail:
 def read(
     user: User, campaign: Campaign, stage: str, application: Application, criterion: Criterion, item: Item
 ) -> ItemDetail:
-    labels = {point.value: point.label for point in campaign.scale.points}
+    labels = {point.value: point.label for point in kept_wording.scale_points(campaign.scale_id)}
     visible = visibility.sees_others_scores(user, campaign, stage, application, criterion)
     state = item.state
     if stage == "sift":

@@ -21,13 +21,13 @@ from sqlalchemy import and_, exists, select
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
-from recruit.models.scale import ScalePoint
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.board import plain_rows
 from recruit.services.assessment.kept import KeptByVersion
 from recruit.services.assessment.leniency import Leniency, leniency
 from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess_each, count_matrix
 from recruit.services.campaigns.stages import eligible_query
+from recruit.services.frameworks import kept_wording
 
 IntArray = npt.NDArray[np.int64]
 METRICS = (Metric.ORDINAL, Metric.INTERVAL)
@@ -198,11 +198,7 @@ def stage_quality(campaign: Campaign, stage: str, draws: int = DRAWS, seed: int 
             .order_by(PanelMember.id)
         )
     )
-    points = list(
-        db.session.scalars(
-            select(ScalePoint.value).where(ScalePoint.scale_id == campaign.scale_id).order_by(ScalePoint.value)
-        )
-    )
+    points = [point.value for point in kept_wording.scale_points(campaign.scale_id)]
     table = counted_scores(campaign, stage, [c.id for c in criteria])
     return analyse(table, stage, criteria, panel, points, draws, seed)
 

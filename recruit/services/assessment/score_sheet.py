@@ -21,7 +21,6 @@ from recruit.models import (
     Conflict,
     Criterion,
     CriterionQuestion,
-    FrameworkLevel,
     InterviewQuestion,
     Score,
     Statement,
@@ -35,7 +34,7 @@ from recruit.services.frameworks import indicator_lists
 
 @dataclass(frozen=True)
 class LowerLevel:
-    level: FrameworkLevel
+    name: str  # the level's, as the framework names it
     indicators: indicator_lists.Lists
 
 
@@ -115,17 +114,18 @@ def _questions(criteria: list[Criterion]) -> dict[int, list[InterviewQuestion]]:
     return chosen
 
 
-def lower_levels(campaign: Campaign, criterion: Criterion) -> list[LowerLevel]:
+def lower_levels(criterion: Criterion) -> list[LowerLevel]:
+    """The levels below the criterion's that give indicators, lowest first, each named as the framework names it
+    (kept with the indicators: no query)."""
     level = criterion.level
     if criterion.competency_id is None or level is None:
         return []
     indicators = indicator_lists.of_competency(criterion.competency_id)
-    lower = []
-    for number in indicators.numbers:
-        framework_level = campaign.framework.level(number)
-        if number < level.number and framework_level is not None:
-            lower.append(LowerLevel(framework_level, indicators.at(number)))
-    return lower
+    return [
+        LowerLevel(indicators.names[number], indicators.at(number))
+        for number in indicators.numbers
+        if number < level.number
+    ]
 
 
 def _evidence(statement: Statement | None, texts: dict[int, str]) -> str | None:
@@ -163,7 +163,7 @@ def sheet(
                 evidence=_evidence(application.statement_for(criterion), evidence) if stage == "sift" else None,
                 questions=questions.get(criterion.id, []),
                 indicators=scoring.indicator_choices(criterion),
-                lower=lower_levels(campaign, criterion),
+                lower=lower_levels(criterion),
                 score=scores.get(criterion.id),
                 locked=locked,
                 editable=scoring_now and not locked,

@@ -35,7 +35,7 @@ from recruit.services.campaigns.stages import (
     stage_criteria,
 )
 from recruit.services.errors import Refused
-from recruit.services.frameworks import indicator_lists
+from recruit.services.frameworks import indicator_lists, kept_wording
 from recruit.services.records import audit
 from recruit.services.unit_of_work import unit_of_work
 
@@ -245,7 +245,7 @@ def checked(
     ticked = sorted(set(entry.ticked))
     if not set(ticked) <= allowed_ticks:
         raise Refused("Tick only the indicators shown for this criterion", "ticked")
-    points = {point.value for point in campaign.scale.points}
+    points = {point.value for point in kept_wording.scale_points(campaign.scale_id)}
     if entry.value is not None and entry.value not in points:
         raise Refused("Select a score", "value")
     # A submitted score stays submitted when it is changed, even saved "as draft", so it must stay complete.

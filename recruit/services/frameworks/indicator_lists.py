@@ -1,5 +1,5 @@
 """Each competency's effective and ineffective indicators, level by level, as the scoring and moderation pages show
-them: kept in each process under the public content version (services/public_content.py).
+them: kept in each process under the public content version (kept_wording.py).
 
 The panel page for a whole application shows, for every criterion, the indicators to tick at the required level
 and those of each lower level: several hundred indicators. Their wording changes only when a framework is imported
@@ -10,8 +10,6 @@ objects made on every page. A transaction that has itself changed a framework re
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,7 +20,7 @@ from sqlalchemy import select
 from recruit.extensions import db
 from recruit.models import FrameworkLevel, Indicator
 from recruit.models.framework import INDICATOR_KINDS
-from recruit.services import public_content
+from recruit.services.frameworks.kept_wording import KeptByToken
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +38,10 @@ NONE: Final[Lists] = MappingProxyType(dict.fromkeys(INDICATOR_KINDS, ()))
 
 @dataclass(frozen=True)
 class CompetencyIndicators:
-    """A competency's indicators, level by level (by the level's number)."""
+    """A competency's indicators, level by level (by the level's number), and the name of each of those levels."""
 
     levels: Mapping[int, Lists] = field(default_factory=dict)
+    names: Mapping[int, str] = field(default_factory=dict)
 
     def at(self, number: int) -> Lists:
         """The effective and ineffective indicators at this level (empty lists where it gives none)."""
@@ -54,61 +53,40 @@ class CompetencyIndicators:
         return sorted(self.levels)
 
 
-_KEPT: Final = 2_000  # competencies kept per process: every framework a body uses, many times over
-_kept: OrderedDict[tuple[int, str], CompetencyIndicators] = OrderedDict()
-_lock = threading.Lock()
-
-
-def forget() -> None:
-    """Drop the lists kept in this process."""
-    with _lock:
-        _kept.clear()
+# Every framework a body uses, many times over.
+_kept: KeptByToken[int, CompetencyIndicators] = KeptByToken(2_000)
 
 
 def of_competencies(competency_ids: Iterable[int]) -> dict[int, CompetencyIndicators]:
     """The indicators of these competencies: those kept at the current public content version, the rest in one
     query (then kept)."""
-    wanted = set(competency_ids)
-    if not wanted:
-        return {}
-    token = public_content.committed_token()
-    found: dict[int, CompetencyIndicators] = {}
-    if token is not None:
-        with _lock:
-            for competency_id in wanted:
-                kept = _kept.get((competency_id, token))
-                if kept is not None:
-                    _kept.move_to_end((competency_id, token))
-                    found[competency_id] = kept
-    missing = wanted - found.keys()
-    if not missing:
-        return found
-    read = _read(missing)
-    found.update(read)
-    if token is not None:
-        with _lock:
-            for competency_id, indicators in read.items():
-                _kept[(competency_id, token)] = indicators
-            while len(_kept) > _KEPT:
-                _kept.popitem(last=False)
-    return found
+    return _kept.get_many(competency_ids, _read)
 
 
 def of_competency(competency_id: int) -> CompetencyIndicators:
-    return of_competencies([competency_id])[competency_id]
+    return _kept.get(competency_id, _read)
 
 
 def _read(wanted: set[int]) -> dict[int, CompetencyIndicators]:
     rows = db.session.execute(
-        select(Indicator.competency_id, FrameworkLevel.number, Indicator.kind, Indicator.id, Indicator.text)
+        select(
+            Indicator.competency_id,
+            FrameworkLevel.number,
+            FrameworkLevel.name,
+            Indicator.kind,
+            Indicator.id,
+            Indicator.text,
+        )
         .join(FrameworkLevel, FrameworkLevel.id == Indicator.level_id)
         .where(Indicator.competency_id.in_(sorted(wanted)))
         .order_by(Indicator.competency_id, FrameworkLevel.number, Indicator.kind, Indicator.position, Indicator.id)
     ).tuples()
     gathered: dict[int, dict[int, dict[str, list[IndicatorText]]]] = {competency_id: {} for competency_id in wanted}
-    for competency_id, number, kind, indicator_id, text in rows:
+    names: dict[int, dict[int, str]] = {competency_id: {} for competency_id in wanted}
+    for competency_id, number, name, kind, indicator_id, text in rows:
         lists = gathered[competency_id].setdefault(number, {k: [] for k in INDICATOR_KINDS})
         lists.setdefault(kind, []).append(IndicatorText(indicator_id, text))
+        names[competency_id][number] = name
     return {
         competency_id: CompetencyIndicators(
             MappingProxyType(
@@ -116,7 +94,8 @@ def _read(wanted: set[int]) -> dict[int, CompetencyIndicators]:
                     number: MappingProxyType({kind: tuple(items) for kind, items in lists.items()})
                     for number, lists in levels.items()
                 }
-            )
+            ),
+            MappingProxyType(names[competency_id]),
         )
         for competency_id, levels in gathered.items()
     }

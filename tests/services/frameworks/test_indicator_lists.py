@@ -24,6 +24,8 @@ def test_every_competencys_lists_are_the_frameworks_level_by_level_in_source_ord
     assert found.keys() == {c.id for c in competencies}
     for competency in competencies:
         assert found[competency.id].numbers == competency.level_numbers_with_indicators()
+        framework = competency.framework
+        assert dict(found[competency.id].names) == {n: framework.level(n).name for n in found[competency.id].numbers}
         for number in range(0, 8):
             expected = competency.indicators_at(number)
             assert {
