@@ -12,7 +12,9 @@ from tests.helpers import recording
 
 def test_the_points_are_the_scales_lowest_first(admin):
     campaign = sift_campaign(admin, applications=1, members=1).campaign
-    assert scale_points(campaign.scale_id) == tuple(Point(p.value, p.label, p.descriptor) for p in campaign.scale.points)
+    assert scale_points(campaign.scale_id) == tuple(
+        Point(p.value, p.label, p.descriptor) for p in campaign.scale.points
+    )
     assert [p.value for p in scale_points(campaign.scale_id)] == sorted(p.value for p in campaign.scale.points)
 
 
