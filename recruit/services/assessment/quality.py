@@ -18,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import and_, exists, select
 
-from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
 from recruit.models.scoring import ScoreStatus
@@ -189,15 +188,9 @@ def analyse(
 def stage_quality(campaign: Campaign, stage: str, draws: int = DRAWS, seed: int = SEED) -> StageQuality:
     """The stage's agreement and each panel member's leniency, in a fixed number of queries."""
     criteria = campaign.criteria_at(stage)
-    panel = list(
-        db.session.scalars(
-            select(User)
-            .join(PanelMember, PanelMember.user_id == User.id)
-            .join(Panel, Panel.id == PanelMember.panel_id)
-            .where(Panel.campaign_id == campaign.id, Panel.stage == stage)
-            .order_by(PanelMember.id)
-        )
-    )
+    # The panel's people as loaded with the campaign (setup.load_campaign), in the order they joined it.
+    panel_of = campaign.panel(stage)
+    panel = [member.user for member in sorted(panel_of.members, key=lambda m: m.id)] if panel_of else []
     points = [point.value for point in kept_wording.scale_points(campaign.scale_id)]
     table = counted_scores(campaign, stage, [c.id for c in criteria])
     return analyse(table, stage, criteria, panel, points, draws, seed)
