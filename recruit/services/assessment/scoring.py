@@ -86,7 +86,8 @@ def inconsistency(campaign: Campaign, criterion: Criterion, value: int, ticked: 
     lists = indicator_choices(criterion)
     effective = sum(1 for i in lists["effective"] if i.id in ticked)
     ineffective = sum(1 for i in lists["ineffective"] if i.id in ticked)
-    top, bottom = campaign.scale.maximum, campaign.scale.minimum
+    points = kept_wording.scale_points(campaign.scale_id)
+    top, bottom = points[-1].value, points[0].value
     if value >= top - 1 and ineffective > effective:
         return (
             f"You scored {value} but ticked more ineffective indicators ({ineffective}) than effective ones "
