@@ -155,25 +155,24 @@ def load_items(
         if assessor_id in panel:
             key = (application_id, criterion_id)
             pairs[key] = (*pairs.get(key, ()), (assessor_id, value))
-    conflicted: dict[int, set[int]] = defaultdict(set)
+    conflicted: Conflicts
     agreed: AgreedRows
     if known is not None:
-        for application_id, people in known[0].items():
-            conflicted[application_id].update(people)
-        agreed = known[1]
+        conflicted, agreed = known  # the whole stage's, looked up for these applications alone
     else:
+        found: dict[int, set[int]] = defaultdict(set)
         for application_id, assessor_id in plain_rows(
             select(Conflict.application_id, Conflict.assessor_id).where(
                 Conflict.application_id.in_(ids), Conflict.stage == stage, Conflict.has_conflict.is_(True)
             )
         ):
-            conflicted[application_id].add(assessor_id)
-        agreed = agreed_by_item(stage, ids)
+            found[application_id].add(assessor_id)
+        conflicted, agreed = found, agreed_by_item(stage, ids)
     threshold, nothing, no_scores = campaign.discrepancy_threshold, (None, None), ((), ())
     items = []
     for application in applications:
         excluded_people = conflicted.get(application.id)
-        expected = len(panel - excluded_people) if excluded_people else len(panel)
+        expected = len(panel.difference(excluded_people)) if excluded_people else len(panel)
         conflicted_ids = tuple(sorted(excluded_people)) if excluded_people else ()
         for criterion in criteria:
             key = (application.id, criterion.id)

@@ -5,7 +5,7 @@ deputy chair for that application. Agreeing, confirming in bulk, reopening and w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -127,14 +127,14 @@ def may_moderate(
     return refusal(user, campaign, stage, application, action, conflicted=conflicted) is None
 
 
-def moderated_among(user: User, campaign: Campaign, stage: str, conflicts: Mapping[int, Iterable[int]]) -> set[int]:
+def moderated_among(user: User, campaign: Campaign, stage: str, conflicts: Mapping[int, Collection[int]]) -> set[int]:
     """Which of these applications (by id, each with who declared a conflict with its candidate) this person
     moderates: `refusal`'s rule for agreeing and feedback, for a whole stage at once (one query at most, for a
     deputy chair's applications)."""
     chair_id = _chair_id(campaign, stage)
 
-    def aside(conflicted: Iterable[int]) -> bool:
-        return chair_id is None or chair_id in set(conflicted)
+    def aside(conflicted: Collection[int]) -> bool:
+        return chair_id is None or chair_id in conflicted
 
     member = membership(campaign, stage, user)
     if member is not None and member.is_chair:
