@@ -44,6 +44,7 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
     register_errors(app)
     register_commands(app)
     register_log_masking(app)
+    one_blas_thread()
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -52,6 +53,17 @@ def create_app(config_class: type[Config] = Config, **overrides: Any) -> Flask:
         # Flask types wsgi_app as a method, though replacing it is how middleware is meant to be added.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
+
+
+def one_blas_thread() -> None:
+    """numpy's matrix products on one thread in this process. The app's are small (the agreement figures' bootstrap:
+    a thousand resamples of a few dozen kinds of item), and each worker, an RQ job or a request, is one of several
+    processes sharing the cores: BLAS's own threads then wait for cores the other processes hold, and a product of
+    a fraction of a millisecond takes several."""
+    import numpy  # noqa: F401  (the BLAS library is found among those loaded)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def register_templates(app: Flask) -> None:
