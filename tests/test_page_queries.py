@@ -116,6 +116,26 @@ def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(a
     assert versions == [(1, 5), (2, 6)], "every saved state is kept, in order"
 
 
+def test_agreeing_an_item_reads_it_once(app, make_user):
+    """The item page reads the item (its scores, conflicts and agreed score) to show it; agreeing it checks that
+    same reading, in the same transaction, rather than reading the item again."""
+    setup = sift_campaign(make_user(role="admin"), applications=2, members=2, grade="band-d")
+    campaign, application = setup.campaign, setup.applications[0]
+    criterion = campaign.criteria_at("sift")[0]
+    for assessor, value in zip(setup.assessors, (4, 4, 5)):
+        score(assessor, setup, application, criterion.code, value)
+    url = f"/moderate/{campaign.id}/sift/items/{application.reference}/{criterion.code}"
+    client = signed_in(app, setup.chair)
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    with recording() as statements:
+        response = client.post(url, data={"csrf_token": token, "value": "4", "rationale": ""})
+    assert response.status_code == 302, "the score was agreed"
+    item_reads = [s for s in statements if s.startswith("SELECT scores.application_id, scores.criterion_id")]
+    assert len(item_reads) == 1, "\n".join(item_reads)
+    agreed = agreement.item_for(campaign, "sift", application, criterion).agreed
+    assert agreed is not None and agreed.value == 4
+
+
 def test_the_chairs_board_item_and_feedback_pages_run_the_same_queries_for_10_and_600_applications(app, make_user):
     """The board (filtered), a discrepant item with the agree form and the next discrepancy named, the overview of
     every candidate's feedback, one candidate's feedback page and the panel quality page: a fixed number of

@@ -233,7 +233,14 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
         here = (application.id, criterion.id)
         try:
             agreement.agree(
-                current_user, campaign, application, criterion, stage, form.value.data, form.rationale.data or ""
+                current_user,
+                campaign,
+                application,
+                criterion,
+                stage,
+                form.value.data,
+                form.rationale.data or "",
+                item=current,  # read above, in this transaction
             )
         except Refused as error:
             field = getattr(form, error.field, None) if error.field else None

@@ -96,8 +96,13 @@ def agree(
     stage: str,
     value: int,
     rationale: str,
+    *,
+    item: Item | None = None,
 ) -> AgreedScore:
-    item = item_for(campaign, stage, application, criterion)
+    """Agree the item's score. `item` is the item as this transaction has already read it (the item page reads it to
+    show it), else it is read here."""
+    if item is None or (item.application.id, item.criterion.id) != (application.id, criterion.id):
+        item = item_for(campaign, stage, application, criterion)
     moderators.check(user, campaign, stage, application, conflicted=item.conflicted)
     _check_open(campaign, stage)
     if item.state.is_agreed:
