@@ -34,7 +34,7 @@ ELIGIBLE = {
 
 
 # Each stage's record as this transaction has it, read once: several checks of one request ask for it (whether
-# scoring is open, whether a pre-sift runs, the criteria scored). Forgotten when any transaction ends, nested or not,
+# scoring is open, whether a pre-sift runs, the criteria scored). Forgotten when the transaction or a savepoint ends,
 # so a record made in a savepoint rolled back, or committed by another process since, is read again.
 _RECORDS = "recruit.stage_records"
 
@@ -52,7 +52,9 @@ def recorded(campaign: Campaign, stage: str) -> StageRecord | None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_records(session: Session, transaction: SessionTransaction) -> None:
-    session.info.pop(_RECORDS, None)
+    # The transaction, or a savepoint within it; not the inner transaction each flush opens and closes.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_RECORDS, None)
 
 
 @event.listens_for(Session, "after_flush")
