@@ -14,6 +14,14 @@ The counter is moved on here, in one place, so that no writing service has to re
 
 A draft score is shown in no report (only submitted scores are), so saving one moves nothing. Every table is in
 FEEDS, EVERY_CAMPAIGN or NOT_SHOWN (tests/models/test_report_data.py checks), so a new table has to be placed.
+
+The change log (ReportDataChange) says which applications a version changed, for those who keep figures worked out
+from a whole stage (services/assessment/kept.py) to read again only those applications' rows. A commit whose every
+change to a campaign's data was to rows of known applications (the applications themselves, or rows FEEDS leads
+to through them: scores, conflicts, agreed scores, statements...) writes one row per application at the campaign's
+new version; a commit that changed anything else of the campaign (its settings, criteria, panels, stage records, a
+bulk statement, something every campaign shares) writes none, and a version without rows means "anything may have
+changed". Every PRUNE_EVERY versions, a campaign's rows older than its last KEPT_VERSIONS versions are deleted.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Select, Table, event, inspect, literal, select, true
+from sqlalchemy import ForeignKey, Select, Table, and_, delete, event, insert, inspect, literal, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstanceState, Mapped, Session, SessionTransaction, UOWTransaction, mapped_column
 from sqlalchemy.orm.session import ORMExecuteState
@@ -39,6 +47,26 @@ class ReportDataVersion(Model):
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+class ReportDataChange(Model):
+    """One application whose report data the campaign's version `version` changed, and nothing else did."""
+
+    __tablename__ = "report_data_changes"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # No foreign key: a deleted application's change is still a change.
+    application_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+# A commit that changed more applications of a campaign than this logs none (a full read is as quick then).
+LOGGED_AT_MOST = 500
+# Each campaign's change log keeps its last KEPT_VERSIONS versions, pruned once every PRUNE_EVERY versions.
+KEPT_VERSIONS = 256
+PRUNE_EVERY = 64
 
 
 # How a row of each table leads to its campaign: the column holding the id, and the table that id is of.
@@ -93,6 +121,7 @@ NOT_SHOWN = frozenset(
     {
         "alembic_version",
         "report_data_versions",
+        "report_data_changes",
         "public_content_versions",  # what the public pages show is versioned apart
         "rendered_reports",
         "audit_events",
@@ -118,28 +147,47 @@ NOT_SHOWN = frozenset(
 
 def _campaigns_of(parent: str, ids: list[int]) -> Select[tuple[int]]:
     """The campaigns the rows of `parent` with these ids belong to."""
-    if parent == "applications":
-        return select(Application.campaign_id).where(Application.id.in_(ids))
     if parent == "criteria":
         return select(Criterion.campaign_id).where(Criterion.id.in_(ids))
     if parent == "panels":
         return select(Panel.campaign_id).where(Panel.id.in_(ids))
     if parent == "benchmark_answers":
         return select(BenchmarkAnswer.campaign_id).where(BenchmarkAnswer.id.in_(ids))
-    if parent == "statements":
-        return select(Application.campaign_id).join(Statement).where(Statement.id.in_(ids))
-    if parent == "agreed_scores":
-        return select(Application.campaign_id).join(AgreedScore).where(AgreedScore.id.in_(ids))
     raise ValueError(f"No way from {parent} to a campaign")
 
 
+# The parents whose rows each lead to one application.
+_THROUGH_APPLICATIONS = frozenset({"applications", "statements", "agreed_scores"})
+
+
+def _applications_of(parent: str, ids: list[int]) -> Select[tuple[int, int]]:
+    """The applications (with their campaigns) the rows of `parent` with these ids belong to."""
+    found = select(Application.campaign_id, Application.id)
+    if parent == "applications":
+        return found.where(Application.id.in_(ids))
+    if parent == "statements":
+        return found.join(Statement).where(Statement.id.in_(ids))
+    if parent == "agreed_scores":
+        return found.join(AgreedScore).where(AgreedScore.id.in_(ids))
+    raise ValueError(f"No way from {parent} to an application")
+
+
 _NOTED = "recruit.report_data.campaigns"
+_APPLICATIONS = "recruit.report_data.applications"
 _EVERY = "recruit.report_data.every_campaign"
 
 
 def note(session: Session, campaign_ids: Iterable[int]) -> None:
-    """Count a write to these campaigns' report data, for the commit to move their counters on."""
+    """Count a write to these campaigns' report data, for the commit to move their counters on (anything of the
+    campaign may have changed: the commit logs no applications for it)."""
     session.info.setdefault(_NOTED, set()).update(campaign_ids)
+
+
+def note_applications(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """Count a write to the report data of these applications (campaign id, application id) alone."""
+    noted_ = session.info.setdefault(_APPLICATIONS, {})
+    for campaign_id, application_id in pairs:
+        noted_.setdefault(campaign_id, set()).add(application_id)
 
 
 def note_every_campaign(session: Session) -> None:
@@ -148,7 +196,11 @@ def note_every_campaign(session: Session) -> None:
 
 def noted(session: Session, campaign_id: int) -> bool:
     """Whether this transaction has written report data of the campaign that is not committed yet."""
-    return bool(session.info.get(_EVERY)) or campaign_id in session.info.get(_NOTED, ())
+    return (
+        bool(session.info.get(_EVERY))
+        or campaign_id in session.info.get(_NOTED, ())
+        or campaign_id in session.info.get(_APPLICATIONS, {})
+    )
 
 
 def _draft_before_and_after(row: Score) -> bool:
@@ -168,9 +220,18 @@ def _shown_change(session: Session, row: object, table: str) -> bool:
     return not (table == "scores" and isinstance(row, Score) and _draft_before_and_after(row))
 
 
+def _row_id(row: object) -> int | None:
+    state = cast("InstanceState[object]", inspect(row))
+    value = state.dict.get("id")
+    if value is None and state.identity:
+        value = state.identity[0]
+    return cast("int | None", value)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, context: UOWTransaction) -> None:
-    """Note the campaigns of the rows this flush wrote (their ids and histories are still at hand here)."""
+    """Note the campaigns of the rows this flush wrote, and the application of each row that has one (their ids and
+    histories are still at hand here)."""
     wanted: dict[str, set[int]] = {}
     for row in chain(session.new, session.dirty, session.deleted):
         table = getattr(type(row), "__tablename__", None)
@@ -180,10 +241,11 @@ def _note_flushed(session: Session, context: UOWTransaction) -> None:
             note_every_campaign(session)  # EVERY_CAMPAIGN, or a table no one placed yet: count it everywhere
             continue
         column, parent = FEEDS[table]
-        value = inspect(row).dict.get(column)
-        if value is None and column == "id":
-            identity = inspect(row).identity
-            value = identity[0] if identity else None
+        value = _row_id(row) if column == "id" else inspect(row).dict.get(column)
+        if table == "applications" and value is not None and (own := _row_id(row)) is not None:
+            # The application's own row (its status or reference): it moves its own items, and only those.
+            note_applications(session, [(value, own)])
+            continue
         if value is None:
             note_every_campaign(session)
             continue
@@ -191,7 +253,7 @@ def _note_flushed(session: Session, context: UOWTransaction) -> None:
             # An application already in the session names its campaign without a query.
             loaded = session.identity_map.get(inspect(Application).identity_key_from_primary_key((value,)))
             if loaded is not None and inspect(loaded).dict.get("campaign_id") is not None:
-                note(session, [inspect(loaded).dict["campaign_id"]])
+                note_applications(session, [(inspect(loaded).dict["campaign_id"], value)])
                 continue
         wanted.setdefault(parent, set()).add(value)
     # Rows deleted in this flush are noted themselves (a benchmark answer deleted with its scores).
@@ -201,10 +263,15 @@ def _note_flushed(session: Session, context: UOWTransaction) -> None:
             note(session, ids)
             continue
         with session.no_autoflush:
-            found = set(session.execute(_campaigns_of(parent, sorted(ids))).scalars())
+            if parent in _THROUGH_APPLICATIONS:
+                pairs = session.execute(_applications_of(parent, sorted(ids))).tuples().all()
+                found = {campaign_id for campaign_id, _ in pairs}
+                note_applications(session, pairs)
+            else:
+                found = set(session.execute(_campaigns_of(parent, sorted(ids))).scalars())
+                note(session, found)
         if not found and not all((parent, value) in gone for value in ids):
             note_every_campaign(session)  # the rows it led through are gone: count it everywhere
-        note(session, found)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -224,13 +291,28 @@ def _note_bulk_statement(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _move_on_at_commit(session: Session) -> None:
-    """Move the noted campaigns' counters on, last in the transaction: after its final flush."""
+    """Move the noted campaigns' counters on, and log the applications changed, last in the transaction: after its
+    final flush."""
     if session.new or session.dirty or session.deleted:
         session.flush()
     every = bool(session.info.pop(_EVERY, False))
-    campaigns = sorted(session.info.pop(_NOTED, set()))
-    if every or campaigns:
-        move_on(session, None if every else campaigns)
+    others = session.info.pop(_NOTED, set())
+    applications: dict[int, set[int]] = session.info.pop(_APPLICATIONS, {})
+    campaigns = sorted(others | applications.keys())
+    if not (every or campaigns):
+        return
+    versions = move_on(session, None if every else campaigns)
+    if every:
+        return
+    log(
+        session,
+        {
+            campaign_id: (versions[campaign_id], ids)
+            for campaign_id, ids in applications.items()
+            if campaign_id not in others and campaign_id in versions and len(ids) <= LOGGED_AT_MOST
+        },
+    )
+    prune(session, versions)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -239,22 +321,76 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     # keeps what the transaction around it noted: counting too much only costs a check.
     if transaction.parent is None:
         session.info.pop(_NOTED, None)
+        session.info.pop(_APPLICATIONS, None)
         session.info.pop(_EVERY, None)
 
 
-def move_on(session: Session, campaign_ids: list[int] | None) -> None:
+def move_on(session: Session, campaign_ids: list[int] | None) -> dict[int, int]:
     """Add one to these campaigns' counters (every campaign's for None), creating those not kept yet, in campaign
-    order so that two transactions take the rows' locks in the same order."""
+    order so that two transactions take the rows' locks in the same order. Returns each one's new version."""
     table = cast(Table, ReportDataVersion.__table__)
     source = select(Campaign.id, literal(1)).where(true()).order_by(Campaign.id)
     if campaign_ids is not None:
         source = source.where(Campaign.id.in_(campaign_ids))
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    statement = insert.from_select(["campaign_id", "version"], source).on_conflict_do_update(
-        index_elements=["campaign_id"], set_={"version": table.c.version + 1}
+    upsert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = (
+        upsert.from_select(["campaign_id", "version"], source)
+        .on_conflict_do_update(index_elements=["campaign_id"], set_={"version": table.c.version + 1})
+        .returning(table.c.campaign_id, table.c.version)
     )
-    session.execute(statement)
+    return dict(session.execute(statement).tuples().all())
+
+
+def log(session: Session, changes: dict[int, tuple[int, set[int]]]) -> None:
+    """Log the applications each campaign's new version changed (campaign id: its version, the applications), in
+    one INSERT."""
+    rows = [
+        {"campaign_id": campaign_id, "version": version, "application_id": application_id}
+        for campaign_id, (version, ids) in sorted(changes.items())
+        for application_id in sorted(ids)
+    ]
+    if rows:
+        session.execute(insert(ReportDataChange).values(rows))
+
+
+def prune(session: Session, versions: dict[int, int]) -> None:
+    """Once every PRUNE_EVERY versions of a campaign, drop its logged changes older than its last KEPT_VERSIONS."""
+    due = [(campaign_id, version) for campaign_id, version in versions.items() if version % PRUNE_EVERY == 0]
+    if due:
+        session.execute(
+            delete(ReportDataChange).where(
+                or_(
+                    *(
+                        and_(
+                            ReportDataChange.campaign_id == campaign_id,
+                            ReportDataChange.version <= version - KEPT_VERSIONS,
+                        )
+                        for campaign_id, version in due
+                    )
+                )
+            )
+        )
+
+
+def changed_applications(session: Session, campaign_id: int, since: int, until: int) -> set[int] | None:
+    """The applications whose report data the campaign's versions after `since`, up to `until`, changed; None when
+    some version of those logged no applications (anything of the campaign may have changed) or is pruned."""
+    if not 0 <= since < until or until - since > KEPT_VERSIONS:
+        return None
+    rows = session.execute(
+        select(ReportDataChange.version, ReportDataChange.application_id).where(
+            ReportDataChange.campaign_id == campaign_id,
+            ReportDataChange.version > since,
+            ReportDataChange.version <= until,
+        )
+    ).tuples()
+    versions: set[int] = set()
+    applications: set[int] = set()
+    for version, application_id in rows:
+        versions.add(version)
+        applications.add(application_id)
+    return applications if len(versions) == until - since else None
 
 
 def committed_version(session: Session, campaign_id: int) -> int | None:

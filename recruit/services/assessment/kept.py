@@ -6,7 +6,13 @@ the panel, which applications a stage scores, the campaign's settings) moves tha
 value kept under the version read now is exactly what reading the stage again would give. A transaction that has
 itself written such data has no committed version to go by, and reads afresh.
 
-Bounded by what the values hold (items, scores), not by how many are kept: a 10,000-application sift is large.
+When the version has moved on since the value kept, and every version between changed only known applications
+(the report data change log says which), the kept value is brought up to date by reading again those applications'
+rows alone (the caller's `update`): a submitted score costs the board a read of one application, not the stage's.
+Otherwise, or when `update` declines, the whole stage is read again.
+
+Only the latest value of each key is kept, bounded by what the values hold (items, scores), not by how many are
+kept: a 10,000-application sift is large.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from recruit.extensions import db
-from recruit.models.report_data import committed_version
+from recruit.models.report_data import changed_applications, committed_version
 
 T = TypeVar("T")
 
@@ -25,39 +31,70 @@ _stores: list[KeptByVersion[Any]] = []
 
 
 class KeptByVersion(Generic[T]):
-    """Values read from one campaign's data, each kept under the campaign's report data version, the least lately
-    used dropped first once those kept hold more than `limit` (as `size` counts them; the latest is always kept)."""
+    """Values read from one campaign's data, the latest of each key kept with the campaign's report data version it
+    was read at, the least lately used dropped first once those kept hold more than `limit` (as `size` counts them;
+    the latest used is always kept)."""
 
     def __init__(self, limit: int, size: Callable[[T], int]) -> None:
         self._limit, self._size = limit, size
-        self._kept: OrderedDict[tuple[Hashable, ...], tuple[T, int]] = OrderedDict()
+        self._kept: OrderedDict[tuple[Hashable, ...], tuple[T, int, int]] = OrderedDict()
         self._held = 0
         self._lock = threading.Lock()
         _stores.append(self)
 
-    def get(self, campaign_id: int, key: tuple[Hashable, ...], read: Callable[[], T]) -> T:
-        """The value kept for this campaign and key at the campaign's current version, else `read()` (then kept).
-        What is returned may be shared between requests: callers must not change it."""
-        # Read before the data: a change committed in between can only make what is kept newer than its version.
-        version = committed_version(db.session(), campaign_id)
+    def get(
+        self,
+        campaign_id: int,
+        key: tuple[Hashable, ...],
+        read: Callable[[], T],
+        update: Callable[[T, set[int]], T | None] | None = None,
+    ) -> T:
+        """The value kept for this campaign and key at the campaign's current version; else, with `update`, the
+        value kept at an earlier version brought up to date by `update(kept, changed application ids)` when the
+        change log covers every version since and `update` does not decline (None); else `read()`. The new value is
+        kept. What is returned may be shared between requests: callers must not change it, and `update` must make
+        a new value rather than change the one it is given."""
+        session = db.session()
+        # Read before the data: a change committed in between can only make what is kept newer than its version,
+        # and the change is logged at a later version, which brings it in again when that version is read.
+        version = committed_version(session, campaign_id)
         if version is None:
             return read()
-        full = (campaign_id, *key, version)
+        full = (campaign_id, *key)
         with self._lock:
             found = self._kept.get(full)
             if found is not None:
                 self._kept.move_to_end(full)
-                return found[0]
-        value = read()
+        value: T | None = None
+        if found is not None:
+            kept, kept_version, _ = found
+            if kept_version == version:
+                return kept
+            if kept_version > version:
+                return read()  # a later version is kept already: this older one is not kept over it
+            if update is not None:
+                changed = changed_applications(session, campaign_id, kept_version, version)
+                if changed is not None:
+                    value = update(kept, changed)
+        if value is None:
+            value = read()
+        self._keep(full, value, version)
+        return value
+
+    def _keep(self, full: tuple[Hashable, ...], value: T, version: int) -> None:
         size = self._size(value)
         with self._lock:
-            if full not in self._kept:
-                self._kept[full] = (value, size)
-                self._held += size
+            found = self._kept.get(full)
+            if found is not None and found[1] >= version:
+                return
+            if found is not None:
+                self._held -= found[2]
+            self._kept[full] = (value, version, size)
+            self._kept.move_to_end(full)
+            self._held += size
             while len(self._kept) > 1 and self._held > self._limit:
-                _, (_, dropped) = self._kept.popitem(last=False)
+                _, (_, _, dropped) = self._kept.popitem(last=False)
                 self._held -= dropped
-        return value
 
     def clear(self) -> None:
         with self._lock:

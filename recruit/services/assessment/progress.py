@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Final
 
 from sqlalchemy import and_, exists, func, select
@@ -168,6 +169,12 @@ class StageProgress:
         return None
 
     @cached_property
+    def places(self) -> dict[int, int]:
+        """Each application's place among the stage's applications, in the board's order."""
+        width = len(self.standings) // len(self.conflicts) if self.conflicts else 0
+        return {standing.application_id: index for index, standing in enumerate(self.standings[:: width or 1])}
+
+    @cached_property
     def _positions(self) -> dict[tuple[int, int], int]:
         return {standing.key: index for index, standing in enumerate(self.standings)}
 
@@ -189,20 +196,77 @@ _kept: KeptByVersion[StageProgress] = KeptByVersion(600_000, lambda progress: le
 
 def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> StageProgress:
     """Every item of the stage (of these criteria, by default the stage's) and where it stands: kept from an earlier
-    read while the campaign's report data version is the same (one query), else read afresh (read)."""
+    read while the campaign's report data version is the same (one query), brought up to date by reading again the
+    applications changed since when only a few were (update), else read afresh (read)."""
     criteria = criteria if criteria is not None else stage_criteria(campaign, stage)
-    return _kept.get(campaign.id, (stage, tuple(c.id for c in criteria)), lambda: read(campaign, stage, criteria))
+    return _kept.get(
+        campaign.id,
+        (stage, tuple(c.id for c in criteria)),
+        lambda: read(campaign, stage, criteria),
+        lambda kept, changed: update(campaign, stage, criteria, kept, changed),
+    )
 
 
 def read(campaign: Campaign, stage: str, criteria: list[Criterion]) -> StageProgress:
     """Every item of the stage, of these criteria, and where it stands, read from the database (four queries)."""
+    applications, conflicts, agreed, standings = _read(campaign, stage, criteria)
+    return StageProgress(
+        tuple(standings),
+        {application_id: frozenset(conflicts.get(application_id, ())) for application_id, _ in applications},
+        agreed,
+    )
+
+
+def update(
+    campaign: Campaign, stage: str, criteria: list[Criterion], kept: StageProgress, changed: set[int]
+) -> StageProgress | None:
+    """Where every item stands, from `kept` with the standings of these applications (whose scores, conflicts,
+    agreed scores or status alone changed since) read again: a new StageProgress, `kept` left as it is. None when a
+    full read is as good: many applications changed, or one joined the stage or changed its reference (its place
+    in the board's order is the database's to say)."""
+    width = len(criteria)
+    places = kept.places
+    if not width or 4 * len(changed & places.keys()) > len(places):
+        return None
+    applications, conflicts, agreed, standings = _read(campaign, stage, criteria, sorted(changed))
+    for application_id, reference in applications:
+        place = places.get(application_id)
+        if place is None or kept.standings[place * width].reference != reference:
+            return None
+    fresh: dict[int, list[Standing]] = {}
+    for standing in standings:
+        fresh.setdefault(standing.application_id, []).append(standing)
+    # The kept standings between the changed applications' places, and each one's standings read again (none once
+    # it has left the stage).
+    pieces: list[Sequence[Standing]] = []
+    start = 0
+    for place, application_id in sorted((places[a], a) for a in changed if a in places):
+        pieces += (kept.standings[start * width : place * width], fresh.get(application_id, ()))
+        start = place + 1
+    pieces.append(kept.standings[start * width :])
+    new_conflicts = {a: who for a, who in kept.conflicts.items() if a not in changed}
+    new_conflicts.update((a, frozenset(conflicts.get(a, ()))) for a, _ in applications)
+    new_agreed = {key: row for key, row in kept.agreed.items() if key[0] not in changed}
+    new_agreed.update(agreed)
+    return StageProgress(tuple(chain.from_iterable(pieces)), new_conflicts, new_agreed)
+
+
+def _read(
+    campaign: Campaign, stage: str, criteria: list[Criterion], only: list[int] | None = None
+) -> tuple[
+    Sequence[tuple[int, str]], dict[int, set[int]], dict[tuple[int, int], tuple[int, int | None]], list[Standing]
+]:
+    """The stage's applications (of these ids only, given `only`) in the board's order, with their references; who
+    declared a conflict with each; their agreed score rows; and their items' standings."""
     panel = assessor_ids(campaign, stage)
     eligible = eligible_query(campaign, stage)
+    if only is not None:
+        eligible = eligible.where(Application.id.in_(only))
     ids = eligible.with_only_columns(Application.id).scalar_subquery()
     # Plain rows, without the ORM's processing: a large sift has tens of thousands of items.
     applications = plain_rows(
         eligible.with_only_columns(Application.id, Application.reference).order_by(Application.reference)
-    ).all()
+    ).tuples().all()
     conflicts: dict[int, set[int]] = {}
     for application_id, assessor_id in plain_rows(
         select(Conflict.application_id, Conflict.assessor_id).where(
@@ -262,8 +326,4 @@ def read(campaign: Campaign, stage: str, criteria: list[Criterion]) -> StageProg
                 status = status_of(counted, expected, key in agreed)
                 state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
             add(Standing(application_id, reference, criterion_id, code, name, state))
-    return StageProgress(
-        tuple(standings),
-        {application_id: frozenset(conflicts.get(application_id, ())) for application_id, _ in applications},
-        agreed_rows,
-    )
+    return applications, conflicts, agreed_rows, standings
