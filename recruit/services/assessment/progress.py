@@ -264,9 +264,11 @@ def _read(
         eligible = eligible.where(Application.id.in_(only))
     ids = eligible.with_only_columns(Application.id).scalar_subquery()
     # Plain rows, without the ORM's processing: a large sift has tens of thousands of items.
-    applications = plain_rows(
-        eligible.with_only_columns(Application.id, Application.reference).order_by(Application.reference)
-    ).tuples().all()
+    applications = (
+        plain_rows(eligible.with_only_columns(Application.id, Application.reference).order_by(Application.reference))
+        .tuples()
+        .all()
+    )
     conflicts: dict[int, set[int]] = {}
     for application_id, assessor_id in plain_rows(
         select(Conflict.application_id, Conflict.assessor_id).where(

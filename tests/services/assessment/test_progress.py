@@ -4,10 +4,15 @@ lead each person to the next item they moderate, never to one they stand aside f
 
 from __future__ import annotations
 
+import copy
+
 import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from recruit.extensions import db
-from recruit.models import Application
+from recruit.models import Application, Score
+from recruit.models.report_data import ReportDataChange, committed_version
 from recruit.services.assessment import agreement, moderators, progress, scoring
 from recruit.services.assessment.board import load_items
 from tests.factories import UserFactory, score, sift_campaign
@@ -167,3 +172,145 @@ def test_where_items_stand_is_kept_until_a_change_moves_the_campaigns_data_versi
     score(first, setup, b, criteria[0].code, 3, submit=False)  # a draft changes nothing, and moves nothing
     kept = progress.load(campaign, "sift", criteria)
     assert progress.load(campaign, "sift", criteria) is kept
+
+
+@pytest.fixture
+def full_reads(monkeypatch):
+    """The whole-stage reads (progress.read) the pages make, counted; `fresh` reads the stage without counting."""
+
+    class Reads(list):
+        fresh = staticmethod(progress.read)
+
+    reads = Reads()
+
+    def counted(*args):
+        reads.append(args)
+        return Reads.fresh(*args)
+
+    monkeypatch.setattr(progress, "read", counted)
+    return reads
+
+
+def check_against_a_fresh_read(campaign, criteria, full_reads, *, whole: bool):
+    """Where the items stand as the pages see them now: exactly what reading the stage afresh gives (standings,
+    conflicts, agreed scores, and everything worked out from them), read whole or brought up to date."""
+    before = len(full_reads)
+    now = progress.load(campaign, "sift", criteria)
+    assert len(full_reads) - before == (1 if whole else 0)
+    fresh = full_reads.fresh(campaign, "sift", criteria)
+    assert now == fresh
+    assert now.counts == fresh.counts
+    assert {view: now.in_view(view) for view in progress.VIEWS} == {
+        view: fresh.in_view(view) for view in progress.VIEWS
+    }
+    everyone = set(now.conflicts)
+    assert [now.next_to_agree(everyone, after=s.key) for s in fresh.standings] == [
+        fresh.next_to_agree(everyone, after=s.key) for s in fresh.standings
+    ]
+    return now
+
+
+def test_after_a_change_to_one_application_only_its_items_are_read_again(stage, full_reads):
+    """A submitted score, a conflict, an agreed score or a withdrawal changes one application's items: the board
+    reads that application again, not the stage; a change to the campaign's settings or panel reads the stage."""
+    setup, (a, b, c, d, e, f) = stage
+    campaign, chair, (first, second) = setup.campaign, setup.chair, setup.members
+    criteria = campaign.criteria_at("sift")
+    c1, c2 = (criterion.code for criterion in criteria)
+    kept = progress.load(campaign, "sift", criteria)
+    assert len(full_reads) == 1
+
+    def seen(*, whole: bool = False):
+        return check_against_a_fresh_read(campaign, criteria, full_reads, whole=whole)
+
+    score(first, setup, f, c1, 3, submit=False)  # a draft moves nothing
+    assert progress.load(campaign, "sift", criteria) is kept
+    as_read = copy.deepcopy(kept)
+    score(second, setup, d, c2, 4)  # D's draft submitted
+    now = seen()
+    assert {s.key: s.state for s in now.standings}[(d.id, criteria[1].id)] == "ready"
+    assert kept == as_read, "the value other pages may hold is left as it was"
+    score(first, setup, a, c2, 1)  # a submitted score changed: A's second criterion is now discrepant
+    assert {s.key: s.state for s in seen().standings}[(a.id, criteria[1].id)] == "discrepant"
+    withdrawn = db.session.scalar(select(Score).where(Score.application_id == f.id, Score.assessor_id == first.id))
+    db.session.delete(withdrawn)  # the draft on F, gone
+    db.session.commit()
+    seen()
+    db.session.delete(db.session.scalar(select(Score).where(Score.application_id == a.id, Score.value == 1)))
+    db.session.commit()  # a submitted score taken away
+    seen()
+    scoring.declare(first, campaign, a, "sift", True, "My former manager.")
+    assert seen().conflicts[a.id] == {first.id}
+    agreed = agreement.agree(chair, campaign, a, criteria[1], "sift", 5, "")
+    assert {s.key: s.state for s in seen().standings}[(a.id, criteria[1].id)] == "agreed"
+    agreement.reopen(chair, campaign, agreed, "Member 2 scored the wrong statement.")
+    assert {s.key: s.state for s in seen().standings}[(a.id, criteria[1].id)] == "ready"
+    d.status = "withdrawn"
+    db.session.commit()
+    now = seen()
+    assert d.id not in now.conflicts and all(s.application_id != d.id for s in now.standings)
+    # The campaign's settings and panel move every item: the stage is read whole.
+    campaign.discrepancy_threshold = 4
+    db.session.commit()
+    seen(whole=True)
+    criteria[0].pass_mark = 3
+    db.session.commit()
+    seen(whole=True)
+    panel = campaign.panel("sift")
+    panel.members.remove(next(member for member in panel.members if member.user_id == second.id))
+    db.session.commit()
+    seen(whole=True)
+    score(first, setup, f, c2, 5)  # and the next change to one application is read alone again
+    seen()
+
+
+def test_the_stage_is_read_whole_unless_every_version_since_changed_only_a_few_known_applications(stage, full_reads):
+    setup, (a, b, c, d, e, f) = stage
+    campaign, (first, second) = setup.campaign, setup.members
+    criteria = campaign.criteria_at("sift")
+    c1, c2 = (criterion.code for criterion in criteria)
+    progress.load(campaign, "sift", criteria)
+
+    def seen(*, whole: bool):
+        return check_against_a_fresh_read(campaign, criteria, full_reads, whole=whole)
+
+    # A score and a change to the campaign in one commit.
+    campaign.location = "Leeds"
+    score(second, setup, d, c2, 4)
+    seen(whole=True)
+    # Two commits, one of them to the campaign.
+    score(first, setup, f, c1, 4)
+    campaign.location = "York"
+    db.session.commit()
+    seen(whole=True)
+    # Two commits to one application each: both are read again.
+    score(first, setup, f, c2, 4)
+    score(second, setup, f, c1, 6)
+    seen(whole=False)
+    # The changes of a version no longer logged (pruned).
+    score(second, setup, f, c2, 3)
+    version = committed_version(db.session(), campaign.id)
+    db.session.execute(delete(ReportDataChange).where(ReportDataChange.version == version))
+    db.session.commit()
+    seen(whole=True)
+    # More than a quarter of the stage's applications changed (two of six).
+    score(first, setup, e, c2, 3)
+    score(first, setup, b, c2, 3)
+    seen(whole=True)
+
+
+def test_a_change_committed_by_another_session_is_seen(stage, full_reads):
+    setup, (a, b, c, d, e, f) = stage
+    campaign = setup.campaign
+    criteria = campaign.criteria_at("sift")
+    progress.load(campaign, "sift", criteria)
+    # D's last draft submitted through a session of its own, as another request's would be.
+    other = Session(bind=db.session.get_bind(), join_transaction_mode="create_savepoint")
+    try:
+        draft = other.scalar(select(Score).where(Score.application_id == d.id, Score.status == "draft"))
+        draft.status, draft.value, draft.rationale = "submitted", 4, "Shows most indicators."
+        other.commit()
+    finally:
+        other.close()
+    now = check_against_a_fresh_read(campaign, criteria, full_reads, whole=False)
+    assert {s.key: s.state for s in now.standings}[(d.id, criteria[1].id)] == "ready"
