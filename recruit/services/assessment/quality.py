@@ -96,20 +96,53 @@ def forget_tables() -> None:
 
 def counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
     """The stage's counted scores: kept from an earlier read while the campaign's report data version is the same,
+    brought up to date by reading again the applications changed since when only those changed (update_counted_scores),
     else read afresh (read_counted_scores)."""
-    return _tables.get(campaign.id, (stage, tuple(criterion_ids)), lambda: _shared(campaign, stage, criterion_ids))
+    return _tables.get(
+        campaign.id,
+        (stage, tuple(criterion_ids)),
+        lambda: _shared(read_counted_scores(campaign, stage, criterion_ids)),
+        lambda kept, changed: update_counted_scores(campaign, stage, criterion_ids, kept, changed),
+    )
 
 
-def _shared(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
-    table = read_counted_scores(campaign, stage, criterion_ids)
+def _shared(table: ScoreTable) -> ScoreTable:
     for column in (table.application_ids, table.criterion_ids, table.assessor_ids, table.values):
         column.flags.writeable = False  # shared between requests
     return table
 
 
-def read_counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]) -> ScoreTable:
-    """The stage's counted scores, in one query: submitted, by the stage's panel, on the applications the stage
-    scores, for its criteria, without those of an assessor with a declared conflict of interest."""
+# Beyond this many applications changed, the stage is read whole again.
+UPDATED_AT_MOST = 500
+
+
+def update_counted_scores(
+    campaign: Campaign, stage: str, criterion_ids: list[int], kept: ScoreTable, changed: set[int]
+) -> ScoreTable | None:
+    """The counted scores in `kept`, but those of these applications read again (in one query): a new table, `kept`
+    left as it is. None when so many applications changed that reading the stage whole is as quick."""
+    if len(changed) > UPDATED_AT_MOST:
+        return None
+    fresh = read_counted_scores(campaign, stage, criterion_ids, only=sorted(changed))
+    left = ~np.isin(kept.application_ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
+    columns = [
+        np.concatenate((before[left], after))
+        for before, after in (
+            (kept.application_ids, fresh.application_ids),
+            (kept.criterion_ids, fresh.criterion_ids),
+            (kept.assessor_ids, fresh.assessor_ids),
+            (kept.values, fresh.values),
+        )
+    ]
+    return _shared(ScoreTable(*columns))
+
+
+def read_counted_scores(
+    campaign: Campaign, stage: str, criterion_ids: list[int], only: list[int] | None = None
+) -> ScoreTable:
+    """The stage's counted scores (of these applications only, given `only`), in one query: submitted, by the
+    stage's panel, on the applications the stage scores, for its criteria, without those of an assessor with a
+    declared conflict of interest."""
     panel = (
         select(PanelMember.user_id)
         .join(Panel, Panel.id == PanelMember.panel_id)
@@ -123,15 +156,16 @@ def read_counted_scores(campaign: Campaign, stage: str, criterion_ids: list[int]
             Conflict.has_conflict.is_(True),
         )
     )
+    eligible = eligible_query(campaign, stage)
+    if only is not None:
+        eligible = eligible.where(Application.id.in_(only))
     rows = plain_rows(
         select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
             Score.stage == stage,
             Score.status == ScoreStatus.SUBMITTED,
             Score.criterion_id.in_(criterion_ids),
             Score.assessor_id.in_(panel.scalar_subquery()),
-            Score.application_id.in_(
-                eligible_query(campaign, stage).with_only_columns(Application.id).scalar_subquery()
-            ),
+            Score.application_id.in_(eligible.with_only_columns(Application.id).scalar_subquery()),
             ~conflicted,
         )
     )

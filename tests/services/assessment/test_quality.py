@@ -13,8 +13,8 @@ from sqlalchemy import insert
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Score
-from recruit.services.assessment import agreement, scoring
-from recruit.services.assessment.quality import campaign_quality, counted_scores, stage_quality
+from recruit.services.assessment import agreement, quality, scoring
+from recruit.services.assessment.quality import agreements, campaign_quality, counted_scores, stage_quality
 from recruit.services.assessment.reliability import Judgement, alpha
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.frameworks import kept_wording
@@ -235,3 +235,58 @@ def test_the_counted_scores_are_kept_until_a_change_moves_the_campaigns_data_ver
     a.status = "withdrawn"
     db.session.commit()
     assert counted(campaign) == set()
+
+
+def rows_of(table) -> list[tuple[int, int, int, int]]:
+    columns = (table.application_ids, table.criterion_ids, table.assessor_ids, table.values)
+    return sorted(zip(*(column.tolist() for column in columns), strict=True))
+
+
+def test_after_a_change_to_one_application_only_its_scores_are_read_again(admin, monkeypatch):
+    """A submitted score, a conflict or a withdrawal changes one application's counted scores: the board reads that
+    application's again, and the figures are those of a fresh read; a change to the panel reads the stage."""
+    setup = sift_campaign(admin, applications=4, members=2, keep_criteria=2)
+    campaign, chair, (first, second) = setup.campaign, setup.chair, setup.members
+    a, b, c, d = setup.applications
+    criteria = campaign.criteria_at("sift")
+    c1, c2 = (criterion.code for criterion in criteria)
+    for application, values in ((a, (3, 4, 5)), (b, (6, 6, 2)), (c, (4, 4, 4))):
+        for person, value in zip(setup.assessors, values, strict=True):
+            score(person, setup, application, c1, value)
+            score(person, setup, application, c2, 7 - value)
+    ids = [criterion.id for criterion in criteria]
+    fresh_read = quality.read_counted_scores
+    reads: list[list[int] | None] = []
+
+    def counted_read(*args, only=None):
+        reads.append(only)
+        return fresh_read(*args, only=only)
+
+    monkeypatch.setattr(quality, "read_counted_scores", counted_read)
+    counted_scores(campaign, "sift", ids)
+
+    def seen(read_again: list | None):
+        before = len(reads)
+        table = counted_scores(campaign, "sift", ids)
+        assert reads[before:] == [read_again]
+        fresh = fresh_read(campaign, "sift", ids)
+        assert rows_of(table) == rows_of(fresh)
+        assert repr(agreements(table, criteria, draws=50)) == repr(agreements(fresh, criteria, draws=50))
+        assert not table.values.flags.writeable
+        return set(rows_of(table))
+
+    score(first, setup, d, c1, 5)
+    assert (d.id, criteria[0].id, first.id, 5) in seen([d.id])
+    score(second, setup, d, c2, 3, submit=False)  # a draft: nothing moves, nothing is read
+    assert counted_scores(campaign, "sift", ids) is counted_scores(campaign, "sift", ids) and len(reads) == 2
+    score(second, setup, a, c1, 1)  # a submitted score changed
+    assert (a.id, criteria[0].id, second.id, 1) in seen([a.id])
+    scoring.declare(second, campaign, b, "sift", True, "I realised I know them.")
+    assert all(row[0] != b.id or row[2] != second.id for row in seen([b.id]))
+    c.status = "withdrawn"
+    db.session.commit()
+    assert all(row[0] != c.id for row in seen([c.id]))
+    panel = campaign.panel("sift")
+    panel.members.remove(next(member for member in panel.members if member.user_id == first.id))
+    db.session.commit()
+    assert {row[2] for row in seen(None)} == {chair.id, second.id}
