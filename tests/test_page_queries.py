@@ -36,8 +36,9 @@ CEILINGS = {
     # Submitting every criterion of an application and going to the next one, besides writing the scores themselves:
     # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every
     # version in one INSERT and every audit entry in another, the chair's check, the report data version moved on at
-    # the commit, and the next application found without reading the campaign again.
-    "application submitted": 19,
+    # the commit with the application it changed logged in one more INSERT (models/report_data.py), and the next
+    # application found without reading the campaign again.
+    "application submitted": 20,
 }
 
 
