@@ -10,7 +10,8 @@ fills it as bench/load.py does (bench/load_seed.py: one Band D campaign at the s
 
 - the submit: a panel member submits one score through the real page (POST, as bench/profile_pages.py does), with
   every SQL statement counted and timed, the change log's own statements apart;
-- the board's miss after it, brought up to date (progress.load with the standings of the version before kept);
+- the board's miss after it, brought up to date (progress.load with the standings of the version before kept; the
+  campaign and its criteria loaded beforehand, untimed);
 - the same miss read whole (progress.load with nothing kept: what every miss cost before the change log);
 - the board's agreement figures' miss (quality.counted_scores), brought up to date and read whole.
 
@@ -20,7 +21,9 @@ Each figure is the wall time and the CPU time of this process (PostgreSQL's own 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import secrets
 import statistics
 import sys
@@ -79,6 +82,7 @@ def main() -> int:
     parser.add_argument("--server", default=os.environ.get("DATABASE_URL") or DEFAULT_SERVER)
     parser.add_argument("--applications", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="print where the misses brought up to date spend time")
     args = parser.parse_args()
 
     from recruit import create_app
@@ -107,17 +111,20 @@ def main() -> int:
         counter, statements = Counter(), Statements()
         figures: dict[str, list[tuple[float, float]]] = {}
         counts: list[tuple[int, int, float]] = []
+        profiler = cProfile.Profile()
         try:
             with app.app_context():
                 campaign_id = chair["campaign_id"]
 
-                def standings() -> None:
+                def standings() -> tuple[float, float]:
                     campaign = load_campaign(campaign_id)
-                    progress.load(campaign, "sift", stage_criteria(campaign, "sift"))
+                    criteria = stage_criteria(campaign, "sift")
+                    return timed(lambda: progress.load(campaign, "sift", criteria))
 
-                def agreement() -> None:
+                def agreement() -> tuple[float, float]:
                     campaign = load_campaign(campaign_id)
-                    quality.counted_scores(campaign, "sift", [c.id for c in campaign.criteria_at("sift")])
+                    ids = [c.id for c in campaign.criteria_at("sift")]
+                    return timed(lambda: quality.counted_scores(campaign, "sift", ids))
 
                 for n in range(args.repeat + 2):  # the first two warm up
                     standings(), agreement()
@@ -134,10 +141,13 @@ def main() -> int:
                     event.remove(db.engine, "after_cursor_execute", statements.after)
                     if answers[0].status_code != expected:
                         raise SystemExit(f"{method} {path} answered {answers[0].status_code}, not {expected}")
-                    brought = timed(standings), timed(agreement)
+                    if args.profile and n >= 2:
+                        profiler.enable()
+                    brought = standings(), agreement()
+                    profiler.disable()
                     db.session.remove()
                     kept.forget_all()
-                    whole = timed(standings), timed(agreement)
+                    whole = standings(), agreement()
                     db.session.remove()
                     if n < 2:
                         continue
@@ -159,6 +169,10 @@ def main() -> int:
         f"{statistics.median(ms for _, _, ms in counts):.3f} ms (range {min(ms for *_, ms in counts):.3f}-"
         f"{max(ms for *_, ms in counts):.3f})"
     )
+    if args.profile:
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(30)
+        stats.print_callees("progress.py.*(update|_read)")
     return 0
 
 
