@@ -16,6 +16,7 @@ fills it as bench/load.py does (bench/load_seed.py: one Band D campaign at the s
 - the board's agreement figures' miss (quality.counted_scores), brought up to date and read whole.
 
 Each figure is the wall time and the CPU time of this process (PostgreSQL's own work shows in the wall time only).
+Every miss brought up to date is checked to have read no whole stage, and to equal the fresh read exactly.
 """
 
 from __future__ import annotations
@@ -116,18 +117,32 @@ def main() -> int:
             with app.app_context():
                 campaign_id = chair["campaign_id"]
 
-                def standings() -> tuple[float, float]:
+                def standings() -> tuple[tuple[float, float], progress.StageProgress]:
                     campaign = load_campaign(campaign_id)
                     criteria = stage_criteria(campaign, "sift")
-                    return timed(lambda: progress.load(campaign, "sift", criteria))
+                    found: list[progress.StageProgress] = []
+                    return timed(lambda: found.append(progress.load(campaign, "sift", criteria))), found[0]
 
-                def agreement() -> tuple[float, float]:
+                def agreement() -> tuple[tuple[float, float], list[tuple[int, ...]]]:
                     campaign = load_campaign(campaign_id)
                     ids = [c.id for c in campaign.criteria_at("sift")]
-                    return timed(lambda: quality.counted_scores(campaign, "sift", ids))
+                    found: list[quality.ScoreTable] = []
+                    spent = timed(lambda: found.append(quality.counted_scores(campaign, "sift", ids)))
+                    table = found[0]
+                    columns = (table.application_ids, table.criterion_ids, table.assessor_ids, table.values)
+                    return spent, sorted(zip(*(column.tolist() for column in columns), strict=True))
+
+                whole_reads = []
+                read_whole = progress.read
+
+                def counted_read(*args: object) -> progress.StageProgress:
+                    whole_reads.append(args)
+                    return read_whole(*args)
+
+                progress.read = counted_read
 
                 for n in range(args.repeat + 2):  # the first two warm up
-                    standings(), agreement()
+                    standings(), agreement()  # kept at the version before the submit
                     db.session.remove()
                     method, path, data, expected = submit.prepare(counter.take(submit.name))
                     event.listen(db.engine, "before_cursor_execute", statements.before)
@@ -143,19 +158,25 @@ def main() -> int:
                         raise SystemExit(f"{method} {path} answered {answers[0].status_code}, not {expected}")
                     if args.profile and n >= 2:
                         profiler.enable()
+                    reads_before = len(whole_reads)
                     brought = standings(), agreement()
                     profiler.disable()
                     db.session.remove()
+                    if len(whole_reads) != reads_before:
+                        raise SystemExit("The board's miss after a submit read the whole stage")
                     kept.forget_all()
                     whole = standings(), agreement()
                     db.session.remove()
+                    # Another session's commit, brought in: exactly what reading the stage afresh gives.
+                    if brought[0][1] != whole[0][1] or brought[1][1] != whole[1][1]:
+                        raise SystemExit("The standings or counted scores brought up to date differ from a fresh read")
                     if n < 2:
                         continue
                     figures.setdefault("submit POST", []).append((wall, cpu))
                     counts.append((statements.count, statements.logged, statements.logged_ms))
                     for name, pair in (("brought up to date", brought), ("read whole", whole)):
-                        figures.setdefault(f"board standings miss, {name}", []).append(pair[0])
-                        figures.setdefault(f"agreement scores miss, {name}", []).append(pair[1])
+                        figures.setdefault(f"board standings miss, {name}", []).append(pair[0][0])
+                        figures.setdefault(f"agreement scores miss, {name}", []).append(pair[1][0])
         finally:
             with app.app_context():
                 db.session.remove()

@@ -373,26 +373,6 @@ def prune(session: Session, versions: dict[int, int]) -> None:
         )
 
 
-def changed_applications(session: Session, campaign_id: int, since: int, until: int) -> set[int] | None:
-    """The applications whose report data the campaign's versions after `since`, up to `until`, changed; None when
-    some version of those logged no applications (anything of the campaign may have changed) or is pruned."""
-    if not 0 <= since < until or until - since > KEPT_VERSIONS:
-        return None
-    rows = session.execute(
-        select(ReportDataChange.version, ReportDataChange.application_id).where(
-            ReportDataChange.campaign_id == campaign_id,
-            ReportDataChange.version > since,
-            ReportDataChange.version <= until,
-        )
-    ).tuples()
-    versions: set[int] = set()
-    applications: set[int] = set()
-    for version, application_id in rows:
-        versions.add(version)
-        applications.add(application_id)
-    return applications if len(versions) == until - since else None
-
-
 def committed_version(session: Session, campaign_id: int) -> int | None:
     """The campaign's report data version as committed; None while this transaction has written report data of
     the campaign that is not committed yet (what it writes is no version anyone can have kept)."""
@@ -402,3 +382,39 @@ def committed_version(session: Session, campaign_id: int) -> int | None:
         return None
     found = session.scalar(select(ReportDataVersion.version).where(ReportDataVersion.campaign_id == campaign_id))
     return found or 0
+
+
+def version_and_changes(session: Session, campaign_id: int, since: int | None) -> tuple[int | None, set[int] | None]:
+    """The campaign's report data version as committed (None as for committed_version), and, given the version
+    `since` of a value kept, the applications whose report data the versions after it changed, in the same one
+    query; those are None when some version of them logged no applications (anything of the campaign may have
+    changed), or is pruned, or when nothing is kept or the version has not moved on."""
+    if since is None:
+        return committed_version(session, campaign_id), None
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if noted(session, campaign_id):
+        return None, None
+    logged = (
+        session.execute(
+            select(ReportDataVersion.version, ReportDataChange.version, ReportDataChange.application_id)
+            .outerjoin(
+                ReportDataChange,
+                and_(
+                    ReportDataChange.campaign_id == ReportDataVersion.campaign_id,
+                    ReportDataChange.version > since,
+                    ReportDataChange.version <= ReportDataVersion.version,
+                    ReportDataChange.version <= since + KEPT_VERSIONS,
+                ),
+            )
+            .where(ReportDataVersion.campaign_id == campaign_id)
+        )
+        .tuples()
+        .all()
+    )
+    current = logged[0][0] if logged else 0  # a campaign whose data was never written has no counter yet
+    versions = {version for _, version, _ in logged if version is not None}
+    applications = {application_id for _, version, application_id in logged if version is not None}
+    if since < current and len(versions) == current - since:
+        return current, applications
+    return current, None

@@ -18,8 +18,8 @@ from recruit.models.report_data import (
     NOT_SHOWN,
     PRUNE_EVERY,
     ReportDataChange,
-    changed_applications,
     committed_version,
+    version_and_changes,
 )
 from tests.factories import interview_stage, sift_campaign
 
@@ -138,14 +138,15 @@ def test_the_change_log_names_the_applications_a_commit_changed_when_it_changed_
     assert logged(campaign.id) == {row.application_id for row in scores}
     assert logged(other.id) == set()
     version = committed_version(db.session(), campaign.id)
-    assert changed_applications(db.session(), campaign.id, version - 1, version) == {s.application_id for s in scores}
+    assert version_and_changes(db.session(), campaign.id, version - 1) == (version, {s.application_id for s in scores})
+    assert version_and_changes(db.session(), campaign.id, version) == (version, None), "nothing changed since"
     # A score and the campaign's settings in one commit: anything may have changed, nothing is logged.
     flag_modified(first, "value")
     campaign.location = "Leeds"
     db.session.commit()
     assert logged(campaign.id) == set()
-    assert changed_applications(db.session(), campaign.id, version, version + 1) is None
-    assert changed_applications(db.session(), campaign.id, version - 1, version + 1) is None
+    assert version_and_changes(db.session(), campaign.id, version) == (version + 1, None)
+    assert version_and_changes(db.session(), campaign.id, version - 1) == (version + 1, None)
     # A person's name shows in every campaign's reports: every counter moves, and nothing is logged.
     versions = (committed_version(db.session(), campaign.id), committed_version(db.session(), other.id))
     admin.name = "Alex Admin-Smith"
@@ -177,5 +178,12 @@ def test_the_change_log_keeps_each_campaigns_last_versions(two_campaigns):
     kept = db.session.scalars(select(ReportDataChange.version).where(ReportDataChange.campaign_id == campaign.id)).all()
     assert sorted(kept) == [start + 2 - KEPT_VERSIONS, start, start + 1]
     assert logged(other.id, 1) == {application.id}, "another campaign's log is its own to prune"
-    # Further back than the log keeps is not known.
-    assert changed_applications(db.session(), campaign.id, start + 1 - KEPT_VERSIONS, start + 1) is None
+    # What changed since a version is known while every version after it is logged, and no further back than the
+    # log keeps.
+    assert version_and_changes(db.session(), campaign.id, start) == (start + 1, {application.id})
+    assert version_and_changes(db.session(), campaign.id, start - 1) == (start + 1, {application.id})
+    assert version_and_changes(db.session(), campaign.id, start - 2) == (start + 1, None)
+    assert version_and_changes(db.session(), campaign.id, start - KEPT_VERSIONS) == (start + 1, None)
+    # A transaction that wrote the campaign's data has no committed version.
+    application.reference = "Y" + application.reference[1:]
+    assert version_and_changes(db.session(), campaign.id, start) == (None, None)

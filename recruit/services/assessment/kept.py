@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from recruit.extensions import db
-from recruit.models.report_data import changed_applications, committed_version
+from recruit.models.report_data import version_and_changes
 
 T = TypeVar("T")
 
@@ -54,17 +54,17 @@ class KeptByVersion(Generic[T]):
         change log covers every version since and `update` does not decline (None); else `read()`. The new value is
         kept. What is returned may be shared between requests: callers must not change it, and `update` must make
         a new value rather than change the one it is given."""
-        session = db.session()
-        # Read before the data: a change committed in between can only make what is kept newer than its version,
-        # and the change is logged at a later version, which brings it in again when that version is read.
-        version = committed_version(session, campaign_id)
-        if version is None:
-            return read()
         full = (campaign_id, *key)
         with self._lock:
             found = self._kept.get(full)
             if found is not None:
                 self._kept.move_to_end(full)
+        # Read before the data, in one query with the applications changed since the version kept: a change
+        # committed in between can only make what is kept newer than its version, and the change is logged at a
+        # later version, which brings it in again when that version is read.
+        version, changed = version_and_changes(db.session(), campaign_id, found[1] if found is not None else None)
+        if version is None:
+            return read()
         value: T | None = None
         if found is not None:
             kept, kept_version, _ = found
@@ -72,10 +72,8 @@ class KeptByVersion(Generic[T]):
                 return kept
             if kept_version > version:
                 return read()  # a later version is kept already: this older one is not kept over it
-            if update is not None:
-                changed = changed_applications(session, campaign_id, kept_version, version)
-                if changed is not None:
-                    value = update(kept, changed)
+            if update is not None and changed is not None:
+                value = update(kept, changed)
         if value is None:
             value = read()
         self._keep(full, value, version)
