@@ -297,6 +297,13 @@ def test_the_stage_is_read_whole_unless_every_version_since_changed_only_a_few_k
     score(first, setup, e, c2, 3)
     score(first, setup, b, c2, 3)
     seen(whole=True)
+    # An application that joins the stage: its place in the board's order is the database's to say.
+    f.status = "withdrawn"
+    db.session.commit()
+    seen(whole=False)
+    f.status = "submitted"
+    db.session.commit()
+    assert f.id in seen(whole=True).conflicts
 
 
 def test_a_change_committed_by_another_session_is_seen(stage, full_reads):
