@@ -30,8 +30,8 @@ CEILINGS = {
     # One criterion across every application: the scoring page, with how many answers are scored.
     "one answer of many": 14,
     # The standings and the counted scores behind the agreement figures are kept under the campaign's report data
-    # version (services/assessment/kept.py): reading the version is the query left of each.
-    "moderation board": 12,
+    # version (services/assessment/kept.py): the version, read once for both, is the query left of them.
+    "moderation board": 10,
     "moderation item": 16,
     # Submitting every criterion of an application and going to the next one, besides writing the scores themselves:
     # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every

@@ -175,6 +175,8 @@ def _applications_of(parent: str, ids: list[int]) -> Select[tuple[int, int]]:
 _NOTED = "recruit.report_data.campaigns"
 _APPLICATIONS = "recruit.report_data.applications"
 _EVERY = "recruit.report_data.every_campaign"
+# The versions (and changes) this transaction has read, by campaign and the version kept (version_and_changes).
+_READ = "recruit.report_data.read"
 
 
 def note(session: Session, campaign_ids: Iterable[int]) -> None:
@@ -323,6 +325,7 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_NOTED, None)
         session.info.pop(_APPLICATIONS, None)
         session.info.pop(_EVERY, None)
+        session.info.pop(_READ, None)  # read again in the next: another process may have committed since
 
 
 def move_on(session: Session, campaign_ids: list[int] | None) -> dict[int, int]:
@@ -376,12 +379,7 @@ def prune(session: Session, versions: dict[int, int]) -> None:
 def committed_version(session: Session, campaign_id: int) -> int | None:
     """The campaign's report data version as committed; None while this transaction has written report data of
     the campaign that is not committed yet (what it writes is no version anyone can have kept)."""
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    if noted(session, campaign_id):
-        return None
-    found = session.scalar(select(ReportDataVersion.version).where(ReportDataVersion.campaign_id == campaign_id))
-    return found or 0
+    return version_and_changes(session, campaign_id, None)[0]
 
 
 def version_and_changes(session: Session, campaign_id: int, since: int | None) -> tuple[int | None, set[int] | None]:
@@ -389,12 +387,23 @@ def version_and_changes(session: Session, campaign_id: int, since: int | None) -
     `since` of a value kept, the applications whose report data the versions after it changed, in the same one
     query; those are None when some version of them logged no applications (anything of the campaign may have
     changed), or is pruned, or when nothing is kept or the version has not moved on."""
-    if since is None:
-        return committed_version(session, campaign_id), None
     if session.new or session.dirty or session.deleted:
         session.flush()
     if noted(session, campaign_id):
         return None, None
+    # Read once a transaction for each version kept: the board asks for its standings and for its counted scores,
+    # most often kept at the same version.
+    known: dict[tuple[int, int | None], tuple[int | None, set[int] | None]] = session.info.setdefault(_READ, {})
+    key = (campaign_id, since)
+    if key not in known:
+        known[key] = _version_and_changes(session, campaign_id, since)
+    return known[key]
+
+
+def _version_and_changes(session: Session, campaign_id: int, since: int | None) -> tuple[int, set[int] | None]:
+    if since is None:
+        found = session.scalar(select(ReportDataVersion.version).where(ReportDataVersion.campaign_id == campaign_id))
+        return found or 0, None
     logged = (
         session.execute(
             select(ReportDataVersion.version, ReportDataChange.version, ReportDataChange.application_id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from recruit.extensions import db
-from recruit.models import Application, ReportDataVersion, Score
+from recruit.models import Application, Campaign, ReportDataVersion, Score
 from recruit.models.report_data import (
     EVERY_CAMPAIGN,
     FEEDS,
@@ -22,6 +22,7 @@ from recruit.models.report_data import (
     version_and_changes,
 )
 from tests.factories import interview_stage, sift_campaign
+from tests.helpers import recording
 
 
 def test_every_table_is_placed_once():
@@ -115,6 +116,23 @@ def test_a_campaign_without_a_counter_gets_one_at_its_first_write(two_campaigns)
     campaign.location = "Leeds"
     db.session.commit()
     assert committed_version(db.session(), campaign.id) == 1
+
+
+def test_the_version_is_read_once_a_transaction_and_again_in_the_next(two_campaigns):
+    campaign_id = two_campaigns[0].id
+    with recording() as statements:  # from a new session, as a request's
+        first = committed_version(db.session(), campaign_id)
+        assert version_and_changes(db.session(), campaign_id, None) == (first, None)
+        assert committed_version(db.session(), campaign_id) == first
+        assert len(statements) == 1, statements
+    campaign = db.session.get_one(Campaign, campaign_id)
+    campaign.location = "Leeds"
+    db.session.flush()
+    assert committed_version(db.session(), campaign_id) is None, "this transaction's own write is no version"
+    db.session.commit()
+    with recording() as statements:
+        assert committed_version(db.session(), campaign_id) == first + 1
+        assert len(statements) == 1, statements
 
 
 def test_a_transaction_rolled_back_moves_nothing(two_campaigns):
