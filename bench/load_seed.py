@@ -701,7 +701,8 @@ def _assessor_plan(campaign: Campaign, person: User) -> dict:
 
 
 def _chair_plan(campaign: Campaign, person: User, rng: random.Random) -> dict:
-    """Items every assessor has submitted and the chair has yet to agree, with the board page each is on."""
+    """Items every assessor has submitted and the chair has yet to agree and may agree, with the board page each is
+    on."""
     applications = list(db.session.scalars(eligible_query(campaign, "sift").order_by(Application.reference)))
     # The board pages its items (every criterion of every application, by reference), not its applications.
     items = board.load_items(campaign, "sift", applications)
@@ -715,7 +716,9 @@ def _chair_plan(campaign: Campaign, person: User, rng: random.Random) -> dict:
             "discrepant": item.state.discrepant,
         }
         for item in items
-        if item.state.ready
+        # Not those the chair stands aside from (a conflict declared with the candidate): a deputy or an admin
+        # agrees them, and the chair's item page says so instead of showing the form.
+        if item.state.ready and person.id not in item.conflicted
     ]
     work = sorted(rng.sample(ready, min(PLAN_ITEMS, len(ready))), key=lambda i: (i["page"], i["reference"]))
     return {
