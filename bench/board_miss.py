@@ -25,7 +25,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -35,8 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_seed import plan, seed_load, throwaway_database
-from profile_pages import BASE_URL, DEFAULT_SERVER, Browser, Counter, sign_in, steps
+from load_seed import throwaway_database
+from profile_pages import DEFAULT_SERVER, Browser, Counter, seeded_app, sign_in, steps
 from sqlalchemy import event
 
 from recruit.extensions import db
@@ -86,25 +85,8 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="print where the misses brought up to date spend time")
     args = parser.parse_args()
 
-    from recruit import create_app
-    from recruit.config import Config
-
     with throwaway_database(args.server) as url:
-        seed_load(url, 1, args.applications, 6, 3)
-        people = plan(url, assessors=1, chairs=1, visitors=0)["users"]
-        chair, assessor = people[0], people[1]
-        app = create_app(
-            Config,
-            RECRUIT_ENV="production",
-            SECRET_KEY=secrets.token_hex(32),
-            BASE_URL=BASE_URL,
-            SQLALCHEMY_DATABASE_URI=url,
-            MAIL_SERVER=None,
-            NOTIFY_API_KEY=None,
-            NOTIFICATIONS_SEND_AFTER_COMMIT=False,
-            DEVELOPMENT_OUTBOX=False,
-            RATELIMIT_ENABLED=False,
-        )
+        chair, assessor, app = seeded_app(url, args.applications)
         clients = [Browser(app), Browser(app)]
         for person, client in zip((assessor, chair), clients, strict=True):
             sign_in(client, person["email"], person["totp_secret"])

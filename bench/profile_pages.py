@@ -208,6 +208,29 @@ def profile(pairs, counter: Counter, iterations: int, rounds: int, top: int) -> 
         print("\n".join(line for line in out.getvalue().splitlines() if line.strip() and "function calls" not in line))
 
 
+def seeded_app(url: str, applications: int):
+    """One campaign of `applications` seeded into the database at `url` as load.py seeds each of its own, the chair
+    and a panel member planned for it, and the app with production settings on that database."""
+    from recruit import create_app
+    from recruit.config import Config
+
+    seed_load(url, 1, applications, 6, 3)
+    people = plan(url, assessors=1, chairs=1, visitors=0)["users"]
+    app = create_app(
+        Config,
+        RECRUIT_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        BASE_URL=BASE_URL,
+        SQLALCHEMY_DATABASE_URI=url,
+        MAIL_SERVER=None,
+        NOTIFY_API_KEY=None,
+        NOTIFICATIONS_SEND_AFTER_COMMIT=False,
+        DEVELOPMENT_OUTBOX=False,
+        RATELIMIT_ENABLED=False,
+    )
+    return people[0], people[1], app
+
+
 def list_statements(app, pairs, counter: Counter) -> None:
     """Each page's SQL statements, in the order one request runs them, each cut to one line."""
     from sqlalchemy import event
@@ -246,25 +269,8 @@ def main() -> int:
     if args.applications < 100 or args.iterations < 1 or args.rounds < 1:
         parser.error("--applications must be at least 100, --iterations and --rounds at least 1")
 
-    from recruit import create_app
-    from recruit.config import Config
-
     with throwaway_database(args.server) as url:
-        seed_load(url, 1, args.applications, 6, 3)
-        people = plan(url, assessors=1, chairs=1, visitors=0)["users"]
-        chair, assessor = people[0], people[1]
-        app = create_app(
-            Config,
-            RECRUIT_ENV="production",
-            SECRET_KEY=secrets.token_hex(32),
-            BASE_URL=BASE_URL,
-            SQLALCHEMY_DATABASE_URI=url,
-            MAIL_SERVER=None,
-            NOTIFY_API_KEY=None,
-            NOTIFICATIONS_SEND_AFTER_COMMIT=False,
-            DEVELOPMENT_OUTBOX=False,
-            RATELIMIT_ENABLED=False,
-        )
+        chair, assessor, app = seeded_app(url, args.applications)
         gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
         clients = []
         for person in (assessor, chair):
