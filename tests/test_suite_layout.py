@@ -87,6 +87,7 @@ def test_every_folder_of_tests_is_a_package():
 # that run across the whole app. A new module here belongs in one of the two lists, or in a package's folder.
 TOP_LEVEL_MODULE_TESTS = {
     "test_access.py": "access.py",
+    "test_blas_threads.py": "__init__.py",
     "test_choice_widgets.py": "choice_widgets.py",
     "test_email_links.py": "links.py",
     "test_errors.py": "errors.py",
@@ -95,6 +96,7 @@ TOP_LEVEL_MODULE_TESTS = {
     "test_security_headers.py": "security.py",
     "test_status_pages.py": "labels.py",
     "test_templates.py": "templating.py",
+    "test_url_patterns.py": "url_patterns.py",
 }
 WHOLE_APP_CHECKS = {
     "test_concurrency.py",
