@@ -124,6 +124,8 @@ def _enforce_session_lifetime() -> None:
 
 
 def _no_store_when_signed_in(response: Response) -> Response:
-    if current_user.is_authenticated or getattr(g, "session_expired", False):
+    # is_anonymous rather than is_authenticated: the user was checked active when loaded, and reading `active` again
+    # after a commit (which expires the user) would load the user a second time for every form saved.
+    if not current_user.is_anonymous or getattr(g, "session_expired", False):
         response.headers["Cache-Control"] = "no-store"
     return response

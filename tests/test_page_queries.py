@@ -108,6 +108,8 @@ def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(a
         reads = [s for s in statements if s.startswith("SELECT")]
         assert len([s for s in reads if " FROM campaigns" in s]) == 1, "\n".join(reads)
         assert not [s for s in reads if "FROM score_versions" in s], "\n".join(reads)
+        # Nor the signed-in person again once the commit has expired them (the response's no-store check).
+        assert len([s for s in reads if " FROM users" in s]) == 1, "\n".join(reads)
         # 22 with the check that the assessor did not apply to the campaign (one indexed read); 25 with the check
         # that tells the chair once every score is in (whether they were told, and this assessor's part left); 26
         # with the campaign's report data version moved on at the commit (models/report_data.py).
@@ -129,10 +131,17 @@ def test_agreeing_an_item_reads_it_once(app, make_user):
     client = signed_in(app, setup.chair)
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     with recording() as statements:
-        response = client.post(url, data={"csrf_token": token, "value": "4", "rationale": ""})
+        response = client.post(url, data={"csrf_token": token, "value": "4", "rationale": "", "next_item": "1"})
     assert response.status_code == 302, "the score was agreed"
-    item_reads = [s for s in statements if s.startswith("SELECT scores.application_id, scores.criterion_id")]
+    item_reads = [
+        s for s in statements if s.startswith("SELECT scores.application_id, scores.criterion_id, scores.assessor_id")
+    ]
     assert len(item_reads) == 1, "\n".join(item_reads)
+    # Finding the next discrepant item after the commit uses the campaign as the page loaded it, and the response's
+    # no-store check the chair as signed in: neither is loaded again.
+    for table in ("users", "campaigns", "criteria", "panels"):
+        reads = [s for s in statements if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
+        assert len(reads) == 1, f"{table} read {len(reads)} times:\n" + "\n".join(reads)
     agreed = agreement.item_for(campaign, "sift", application, criterion).agreed
     assert agreed is not None and agreed.value == 4
 

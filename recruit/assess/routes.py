@@ -280,17 +280,19 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
         # Read before saving: the commit expires the models, and reading them again would load the campaign again.
         reference_read, code_read, criterion_id = item.reference, criterion.code, criterion.id
         try:
-            scoring.save(
-                current_user,
-                campaign,
-                item,
-                criterion,
-                stage,
-                _entry(form.fields_of()),
-                submit=submitting,
-                version=form.version_number(),
-                confirmed=bool(form.confirm.data),
-            )
+            # Only a redirect follows the commit (a refusal rolls back, which still expires what was loaded).
+            with keeping_loaded():
+                scoring.save(
+                    current_user,
+                    campaign,
+                    item,
+                    criterion,
+                    stage,
+                    _entry(form.fields_of()),
+                    submit=submitting,
+                    version=form.version_number(),
+                    confirmed=bool(form.confirm.data),
+                )
         except scoring.NeedsConfirmation as error:
             prompt = error.message
         except Refused as error:

@@ -43,6 +43,7 @@ from recruit.services.frameworks import kept_wording
 from recruit.services.reports import versions as reports
 from recruit.services.reports.content.distribution import score_distribution
 from recruit.services.reports.content.panel_quality import agreement_rows
+from recruit.services.unit_of_work import keeping_loaded
 
 PAGE_SIZE = 50
 
@@ -232,16 +233,19 @@ def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRet
         agreed_message = f"Agreed score recorded for {application.reference}, {criterion.name}."
         here = (application.id, criterion.id)
         try:
-            agreement.agree(
-                current_user,
-                campaign,
-                application,
-                criterion,
-                stage,
-                form.value.data,
-                form.rationale.data or "",
-                item=current,  # read above, in this transaction
-            )
+            # A redirect follows the commit, finding the next discrepant item from the campaign as loaded: it need
+            # not be loaded again (a refusal rolls back, which still expires everything, and the page reads afresh).
+            with keeping_loaded():
+                agreement.agree(
+                    current_user,
+                    campaign,
+                    application,
+                    criterion,
+                    stage,
+                    form.value.data,
+                    form.rationale.data or "",
+                    item=current,  # read above, in this transaction
+                )
         except Refused as error:
             field = getattr(form, error.field, None) if error.field else None
             (field.errors if field is not None else form.form_errors).append(error.message)
