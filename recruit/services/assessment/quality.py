@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +61,16 @@ class StageQuality:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What analyse works out from a table, by criterion and assessor id: none of a request's own objects, so that
+    they can be kept with the table."""
+
+    overall: tuple[Reliability, ...]  # ordinal, interval
+    per_criterion: dict[int, tuple[Reliability, ...]]
+    leniency: dict[int, Leniency]
+
+
+@dataclass(frozen=True, eq=False)
 class ScoreTable:
     """The counted scores, one row each, as columns."""
 
@@ -68,6 +78,10 @@ class ScoreTable:
     criterion_ids: IntArray
     assessor_ids: IntArray
     values: IntArray
+    # The figures worked out from this table, by what they were asked for (criteria, scale, draws, seed). A table
+    # never changes once made (a kept one is shared between requests, and brought up to date as a new table), so
+    # neither do they: the board shown again at the same report data version works nothing out again.
+    figures: dict[tuple[object, ...], Figures] = field(default_factory=dict, repr=False, kw_only=True)
 
     @classmethod
     def from_rows(cls, rows: Sequence[tuple[int, int, int, int]] | npt.ArrayLike) -> ScoreTable:
@@ -174,22 +188,32 @@ def read_counted_scores(
     return ScoreTable.from_rows(flat)
 
 
-def agreements(
-    table: ScoreTable, criteria: Sequence[Criterion], draws: int = DRAWS, seed: int = SEED
-) -> tuple[Agreement, list[Agreement]]:
-    """Alpha, ordinal and interval, for every item together and for each criterion's items. The items' counts
-    are made once; each criterion's are a selection of them."""
+def figures_of(
+    table: ScoreTable, criterion_ids: Sequence[int], scale_points: Sequence[int], draws: int = DRAWS, seed: int = SEED
+) -> Figures:
+    """Alpha, ordinal and interval, for every item together and for each criterion's items, and each assessor's
+    leniency: worked out once for each table and question, then kept with the table. The items' counts are made
+    once; each criterion's are a selection of them."""
+    asked = (tuple(criterion_ids), tuple(scale_points), draws, seed)
+    known = table.figures.get(asked)
+    if known is not None:
+        return known
     keys, values, counts = count_matrix(table.item_keys, table.values)
     span = table.criterion_span
-    overall = Agreement(None, *assess_each(Units.from_counts(values, counts), METRICS, draws, seed))
-    per_criterion = [
-        Agreement(
-            criterion,
-            *assess_each(Units.from_counts(values, counts[keys % span == criterion.id]), METRICS, draws, seed),
-        )
-        for criterion in criteria
-    ]
-    return overall, per_criterion
+    worked_out = Figures(
+        overall=assess_each(Units.from_counts(values, counts), METRICS, draws, seed),
+        per_criterion={
+            criterion_id: assess_each(
+                Units.from_counts(values, counts[keys % span == criterion_id]), METRICS, draws, seed
+            )
+            for criterion_id in criterion_ids
+        },
+        leniency={
+            entry.assessor: entry for entry in leniency(table.item_keys, table.assessor_ids, table.values, scale_points)
+        },
+    )
+    table.figures[asked] = worked_out  # the same figures whichever request stores them first
+    return worked_out
 
 
 def analyse(
@@ -201,18 +225,15 @@ def analyse(
     draws: int = DRAWS,
     seed: int = SEED,
 ) -> StageQuality:
-    """The figures from scores already read."""
-    by_id = {
-        entry.assessor: entry for entry in leniency(table.item_keys, table.assessor_ids, table.values, scale_points)
-    }
+    """The figures from scores already read, for this request's criteria and panel."""
+    figures = figures_of(table, [criterion.id for criterion in criteria], scale_points, draws, seed)
     nothing = tuple((point, 0) for point in scale_points)
-    overall, per_criterion = agreements(table, criteria, draws, seed)
     return StageQuality(
         stage=stage,
-        overall=overall,
-        criteria=per_criterion,
+        overall=Agreement(None, *figures.overall),
+        criteria=[Agreement(criterion, *figures.per_criterion[criterion.id]) for criterion in criteria],
         assessors=[
-            AssessorLeniency(person, by_id.get(person.id) or Leniency(person.id, None, 0, None, 0, nothing))
+            AssessorLeniency(person, figures.leniency.get(person.id) or Leniency(person.id, None, 0, None, 0, nothing))
             for person in panel
         ],
         scores=int(table.values.size),

@@ -14,7 +14,7 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Application, Score
 from recruit.services.assessment import agreement, quality, scoring
-from recruit.services.assessment.quality import agreements, campaign_quality, counted_scores, stage_quality
+from recruit.services.assessment.quality import campaign_quality, counted_scores, figures_of, stage_quality
 from recruit.services.assessment.reliability import Judgement, alpha
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.frameworks import kept_wording
@@ -237,6 +237,25 @@ def test_the_counted_scores_are_kept_until_a_change_moves_the_campaigns_data_ver
     assert counted(campaign) == set()
 
 
+SCALE = list(range(1, 8))
+
+
+def assert_same_figures(kept, fresh) -> None:
+    """The same figures, but for the last digit of a leniency sum (the kept table's rows are in another order)."""
+    assert repr(kept.overall) == repr(fresh.overall) and repr(kept.per_criterion) == repr(fresh.per_criterion)
+    assert kept.leniency.keys() == fresh.leniency.keys()
+    for assessor, entry in kept.leniency.items():
+        other = fresh.leniency[assessor]
+        assert (entry.shared, entry.scored, entry.distribution, entry.flagged) == (
+            other.shared,
+            other.scored,
+            other.distribution,
+            other.flagged,
+        )
+        assert entry.difference == pytest.approx(other.difference)
+        assert entry.standard_error == pytest.approx(other.standard_error)
+
+
 def rows_of(table) -> list[tuple[int, int, int, int]]:
     columns = (table.application_ids, table.criterion_ids, table.assessor_ids, table.values)
     return sorted(zip(*(column.tolist() for column in columns), strict=True))
@@ -271,7 +290,7 @@ def test_after_a_change_to_one_application_only_its_scores_are_read_again(admin,
         assert reads[before:] == [read_again]
         fresh = fresh_read(campaign, "sift", ids)
         assert rows_of(table) == rows_of(fresh)
-        assert repr(agreements(table, criteria, draws=50)) == repr(agreements(fresh, criteria, draws=50))
+        assert_same_figures(figures_of(table, ids, SCALE, draws=50), figures_of(fresh, ids, SCALE, draws=50))
         assert not table.values.flags.writeable
         return set(rows_of(table))
 
@@ -290,3 +309,44 @@ def test_after_a_change_to_one_application_only_its_scores_are_read_again(admin,
     panel.members.remove(next(member for member in panel.members if member.user_id == first.id))
     db.session.commit()
     assert {row[2] for row in seen(None)} == {chair.id, second.id}
+
+
+def test_the_figures_are_worked_out_once_for_each_data_version_and_afresh_after_a_change(admin, monkeypatch):
+    """The board shows the stage's agreement and leniency on every load: worked out once from the counted scores
+    kept at a report data version, and again, equal to a fresh reading's, once a submitted score moves it on."""
+    setup = sift_campaign(admin, applications=12, members=2, keep_criteria=2)
+    campaign, first = setup.campaign, setup.members[0]
+    criteria = campaign.criteria_at("sift")
+    rng = random.Random(7)
+    for application in setup.applications[:-1]:
+        for person in setup.assessors:
+            for criterion in criteria:
+                score(person, setup, application, criterion.code, rng.randint(2, 6))
+    worked_out = []
+    engine = quality.count_matrix
+
+    def counting(*args):
+        worked_out.append(1)
+        return engine(*args)
+
+    monkeypatch.setattr(quality, "count_matrix", counting)
+    shown = stage_quality(campaign, "sift", draws=50)
+    assert shown.overall.ordinal.alpha is not None
+    assert repr(stage_quality(campaign, "sift", draws=50)) == repr(shown)
+    assert len(worked_out) == 1, "shown again at the same version, nothing is worked out again"
+    assert [agreement.criterion for agreement in shown.criteria] == criteria  # this request's own criteria
+
+    last = setup.applications[-1]
+    for person in setup.assessors:  # the board reads the change
+        for criterion in criteria:
+            score(person, setup, last, criterion.code, 1 if person == first else 7)
+    changed = stage_quality(campaign, "sift", draws=50)
+    assert len(worked_out) == 2, "worked out again once, at the version the last score moved it on to"
+    ids = [criterion.id for criterion in criteria]
+    fresh = figures_of(quality.read_counted_scores(campaign, "sift", ids), ids, SCALE, draws=50)
+    assert repr(changed.overall.ordinal) == repr(fresh.overall[0]) != repr(shown.overall.ordinal)
+    assert_same_figures(
+        figures_of(counted_scores(campaign, "sift", ids), ids, SCALE, draws=50),
+        fresh,
+    )
+    assert {entry.assessor.id: entry.leniency.scored for entry in changed.assessors}[first.id] == 2 * 11 + 2
