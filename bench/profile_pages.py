@@ -232,7 +232,8 @@ def seeded_app(url: str, applications: int):
 
 
 def list_statements(app, pairs, counter: Counter) -> None:
-    """Each page's SQL statements, in the order one request runs them, each cut to one line."""
+    """Each page's SQL statements, in the order one request runs them, each cut to one line, with the wall time from
+    sending it to its rows fetched (PostgreSQL's own time, and the driver's), in ms."""
     from sqlalchemy import event
 
     from recruit.extensions import db
@@ -240,19 +241,25 @@ def list_statements(app, pairs, counter: Counter) -> None:
     with app.app_context():
         engine = db.engine
     for step, client in pairs:
-        statements: list[str] = []
+        statements: list[list] = []
 
-        def record(conn, cursor, statement, *args, statements=statements):
-            statements.append(" ".join(statement.split())[:160])
+        def before(conn, cursor, statement, *args, statements=statements):
+            statements.append([" ".join(statement.split())[:150], time.perf_counter()])
 
-        event.listen(engine, "before_cursor_execute", record)
+        def after(conn, cursor, statement, *args, statements=statements):
+            statements[-1][1] = time.perf_counter() - statements[-1][1]
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
         try:
             request(client, step, counter)
         finally:
-            event.remove(engine, "before_cursor_execute", record)
-        print(f"\n=== {step.name}: {len(statements)} statements")
-        for number, statement in enumerate(statements, 1):
-            print(f"{number:>3}  {statement}")
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+        total = sum(seconds for _, seconds in statements)
+        print(f"\n=== {step.name}: {len(statements)} statements, {1000 * total:.1f} ms in all")
+        for number, (statement, seconds) in enumerate(statements, 1):
+            print(f"{number:>3} {1000 * seconds:6.2f}  {statement}")
 
 
 def main() -> int:

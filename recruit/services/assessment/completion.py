@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
@@ -32,33 +32,33 @@ def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria:
 
 
 def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[Criterion]) -> bool:
-    """This person still has items of the stage to submit (one query, counting both sides)."""
+    """This person still has an item of the stage to submit: an application the stage scores, without a conflict
+    they declared with its candidate, with one of these criteria they have not submitted a score on.
+
+    One query that stops at the first such item, so it is quick while much is left (most submissions) and reads
+    the whole stage only as they finish it, rather than counting their scores on every submission (a 10,000-
+    application sift of 6 criteria has 60,000 of them each)."""
     criteria = [criterion.id for criterion in scored_now]
-    eligible = eligible_query(campaign, stage).with_only_columns(Application.id)
-    candidates = (
-        select(func.count())
-        .select_from(
-            eligible.where(
-                ~exists().where(
-                    Conflict.application_id == Application.id,
-                    Conflict.assessor_id == user.id,
-                    Conflict.stage == stage,
-                    Conflict.has_conflict.is_(True),
-                )
-            ).subquery()
-        )
-        .scalar_subquery()
-    )
-    submitted_scores = (
-        select(func.count(Score.id))
+    if not criteria:
+        return False
+    unsubmitted = (
+        eligible_query(campaign, stage)
+        .with_only_columns(Application.id)
+        .join(Criterion, Criterion.id.in_(criteria))
         .where(
-            Score.assessor_id == user.id,
-            Score.stage == stage,
-            Score.status == ScoreStatus.SUBMITTED,
-            Score.criterion_id.in_(criteria),
-            Score.application_id.in_(eligible.scalar_subquery()),
+            ~exists().where(
+                Conflict.application_id == Application.id,
+                Conflict.assessor_id == user.id,
+                Conflict.stage == stage,
+                Conflict.has_conflict.is_(True),
+            ),
+            ~exists().where(
+                Score.application_id == Application.id,
+                Score.criterion_id == Criterion.id,
+                Score.assessor_id == user.id,
+                Score.stage == stage,
+                Score.status == ScoreStatus.SUBMITTED,
+            ),
         )
-        .scalar_subquery()
     )
-    submitted, candidates_count = db.session.execute(select(submitted_scores, candidates)).one()
-    return (submitted or 0) < (candidates_count or 0) * len(criteria)
+    return bool(db.session.scalar(select(unsubmitted.exists())))
