@@ -37,8 +37,10 @@ CEILINGS = {
     # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every
     # version in one INSERT and every audit entry in another, the chair's check, the report data version moved on at
     # the commit with the application it changed logged in one more INSERT (models/report_data.py), and the next
-    # application found without reading the campaign again.
-    "application submitted": 20,
+    # application found without reading the campaign again: the stage's applications kept under that version (its
+    # read, and the changed application's again, rather than all of them), the assessor's conflicts, and their
+    # scores on the next few applications in their order (services/assessment/assessor_views.next_reference).
+    "application submitted": 21,
 }
 
 

@@ -252,7 +252,7 @@ def _save_application(
     if not form.submit_next.data:
         flash("Scores submitted." if submitting else ("Draft saved." if written else "No changes to save."), "success")
         return redirect(url_for("assess.application", campaign_id=campaign_id, stage=stage, reference=reference)), []
-    upcoming = assessor_views.standing(current_user, campaign, stage, criterion_ids).next_reference(application_id)
+    upcoming = assessor_views.next_reference(current_user, campaign, stage, criterion_ids, application_id)
     if upcoming is None:
         flash(f"Scores submitted for {reference}. You have scored every application.", "success")
         return redirect(url_for("assess.work", campaign_id=campaign_id, stage=stage)), []
@@ -306,7 +306,7 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
             if not (by_criterion and form.submit_next.data):
                 flash("Score submitted." if submitting else "Draft saved.", "success")
                 return redirect(back)
-            upcoming = assessor_views.standing(current_user, campaign, stage, [criterion_id]).next_reference(item.id)
+            upcoming = assessor_views.next_reference(current_user, campaign, stage, [criterion_id], item.id)
             if upcoming is None:
                 flash(f"Score submitted for {reference_read}. You have scored every answer.", "success")
                 return redirect(back)

@@ -22,6 +22,7 @@ from recruit.labels import status_label
 from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import ScoreStatus
+from recruit.services.assessment.kept import KeptByVersion
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
 
@@ -159,9 +160,42 @@ def _plain_rows(statement: Select[Any]) -> Result[Any]:
     return db.session.connection().execute(statement)
 
 
+# The applications each stage scores (ids with their references), kept in each process under the campaign's report
+# data version (kept.py), bounded by the applications held: every assessor of a campaign works through the same
+# ones, each in their own order.
+_references: KeptByVersion[dict[int, str]] = KeptByVersion(200_000, len)
+# Beyond this many applications changed, the stage's are read whole again.
+UPDATED_AT_MOST = 500
+
+
+def stage_references(campaign: Campaign, stage: str) -> dict[int, str]:
+    """The applications the stage scores, by id with their references: kept, brought up to date by reading again
+    only the applications changed since (a withdrawal, say) when only those changed, else read (one query). Shared
+    between requests: callers must not change it."""
+
+    def read(only: list[int] | None = None) -> dict[int, str]:
+        query = eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference)
+        if only is not None:
+            query = query.where(Application.id.in_(only))
+        return dict(_plain_rows(query).tuples().all())
+
+    def update(kept: dict[int, str], changed: set[int]) -> dict[int, str] | None:
+        if len(changed) > UPDATED_AT_MOST:
+            return None
+        fresh = read(sorted(changed))
+        if all(kept.get(application_id) == fresh.get(application_id) for application_id in changed):
+            return kept  # a score or a conflict: the same applications
+        updated = {application_id: ref for application_id, ref in kept.items() if application_id not in changed}
+        updated.update(fresh)
+        return updated
+
+    return _references.get(campaign.id, ("references", stage), read, update)
+
+
 def ordering(user: User, campaign: Campaign, stage: str) -> Order:
-    """At the sift the assessor's own shuffled order; at interview the timetable's, applications not yet timetabled
-    last, by reference (the panel shares it). One query, whatever the number of applications."""
+    """At the sift the assessor's own shuffled order of the stage's applications (kept: stage_references); at
+    interview the timetable's, applications not yet timetabled last, by reference (the panel shares it; one query,
+    whatever the number of applications)."""
     if stage == "interview":
         rows = _plain_rows(
             eligible_query(campaign, stage)
@@ -174,11 +208,7 @@ def ordering(user: User, campaign: Campaign, stage: str) -> Order:
             {application_id: reference for application_id, reference, _ in rows},
             {application_id: starts for application_id, _, starts in rows if starts is not None},
         )
-    references = dict(
-        _plain_rows(eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference))
-        .tuples()
-        .all()
-    )
+    references = stage_references(campaign, stage)
     return Order(assessor_order(campaign.id, stage, user.id, references), references, {})
 
 
@@ -261,11 +291,9 @@ class Standing:
         return [i for i in self.order if i in drafted] if drafted else []
 
 
-def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Standing:
-    """Where this assessor stands with the stage on these criteria (by id: a page that has just saved has them from
-    before its commit)."""
-    order = ordering(user, campaign, stage)
-    conflicted = (
+def _own_conflicts(user: User, campaign: Campaign, stage: str) -> frozenset[int]:
+    """The applications of the campaign whose candidate this assessor declared a conflict with, at this stage."""
+    return frozenset(
         _plain_rows(
             select(Conflict.application_id)
             .join(Application, Application.id == Conflict.application_id)
@@ -279,23 +307,76 @@ def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int
         .scalars()
         .all()
     )
+
+
+def _own_scores(user: User, stage: str, criterion_ids: list[int]) -> Select[Any]:
+    return select(Score.application_id, func.count(Score.id)).where(
+        Score.assessor_id == user.id, Score.stage == stage, Score.criterion_id.in_(criterion_ids)
+    )
+
+
+def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Standing:
+    """Where this assessor stands with the stage on these criteria (by id: a page that has just saved has them from
+    before its commit)."""
+    order = ordering(user, campaign, stage)
+    conflicted = _own_conflicts(user, campaign, stage)
     submitted: Counter[int] = Counter()
     drafts: Counter[int] = Counter()
     if criterion_ids:
         rows = _plain_rows(
-            select(Score.application_id, Score.status, func.count(Score.id))
-            .where(
-                Score.assessor_id == user.id,
-                Score.stage == stage,
-                Score.criterion_id.in_(criterion_ids),
-            )
+            _own_scores(user, stage, criterion_ids)
+            .add_columns(Score.status)
             .group_by(Score.application_id, Score.status)
         ).all()
-        for application_id, status, count in rows:
+        for application_id, count, status in rows:
             (submitted if status == ScoreStatus.SUBMITTED else drafts)[application_id] += count
-    return Standing(
-        order.ids, order.references, order.starts, len(criterion_ids), frozenset(conflicted), submitted, drafts
-    )
+    return Standing(order.ids, order.references, order.starts, len(criterion_ids), conflicted, submitted, drafts)
+
+
+# How many of the applications next in the order next_reference reads the assessor's scores on at a time, before
+# it counts them on the whole stage.
+LOOK_AHEAD = (20, 200)
+
+
+def next_reference(
+    user: User, campaign: Campaign, stage: str, criterion_ids: list[int], application_id: int | None = None
+) -> str | None:
+    """The reference of the next application with work left for this assessor on these criteria, after this one
+    in their order, else the first from the top: standing(...).next_reference(application_id), without counting
+    their scores on the whole stage. The applications next in the order are looked at a few at a time (assessors
+    mostly go in order, so the first few usually hold it); the whole stage only when those are all done."""
+    if not criterion_ids:
+        return None
+    order = ordering(user, campaign, stage)
+    conflicted = _own_conflicts(user, campaign, stage)
+    ids, listed = order.ids, order.references
+    start = ids.index(application_id) + 1 if application_id in listed else 0
+    following = [
+        candidate
+        for candidate in chain(islice(ids, start, None), islice(ids, start))
+        if candidate != application_id and candidate not in conflicted
+    ]
+    looked = 0
+    for size in LOOK_AHEAD:
+        batch = following[looked : looked + size]
+        if not batch:
+            return None
+        submitted = dict(
+            _plain_rows(
+                _own_scores(user, stage, criterion_ids)
+                .where(Score.status == ScoreStatus.SUBMITTED, Score.application_id.in_(batch))
+                .group_by(Score.application_id)
+            )
+            .tuples()
+            .all()
+        )
+        for candidate in batch:
+            if submitted.get(candidate, 0) < len(criterion_ids):
+                return listed[candidate]
+        looked += size
+    if looked >= len(following):
+        return None
+    return standing(user, campaign, stage, criterion_ids).next_reference(application_id)
 
 
 def work_list(

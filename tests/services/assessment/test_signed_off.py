@@ -95,6 +95,19 @@ def test_the_results_page_shows_the_withdrawal_as_a_later_event(app, make_user):
     assert f"{leaving.reference} withdrew on" in later
 
 
+def test_a_sign_off_without_its_signer_recorded_still_shows_on_the_results_page(app, make_user):
+    """A stage signed off before the signer was recorded (the demonstration's past campaigns, say) reads as the
+    reports read it, rather than failing the page."""
+    setup = signed_off_sift(make_user(role="admin"))
+    record = stage_record(setup.campaign, "sift")
+    record.signed_off_by = None
+    db.session.commit()
+
+    response = signed_in(app, setup.admin).client.get(f"/moderate/{setup.campaign.id}/sift/results")
+    assert response.status_code == 200
+    assert parse(response).select_one("#signed-off").get_text(" ", strip=True).startswith("Signed off by the chair on ")
+
+
 def test_the_report_kept_at_sign_off_never_changes(app, make_user):
     setup = signed_off_sift(make_user(role="admin"), sign_off=False)
     campaign, leaving = setup.campaign, setup.applications[1]
