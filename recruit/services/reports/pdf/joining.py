@@ -5,17 +5,16 @@ and height, the document element's kids, the parent tree's entries and the headi
 structure tree (each range's parent-tree keys renumbered after the ranges before it), one outline, the catalog and
 the page numbers are written.
 
-pikepdf reads each range and gives each value's own syntax; this module only puts the renumbered references in.
+pikepdf reads each range; writing.py writes its objects, their references renumbered.
 """
 
 from __future__ import annotations
 
 import io
 import zlib
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from recruit.services.reports.pdf.writing import PdfWriter
+from recruit.services.reports.pdf.writing import ObjectCopy, PdfWriter, name_syntax, real_syntax
 
 if TYPE_CHECKING:
     import pikepdf
@@ -33,8 +32,7 @@ OWN_CATALOG_KEYS = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Metadat
 INHERITED_PAGE_KEYS = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 # pikepdf's type codes (ObjectType), for the values it does not give as Python scalars.
-_ARRAY, _DICTIONARY, _STREAM = 8, 9, 10
-_STRUCT_PARENT_KEYS = ("/StructParents", "/StructParent")
+_ARRAY = 8
 
 
 class RangeJoiner:
@@ -83,7 +81,7 @@ class RangeJoiner:
             entries = _parent_tree_entries(tree.ParentTree)
             key_offset = self.next_key
             self.next_key += max([key + 1 for key, _ in entries] + [int(tree.get("/ParentTreeNextKey", 0))], default=0)
-            copy = _Copy(self.writer, numbers, key_offset)
+            copy = ObjectCopy(self.writer, numbers, key_offset)
             pages = [(page.obj, self.writer.reserve()) for page in source.pages]
             numbers.update((page.objgen, number) for page, number in pages)
             if first:
@@ -112,7 +110,7 @@ class RangeJoiner:
             with pikepdf.open(io.BytesIO(part)) as overlay:
                 if numbered + len(overlay.pages) > len(self.pages):
                     raise ValueError(f"More page numbers than the {len(self.pages)} pages")
-                copy = _Copy(self.writer, {}, 0)
+                copy = ObjectCopy(self.writer, {}, 0)
                 for page in overlay.pages:
                     self._write_number(page, self.number_forms[numbered], copy)
                     numbered += 1
@@ -150,36 +148,36 @@ class RangeJoiner:
         )
         self.writer.close(b"/Root %d 0 R /Info %d 0 R" % (self.catalog, info))
 
-    def _take_document_parts(self, source: pikepdf.Pdf, copy: _Copy) -> None:
+    def _take_document_parts(self, source: pikepdf.Pdf, copy: ObjectCopy) -> None:
         """What the joined PDF takes from the first range: its catalog's entries, its metadata with the title, its
         Info dictionary, its structure tree's role and class maps, its document element's own entries."""
         with source.open_metadata(set_pikepdf_as_editor=False) as metadata:
             metadata["dc:title"] = self.title
         for key, value in source.Root.items():
             if key not in OWN_CATALOG_KEYS:
-                self.catalog_entries.append(b" " + _name(key) + b" " + copy.syntax(value))
+                self.catalog_entries.append(b" " + name_syntax(key) + b" " + copy.syntax(value))
         self.catalog_entries.append(b" /Metadata " + copy.syntax(source.Root.Metadata))
         for key, value in source.trailer.get("/Info", {}).items():
             if key != "/Title":
-                self.info_entries.append(b" " + _name(key) + b" " + copy.syntax(value))
+                self.info_entries.append(b" " + name_syntax(key) + b" " + copy.syntax(value))
         tree = source.Root.StructTreeRoot
         for key in ("/RoleMap", "/ClassMap"):
             if key in tree:
-                self.tree_entries.append(b" " + _name(key) + b" " + copy.syntax(tree[key]))
+                self.tree_entries.append(b" " + name_syntax(key) + b" " + copy.syntax(tree[key]))
         for key, value in _document_element(tree).items():
             if key not in ("/K", "/P"):
-                self.document_entries.append(b" " + _name(key) + b" " + copy.syntax(value))
+                self.document_entries.append(b" " + name_syntax(key) + b" " + copy.syntax(value))
 
-    def _write_page(self, page: pikepdf.Dictionary, number: int, copy: _Copy) -> None:
+    def _write_page(self, page: pikepdf.Dictionary, number: int, copy: ObjectCopy) -> None:
         """A page, in the joined page tree, with its number's Form XObject (written at the end) drawn over it."""
         entries = [b"/Type /Page /Parent %d 0 R" % self.page_tree]
         for key, value in page.items():
             if key not in ("/Type", "/Parent", "/Contents", "/Resources", *INHERITED_PAGE_KEYS):
-                entries.append(_name(key) + b" " + copy.value(key, value))
+                entries.append(name_syntax(key) + b" " + copy.value(key, value))
         for key in INHERITED_PAGE_KEYS[1:]:
             value = _inherited(page, key)
             if value is not None:
-                entries.append(_name(key) + b" " + copy.syntax(value))
+                entries.append(name_syntax(key) + b" " + copy.syntax(value))
         contents = [copy.syntax(stream) for stream in _as_list(page.get("/Contents"))]
         entries.append(b"/Contents [%d 0 R %s %d 0 R]" % (self.before_page, b" ".join(contents), self.after_page))
         form = self.writer.reserve()
@@ -188,8 +186,10 @@ class RangeJoiner:
             resources = {}
         if NUMBER_NAME.decode() in resources.get("/XObject", {}):
             raise ValueError(f"A page already has an XObject named {NUMBER_NAME.decode()}")
-        kept = [_name(key) + b" " + copy.syntax(value) for key, value in resources.items() if key != "/XObject"]
-        xobjects = [_name(key) + b" " + copy.syntax(value) for key, value in resources.get("/XObject", {}).items()]
+        kept = [name_syntax(key) + b" " + copy.syntax(value) for key, value in resources.items() if key != "/XObject"]
+        xobjects = [
+            name_syntax(key) + b" " + copy.syntax(value) for key, value in resources.get("/XObject", {}).items()
+        ]
         xobjects.append(NUMBER_NAME + b" %d 0 R" % form)
         entries.append(b"/Resources <<%s /XObject <<%s>>>>" % (b" ".join(kept), b" ".join(xobjects)))
         self.writer.write(number, b"<<" + b" ".join(entries) + b">>")
@@ -197,7 +197,7 @@ class RangeJoiner:
         self.number_forms.append(form)
         self.heights.append(float(_inherited(page, "/MediaBox")[3]))
 
-    def _write_number(self, page: pikepdf.Page, form: int, copy: _Copy) -> None:
+    def _write_number(self, page: pikepdf.Page, form: int, copy: ObjectCopy) -> None:
         """A page's number, as a Form XObject of the number page's content marked as an artifact: page furniture
         stays out of the tagged content in PDF/UA."""
         page.contents_coalesce()
@@ -253,7 +253,7 @@ class RangeJoiner:
                 self.writer.write(
                     numbers[child],
                     b"<</Title %s %s /Dest [%d 0 R /XYZ %s %s 0]>>"
-                    % (_syntax_of(label), b" ".join(links), self.pages[page], _real(left), _real(top)),
+                    % (_syntax_of(label), b" ".join(links), self.pages[page], real_syntax(left), real_syntax(top)),
                 )
                 count += 1
             return count
@@ -267,131 +267,10 @@ class RangeJoiner:
         return root
 
 
-class _Copy:
-    """One source PDF's objects copied into the writer: each indirect object reached is given the next object
-    number (unless `numbers` already maps it), and written by `drain`."""
-
-    def __init__(self, writer: PdfWriter, numbers: dict[tuple[int, int], int], key_offset: int) -> None:
-        self.writer = writer
-        self.numbers = numbers
-        self.key_offset = key_offset
-        self.todo: list[tuple[int, Any]] = []
-
-    def ref(self, obj: pikepdf.Object) -> int:
-        """The joined PDF's number for an indirect object of the source."""
-        objgen = obj.objgen
-        number = self.numbers.get(objgen)
-        return number if number is not None else self._reached(objgen, obj)
-
-    def drain(self) -> None:
-        """Write every object reached and not yet written (and those they reach)."""
-        while self.todo:
-            number, obj = self.todo.pop()
-            if obj._type_code_int == _STREAM:
-                entries = b"".join(
-                    b" " + _name(key) + b" " + self.value(key, value)
-                    for key, value in obj.stream_dict.items()
-                    if key != "/Length"
-                )
-                self.writer.write_stream(number, entries, obj.read_raw_bytes())
-            else:
-                self.writer.write(number, self.direct(obj))
-
-    def syntax(self, value: Any) -> bytes:
-        """A value's syntax, with references in the joined PDF's numbering."""
-        if type(value) is dict:  # an empty default
-            return b"<<>>"
-        if type(value).__name__ == "Object":
-            objgen = value.objgen
-            if objgen[0]:
-                number = self.numbers.get(objgen)
-                return b"%d 0 R" % (number if number is not None else self._reached(objgen, value))
-        return self.direct(value)
-
-    def value(self, key: str, value: Any) -> bytes:
-        """A dictionary's value: a structure parent key is renumbered after the ranges before."""
-        if type(value) is int and key in _STRUCT_PARENT_KEYS:
-            return b"%d" % (value + self.key_offset)
-        return self.syntax(value)
-
-    def direct(self, value: Any) -> bytes:
-        """The syntax of a value itself (an indirect object's too), its references renumbered. The copy's hot path
-        (a long report has hundreds of thousands of structure elements), so written out in full for dictionaries
-        and arrays."""
-        kind = type(value)
-        if kind is int:
-            return b"%d" % value
-        if kind is bool:
-            return b"true" if value else b"false"
-        if value is None:
-            return b"null"
-        if kind is Decimal:
-            return _real(value)
-        code = value._type_code_int
-        if code in (_DICTIONARY, _ARRAY):
-            numbers = self.numbers
-            if code == _DICTIONARY:
-                out = [b"<<"]
-                pairs = value.items()
-            else:
-                out = [b"["]
-                pairs = [(None, item) for item in value]
-            for key, item in pairs:
-                if key is not None:
-                    out.append(_names.get(key) or _name(key))
-                kind = type(item)
-                if kind is int:
-                    if key in _STRUCT_PARENT_KEYS:
-                        item += self.key_offset
-                    out.append(b"%d" % item)
-                elif kind is bool or kind is Decimal or item is None:
-                    out.append(self.direct(item))
-                else:
-                    objgen = item.objgen
-                    if objgen[0]:
-                        number = numbers.get(objgen)
-                        out.append(b"%d 0 R" % (number if number is not None else self._reached(objgen, item)))
-                    else:
-                        out.append(self.direct(item))
-            out.append(b">>" if code == _DICTIONARY else b"]")
-            return b" ".join(out)
-        if code == _STREAM:
-            raise ValueError("A stream can only be written as an indirect object")
-        syntax: bytes = value.unparse(resolved=True)  # a string or a name
-        return syntax
-
-    def _reached(self, objgen: tuple[int, int], obj: Any) -> int:
-        """A number for an indirect object reached for the first time, which is then to be written."""
-        number = self.numbers[objgen] = self.writer.reserve()
-        self.todo.append((number, obj))
-        return number
-
-
-_names: dict[str, bytes] = {}
-
-
-def _name(key: str) -> bytes:
-    """A name's syntax (escaped by pikepdf), remembered: the same few keys recur in every object."""
-    syntax = _names.get(key)
-    if syntax is None:
-        import pikepdf
-
-        syntax = _names[key] = pikepdf.Name(key).unparse()
-    return syntax
-
-
 def _syntax_of(text: str) -> bytes:
     import pikepdf
 
     return pikepdf.String(text).unparse()
-
-
-def _real(value: Any) -> bytes:
-    """A real number as PDF syntax: fixed point, never an exponent."""
-    text = f"{value:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return (text if text not in ("", "-0") else "0").encode()
 
 
 def _refs(numbers: list[int]) -> bytes:
