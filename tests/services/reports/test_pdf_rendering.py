@@ -9,6 +9,7 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
+from recruit.services.reports.pdf import rendering
 from recruit.services.reports.pdf.fetching import STATIC_ROOT, FetchRefused, StaticOnlyFetcher
 from recruit.services.reports.pdf.rendering import render_pdf, render_pdf_parallel
 from recruit.services.reports.pdf.splitting import SplitError, split_html
@@ -19,9 +20,15 @@ HOSTILE = (
 )
 
 
-def report_html(rows: int, statement: str = "", extra_head: str = "") -> str:
+def report_html(rows: int, statement: str = "", extra_head: str = "", *, linked: bool = False) -> str:
+    """A report with a long table; `linked`: each row's reference a link (an annotation on the page)."""
+
+    def reference(n: int) -> str:
+        return f'<a href="https://example.org/REF{n:04d}">REF{n:04d}</a>' if linked else f"REF{n:04d}"
+
     body = "".join(
-        f"<tr><th scope='row'>REF{n:04d}</th><td>{n % 7 + 1}</td><td>{(n * 3) % 7 + 1}</td><td>{n % 5 + 2}</td></tr>"
+        f"<tr><th scope='row'>{reference(n)}</th><td>{n % 7 + 1}</td><td>{(n * 3) % 7 + 1}</td>"
+        f"<td>{n % 5 + 2}</td></tr>"
         for n in range(rows)
     )
     return f"""<!doctype html><html lang="en-GB"><head><title>Test report</title>{extra_head}<style>
@@ -201,3 +208,69 @@ def test_the_joined_pdf_keeps_the_outline(joined):
                 == [child.title for child in first.root[0].children]
                 == ["Statement", "Scores", "Moderation log"]
             )
+
+
+def test_the_joined_pdf_passes_qpdfs_check_and_pypdf_reads_it(joined):
+    naive, parallel = joined
+    with pikepdf.open(io.BytesIO(parallel)) as document:
+        assert document.check_pdf_syntax() == []
+        pages = len(document.pages)
+    reader = PdfReader(io.BytesIO(parallel), strict=True)
+    assert len(reader.pages) == pages
+    assert reader.metadata is not None and reader.metadata.title == "Test report"
+    # Object streams and a cross-reference stream keep it about the size of one render's PDF.
+    assert len(parallel) < 1.5 * len(naive)
+
+
+def parent_tree(document: pikepdf.Pdf) -> dict[int, pikepdf.Object]:
+    nums = document.Root.StructTreeRoot.ParentTree.Nums
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys)), "a parent-tree key is used twice"
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+
+def test_links_on_every_range_keep_their_place_in_the_structure_tree():
+    data = render_pdf_parallel(report_html(150, linked=True), title="Test report", workers=3)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert document.check_pdf_syntax() == []
+        by_key = parent_tree(document)
+        links = []
+        for page in document.pages:
+            for annotation in page.obj.get("/Annots", []):
+                # The link's structure element is the one whose object reference names this annotation, and it is
+                # on this page.
+                element = by_key[int(annotation.StructParent)]
+                assert element.S == "/Link"
+                references = [kid for kid in element.K if isinstance(kid, pikepdf.Dictionary)]
+                assert [kid.Obj.objgen for kid in references] == [annotation.objgen]
+                assert element.Pg.objgen == page.objgen
+                links.append(str(annotation.A.URI))
+        # Every row's link, once, from each of the three ranges.
+        assert links == [f"https://example.org/REF{n:04d}" for n in range(150)]
+        assert len({int(page.obj.StructParents) for page in document.pages}) == len(document.pages)
+
+
+def test_ranges_that_arrive_out_of_order_are_joined_in_order(monkeypatch):
+    def last_first(tasks, workers, arrived, **options):
+        """The ranges laid out here, the last one finishing first."""
+        done = [(index, task()) for index, task in tasks]
+        tasks.clear()
+        for index, result in reversed(done):
+            arrived(index, result)
+
+    monkeypatch.setattr(rendering, "run_forked", last_first)
+    told = []
+    data = render_pdf_parallel(
+        report_html(150), title="Test report", workers=3, progress=lambda done, total: told.append((done, total))
+    )
+    pages = texts(data)
+    everything = "\n".join(pages)
+    positions = [everything.index(f"REF{n:04d}") for n in range(150)]
+    assert positions == sorted(positions)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+    assert told[-1][0] == told[-1][1]
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert document.check_pdf_syntax() == []
+        with document.open_outline() as outline:
+            assert [child.title for child in outline.root[0].children] == ["Statement", "Scores", "Moderation log"]

@@ -2,21 +2,15 @@
 
 The total is only known once every range is laid out, so the ranges are laid out without the page number and the
 numbers are drawn afterwards, by WeasyPrint in the document's own page-margin style, and laid over each joined page
-as an artifact (page furniture is not part of the tagged content in PDF/UA).
+as an artifact (page furniture is not part of the tagged content in PDF/UA) by joining.py.
 """
 
 from __future__ import annotations
-
-import io
-from typing import TYPE_CHECKING
 
 from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
 from recruit.services.reports.pdf.fetching import html_document
-
-if TYPE_CHECKING:
-    import pikepdf
 
 # A page's size in points: (width, height).
 Size = tuple[float, float]
@@ -77,16 +71,3 @@ def page_numbers(
         stylesheets=[CSS(string=PAGE_NUMBERS_ONLY + page_rules + first_page)], font_config=font_config
     )
     return data
-
-
-def lay_over(pdf: pikepdf.Pdf, numbers: bytes, *, first: int = 0) -> int:
-    """Draw each page's number over it, from page index `first`, marked as an artifact so that it stays out of the
-    tagged content. Returns how many pages were numbered."""
-    import pikepdf
-
-    overlay = pikepdf.open(io.BytesIO(numbers))
-    for page, number_page in zip(pdf.pages[first : first + len(overlay.pages)], overlay.pages):
-        number_page.contents_coalesce()
-        number_page.obj.Contents.write(b"/Artifact BMC\n" + number_page.obj.Contents.read_bytes() + b"\nEMC\n")
-        page.add_overlay(number_page, None)  # over the whole page
-    return len(overlay.pages)

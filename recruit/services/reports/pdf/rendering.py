@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import tempfile
 from collections import deque
 from collections.abc import Callable
 from functools import partial
@@ -70,30 +71,34 @@ def render_pdf_parallel(
         return pdf
     font_config = _warm()
     head, total = head_of(html), len(documents)
-    joiner = RangeJoiner()
-    sizes: list[Size] = []
-    waiting: dict[int, RangeResult] = {}
-    done = 0
+    # The joined PDF is written to a file as the ranges arrive; only its bookkeeping stays in memory.
+    with tempfile.TemporaryFile() as joined:
+        joiner = RangeJoiner(joined, title=title)
+        sizes: list[Size] = []
+        waiting: dict[int, RangeResult] = {}
+        done = 0
 
-    def arrived(index: int, result: RangeResult) -> None:
-        # Ranges are joined in order as they arrive, while the others are still being laid out; one that finishes
-        # early waits for those before it.
-        nonlocal done
-        done += 1
-        waiting[index] = result
-        while joiner.ranges in waiting:
-            data, marks, range_sizes = waiting.pop(joiner.ranges)
-            joiner.add(data, marks, len(range_sizes))
-            sizes.extend(range_sizes)
-        if progress:
-            progress(done, total + 1)
+        def arrived(index: int, result: RangeResult) -> None:
+            # Ranges are joined in order as they arrive, while the others are still being laid out; one that finishes
+            # early waits for those before it.
+            nonlocal done
+            done += 1
+            waiting[index] = result
+            while joiner.ranges in waiting:
+                data, marks, range_sizes = waiting.pop(joiner.ranges)
+                joiner.add(data, marks, len(range_sizes))
+                sizes.extend(range_sizes)
+            if progress:
+                progress(done, total + 1)
 
-    pending: deque[tuple[int, Task]] = deque(
-        (index, partial(_render_range, document, font_config)) for index, document in enumerate(documents)
-    )
-    del documents
-    run_forked(pending, min(workers, total), arrived, what="page range")
-    pdf = joiner.finish(_page_numbers(head, sizes, workers, font_config), title=title)
+        pending: deque[tuple[int, Task]] = deque(
+            (index, partial(_render_range, document, font_config)) for index, document in enumerate(documents)
+        )
+        del documents
+        run_forked(pending, min(workers, total), arrived, what="page range")
+        joiner.finish(_page_numbers(head, sizes, workers, font_config))
+        joined.seek(0)
+        pdf = joined.read()
     if progress:
         progress(total + 1, total + 1)
     return pdf
