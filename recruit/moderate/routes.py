@@ -147,7 +147,8 @@ def board_view(campaign_id: int, stage: str) -> str:
     deputies = moderators.deputies_for(stage, sorted(aside)) if aside else {}
     handovers = {application_id: deputies.get(application_id) for application_id in aside}
     moderated = moderators.moderated_among(current_user, campaign, stage, standing.conflicts)
-    # The agreement between the panel's scores, worked out afresh from the scores submitted so far.
+    # The agreement between the panel's scores, from every score submitted so far (worked out once for each report
+    # data version: quality.figures_of).
     figures = quality.stage_quality(campaign, stage)
     return render_template(
         "moderate/board.html",
