@@ -22,7 +22,7 @@ from recruit.labels import status_label
 from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import ScoreStatus
-from recruit.services.assessment.kept import KeptByVersion
+from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
 from recruit.services.campaigns.setup import load_campaign
 from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
 
@@ -164,8 +164,6 @@ def _plain_rows(statement: Select[Any]) -> Result[Any]:
 # data version (kept.py), bounded by the applications held: every assessor of a campaign works through the same
 # ones, each in their own order.
 _references: KeptByVersion[dict[int, str]] = KeptByVersion(200_000, len)
-# Beyond this many applications changed, the stage's are read whole again.
-UPDATED_AT_MOST = 500
 
 
 def stage_references(campaign: Campaign, stage: str) -> dict[int, str]:

@@ -27,6 +27,10 @@ from recruit.models.report_data import version_and_changes
 
 T = TypeVar("T")
 
+# Beyond this many applications changed since a value was kept, an `update` that reads them again declines and the
+# whole stage is read: one query either way, and the whole read is then as quick.
+UPDATED_AT_MOST = 500
+
 _stores: list[KeptByVersion[Any]] = []
 
 

@@ -22,7 +22,7 @@ from recruit.models import Application, Campaign, Conflict, Criterion, Score, Us
 from recruit.models.campaign import Panel, PanelMember
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.board import plain_rows
-from recruit.services.assessment.kept import KeptByVersion
+from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
 from recruit.services.assessment.leniency import Leniency, leniency
 from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess_each, count_matrix
 from recruit.services.campaigns.stages import eligible_query
@@ -124,10 +124,6 @@ def _shared(table: ScoreTable) -> ScoreTable:
     for column in (table.application_ids, table.criterion_ids, table.assessor_ids, table.values):
         column.flags.writeable = False  # shared between requests
     return table
-
-
-# Beyond this many applications changed, the stage is read whole again.
-UPDATED_AT_MOST = 500
 
 
 def update_counted_scores(
