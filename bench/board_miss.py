@@ -40,7 +40,7 @@ from sqlalchemy import event
 
 from recruit.extensions import db
 from recruit.services.assessment import kept, progress, quality
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import stage_criteria
 
 

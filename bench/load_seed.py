@@ -48,7 +48,7 @@ from recruit.services.assessment.scoring import indicator_choices
 from recruit.services.campaigns import criteria as criteria_service
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import assessor_order, eligible_query
 
 PASSWORD = "load-benchmark-passphrase-7391"

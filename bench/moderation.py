@@ -55,7 +55,7 @@ from recruit.services.assessment.moderation_rules import is_discrepant, proposal
 from recruit.services.campaigns import criteria
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import eligible_query
 
 TARGET_SECONDS = 1.0

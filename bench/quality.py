@@ -43,7 +43,7 @@ from recruit.models import Criterion, User
 from recruit.services.assessment.quality import ScoreTable, StageQuality, analyse, forget_tables, stage_quality
 from recruit.services.assessment.reliability import DRAWS, forget_figures
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 
 TARGET_SECONDS = 1.0
 SCALE = list(range(1, 8))

@@ -64,7 +64,7 @@ from recruit.services.assessment import agreement, scoring
 from recruit.services.assessment.agreement import ALREADY
 from recruit.services.campaigns import setup as campaigns
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.frameworks.framework_files import apply_framework, parse_framework
 from recruit.services.frameworks.scales import apply_scales, parse_scales
 from recruit.services.frameworks.yaml_files import load_yaml

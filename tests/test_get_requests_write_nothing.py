@@ -18,7 +18,7 @@ from recruit.extensions import db
 from recruit.models import Application, RenderedReport, RoleProfile
 from recruit.services.accounts import account_changes as accounts
 from recruit.services.assessment import agreement, feedback
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.reports import versions as reports
 from tests.fuzz_support import ROLES, SIGNING_IN, Browsers, World, build_world, fill_rule, sandbox

@@ -21,7 +21,7 @@ from recruit.models import BenchmarkAnswer, Campaign
 from recruit.models.campaign import CampaignStatus
 from recruit.services.assessment import calibration, scoring
 from recruit.services.campaigns import status as campaign_status
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.errors import Refused
 
 

@@ -42,6 +42,7 @@ from recruit.models.scoring import (
     ScoreVersion,
     StageRecord,
 )
+from recruit.models.setup_version import SetupVersion
 from recruit.models.user import PendingRegistration, RecoveryCode, User, UserToken
 
 __all__ = [
@@ -96,6 +97,7 @@ __all__ = [
     "Score",
     "ScoreVersion",
     "ScoringScale",
+    "SetupVersion",
     "StageRecord",
     "Statement",
     "StatementRedaction",

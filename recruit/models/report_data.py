@@ -123,6 +123,7 @@ NOT_SHOWN = frozenset(
         "report_data_versions",
         "report_data_changes",
         "public_content_versions",  # what the public pages show is versioned apart
+        "setup_versions",  # so is what each process keeps of campaigns' setup
         "rendered_reports",
         "audit_events",
         "access_denial_windows",

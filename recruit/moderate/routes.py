@@ -27,7 +27,7 @@ from recruit.services.assessment import (
     results,
     visibility,
 )
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import (
     eligible_query,
     is_chair,

@@ -20,7 +20,7 @@ from recruit.models import Application, Campaign, RenderedReport
 from recruit.pagination import page_number
 from recruit.reports import bp
 from recruit.services.assessment import visibility
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.errors import Refused
 from recruit.services.reports import candidates as candidate_reports
 from recruit.services.reports import spreadsheets

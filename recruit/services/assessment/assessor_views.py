@@ -23,7 +23,7 @@ from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
 
 

@@ -239,7 +239,7 @@ def analyse(
 def stage_quality(campaign: Campaign, stage: str, draws: int = DRAWS, seed: int = SEED) -> StageQuality:
     """The stage's agreement and each panel member's leniency, in a fixed number of queries."""
     criteria = campaign.criteria_at(stage)
-    # The panel's people as loaded with the campaign (setup.load_campaign), in the order they joined it.
+    # The panel's people as loaded with the campaign (kept_setup.load_campaign), in the order they joined it.
     panel_of = campaign.panel(stage)
     panel = [member.user for member in sorted(panel_of.members, key=lambda m: m.id)] if panel_of else []
     points = [point.value for point in kept_wording.scale_points(campaign.scale_id)]

@@ -11,14 +11,12 @@ from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import (
     Campaign,
     CampaignWorkingPattern,
-    Criterion,
     Grade,
     Panel,
     PanelMember,
@@ -365,22 +363,6 @@ def _panel_snapshot(panel: Panel) -> dict[str, Any]:
         "chair": panel.chair.email if panel.chair else None,
         "members": sorted(member.user.email for member in panel.members if not member.is_chair),
     }
-
-
-def load_campaign(campaign_id: int) -> Campaign | None:
-    # Three queries: every scoring and moderation request starts here. The scale and framework (one row each) come
-    # joined to the campaign, each criterion's competency and level to the criteria, and each panel's members and
-    # their accounts to the panels; the status history only the overview shows is left to it.
-    return db.session.scalar(
-        select(Campaign)
-        .where(Campaign.id == campaign_id)
-        .options(
-            joinedload(Campaign.scale),
-            joinedload(Campaign.framework),
-            selectinload(Campaign.criteria).options(joinedload(Criterion.competency), joinedload(Criterion.level)),
-            selectinload(Campaign.panels).joinedload(Panel.members).joinedload(PanelMember.user),
-        )
-    )
 
 
 def assessors() -> list[User]:

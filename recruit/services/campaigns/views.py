@@ -9,7 +9,7 @@ from recruit.clock import utcnow
 from recruit.extensions import db
 from recruit.models import Campaign, Framework, Grade, RoleProfile, User
 from recruit.models.campaign import CampaignStatus
-from recruit.services.campaigns.setup import load_campaign
+from recruit.services.campaigns.kept_setup import load_campaign
 
 
 def campaign_for_admin(actor: User, campaign_id: int) -> Campaign | None:

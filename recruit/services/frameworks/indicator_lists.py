@@ -20,7 +20,8 @@ from sqlalchemy import select
 from recruit.extensions import db
 from recruit.models import FrameworkLevel, Indicator
 from recruit.models.framework import INDICATOR_KINDS
-from recruit.services.frameworks.kept_wording import KeptByToken
+from recruit.services import public_content
+from recruit.services.change_tokens import KeptByToken
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class CompetencyIndicators:
 
 
 # Every framework a body uses, many times over.
-_kept: KeptByToken[int, CompetencyIndicators] = KeptByToken(2_000)
+_kept: KeptByToken[int, CompetencyIndicators] = KeptByToken(2_000, public_content.committed_token)
 
 
 def of_competencies(competency_ids: Iterable[int]) -> dict[int, CompetencyIndicators]:

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from recruit.clock import format_uk
 from recruit.extensions import db
 from recruit.models import Application
+from recruit.services import change_tokens
 from recruit.services.assessment import agreement, feedback, results, scoring
 from recruit.services.campaigns.criteria import update_criterion
 from recruit.services.campaigns.stages import stage_record
 from recruit.services.errors import Refused
-from recruit.services.frameworks import kept_wording
 from recruit.services.interview import offers
 from recruit.services.reports.content.feedback_letter import feedback_letter
 from recruit.services.reports.content.interview import interview_report
@@ -414,7 +414,7 @@ def test_the_sift_report_reads_its_rows_in_a_fixed_number_of_queries(make_user):
         scored.update(a.id for a in applications)
         agreement.confirm_all_proposals(setup.chair, campaign, "sift", applications)
         db.session.expire_all()
-        kept_wording.forget_all()  # the scale's points read each time, not kept from the first report's
+        change_tokens.forget_all()  # the scale's points read each time, not kept from the first report's
         with Statements() as counter:
             spec = sift_report(campaign)
         assert len(spec.context["rows"]) == len(applications)
