@@ -34,7 +34,13 @@ def seen(campaign_id: int) -> tuple:
         campaign.scale.name,
         campaign.framework.name,
         [
-            (c.code, c.at_sift, c.weight, c.competency.name if c.competency else None, c.level.name if c.level else None)
+            (
+                c.code,
+                c.at_sift,
+                c.weight,
+                c.competency.name if c.competency else None,
+                c.level.name if c.level else None,
+            )
             for c in campaign.criteria
         ],
         sorted(
