@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table, event, select, update
+from sqlalchemy import Select, Table, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from recruit.clock import utcnow
@@ -52,8 +52,7 @@ class ChangeToken:
         # Kept in session.info while the transaction holds a change this token covers, and once read, the token as
         # committed, for the rest of the transaction.
         self._changed, self._token = f"recruit.{name}.changed", f"recruit.{name}.token"
-        # Built once: many requests run it, so it is executed as it stands (Core, not through the ORM).
-        self._read = select(table.c.token).where(table.c.id == row_id)
+        self._read = select(table.c.token).where(table.c.id == row_id).scalar_subquery()
         _watched.append(self)
         # A database made from the models (rather than the migrations) gets its row as the migration gives it.
         event.listen(table, "after_create", self._first_row)
@@ -69,10 +68,9 @@ class ChangeToken:
             session.flush()
         if session.info.get(self._changed):
             return None
-        token = session.info.get(self._token)
-        if token is None:
-            token = session.info[self._token] = session.connection().execute(self._read).scalar_one_or_none()
-        return token
+        if self._token not in session.info:
+            _read_tokens(session)
+        return session.info[self._token]
 
     def mark_changed(self, session: Session) -> None:
         """Have this transaction give the token a new value when it commits."""
@@ -95,6 +93,21 @@ class ChangeToken:
     def _forget(self, session: Session) -> None:
         session.info.pop(self._changed, None)
         session.info.pop(self._token, None)  # read again in the next: another process may have committed a change
+
+
+# Every token in one query (a page that keeps things under both asks once), built once: many requests run it, so it
+# is executed as it stands (Core, not through the ORM).
+_read_all: dict[int, Select[Any]] = {}
+
+
+def _read_tokens(session: Session) -> None:
+    """Read every token, in one query, into session.info (those this transaction has read already stay as read)."""
+    query = _read_all.get(len(_watched))
+    if query is None:
+        query = _read_all[len(_watched)] = select(*(token._read for token in _watched))
+    row = session.connection().execute(query).one()
+    for token, value in zip(_watched, row, strict=True):
+        session.info.setdefault(token._token, value)
 
 
 @event.listens_for(Session, "after_flush")
