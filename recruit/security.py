@@ -8,8 +8,9 @@ from flask_talisman import Talisman
 
 from recruit.clock import utcnow
 from recruit.config import DEVELOPMENT_SECRET_KEY
-from recruit.extensions import db, limiter, login_manager
+from recruit.extensions import limiter, login_manager
 from recruit.models import User
+from recruit.services.campaigns.kept_setup import load_user
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -79,7 +80,7 @@ def init_security(app: Flask) -> None:
 def _load_user(user_id: str) -> User | None:
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        user = load_user(int(raw_id))
         version = int(raw_version)
     except (ValueError, TypeError):
         return None

@@ -18,24 +18,23 @@ from tests.factories import add_applications, score, sift_campaign
 from tests.helpers import PageForm, csrf_token_from, parse, recording
 
 CEILINGS = {
-    # Every page starts with the signed-in person and, in one query, the versions of the campaign's setup and of the
-    # public content: the campaign, its criteria and its panels are kept in the process under the first
-    # (services/campaigns/kept_setup.py), the framework's wording under the second (kept_wording.py).
-    # Each page reads the stage's record once, however many of its checks ask for it (services/campaigns/stages.py),
-    # and neither the framework's levels nor the scale's points: they are kept (services/frameworks/kept_wording.py).
+    # Every page starts with the versions of the campaign's setup and of the public content, in one query: the
+    # signed-in person's staff account, the campaign, its criteria, its panels and the stage's record are kept in the
+    # process under the first (services/campaigns/kept_setup.py), the framework's levels and indicators and the
+    # scale's points under the second (services/frameworks/kept_wording.py).
     # The assessor's drafts and submitted scores on every application are counted in one query (for the progress,
     # the drafts filter and the next application), which also gives each row's progress.
-    "work list": 7,
+    "work list": 5,
     # Every criterion of the application, to score on one page: the indicators of all of them in one query; the
     # redactions of all its statements in one more (services/fairness/redaction.py), on every page showing evidence.
-    "application page": 8,
-    "scoring page": 8,
+    "application page": 6,
+    "scoring page": 6,
     # One criterion across every application: the scoring page, with how many answers are scored.
-    "one answer of many": 11,
+    "one answer of many": 9,
     # The standings and the counted scores behind the agreement figures are kept under the campaign's report data
     # version (services/assessment/kept.py): the version, read once for both, is the query left of them.
-    "moderation board": 7,
-    "moderation item": 13,
+    "moderation board": 5,
+    "moderation item": 11,
     # Submitting every criterion of an application and going to the next one, besides writing the scores themselves:
     # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every
     # version in one INSERT and every audit entry in another, the chair's check, the report data version moved on at
@@ -43,7 +42,7 @@ CEILINGS = {
     # application found without reading the campaign again: the stage's applications kept under that version (its
     # read, and the changed application's again, rather than all of them), the assessor's conflicts, and their
     # scores on the next few applications in their order (services/assessment/assessor_views.next_reference).
-    "application submitted": 18,
+    "application submitted": 16,
 }
 
 
@@ -116,8 +115,9 @@ def test_submitting_a_score_reads_the_campaign_once_and_not_the_scores_history(a
         assert not [s for s in reads if " FROM campaigns" in s], "\n".join(reads)
         assert len([s for s in reads if " FROM setup_versions" in s]) == 1, "\n".join(reads)
         assert not [s for s in reads if "FROM score_versions" in s], "\n".join(reads)
-        # Nor the signed-in person again once the commit has expired them (the response's no-store check).
-        assert len([s for s in reads if " FROM users" in s]) == 1, "\n".join(reads)
+        # Nor the signed-in person, whose staff account is kept with the setup, nor again once the commit has expired
+        # them (the response's no-store check).
+        assert not [s for s in reads if " FROM users" in s], "\n".join(reads)
         # 22 with the check that the assessor did not apply to the campaign (one indexed read); 25 with the check
         # that tells the chair once every score is in (whether they were told, and this assessor's part left); 26
         # with the campaign's report data version moved on at the commit (models/report_data.py).
@@ -147,10 +147,12 @@ def test_agreeing_an_item_reads_it_once(app, make_user):
     assert len(item_reads) == 1, "\n".join(item_reads)
     # Finding the next discrepant item after the commit uses the campaign as the page loaded it, and the response's
     # no-store check the chair as signed in: neither is loaded again. The campaign's setup is the one kept since the
-    # page was shown (services/campaigns/kept_setup.py): its version is read once, and the campaign not at all.
-    for table, times in (("users", 1), ("setup_versions", 1), ("campaigns", 0), ("criteria", 0), ("panels", 0)):
+    # page was shown (services/campaigns/kept_setup.py), as are the chair's account and the stage's record: its version
+    # is read at the start and, for the stage's record, once more after the commit; the rest not at all.
+    for table, times in (("users", 0), ("setup_versions", 2), ("campaigns", 0), ("criteria", 0), ("panels", 0)):
         reads = [s for s in statements if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
         assert len(reads) == times, f"{table} read {len(reads)} times:\n" + "\n".join(reads)
+    assert not [s for s in statements if s.startswith("SELECT stage_records.id")], "\n".join(statements)
     agreed = agreement.item_for(campaign, "sift", application, criterion).agreed
     assert agreed is not None and agreed.value == 4
 
@@ -288,17 +290,18 @@ def test_submitting_a_whole_application_writes_its_scores_versions_and_audit_ent
         for table in ("score_versions", "audit_events"):
             assert len([s for s in statements if s.startswith(f"INSERT INTO {table} ")]) == 1, "\n".join(statements)
         # The rows read once, whatever the number of criteria, and the versions (the setup's and the public content's)
-        # not again after the commit; the campaign and the indicators, kept in the process since the page was shown
-        # (services/campaigns/kept_setup.py, services/frameworks/indicator_lists.py), not at all.
+        # not again after the commit; the campaign, the stage's record and the indicators, kept in the process since the
+        # page was shown (services/campaigns/kept_setup.py, services/frameworks/indicator_lists.py), not at all.
         for read, times in (
-            ("(SELECT public_content_versions.token", 1),  # with the setup's version, in one query
             ("campaigns.id", 0),
             ("scores.id", 1),
             ("agreed_scores.id", 1),
-            ("stage_records.id", 1),
+            ("stage_records.id", 0),
         ):
             found = [s for s in statements if s.startswith(f"SELECT {read}")]
             assert len(found) == times, f"{read} read {len(found)} times:\n" + "\n".join(found)
+        versions = [s for s in statements if " FROM setup_versions " in s]  # with the public content's, in one query
+        assert len(versions) == 1, "\n".join(statements)
         assert not [s for s in statements if " FROM indicators" in s], "\n".join(statements)
         others = len(statements) - len(inserted) - len(updated)
         assert others <= CEILINGS["application submitted"], f"{others} statements:\n" + "\n\n".join(statements)

@@ -192,12 +192,35 @@ class KeptByToken(Generic[K, V]):
             with self._lock:
                 for key, value in fresh.items():
                     self._kept[(key, token)] = value
-                while len(self._kept) > self._limit:
-                    self._kept.popitem(last=False)
+                self._drop_beyond_limit()
         return found
 
     def get(self, key: K, read: Callable[[set[K]], dict[K, V]]) -> V:
         return self.get_many([key], read)[key]
+
+    def kept(self, key: K) -> V | None:
+        """The value kept for this key at the current token, if any; nothing is read."""
+        token = self._token()
+        if token is None:
+            return None
+        with self._lock:
+            found = self._kept.get((key, token))
+            if found is not None:
+                self._kept.move_to_end((key, token))
+            return found
+
+    def keep(self, key: K, value: V) -> None:
+        """Keep this value, read now, under the current token (nothing is kept while there is none)."""
+        token = self._token()
+        if token is None:
+            return
+        with self._lock:
+            self._kept[(key, token)] = value
+            self._drop_beyond_limit()
+
+    def _drop_beyond_limit(self) -> None:
+        while len(self._kept) > self._limit:
+            self._kept.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

@@ -20,7 +20,9 @@ the app's processes, as after a migration.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from typing import Any
+
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recruit.extensions import db
@@ -34,6 +36,7 @@ from recruit.models import (
     PanelMember,
     ScoringScale,
     SetupVersion,
+    StageRecord,
     User,
 )
 from recruit.models.setup_version import ROW_ID
@@ -51,6 +54,7 @@ SETUP_MODELS: tuple[type, ...] = (
     Panel,
     PanelMember,
     User,
+    StageRecord,
 )
 
 
@@ -85,15 +89,18 @@ def _setup_query(campaign_id: int):
     )
 
 
-def _read_detached(wanted: set[int]) -> dict[int, Campaign | None]:
-    """Each campaign loaded with its setup in a session of its own on the request's connection, then let go of: a
-    graph of detached objects that holds what the query loaded and nothing else."""
-    connection = db.session.connection()
+def _detached(query: Select[Any]) -> Any:
+    """The query's one row (or None), loaded in a session of its own on the request's connection (the same
+    transaction), then let go of: detached objects that hold what the query loaded and nothing else."""
     # rollback_only: this session never ends the request's transaction, which it only reads in.
-    with Session(bind=connection, autoflush=False, join_transaction_mode="rollback_only") as own:
-        found = {campaign_id: own.scalar(_setup_query(campaign_id)) for campaign_id in wanted}
+    with Session(bind=db.session.connection(), autoflush=False, join_transaction_mode="rollback_only") as own:
+        found = own.scalar(query)
         own.expunge_all()
     return found
+
+
+def _read_detached(wanted: set[int]) -> dict[int, Campaign | None]:
+    return {campaign_id: _detached(_setup_query(campaign_id)) for campaign_id in wanted}
 
 
 def load_campaign(campaign_id: int) -> Campaign | None:
@@ -106,3 +113,34 @@ def load_campaign(campaign_id: int) -> Campaign | None:
         return None
     # load=False: the kept state is taken as it stands, with no query; the copy is the session's own.
     return db.session.merge(kept, load=False)
+
+
+# A stage's record (what has been decided at it: the pre-sift, the decision, the sign-off) is part of the setup too;
+# kept as a one-item tuple, so that a stage with no record yet is kept as such.
+_stage_records: KeptByToken[tuple[int, str], tuple[StageRecord | None]] = KeptByToken(1_000, SETUP.committed)
+
+
+def load_stage_record(campaign_id: int, stage: str) -> StageRecord | None:
+    """The stage's record, in the request's session, or None while it has none: kept as for the campaign."""
+    query = select(StageRecord).where(StageRecord.campaign_id == campaign_id, StageRecord.stage == stage)
+    if SETUP.committed() is None:
+        return db.session.scalar(query)
+    (kept,) = _stage_records.get((campaign_id, stage), lambda _wanted: {(campaign_id, stage): (_detached(query),)})
+    return db.session.merge(kept, load=False) if kept is not None else None
+
+
+# Staff accounts are part of the setup (every panel member's is), so the signed-in person's account, read at the start
+# of every request, is kept as well when it is a staff account. A candidate's is read each time: changes to candidates'
+# accounts leave the setup version alone.
+_staff: KeptByToken[int, User] = KeptByToken(2_000, SETUP.committed)
+
+
+def load_user(user_id: int) -> User | None:
+    """The account with this id, in the request's session: a staff account kept while the setup version stands."""
+    kept = _staff.kept(user_id)  # the version is read first: a change committed after it only makes this newer
+    if kept is not None:
+        return db.session.merge(kept, load=False)
+    user = db.session.get(User, user_id)
+    if user is not None and user.is_staff and SETUP.committed() is not None:
+        _staff.keep(user_id, _detached(select(User).where(User.id == user_id)))
+    return user

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, selectin
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PanelMember, StageRecord, User
 from recruit.models.application import ApplicationStatus
+from recruit.services.campaigns.kept_setup import load_stage_record
 
 # The sift decision marks applications sift_passed or sift_failed; they stay in the sift (its board, results,
 # a changed decision and the sign-off) as well as going on to interview.
@@ -44,9 +45,7 @@ def recorded(campaign: Campaign, stage: str) -> StageRecord | None:
     kept: dict[tuple[int, str], StageRecord | None] = db.session.info.setdefault(_RECORDS, {})
     key = (campaign.id, stage)
     if key not in kept:
-        kept[key] = db.session.scalar(
-            select(StageRecord).where(StageRecord.campaign_id == campaign.id, StageRecord.stage == stage)
-        )
+        kept[key] = load_stage_record(campaign.id, stage)
     return kept[key]
 
 

@@ -228,3 +228,63 @@ def test_scoring_and_agreeing_leave_the_setup_version_alone(setup):
 
 def test_a_campaign_that_does_not_exist_is_none():
     assert load_campaign(999_999) is None
+
+
+# -- the signed-in person's account, and the stage's record ------------------------------------------------------
+
+
+def signed_in_as(app, user):
+    from tests import helpers
+
+    return helpers.signed_in(app, user).client
+
+
+def test_a_staff_account_is_kept_and_signed_out_at_once_when_deactivated_or_signed_out_everywhere(app, setup):
+    member_id, url = setup.members[0].id, f"/assess/{setup.campaign.id}/sift"
+    client = signed_in_as(app, setup.members[0])
+    assert client.get(url).status_code == 200
+    with recording() as statements:
+        assert client.get(url).status_code == 200
+    assert not [s for s in statements if " FROM users" in s], "the assessor's account is kept"
+
+    with unit_of_work():
+        db.session.get(User, member_id).active = False
+    assert client.get(url).status_code == 302, "a deactivated account is signed out on its next request"
+
+    with unit_of_work():
+        db.session.get(User, member_id).active = True
+    client = signed_in_as(app, db.session.get(User, member_id))
+    assert client.get(url).status_code == 200
+    with unit_of_work():
+        db.session.get(User, member_id).session_version += 1  # signed out everywhere
+    assert client.get(url).status_code == 302
+
+
+def test_a_candidates_account_is_read_on_every_request(app):
+    candidate = UserFactory(role="candidate")
+    db.session.commit()
+    client = signed_in_as(app, candidate)
+    assert client.get("/applications").status_code == 200
+    with recording() as statements:
+        assert client.get("/applications").status_code == 200
+    assert [s for s in statements if " FROM users" in s], "candidates' accounts are not kept"
+
+
+def test_the_stages_record_is_kept_and_read_afresh_once_it_changes(setup):
+    from recruit.services.campaigns.stages import recorded, stage_record_to_change
+
+    campaign_id = setup.campaign.id
+
+    def record_now():
+        with recording() as statements:
+            record = recorded(db.session.get(Campaign, campaign_id), "sift")
+            seen = (record.presift_active, record.decided_at) if record is not None else None
+        return seen, [s for s in statements if s.startswith("SELECT stage_records.id")]
+
+    before, reads = record_now()
+    again, reads = record_now()
+    assert again == before and not reads, "kept"
+    with unit_of_work():
+        stage_record_to_change(db.session.get(Campaign, campaign_id), "sift").presift_active = True
+    after, reads = record_now()
+    assert after is not None and after[0] is True and reads, "read afresh"
