@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -100,14 +101,20 @@ class ApplicationScoresForm(Form):
 def application_scores_form(codes: Iterable[str]) -> ApplicationScoresForm:
     """The form for these criteria (by code): a copy of each of ScoreForm's fields for each criterion, made in page
     order so that errors are listed criterion by criterion."""
+    form: ApplicationScoresForm = _form_class(tuple(codes))()
+    return form
+
+
+@lru_cache(maxsize=256)
+def _form_class(codes: tuple[str, ...]) -> type[ApplicationScoresForm]:
+    # One class for each list of criteria, made once: WTForms works out a form class's fields on its first use, and
+    # a campaign's pages all use the same list.
     fields = {}
     for code in codes:
         for name in SCORE_FIELDS:
             original = getattr(ScoreForm, name)
             fields[f"{code}-{name}"] = UnboundField(original.field_class, *original.args, **original.kwargs)
-    form_class = type("ApplicationScoresForm", (ApplicationScoresForm,), fields)
-    form: ApplicationScoresForm = form_class()
-    return form
+    return type("ApplicationScoresForm", (ApplicationScoresForm,), fields)
 
 
 class ConflictForm(Form):

@@ -30,7 +30,21 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Select, Table, and_, delete, event, insert, inspect, literal, or_, select, true
+from sqlalchemy import (
+    ForeignKey,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    event,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstanceState, Mapped, Session, SessionTransaction, UOWTransaction, mapped_column
 from sqlalchemy.orm.session import ORMExecuteState
@@ -401,27 +415,29 @@ def version_and_changes(session: Session, campaign_id: int, since: int | None) -
     return known[key]
 
 
+# Built once: every page kept under the version runs one of them.
+_VERSION = select(ReportDataVersion.version).where(ReportDataVersion.campaign_id == bindparam("campaign_id"))
+_VERSION_AND_CHANGES = (
+    select(ReportDataVersion.version, ReportDataChange.version, ReportDataChange.application_id)
+    .outerjoin(
+        ReportDataChange,
+        and_(
+            ReportDataChange.campaign_id == ReportDataVersion.campaign_id,
+            ReportDataChange.version > bindparam("since"),
+            ReportDataChange.version <= ReportDataVersion.version,
+            ReportDataChange.version <= bindparam("until"),
+        ),
+    )
+    .where(ReportDataVersion.campaign_id == bindparam("campaign_id"))
+)
+
+
 def _version_and_changes(session: Session, campaign_id: int, since: int | None) -> tuple[int, set[int] | None]:
     if since is None:
-        found = session.scalar(select(ReportDataVersion.version).where(ReportDataVersion.campaign_id == campaign_id))
+        found = session.scalar(_VERSION, {"campaign_id": campaign_id})
         return found or 0, None
-    logged = (
-        session.execute(
-            select(ReportDataVersion.version, ReportDataChange.version, ReportDataChange.application_id)
-            .outerjoin(
-                ReportDataChange,
-                and_(
-                    ReportDataChange.campaign_id == ReportDataVersion.campaign_id,
-                    ReportDataChange.version > since,
-                    ReportDataChange.version <= ReportDataVersion.version,
-                    ReportDataChange.version <= since + KEPT_VERSIONS,
-                ),
-            )
-            .where(ReportDataVersion.campaign_id == campaign_id)
-        )
-        .tuples()
-        .all()
-    )
+    parameters = {"campaign_id": campaign_id, "since": since, "until": since + KEPT_VERSIONS}
+    logged = session.execute(_VERSION_AND_CHANGES, parameters).tuples().all()
     current = logged[0][0] if logged else 0  # a campaign whose data was never written has no counter yet
     versions = {version for _, version, _ in logged if version is not None}
     applications = {application_id for _, version, application_id in logged if version is not None}

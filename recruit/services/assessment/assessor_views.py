@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain, islice
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Result, Select, func, select
+from sqlalchemy import Result, Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.extensions import db
@@ -24,7 +24,14 @@ from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
 from recruit.services.campaigns.kept_setup import load_campaign
-from recruit.services.campaigns.stages import assessor_order, eligible_query, listing_query, stage_criteria
+from recruit.services.campaigns.stages import (
+    ELIGIBLE,
+    assessor_order,
+    eligible_query,
+    listing_query,
+    recorded_as,
+    stage_criteria,
+)
 
 
 @dataclass
@@ -437,14 +444,23 @@ def own_scores(user: User, stage: str, applications: list[Application]) -> dict[
 def application_in_stage(campaign: Campaign, stage: str, reference: str) -> Application | None:
     if len(reference) > 20:
         return None
-    # The statements come joined, in the same query; a statement's criterion is one of the campaign's, already
-    # loaded with it.
     return (
-        db.session.scalars(
-            eligible_query(campaign, stage)
-            .where(Application.reference == reference.upper())
-            .options(joinedload(Application.statements))
-        )
+        db.session.scalars(_in_stage_query(stage), {"campaign_id": campaign.id, "reference": reference.upper()})
         .unique()
         .one_or_none()
+    )
+
+
+@cache
+def _in_stage_query(stage: str) -> Select[tuple[Application]]:
+    # Built once for each stage (the statement's making and cache key cost more than running it), with the
+    # statements joined, in the same query; a statement's criterion is one of the campaign's, already loaded with it.
+    return (
+        select(Application)
+        .where(
+            Application.campaign_id == bindparam("campaign_id"),
+            recorded_as(stage, ELIGIBLE[stage]),
+            Application.reference == bindparam("reference"),
+        )
+        .options(joinedload(Application.statements))
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, exists, select
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
 from recruit.models.scoring import ScoreStatus
-from recruit.services.campaigns.stages import eligible_query, stage_criteria
+from recruit.services.campaigns.stages import ELIGIBLE, recorded_as, stage_criteria
 
 
 def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> None:
@@ -41,24 +43,31 @@ def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[
     criteria = [criterion.id for criterion in scored_now]
     if not criteria:
         return False
+    parameters = {"campaign_id": campaign.id, "criteria": criteria, "assessor_id": user.id}
+    return bool(db.session.scalar(_part_left_query(stage), parameters))
+
+
+@cache
+def _part_left_query(stage: str) -> Select[tuple[bool]]:
+    # Built once for each stage: every submission runs it.
     unsubmitted = (
-        eligible_query(campaign, stage)
-        .with_only_columns(Application.id)
-        .join(Criterion, Criterion.id.in_(criteria))
+        select(Application.id)
+        .where(Application.campaign_id == bindparam("campaign_id"), recorded_as(stage, ELIGIBLE[stage]))
+        .join(Criterion, Criterion.id.in_(bindparam("criteria", expanding=True)))
         .where(
             ~exists().where(
                 Conflict.application_id == Application.id,
-                Conflict.assessor_id == user.id,
+                Conflict.assessor_id == bindparam("assessor_id"),
                 Conflict.stage == stage,
                 Conflict.has_conflict.is_(True),
             ),
             ~exists().where(
                 Score.application_id == Application.id,
                 Score.criterion_id == Criterion.id,
-                Score.assessor_id == user.id,
+                Score.assessor_id == bindparam("assessor_id"),
                 Score.stage == stage,
                 Score.status == ScoreStatus.SUBMITTED,
             ),
         )
     )
-    return bool(db.session.scalar(select(unsubmitted.exists())))
+    return select(unsubmitted.exists())

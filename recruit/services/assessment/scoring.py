@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal, Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -101,11 +101,15 @@ def inconsistency(campaign: Campaign, criterion: Criterion, value: int, ticked: 
 
 
 def conflict_for(user: User, application: Application, stage: str) -> Conflict | None:
-    return db.session.scalar(
-        select(Conflict).where(
-            Conflict.application_id == application.id, Conflict.assessor_id == user.id, Conflict.stage == stage
-        )
-    )
+    return db.session.scalar(_CONFLICT, {"application_id": application.id, "assessor_id": user.id, "stage": stage})
+
+
+# Built once, as are the other statements every scoring page and submission runs.
+_CONFLICT = select(Conflict).where(
+    Conflict.application_id == bindparam("application_id"),
+    Conflict.assessor_id == bindparam("assessor_id"),
+    Conflict.stage == bindparam("stage"),
+)
 
 
 def has_conflict(user: User, application: Application, stage: str) -> bool:
@@ -184,10 +188,13 @@ def agreed_for_application(application: Application, stage: str) -> dict[int, Ag
     """The application's agreed scores at the stage, by criterion id, in one query."""
     return {
         agreed.criterion_id: agreed
-        for agreed in db.session.scalars(
-            select(AgreedScore).where(AgreedScore.application_id == application.id, AgreedScore.stage == stage)
-        )
+        for agreed in db.session.scalars(_AGREED, {"application_id": application.id, "stage": stage})
     }
+
+
+_AGREED = select(AgreedScore).where(
+    AgreedScore.application_id == bindparam("application_id"), AgreedScore.stage == bindparam("stage")
+)
 
 
 def own_scores_for_application(user: User, application: Application, stage: str) -> dict[int, Score]:
@@ -195,11 +202,16 @@ def own_scores_for_application(user: User, application: Application, stage: str)
     return {
         score.criterion_id: score
         for score in db.session.scalars(
-            select(Score).where(
-                Score.application_id == application.id, Score.assessor_id == user.id, Score.stage == stage
-            )
+            _OWN_SCORES, {"application_id": application.id, "assessor_id": user.id, "stage": stage}
         )
     }
+
+
+_OWN_SCORES = select(Score).where(
+    Score.application_id == bindparam("application_id"),
+    Score.assessor_id == bindparam("assessor_id"),
+    Score.stage == bindparam("stage"),
+)
 
 
 def already_saved(score: SavedScore, entry: ScoreInput, ticked: list[int], submit: bool) -> bool:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from recruit.clock import utcnow
@@ -53,14 +53,16 @@ def panel_texts(statements: Sequence[Statement]) -> dict[int, str]:
     ranges: dict[int, list[tuple[int, int]]] = defaultdict(list)
     ids = [statement.id for statement in statements]
     if ids:
-        rows = db.session.execute(
-            select(StatementRedaction.statement_id, StatementRedaction.start, StatementRedaction.end).where(
-                StatementRedaction.statement_id.in_(ids)
-            )
-        )
+        rows = db.session.execute(_RANGES, {"ids": ids})
         for statement_id, start, end in rows:
             ranges[statement_id].append((start, end))
     return {statement.id: apply_ranges(statement.text, ranges[statement.id]) for statement in statements}
+
+
+# Built once: every page showing evidence runs it.
+_RANGES = select(StatementRedaction.statement_id, StatementRedaction.start, StatementRedaction.end).where(
+    StatementRedaction.statement_id.in_(bindparam("ids", expanding=True))
+)
 
 
 def panel_text(statement: Statement | None) -> str:

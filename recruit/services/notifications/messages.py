@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from recruit.clock import UK, format_uk, format_uk_date, uk_time, uk_to_utc, utcnow
 from recruit.extensions import db
@@ -339,7 +339,11 @@ def _scores_complete_key(campaign: Campaign, stage: str, presift: bool) -> str:
 def scores_complete_told(campaign: Campaign, stage: str, *, presift: bool = False) -> bool:
     """The chair has been told already that every score of the stage (or its pre-sift) is in."""
     key = _scores_complete_key(campaign, stage, presift)
-    return db.session.scalar(select(Notification.id).where(Notification.event_key == key).limit(1)) is not None
+    return db.session.scalar(_TOLD, {"key": key}) is not None
+
+
+# Built once: every submitted score asks.
+_TOLD = select(Notification.id).where(Notification.event_key == bindparam("key")).limit(1)
 
 
 def scores_complete(campaign: Campaign, stage: str, *, presift: bool = False) -> bool:
