@@ -158,13 +158,13 @@ class Order:
     starts: dict[int, datetime]
 
 
-def _plain_rows(statement: Select[Any]) -> Result[Any]:
+def _plain_rows(statement: Select[Any], parameters: dict[str, Any] | None = None) -> Result[Any]:
     """A statement of plain columns run on the session's connection, its rows as they come: the ORM's work on each
     row (some milliseconds over a stage's thousands of applications) buys nothing for ids, references and counts.
     Changes not yet written go to the database first, as the ORM would send them."""
     if db.session.autoflush:
         db.session.flush()
-    return db.session.connection().execute(statement)
+    return db.session.connection().execute(statement, parameters)
 
 
 # The applications each stage scores (ids with their references), kept in each process under the campaign's report
@@ -298,26 +298,36 @@ class Standing:
 
 def _own_conflicts(user: User, campaign: Campaign, stage: str) -> frozenset[int]:
     """The applications of the campaign whose candidate this assessor declared a conflict with, at this stage."""
-    return frozenset(
-        _plain_rows(
-            select(Conflict.application_id)
-            .join(Application, Application.id == Conflict.application_id)
-            .where(
-                Application.campaign_id == campaign.id,
-                Conflict.assessor_id == user.id,
-                Conflict.stage == stage,
-                Conflict.has_conflict.is_(True),
-            )
-        )
-        .scalars()
-        .all()
-    )
+    parameters = {"campaign_id": campaign.id, "assessor_id": user.id, "stage": stage}
+    return frozenset(_plain_rows(_OWN_CONFLICTS, parameters).scalars().all())
 
 
-def _own_scores(user: User, stage: str, criterion_ids: list[int]) -> Select[Any]:
-    return select(Score.application_id, func.count(Score.id)).where(
-        Score.assessor_id == user.id, Score.stage == stage, Score.criterion_id.in_(criterion_ids)
+# Built once, with the statements below: the assessor's pages and every submission run them.
+_OWN_CONFLICTS = (
+    select(Conflict.application_id)
+    .join(Application, Application.id == Conflict.application_id)
+    .where(
+        Application.campaign_id == bindparam("campaign_id"),
+        Conflict.assessor_id == bindparam("assessor_id"),
+        Conflict.stage == bindparam("stage"),
+        Conflict.has_conflict.is_(True),
     )
+)
+# The assessor's scores on some criteria, counted per application: by status (standing), or those submitted on some
+# applications (next_reference).
+_OWN_SCORES = select(Score.application_id, func.count(Score.id)).where(
+    Score.assessor_id == bindparam("assessor_id"),
+    Score.stage == bindparam("stage"),
+    Score.criterion_id.in_(bindparam("criteria", expanding=True)),
+)
+_OWN_SCORES_BY_STATUS = _OWN_SCORES.add_columns(Score.status).group_by(Score.application_id, Score.status)
+_OWN_SUBMITTED_AMONG = _OWN_SCORES.where(
+    Score.status == ScoreStatus.SUBMITTED, Score.application_id.in_(bindparam("among", expanding=True))
+).group_by(Score.application_id)
+
+
+def _own_score_parameters(user: User, stage: str, criterion_ids: list[int], **more: Any) -> dict[str, Any]:
+    return {"assessor_id": user.id, "stage": stage, "criteria": criterion_ids, **more}
 
 
 def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Standing:
@@ -328,11 +338,7 @@ def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int
     submitted: Counter[int] = Counter()
     drafts: Counter[int] = Counter()
     if criterion_ids:
-        rows = _plain_rows(
-            _own_scores(user, stage, criterion_ids)
-            .add_columns(Score.status)
-            .group_by(Score.application_id, Score.status)
-        ).all()
+        rows = _plain_rows(_OWN_SCORES_BY_STATUS, _own_score_parameters(user, stage, criterion_ids)).all()
         for application_id, count, status in rows:
             (submitted if status == ScoreStatus.SUBMITTED else drafts)[application_id] += count
     return Standing(order.ids, order.references, order.starts, len(criterion_ids), conflicted, submitted, drafts)
@@ -367,11 +373,7 @@ def next_reference(
         if not batch:
             return None
         submitted = dict(
-            _plain_rows(
-                _own_scores(user, stage, criterion_ids)
-                .where(Score.status == ScoreStatus.SUBMITTED, Score.application_id.in_(batch))
-                .group_by(Score.application_id)
-            )
+            _plain_rows(_OWN_SUBMITTED_AMONG, _own_score_parameters(user, stage, criterion_ids, among=batch))
             .tuples()
             .all()
         )
