@@ -15,10 +15,10 @@ from recruit.campaigns import bp
 from recruit.campaigns.routes import _campaign_or_404
 from recruit.extensions import db
 from recruit.forms import Form, show_refusal
-from recruit.models import Application, Campaign
+from recruit.models import Campaign
 from recruit.services.assessment import moderators
 from recruit.services.assessment.visibility import shows_names
-from recruit.services.campaigns.stages import eligible_query, stage_criteria
+from recruit.services.campaigns.stages import in_stage, stage_criteria
 from recruit.services.errors import Refused
 
 ADMIN_MODERATES = 0
@@ -61,7 +61,7 @@ def deputies(campaign_id: int, stage: str) -> str:
 @roles("admin")
 def deputy(campaign_id: int, stage: str, reference: str) -> ResponseReturnValue:
     campaign = _stage_or_404(campaign_id, stage)
-    application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
+    application = in_stage(campaign, stage, reference)
     if application is None:
         abort(404)
     named = moderators.deputy_of(application, stage)

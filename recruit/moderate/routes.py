@@ -30,6 +30,7 @@ from recruit.services.assessment import (
 from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import (
     eligible_query,
+    in_stage,
     is_chair,
     listing_query,
     membership,
@@ -66,7 +67,7 @@ def _application_access(campaign_id: int, stage: str, reference: str) -> tuple[C
     campaign = load_campaign(campaign_id) if stage in ("sift", "interview") else None
     if campaign is None:
         abort(404)
-    application = db.session.scalar(eligible_query(campaign, stage).where(Application.reference == reference[:20]))
+    application = in_stage(campaign, stage, reference)
     if is_chair(campaign, stage, current_user) or current_user.role == "admin":
         if application is None:
             abort(404)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property
 from itertools import chain, islice
 from math import ceil
 from typing import Any
 
 from sqlalchemy import Result, Select, bindparam, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from recruit.extensions import db
 from recruit.labels import status_label
@@ -25,11 +25,10 @@ from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
 from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import (
-    ELIGIBLE,
     assessor_order,
     eligible_query,
+    in_stage,
     listing_query,
-    recorded_as,
     stage_criteria,
 )
 
@@ -444,25 +443,6 @@ def own_scores(user: User, stage: str, applications: list[Application]) -> dict[
 
 
 def application_in_stage(campaign: Campaign, stage: str, reference: str) -> Application | None:
-    if len(reference) > 20:
-        return None
-    return (
-        db.session.scalars(_in_stage_query(stage), {"campaign_id": campaign.id, "reference": reference.upper()})
-        .unique()
-        .one_or_none()
-    )
-
-
-@cache
-def _in_stage_query(stage: str) -> Select[tuple[Application]]:
-    # Built once for each stage (the statement's making and cache key cost more than running it), with the
-    # statements joined, in the same query; a statement's criterion is one of the campaign's, already loaded with it.
-    return (
-        select(Application)
-        .where(
-            Application.campaign_id == bindparam("campaign_id"),
-            recorded_as(stage, ELIGIBLE[stage]),
-            Application.reference == bindparam("reference"),
-        )
-        .options(joinedload(Application.statements))
-    )
+    # The statements come joined, in the same query; a statement's criterion is one of the campaign's, already
+    # loaded with it.
+    return in_stage(campaign, stage, reference, with_statements=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import cache
 from itertools import chain
 
 import numpy as np
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, event, or_, select
-from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, selectinload
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction, joinedload, selectinload
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Criterion, PanelMember, StageRecord, User
@@ -191,6 +192,26 @@ def is_later_withdrawal(application: Application, signed_off_at: datetime | None
 
 def eligible_query(campaign: Campaign, stage: str) -> Select[tuple[Application]]:
     return select(Application).where(Application.campaign_id == campaign.id, recorded_as(stage, ELIGIBLE[stage]))
+
+
+def in_stage(campaign: Campaign, stage: str, reference: str, *, with_statements: bool = False) -> Application | None:
+    """The application with this reference among those the stage scores (eligible_query), with its statements
+    loaded in the same query if asked; None for any other reference."""
+    if len(reference) > 20:
+        return None
+    parameters = {"campaign_id": campaign.id, "reference": reference.upper()}
+    return db.session.scalars(_in_stage_query(stage, with_statements), parameters).unique().one_or_none()
+
+
+@cache
+def _in_stage_query(stage: str, with_statements: bool) -> Select[tuple[Application]]:
+    # Built once for each stage: every page for one application runs it.
+    query = select(Application).where(
+        Application.campaign_id == bindparam("campaign_id"),
+        recorded_as(stage, ELIGIBLE[stage]),
+        Application.reference == bindparam("reference"),
+    )
+    return query.options(joinedload(Application.statements)) if with_statements else query
 
 
 def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> Select[tuple[Application]]:
