@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recruit.extensions import db
@@ -89,12 +89,12 @@ def _setup_query(campaign_id: int):
     )
 
 
-def _detached(query: Select[Any]) -> Any:
+def _detached(query: Select[Any], parameters: dict[str, Any] | None = None) -> Any:
     """The query's one row (or None), loaded in a session of its own on the request's connection (the same
     transaction), then let go of: detached objects that hold what the query loaded and nothing else."""
     # rollback_only: this session never ends the request's transaction, which it only reads in.
     with Session(bind=db.session.connection(), autoflush=False, join_transaction_mode="rollback_only") as own:
-        found = own.scalar(query)
+        found = own.scalar(query, parameters)
         own.expunge_all()
     return found
 
@@ -122,11 +122,18 @@ _stage_records: KeptByToken[tuple[int, str], tuple[StageRecord | None]] = KeptBy
 
 def load_stage_record(campaign_id: int, stage: str) -> StageRecord | None:
     """The stage's record, in the request's session, or None while it has none: kept as for the campaign."""
-    query = select(StageRecord).where(StageRecord.campaign_id == campaign_id, StageRecord.stage == stage)
+    parameters = {"campaign_id": campaign_id, "stage": stage}
     if SETUP.committed() is None:
-        return db.session.scalar(query)
-    (kept,) = _stage_records.get((campaign_id, stage), lambda _wanted: {(campaign_id, stage): (_detached(query),)})
+        return db.session.scalar(_STAGE_RECORD, parameters)
+    (kept,) = _stage_records.get(
+        (campaign_id, stage), lambda _wanted: {(campaign_id, stage): (_detached(_STAGE_RECORD, parameters),)}
+    )
     return db.session.merge(kept, load=False) if kept is not None else None
+
+
+_STAGE_RECORD = select(StageRecord).where(
+    StageRecord.campaign_id == bindparam("campaign_id"), StageRecord.stage == bindparam("stage")
+)
 
 
 # Staff accounts are part of the setup (every panel member's is), so the signed-in person's account, read at the start
