@@ -82,6 +82,9 @@ class Config:
     SESSION_COOKIE_NAME = "recruit_session"
     # The longest any session lives; staff sessions also end after 30 minutes idle.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie is sent again only when the session changes (its activity is recorded once a minute: security.py),
+    # not with every response; a session ends 12 hours after sign-in whatever the cookie says.
+    SESSION_REFRESH_EACH_REQUEST = False
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
 
     # Per-client limits on sign-in and registration attempts (Flask-Limiter syntax).

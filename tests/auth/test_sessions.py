@@ -128,3 +128,17 @@ def test_deactivated_user_loses_access_at_once(app, forms, client, make_user):
     accounts.set_active(admin, user, False)
     db.session.expire_all()
     assert client.get("/account").status_code == 302
+
+
+def test_activity_is_recorded_once_a_minute_so_an_idle_session_ends_early_never_late(forms, client, make_user):
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        forms.sign_in(make_user(role="assessor"))
+        clock.shift(timedelta(minutes=2))
+        first = client.get("/account")
+        assert first.status_code == 200 and "Set-Cookie" in first.headers, "activity recorded"
+        clock.shift(timedelta(seconds=30))
+        again = client.get("/account")
+        assert again.status_code == 200 and "Set-Cookie" not in again.headers, "not again within the minute"
+        # Idle for 30 minutes after the unrecorded request, 30½ after the recorded one: signed out.
+        clock.shift(timedelta(minutes=30))
+        assert client.get("/account").status_code == 302
