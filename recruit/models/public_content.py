@@ -21,10 +21,15 @@ from recruit.models.types import UTCDateTime
 ROW_ID = 1
 
 
-class PublicContentVersion(Model):
-    __tablename__ = "public_content_versions"
+class TokenRow:
+    """One row holding a random token that every committed change to what it covers replaces
+    (services/change_tokens.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32))
-    # When the public pages last changed, for people looking into the database.
+    # When what it covers last changed, for people looking into the database.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PublicContentVersion(TokenRow, Model):
+    __tablename__ = "public_content_versions"

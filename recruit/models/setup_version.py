@@ -10,23 +10,11 @@ backup, can never bring an old token, and what was kept under it, back.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
-
-from recruit.clock import utcnow
 from recruit.extensions import Model
-from recruit.models.types import UTCDateTime
+from recruit.models.public_content import ROW_ID, TokenRow
 
-# The one row's id.
-ROW_ID = 1
+__all__ = ["ROW_ID", "SetupVersion"]
 
 
-class SetupVersion(Model):
+class SetupVersion(TokenRow, Model):
     __tablename__ = "setup_versions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(32))
-    # When a campaign's setup last changed, for people looking into the database.
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -70,7 +70,8 @@ class ChangeToken:
             return None
         if self._token not in session.info:
             _read_tokens(session)
-        return session.info[self._token]
+        token: str | None = session.info[self._token]
+        return token
 
     def mark_changed(self, session: Session) -> None:
         """Have this transaction give the token a new value when it commits."""

@@ -13,9 +13,9 @@ as the token: once that time passes, the next one takes its place and the key ch
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from recruit.clock import utcnow
@@ -69,7 +69,7 @@ PUBLIC_MODELS: tuple[type[Any], ...] = (
     CampaignWorkingPattern,
     Criterion,
 )
-PUBLIC = ChangeToken("public_content", PublicContentVersion.__table__, ROW_ID, PUBLIC_MODELS)
+PUBLIC = ChangeToken("public_content", cast(Table, PublicContentVersion.__table__), ROW_ID, PUBLIC_MODELS)
 
 
 _versions = PublicContentVersion.__table__

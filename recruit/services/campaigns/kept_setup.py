@@ -20,9 +20,9 @@ the app's processes, as after a migration.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy import Select, Table, bindparam, inspect, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from recruit.extensions import db
@@ -67,13 +67,13 @@ def _counts(_session: Session, instance: object) -> bool:
     return any(role in STAFF_ROLES for role in roles)
 
 
-SETUP = ChangeToken("campaign_setup", SetupVersion.__table__, ROW_ID, SETUP_MODELS, counts=_counts)
+SETUP = ChangeToken("campaign_setup", cast(Table, SetupVersion.__table__), ROW_ID, SETUP_MODELS, counts=_counts)
 
 # Detached campaigns, each with its setup loaded; a few hundred campaigns at the sift or interview at once at most.
 _kept: KeptByToken[int, Campaign | None] = KeptByToken(500, SETUP.committed)
 
 
-def _setup_query(campaign_id: int):
+def _setup_query(campaign_id: int) -> Select[tuple[Campaign]]:
     # The scale and framework (one row each) come joined to the campaign, each criterion's competency and level to
     # the criteria, and each panel's members and their accounts to the panels; the status history only the
     # overview shows is left to it.
@@ -112,7 +112,8 @@ def load_campaign(campaign_id: int) -> Campaign | None:
     if kept is None:
         return None
     # load=False: the kept state is taken as it stands, with no query; the copy is the session's own.
-    return db.session.merge(kept, load=False)
+    campaign: Campaign = db.session.merge(kept, load=False)
+    return campaign
 
 
 # A stage's record (what has been decided at it: the pre-sift, the decision, the sign-off) is part of the setup too;
