@@ -247,12 +247,15 @@ def refusal(response, client) -> str | None:
 
 
 def sign_in_failure_writes(statements: list[str]) -> bool:
-    """Only what a refused sign-in records: audit entries and the account's failure count."""
+    """Only what a refused sign-in records: audit entries and the account's failure count (with, for a staff account,
+    the setup version every change to one moves on: services/campaigns/kept_setup.py)."""
     for statement in statements:
         words = " ".join(statement.split()).lower()
         if words.startswith("insert into audit_events"):
             continue
         if words.startswith("update users set") and set(_assigned(words)) <= {"failed_sign_ins", "locked_until"}:
+            continue
+        if words.startswith("update setup_versions set") and set(_assigned(words)) == {"token", "changed_at"}:
             continue
         return False
     return True
