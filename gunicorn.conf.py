@@ -9,17 +9,15 @@ The access log format is gunicorn's "combined" format:
 
 Turn the access log on with `--access-logfile -` (or a file path); settings given on the command line win.
 
-Each worker, once it has loaded the app, moves everything loaded so far (the app, its modules, SQLAlchemy's mappers,
-the compiled templates: some 250,000 objects) out of the garbage collector's sight with gc.freeze(). They live as long
-as the worker, and a full collection no longer walks them all: a page that makes many objects, such as the moderation
-board of a large sift, otherwise pays tens of milliseconds now and then for a collection that finds nothing of theirs.
+Each worker, once it has loaded the app, keeps the garbage collector out of its way: what it loaded is frozen out of
+the collector's sight, and young objects are collected less often (recruit/processes.py says why and how much).
 """
 
-import gc
+from recruit.processes import settle_worker
 
 logger_class = "recruit.log_masking.TokenMaskingLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 
 def post_worker_init(worker):
-    gc.freeze()
+    settle_worker()

@@ -12,7 +12,8 @@ submitting the score), the moderation board, and a moderation item (GET, and POS
 warmed up first (templates compiled, caches filled), then requested --iterations times per round for --rounds
 rounds; the figure is the CPU time of this process (time.process_time, so other work on the machine does not
 count, and neither does PostgreSQL's own) per request, the mean of each round and the best round. As in gunicorn's
-workers (gunicorn.conf.py), what the app loaded at start is frozen out of the garbage collector's sight. A last pass
+workers (gunicorn.conf.py, recruit/processes.py), what the app loaded at start is frozen out of the garbage
+collector's sight and young objects are collected less often. A last pass
 under cProfile prints each page's top functions by own time and by cumulative time (cProfile's times are wall
 times: waiting for PostgreSQL shows in psycopg's `wait`).
 """
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import io
 import os
 import pstats
@@ -278,7 +278,9 @@ def main() -> int:
 
     with throwaway_database(args.server) as url:
         chair, assessor, app = seeded_app(url, args.applications)
-        gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
+        from recruit.processes import settle_worker
+
+        settle_worker()  # as gunicorn.conf.py does in each worker once the app is loaded
         clients = []
         for person in (assessor, chair):
             client = Browser(app)

@@ -40,19 +40,17 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
-    literal,
     or_,
     select,
-    true,
+    text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstanceState, Mapped, Session, SessionTransaction, UOWTransaction, mapped_column
 from sqlalchemy.orm.session import ORMExecuteState
 
 from recruit.extensions import Model
 from recruit.models.application import Application, Statement
 from recruit.models.calibration import BenchmarkAnswer
-from recruit.models.campaign import Campaign, Criterion, Panel
+from recruit.models.campaign import Criterion, Panel
 from recruit.models.scoring import AgreedScore, Score
 
 
@@ -343,33 +341,35 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_READ, None)  # read again in the next: another process may have committed since
 
 
+# Written out, the same for PostgreSQL and SQLite: SQLAlchemy cannot keep the compiled form of an INSERT from a SELECT,
+# and compiled it afresh at every commit that wrote report data. The SELECT's WHERE keeps SQLite from reading ON
+# CONFLICT as part of a join.
+_MOVE_ON = """INSERT INTO report_data_versions (campaign_id, version)
+SELECT id, 1 FROM campaigns WHERE {where} ORDER BY id
+ON CONFLICT (campaign_id) DO UPDATE SET version = report_data_versions.version + 1
+RETURNING campaign_id, version"""
+_MOVE_ON_EVERY = text(_MOVE_ON.format(where="1 = 1"))
+_MOVE_ON_THESE = text(_MOVE_ON.format(where="id IN :ids")).bindparams(bindparam("ids", expanding=True))
+
+
 def move_on(session: Session, campaign_ids: list[int] | None) -> dict[int, int]:
     """Add one to these campaigns' counters (every campaign's for None), creating those not kept yet, in campaign
     order so that two transactions take the rows' locks in the same order. Returns each one's new version."""
-    table = cast(Table, ReportDataVersion.__table__)
-    source = select(Campaign.id, literal(1)).where(true()).order_by(Campaign.id)
-    if campaign_ids is not None:
-        source = source.where(Campaign.id.in_(campaign_ids))
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    statement = (
-        upsert.from_select(["campaign_id", "version"], source)
-        .on_conflict_do_update(index_elements=["campaign_id"], set_={"version": table.c.version + 1})
-        .returning(table.c.campaign_id, table.c.version)
-    )
-    return dict(session.execute(statement).tuples().all())
+    if campaign_ids is None:
+        return dict(session.execute(_MOVE_ON_EVERY).tuples().all())
+    return dict(session.execute(_MOVE_ON_THESE, {"ids": campaign_ids}).tuples().all())
 
 
 def log(session: Session, changes: dict[int, tuple[int, set[int]]]) -> None:
     """Log the applications each campaign's new version changed (campaign id: its version, the applications), in
-    one INSERT."""
+    one INSERT (the table's own, without the ORM's bulk handling, which the rows do not need)."""
     rows = [
         {"campaign_id": campaign_id, "version": version, "application_id": application_id}
         for campaign_id, (version, ids) in sorted(changes.items())
         for application_id in sorted(ids)
     ]
     if rows:
-        session.execute(insert(ReportDataChange).values(rows))
+        session.execute(insert(cast(Table, ReportDataChange.__table__)), rows)
 
 
 def prune(session: Session, versions: dict[int, int]) -> None:

@@ -61,13 +61,16 @@ def _campaign(campaign_id: int, stage: str, *, admin_may_view: bool) -> Campaign
     abort(403 if current_user.role in ("admin", "assessor") else 404)
 
 
-def _application_access(campaign_id: int, stage: str, reference: str) -> tuple[Campaign, Application]:
+def _application_access(
+    campaign_id: int, stage: str, reference: str, *, with_statements: bool = False
+) -> tuple[Campaign, Application]:
     """Object access for one application's moderation pages (its items, its feedback): the stage's chair and admins,
-    and the deputy chair an admin named for this application (who reaches it and nothing else of the board)."""
+    and the deputy chair an admin named for this application (who reaches it and nothing else of the board). With
+    its statements loaded in the same query if asked."""
     campaign = load_campaign(campaign_id) if stage in ("sift", "interview") else None
     if campaign is None:
         abort(404)
-    application = in_stage(campaign, stage, reference)
+    application = in_stage(campaign, stage, reference, with_statements=with_statements)
     if is_chair(campaign, stage, current_user) or current_user.role == "admin":
         if application is None:
             abort(404)
@@ -82,9 +85,11 @@ def _application_access(campaign_id: int, stage: str, reference: str) -> tuple[C
     abort(403 if current_user.role in ("admin", "assessor") else 404)
 
 
-def _item_access(campaign_id: int, stage: str, reference: str, code: str) -> tuple[Campaign, Application, Criterion]:
+def _item_access(
+    campaign_id: int, stage: str, reference: str, code: str, *, with_statements: bool = False
+) -> tuple[Campaign, Application, Criterion]:
     """Object access for one item's moderation pages, as for its application's."""
-    campaign, application = _application_access(campaign_id, stage, reference)
+    campaign, application = _application_access(campaign_id, stage, reference, with_statements=with_statements)
     criterion = next((c for c in stage_criteria(campaign, stage) if c.code == code), None)
     if criterion is None:
         abort(404)
@@ -216,7 +221,10 @@ def _next_discrepant(campaign: Campaign, stage: str, after: tuple[int, int]) -> 
 @bp.route("/<int:campaign_id>/<stage>/items/<reference>/<code>", methods=["GET", "POST"])
 @roles("assessor", "admin")
 def item(campaign_id: int, stage: str, reference: str, code: str) -> ResponseReturnValue:
-    campaign, application, criterion = _item_access(campaign_id, stage, reference, code)
+    # The sift's item page shows the candidate's statement: it comes with the application, in the same query.
+    campaign, application, criterion = _item_access(
+        campaign_id, stage, reference, code, with_statements=stage == "sift"
+    )
     args = board_args()
     current = agreement.item_for(campaign, stage, application, criterion)
     chair = is_chair(campaign, stage, current_user)

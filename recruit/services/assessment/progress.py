@@ -154,7 +154,7 @@ class StageProgress:
         `after`, the first following that item (coming round from the top), never that item itself."""
         position = -1  # from the top
         if after is not None:
-            position = self._positions.get(after, len(self.standings) - 1)
+            position = self._position(after)
         for state in states:
             wrapped = None  # the first before `after`, for coming round from the top
             for index, standing in self._of_state(state):
@@ -174,9 +174,17 @@ class StageProgress:
         width = len(self.standings) // len(self.conflicts) if self.conflicts else 0
         return {standing.application_id: index for index, standing in enumerate(self.standings[:: width or 1])}
 
-    @cached_property
-    def _positions(self) -> dict[tuple[int, int], int]:
-        return {standing.key: index for index, standing in enumerate(self.standings)}
+    def _position(self, key: tuple[int, int]) -> int:
+        """The item's place in the board's order (the last place for an item not on the board). Found through its
+        application's place rather than a dict of every item's: a board changes on every score, and each new one
+        would build that dict again for tens of thousands of items."""
+        place = self.places.get(key[0])
+        if place is not None:
+            width = len(self.standings) // len(self.conflicts)
+            for index in range(place * width, (place + 1) * width):
+                if self.standings[index].criterion_id == key[1]:
+                    return index
+        return len(self.standings) - 1
 
     def _of_state(self, state: str) -> tuple[tuple[int, Standing], ...]:
         """The items in this state, in the board's order, each with its place in it."""
