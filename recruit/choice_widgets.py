@@ -10,6 +10,9 @@ the inputs that are ticked. What they produce is the macro's output, character f
 (tests/test_choice_widgets.py compares them); anything whose markup depends on the ticks in another way (a
 conditional reveal, ticks given as `values`/`value` rather than per item) is rendered by the macro as before.
 
+A hidden input (a score's version, once for each criterion) is written out directly, as WTForms' own widget writes
+it but without building its attributes through its general-purpose markup formatting.
+
 A text area is kept the same way: its markup depends on what is typed only between `<textarea …>` and
 `</textarea>`, where the macro writes the value, escaped; the rest is rendered once for each label, hint, error and
 set of attributes.
@@ -23,6 +26,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
 from markupsafe import Markup, escape
+from wtforms.widgets import HiddenInput
 
 CACHE_SIZE = 512  # lists of choices kept per process; a campaign's criteria and scale need a few dozen
 
@@ -159,3 +163,14 @@ class TextArea(GovTextArea):  # type: ignore[misc]  # govuk-frontend-wtf publish
         at = rendered.offsets[0]
         # Escaped as the macro's autoescaping does: markup given as the value is written as it is.
         return Markup(rendered.html[:at] + str(escape(value)) + rendered.html[at:])
+
+
+class Hidden(HiddenInput):  # type: ignore[misc]
+    """WTForms' hidden input, written out directly: the same markup, character for character (see the module's
+    docstring). Given attributes of its own, it is WTForms' widget as it stands."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        if kwargs or any(getattr(field.flags, name, None) for name in self.validation_attrs):
+            return Markup(super().__call__(field, **kwargs))
+        identity, value = escape(field.id), escape(field._value())
+        return Markup(f'<input id="{identity}" name="{escape(field.name)}" type="hidden" value="{value}">')

@@ -1,15 +1,17 @@
 """The scoring pages' checkboxes and radios, rendered once for each set of choices and then ticked, give exactly the
 markup of govuk-frontend-wtf's macros: whatever is ticked, with an error, with hints, and after the list was cached
-with other ticks. So does a text area kept once and given what each page has typed."""
+with other ticks. So does a text area kept once and given what each page has typed, and a hidden input written out
+directly gives WTForms' own."""
 
 from __future__ import annotations
 
 import pytest
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
 from markupsafe import Markup
-from wtforms import RadioField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired
 
-from recruit.choice_widgets import Checkboxes, Radios, TextArea
+from recruit.choice_widgets import Checkboxes, Hidden, Radios, TextArea
 from recruit.forms import Form
 
 INDICATORS = [
@@ -169,3 +171,23 @@ def test_a_text_area_given_no_text_is_left_to_the_macro(app):
             {**params, "id": "fast", "name": "fast"}
         )
         assert str(form.fast()) == str(form.macro()).replace("macro", "fast")
+
+
+class HiddenForm(Form):
+    fast = HiddenField(widget=Hidden())
+    plain = HiddenField()
+    required = HiddenField(widget=Hidden(), validators=[InputRequired()])
+    required_plain = HiddenField(validators=[InputRequired()])
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "12", '3" onfocus="alert(1)', "<b>&amp;</b>"])
+def test_a_hidden_input_is_wtforms_markup(app, value):
+    with app.test_request_context("/"):
+        form = HiddenForm(data={"fast": value, "plain": value, "required": value, "required_plain": value})
+        assert str(form.fast()) == str(form.plain()).replace('id="plain" name="plain"', 'id="fast" name="fast"')
+        assert str(form.fast) == str(form.fast())
+        # Attributes given to the call, or taken from a field's flags, are WTForms' to write.
+        assert str(form.fast(class_="x")) == str(form.plain(class_="x")).replace("plain", "fast")
+        assert str(form.required()) == str(form.required_plain()).replace("required_plain", "required")
+    if value and "<" in value:
+        assert "<b>" not in str(form.fast())

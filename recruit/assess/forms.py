@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
-from recruit.choice_widgets import Checkboxes, Radios, TextArea
+from recruit.choice_widgets import Checkboxes, Hidden, Radios, TextArea
 from recruit.forms import Form, strip
 from recruit.models.calibration import LABEL_LIMIT, TEXT_LIMIT
 
@@ -57,7 +57,7 @@ class ScoreForm(Form):
         validators=[Length(max=10000, message="Rationale must be 10000 characters or fewer")],
     )
     confirm = BooleanField("I confirm this score is what I mean", widget=GovCheckboxInput())
-    version = HiddenField()
+    version = HiddenField(widget=Hidden())
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_score = SubmitField("Submit score", widget=GovSubmitInput())
     # On the page for one criterion across every application (?by=criterion).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 
 from recruit.clock import utcnow
 from recruit.extensions import db
@@ -291,6 +291,9 @@ class _Checked:
     ticked: list[int]
 
 
+SCORE_VERSIONS = cast(Table, ScoreVersion.__table__)
+
+
 def _write(user: User, application: Application, stage: str, answers: list[_Checked], *, submit: bool) -> list[Score]:
     """Store checked scores, each as its next version with its audit entry. The scores are written in one flush (on
     PostgreSQL the new ones in one INSERT), then their versions and their audit entries in one INSERT each: the
@@ -309,7 +312,7 @@ def _write(user: User, application: Application, stage: str, answers: list[_Chec
     db.session.flush()
     # Added by the scores' ids rather than appended to score.history, which would first load every earlier version.
     db.session.execute(
-        insert(ScoreVersion),
+        insert(SCORE_VERSIONS),  # the table's own INSERT, without the ORM's bulk handling
         [
             {
                 "score_id": score.id,

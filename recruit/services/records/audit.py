@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from recruit.extensions import db
 from recruit.models import AuditEvent, User
+
+AUDIT_EVENTS = cast(Table, AuditEvent.__table__)
 
 
 def _actor(actor: User | None) -> User | None:
@@ -65,8 +67,9 @@ def record_all(entries: list[Entry], *, actor: User | None = None) -> None:
         return
     who = _actor(actor)
     address = _client_address()
+    # The table's own INSERT, without the ORM's bulk handling: no objects are wanted back.
     db.session.execute(
-        insert(AuditEvent),
+        insert(AUDIT_EVENTS),
         [
             {
                 "action": entry.action,
