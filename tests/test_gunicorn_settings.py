@@ -25,7 +25,7 @@ def test_a_worker_freezes_what_it_loaded_once_the_app_is_loaded():
         assert gc.get_freeze_count() >= len(loaded)
         # Young objects collected every YOUNG_THRESHOLD allocations; the older generations keep their ratios.
         assert gc.get_threshold() == (YOUNG_THRESHOLD, threshold[1], threshold[2])
-        assert YOUNG_THRESHOLD > threshold[0]
+        assert threshold[0] < YOUNG_THRESHOLD
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)

@@ -34,7 +34,8 @@ CEILINGS = {
     # The standings and the counted scores behind the agreement figures are kept under the campaign's report data
     # version (services/assessment/kept.py): the version, read once for both, is the query left of them.
     "moderation board": 5,
-    "moderation item": 11,
+    # The sift's item page loads the candidate's statements in the same query as the application.
+    "moderation item": 10,
     # Submitting every criterion of an application and going to the next one, besides writing the scores themselves:
     # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every
     # version in one INSERT and every audit entry in another, the chair's check, the report data version moved on at
