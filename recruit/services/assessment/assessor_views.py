@@ -150,7 +150,8 @@ class WorkPage:
 @dataclass(frozen=True)
 class Order:
     """Every application of the stage in the order this assessor works through them (ids), with their references and
-    each interview's start time."""
+    each interview's start time. At the sift the ids and references are shared between requests (stage_references):
+    callers must not change them."""
 
     ids: list[int]
     references: dict[int, str]
@@ -166,30 +167,41 @@ def _plain_rows(statement: Select[Any], parameters: dict[str, Any] | None = None
     return db.session.connection().execute(statement, parameters)
 
 
+class References(dict[int, str]):
+    """The applications a stage scores, by id with their references, and each assessor's own order of them, worked
+    out the first time it is asked for (by assessor id): a stage's ten thousand applications take a few
+    milliseconds to order, and every submission asks for the next one. A new value for new applications starts
+    with no orders."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.orders: dict[int, list[int]] = {}
+
+
 # The applications each stage scores (ids with their references), kept in each process under the campaign's report
 # data version (kept.py), bounded by the applications held: every assessor of a campaign works through the same
 # ones, each in their own order.
-_references: KeptByVersion[dict[int, str]] = KeptByVersion(200_000, len)
+_references: KeptByVersion[References] = KeptByVersion(200_000, len)
 
 
-def stage_references(campaign: Campaign, stage: str) -> dict[int, str]:
+def stage_references(campaign: Campaign, stage: str) -> References:
     """The applications the stage scores, by id with their references: kept, brought up to date by reading again
     only the applications changed since (a withdrawal, say) when only those changed, else read (one query). Shared
     between requests: callers must not change it."""
 
-    def read(only: list[int] | None = None) -> dict[int, str]:
+    def read(only: list[int] | None = None) -> References:
         query = eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference)
         if only is not None:
             query = query.where(Application.id.in_(only))
-        return dict(_plain_rows(query).tuples().all())
+        return References(_plain_rows(query).tuples().all())
 
-    def update(kept: dict[int, str], changed: set[int]) -> dict[int, str] | None:
+    def update(kept: References, changed: set[int]) -> References | None:
         if len(changed) > UPDATED_AT_MOST:
             return None
         fresh = read(sorted(changed))
         if all(kept.get(application_id) == fresh.get(application_id) for application_id in changed):
-            return kept  # a score or a conflict: the same applications
-        updated = {application_id: ref for application_id, ref in kept.items() if application_id not in changed}
+            return kept  # a score or a conflict: the same applications, in the same orders
+        updated = References((i, ref) for i, ref in kept.items() if i not in changed)
         updated.update(fresh)
         return updated
 
@@ -213,7 +225,10 @@ def ordering(user: User, campaign: Campaign, stage: str) -> Order:
             {application_id: starts for application_id, _, starts in rows if starts is not None},
         )
     references = stage_references(campaign, stage)
-    return Order(assessor_order(campaign.id, stage, user.id, references), references, {})
+    ids = references.orders.get(user.id)
+    if ids is None:
+        ids = references.orders[user.id] = assessor_order(campaign.id, stage, user.id, references)
+    return Order(ids, references, {})
 
 
 @dataclass

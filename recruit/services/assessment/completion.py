@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import Select, bindparam, exists, func, select
 
 from recruit.extensions import db
 from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
@@ -37,37 +37,43 @@ def _own_part_left(user: User, campaign: Campaign, stage: str, scored_now: list[
     """This person still has an item of the stage to submit: an application the stage scores, without a conflict
     they declared with its candidate, with one of these criteria they have not submitted a score on.
 
-    One query that stops at the first such item, so it is quick while much is left (most submissions) and reads
-    the whole stage only as they finish it, rather than counting their scores on every submission (a 10,000-
+    One query that stops at the first such application, so it is quick while much is left (most submissions) and
+    reads the whole stage only as they finish it, rather than counting their scores on every submission (a 10,000-
     application sift of 6 criteria has 60,000 of them each)."""
-    criteria = [criterion.id for criterion in scored_now]
+    criteria = sorted({criterion.id for criterion in scored_now})
     if not criteria:
         return False
-    parameters = {"campaign_id": campaign.id, "criteria": criteria, "assessor_id": user.id}
+    parameters = {"campaign_id": campaign.id, "criteria": criteria, "assessor_id": user.id, "expected": len(criteria)}
     return bool(db.session.scalar(_part_left_query(stage), parameters))
 
 
 @cache
 def _part_left_query(stage: str) -> Select[tuple[bool]]:
     # Built once for each stage: every submission runs it.
-    unsubmitted = (
-        select(Application.id)
-        .where(Application.campaign_id == bindparam("campaign_id"), recorded_as(stage, ELIGIBLE[stage]))
-        .join(Criterion, Criterion.id.in_(bindparam("criteria", expanding=True)))
+    # Each application's submitted scores are counted by a lookup of their own (the scores' unique index), in the
+    # order the campaign's applications come: an anti-join instead lets PostgreSQL plan a merge over the person's
+    # scores in application order, which walks every earlier campaign's applications and a whole index before the
+    # first row (some 50 ms on each submission to a 10,000-application sift).
+    submitted = (
+        select(func.count())
         .where(
-            ~exists().where(
-                Conflict.application_id == Application.id,
-                Conflict.assessor_id == bindparam("assessor_id"),
-                Conflict.stage == stage,
-                Conflict.has_conflict.is_(True),
-            ),
-            ~exists().where(
-                Score.application_id == Application.id,
-                Score.criterion_id == Criterion.id,
-                Score.assessor_id == bindparam("assessor_id"),
-                Score.stage == stage,
-                Score.status == ScoreStatus.SUBMITTED,
-            ),
+            Score.application_id == Application.id,
+            Score.criterion_id.in_(bindparam("criteria", expanding=True)),
+            Score.assessor_id == bindparam("assessor_id"),
+            Score.stage == stage,
+            Score.status == ScoreStatus.SUBMITTED,
         )
+        .scalar_subquery()
+    )
+    unsubmitted = select(Application.id).where(
+        Application.campaign_id == bindparam("campaign_id"),
+        recorded_as(stage, ELIGIBLE[stage]),
+        ~exists().where(
+            Conflict.application_id == Application.id,
+            Conflict.assessor_id == bindparam("assessor_id"),
+            Conflict.stage == stage,
+            Conflict.has_conflict.is_(True),
+        ),
+        submitted < bindparam("expected"),
     )
     return select(unsubmitted.exists())
