@@ -11,7 +11,7 @@ import pytest
 from recruit.extensions import db
 from recruit.services.assessment import assessor_views, scoring
 from recruit.services.assessment.assessor_views import next_reference, stage_references, standing
-from recruit.services.campaigns.stages import eligible_query
+from recruit.services.campaigns.stages import assessor_order, eligible_query
 from tests.factories import add_applications, score, sift_campaign
 from tests.helpers import Statements
 
@@ -85,3 +85,21 @@ def test_the_stages_applications_are_kept_and_follow_a_withdrawal(stage):
     assert second.id not in after and after == fresh_references(campaign)
     assert second.id in kept, "what was kept is left as it was, for requests still using it"
     assert second.id not in assessor_views.ordering(member, campaign, "sift").ids
+
+
+def test_each_assessors_order_is_worked_out_once_for_the_stages_applications(stage):
+    campaign, member, chair = stage.campaign, stage.members[0], stage.chair
+    references = stage_references(campaign, "sift")
+    own = assessor_views.ordering(member, campaign, "sift").ids
+    assert own == assessor_order(campaign.id, "sift", member.id, references)
+    assert assessor_views.ordering(member, campaign, "sift").ids is own, "kept with the stage's applications"
+    chairs = assessor_views.ordering(chair, campaign, "sift").ids
+    assert chairs == assessor_order(campaign.id, "sift", chair.id, references) and chairs != own
+
+    # A withdrawal gives new applications: each order is worked out again, without the one withdrawn.
+    first = stage.applications[0]
+    first.status = "withdrawn"
+    db.session.commit()
+    after = assessor_views.ordering(member, campaign, "sift").ids
+    assert after == [i for i in own if i != first.id]
+    assert own == assessor_order(campaign.id, "sift", member.id, references), "the order kept before is unchanged"
