@@ -167,6 +167,11 @@ def _plain_rows(statement: Select[Any], parameters: dict[str, Any] | None = None
     return db.session.connection().execute(statement, parameters)
 
 
+# Orders kept with one stage's applications: a sift panel has a handful of people, and a 10,000-application order
+# takes about 0.4 MB.
+ORDERS_KEPT = 32
+
+
 class References(dict[int, str]):
     """The applications a stage scores, by id with their references, and each assessor's own order of them, worked
     out the first time it is asked for (by assessor id): a stage's ten thousand applications take a few
@@ -227,7 +232,9 @@ def ordering(user: User, campaign: Campaign, stage: str) -> Order:
     references = stage_references(campaign, stage)
     ids = references.orders.get(user.id)
     if ids is None:
-        ids = references.orders[user.id] = assessor_order(campaign.id, stage, user.id, references)
+        ids = assessor_order(campaign.id, stage, user.id, references)
+        if len(references.orders) < ORDERS_KEPT:
+            references.orders[user.id] = ids
     return Order(ids, references, {})
 
 
