@@ -68,7 +68,7 @@ def one_blas_thread() -> None:
 
 def register_templates(app: Flask) -> None:
     from recruit.services.frameworks.kept_wording import scale_points
-    from recruit.templating import FILTERS, StrictVariableUndefined
+    from recruit.templating import FILTERS, TOKEN_PLACEHOLDER, KeptMacro, StrictVariableUndefined
     from recruit.url_patterns import url_pattern
 
     app.jinja_env.undefined = StrictVariableUndefined
@@ -78,6 +78,8 @@ def register_templates(app: Flask) -> None:
     # The macros are ported from Nunjucks and compare values with its `undefined` and `null`.
     app.jinja_env.globals.update(undefined=None, null=None)
     app.jinja_env.globals["url_pattern"] = url_pattern
+    # The page template's GOV.UK macros, kept by their parameters (recruit/templating.py).
+    app.jinja_env.globals.update(kept_macro=KeptMacro, token_placeholder=TOKEN_PLACEHOLDER)
     # The scoring pages' scale, kept in the process as the indicators are.
     app.jinja_env.globals["scale_points"] = scale_points
     app.jinja_env.trim_blocks = True

@@ -10,6 +10,16 @@ the inputs that are ticked. What they produce is the macro's output, character f
 (tests/test_choice_widgets.py compares them); anything whose markup depends on the ticks in another way (a
 conditional reveal, ticks given as `values`/`value` rather than per item) is rendered by the macro as before.
 
+Once a list is kept, a field asking for it again is answered without the steps before the macro: WTForms' option
+fields (one made for each choice on every render) and govuk-frontend-wtf's merging of the page's parameters into
+them. The field's choices, name, hint, error and the page's parameters (less the ticks) find the kept list; which
+items are ticked comes from the field's data as WTForms would tick them, or from a tick the page gives. That key is
+kept beside a list only when the full path, rendering it, ticked the same items (so a field whose ticks follow other
+rules stays on the full path).
+
+A button is kept by everything the macro reads (its text, name, value, classes and attributes): the scoring and
+moderation pages have several, the same on every page.
+
 A hidden input (a score's version, once for each criterion) is written out directly, as WTForms' own widget writes
 it but without building its attributes through its general-purpose markup formatting.
 
@@ -22,9 +32,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextArea
 from markupsafe import Markup, escape
 from wtforms.widgets import HiddenInput
 
@@ -100,6 +111,10 @@ def _offsets(html: str, input_class: str, count: int) -> list[int] | None:
     return offsets
 
 
+# While a field takes the full path: the key its kept list may also be found by, and the ticks that key's path gives.
+_shortcut: ContextVar[tuple[str, list[bool]] | None] = ContextVar("recruit_choice_shortcut", default=None)
+
+
 def render_choices(widget: Any, params: dict[str, Any], input_class: str, render_macro: Any) -> Markup:
     items = params.get("items") or []
     if not _cacheable(params, items):
@@ -114,26 +129,88 @@ def render_choices(widget: Any, params: dict[str, Any], input_class: str, render
             return Markup(render_macro(params))
         rendered = _Rendered(html, offsets)
         _cache.put(key, rendered)
-    ticked = [offset for item, offset in zip(items, rendered.offsets) if item.get("checked")]
-    if not ticked:
+    ticks = [bool(item.get("checked")) for item in items]
+    shortcut = _shortcut.get()
+    if shortcut is not None and shortcut[1] == ticks:
+        _cache.put(shortcut[0], rendered)
+    return _ticked(rendered, ticks)
+
+
+def _ticked(rendered: _Rendered, ticks: list[bool]) -> Markup:
+    if not any(ticks):
         return Markup(rendered.html)
     parts, previous = [], 0
-    for offset in ticked:
-        parts += [rendered.html[previous:offset], " checked"]
-        previous = offset
+    for offset, tick in zip(rendered.offsets, ticks):
+        if tick:
+            parts += [rendered.html[previous:offset], " checked"]
+            previous = offset
     parts.append(rendered.html[previous:])
     return Markup("".join(parts))
 
 
-class Checkboxes(GovCheckboxesInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
+class _KeptChoices:
+    """The shortcut to a kept list (see the module's docstring), before govuk-frontend-wtf's path."""
+
+    input_class: str
+    template: str
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        found = self._shortcut(field, kwargs)
+        if found is None:
+            return Markup(super().__call__(field, **kwargs))  # type: ignore[misc]
+        key, ticks = found
+        rendered = _cache.get(key)
+        if rendered is not None and len(rendered.offsets) == len(ticks):
+            return _ticked(rendered, ticks)
+        token = _shortcut.set(found)
+        try:
+            return Markup(super().__call__(field, **kwargs))  # type: ignore[misc]
+        finally:
+            _shortcut.reset(token)
+
+    def _shortcut(self, field: Any, kwargs: dict[str, Any]) -> tuple[str, list[bool]] | None:
+        """The key a field's list is kept under and the items it ticks; None where it has to take the full path."""
+        params = kwargs.get("params") or {}
+        if set(kwargs) - {"params"} or not isinstance(params, dict) or not isinstance(field.choices, list):
+            return None
+        given = params.get("items") or []
+        if not isinstance(given, list) or len(given) > len(field.choices) or not _cacheable(params, given):
+            return None
+        ticks = []
+        for index, choice in enumerate(field.choices):
+            if not isinstance(choice, tuple) or len(choice) != 2:
+                return None
+            item = given[index] if index < len(given) else {}
+            ticks.append(bool(item["checked"]) if "checked" in item else self._selected(field, choice[0]))
+        plain = {**params, "items": [{k: v for k, v in item.items() if k != "checked"} for item in given]}
+        error = field.errors[0] if field.errors else None
+        key = f"{self.template}\n{field.name}\n{field.description!r}\n{error!r}\n{field.choices!r}\n{plain!r}"
+        return key, ticks
+
+    @staticmethod
+    def _selected(field: Any, value: Any) -> bool:
+        raise NotImplementedError
+
+
+class Checkboxes(_KeptChoices, GovCheckboxesInput):  # type: ignore[misc]  # govuk-frontend-wtf: no type information
     """govuk-frontend-wtf's checkboxes, rendered once for each set of choices (see the module's docstring)."""
+
+    @staticmethod
+    def _selected(field: Any, value: Any) -> bool:
+        # As WTForms' SelectMultipleField ticks its options.
+        return bool(field.coerce(value) in (field.data or ()))
 
     def render(self, params: dict[str, Any]) -> Markup:
         return render_choices(self, params, "govuk-checkboxes__input", super().render)
 
 
-class Radios(GovRadioInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
+class Radios(_KeptChoices, GovRadioInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
     """govuk-frontend-wtf's radios, rendered once for each set of choices (see the module's docstring)."""
+
+    @staticmethod
+    def _selected(field: Any, value: Any) -> bool:
+        # As WTForms' RadioField ticks its options.
+        return bool(field.coerce(value) == field.data)
 
     def render(self, params: dict[str, Any]) -> Markup:
         return render_choices(self, params, "govuk-radios__input", super().render)
@@ -174,3 +251,15 @@ class Hidden(HiddenInput):  # type: ignore[misc]
             return Markup(super().__call__(field, **kwargs))
         identity, value = escape(field.id), escape(field._value())
         return Markup(f'<input id="{identity}" name="{escape(field.name)}" type="hidden" value="{value}">')
+
+
+class Submit(GovSubmitInput):  # type: ignore[misc]  # govuk-frontend-wtf publishes no type information
+    """govuk-frontend-wtf's button, rendered once for each set of parameters (see the module's docstring)."""
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        key = self.template + "\n" + repr(params)
+        rendered = _cache.get(key)
+        if rendered is None:
+            rendered = _Rendered(str(super().render(params)), [])
+            _cache.put(key, rendered)
+        return Markup(rendered.html)

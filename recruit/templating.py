@@ -8,12 +8,16 @@ variable, or a missing attribute of a model or form, raises.
 """
 
 import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from types import CodeType, FrameType
 from typing import Any
 
 from jinja2 import Undefined
+from jinja2.runtime import Macro
 from jinja2.utils import missing
+from markupsafe import Markup, escape
 
 from recruit.clock import format_uk, format_uk_date
 from recruit.labels import status_label
@@ -90,6 +94,69 @@ class StrictVariableUndefined(Undefined):
             # params.attributes.items and the like: keep being empty.
             return self
         return self._fail_with_undefined_error()
+
+
+# -- GOV.UK macros kept by their parameters ----------------------------------------------------------------------
+
+# Calls kept per process: the page template's few macros, with a handful of parameters each (the navigation by role
+# and section, the back link by page), need some hundreds.
+KEPT_CALLS = 512
+
+
+class _KeptCalls:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, html: str) -> None:
+        with self.lock:
+            self.entries[key] = html
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_kept_calls = _KeptCalls(KEPT_CALLS)
+
+
+class KeptMacro:
+    """A GOV.UK Frontend macro whose markup is kept by its parameters: `{% set govukBackLink = kept_macro(_govukBackLink) %}`.
+
+    The macros are pure: what they write depends on the parameters alone (and on globals that never change, such as
+    the brand), so the page template's header, navigation, phase banner, skip and back links, the same on page after
+    page, are rendered once for each set of parameters rather than on every request, where the macros' many optional
+    parameters made them a tenth of a scoring page's time. The key is the parameters' repr, which keeps Markup apart
+    from text (one is written as it is, the other escaped).
+
+    `fill` swaps placeholders the parameters carry for what differs from request to request and is not to be kept
+    (the sign-out form's CSRF token): each value escaped, written where its placeholder is in the kept markup."""
+
+    __slots__ = ("_macro",)
+
+    def __init__(self, macro: Macro) -> None:
+        self._macro = macro
+
+    def __call__(self, params: dict[str, Any] | None = None, fill: dict[str, str] | None = None) -> Markup:
+        code = self._macro._func.__code__
+        key = f"{code.co_filename}:{self._macro.name}\n{params!r}"
+        html = _kept_calls.get(key)
+        if html is None:
+            html = str(self._macro(params if params is not None else {}))
+            _kept_calls.put(key, html)
+        for placeholder, value in (fill or {}).items():
+            html = html.replace(placeholder, str(escape(value)))
+        return Markup(html)
+
+
+# What the page template writes in place of the sign-out form's CSRF token, for KeptMacro's `fill`.
+TOKEN_PLACEHOLDER = "\x00recruit-csrf-token\x00"
 
 
 def combine(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:

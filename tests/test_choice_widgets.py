@@ -6,12 +6,12 @@ directly gives WTForms' own."""
 from __future__ import annotations
 
 import pytest
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextArea
 from markupsafe import Markup
-from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
-from recruit.choice_widgets import Checkboxes, Hidden, Radios, TextArea
+from recruit.choice_widgets import Checkboxes, Hidden, Radios, Submit, TextArea
 from recruit.forms import Form
 
 INDICATORS = [
@@ -119,6 +119,41 @@ def test_a_changed_choice_is_rendered_afresh_not_taken_from_the_cache(app):
     assert "their team&#39;s work" in after
 
 
+def test_a_kept_list_is_ticked_without_building_option_fields(app, monkeypatch):
+    with app.test_request_context():
+        form = IndicatorForm(meta={"csrf": False})
+        for field in (form.fast, form.macro):
+            field.choices = INDICATORS
+        form.fast(params=checkbox_params(""))  # the full path: the list is kept, and the shortcut to it
+        for field in (form.fast, form.macro):
+            field.data = [12, 14]
+
+        def no_options(_field):
+            raise AssertionError("option fields built for a kept list")
+
+        monkeypatch.setattr(SelectMultipleField, "__iter__", no_options)
+        fast = form.fast(params=checkbox_params(""))
+        monkeypatch.undo()
+        expected = str(form.macro(params=checkbox_params(""))).replace("macro", "fast")
+    assert str(fast) == expected and fast.count(" checked") == 2
+
+
+def test_a_tick_the_page_gives_wins_over_the_fields_data_as_in_the_macro(app):
+    with app.test_request_context():
+        form = ScaleForm(meta={"csrf": False})
+        for field in (form.fast, form.macro):
+            field.choices = POINTS
+            field.data = 2
+        params = radio_params(form)
+        form.fast(params=radio_params(form))  # kept, ticks as the data says
+        for item in params["items"]:
+            item["checked"] = item["value"] == 4  # the page ticks another point
+        fast = form.fast(params={**params, "items": [dict(item) for item in params["items"]]})
+        expected = str(form.macro(params={**params, "items": [dict(item) for item in params["items"]]}))
+    assert str(fast) == expected.replace("macro", "fast")
+    assert fast.count(" checked") == 1 and 'value="4" checked' in fast
+
+
 class RationaleForm(Form):
     fast = TextAreaField("Rationale", widget=TextArea())
     macro = TextAreaField("Rationale", widget=GovTextArea())
@@ -191,3 +226,25 @@ def test_a_hidden_input_is_wtforms_markup(app, value):
         assert str(form.required()) == str(form.required_plain()).replace("required_plain", "required")
     if value and "<" in value:
         assert "<b>" not in str(form.fast())
+
+
+class ButtonForm(Form):
+    fast = SubmitField("Submit scores", widget=Submit())
+    macro = SubmitField("Submit scores", widget=GovSubmitInput())
+
+
+@pytest.mark.parametrize(
+    "params",
+    [None, {"classes": "govuk-button--secondary"}, {"preventDoubleClick": True, "text": "Save <draft> & go"}],
+    ids=["plain", "secondary", "own text"],
+)
+@pytest.mark.parametrize("pressed", [False, True])
+def test_a_button_is_the_macros_markup(app, params, pressed):
+    data = {"fast": "Submit scores", "macro": "Submit scores"} if pressed else {}
+    with app.test_request_context("/", method="POST", data=data):
+        form = ButtonForm(meta={"csrf": False})
+        kwargs = {"params": dict(params)} if params else {}
+        fast, again = form.fast(**kwargs), form.fast(**({"params": dict(params)} if params else {}))
+        macro = str(form.macro(**({"params": dict(params)} if params else {}))).replace("macro", "fast")
+    assert str(fast) == str(again) == macro
+    assert ('value="Submit scores"' in fast) == pressed

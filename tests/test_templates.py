@@ -50,3 +50,40 @@ def test_form_inputs_render_enabled_with_their_values(forms, make_user, client):
         assert not field.has_attr("pattern") and not field.has_attr("inputmode"), field
     soup = BeautifulSoup(client.get("/admin/audit?user=shown@example.org").get_data(as_text=True), "html.parser")
     assert soup.select_one("input#user")["value"] == "shown@example.org"
+
+
+def test_kept_macros_write_what_the_macro_writes_and_fill_in_the_token(app):
+    source = (
+        '{% from "govuk_frontend_jinja/components/back-link/macro.html" import govukBackLink %}'
+        "{{ govukBackLink(params) }}|{{ kept_macro(govukBackLink)(params) }}|{{ kept_macro(govukBackLink)(params) }}"
+    )
+    for href in ("/assess/1/sift", "/assess/2/sift?page=2&by=criterion"):
+        macro, first, again = render(app, source, params={"href": href, "text": "Back to the list"}).split("|")
+        assert first == again == macro and href.replace("&", "&amp;") in macro
+    # Markup and text with the same characters are different parameters: one written as it is, one escaped.
+    source = '{% from "govuk_frontend_jinja/components/back-link/macro.html" import govukBackLink %}'
+    as_text = render(app, source + "{{ kept_macro(govukBackLink)({'text': '<b>x</b>'}) }}")
+    as_html = render(app, source + "{{ kept_macro(govukBackLink)({'html': '<b>x</b>'}) }}")
+    assert "&lt;b&gt;x&lt;/b&gt;" in as_text and "<b>x</b>" in as_html
+    filled = render(
+        app,
+        source + "{{ kept_macro(govukBackLink)({'html': token_placeholder}, fill={token_placeholder: 'a\"b'}) }}",
+    )
+    assert "a&#34;b" in filled and "recruit-csrf-token" not in filled
+
+
+def test_the_sign_out_form_carries_each_session_its_own_token(app, make_user):
+    from bs4 import BeautifulSoup
+
+    from tests.helpers import signed_in
+
+    tokens = []
+    for _ in range(2):
+        forms = signed_in(app, make_user(role="admin"))
+        page = BeautifulSoup(forms.client.get("/account").get_data(as_text=True), "html.parser")
+        token = page.select_one("form[action='/sign-out'] input[name=csrf_token]")["value"]
+        assert "recruit-csrf-token" not in token and len(token) > 20
+        tokens.append(token)
+        # The token the page gives signs the user out.
+        assert forms.client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    assert tokens[0] != tokens[1]

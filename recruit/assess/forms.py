@@ -9,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
@@ -26,7 +25,7 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
-from recruit.choice_widgets import Checkboxes, Hidden, Radios, TextArea
+from recruit.choice_widgets import Checkboxes, Hidden, Radios, Submit, TextArea
 from recruit.forms import Form, strip
 from recruit.models.calibration import LABEL_LIMIT, TEXT_LIMIT
 
@@ -58,10 +57,10 @@ class ScoreForm(Form):
     )
     confirm = BooleanField("I confirm this score is what I mean", widget=GovCheckboxInput())
     version = HiddenField(widget=Hidden())
-    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
-    submit_score = SubmitField("Submit score", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft", widget=Submit())
+    submit_score = SubmitField("Submit score", widget=Submit())
     # On the page for one criterion across every application (?by=criterion).
-    submit_next = SubmitField("Submit and next answer", widget=GovSubmitInput())
+    submit_next = SubmitField("Submit and next answer", widget=Submit())
 
     def version_number(self) -> int | None:
         return version_number(self.version)
@@ -85,9 +84,9 @@ class ApplicationScoresForm(Form):
     """Every criterion of an application on one page. Each criterion has ScoreForm's fields, named "<code>-<field>"
     (a code has letters, digits and hyphens; a field name has none, so each name splits back into its two parts)."""
 
-    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
-    submit_scores = SubmitField("Submit scores", widget=GovSubmitInput())
-    submit_next = SubmitField("Submit and go to the next application", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft", widget=Submit())
+    submit_scores = SubmitField("Submit scores", widget=Submit())
+    submit_next = SubmitField("Submit and go to the next application", widget=Submit())
     # The button under each criterion sends its code, to save that criterion alone.
     save = HiddenField()
 
@@ -130,7 +129,7 @@ class ConflictForm(Form):
         filters=[strip],
         validators=[Length(max=2000, message="The reason must be 2000 characters or fewer")],
     )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
+    submit = SubmitField("Continue", widget=Submit())
 
 
 class SiftConflictForm(Form):
@@ -143,7 +142,7 @@ class SiftConflictForm(Form):
             Length(max=2000, message="The reason must be 2000 characters or fewer"),
         ],
     )
-    submit = SubmitField("Declare a conflict of interest", widget=GovSubmitInput())
+    submit = SubmitField("Declare a conflict of interest", widget=Submit())
 
 
 # The calibration round (services/assessment/calibration.py).
@@ -179,7 +178,7 @@ class BenchmarkForm(Form):
         ],
     )
     version = HiddenField()
-    submit = SubmitField("Save benchmark answer", widget=GovSubmitInput())
+    submit = SubmitField("Save benchmark answer", widget=Submit())
 
     def version_number(self) -> int | None:
         return version_number(self.version)
@@ -203,11 +202,11 @@ class AgreeBenchmarkForm(Form):
         validators=[Length(max=5000, message="The notes must be 5000 characters or fewer")],
     )
     version = HiddenField()
-    submit = SubmitField("Record the agreed score", widget=GovSubmitInput())
+    submit = SubmitField("Record the agreed score", widget=Submit())
 
     def version_number(self) -> int | None:
         return version_number(self.version)
 
 
 class ConfirmForm(Form):
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = SubmitField("Confirm", widget=Submit())

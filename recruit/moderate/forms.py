@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from recruit.choice_widgets import Radios, TextArea
+from recruit.choice_widgets import Radios, Submit, TextArea
 from recruit.forms import Form, strip, whole_number
 from recruit.models import Criterion
 from recruit.services.assessment.candidate_feedback import field_name
@@ -28,9 +28,9 @@ class AgreeForm(Form):
         filters=[strip],
         validators=[Length(max=10000, message="Rationale must be 10000 characters or fewer")],
     )
-    submit = SubmitField("Agree score", widget=GovSubmitInput())
+    submit = SubmitField("Agree score", widget=Submit())
     # The second button: agree, then open the next discrepant item this person moderates.
-    next_item = SubmitField("Agree and go to the next discrepant item", widget=GovSubmitInput())
+    next_item = SubmitField("Agree and go to the next discrepant item", widget=Submit())
 
 
 class ReasonForm(Form):
@@ -43,7 +43,7 @@ class ReasonForm(Form):
             Length(max=2000, message="Reason must be 2000 characters or fewer"),
         ],
     )
-    submit = SubmitField("Reopen", widget=GovSubmitInput())
+    submit = SubmitField("Reopen", widget=Submit())
 
 
 class DecisionForm(Form):
@@ -54,11 +54,11 @@ class DecisionForm(Form):
         validators=[InputRequired(message="Select who goes on to interview")],
     )
     top_n = whole_number("How many (the top by rank; ties at the cut all go on)", 1, 100000, example="10")
-    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+    submit = SubmitField("Record the decision", widget=Submit())
 
 
 class ActionForm(Form):
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = SubmitField("Confirm", widget=Submit())
 
 
 def version_name(criterion: Criterion) -> str:
@@ -66,7 +66,7 @@ def version_name(criterion: Criterion) -> str:
 
 
 class CandidateFeedbackForm(Form):
-    submit = SubmitField("Save feedback", widget=GovSubmitInput())
+    submit = SubmitField("Save feedback", widget=Submit())
 
     def texts(self, criteria: Sequence[Criterion]) -> dict[int, str]:
         return {criterion.id: self[field_name(criterion)].data or "" for criterion in criteria}
