@@ -127,7 +127,8 @@ _kept_calls = _KeptCalls(KEPT_CALLS)
 
 
 class KeptMacro:
-    """A GOV.UK Frontend macro whose markup is kept by its parameters: `{% set govukBackLink = kept_macro(_govukBackLink) %}`.
+    """A GOV.UK Frontend macro whose markup is kept by its parameters, as the page template sets them:
+    `{% set govukBackLink = kept_macro(_govukBackLink) %}`.
 
     The macros are pure: what they write depends on the parameters alone (and on globals that never change, such as
     the brand), so the page template's header, navigation, phase banner, skip and back links, the same on page after
