@@ -136,6 +136,9 @@ class KeptMacro:
     parameters made them a tenth of a scoring page's time. The key is the parameters' repr, which keeps Markup apart
     from text (one is written as it is, the other escaped).
 
+    Our own macros that write plain values alone can be kept the same way, their arguments' repr giving their
+    content: the indicator lists of a criterion's lower levels (kept, frozen values), the same for every application.
+
     `fill` swaps placeholders the parameters carry for what differs from request to request and is not to be kept
     (the sign-out form's CSRF token): each value escaped, written where its placeholder is in the kept markup."""
 
@@ -144,12 +147,12 @@ class KeptMacro:
     def __init__(self, macro: Macro) -> None:
         self._macro = macro
 
-    def __call__(self, params: dict[str, Any] | None = None, fill: dict[str, str] | None = None) -> Markup:
+    def __call__(self, *args: Any, fill: dict[str, str] | None = None, **kwargs: Any) -> Markup:
         code = self._macro._func.__code__
-        key = f"{code.co_filename}:{self._macro.name}\n{params!r}"
+        key = f"{code.co_filename}:{self._macro.name}\n{args!r}\n{kwargs!r}"
         html = _kept_calls.get(key)
         if html is None:
-            html = str(self._macro(params if params is not None else {}))
+            html = str(self._macro(*args, **kwargs))
             _kept_calls.put(key, html)
         for placeholder, value in (fill or {}).items():
             html = html.replace(placeholder, str(escape(value)))

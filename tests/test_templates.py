@@ -87,3 +87,21 @@ def test_the_sign_out_form_carries_each_session_its_own_token(app, make_user):
         # The token the page gives signs the user out.
         assert forms.client.post("/sign-out", data={"csrf_token": token}).status_code == 302
     assert tokens[0] != tokens[1]
+
+
+def test_a_kept_indicator_list_is_the_macros_and_follows_its_wording(app):
+    from types import MappingProxyType
+
+    from recruit.services.frameworks.indicator_lists import IndicatorText
+
+    source = (
+        '{% from "components/indicators.html" import indicator_lists %}'
+        "{{ indicator_lists(lists, heading_level=4) }}|{{ kept_macro(indicator_lists)(lists, heading_level=4) }}"
+    )
+    for wording in ("Explains <why> & how", "Explains why, in plain words"):
+        lists = MappingProxyType(
+            {"effective": (IndicatorText(1, wording),), "ineffective": (IndicatorText(2, "Ignores the team"),)}
+        )
+        macro, kept = render(app, source, lists=lists).split("|")
+        assert kept == macro and "<h4" in kept
+        assert (wording.replace("<", "&lt;").replace(">", "&gt;").replace("& ", "&amp; ")) in kept
