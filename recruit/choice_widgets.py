@@ -30,14 +30,14 @@ set of attributes.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from contextvars import ContextVar
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextArea
 from markupsafe import Markup, escape
 from wtforms.widgets import HiddenInput
+
+from recruit.templating import KeptMarkup
 
 CACHE_SIZE = 512  # lists of choices kept per process; a campaign's criteria and scale need a few dozen
 
@@ -52,28 +52,7 @@ class _Rendered:
         self.html, self.offsets = html, offsets
 
 
-class _Cache:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, _Rendered] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> _Rendered | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key: str, rendered: _Rendered) -> None:
-        with self.lock:
-            self.entries[key] = rendered
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-_cache = _Cache(CACHE_SIZE)
+_cache: KeptMarkup[_Rendered] = KeptMarkup(CACHE_SIZE)
 
 
 def _key(template: str, params: dict[str, Any], items: list[dict[str, Any]]) -> str:

@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from jinja2 import Undefined
 from jinja2.runtime import Macro
@@ -103,27 +103,34 @@ class StrictVariableUndefined(Undefined):
 KEPT_CALLS = 512
 
 
-class _KeptCalls:
+V = TypeVar("V")
+
+
+class KeptMarkup(Generic[V]):
+    """Rendered markup (or what a widget keeps of it) by key, in this process: the least lately used dropped first
+    beyond `size`. Shared by the kept macros here and the kept widgets (recruit/choice_widgets.py)."""
+
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.entries: OrderedDict[str, V] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> V | None:
         with self.lock:
             found = self.entries.get(key)
             if found is not None:
                 self.entries.move_to_end(key)
             return found
 
-    def put(self, key: str, html: str) -> None:
+    def put(self, key: str, value: V) -> None:
         with self.lock:
-            self.entries[key] = html
+            self.entries[key] = value
+            self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
 
-_kept_calls = _KeptCalls(KEPT_CALLS)
+_kept_calls: KeptMarkup[str] = KeptMarkup(KEPT_CALLS)
 
 
 class KeptMacro:
