@@ -38,12 +38,13 @@ CEILINGS = {
     "moderation item": 10,
     # Submitting every criterion of an application and going to the next one, besides writing the scores themselves:
     # one read of the person's scores, the agreed scores and the ticks offered (not one per criterion), every
-    # version in one INSERT and every audit entry in another, the chair's check, the report data version moved on at
+    # version in one INSERT and every audit entry in another, the chair's check (whether the person has anything left:
+    # whether the chair was told is read only when they have not), the report data version moved on at
     # the commit with the application it changed logged in one more INSERT (models/report_data.py), and the next
     # application found without reading the campaign again: the stage's applications kept under that version (its
     # read, and the changed application's again, rather than all of them), the assessor's conflicts, and their
     # scores on the next few applications in their order (services/assessment/assessor_views.next_reference).
-    "application submitted": 16,
+    "application submitted": 15,
 }
 
 

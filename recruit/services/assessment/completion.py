@@ -23,10 +23,11 @@ def tell_chair_if_complete(user: User, campaign: Campaign, stage: str, criteria:
     from recruit.services.campaigns.stages import presift_active
     from recruit.services.notifications import messages
 
+    # Whether this person has anything left first: on most submissions they have, and nothing else is read.
+    if _own_part_left(user, campaign, stage, criteria if criteria is not None else stage_criteria(campaign, stage)):
+        return
     presift = presift_active(campaign, stage)
-    if messages.scores_complete_told(campaign, stage, presift=presift) or _own_part_left(
-        user, campaign, stage, criteria if criteria is not None else stage_criteria(campaign, stage)
-    ):
+    if messages.scores_complete_told(campaign, stage, presift=presift):
         return
     counts = progress.load(campaign, stage).counts
     if sum(counts.values()) and counts[progress.AWAITING] == 0:
