@@ -32,7 +32,7 @@ from recruit.services.campaigns.stages import (
     eligible_query,
     in_stage,
     is_chair,
-    listing_query,
+    listed,
     membership,
     presift_active,
     scoring_open,
@@ -139,9 +139,7 @@ def board_view(campaign_id: int, stage: str) -> str:
     listing = page_of(standing.in_view(view), page_number(), PAGE_SIZE)
     # The page's items, with their scores: one page of applications, whatever the view.
     ids = list(dict.fromkeys(s.application_id for s in listing.items))
-    applications = (
-        list(db.session.scalars(listing_query(campaign, stage, names).where(Application.id.in_(ids)))) if ids else []
-    )
+    applications = listed(campaign, stage, ids, names)
     loaded = {
         (i.application.id, i.criterion.id): i
         for i in board.load_items(campaign, stage, applications, criteria, known=(standing.conflicts, standing.agreed))

@@ -28,7 +28,7 @@ from recruit.services.campaigns.stages import (
     assessor_order,
     eligible_query,
     in_stage,
-    listing_query,
+    listed,
     stage_criteria,
 )
 
@@ -433,16 +433,7 @@ def work_list(
     if drafts_only and among is not None:
         order = among.with_drafts
     chosen = order[(page - 1) * per_page : page * per_page]
-    loaded = (
-        {
-            application.id: application
-            for application in db.session.scalars(
-                listing_query(campaign, stage, with_names).where(Application.id.in_(chosen))
-            )
-        }
-        if chosen
-        else {}
-    )
+    loaded = {application.id: application for application in listed(campaign, stage, chosen, with_names)}
     return WorkPage(
         [loaded[i] for i in chosen if i in loaded],
         page,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
-from sqlalchemy import Integer, ScalarSelect, Select, and_, cast, exists, func, null, or_, select, union_all
+from sqlalchemy import Integer, ScalarSelect, Select, and_, bindparam, cast, exists, func, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from recruit.extensions import db
@@ -67,6 +67,24 @@ class ScoreSight:
         return self.everything or (application_id, criterion_id) in self.submitted or application_id in self.conflicted
 
 
+# One round trip for the two things that decide it now (the board is among the busiest pages): each conflict as
+# (application, NULL), each submitted score as (application, criterion). Built once: every load of the board runs it.
+_SIGHT = union_all(
+    select(Conflict.application_id, cast(null(), Integer)).where(
+        Conflict.assessor_id == bindparam("user_id"),
+        Conflict.stage == bindparam("stage"),
+        Conflict.has_conflict.is_(True),
+        Conflict.application_id.in_(bindparam("ids", expanding=True)),
+    ),
+    select(Score.application_id, Score.criterion_id).where(
+        Score.assessor_id == bindparam("user_id"),
+        Score.stage == bindparam("stage"),
+        Score.status == ScoreStatus.SUBMITTED,
+        Score.application_id.in_(bindparam("ids", expanding=True)),
+    ),
+)
+
+
 def score_sight(user: User, campaign: Campaign, stage: str, application_ids: list[int]) -> ScoreSight:
     if user.role == "admin":
         return ScoreSight(True, frozenset(), frozenset())
@@ -74,25 +92,9 @@ def score_sight(user: User, campaign: Campaign, stage: str, application_ids: lis
         return ScoreSight(False, frozenset(), frozenset())
     if signed_off(campaign, stage):
         return ScoreSight(True, frozenset(), frozenset())
-    # One round trip for the two things that decide it now (the board is among the busiest pages): each conflict as
-    # (application, NULL), each submitted score as (application, criterion).
-    none = cast(null(), Integer)
-    rows = db.session.execute(
-        union_all(
-            select(Conflict.application_id, none).where(
-                Conflict.assessor_id == user.id,
-                Conflict.stage == stage,
-                Conflict.has_conflict.is_(True),
-                Conflict.application_id.in_(application_ids),
-            ),
-            select(Score.application_id, Score.criterion_id).where(
-                Score.assessor_id == user.id,
-                Score.stage == stage,
-                Score.status == ScoreStatus.SUBMITTED,
-                Score.application_id.in_(application_ids),
-            ),
-        )
-    ).all()
+    if not application_ids:
+        return ScoreSight(False, frozenset(), frozenset())
+    rows = db.session.execute(_SIGHT, {"user_id": user.id, "stage": stage, "ids": application_ids}).all()
     return ScoreSight(
         False, frozenset((a, c) for a, c in rows if c is not None), frozenset(a for a, c in rows if c is None)
     )

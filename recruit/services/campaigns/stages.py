@@ -228,6 +228,24 @@ def listing_query(campaign: Campaign, stage: str, with_names: bool = False) -> S
     return query
 
 
+def listed(campaign: Campaign, stage: str, ids: list[int], with_names: bool = False) -> list[Application]:
+    """The stage's applications with these ids (listing_query's, by id): one page of a list."""
+    if not ids:
+        return []
+    return list(db.session.scalars(_listed_query(stage, with_names), {"campaign_id": campaign.id, "ids": ids}))
+
+
+@cache
+def _listed_query(stage: str, with_names: bool) -> Select[tuple[Application]]:
+    # Built once for each stage: the work list and the moderation board run it on every load.
+    query = select(Application).where(
+        Application.campaign_id == bindparam("campaign_id"),
+        recorded_as(stage, ELIGIBLE[stage]),
+        Application.id.in_(bindparam("ids", expanding=True)),
+    )
+    return query.options(selectinload(Application.personal_details)) if with_names else query
+
+
 _MASK = (1 << 64) - 1
 _GAMMA = 0x9E3779B97F4A7C15
 _MIX_1 = 0xBF58476D1CE4E5B9
