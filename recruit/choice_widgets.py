@@ -130,8 +130,7 @@ def _ticked(rendered: _Rendered, ticks: list[bool]) -> Markup:
 class _KeptChoices:
     """The shortcut to a kept list (see the module's docstring), before govuk-frontend-wtf's path."""
 
-    input_class: str
-    template: str
+    template: str  # the widget's macro template, from govuk-frontend-wtf's class
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         found = self._shortcut(field, kwargs)
