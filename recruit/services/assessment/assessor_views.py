@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain, islice
 from math import ceil
 from typing import Any
@@ -26,6 +26,8 @@ from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
 from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import (
     assessor_order,
+    eligible_ids,
+    eligible_parameters,
     eligible_query,
     in_stage,
     listed,
@@ -195,10 +197,8 @@ def stage_references(campaign: Campaign, stage: str) -> References:
     between requests: callers must not change it."""
 
     def read(only: list[int] | None = None) -> References:
-        query = eligible_query(campaign, stage).with_only_columns(Application.id, Application.reference)
-        if only is not None:
-            query = query.where(Application.id.in_(only))
-        return References(_plain_rows(query).tuples().all())
+        query = _references_query(stage, only is not None)
+        return References(_plain_rows(query, eligible_parameters(campaign, only)).tuples().all())
 
     def update(kept: References, changed: set[int]) -> References | None:
         if len(changed) > UPDATED_AT_MOST:
@@ -211,6 +211,11 @@ def stage_references(campaign: Campaign, stage: str) -> References:
         return updated
 
     return _references.get(campaign.id, ("references", stage), read, update)
+
+
+@cache
+def _references_query(stage: str, only: bool) -> Select[tuple[int, str]]:
+    return eligible_ids(stage, only).add_columns(Application.reference)
 
 
 def ordering(user: User, campaign: Campaign, stage: str) -> Order:

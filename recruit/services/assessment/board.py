@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from sqlalchemy import CursorResult, ScalarSelect, Select, select
 from sqlalchemy.orm import joinedload
@@ -98,12 +98,12 @@ class Item:
 LONG_LIST = 500
 
 
-def plain_rows(statement: Select[_Row]) -> CursorResult[_Row]:
+def plain_rows(statement: Select[_Row], parameters: Mapping[str, Any] | None = None) -> CursorResult[_Row]:
     """Plain rows through the session's connection, without the ORM's row processing, each dropped once read:
     a large sift has 90,000 scores, and rows kept alive make the garbage collector walk the whole heap again
     and again."""
     db.session.flush()  # as the session's own execute would, so that pending changes are read back
-    return db.session.connection().execute(statement)
+    return db.session.connection().execute(statement, parameters)
 
 
 # What a caller has already read for these applications (progress.load reads it for the whole stage): who declared a
@@ -115,17 +115,26 @@ AgreedRows = Mapping[tuple[int, int], tuple[int, int | None]]
 def agreed_by_item(stage: str, ids: list[int] | ScalarSelect[int]) -> dict[tuple[int, int], tuple[int, int | None]]:
     """The agreed score row of each (application, criterion) of these applications (ids, or a subquery of them) at
     the stage: its id, and its value while it stands agreed (None once reopened)."""
+    return read_agreed(agreed_statement(stage, ids))
+
+
+def agreed_statement(stage: str, ids: list[int] | ScalarSelect[int]) -> Select[tuple[int, int, int, int, str]]:
+    return select(
+        AgreedScore.application_id,
+        AgreedScore.criterion_id,
+        AgreedScore.id,
+        AgreedScore.value,
+        AgreedScore.status,
+    ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
+
+
+def read_agreed(
+    statement: Select[tuple[int, int, int, int, str]], parameters: Mapping[str, Any] | None = None
+) -> dict[tuple[int, int], tuple[int, int | None]]:
+    """agreed_by_item's rows, from its statement (agreed_statement's) run with these parameters."""
     return {
         (application_id, criterion_id): (agreed_id, value if status == AgreedScoreStatus.AGREED else None)
-        for application_id, criterion_id, agreed_id, value, status in plain_rows(
-            select(
-                AgreedScore.application_id,
-                AgreedScore.criterion_id,
-                AgreedScore.id,
-                AgreedScore.value,
-                AgreedScore.status,
-            ).where(AgreedScore.application_id.in_(ids), AgreedScore.stage == stage)
-        )
+        for application_id, criterion_id, agreed_id, value, status in plain_rows(statement, parameters)
     }
 
 

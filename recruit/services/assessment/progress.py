@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
-from typing import Final
+from typing import Final, NamedTuple
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
 from recruit.models import Application, Campaign, Conflict, Criterion, Score
 from recruit.models.scoring import ScoreStatus
-from recruit.services.assessment.board import Item, agreed_by_item, plain_rows
+from recruit.services.assessment.board import Item, agreed_statement, plain_rows, read_agreed
 from recruit.services.assessment.kept import KeptByVersion
 from recruit.services.assessment.moderation_rules import ItemState, range_is_discrepant, status_of
-from recruit.services.campaigns.stages import assessor_ids, eligible_query, stage_criteria
+from recruit.services.campaigns.stages import assessor_ids, eligible_ids, eligible_parameters, stage_criteria
 
 # The states an item can be in on the board, in the order the board counts them.
 DISCREPANT, READY, AWAITING, WITHOUT_ASSESSORS, AGREED = (
@@ -267,56 +267,20 @@ def _read(
     """The stage's applications (of these ids only, given `only`) in the board's order, with their references; who
     declared a conflict with each; their agreed score rows; and their items' standings."""
     panel = assessor_ids(campaign, stage)
-    eligible = eligible_query(campaign, stage)
-    if only is not None:
-        eligible = eligible.where(Application.id.in_(only))
-    ids = eligible.with_only_columns(Application.id).scalar_subquery()
+    statements = _read_statements(stage, only is not None)
+    parameters = eligible_parameters(campaign, only) | {"panel": panel, "criteria": [c.id for c in criteria]}
     # Plain rows, without the ORM's processing: a large sift has tens of thousands of items.
-    applications = (
-        plain_rows(eligible.with_only_columns(Application.id, Application.reference).order_by(Application.reference))
-        .tuples()
-        .all()
-    )
+    applications = plain_rows(statements.applications, parameters).tuples().all()
     conflicts: dict[int, set[int]] = {}
-    for application_id, assessor_id in plain_rows(
-        select(Conflict.application_id, Conflict.assessor_id).where(
-            Conflict.stage == stage, Conflict.has_conflict.is_(True), Conflict.application_id.in_(ids)
-        )
-    ):
+    for application_id, assessor_id in plain_rows(statements.conflicts, parameters):
         conflicts.setdefault(application_id, set()).add(assessor_id)
     summaries: dict[tuple[int, int], tuple[int, int, int]] = {}
     if panel and criteria:
-        theirs = aliased(Conflict)
         summaries = {
             (application_id, criterion_id): (counted, lowest, highest)
-            for application_id, criterion_id, counted, lowest, highest in plain_rows(
-                select(
-                    Score.application_id,
-                    Score.criterion_id,
-                    func.count(Score.id),
-                    func.min(Score.value),
-                    func.max(Score.value),
-                )
-                .where(
-                    Score.stage == stage,
-                    Score.status == ScoreStatus.SUBMITTED,
-                    Score.assessor_id.in_(panel),
-                    Score.application_id.in_(ids),
-                    Score.criterion_id.in_([c.id for c in criteria]),
-                    # A conflicted assessor's score does not count.
-                    ~exists().where(
-                        and_(
-                            theirs.application_id == Score.application_id,
-                            theirs.assessor_id == Score.assessor_id,
-                            theirs.stage == stage,
-                            theirs.has_conflict.is_(True),
-                        )
-                    ),
-                )
-                .group_by(Score.application_id, Score.criterion_id)
-            )
+            for application_id, criterion_id, counted, lowest, highest in plain_rows(statements.summaries, parameters)
         }
-    agreed_rows = agreed_by_item(stage, ids)
+    agreed_rows = read_agreed(statements.agreed, parameters)
     agreed = {key for key, (_, value) in agreed_rows.items() if value is not None}
     members, threshold, nothing = set(panel), campaign.discrepancy_threshold, (0, 0, 0)
     # Each criterion's attributes read once, not once an item.
@@ -337,3 +301,51 @@ def _read(
                 state = _key(status, status == "ready" and range_is_discrepant(lowest, highest, threshold, pass_mark))
             add(Standing(application_id, reference, criterion_id, code, name, state))
     return applications, conflicts, agreed_rows, standings
+
+
+class _ReadStatements(NamedTuple):
+    applications: Select[tuple[int, str]]
+    conflicts: Select[tuple[int, int]]
+    summaries: Select[tuple[int, int, int, int, int]]
+    agreed: Select[tuple[int, int, int, int, str]]
+
+
+@cache
+def _read_statements(stage: str, only: bool) -> _ReadStatements:
+    """_read's statements, built once for each stage (of some applications only, or of all): their parameters are
+    the campaign's id and those ids (eligible_ids'), the panel's ids (`panel`) and the criteria's (`criteria`). The
+    board reads its changed applications again after every score or agreement saved."""
+    eligible = eligible_ids(stage, only)
+    ids = eligible.scalar_subquery()
+    theirs = aliased(Conflict)
+    return _ReadStatements(
+        applications=eligible.add_columns(Application.reference).order_by(Application.reference),
+        conflicts=select(Conflict.application_id, Conflict.assessor_id).where(
+            Conflict.stage == stage, Conflict.has_conflict.is_(True), Conflict.application_id.in_(ids)
+        ),
+        summaries=select(
+            Score.application_id,
+            Score.criterion_id,
+            func.count(Score.id),
+            func.min(Score.value),
+            func.max(Score.value),
+        )
+        .where(
+            Score.stage == stage,
+            Score.status == ScoreStatus.SUBMITTED,
+            Score.assessor_id.in_(bindparam("panel", expanding=True)),
+            Score.application_id.in_(ids),
+            Score.criterion_id.in_(bindparam("criteria", expanding=True)),
+            # A conflicted assessor's score does not count.
+            ~exists().where(
+                and_(
+                    theirs.application_id == Score.application_id,
+                    theirs.assessor_id == Score.assessor_id,
+                    theirs.stage == stage,
+                    theirs.has_conflict.is_(True),
+                )
+            ),
+        )
+        .group_by(Score.application_id, Score.criterion_id),
+        agreed=agreed_statement(stage, ids),
+    )

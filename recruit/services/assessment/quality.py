@@ -13,19 +13,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, and_, bindparam, exists, select
 
-from recruit.models import Application, Campaign, Conflict, Criterion, Score, User
+from recruit.models import Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
 from recruit.models.scoring import ScoreStatus
 from recruit.services.assessment.board import plain_rows
 from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
 from recruit.services.assessment.leniency import Leniency, leniency
 from recruit.services.assessment.reliability import DRAWS, SEED, Metric, Reliability, Units, assess_each, count_matrix
-from recruit.services.campaigns.stages import eligible_query
+from recruit.services.campaigns.stages import eligible_ids, eligible_parameters
 from recruit.services.frameworks import kept_wording
 
 IntArray = npt.NDArray[np.int64]
@@ -157,10 +158,22 @@ def read_counted_scores(
     """The stage's counted scores (of these applications only, given `only`), in one query: submitted, by the
     stage's panel, on the applications the stage scores, for its criteria, without those of an assessor with a
     declared conflict of interest."""
+    parameters = eligible_parameters(campaign, only) | {"criteria": criterion_ids}
+    rows = plain_rows(_counted_scores_statement(stage, only is not None), parameters)
+    # Straight into one array, four numbers a row, without a Python object per row kept on the way.
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+    return ScoreTable.from_rows(flat)
+
+
+@cache
+def _counted_scores_statement(stage: str, only: bool) -> Select[tuple[int, int, int, int]]:
+    """read_counted_scores' statement, built once for each stage (of some applications only, or of all): its
+    parameters are the campaign's id and those ids (eligible_ids'), and the criteria's ids (`criteria`). The board
+    reads its changed applications' scores again after every score saved."""
     panel = (
         select(PanelMember.user_id)
         .join(Panel, Panel.id == PanelMember.panel_id)
-        .where(Panel.campaign_id == campaign.id, Panel.stage == stage)
+        .where(Panel.campaign_id == bindparam("campaign_id"), Panel.stage == stage)
     )
     conflicted = exists().where(
         and_(
@@ -170,22 +183,14 @@ def read_counted_scores(
             Conflict.has_conflict.is_(True),
         )
     )
-    eligible = eligible_query(campaign, stage)
-    if only is not None:
-        eligible = eligible.where(Application.id.in_(only))
-    rows = plain_rows(
-        select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
-            Score.stage == stage,
-            Score.status == ScoreStatus.SUBMITTED,
-            Score.criterion_id.in_(criterion_ids),
-            Score.assessor_id.in_(panel.scalar_subquery()),
-            Score.application_id.in_(eligible.with_only_columns(Application.id).scalar_subquery()),
-            ~conflicted,
-        )
+    return select(Score.application_id, Score.criterion_id, Score.assessor_id, Score.value).where(
+        Score.stage == stage,
+        Score.status == ScoreStatus.SUBMITTED,
+        Score.criterion_id.in_(bindparam("criteria", expanding=True)),
+        Score.assessor_id.in_(panel.scalar_subquery()),
+        Score.application_id.in_(eligible_ids(stage, only).scalar_subquery()),
+        ~conflicted,
     )
-    # Straight into one array, four numbers a row, without a Python object per row kept on the way.
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
-    return ScoreTable.from_rows(flat)
 
 
 def figures_of(

@@ -199,6 +199,23 @@ def eligible_query(campaign: Campaign, stage: str) -> Select[tuple[Application]]
     return select(Application).where(Application.campaign_id == campaign.id, recorded_as(stage, ELIGIBLE[stage]))
 
 
+@cache
+def eligible_ids(stage: str, only: bool = False) -> Select[tuple[int]]:
+    """The ids of the applications the stage scores (eligible_query's), as a statement built once for each stage:
+    the campaign's id is its parameter `campaign_id`; with `only`, the ids among which are its parameter `only` (a
+    list). The board, its quality figures and the assessors' orders read them again after every score saved, and
+    a statement built each time costs more to build and look up in SQLAlchemy's cache than to run."""
+    query = select(Application.id).where(
+        Application.campaign_id == bindparam("campaign_id"), recorded_as(stage, ELIGIBLE[stage])
+    )
+    return query.where(Application.id.in_(bindparam("only", expanding=True))) if only else query
+
+
+def eligible_parameters(campaign: Campaign, only: list[int] | None) -> dict[str, object]:
+    """The parameters of eligible_ids(stage, only is not None), and of the statements built on it."""
+    return {"campaign_id": campaign.id} if only is None else {"campaign_id": campaign.id, "only": only}
+
+
 def in_stage(campaign: Campaign, stage: str, reference: str, *, with_statements: bool = False) -> Application | None:
     """The application with this reference among those the stage scores (eligible_query), with its statements
     loaded in the same query if asked; None for any other reference."""
