@@ -8,7 +8,8 @@ part-way through their lists, three in four of the ready items agreed). The app 
 (two-factor sign-in, secure cookies) through Flask's test client, signed in as a panel member and as the chair
 through the real sign-in pages. Each page is requested as bench/load.py's people request it: the work list, the
 application page (GET, and POST submitting every criterion), the scoring page for one criterion (GET, and POST
-submitting the score), the moderation board, and a moderation item (GET, and POST agreeing it). Every page is
+submitting the score), the moderation board (as it stands, and just after a panel member submitted an application,
+as chairs load it while the panel scores), and a moderation item (GET, and POST agreeing it). Every page is
 warmed up first (templates compiled, caches filled), then requested --iterations times per round for --rounds
 rounds; the figure is the CPU time of this process (time.process_time, so other work on the machine does not
 count, and neither does PostgreSQL's own) per request, the mean of each round and the best round. As in gunicorn's
@@ -120,6 +121,14 @@ def steps(assessor: dict, chair: dict, assessor_client, chair_client) -> list[tu
         data = {"csrf_token": CSRF.search(html).group(1), "value": str(item["proposal"]), "rationale": RATIONALE}
         return "POST", url, data, 302
 
+    def board_after_a_score(n: int) -> tuple[str, str, None, int]:
+        # As chairs load it under load: someone on the panel has just submitted, so the board's kept standings,
+        # counted scores and quality figures are brought up to date with the application they scored.
+        method, url, data, expected = application_post(10_000 + n)
+        if assessor_client.open(url, method=method, data=data).status_code != expected:
+            raise SystemExit(f"Could not submit {url} before loading the board")
+        return "GET", f"{board}?page={item['page']}", None, 200
+
     item = items[0]
     return [
         (Step("work list", page(f"{base}?page={one['page']}")), assessor_client),
@@ -128,6 +137,7 @@ def steps(assessor: dict, chair: dict, assessor_client, chair_client) -> list[tu
         (Step("scoring page", page(f"{base}/{one['reference']}/{one['codes'][0]}")), assessor_client),
         (Step("score submitted (POST)", score_post), assessor_client),
         (Step("moderation board", page(f"{board}?page={item['page']}")), chair_client),
+        (Step("moderation board, after a score", board_after_a_score), chair_client),
         (Step("moderation item", page(f"{board}/items/{item['reference']}/{item['code']}")), chair_client),
         (Step("item agreed (POST)", agree_post), chair_client),
         (Step("floor: /healthz", page("/healthz")), assessor_client),

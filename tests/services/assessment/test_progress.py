@@ -151,9 +151,18 @@ def test_where_items_stand_is_kept_until_a_change_moves_the_campaigns_data_versi
     assert found.in_view("discrepant") is found.in_view("discrepant")
 
     def states():
-        """Where the items stand now, as the pages see them, checked against a fresh read of the database."""
+        """Where the items stand now, as the pages see them, checked against a fresh read of the database; and the
+        board's counts, views and next items, which come from the kept states' numbers, against the standings."""
         now = progress.load(campaign, "sift", criteria)
         assert now.standings == progress.read(campaign, "sift", criteria).standings
+        assert list(now.codes) == list(progress.read(campaign, "sift", criteria).codes)
+        assert now.counts == {state: sum(s.state == state for s in now.standings) for state in progress.STATES}
+        for view, shown in progress.VIEWS.items():
+            assert now.in_view(view) == tuple(s for s in now.standings if s.state in shown), view
+        everyone = {application.id for application in (a, b, c, d, e, f)}
+        for state in progress.STATES:
+            first_in_state = next((s for s in now.standings if s.state == state), None)
+            assert now.next_to_agree(everyone, (state,)) == first_in_state, state
         return {s.key: s.state for s in now.standings}
 
     score(second, setup, d, criteria[1].code, 4)  # D's draft submitted: its second criterion is ready
