@@ -282,11 +282,21 @@ def update(
         start = place + 1
     pieces.append(kept.standings[start * width :])
     codes.append(kept.codes[start * width :])
-    new_conflicts = {a: who for a, who in kept.conflicts.items() if a not in changed}
-    new_conflicts.update((a, frozenset(conflicts.get(a, ()))) for a, _ in applications)
-    new_agreed = {key: row for key, row in kept.agreed.items() if key[0] not in changed}
+    # Copied and changed rather than rebuilt: a 10,000-application sift has tens of thousands of agreed scores.
+    new_conflicts, new_agreed = dict(kept.conflicts), dict(kept.agreed)
+    criterion_ids = [criterion.id for criterion in campaign.criteria]  # every agreed score's is one of them
+    for application_id in changed:
+        new_conflicts.pop(application_id, None)
+        for criterion_id in criterion_ids:
+            new_agreed.pop((application_id, criterion_id), None)
+    still_here = {application_id for application_id, _ in applications}
+    new_conflicts.update((a, frozenset(conflicts.get(a, ()))) for a in still_here)
     new_agreed.update(agreed)
-    return StageProgress(tuple(chain.from_iterable(pieces)), new_conflicts, new_agreed, np.concatenate(codes))
+    progress = StageProgress(tuple(chain.from_iterable(pieces)), new_conflicts, new_agreed, np.concatenate(codes))
+    if all(application_id in still_here for application_id in changed if application_id in places):
+        # No application left the stage, so every one keeps its place: the kept places stand (shared, as `kept` is).
+        progress.__dict__["places"] = places
+    return progress
 
 
 def _read(

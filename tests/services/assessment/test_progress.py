@@ -153,9 +153,10 @@ def test_where_items_stand_is_kept_until_a_change_moves_the_campaigns_data_versi
     def states():
         """Where the items stand now, as the pages see them, checked against a fresh read of the database; and the
         board's counts, views and next items, which come from the kept states' numbers, against the standings."""
-        now = progress.load(campaign, "sift", criteria)
-        assert now.standings == progress.read(campaign, "sift", criteria).standings
-        assert list(now.codes) == list(progress.read(campaign, "sift", criteria).codes)
+        now, fresh = progress.load(campaign, "sift", criteria), progress.read(campaign, "sift", criteria)
+        assert now.standings == fresh.standings
+        assert list(now.codes) == list(fresh.codes)
+        assert (now.conflicts, now.agreed, now.places) == (fresh.conflicts, fresh.agreed, fresh.places)
         assert now.counts == {state: sum(s.state == state for s in now.standings) for state in progress.STATES}
         for view, shown in progress.VIEWS.items():
             assert now.in_view(view) == tuple(s for s in now.standings if s.state in shown), view
@@ -167,6 +168,8 @@ def test_where_items_stand_is_kept_until_a_change_moves_the_campaigns_data_versi
 
     score(second, setup, d, criteria[1].code, 4)  # D's draft submitted: its second criterion is ready
     assert states()[(d.id, c2)] == "ready"
+    agreement.agree(chair, campaign, d, criteria[1], "sift", 4, "Agreed at the panel meeting.")
+    assert states()[(d.id, c2)] == "agreed"  # and gone with D, when D is withdrawn below
     scoring.declare(first, campaign, f, "sift", True, "My former manager.")
     assert progress.load(campaign, "sift", criteria).conflicts[f.id] == {first.id}
     agreement.agree(chair, campaign, a, criteria[1], "sift", 5, "")
