@@ -40,8 +40,8 @@ def _stage_or_404(campaign_id: int, stage: str) -> Campaign:
     return campaign
 
 
-def _application_or_404(campaign: Campaign, stage: str, reference: str) -> Application:
-    application = assessor_views.application_in_stage(campaign, stage, reference)
+def _application_or_404(campaign: Campaign, stage: str, reference: str, *, with_statements: bool = True) -> Application:
+    application = assessor_views.application_in_stage(campaign, stage, reference, with_statements=with_statements)
     if application is None:
         abort(404)
     return application
@@ -153,7 +153,9 @@ def application(campaign_id: int, stage: str, reference: str) -> ResponseReturnV
     """Every criterion of an application on one page, saved all together or one at a time (DESIGN §6: candidate by
     candidate)."""
     campaign = _stage_or_404(campaign_id, stage)
-    item = _application_or_404(campaign, stage, reference)
+    # A submission that is saved goes on to another page: the candidate's statements, which only a page shown
+    # again needs (and then loads), are not read with it.
+    item = _application_or_404(campaign, stage, reference, with_statements=request.method == "GET")
     conflict = scoring.conflict_for(current_user, item, stage)
     if stage == "interview" and conflict is None:
         return redirect(url_for("assess.conflict", campaign_id=campaign.id, stage=stage, reference=item.reference))
@@ -266,7 +268,9 @@ def score(campaign_id: int, stage: str, reference: str, code: str) -> ResponseRe
     """One criterion of one application; with ?by=criterion, one answer of those to a criterion across every
     application (DESIGN §6: criterion by criterion)."""
     campaign = _stage_or_404(campaign_id, stage)
-    item = _application_or_404(campaign, stage, reference)
+    # A submission that is saved goes on to another page: the candidate's statements, which only a page shown
+    # again needs (and then loads), are not read with it.
+    item = _application_or_404(campaign, stage, reference, with_statements=request.method == "GET")
     criterion = _criterion_or_404(campaign, stage, code)
     conflict = scoring.conflict_for(current_user, item, stage)
     if stage == "interview" and conflict is None:

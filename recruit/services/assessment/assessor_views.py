@@ -460,7 +460,9 @@ def own_scores(user: User, stage: str, applications: list[Application]) -> dict[
     }
 
 
-def application_in_stage(campaign: Campaign, stage: str, reference: str) -> Application | None:
+def application_in_stage(
+    campaign: Campaign, stage: str, reference: str, *, with_statements: bool = True
+) -> Application | None:
     # The statements come joined, in the same query; a statement's criterion is one of the campaign's, already
     # loaded with it.
-    return in_stage(campaign, stage, reference, with_statements=True)
+    return in_stage(campaign, stage, reference, with_statements=with_statements)
