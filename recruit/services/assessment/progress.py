@@ -346,7 +346,7 @@ def _read(
 class _ReadStatements(NamedTuple):
     applications: Select[tuple[int, str]]
     conflicts: Select[tuple[int, int]]
-    summaries: Select[tuple[int, int, int, int, int]]
+    summaries: Select[tuple[int, int, int, int | None, int | None]]
     agreed: Select[tuple[int, int, int, int, str]]
 
 

@@ -166,7 +166,7 @@ def read_counted_scores(
 
 
 @cache
-def _counted_scores_statement(stage: str, only: bool) -> Select[tuple[int, int, int, int]]:
+def _counted_scores_statement(stage: str, only: bool) -> Select[tuple[int, int, int, int | None]]:
     """read_counted_scores' statement, built once for each stage (of some applications only, or of all): its
     parameters are the campaign's id and those ids (eligible_ids'), and the criteria's ids (`criteria`). The board
     reads its changed applications' scores again after every score saved."""
