@@ -1,9 +1,13 @@
-"""Engine settings that depend on the database: SQLite gets WAL, a busy timeout and real transactions."""
+"""Engine settings that depend on the database: SQLite gets WAL, a busy timeout and real transactions; PostgreSQL
+connections keep their prepared statements from one transaction to the next."""
 
 import random
 import sqlite3
 import time
+from typing import Any
 
+import psycopg
+from psycopg import pq
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -13,6 +17,12 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def configure_engine_events(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+
+        @event.listens_for(engine, "do_connect")
+        def _connect(_dialect: Any, _record: ConnectionPoolEntry, cargs: Any, cparams: Any) -> KeepsPrepared:
+            return KeepsPrepared.connect(*cargs, **cparams)
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -60,3 +70,27 @@ def begin_immediate(connection: Connection) -> None:
     finally:
         # Every other statement keeps SQLite's own busy timeout.
         raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+class KeepsPrepared(psycopg.Connection):
+    """A psycopg connection whose prepared statements outlive a plain rollback.
+
+    psycopg prepares a statement on the server once a connection has run it five times, so that PostgreSQL parses it
+    once rather than every time. But psycopg forgets them all, and deallocates them on the server, at every rollback,
+    and nearly every request ends with one: the pool rolls back each request's transaction, and a page that only
+    reads never commits. So no statement was ever run five times between two rollbacks, and none stayed prepared.
+
+    psycopg forgets them because the transaction rolled back might have altered or dropped what they read. It still
+    forgets them when it sees a DROP or ALTER run, and this connection leaves psycopg's own rollback to a transaction
+    that failed; a rollback of a healthy transaction is sent as it is and the prepared statements stay. The app itself
+    changes no table: a migration runs in a process of its own, and the app is restarted after one.
+    """
+
+    def rollback(self) -> None:
+        if self._pipeline is not None or self.pgconn.transaction_status != pq.TransactionStatus.INTRANS:
+            super().rollback()
+            return
+        with self.lock:
+            result = self.pgconn.exec_(b"ROLLBACK")
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            raise psycopg.OperationalError(f"ROLLBACK failed: {self.pgconn.error_message.decode(errors='replace')}")

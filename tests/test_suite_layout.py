@@ -89,6 +89,7 @@ TOP_LEVEL_MODULE_TESTS = {
     "test_access.py": "access.py",
     "test_blas_threads.py": "__init__.py",
     "test_choice_widgets.py": "choice_widgets.py",
+    "test_database.py": "database.py",
     "test_email_links.py": "links.py",
     "test_errors.py": "errors.py",
     "test_next_redirect.py": "access.py",
