@@ -78,6 +78,7 @@ def in_memory(args: argparse.Namespace) -> list[tuple[float, float, StageQuality
     panel = [User(id=i, name=f"Assessor {i}") for i in range(1, args.assessors + 1)]
 
     def compute() -> StageQuality:
+        table.figures.clear()  # the figures kept with the table by the run before
         return analyse(table, "sift", criteria, panel, SCALE)
 
     compute()  # warm: numpy's first calls load their code
