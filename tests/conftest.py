@@ -20,7 +20,7 @@ from recruit import create_app
 from recruit.config import TestConfig
 from recruit.extensions import db, limiter, page_cache
 from recruit.services import change_tokens
-from recruit.services.assessment import kept
+from recruit.services.assessment import kept, quality
 from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
@@ -112,6 +112,7 @@ def _transaction(request, app):
         # counted scores and standings kept were read from them under ids and data versions a later test reuses.
         page_cache.clear()
         kept.forget_all()
+        quality.forget_board_figures()
         change_tokens.forget_all()
         connection = db.engine.connect()
         outer = connection.begin()

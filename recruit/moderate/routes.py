@@ -152,8 +152,8 @@ def board_view(campaign_id: int, stage: str) -> str:
     handovers = {application_id: deputies.get(application_id) for application_id in aside}
     moderated = moderators.moderated_among(current_user, campaign, stage, standing.conflicts)
     # The agreement between the panel's scores, from every score submitted so far (worked out once for each report
-    # data version: quality.figures_of).
-    figures = quality.stage_quality(campaign, stage)
+    # data version: quality.figures_of), or on a large stage as worked out in the last minute (quality.board_quality).
+    figures = quality.board_quality(campaign, stage)
     return render_template(
         "moderate/board.html",
         campaign=campaign,
@@ -172,6 +172,8 @@ def board_view(campaign_id: int, stage: str) -> str:
         presift=presift_active(campaign, stage),
         agreement_figures=agreement_rows(figures),
         flagged=len(figures.flagged),
+        figures_as_of=figures.as_of,
+        figures_scores=figures.scores,
     )
 
 

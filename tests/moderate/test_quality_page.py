@@ -152,6 +152,54 @@ def test_a_score_submitted_shows_on_the_board_at_once(app, admin):
     assert table(parse(chair.get(board)), "#agreement")[0][1:2] != ["Too few scores to judge yet"]
 
 
+def test_a_large_stages_board_shows_the_figures_of_the_last_minute_and_says_when(app, admin, monkeypatch):
+    """On a stage of at least BOARD_LIVE_BELOW_SCORES counted scores (here made 1, so that ten items count as large)
+    the board works the figures out at most once a minute, and says when it did; the quality page always counts
+    every score."""
+    from datetime import UTC, datetime, timedelta
+
+    from recruit.services.assessment import quality
+
+    monkeypatch.setattr(quality, "BOARD_LIVE_BELOW_SCORES", 1)
+    now = [datetime(2026, 12, 7, 14, 5, tzinfo=UTC)]
+    monkeypatch.setattr(quality, "utcnow", lambda: now[0])
+    setup = sift_campaign(admin, applications=10, members=1, keep_criteria=1)
+    code = setup.campaign.criteria_at("sift")[0].code
+    for number, application in enumerate(setup.applications):
+        score(setup.chair, setup, application, code, 3 + number % 3)
+        if number < 9:
+            score(setup.members[0], setup, application, code, 3 + number % 3)
+    chair = signed_in(app, setup.chair).client
+    board = f"/moderate/{setup.campaign.id}/sift"
+    soup = parse(chair.get(board))
+    assert table(soup, "#agreement")[0][1] == "Too few scores to judge yet"
+    said = soup.select_one("#agreement-as-of").get_text(" ", strip=True)
+    assert said.startswith("Worked out on 7 December 2026 at 2:05pm from 19 submitted scores.")
+    assert "Up to date with every score submitted" not in soup.get_text()
+
+    score(setup.members[0], setup, setup.applications[9], code, 6)
+    now[0] += timedelta(seconds=59)
+    soup = parse(chair.get(board))
+    assert table(soup, "#agreement")[0][1] == "Too few scores to judge yet"  # as worked out a minute ago
+    assert "from 19 submitted scores" in soup.select_one("#agreement-as-of").get_text()
+    exact = table(parse(chair.get(quality_url(setup))), "#agreement")[0]
+    assert exact[1] != "Too few scores to judge yet"  # the quality page counts the 20th score at once
+
+    now[0] += timedelta(seconds=2)
+    soup = parse(chair.get(board))
+    assert table(soup, "#agreement")[0] == exact
+    assert soup.select_one("#agreement-as-of").get_text(" ", strip=True).startswith(
+        "Worked out on 7 December 2026 at 2:06pm from 20 submitted scores."
+    )
+
+
+def test_a_board_below_the_size_works_the_figures_out_at_once_and_says_so(app, admin):
+    setup = sift_campaign(admin, applications=2, members=2, keep_criteria=2)
+    soup = parse(signed_in(app, setup.chair).client.get(f"/moderate/{setup.campaign.id}/sift"))
+    assert soup.select_one("#agreement-as-of") is None
+    assert "Up to date with every score submitted when this page is opened." in soup.get_text(" ", strip=True)
+
+
 def test_an_interview_panel_in_full_agreement(app, admin):
     setup, chair = interview_stage(admin)
     soup = parse(signed_in(app, chair).client.get(quality_url(setup, "interview")))

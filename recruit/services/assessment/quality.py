@@ -11,14 +11,18 @@ applications there are; everything after that is numpy (reliability.py, leniency
 from __future__ import annotations
 
 import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Select, and_, bindparam, exists, select
 
+from recruit.clock import utcnow
 from recruit.models import Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
 from recruit.models.scoring import ScoreStatus
@@ -57,6 +61,9 @@ class StageQuality:
     criteria: list[Agreement]  # in the campaign's order of criteria
     assessors: list[AssessorLeniency]  # every panel member, in the panel's order
     scores: int  # the scores counted
+    # When the figures were worked out, when they may be older than the scores (the board of a large stage,
+    # board_quality); None when they are worked out from every score counted now.
+    as_of: datetime | None = None
 
     @property
     def flagged(self) -> list[AssessorLeniency]:
@@ -232,6 +239,18 @@ def analyse(
 ) -> StageQuality:
     """The figures from scores already read, for this request's criteria and panel."""
     figures = figures_of(table, [criterion.id for criterion in criteria], scale_points, draws, seed)
+    return _quality(figures, stage, criteria, panel, scale_points, int(table.values.size))
+
+
+def _quality(
+    figures: Figures,
+    stage: str,
+    criteria: Sequence[Criterion],
+    panel: Sequence[User],
+    scale_points: Sequence[int],
+    scores: int,
+    as_of: datetime | None = None,
+) -> StageQuality:
     nothing = tuple((point, 0) for point in scale_points)
     return StageQuality(
         stage=stage,
@@ -241,19 +260,71 @@ def analyse(
             AssessorLeniency(person, figures.leniency.get(person.id) or Leniency(person.id, None, 0, None, 0, nothing))
             for person in panel
         ],
-        scores=int(table.values.size),
+        scores=scores,
+        as_of=as_of,
     )
 
 
 def stage_quality(campaign: Campaign, stage: str, draws: int = DRAWS, seed: int = SEED) -> StageQuality:
     """The stage's agreement and each panel member's leniency, in a fixed number of queries."""
+    criteria, panel, points = _asked(campaign, stage)
+    table = counted_scores(campaign, stage, [c.id for c in criteria])
+    return analyse(table, stage, criteria, panel, points, draws, seed)
+
+
+def _asked(campaign: Campaign, stage: str) -> tuple[list[Criterion], list[User], list[int]]:
+    """The stage's criteria, its panel's people and the scale's points: what the figures are worked out for."""
     criteria = campaign.criteria_at(stage)
     # The panel's people as loaded with the campaign (kept_setup.load_campaign), in the order they joined it.
     panel_of = campaign.panel(stage)
     panel = [member.user for member in sorted(panel_of.members, key=lambda m: m.id)] if panel_of else []
     points = [point.value for point in kept_wording.scale_points(campaign.scale_id)]
+    return criteria, panel, points
+
+
+# The moderation board of a stage with at least this many counted scores shows the figures worked out at most
+# BOARD_REFRESH ago. Working them out takes a few tens of milliseconds whatever the stage's size (the bootstrap's
+# 1,000 resamples are drawn over the kinds of item, and a stage of a few hundred items has nearly as many kinds
+# as one of 60,000), and on a large stage the panel's scores change them between nearly every two loads of the
+# board; yet one application's scores among thousands of items do not move a figure shown to two decimal places.
+# A smaller stage's board works them out from every score, at once (DESIGN §11: shown live). The panel quality
+# page and the reports always work them out from every score counted.
+BOARD_LIVE_BELOW_SCORES = 10_000
+BOARD_REFRESH = timedelta(minutes=1)
+_BOARD_FIGURES_KEPT = 256
+_board_figures: OrderedDict[tuple[object, ...], tuple[datetime, Figures, int]] = OrderedDict()
+_board_lock = threading.Lock()
+
+
+def board_quality(campaign: Campaign, stage: str) -> StageQuality:
+    """The figures the moderation board shows: stage_quality's, but on a stage with at least
+    BOARD_LIVE_BELOW_SCORES counted scores those this process worked out in the last BOARD_REFRESH, if any, with
+    the time they were worked out (`as_of`)."""
+    criteria, panel, points = _asked(campaign, stage)
     table = counted_scores(campaign, stage, [c.id for c in criteria])
-    return analyse(table, stage, criteria, panel, points, draws, seed)
+    if table.values.size < BOARD_LIVE_BELOW_SCORES:
+        return analyse(table, stage, criteria, panel, points)
+    key = (campaign.id, stage, tuple(c.id for c in criteria), tuple(points))
+    now = utcnow()
+    with _board_lock:
+        kept = _board_figures.get(key)
+        if kept is not None:
+            _board_figures.move_to_end(key)
+    if kept is None or not now - BOARD_REFRESH < kept[0] <= now:
+        kept = (now, figures_of(table, [c.id for c in criteria], points), int(table.values.size))
+        with _board_lock:
+            _board_figures[key] = kept
+            _board_figures.move_to_end(key)
+            while len(_board_figures) > _BOARD_FIGURES_KEPT:
+                _board_figures.popitem(last=False)
+    as_of, figures, scores = kept
+    return _quality(figures, stage, criteria, panel, points, scores, as_of)
+
+
+def forget_board_figures() -> None:
+    """Drop the board's figures kept (between tests, whose rolled-back data reuses ids)."""
+    with _board_lock:
+        _board_figures.clear()
 
 
 def campaign_quality(campaign: Campaign, draws: int = DRAWS, seed: int = SEED) -> list[StageQuality]:
