@@ -188,8 +188,10 @@ def test_a_large_stages_board_shows_the_figures_of_the_last_minute_and_says_when
     now[0] += timedelta(seconds=2)
     soup = parse(chair.get(board))
     assert table(soup, "#agreement")[0] == exact
-    assert soup.select_one("#agreement-as-of").get_text(" ", strip=True).startswith(
-        "Worked out on 7 December 2026 at 2:06pm from 20 submitted scores."
+    assert (
+        soup.select_one("#agreement-as-of")
+        .get_text(" ", strip=True)
+        .startswith("Worked out on 7 December 2026 at 2:06pm from 20 submitted scores.")
     )
 
 
