@@ -223,8 +223,11 @@ class StageProgress:
 
 # Where the items of the stages looked at lately in this process stand (kept.py): a chair's board and item pages
 # read it on every load, and it changes only when a score, conflict, agreed score or setting does. Bounded by the
-# items held: a 10,000-application sift of 6 criteria has 60,000.
-_kept: KeptByVersion[StageProgress] = KeptByVersion(600_000, lambda progress: len(progress.standings))
+# items held, at about 150 bytes an item (bench/load.py's 10,000-application sifts of 6 criteria: 60,000 items,
+# 9 MB): a million items is some sixteen such boards moderated at once, 150 MB at most. Fewer, and the chairs of
+# more large boards than fit would each have their board read whole (60,000 items: a few hundred milliseconds)
+# on nearly every load, as each process drops the least lately used.
+_kept: KeptByVersion[StageProgress] = KeptByVersion(1_000_000, lambda progress: len(progress.standings))
 
 
 def load(campaign: Campaign, stage: str, criteria: list[Criterion] | None = None) -> StageProgress:
