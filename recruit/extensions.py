@@ -45,3 +45,6 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
 # The rendered public pages (recruit/public/page_cache.py).
 page_cache = Cache()
+# What the app's processes work out once for all of them (the moderation board's agreement figures on a large
+# stage): in the page cache's Redis when it has one, else each process's own.
+shared_cache = Cache()

@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 
 from recruit import create_app
 from recruit.config import TestConfig
-from recruit.extensions import db, limiter, page_cache
+from recruit.extensions import db, limiter, page_cache, shared_cache
 from recruit.services import change_tokens
-from recruit.services.assessment import kept, quality
+from recruit.services.assessment import kept
 from recruit.services.frameworks.seed import seed
 from tests.factories import UserFactory, open_campaign
 from tests.helpers import TOTP_START, Forms, Outbox, WriteCounter
@@ -111,8 +111,8 @@ def _transaction(request, app):
         # Pages kept by an earlier test were rendered from its own (rolled back) records and settings, and the
         # counted scores and standings kept were read from them under ids and data versions a later test reuses.
         page_cache.clear()
+        shared_cache.clear()
         kept.forget_all()
-        quality.forget_board_figures()
         change_tokens.forget_all()
         connection = db.engine.connect()
         outer = connection.begin()

@@ -26,7 +26,7 @@ from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
 from werkzeug.http import generate_etag
 
-from recruit.extensions import page_cache
+from recruit.extensions import page_cache, shared_cache
 from recruit.services.public_content import current_key
 
 P = ParamSpec("P")
@@ -38,18 +38,23 @@ FLASHES = "_flashes"
 def init_page_cache(app: Flask) -> None:
     redis_url = app.config.get("PAGE_CACHE_REDIS_URL")
     settings: dict[str, object] = {"CACHE_KEY_PREFIX": "recruit.page:"}
+    shared: dict[str, object] = {"CACHE_KEY_PREFIX": "recruit.shared:"}
     # A page kept under a version that is still current is as good however old it is: the timeouts only bound
     # how long the pages of old versions linger. In a worker's own cache, where PAGE_CACHE_SIZE bounds the pages
     # kept and the soonest to expire go first, that is a month; in a shared Redis, a day.
     if redis_url:
         settings.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url, CACHE_DEFAULT_TIMEOUT=24 * 60 * 60)
+        shared.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url, CACHE_DEFAULT_TIMEOUT=60 * 60)
     else:
         settings.update(
             CACHE_TYPE="SimpleCache",
             CACHE_THRESHOLD=app.config["PAGE_CACHE_SIZE"],
             CACHE_DEFAULT_TIMEOUT=30 * 24 * 60 * 60,
         )
+        shared.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=256, CACHE_DEFAULT_TIMEOUT=60 * 60)
     page_cache.init_app(app, config=settings)
+    # Each value says how long it stands (a timeout when set); the default only bounds a value set without one.
+    shared_cache.init_app(app, config=shared)
 
 
 def _personal() -> bool:

@@ -195,6 +195,57 @@ def test_a_large_stages_board_shows_the_figures_of_the_last_minute_and_says_when
     )
 
 
+def test_a_large_stages_board_shows_figures_another_process_worked_out(app, admin, monkeypatch):
+    """The figures are kept in the shared cache: what one process worked out in the last minute, another shows."""
+    from datetime import UTC, datetime, timedelta
+
+    from recruit.extensions import shared_cache
+    from recruit.services.assessment import quality
+
+    monkeypatch.setattr(quality, "BOARD_LIVE_BELOW_SCORES", 1)
+    now = datetime(2026, 12, 7, 14, 5, tzinfo=UTC)
+    monkeypatch.setattr(quality, "utcnow", lambda: now)
+    setup = sift_campaign(admin, applications=2, members=2, keep_criteria=2)
+    added = [application_id for application_id, _ in add_applications(setup.campaign, 10, start=50)]
+    scores_with_a_high_scorer(setup.campaign, [a.id for a in setup.applications] + added, setup.assessors)
+    chair = signed_in(app, setup.chair).client
+    board = f"/moderate/{setup.campaign.id}/sift"
+    first = table(parse(chair.get(board)), "#agreement")
+    key = quality.board_figures_key(
+        setup.campaign.id, "sift", [c.id for c in setup.campaign.criteria_at("sift")], range(1, 8)
+    )
+    _, figures, _ = shared_cache.get(key)
+    # As another process would have kept them 20 seconds ago, from 70 scores.
+    shared_cache.set(key, (now - timedelta(seconds=20), figures, 70))
+    soup = parse(chair.get(board))
+    assert table(soup, "#agreement") == first
+    assert (
+        soup.select_one("#agreement-as-of")
+        .get_text(" ", strip=True)
+        .startswith("Worked out on 7 December 2026 at 2:04pm from 70 submitted scores.")
+    )
+
+
+def test_a_shared_cache_out_of_reach_only_means_working_the_figures_out(app, admin, monkeypatch):
+    from recruit.services.assessment import quality
+
+    class OutOfReach:
+        def get(self, key):
+            raise ConnectionError("Redis is not answering")
+
+        def set(self, key, value, timeout=None):
+            raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(quality, "BOARD_LIVE_BELOW_SCORES", 1)
+    monkeypatch.setattr(quality, "shared_cache", OutOfReach())
+    setup = sift_campaign(admin, applications=2, members=2, keep_criteria=2)
+    added = [application_id for application_id, _ in add_applications(setup.campaign, 10, start=50)]
+    scores_with_a_high_scorer(setup.campaign, [a.id for a in setup.applications] + added, setup.assessors)
+    response = signed_in(app, setup.chair).client.get(f"/moderate/{setup.campaign.id}/sift")
+    assert response.status_code == 200
+    assert table(parse(response), "#agreement")[0][:3] == ["All criteria", "0.55", "0.32 to 0.67"]
+
+
 def test_a_board_below_the_size_works_the_figures_out_at_once_and_says_so(app, admin):
     setup = sift_campaign(admin, applications=2, members=2, keep_criteria=2)
     soup = parse(signed_in(app, setup.chair).client.get(f"/moderate/{setup.campaign.id}/sift"))

@@ -322,3 +322,34 @@ def test_a_page_that_writes_to_the_visitors_session_is_not_kept(app, client, mon
     for response in (first, other):
         assert response.headers["Cache-Control"] == "no-store" and response.get_etag() == (None, None)
     assert parse(first).select_one("#token").text != parse(other).select_one("#token").text
+
+
+def test_with_a_redis_the_pages_and_the_shared_values_are_kept_there_for_every_process():
+    """PAGE_CACHE_REDIS_URL puts the rendered pages and the values the processes share (the board's figures on a
+    large stage) in Redis: what one process keeps, another finds."""
+    import redis
+
+    from recruit import create_app
+    from recruit.config import TestConfig
+    from recruit.extensions import page_cache, shared_cache
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/12")
+    client.flushdb()
+    settings = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "PAGE_CACHE_REDIS_URL": "redis://127.0.0.1:6379/12"}
+    one, other = create_app(TestConfig, **settings), create_app(TestConfig, **settings)
+    kept = (utcnow(), {"overall": (0.55, 0.32, 0.67)}, 70)
+    try:
+        with one.app_context():
+            shared_cache.set("board-figures:1:sift:1,2:1,2,3,4,5,6,7", kept, timeout=120)
+            page_cache.set("version:/frameworks?", ("<html></html>", "etag"))
+        with other.app_context():
+            assert shared_cache.get("board-figures:1:sift:1,2:1,2,3,4,5,6,7") == kept
+            assert page_cache.get("version:/frameworks?") == ("<html></html>", "etag")
+        assert {key.decode() for key in client.keys()} == {
+            "recruit.shared:board-figures:1:sift:1,2:1,2,3,4,5,6,7",
+            "recruit.page:version:/frameworks?",
+        }
+        assert 0 < client.ttl("recruit.shared:board-figures:1:sift:1,2:1,2,3,4,5,6,7") <= 120
+    finally:
+        client.flushdb()
+        client.close()

@@ -11,8 +11,6 @@ applications there are; everything after that is numpy (reliability.py, leniency
 from __future__ import annotations
 
 import itertools
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,9 +18,11 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
+from flask import current_app
 from sqlalchemy import Select, and_, bindparam, exists, select
 
 from recruit.clock import utcnow
+from recruit.extensions import shared_cache
 from recruit.models import Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
 from recruit.models.scoring import ScoreStatus
@@ -288,43 +288,48 @@ def _asked(campaign: Campaign, stage: str) -> tuple[list[Criterion], list[User],
 # as one of 60,000), and on a large stage the panel's scores change them between nearly every two loads of the
 # board; yet one application's scores among thousands of items do not move a figure shown to two decimal places.
 # A smaller stage's board works them out from every score, at once (DESIGN §11: shown live). The panel quality
-# page and the reports always work them out from every score counted.
+# page and the reports always work them out from every score counted. The figures are kept in the shared cache
+# (recruit/extensions.py), so that with a Redis for it one process works them out for all of them.
 BOARD_LIVE_BELOW_SCORES = 10_000
 BOARD_REFRESH = timedelta(minutes=1)
-_BOARD_FIGURES_KEPT = 256
-_board_figures: OrderedDict[tuple[object, ...], tuple[datetime, Figures, int]] = OrderedDict()
-_board_lock = threading.Lock()
 
 
 def board_quality(campaign: Campaign, stage: str) -> StageQuality:
     """The figures the moderation board shows: stage_quality's, but on a stage with at least
-    BOARD_LIVE_BELOW_SCORES counted scores those this process worked out in the last BOARD_REFRESH, if any, with
-    the time they were worked out (`as_of`)."""
+    BOARD_LIVE_BELOW_SCORES counted scores those worked out in the last BOARD_REFRESH, if any, with the time they
+    were worked out (`as_of`)."""
     criteria, panel, points = _asked(campaign, stage)
     table = counted_scores(campaign, stage, [c.id for c in criteria])
     if table.values.size < BOARD_LIVE_BELOW_SCORES:
         return analyse(table, stage, criteria, panel, points)
-    key = (campaign.id, stage, tuple(c.id for c in criteria), tuple(points))
+    key = board_figures_key(campaign.id, stage, [c.id for c in criteria], points)
     now = utcnow()
-    with _board_lock:
-        kept = _board_figures.get(key)
-        if kept is not None:
-            _board_figures.move_to_end(key)
+    kept = _kept_figures(key)
     if kept is None or not now - BOARD_REFRESH < kept[0] <= now:
         kept = (now, figures_of(table, [c.id for c in criteria], points), int(table.values.size))
-        with _board_lock:
-            _board_figures[key] = kept
-            _board_figures.move_to_end(key)
-            while len(_board_figures) > _BOARD_FIGURES_KEPT:
-                _board_figures.popitem(last=False)
+        _keep_figures(key, kept)
     as_of, figures, scores = kept
     return _quality(figures, stage, criteria, panel, points, scores, as_of)
 
 
-def forget_board_figures() -> None:
-    """Drop the board's figures kept (between tests, whose rolled-back data reuses ids)."""
-    with _board_lock:
-        _board_figures.clear()
+def board_figures_key(campaign_id: int, stage: str, criterion_ids: Sequence[int], points: Sequence[int]) -> str:
+    return f"board-figures:{campaign_id}:{stage}:{','.join(map(str, criterion_ids))}:{','.join(map(str, points))}"
+
+
+def _kept_figures(key: str) -> tuple[datetime, Figures, int] | None:
+    try:
+        kept: tuple[datetime, Figures, int] | None = shared_cache.get(key)
+    except Exception:  # a shared cache out of reach only means working the figures out, never an error page
+        current_app.logger.warning("The shared cache could not be read; the figures were worked out.", exc_info=True)
+        return None
+    return kept
+
+
+def _keep_figures(key: str, kept: tuple[datetime, Figures, int]) -> None:
+    try:
+        shared_cache.set(key, kept, timeout=int(BOARD_REFRESH.total_seconds()) * 2)
+    except Exception:  # as above: the board is shown all the same
+        current_app.logger.warning("The shared cache could not be written.", exc_info=True)
 
 
 def campaign_quality(campaign: Campaign, draws: int = DRAWS, seed: int = SEED) -> list[StageQuality]:
