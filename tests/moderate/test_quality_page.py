@@ -137,14 +137,21 @@ def test_the_board_shows_the_agreement_live_and_links_to_the_quality_page(app, a
     assert "Differs from the panel" not in soup.get_text()
 
 
-def test_a_score_submitted_shows_on_the_board_at_once(app, admin):
-    """Ten items with two scores each: one more counted score moves the figure."""
+def one_item_short(admin):
+    """Ten applications on one criterion, all scored by the chair and nine by the member: one item short of the ten
+    scored twice that a figure needs. The setup and the criterion's code."""
     setup = sift_campaign(admin, applications=10, members=1, keep_criteria=1)
     code = setup.campaign.criteria_at("sift")[0].code
     for number, application in enumerate(setup.applications):
         score(setup.chair, setup, application, code, 3 + number % 3)
         if number < 9:
             score(setup.members[0], setup, application, code, 3 + number % 3)
+    return setup, code
+
+
+def test_a_score_submitted_shows_on_the_board_at_once(app, admin):
+    """Ten items with two scores each: one more counted score moves the figure."""
+    setup, code = one_item_short(admin)
     chair = signed_in(app, setup.chair).client
     board = f"/moderate/{setup.campaign.id}/sift"
     assert table(parse(chair.get(board)), "#agreement")[0][1] == "Too few scores to judge yet"  # 9 items
@@ -163,12 +170,7 @@ def test_a_large_stages_board_shows_the_figures_of_the_last_minute_and_says_when
     monkeypatch.setattr(quality, "BOARD_LIVE_BELOW_SCORES", 1)
     now = [datetime(2026, 12, 7, 14, 5, tzinfo=UTC)]
     monkeypatch.setattr(quality, "utcnow", lambda: now[0])
-    setup = sift_campaign(admin, applications=10, members=1, keep_criteria=1)
-    code = setup.campaign.criteria_at("sift")[0].code
-    for number, application in enumerate(setup.applications):
-        score(setup.chair, setup, application, code, 3 + number % 3)
-        if number < 9:
-            score(setup.members[0], setup, application, code, 3 + number % 3)
+    setup, code = one_item_short(admin)
     chair = signed_in(app, setup.chair).client
     board = f"/moderate/{setup.campaign.id}/sift"
     soup = parse(chair.get(board))
