@@ -34,6 +34,10 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 
 $(TOOLS)/.installed: requirements/tools.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	# As for the app's environment: the lock's own pip first, which matches pip-audit's cachecontrol[filecache] to
+	# the locked pin where an older pip looks for the newest release.
+	sed -n '/^pip==/,/^    #/p' requirements/tools.txt | grep -v '^    #' > $(TOOLS)/pip-lock.txt
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r $(TOOLS)/pip-lock.txt
 	$(TOOLS)/bin/python -m pip install --quiet --require-hashes -r requirements/tools.txt
 	touch $@
 
