@@ -1,7 +1,8 @@
 """Extension objects, created unbound and initialised in create_app."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -48,3 +49,21 @@ page_cache = Cache()
 # What the app's processes work out once for all of them (the moderation board's agreement figures on a large
 # stage): in the page cache's Redis when it has one, else each process's own.
 shared_cache = Cache()
+
+
+def cached(cache: Cache, key: str, what: str) -> Any:
+    """The value kept under `key`, or None: a cache out of reach (a shared Redis down) only means the caller works
+    out `what` again, never an error page."""
+    try:
+        return cache.get(key)
+    except Exception:
+        current_app.logger.warning("The cache could not be read; %s was worked out again.", what, exc_info=True)
+        return None
+
+
+def keep(cache: Cache, key: str, value: Any, timeout: int | None = None) -> None:
+    """Keep `value` under `key`; a cache out of reach keeps nothing, and the request goes on."""
+    try:
+        cache.set(key, value, timeout=timeout)
+    except Exception:
+        current_app.logger.warning("The cache could not be written.", exc_info=True)

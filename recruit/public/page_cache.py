@@ -26,7 +26,7 @@ from flask import Flask, Response, current_app, request, session
 from flask_login import current_user
 from werkzeug.http import generate_etag
 
-from recruit.extensions import page_cache, shared_cache
+from recruit.extensions import cached, keep, page_cache, shared_cache
 from recruit.services.public_content import current_key
 
 P = ParamSpec("P")
@@ -73,22 +73,6 @@ def _cache_key(allowed_args: tuple[str, ...]) -> str | None:
     return f"{version}:{request.path}?{request.query_string.decode('latin-1')}"
 
 
-def _kept(key: str) -> tuple[str, str] | None:
-    try:
-        kept: tuple[str, str] | None = page_cache.get(key)
-    except Exception:  # a shared cache out of reach only means rendering the page, never an error page
-        current_app.logger.warning("The page cache could not be read; the page was rendered.", exc_info=True)
-        return None
-    return kept
-
-
-def _keep(key: str, body: str, etag: str) -> None:
-    try:
-        page_cache.set(key, (body, etag))
-    except Exception:  # as above: the page is served all the same
-        current_app.logger.warning("The page cache could not be written.", exc_info=True)
-
-
 def _not_stored(body: str) -> Response:
     response = current_app.response_class(body, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -107,7 +91,7 @@ def cached_page(*allowed_args: str) -> Callable[[Callable[P, str]], Callable[P, 
             if _personal():
                 return _not_stored(view(*args, **kwargs))
             key = _cache_key(allowed_args)
-            kept = _kept(key) if key is not None else None
+            kept = cached(page_cache, key, "the page") if key is not None else None
             if kept is not None:
                 body, etag = kept
             else:
@@ -116,7 +100,7 @@ def cached_page(*allowed_args: str) -> Callable[[Callable[P, str]], Callable[P, 
                     return _not_stored(body)
                 etag = generate_etag(body.encode())
                 if key is not None:
-                    _keep(key, body, etag)
+                    keep(page_cache, key, (body, etag))
             response = current_app.response_class(body, mimetype="text/html")
             response.set_etag(etag)
             response.cache_control.private = True

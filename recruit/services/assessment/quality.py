@@ -18,11 +18,10 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-from flask import current_app
 from sqlalchemy import Select, and_, bindparam, exists, select
 
 from recruit.clock import utcnow
-from recruit.extensions import shared_cache
+from recruit.extensions import cached, keep, shared_cache
 from recruit.models import Campaign, Conflict, Criterion, Score, User
 from recruit.models.campaign import Panel, PanelMember
 from recruit.models.scoring import ScoreStatus
@@ -304,32 +303,16 @@ def board_quality(campaign: Campaign, stage: str) -> StageQuality:
         return analyse(table, stage, criteria, panel, points)
     key = board_figures_key(campaign.id, stage, [c.id for c in criteria], points)
     now = utcnow()
-    kept = _kept_figures(key)
+    kept: tuple[datetime, Figures, int] | None = cached(shared_cache, key, "the board's figures")
     if kept is None or not now - BOARD_REFRESH < kept[0] <= now:
         kept = (now, figures_of(table, [c.id for c in criteria], points), int(table.values.size))
-        _keep_figures(key, kept)
+        keep(shared_cache, key, kept, timeout=int(BOARD_REFRESH.total_seconds()) * 2)
     as_of, figures, scores = kept
     return _quality(figures, stage, criteria, panel, points, scores, as_of)
 
 
 def board_figures_key(campaign_id: int, stage: str, criterion_ids: Sequence[int], points: Sequence[int]) -> str:
     return f"board-figures:{campaign_id}:{stage}:{','.join(map(str, criterion_ids))}:{','.join(map(str, points))}"
-
-
-def _kept_figures(key: str) -> tuple[datetime, Figures, int] | None:
-    try:
-        kept: tuple[datetime, Figures, int] | None = shared_cache.get(key)
-    except Exception:  # a shared cache out of reach only means working the figures out, never an error page
-        current_app.logger.warning("The shared cache could not be read; the figures were worked out.", exc_info=True)
-        return None
-    return kept
-
-
-def _keep_figures(key: str, kept: tuple[datetime, Figures, int]) -> None:
-    try:
-        shared_cache.set(key, kept, timeout=int(BOARD_REFRESH.total_seconds()) * 2)
-    except Exception:  # as above: the board is shown all the same
-        current_app.logger.warning("The shared cache could not be written.", exc_info=True)
 
 
 def campaign_quality(campaign: Campaign, draws: int = DRAWS, seed: int = SEED) -> list[StageQuality]:
