@@ -247,7 +247,8 @@ def ordering(user: User, campaign: Campaign, stage: str) -> Order:
 class Standing:
     """Where one assessor stands with a stage, on some of its criteria (all of them, or the one they work across):
     the applications in their order, those they declared a conflict with, and their drafts and submitted scores on
-    each. Three queries, whatever the number of applications.
+    each. A few queries, whatever the number of applications: the order and the submitted counts are kept between
+    requests, brought up to date from the applications changed since (_submitted_counts).
 
     The counts come from the applications the assessor has scored or declared a conflict with, worked out once: a
     page reads them without going through the whole order again. `references` holds exactly the applications of
@@ -289,10 +290,18 @@ class Standing:
         upcoming = self.next_after(application_id)
         return None if upcoming is None else self.references[upcoming]
 
-    def _scored(self, counts: Counter[int]) -> dict[int, int]:
+    @staticmethod
+    def _scored(counts: Counter[int], listed: dict[int, str], conflicted: frozenset[int]) -> dict[int, int]:
         """Of these counts per application, those of applications in the order that the assessor scores."""
-        listed, conflicted = self.references, self.conflicted
         return {i: count for i, count in counts.items() if count and i in listed and i not in conflicted}
+
+    @cached_property
+    def _submitted_scored(self) -> dict[int, int]:
+        return self._scored(self.submitted, self.references, self.conflicted)
+
+    @cached_property
+    def _drafts_scored(self) -> dict[int, int]:
+        return self._scored(self.drafts, self.references, self.conflicted)
 
     @cached_property
     def to_score(self) -> int:
@@ -305,20 +314,20 @@ class Standing:
         """The applications (or answers, on one criterion) with every criterion submitted."""
         if self.criteria <= 0:
             return self.to_score
-        return sum(1 for count in self._scored(self.submitted).values() if count >= self.criteria)
+        return sum(1 for count in self._submitted_scored.values() if count >= self.criteria)
 
     @cached_property
     def submitted_scores(self) -> int:
-        return sum(self._scored(self.submitted).values())
+        return sum(self._submitted_scored.values())
 
     @cached_property
     def draft_scores(self) -> int:
-        return sum(self._scored(self.drafts).values())
+        return sum(self._drafts_scored.values())
 
     @cached_property
     def with_drafts(self) -> list[int]:
         """The applications with a draft, in the assessor's order."""
-        drafted = self._scored(self.drafts)
+        drafted = self._drafts_scored
         return [i for i in self.order if i in drafted] if drafted else []
 
 
@@ -346,14 +355,43 @@ _OWN_SCORES = select(Score.application_id, func.count(Score.id)).where(
     Score.stage == bindparam("stage"),
     Score.criterion_id.in_(bindparam("criteria", expanding=True)),
 )
-_OWN_SCORES_BY_STATUS = _OWN_SCORES.add_columns(Score.status).group_by(Score.application_id, Score.status)
-_OWN_SUBMITTED_AMONG = _OWN_SCORES.where(
-    Score.status == ScoreStatus.SUBMITTED, Score.application_id.in_(bindparam("among", expanding=True))
-).group_by(Score.application_id)
+_OWN_SUBMITTED = _OWN_SCORES.where(Score.status == ScoreStatus.SUBMITTED).group_by(Score.application_id)
+_OWN_SUBMITTED_AMONG = _OWN_SUBMITTED.where(Score.application_id.in_(bindparam("among", expanding=True)))
+_OWN_DRAFTS = _OWN_SCORES.where(Score.status == ScoreStatus.DRAFT).group_by(Score.application_id)
 
 
 def _own_score_parameters(user: User, stage: str, criterion_ids: list[int], **more: Any) -> dict[str, Any]:
     return {"assessor_id": user.id, "stage": stage, "criteria": criterion_ids, **more}
+
+
+# Each assessor's submitted scores on some criteria of a stage, counted per application: kept in each process under
+# the campaign's report data version (kept.py), bounded by the applications counted. A score submitted, or reopened
+# as a draft, moves the version on and logs its application, so a work list reads again only the applications
+# changed since (most often by someone else, and then nothing of this assessor's has changed).
+_own_submitted: KeptByVersion[Counter[int]] = KeptByVersion(1_000_000, len)
+
+
+def _submitted_counts(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Counter[int]:
+    """How many of these criteria the assessor has submitted a score on, per application of the campaign (those with
+    none left out). Shared between requests: callers must not change it."""
+
+    def read(only: list[int] | None = None) -> Counter[int]:
+        statement, more = (_OWN_SUBMITTED, {}) if only is None else (_OWN_SUBMITTED_AMONG, {"among": only})
+        parameters = _own_score_parameters(user, stage, criterion_ids, **more)
+        return Counter(dict(_plain_rows(statement, parameters).tuples().all()))
+
+    def update(kept: Counter[int], changed: set[int]) -> Counter[int] | None:
+        if len(changed) > UPDATED_AT_MOST:
+            return None
+        fresh = read(sorted(changed))
+        if all(kept[application_id] == fresh[application_id] for application_id in changed):
+            return kept
+        updated = Counter({i: count for i, count in kept.items() if i not in changed})
+        updated.update(fresh)
+        return updated
+
+    key = ("submitted", stage, user.id, tuple(criterion_ids))
+    return _own_submitted.get(campaign.id, key, read, update)
 
 
 def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Standing:
@@ -364,9 +402,9 @@ def standing(user: User, campaign: Campaign, stage: str, criterion_ids: list[int
     submitted: Counter[int] = Counter()
     drafts: Counter[int] = Counter()
     if criterion_ids:
-        rows = _plain_rows(_OWN_SCORES_BY_STATUS, _own_score_parameters(user, stage, criterion_ids)).all()
-        for application_id, count, status in rows:
-            (submitted if status == ScoreStatus.SUBMITTED else drafts)[application_id] += count
+        submitted = _submitted_counts(user, campaign, stage, criterion_ids)
+        parameters = _own_score_parameters(user, stage, criterion_ids)
+        drafts = Counter(dict(_plain_rows(_OWN_DRAFTS, parameters).tuples().all()))
     return Standing(order.ids, order.references, order.starts, len(criterion_ids), conflicted, submitted, drafts)
 
 

@@ -7,7 +7,7 @@ A fixed number of queries, however many applications: each item's counted scores
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Container, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import chain
@@ -172,7 +172,7 @@ class StageProgress:
 
     def next_to_agree(
         self,
-        moderated: Collection[int],
+        moderated: Container[int],
         states: Sequence[str] = (DISCREPANT, READY),
         after: tuple[int, int] | None = None,
     ) -> Standing | None:

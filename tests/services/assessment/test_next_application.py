@@ -5,10 +5,13 @@ applications behind every assessor's order are kept under the campaign's report 
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
+from sqlalchemy import select
 
 from recruit.extensions import db
+from recruit.models import Score
 from recruit.services.assessment import assessor_views, scoring
 from recruit.services.assessment.assessor_views import next_reference, stage_references, standing
 from recruit.services.campaigns.stages import assessor_order, eligible_query
@@ -103,3 +106,44 @@ def test_each_assessors_order_is_worked_out_once_for_the_stages_applications(sta
     after = assessor_views.ordering(member, campaign, "sift").ids
     assert after == [i for i in own if i != first.id]
     assert own == assessor_order(campaign.id, "sift", member.id, references), "the order kept before is unchanged"
+
+
+def submitted_per_application(member, criterion_ids: list[int]) -> dict[int, int]:
+    scores = db.session.scalars(select(Score).where(Score.assessor_id == member.id, Score.stage == "sift"))
+    return dict(Counter(s.application_id for s in scores if s.criterion_id in criterion_ids and s.submitted))
+
+
+def test_each_assessors_submitted_counts_are_kept_and_follow_every_change(stage):
+    campaign, member, chair = stage.campaign, stage.members[0], stage.chair
+    criteria = campaign.criteria_at("sift")
+    ids = [criterion.id for criterion in criteria]
+    first, second = stage.applications
+    score(member, stage, first, criteria[0].code, 5)
+    kept = standing(member, campaign, "sift", ids).submitted
+    assert kept == submitted_per_application(member, ids) == {first.id: 1}
+    assert standing(member, campaign, "sift", ids).submitted is kept, "nothing changed: what was kept"
+
+    # Someone else's score reads that application again, and finds nothing of this assessor's changed.
+    score(chair, stage, second, criteria[0].code, 4)
+    assert standing(member, campaign, "sift", ids).submitted is kept
+
+    # A draft is not counted as submitted (the drafts are read each time); submitting it is.
+    score(member, stage, second, criteria[1].code, 3, submit=False)
+    now = standing(member, campaign, "sift", ids)
+    assert now.submitted == {first.id: 1} and now.drafts == {second.id: 1}
+    assert now.draft_scores == 1 and now.with_drafts == [second.id]
+    score(member, stage, second, criteria[1].code, 3)
+    score(member, stage, first, criteria[1].code, 6)
+    now = standing(member, campaign, "sift", ids)
+    assert now.submitted == submitted_per_application(member, ids) == {first.id: 2, second.id: 1}
+    assert not now.drafts and now.finished == 1 and now.submitted_scores == 3
+    assert kept == {first.id: 1}, "what was kept is left as it was, for requests still using it"
+    # Counted on one criterion, apart from the whole set.
+    assert standing(member, campaign, "sift", ids[1:]).submitted == {first.id: 1, second.id: 1}
+
+    # A withdrawal: the application is no longer counted among those to score.
+    second.status = "withdrawn"
+    db.session.commit()
+    now = standing(member, campaign, "sift", ids)
+    assert now.submitted == submitted_per_application(member, ids)
+    assert now.to_score == 23 and now.finished == 1 and now.submitted_scores == 2
