@@ -266,22 +266,16 @@ class Standing:
         """Nothing left to do: every criterion submitted, or a conflict declared (they do not score it)."""
         return application_id in self.conflicted or self.submitted[application_id] >= self.criteria
 
-    @cached_property
-    def _done(self) -> frozenset[int]:
-        """The applications of the order with nothing left to do (done), when that is not every one of them."""
-        if self.criteria <= 0:  # no criterion to score: nothing is left to do anywhere
-            return frozenset(self.order)
-        listed = self.references
-        return self.conflicted.union(i for i, count in self.submitted.items() if count >= self.criteria and i in listed)
-
     def next_after(self, application_id: int | None = None) -> int | None:
         """The next application with work left: after this one in the order, else the first from the top."""
         if self.finished == self.to_score:  # nothing left anywhere
             return None
-        done = self._done
+        # One look at each application until the first with work left (assessors mostly go in order, so those
+        # before it are done): no set of the done ones is made, on a stage of tens of thousands.
+        conflicted, submitted, criteria = self.conflicted, self.submitted, self.criteria
         start = self.order.index(application_id) + 1 if application_id in self.references else 0
         for candidate in chain(islice(self.order, start, None), islice(self.order, start)):
-            if candidate != application_id and candidate not in done:
+            if candidate != application_id and candidate not in conflicted and submitted.get(candidate, 0) < criteria:
                 return candidate
         return None
 
