@@ -359,10 +359,11 @@ def _own_score_parameters(user: User, stage: str, criterion_ids: list[int], **mo
 
 
 # Each assessor's submitted scores on some criteria of a stage, counted per application: kept in each process under
-# the campaign's report data version (kept.py), bounded by the applications counted. A score submitted, or reopened
-# as a draft, moves the version on and logs its application, so a work list reads again only the applications
-# changed since (most often by someone else, and then nothing of this assessor's has changed).
-_own_submitted: KeptByVersion[Counter[int]] = KeptByVersion(1_000_000, len)
+# the campaign's report data version (kept.py). A score submitted (a submitted score is never taken back to a
+# draft) moves the version on and logs its application, so a work list reads again only the applications changed
+# since, most often by someone else, when nothing of this assessor's has changed. Bounded by the applications
+# counted, at about 60 bytes each: 500,000 (30 MB) is fifty assessors well into 10,000-application sifts.
+_own_submitted: KeptByVersion[Counter[int]] = KeptByVersion(500_000, len)
 
 
 def _submitted_counts(user: User, campaign: Campaign, stage: str, criterion_ids: list[int]) -> Counter[int]:
