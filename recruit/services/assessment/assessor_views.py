@@ -22,7 +22,7 @@ from recruit.labels import status_label
 from recruit.models import Application, Campaign, Conflict, InterviewSlot, Panel, PanelMember, Score, User
 from recruit.models.campaign import CampaignStatus
 from recruit.models.scoring import ScoreStatus
-from recruit.services.assessment.kept import UPDATED_AT_MOST, KeptByVersion
+from recruit.services.assessment.kept import KeptByVersion, per_application
 from recruit.services.campaigns.kept_setup import load_campaign
 from recruit.services.campaigns.stages import (
     assessor_order,
@@ -201,14 +201,8 @@ def stage_references(campaign: Campaign, stage: str) -> References:
         return References(_plain_rows(query, eligible_parameters(campaign, only)).tuples().all())
 
     def update(kept: References, changed: set[int]) -> References | None:
-        if len(changed) > UPDATED_AT_MOST:
-            return None
-        fresh = read(sorted(changed))
-        if all(kept.get(application_id) == fresh.get(application_id) for application_id in changed):
-            return kept  # a score or a conflict: the same applications, in the same orders
-        updated = References((i, ref) for i, ref in kept.items() if i not in changed)
-        updated.update(fresh)
-        return updated
+        # A score or a conflict leaves the same applications, and the kept value with its orders.
+        return per_application(kept, changed, read, References)
 
     return _references.get(campaign.id, ("references", stage), read, update)
 
@@ -376,14 +370,7 @@ def _submitted_counts(user: User, campaign: Campaign, stage: str, criterion_ids:
         return Counter(dict(_plain_rows(statement, parameters).tuples().all()))
 
     def update(kept: Counter[int], changed: set[int]) -> Counter[int] | None:
-        if len(changed) > UPDATED_AT_MOST:
-            return None
-        fresh = read(sorted(changed))
-        if all(kept[application_id] == fresh[application_id] for application_id in changed):
-            return kept
-        updated = Counter({i: count for i, count in kept.items() if i not in changed})
-        updated.update(fresh)
-        return updated
+        return per_application(kept, changed, read, Counter)
 
     key = ("submitted", stage, user.id, tuple(criterion_ids))
     return _own_submitted.get(campaign.id, key, read, update)

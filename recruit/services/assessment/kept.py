@@ -26,6 +26,7 @@ from recruit.extensions import db
 from recruit.models.report_data import version_and_changes
 
 T = TypeVar("T")
+M = TypeVar("M", bound=dict[int, Any])
 
 # Beyond this many applications changed since a value was kept, an `update` that reads them again declines and the
 # whole stage is read: one query either way, and the whole read is then as quick.
@@ -102,6 +103,23 @@ class KeptByVersion(Generic[T]):
         with self._lock:
             self._kept.clear()
             self._held = 0
+
+
+def per_application(
+    kept: M, changed: set[int], read: Callable[[list[int]], M], make: Callable[[dict[int, Any]], M]
+) -> M | None:
+    """An `update` for a value holding one entry per application (ids with their references, counts): `kept` when
+    reading the changed applications again (`read(their ids)`) gives each the entry it had (an application read again
+    and still left out has none), else a new value (`make(entries)`) with those entries in place of theirs, `kept`
+    left as it is. None when so many applications changed that reading the stage whole is as quick."""
+    if len(changed) > UPDATED_AT_MOST:
+        return None
+    fresh = read(sorted(changed))
+    if all(kept.get(application_id) == fresh.get(application_id) for application_id in changed):
+        return kept
+    entries = {application_id: entry for application_id, entry in kept.items() if application_id not in changed}
+    entries.update(fresh)
+    return make(entries)
 
 
 def forget_all() -> None:
