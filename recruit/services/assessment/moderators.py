@@ -138,7 +138,9 @@ class _ChairSide(Container[int]):
     with_chair: bool
 
     def __contains__(self, application_id: object) -> bool:
-        conflicted = self.conflicts.get(application_id)  # type: ignore[call-overload]
+        if not isinstance(application_id, int):
+            return False
+        conflicted = self.conflicts.get(application_id)
         return conflicted is not None and (self.chair_id in conflicted) is self.with_chair
 
 
